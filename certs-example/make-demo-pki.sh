@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Makes the DEMO-ONLY PKI of CBEC Gateway: for each demo partner administration a certificate
+# authority and a message signer, and for the gateway its own CA and signing key in PKCS#12.
+# Every key made here is published in the repository: never use any of them for real traffic.
+#
+# usage: certs-example/make-demo-pki.sh [OUTPUT_DIR]        (default: the folder of this script)
+#   GATEWAY_KEYSTORE_PASSWORD   password of gateway/gateway.p12 (default: demo-only)
+set -euo pipefail
+
+out="${1:-$(cd "$(dirname "$0")" && pwd)}"
+password="${GATEWAY_KEYSTORE_PASSWORD:-demo-only}"
+days_ca=3650
+days_signer=1825
+
+mkdir -p "$out"
+cd "$out"
+
+ext_ca="basicConstraints=critical,CA:TRUE
+keyUsage=critical,keyCertSign,cRLSign
+subjectKeyIdentifier=hash"
+ext_signer="basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid"
+
+# make_ca DIR SUBJECT
+make_ca() {
+  mkdir -p "$1"
+  openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$1/ca.key" -out "$1/ca.pem" -days "$days_ca" -subj "$2" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+}
+
+# make_signer DIR NAME SUBJECT   (issued by DIR/ca.pem)
+make_signer() {
+  openssl req -new -newkey rsa:2048 -nodes -keyout "$1/$2.key" -out "$1/$2.csr" -subj "$3" 2>/dev/null
+  openssl x509 -req -in "$1/$2.csr" -CA "$1/ca.pem" -CAkey "$1/ca.key" -CAcreateserial \
+    -out "$1/$2.pem" -days "$days_signer" -extfile <(printf '%s\n' "$ext_signer") 2>/dev/null
+  rm -f "$1/$2.csr" "$1/ca.srl"
+}
+
+make_ca cn-gacc "/C=CN/O=General Administration of Customs (DEMO ONLY)/CN=CN-GACC Demo CA"
+make_signer cn-gacc signer "/C=CN/O=General Administration of Customs (DEMO ONLY)/CN=CN-GACC Demo Signer"
+
+make_ca sg-customs "/C=SG/O=Singapore Customs (DEMO ONLY)/CN=SG-CUSTOMS Demo CA"
+make_signer sg-customs signer "/C=SG/O=Singapore Customs (DEMO ONLY)/CN=SG-CUSTOMS Demo Signer"
+
+make_ca gateway "/C=XX/O=CBEC Gateway (DEMO ONLY)/CN=CBEC Gateway Demo CA"
+make_signer gateway gateway "/C=XX/O=CBEC Gateway (DEMO ONLY)/CN=CBEC Gateway Demo Receipt Signer"
+openssl pkcs12 -export -in gateway/gateway.pem -inkey gateway/gateway.key -certfile gateway/ca.pem \
+  -name gateway -out gateway/gateway.p12 -passout "pass:$password"
+
+echo "Demo PKI written to $out (DEMO ONLY: these keys are public)."
