@@ -1,0 +1,45 @@
+package org.cbec.gateway.error;
+
+/**
+ * Every refusal and failure the gateway can report, with its stable code and HTTP status.
+ * The codes are part of the external contract (CONTRACT.md §3): never rename one.
+ */
+public enum GatewayError {
+    MALFORMED_MESSAGE(400, "the signature container cannot be parsed"),
+    UNSUPPORTED_FORMAT(415, "unknown Content-Type or business document format"),
+    PAYLOAD_TOO_LARGE(413, "the body is larger than gateway.inbound.max-bytes"),
+    SIGNATURE_INVALID(403, "the signature does not verify over the content"),
+    UNKNOWN_SIGNER(403, "the signer chains to no enabled partner, or fails the partner's signerSubjects"),
+    CERTIFICATE_EXPIRED(403, "the signer or a chain certificate was not valid at signing time"),
+    CERTIFICATE_REVOKED(403, "the signer or a chain certificate is revoked"),
+    REVOCATION_UNKNOWN(503, "revocation status cannot be had and the partner's policy fails closed"),
+    ALGORITHM_NOT_ALLOWED(403, "the signature or key algorithm is not allowed"),
+    MESSAGE_TYPE_NOT_ALLOWED(403, "the partner may not send this document type"),
+    STALE_MESSAGE(409, "the signing time is older than max-age or beyond max-clock-skew"),
+    SCHEMA_INVALID(422, "the document breaks its format's rules"),
+    OVERLOADED(503, "the gateway sheds load; retry later"),
+    NOT_FOUND(404, "no such resource"),
+    NATIONAL_SYSTEM_UNAVAILABLE(502, "the national system did not accept the record"),
+    CONFIGURATION_INVALID(500, "the gateway's configuration is invalid"),
+    INTERNAL_ERROR(500, "the gateway failed unexpectedly");
+
+    private final int httpStatus;
+    private final String meaning;
+
+    GatewayError(int httpStatus, String meaning) {
+        this.httpStatus = httpStatus;
+        this.meaning = meaning;
+    }
+
+    public String code() {
+        return name();
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

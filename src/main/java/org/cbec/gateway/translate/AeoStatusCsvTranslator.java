@@ -1,0 +1,188 @@
+package org.cbec.gateway.translate;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.cbec.gateway.canonical.Address;
+import org.cbec.gateway.canonical.AeoStatus;
+import org.cbec.gateway.canonical.AeoStatusRecord;
+import org.cbec.gateway.canonical.CanonicalRecord;
+import org.cbec.gateway.canonical.RecordSource;
+
+/**
+ * {@code aeo-status-csv}: an RFC 4180, UTF-8 AEO status list whose first line is exactly {@link #HEADER}.
+ * Every row is a status statement; errors are located as {@code row N, column NAME}, N being the line the
+ * row starts on (the header is row 1), and every bad row and column is reported. A CSV list is a DELTA list.
+ * Cells are taken as text, so a cell that looks like a spreadsheet formula ({@code =}, {@code +}, {@code -},
+ * {@code @}) is kept exactly as sent. A document that is not valid UTF-8 is reported by the byte offset of
+ * each bad sequence only: its rows cannot be read reliably.
+ */
+public final class AeoStatusCsvTranslator implements Translator {
+
+    /** The header line, exactly as FORMATS.md gives it. */
+    public static final String HEADER = "aeo_id,operator_name,address_line,city,postcode,country,programme,"
+            + "status,valid_from,valid_until,status_changed_at,status_reason";
+
+    private static final List<String> COLUMNS = List.of(HEADER.split(","));
+    private static final int AEO_ID = 0;
+    private static final int OPERATOR_NAME = 1;
+    private static final int ADDRESS_LINE = 2;
+    private static final int CITY = 3;
+    private static final int POSTCODE = 4;
+    private static final int COUNTRY = 5;
+    private static final int PROGRAMME = 6;
+    private static final int STATUS = 7;
+    private static final int VALID_FROM = 8;
+    private static final int VALID_UNTIL = 9;
+    private static final int STATUS_CHANGED_AT = 10;
+    private static final int STATUS_REASON = 11;
+
+    @Override
+    public DocumentFormat format() {
+        return DocumentFormat.AEO_STATUS_CSV;
+    }
+
+    @Override
+    public Translation translate(byte[] document, TranslationContext context) {
+        int start = Utf8.bomLength(document);
+        List<LocatedError> encoding = Utf8.malformedSequences(document, start);
+        if (!encoding.isEmpty()) {
+            return new Translation.Invalid(format(), encoding);
+        }
+        String text = new String(document, start, document.length - start, StandardCharsets.UTF_8);
+        List<LocatedError> errors = new ArrayList<>();
+        List<CsvParser.CsvRecord> rows = rowsAfterHeader(text, errors);
+        if (!errors.isEmpty()) {
+            return new Translation.Invalid(format(), errors);
+        }
+        if (rows.isEmpty()) {
+            return new Translation.Invalid(format(), List.of(new LocatedError("document", "no operator rows")));
+        }
+        RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
+        List<CanonicalRecord> records = new ArrayList<>(rows.size());
+        Map<String, Integer> statementRows = new HashMap<>();
+        for (CsvParser.CsvRecord row : rows) {
+            if (row.malformed()) {
+                errors.add(new LocatedError(location(row.line(), row.errorField()), row.error()));
+            } else if (row.fields().size() != COLUMNS.size()) {
+                errors.add(new LocatedError("row " + row.line(),
+                        "has " + row.fields().size() + " columns, expected " + COLUMNS.size()));
+            } else {
+                new Row(row, errors).toRecord(source).ifPresent(record -> {
+                    Integer earlier = statementRows.putIfAbsent(statementKey(record), row.line());
+                    if (earlier != null) {
+                        errors.add(new LocatedError(location(row.line(), AEO_ID),
+                                "repeats the statement of row " + earlier + " (same aeo_id and status_changed_at)"));
+                    }
+                    records.add(record);
+                });
+            }
+        }
+        return errors.isEmpty()
+                ? new Translation.Records(format(), records)
+                : new Translation.Invalid(format(), errors);
+    }
+
+    /** Checks the header line (after any blank lines) and parses what follows it. */
+    private static List<CsvParser.CsvRecord> rowsAfterHeader(String text, List<LocatedError> errors) {
+        int position = 0;
+        int line = 1;
+        while (position < text.length() && isLineBreak(text.charAt(position))) {
+            position += text.startsWith("\r\n", position) ? 2 : 1;
+            line++;
+        }
+        int end = position;
+        while (end < text.length() && !isLineBreak(text.charAt(end))) {
+            end++;
+        }
+        if (!text.regionMatches(position, HEADER, 0, HEADER.length()) || end - position != HEADER.length()) {
+            errors.add(new LocatedError("row " + line, "the header line must be exactly: " + HEADER));
+            return List.of();
+        }
+        if (end < text.length()) {
+            end += text.startsWith("\r\n", end) ? 2 : 1;
+        }
+        return CsvParser.parse(text, end, line + 1);
+    }
+
+    private static boolean isLineBreak(char c) {
+        return c == '\n' || c == '\r';
+    }
+
+    private static String location(int line, int column) {
+        String name = column < COLUMNS.size() ? COLUMNS.get(column) : String.valueOf(column + 1);
+        return "row " + line + ", column " + name;
+    }
+
+    private static String statementKey(AeoStatusRecord record) {
+        return record.aeoId() + " " + record.statusChangedAt();
+    }
+
+    /** One well-formed row being checked; adds an error per bad cell. */
+    private static final class Row {
+        private final CsvParser.CsvRecord row;
+        private final List<LocatedError> errors;
+        private boolean valid = true;
+
+        Row(CsvParser.CsvRecord row, List<LocatedError> errors) {
+            this.row = row;
+            this.errors = errors;
+        }
+
+        Optional<AeoStatusRecord> toRecord(RecordSource source) {
+            String aeoId = required(AEO_ID, text -> Rules.isAeoId(text) ? Optional.of(text) : Optional.empty(),
+                    Rules.AEO_ID);
+            String operatorName = required(OPERATOR_NAME, Optional::of, Rules.REQUIRED);
+            String country = required(COUNTRY, text -> Rules.isCountry(text) ? Optional.of(text) : Optional.empty(),
+                    Rules.COUNTRY);
+            AeoStatus status = required(STATUS, Rules::status, Rules.STATUS);
+            LocalDate validFrom = required(VALID_FROM, Rules::date, Rules.DATE);
+            LocalDate validUntil = optional(VALID_UNTIL, Rules::date, Rules.DATE);
+            Instant statusChangedAt = required(STATUS_CHANGED_AT, Rules::instant, Rules.INSTANT);
+            if (!valid) {
+                return Optional.empty();
+            }
+            Address address = new Address(cell(ADDRESS_LINE), cell(CITY), cell(POSTCODE), country);
+            return Optional.of(AeoStatusRecord.create(source, aeoId, operatorName, address, cell(PROGRAMME),
+                    status, validFrom, validUntil, statusChangedAt, cell(STATUS_REASON)));
+        }
+
+        /** The cell's text, or null when it is empty: CSV has no other way to say "none". */
+        private String cell(int column) {
+            String text = row.fields().get(column);
+            return text.isEmpty() ? null : text;
+        }
+
+        private <T> T required(int column, Function<String, Optional<T>> parse, String rule) {
+            if (cell(column) == null) {
+                fail(column, Rules.REQUIRED);
+                return null;
+            }
+            return optional(column, parse, rule);
+        }
+
+        private <T> T optional(int column, Function<String, Optional<T>> parse, String rule) {
+            String text = cell(column);
+            if (text == null) {
+                return null;
+            }
+            Optional<T> value = parse.apply(text);
+            if (value.isEmpty()) {
+                fail(column, rule);
+                return null;
+            }
+            return value.get();
+        }
+
+        private void fail(int column, String message) {
+            valid = false;
+            errors.add(new LocatedError(location(row.line(), column), message));
+        }
+    }
+}

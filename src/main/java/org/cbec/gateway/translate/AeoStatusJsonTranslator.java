@@ -1,0 +1,112 @@
+package org.cbec.gateway.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cbec.gateway.canonical.Address;
+import org.cbec.gateway.canonical.AeoStatus;
+import org.cbec.gateway.canonical.AeoStatusRecord;
+import org.cbec.gateway.canonical.CanonicalRecord;
+import org.cbec.gateway.canonical.RecordSource;
+
+/**
+ * {@code aeo-status-json}: a JSON object with {@code "documentType":"AEO_STATUS_LIST"}, the issuing
+ * {@code administration}, a {@code listType} (DELTA or FULL, see {@link AeoStatusList}) and a non-empty
+ * {@code operators} array, one status statement each. Errors are located by JSON pointer
+ * ({@code /operators/2/status}); every one is reported.
+ */
+public final class AeoStatusJsonTranslator implements Translator {
+
+    /** The {@code documentType} this format is recognised by. */
+    public static final String DOCUMENT_TYPE = "AEO_STATUS_LIST";
+
+    @Override
+    public DocumentFormat format() {
+        return DocumentFormat.AEO_STATUS_JSON;
+    }
+
+    @Override
+    public Translation translate(byte[] document, TranslationContext context) {
+        List<LocatedError> parseErrors = new ArrayList<>();
+        Optional<JsonNode> parsed = JsonInput.readTree(document, parseErrors);
+        if (parsed.isEmpty()) {
+            return new Translation.Invalid(format(), parseErrors);
+        }
+        JsonNode root = parsed.get();
+        JsonFields fields = new JsonFields();
+        if (!root.isObject()) {
+            fields.error("", "must be a JSON object");
+            return new Translation.Invalid(format(), fields.errors());
+        }
+        String documentType = fields.requiredText(root, "", "documentType");
+        if (documentType != null && !DOCUMENT_TYPE.equals(documentType)) {
+            fields.error("/documentType", "must be " + DOCUMENT_TYPE);
+        }
+        if (fields.hasErrors()) {
+            return new Translation.Invalid(format(), fields.errors()); // another document: its fields mean nothing here
+        }
+        fields.requiredChecked(root, "", "administration", Rules::isCountry, Rules.COUNTRY);
+        fields.required(root, "", "listType", AeoStatusList.ListType::parse, "must be DELTA or FULL");
+        fields.optional(root, "", "generatedAt", Rules::instant, Rules.INSTANT);
+        JsonNode operators = fields.requiredNonEmptyArray(root, "", "operators", "operator");
+
+        RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
+        List<CanonicalRecord> records = new ArrayList<>();
+        Map<String, String> statements = new HashMap<>();
+        for (int i = 0; operators != null && i < operators.size(); i++) {
+            String at = JsonFields.pointer("/operators", i);
+            operator(operators.get(i), at, fields, source).ifPresent(record -> {
+                String earlier = statements.putIfAbsent(record.aeoId() + " " + record.statusChangedAt(), at);
+                if (earlier != null) {
+                    fields.error(JsonFields.pointer(at, "aeoId"),
+                            "repeats the statement of " + earlier + " (same aeoId and statusChangedAt)");
+                }
+                records.add(record);
+            });
+        }
+        return fields.hasErrors()
+                ? new Translation.Invalid(format(), fields.errors())
+                : new Translation.Records(format(), records);
+    }
+
+    private static Optional<AeoStatusRecord> operator(JsonNode operator, String at, JsonFields fields,
+            RecordSource source) {
+        if (!operator.isObject()) {
+            fields.error(at, "must be a JSON object");
+            return Optional.empty();
+        }
+        int errorsBefore = fields.errorCount();
+        String aeoId = fields.requiredChecked(operator, at, "aeoId", Rules::isAeoId, Rules.AEO_ID);
+        String name = fields.requiredText(operator, at, "name");
+        Address address = address(operator, at, fields);
+        String programme = fields.optionalText(operator, at, "programme");
+        AeoStatus status = fields.required(operator, at, "status", Rules::status, Rules.STATUS);
+        LocalDate validFrom = fields.required(operator, at, "validFrom", Rules::date, Rules.DATE);
+        LocalDate validUntil = fields.optional(operator, at, "validUntil", Rules::date, Rules.DATE);
+        Instant statusChangedAt = fields.required(operator, at, "statusChangedAt", Rules::instant, Rules.INSTANT);
+        String statusReason = fields.optionalText(operator, at, "statusReason");
+        if (fields.errorCount() > errorsBefore) {
+            return Optional.empty();
+        }
+        return Optional.of(AeoStatusRecord.create(source, aeoId, name, address, programme, status, validFrom,
+                validUntil, statusChangedAt, statusReason));
+    }
+
+    private static Address address(JsonNode operator, String at, JsonFields fields) {
+        JsonNode address = fields.requiredObject(operator, at, "address");
+        if (address == null) {
+            return null;
+        }
+        String where = JsonFields.pointer(at, "address");
+        return new Address(
+                fields.optionalText(address, where, "line"),
+                fields.optionalText(address, where, "city"),
+                fields.optionalText(address, where, "postcode"),
+                fields.requiredChecked(address, where, "country", Rules::isCountry, Rules.COUNTRY));
+    }
+}

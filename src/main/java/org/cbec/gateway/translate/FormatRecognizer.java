@@ -1,0 +1,343 @@
+package org.cbec.gateway.translate;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Tells a business document's format from its content alone (FORMATS.md), never from a header the sender
+ * controls. Cheap by design: after a UTF-8 BOM and leading whitespace it looks at the first character and
+ * reads only as far as needed: JSON is streamed until its top-level {@code documentType}, XML is scanned up
+ * to the root start tag (no DTD or entity is ever read, let alone resolved), EDIFACT up to the message
+ * header {@code UNH}, CSV to the end of the first line.
+ */
+public final class FormatRecognizer {
+
+    static final String AEO_STATUS_XML_NAMESPACE = "urn:cbec:aeo-status:1";
+    static final String WCO_DEC_NAMESPACE = "urn:wco:datamodel:WCO:DEC-DMS:2";
+
+    private static final byte[] CSV_HEADER = AeoStatusCsvTranslator.HEADER.getBytes(StandardCharsets.US_ASCII);
+
+    /** An interchange header runs to a handful of segments before UNH; more means it is not one. */
+    private static final int MAX_SEGMENTS_BEFORE_UNH = 8;
+
+    /** Service segments are short; a longer "segment" means this is not EDIFACT, and the scan stops. */
+    private static final int MAX_SERVICE_SEGMENT_LENGTH = 2048;
+
+    private FormatRecognizer() {}
+
+    /** The document's format, or empty when it is none of the formats the gateway knows. */
+    public static Optional<DocumentFormat> recognise(byte[] document) {
+        int start = Utf8.bomLength(document);
+        while (start < document.length && isWhitespace(document[start])) {
+            start++;
+        }
+        if (start >= document.length) {
+            return Optional.empty();
+        }
+        return switch (document[start]) {
+            case '{' -> json(document);
+            case '<' -> xml(document, start);
+            case 'U' -> edifact(document, start);
+            default -> csv(document, start);
+        };
+    }
+
+    private static Optional<DocumentFormat> json(byte[] document) {
+        return JsonInput.topLevelString(document, "documentType").flatMap(type -> switch (type) {
+            case AeoStatusJsonTranslator.DOCUMENT_TYPE -> Optional.of(DocumentFormat.AEO_STATUS_JSON);
+            case EcomShipmentJsonTranslator.SHIPMENT, EcomShipmentJsonTranslator.BATCH ->
+                    Optional.of(DocumentFormat.ECOM_SHIPMENT_JSON);
+            default -> Optional.empty();
+        });
+    }
+
+    private static Optional<DocumentFormat> csv(byte[] document, int start) {
+        int end = start + CSV_HEADER.length;
+        if (end > document.length) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < CSV_HEADER.length; i++) {
+            if (document[start + i] != CSV_HEADER[i]) {
+                return Optional.empty();
+            }
+        }
+        boolean wholeLine = end == document.length || document[end] == '\n' || document[end] == '\r';
+        return wholeLine ? Optional.of(DocumentFormat.AEO_STATUS_CSV) : Optional.empty();
+    }
+
+    private static Optional<DocumentFormat> xml(byte[] document, int start) {
+        return new XmlRootScanner(document, start).root().flatMap(root -> {
+            if (root.is("AEOStatusList", AEO_STATUS_XML_NAMESPACE)) {
+                return Optional.of(DocumentFormat.AEO_STATUS_XML);
+            }
+            if (root.is("Declaration", WCO_DEC_NAMESPACE)) {
+                return Optional.of(DocumentFormat.WCO_DEC_XML);
+            }
+            return Optional.empty();
+        });
+    }
+
+    private static Optional<DocumentFormat> edifact(byte[] document, int start) {
+        return new EdifactHeaderScanner(document, start).messageType()
+                .filter("CUSCAR"::equals)
+                .map(type -> DocumentFormat.EDIFACT_CUSCAR);
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    /** The root element's local name and namespace URI. */
+    private record XmlRoot(String localName, String namespace) {
+        boolean is(String expectedLocalName, String expectedNamespace) {
+            return localName.equals(expectedLocalName) && expectedNamespace.equals(namespace);
+        }
+    }
+
+    /**
+     * Reads past the prolog (XML declaration, processing instructions, comments, a DOCTYPE taken as opaque
+     * text) to the root start tag and reads its name and namespace declarations. Names and namespace URIs
+     * of the formats are ASCII, so bytes are read as Latin-1; anything unexpected means "not recognised".
+     */
+    private static final class XmlRootScanner {
+        private final byte[] document;
+        private int position;
+
+        XmlRootScanner(byte[] document, int position) {
+            this.document = document;
+            this.position = position;
+        }
+
+        Optional<XmlRoot> root() {
+            while (true) {
+                skipWhitespace();
+                if (startsWith("<?")) {
+                    if (!skipPast("?>")) {
+                        return Optional.empty();
+                    }
+                } else if (startsWith("<!--")) {
+                    if (!skipPast("-->")) {
+                        return Optional.empty();
+                    }
+                } else if (startsWith("<!DOCTYPE")) {
+                    if (!skipDoctype()) {
+                        return Optional.empty();
+                    }
+                } else if (startsWith("<") && !startsWith("<!") && !startsWith("</")) {
+                    position++;
+                    return startTag();
+                } else {
+                    return Optional.empty();
+                }
+            }
+        }
+
+        private Optional<XmlRoot> startTag() {
+            String name = name();
+            if (name.isEmpty()) {
+                return Optional.empty();
+            }
+            int colon = name.indexOf(':');
+            String declaration = colon < 0 ? "xmlns" : "xmlns:" + name.substring(0, colon);
+            String namespace = null;
+            while (true) {
+                boolean separated = skipWhitespace();
+                if (startsWith(">") || startsWith("/>")) {
+                    return Optional.of(new XmlRoot(name.substring(colon + 1), namespace));
+                }
+                String attribute = name();
+                if (!separated || attribute.isEmpty()) {
+                    return Optional.empty();
+                }
+                skipWhitespace();
+                if (!startsWith("=")) {
+                    return Optional.empty();
+                }
+                position++;
+                skipWhitespace();
+                Optional<String> value = quoted();
+                if (value.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (attribute.equals(declaration)) {
+                    namespace = value.get();
+                }
+            }
+        }
+
+        private String name() {
+            int start = position;
+            while (position < document.length) {
+                byte b = document[position];
+                if (isWhitespace(b) || b == '>' || b == '/' || b == '=' || b == '<' || b == '"' || b == '\'') {
+                    break;
+                }
+                position++;
+            }
+            return new String(document, start, position - start, StandardCharsets.ISO_8859_1);
+        }
+
+        private Optional<String> quoted() {
+            if (position >= document.length || (document[position] != '"' && document[position] != '\'')) {
+                return Optional.empty();
+            }
+            byte quote = document[position++];
+            int start = position;
+            while (position < document.length && document[position] != quote) {
+                position++;
+            }
+            if (position >= document.length) {
+                return Optional.empty();
+            }
+            return Optional.of(new String(document, start, position++ - start, StandardCharsets.ISO_8859_1));
+        }
+
+        /** Skips {@code <!DOCTYPE ...>} with any internal subset in brackets, without interpreting it. */
+        private boolean skipDoctype() {
+            int depth = 0;
+            byte quote = 0;
+            for (position += "<!DOCTYPE".length(); position < document.length; position++) {
+                byte b = document[position];
+                if (quote != 0) {
+                    quote = b == quote ? 0 : quote;
+                } else if (b == '"' || b == '\'') {
+                    quote = b;
+                } else if (b == '[') {
+                    depth++;
+                } else if (b == ']') {
+                    depth--;
+                } else if (b == '>' && depth <= 0) {
+                    position++;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean skipWhitespace() {
+            int start = position;
+            while (position < document.length && isWhitespace(document[position])) {
+                position++;
+            }
+            return position > start;
+        }
+
+        private boolean skipPast(String end) {
+            for (int i = position; i + end.length() <= document.length; i++) {
+                if (matches(i, end)) {
+                    position = i + end.length();
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean startsWith(String text) {
+            return matches(position, text);
+        }
+
+        private boolean matches(int at, String text) {
+            if (at + text.length() > document.length) {
+                return false;
+            }
+            for (int i = 0; i < text.length(); i++) {
+                if (document[at + i] != text.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Reads the service string advice ({@code UNA}) if any, then segments up to the message header
+     * {@code UNH}, honouring the separators and release character, and returns the message type (the first
+     * component of UNH's second data element, e.g. {@code CUSCAR}).
+     */
+    private static final class EdifactHeaderScanner {
+        private final byte[] document;
+        private int position;
+        private byte componentSeparator = ':';
+        private byte elementSeparator = '+';
+        private byte releaseCharacter = '?';
+        private byte segmentTerminator = '\'';
+
+        EdifactHeaderScanner(byte[] document, int position) {
+            this.document = document;
+            this.position = position;
+        }
+
+        Optional<String> messageType() {
+            if (startsWith("UNA")) {
+                if (position + 9 > document.length) {
+                    return Optional.empty();
+                }
+                componentSeparator = document[position + 3];
+                elementSeparator = document[position + 4];
+                releaseCharacter = document[position + 6];
+                segmentTerminator = document[position + 8];
+                position += 9;
+            }
+            for (int segment = 0; segment < MAX_SEGMENTS_BEFORE_UNH; segment++) {
+                while (position < document.length && isWhitespace(document[position])) {
+                    position++; // line breaks between segments are common and harmless
+                }
+                Optional<List<List<String>>> elements = segment();
+                if (elements.isEmpty()) {
+                    return Optional.empty();
+                }
+                String tag = elements.get().get(0).get(0);
+                if (segment == 0 && !tag.equals("UNB")) {
+                    return Optional.empty();
+                }
+                if (tag.equals("UNH")) {
+                    List<List<String>> unh = elements.get();
+                    return unh.size() > 2 ? Optional.of(unh.get(2).get(0)) : Optional.empty();
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** One segment as data elements of components, release characters removed; empty at the end. */
+        private Optional<List<List<String>>> segment() {
+            List<List<String>> elements = new ArrayList<>();
+            List<String> components = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
+            int end = Math.min(document.length, position + MAX_SERVICE_SEGMENT_LENGTH);
+            while (position < end) {
+                byte b = document[position++];
+                if (b == releaseCharacter && position < end) {
+                    text.append((char) (document[position++] & 0xFF));
+                } else if (b == componentSeparator) {
+                    components.add(text.toString());
+                    text.setLength(0);
+                } else if (b == elementSeparator || b == segmentTerminator) {
+                    components.add(text.toString());
+                    text.setLength(0);
+                    elements.add(components);
+                    components = new ArrayList<>();
+                    if (b == segmentTerminator) {
+                        return Optional.of(elements);
+                    }
+                } else {
+                    text.append((char) (b & 0xFF));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private boolean startsWith(String text) {
+            if (position + text.length() > document.length) {
+                return false;
+            }
+            for (int i = 0; i < text.length(); i++) {
+                if (document[position + i] != text.charAt(i)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package org.cbec.gateway.translate;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Currency;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.cbec.gateway.canonical.AeoStatus;
+
+/** The field rules of FORMATS.md, shared by every format so that one defect reads the same everywhere. */
+final class Rules {
+
+    static final String REQUIRED = "is required";
+    static final String AEO_ID =
+            "must be 4 to 35 characters A-Z or 0-9 starting with an ISO 3166-1 alpha-2 country code";
+    static final String COUNTRY = "must be an ISO 3166-1 alpha-2 country code";
+    static final String STATUS = "must be one of ACTIVE, SUSPENDED, REVOKED, WITHDRAWN";
+    static final String DATE = "must be an ISO 8601 date such as 2019-05-01";
+    static final String INSTANT = "must be an ISO 8601 instant such as 2019-05-01T00:00:00Z";
+    static final String CURRENCY = "must be an ISO 4217 currency code";
+    static final String HS_CODE = "must be a string of 6 to 10 digits";
+    static final String DECIMAL = "must be a decimal number (a JSON number or a string such as \"59.80\")";
+    static final String DECIMAL_RANGE = "must have at most " + Rules.MAX_DIGITS
+            + " digits before and after the decimal point";
+
+    /** Enough for any amount, weight or quantity, and small enough that no exponent can blow up a string. */
+    static final int MAX_DIGITS = 30;
+
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+    private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
+            .map(Currency::getCurrencyCode)
+            .collect(Collectors.toUnmodifiableSet());
+    private static final Pattern AEO_ID_SHAPE = Pattern.compile("[A-Z0-9]{4,35}");
+    private static final Pattern DATE_SHAPE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final Pattern INSTANT_SHAPE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}[Tt].*");
+    private static final Pattern HS_CODE_SHAPE = Pattern.compile("[0-9]{6,10}");
+    // bounded so that a megabyte of digits never reaches the BigDecimal parser
+    private static final Pattern DECIMAL_TEXT = Pattern.compile("[0-9]{1,30}(\\.[0-9]{1,30})?");
+
+    private Rules() {}
+
+    static boolean isCountry(String code) {
+        return COUNTRIES.contains(code);
+    }
+
+    static boolean isCurrency(String code) {
+        return CURRENCIES.contains(code);
+    }
+
+    /** EORI numbers, {@code CN}+10 digits, {@code AEOCN}+10 digits and C-TPAT style ids all fit. */
+    static boolean isAeoId(String id) {
+        return AEO_ID_SHAPE.matcher(id).matches() && isCountry(id.substring(0, 2));
+    }
+
+    static boolean isHsCode(String code) {
+        return HS_CODE_SHAPE.matcher(code).matches();
+    }
+
+    static Optional<AeoStatus> status(String text) {
+        for (AeoStatus status : AeoStatus.values()) {
+            if (status.name().equals(text)) {
+                return Optional.of(status);
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<LocalDate> date(String text) {
+        if (!DATE_SHAPE.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty(); // shaped like a date but not one, e.g. 2019-02-30
+        }
+    }
+
+    /** An instant with any UTC offset; the record holds it normalised to UTC ({@link Instant#toString()}). */
+    static Optional<Instant> instant(String text) {
+        if (!INSTANT_SHAPE.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return Optional.empty(); // shaped like an instant but not one, e.g. month 13
+        }
+    }
+
+    /**
+     * A plain, unsigned decimal string such as {@code 59.80}, at most {@link #MAX_DIGITS} digits on either
+     * side of the point; exponents and signs are not allowed in text.
+     */
+    static Optional<BigDecimal> decimalText(String text) {
+        return DECIMAL_TEXT.matcher(text).matches() ? Optional.of(new BigDecimal(text)) : Optional.empty();
+    }
+
+    /** Whether the plain form of the value has at most {@link #MAX_DIGITS} digits on either side of the point. */
+    static boolean inDecimalRange(BigDecimal value) {
+        return value.scale() <= MAX_DIGITS && value.precision() - value.scale() <= MAX_DIGITS;
+    }
+}

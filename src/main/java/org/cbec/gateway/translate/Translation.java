@@ -1,0 +1,22 @@
+package org.cbec.gateway.translate;
+
+import java.util.List;
+import org.cbec.gateway.canonical.CanonicalRecord;
+
+/** The outcome of translating one business document: its canonical records, or every error found. */
+public sealed interface Translation permits Translation.Records, Translation.Invalid {
+
+    DocumentFormat format();
+
+    record Records(DocumentFormat format, List<CanonicalRecord> records) implements Translation {
+        public Records {
+            records = List.copyOf(records);
+        }
+    }
+
+    record Invalid(DocumentFormat format, List<LocatedError> errors) implements Translation {
+        public Invalid {
+            errors = List.copyOf(errors);
+        }
+    }
+}

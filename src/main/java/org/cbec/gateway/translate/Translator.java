@@ -1,0 +1,12 @@
+package org.cbec.gateway.translate;
+
+/**
+ * Turns one partner format into canonical records. A pure function: no I/O, no clock, no shared
+ * mutable state, so it is safe under any concurrency and tested with golden files alone.
+ */
+public interface Translator {
+    DocumentFormat format();
+
+    /** Never throws for bad input: every problem becomes a {@link LocatedError} in {@link Translation.Invalid}. */
+    Translation translate(byte[] document, TranslationContext context);
+}
