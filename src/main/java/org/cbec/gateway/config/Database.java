@@ -1,0 +1,55 @@
+package org.cbec.gateway.config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The gateway's relational database: an embedded H2 file under the data directory by default, or the
+ * PostgreSQL of {@code gateway.db.url}. Flyway migrates it at start-up.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final boolean embedded;
+
+    private Database(HikariDataSource dataSource, boolean embedded) {
+        this.dataSource = dataSource;
+        this.embedded = embedded;
+    }
+
+    public static Database open(String url, String user, String password, Path dataDir) {
+        HikariConfig config = new HikariConfig();
+        boolean embedded = url == null || url.isBlank();
+        if (embedded) {
+            Path file = dataDir.toAbsolutePath().resolve("db").resolve("gateway");
+            config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+            config.setUsername("gateway");
+            config.setPassword("");
+        } else {
+            config.setJdbcUrl(url);
+            config.setUsername(user);
+            config.setPassword(password);
+        }
+        config.setPoolName("gateway-db");
+        config.setMaximumPoolSize(32);
+        config.setAutoCommit(true);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        return new Database(dataSource, embedded);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public boolean embedded() {
+        return embedded;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

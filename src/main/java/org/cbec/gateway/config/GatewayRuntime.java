@@ -1,0 +1,214 @@
+package org.cbec.gateway.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.main.Main;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.MessageIds;
+import org.cbec.gateway.forward.DeliveryLedger;
+import org.cbec.gateway.forward.ForwardAttemptRecorder;
+import org.cbec.gateway.forward.NationalDelivery;
+import org.cbec.gateway.forward.RecordDispatch;
+import org.cbec.gateway.http.HttpAnswerWriter;
+import org.cbec.gateway.intake.InboundHttp;
+import org.cbec.gateway.intake.InboundIntake;
+import org.cbec.gateway.monitor.GatewayHealth;
+import org.cbec.gateway.monitor.MessageTracking;
+import org.cbec.gateway.partner.PartnerRegistry;
+import org.cbec.gateway.signature.CmsSignedDataVerifier;
+import org.cbec.gateway.signature.SignerTrust;
+import org.cbec.gateway.signature.SigningTimePolicy;
+import org.cbec.gateway.simulator.NationalSystemSimulator;
+import org.cbec.gateway.translate.Translators;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jms.connection.CachingConnectionFactory;
+
+/**
+ * The wiring of one gateway process, in one place: database, broker, partner registry, the beans the
+ * routes call, and Camel Main on the YAML routes. Start it, and close it to stop in the right order
+ * (routes first, then the broker and the database they use).
+ */
+public final class GatewayRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
+
+    private final GatewaySettings settings;
+    private final Main main;
+    private final Database database;
+    private final MessageBroker broker;
+    private final CachingConnectionFactory connectionFactory;
+    private final PartnerRegistry partners;
+    private boolean closed;
+
+    private GatewayRuntime(GatewaySettings settings, Main main, Database database, MessageBroker broker,
+                           CachingConnectionFactory connectionFactory, PartnerRegistry partners) {
+        this.settings = settings;
+        this.main = main;
+        this.database = database;
+        this.broker = broker;
+        this.connectionFactory = connectionFactory;
+        this.partners = partners;
+    }
+
+    /** Starts the gateway and returns once every route runs; throws with a clear message on bad configuration. */
+    public static GatewayRuntime start(GatewaySettings settings) {
+        Clock clock = Clock.systemUTC();
+        Path dataDir = settings.getPath("gateway.data.dir");
+        Path routesDir = settings.getPath("gateway.routes.dir");
+        int port = settings.getInt("gateway.http.port");
+        long maxBytes = settings.getLong("gateway.inbound.max-bytes");
+        if (!Files.isDirectory(routesDir)) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                    "routes directory " + routesDir.toAbsolutePath() + " does not exist (setting gateway.routes.dir)");
+        }
+        PartnerRegistry partners = PartnerRegistry.load(settings.getPath("gateway.partners.dir"));
+        LOG.info("Partners: {}", partners.all().stream().map(p -> p.id() + (p.enabled() ? "" : " (disabled)")).toList());
+        createDirectories(dataDir);
+
+        Database database = Database.open(settings.get("gateway.db.url", ""), settings.get("gateway.db.user", ""),
+                settings.get("gateway.db.password", ""), dataDir);
+        MessageBroker broker;
+        try {
+            broker = MessageBroker.start(settings.get("gateway.broker.url", ""), settings.get("gateway.broker.user", ""),
+                    settings.get("gateway.broker.password", ""), dataDir);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        CachingConnectionFactory connectionFactory = new CachingConnectionFactory(broker.connectionFactory());
+        connectionFactory.setSessionCacheSize(64);
+
+        EvidenceArchive archive = new EvidenceArchive(database.dataSource());
+        DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), clock);
+        SignerTrust signerTrust = new SignerTrust(partners);
+        Supplier<SignerTrust> currentTrust = () -> signerTrust;
+        InboundIntake intake = new InboundIntake(currentTrust, new CmsSignedDataVerifier(),
+                new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
+                Translators.standard(), archive, new MessageIds(clock), clock, maxBytes);
+
+        Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
+        healthProbes.put("broker", broker::problem);
+        healthProbes.put("database", () -> databaseProblem(database));
+
+        Main main = new Main();
+        main.setOverrideProperties(camelProperties(settings, port));
+        main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.camel.yaml");
+        main.configure().withName("cbec-gateway");
+        main.configure().withJmxEnabled(false);
+        main.configure().httpServer().withEnabled(true).withPort(port)
+                // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
+                .withMaxBodySize(maxBytes * 2 + 65_536);
+        JmsComponent jms = new JmsComponent();
+        jms.setConnectionFactory(connectionFactory);
+        main.bind("jms", jms);
+        main.bind("inboundHttp", new InboundHttp(intake));
+        main.bind("httpAnswer", new HttpAnswerWriter());
+        main.bind("recordDispatch", new RecordDispatch(ledger, archive, clock, Duration.ofMinutes(2)));
+        main.bind("nationalDelivery", new NationalDelivery(ledger));
+        main.bind("forwardAttemptRecorder", new ForwardAttemptRecorder(ledger));
+        main.bind("messageTracking", new MessageTracking(archive, ledger));
+        main.bind("gatewayHealth", new GatewayHealth(healthProbes));
+        main.bind("nationalSimulator", new NationalSystemSimulator(clock));
+
+        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners);
+        try {
+            main.start();
+        } catch (Exception e) {
+            runtime.close();
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the gateway cannot start: " + e.getMessage(), e);
+        }
+        LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),
+                broker.embedded() ? "embedded" : "external", database.embedded() ? "embedded" : "external");
+        return runtime;
+    }
+
+    /** Settings for Camel's placeholders, with the values derived from them that the routes need. */
+    private static Properties camelProperties(GatewaySettings settings, int port) {
+        Properties properties = settings.asProperties();
+        String simulator = "http://localhost:" + port + "/national-sim/";
+        if (settings.get("gateway.national.aeo.url", "").isEmpty()) {
+            properties.setProperty("gateway.national.aeo.url", simulator + "aeo");
+        }
+        if (settings.get("gateway.national.shipment.url", "").isEmpty()) {
+            properties.setProperty("gateway.national.shipment.url", simulator + "shipments");
+        }
+        int attempts = settings.getInt("gateway.forward.max-attempts");
+        if (attempts < 1) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "setting gateway.forward.max-attempts must be at least 1");
+        }
+        properties.setProperty("gateway.forward.max-redeliveries", String.valueOf(attempts - 1));
+        properties.setProperty("gateway.forward.initial-delay-ms", String.valueOf(settings.getDuration("gateway.forward.initial-delay").toMillis()));
+        properties.setProperty("gateway.forward.max-delay-ms", String.valueOf(settings.getDuration("gateway.forward.max-delay").toMillis()));
+        String timeout = String.valueOf(settings.getDuration("gateway.forward.timeout").toMillis());
+        properties.setProperty("camel.component.http.connect-timeout", timeout);
+        properties.setProperty("camel.component.http.response-timeout", timeout);
+        // Retries are the forward error handler's alone, with its backoff and its count; HttpClient must not add its own.
+        properties.setProperty("camel.component.http.automatic-retries-disabled", "true");
+        return properties;
+    }
+
+    private static String databaseProblem(Database database) {
+        try (var connection = database.dataSource().getConnection()) {
+            return connection.isValid(2) ? null : "database connection is not valid";
+        } catch (java.sql.SQLException e) {
+            return "database unreachable: " + e.getMessage();
+        }
+    }
+
+    private static void createDirectories(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot create data directory " + dataDir.toAbsolutePath(), e);
+        }
+    }
+
+    public CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    public GatewaySettings settings() {
+        return settings;
+    }
+
+    public PartnerRegistry partners() {
+        return partners;
+    }
+
+    public int httpPort() {
+        return settings.getInt("gateway.http.port");
+    }
+
+    /** Stops the routes, then the broker and the database. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("CBEC Gateway stopping");
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("Camel did not stop cleanly", e);
+        }
+        connectionFactory.destroy();
+        try {
+            broker.close();
+        } catch (RuntimeException e) {
+            LOG.warn("The broker did not stop cleanly", e);
+        }
+        database.close();
+        LOG.info("CBEC Gateway stopped");
+    }
+}

@@ -1,0 +1,100 @@
+package org.cbec.gateway.config;
+
+import jakarta.jms.ConnectionFactory;
+import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * The ActiveMQ Artemis broker the gateway queues on: embedded with a persistent journal under the data
+ * directory by default, or the external broker of {@code gateway.broker.url}.
+ */
+public final class MessageBroker implements AutoCloseable {
+    private final EmbeddedActiveMQ embedded;
+    private final ActiveMQConnectionFactory connectionFactory;
+
+    private MessageBroker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory connectionFactory) {
+        this.embedded = embedded;
+        this.connectionFactory = connectionFactory;
+    }
+
+    public static MessageBroker start(String url, String user, String password, Path dataDir) {
+        if (url != null && !url.isBlank()) {
+            return new MessageBroker(null, new ActiveMQConnectionFactory(url, emptyToNull(user), emptyToNull(password)));
+        }
+        Path brokerDir = dataDir.toAbsolutePath().resolve("broker");
+        Configuration configuration = new ConfigurationImpl()
+                .setName("cbec-gateway")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJMXManagementEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(brokerDir.resolve("journal").toString())
+                .setBindingsDirectory(brokerDir.resolve("bindings").toString())
+                .setPagingDirectory(brokerDir.resolve("paging").toString())
+                .setLargeMessagesDirectory(brokerDir.resolve("large-messages").toString())
+                .setJournalDatasync(true);
+        try {
+            configuration.addAcceptorConfiguration("in-vm", "vm://0");
+        } catch (Exception e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot configure the embedded broker", e);
+        }
+        configuration.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("gateway.dead-letter"))
+                .setExpiryAddress(SimpleString.of("gateway.expired"))
+                .setAutoCreateDeadLetterResources(true)
+                .setAutoCreateExpiryResources(true)
+                .setMaxDeliveryAttempts(-1));
+        EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration);
+        try {
+            broker.start();
+        } catch (Exception e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                    "the embedded broker cannot start on " + brokerDir + ": " + e.getMessage(), e);
+        }
+        return new MessageBroker(broker, new ActiveMQConnectionFactory("vm://0"));
+    }
+
+    public ConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    /** Null when the broker is up, otherwise what is wrong. */
+    public String problem() {
+        if (embedded != null) {
+            return embedded.getActiveMQServer() != null && embedded.getActiveMQServer().isActive() ? null : "embedded broker is not active";
+        }
+        try (var connection = connectionFactory.createConnection()) {
+            return null;
+        } catch (jakarta.jms.JMSException e) {
+            return "broker unreachable: " + e.getMessage();
+        }
+    }
+
+    @Override
+    public void close() {
+        connectionFactory.close();
+        if (embedded != null) {
+            try {
+                embedded.stop();
+            } catch (Exception e) {
+                throw new GatewayException(GatewayError.INTERNAL_ERROR, "the embedded broker did not stop cleanly", e);
+            }
+        }
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

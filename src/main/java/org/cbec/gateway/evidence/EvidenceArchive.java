@@ -1,0 +1,293 @@
+package org.cbec.gateway.evidence;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * The archive of every received message, accepted or refused: its exact bytes, digest, signer, verdict,
+ * records and receipt. Rows are only ever inserted; what happens afterwards is recorded as status history.
+ */
+public final class EvidenceArchive {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+
+    public EvidenceArchive(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Archives an accepted message in one transaction. When another message with the same digest was
+     * accepted first (a concurrent duplicate), nothing is written and that message's id is returned.
+     */
+    public Optional<String> archiveAccepted(InboundEvidence evidence) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Optional<String> first = acceptedMessageWithDigest(connection, evidence.sha256());
+                if (first.isPresent()) {
+                    connection.rollback();
+                    return first;
+                }
+                insertDigest(connection, evidence);
+                insertMessage(connection, evidence, "ACCEPTED", evidence.recordCount());
+                insertContent(connection, evidence);
+                insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
+                connection.commit();
+                return Optional.empty();
+            } catch (SQLException e) {
+                connection.rollback();
+                Optional<String> first = acceptedMessageWithDigest(connection, evidence.sha256());
+                if (first.isPresent()) {
+                    return first;
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot archive accepted message " + evidence.messageId(), e);
+        }
+    }
+
+    /** Archives a refused or duplicate message. */
+    public void archiveNotAccepted(InboundEvidence evidence) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                String status = evidence.verdict() == Verdict.DUPLICATE ? "DUPLICATE" : "REJECTED";
+                insertMessage(connection, evidence, status, 0);
+                if (evidence.content() != null && evidence.verdict() != Verdict.DUPLICATE) {
+                    insertContent(connection, evidence);
+                }
+                insertHistory(connection, evidence.messageId(), status, evidence.receivedAt(),
+                        evidence.verdict() == Verdict.DUPLICATE ? "duplicate of " + evidence.duplicateOf() : evidence.refusalCode());
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot archive refused message " + evidence.messageId(), e);
+        }
+    }
+
+    /** The accepted message with these exact bytes, if any. */
+    public Optional<String> acceptedMessageWithDigest(String sha256) {
+        try (Connection connection = dataSource.getConnection()) {
+            return acceptedMessageWithDigest(connection, sha256);
+        } catch (SQLException e) {
+            throw failure("cannot look up digest", e);
+        }
+    }
+
+    public Optional<ArchivedMessage> find(String messageId) {
+        String sql = "SELECT message_id, received_at, sha256, size_bytes, content_type, partner_id, signer_subject,"
+                + " signing_time, document_format, verdict, refusal_code, refusal_detail, errors, record_count, records,"
+                + " receipt, duplicate_of, status FROM inbound_message WHERE message_id = ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, messageId);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ArchivedMessage(
+                        row.getString(1), instant(row, 2), row.getString(3), row.getLong(4), row.getString(5),
+                        row.getString(6), row.getString(7), instant(row, 8), row.getString(9),
+                        Verdict.valueOf(row.getString(10)), row.getString(11), row.getString(12), row.getString(13),
+                        row.getInt(14), row.getString(15), row.getString(16), row.getString(17), row.getString(18),
+                        history(connection, messageId)));
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read message " + messageId, e);
+        }
+    }
+
+    /** The exact bytes received under this message id, when they were kept. */
+    public Optional<byte[]> content(String messageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT content FROM inbound_content WHERE message_id = ?")) {
+            statement.setString(1, messageId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getBytes(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read content of " + messageId, e);
+        }
+    }
+
+    /** Accepted messages whose records were never handed to the forward queues (a crash between archive and queue). */
+    public List<String> acceptedButNotDispatched(Instant receivedBefore) {
+        String sql = "SELECT message_id FROM inbound_message WHERE verdict = 'ACCEPTED' AND dispatched_at IS NULL"
+                + " AND received_at < ? ORDER BY message_id";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, OffsetDateTime.ofInstant(receivedBefore, ZoneOffset.UTC));
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        } catch (SQLException e) {
+            throw failure("cannot list undispatched messages", e);
+        }
+    }
+
+    /** A search over archived messages, newest first. */
+    public List<ArchivedMessage> search(String partnerId, String status, Instant since, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT message_id FROM inbound_message WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        if (partnerId != null) {
+            sql.append(" AND partner_id = ?");
+            parameters.add(partnerId);
+        }
+        if (status != null) {
+            sql.append(" AND status = ?");
+            parameters.add(status);
+        }
+        if (since != null) {
+            sql.append(" AND received_at >= ?");
+            parameters.add(OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+        }
+        sql.append(" ORDER BY received_at DESC, message_id DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("cannot search messages", e);
+        }
+        List<ArchivedMessage> messages = new ArrayList<>();
+        for (String id : ids) {
+            find(id).ifPresent(messages::add);
+        }
+        return messages;
+    }
+
+    private static Optional<String> acceptedMessageWithDigest(Connection connection, String sha256) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT message_id FROM accepted_digest WHERE sha256 = ?")) {
+            statement.setString(1, sha256);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static void insertDigest(Connection connection, InboundEvidence evidence) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO accepted_digest (sha256, message_id) VALUES (?, ?)")) {
+            statement.setString(1, evidence.sha256());
+            statement.setString(2, evidence.messageId());
+            statement.executeUpdate();
+        }
+    }
+
+    private static void insertMessage(Connection connection, InboundEvidence evidence, String status, int recordsPending)
+            throws SQLException {
+        String sql = "INSERT INTO inbound_message (message_id, received_at, sha256, size_bytes, content_type, partner_id,"
+                + " signer_subject, signing_time, document_format, verdict, refusal_code, refusal_detail, errors,"
+                + " record_count, records, receipt, duplicate_of, status, records_pending)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, evidence.messageId());
+            statement.setObject(2, OffsetDateTime.ofInstant(evidence.receivedAt(), ZoneOffset.UTC));
+            statement.setString(3, evidence.sha256());
+            statement.setLong(4, evidence.sizeBytes());
+            statement.setString(5, truncate(evidence.contentType(), 255));
+            statement.setString(6, evidence.partnerId());
+            statement.setString(7, truncate(evidence.signerSubject(), 1024));
+            if (evidence.signingTime() == null) {
+                statement.setNull(8, Types.TIMESTAMP_WITH_TIMEZONE);
+            } else {
+                statement.setObject(8, OffsetDateTime.ofInstant(evidence.signingTime(), ZoneOffset.UTC));
+            }
+            statement.setString(9, evidence.documentFormat());
+            statement.setString(10, evidence.verdict().name());
+            statement.setString(11, evidence.refusalCode());
+            statement.setString(12, truncate(evidence.refusalDetail(), 4000));
+            statement.setString(13, evidence.errors() == null || evidence.errors().isEmpty() ? null : toJson(evidence.errors()));
+            statement.setInt(14, evidence.recordCount());
+            statement.setString(15, evidence.recordsJson());
+            statement.setString(16, evidence.receiptJson());
+            statement.setString(17, evidence.duplicateOf());
+            statement.setString(18, status);
+            statement.setInt(19, recordsPending);
+            statement.executeUpdate();
+        }
+    }
+
+    private static void insertContent(Connection connection, InboundEvidence evidence) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbound_content (message_id, content) VALUES (?, ?)")) {
+            statement.setString(1, evidence.messageId());
+            statement.setBytes(2, evidence.content());
+            statement.executeUpdate();
+        }
+    }
+
+    static void insertHistory(Connection connection, String messageId, String status, Instant at, String note) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO message_status_history (message_id, status, at, note) VALUES (?, ?, ?, ?)")) {
+            statement.setString(1, messageId);
+            statement.setString(2, status);
+            statement.setObject(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+            statement.setString(4, truncate(note, 1000));
+            statement.executeUpdate();
+        }
+    }
+
+    private static List<ArchivedMessage.StatusChange> history(Connection connection, String messageId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT status, at, note FROM message_status_history WHERE message_id = ? ORDER BY at, status")) {
+            statement.setString(1, messageId);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<ArchivedMessage.StatusChange> changes = new ArrayList<>();
+                while (rows.next()) {
+                    changes.add(new ArchivedMessage.StatusChange(rows.getString(1), instant(rows, 2), rows.getString(3)));
+                }
+                return changes;
+            }
+        }
+    }
+
+    static Instant instant(ResultSet row, int column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise evidence", e);
+        }
+    }
+
+    static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+
+    private static GatewayException failure(String what, SQLException e) {
+        return new GatewayException(GatewayError.INTERNAL_ERROR, what + ": " + e.getMessage(), e);
+    }
+}

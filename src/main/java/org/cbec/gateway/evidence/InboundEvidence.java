@@ -1,0 +1,32 @@
+package org.cbec.gateway.evidence;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything the gateway keeps about one received message: the exact bytes, their digest, who signed,
+ * the verdict and what it produced.
+ *
+ * @param content the exact received bytes; null only when they were not kept (a body over the size limit)
+ * @param errors located errors behind a SCHEMA_INVALID verdict, as "location: message"
+ * @param recordsJson the canonical records as a JSON array, for accepted messages
+ */
+public record InboundEvidence(
+        String messageId,
+        Instant receivedAt,
+        String sha256,
+        long sizeBytes,
+        String contentType,
+        byte[] content,
+        String partnerId,
+        String signerSubject,
+        Instant signingTime,
+        String documentFormat,
+        Verdict verdict,
+        String refusalCode,
+        String refusalDetail,
+        List<String> errors,
+        int recordCount,
+        String recordsJson,
+        String receiptJson,
+        String duplicateOf) {}

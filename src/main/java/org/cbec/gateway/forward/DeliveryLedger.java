@@ -1,0 +1,307 @@
+package org.cbec.gateway.forward;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * What has been handed to national systems: one row per record of an accepted message, the keys national
+ * systems acknowledged, and the message's status once every record is delivered or dead-lettered.
+ * Every step is idempotent, because a queue may deliver the same step twice after a crash.
+ */
+public final class DeliveryLedger {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public DeliveryLedger(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates the outbound rows of an accepted message (once) and returns the records still to deliver.
+     * A message with no records is forwarded at once.
+     */
+    public List<OutboundRecord> dispatch(String messageId) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                String recordsJson;
+                boolean dispatched;
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT records, dispatched_at FROM inbound_message WHERE message_id = ? AND verdict = 'ACCEPTED' FOR UPDATE")) {
+                    statement.setString(1, messageId);
+                    try (ResultSet row = statement.executeQuery()) {
+                        if (!row.next()) {
+                            throw new GatewayException(GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
+                        }
+                        recordsJson = row.getString(1);
+                        dispatched = row.getObject(2) != null;
+                    }
+                }
+                List<OutboundRecord> records = parse(messageId, recordsJson);
+                Instant now = clock.instant();
+                if (!dispatched) {
+                    insertOutboundRows(connection, records);
+                    try (PreparedStatement statement = connection.prepareStatement(
+                            "UPDATE inbound_message SET dispatched_at = ?, records_pending = ? WHERE message_id = ?")) {
+                        statement.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                        statement.setInt(2, records.size());
+                        statement.setString(3, messageId);
+                        statement.executeUpdate();
+                    }
+                    if (records.isEmpty()) {
+                        setStatus(connection, messageId, "FORWARDED", now, "no records to forward");
+                    }
+                }
+                List<OutboundRecord> pending = pendingOf(connection, messageId, records);
+                connection.commit();
+                return pending;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot dispatch message " + messageId, e);
+        }
+    }
+
+    /** True when a national system already acknowledged this key (from this message or another). */
+    public boolean alreadyDelivered(String idempotencyKey) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM delivered_key WHERE idempotency_key = ?")) {
+            statement.setString(1, idempotencyKey);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot look up key " + idempotencyKey, e);
+        }
+    }
+
+    /** Each record of the message with its delivery state, in record order. */
+    public List<RecordDelivery> recordsOf(String messageId) {
+        String sql = "SELECT seq, record_type, record_id, record_version, idempotency_key, status, attempts, delivered_at, last_error"
+                + " FROM outbound_record WHERE message_id = ? ORDER BY seq";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, messageId);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<RecordDelivery> records = new ArrayList<>();
+                while (rows.next()) {
+                    OffsetDateTime deliveredAt = rows.getObject(8, OffsetDateTime.class);
+                    records.add(new RecordDelivery(rows.getInt(1), rows.getString(2), rows.getString(3), rows.getString(4),
+                            rows.getString(5), rows.getString(6), rows.getInt(7),
+                            deliveredAt == null ? null : deliveredAt.toInstant(), rows.getString(9)));
+                }
+                return records;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read records of " + messageId, e);
+        }
+    }
+
+    public void recordAttempt(String messageId, int seq, String error) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE outbound_record SET attempts = attempts + 1, last_error = ? WHERE message_id = ? AND seq = ?")) {
+            statement.setString(1, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
+            statement.setString(2, messageId);
+            statement.setInt(3, seq);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("cannot record attempt for " + messageId + "/" + seq, e);
+        }
+    }
+
+    public void markDelivered(String messageId, int seq, String idempotencyKey) {
+        resolve(messageId, seq, idempotencyKey, "DELIVERED", null);
+    }
+
+    public void markDeadLettered(String messageId, int seq, String error) {
+        resolve(messageId, seq, null, "DEAD_LETTERED", error);
+    }
+
+    private void resolve(String messageId, int seq, String idempotencyKey, String recordStatus, String error) {
+        Instant now = clock.instant();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                // Lock the message row first so that concurrent resolutions of its records serialise.
+                int pending;
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT records_pending FROM inbound_message WHERE message_id = ? FOR UPDATE")) {
+                    statement.setString(1, messageId);
+                    try (ResultSet row = statement.executeQuery()) {
+                        if (!row.next()) {
+                            throw new GatewayException(GatewayError.NOT_FOUND, "no message " + messageId);
+                        }
+                        pending = row.getInt(1);
+                    }
+                }
+                int changed;
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE outbound_record SET status = ?, delivered_at = ?, last_error = COALESCE(?, last_error)"
+                                + " WHERE message_id = ? AND seq = ? AND status = 'PENDING'")) {
+                    statement.setString(1, recordStatus);
+                    statement.setObject(2, "DELIVERED".equals(recordStatus) ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC) : null);
+                    statement.setString(3, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
+                    statement.setString(4, messageId);
+                    statement.setInt(5, seq);
+                    changed = statement.executeUpdate();
+                }
+                if (idempotencyKey != null) {
+                    rememberDeliveredKey(connection, idempotencyKey, messageId, now);
+                }
+                if (changed == 1) {
+                    pending--;
+                    try (PreparedStatement statement = connection.prepareStatement(
+                            "UPDATE inbound_message SET records_pending = ? WHERE message_id = ?")) {
+                        statement.setInt(1, pending);
+                        statement.setString(2, messageId);
+                        statement.executeUpdate();
+                    }
+                    if (pending == 0) {
+                        setStatus(connection, messageId, finalStatus(connection, messageId), now, null);
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot record delivery of " + messageId + "/" + seq, e);
+        }
+    }
+
+    private static String finalStatus(Connection connection, String messageId) throws SQLException {
+        int delivered = 0;
+        int dead = 0;
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT status, COUNT(*) FROM outbound_record WHERE message_id = ? GROUP BY status")) {
+            statement.setString(1, messageId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    if ("DELIVERED".equals(rows.getString(1))) {
+                        delivered = rows.getInt(2);
+                    } else if ("DEAD_LETTERED".equals(rows.getString(1))) {
+                        dead = rows.getInt(2);
+                    }
+                }
+            }
+        }
+        if (dead == 0) {
+            return "FORWARDED";
+        }
+        return delivered == 0 ? "DEAD_LETTERED" : "PARTIALLY_FORWARDED";
+    }
+
+    private static void rememberDeliveredKey(Connection connection, String key, String messageId, Instant now) throws SQLException {
+        try (PreparedStatement check = connection.prepareStatement("SELECT 1 FROM delivered_key WHERE idempotency_key = ?")) {
+            check.setString(1, key);
+            try (ResultSet row = check.executeQuery()) {
+                if (row.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO delivered_key (idempotency_key, message_id, delivered_at) VALUES (?, ?, ?)")) {
+            statement.setString(1, key);
+            statement.setString(2, messageId);
+            statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            statement.executeUpdate();
+        }
+    }
+
+    private static void setStatus(Connection connection, String messageId, String status, Instant at, String note) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE inbound_message SET status = ? WHERE message_id = ?")) {
+            statement.setString(1, status);
+            statement.setString(2, messageId);
+            statement.executeUpdate();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO message_status_history (message_id, status, at, note) VALUES (?, ?, ?, ?)")) {
+            statement.setString(1, messageId);
+            statement.setString(2, status);
+            statement.setObject(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
+            statement.setString(4, note);
+            statement.executeUpdate();
+        }
+    }
+
+    private static void insertOutboundRows(Connection connection, List<OutboundRecord> records) throws SQLException {
+        if (records.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO outbound_record (message_id, seq, record_type, record_id, record_version, idempotency_key, status, attempts)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0)")) {
+            for (OutboundRecord record : records) {
+                int split = record.idempotencyKey().lastIndexOf(':');
+                statement.setString(1, record.messageId());
+                statement.setInt(2, record.seq());
+                statement.setString(3, record.recordType());
+                statement.setString(4, record.idempotencyKey().substring(0, split));
+                statement.setString(5, record.idempotencyKey().substring(split + 1));
+                statement.setString(6, record.idempotencyKey());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private static List<OutboundRecord> pendingOf(Connection connection, String messageId, List<OutboundRecord> records)
+            throws SQLException {
+        List<Integer> pendingSeqs = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT seq FROM outbound_record WHERE message_id = ? AND status = 'PENDING' ORDER BY seq")) {
+            statement.setString(1, messageId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    pendingSeqs.add(rows.getInt(1));
+                }
+            }
+        }
+        return records.stream().filter(r -> pendingSeqs.contains(r.seq())).toList();
+    }
+
+    private static List<OutboundRecord> parse(String messageId, String recordsJson) {
+        List<OutboundRecord> records = new ArrayList<>();
+        if (recordsJson == null) {
+            return records;
+        }
+        try {
+            JsonNode array = JSON.readTree(recordsJson);
+            int seq = 0;
+            for (JsonNode record : array) {
+                records.add(new OutboundRecord(messageId, seq++, record.path("recordType").asText(),
+                        record.path("recordId").asText() + ":" + record.path("recordVersion").asText(),
+                        JSON.writeValueAsString(record)));
+            }
+            return records;
+        } catch (IOException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the archived records of " + messageId + " cannot be read", e);
+        }
+    }
+
+    private static GatewayException failure(String what, SQLException e) {
+        return new GatewayException(GatewayError.INTERNAL_ERROR, what + ": " + e.getMessage(), e);
+    }
+}

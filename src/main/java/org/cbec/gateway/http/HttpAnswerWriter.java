@@ -1,0 +1,54 @@
+package org.cbec.gateway.http;
+
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns an {@link HttpAnswer} in the body into the HTTP response, and failures into problems. */
+public final class HttpAnswerWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpAnswerWriter.class);
+
+    /** Writes the {@link HttpAnswer} body as status, headers and bytes; nothing else of the request goes back. */
+    public void write(Exchange exchange) {
+        HttpAnswer answer = exchange.getMessage().getBody(HttpAnswer.class);
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
+        message.setHeader(Exchange.CONTENT_TYPE, answer.contentType());
+        for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+            message.setHeader(header.getKey(), header.getValue());
+        }
+        message.setBody(answer.content());
+    }
+
+    /** The answer to an exception a route did not expect: a problem with a code, never a stack trace. */
+    public void writeFailure(Exchange exchange) {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        HttpAnswer answer;
+        if (failure instanceof GatewayException known) {
+            answer = HttpAnswer.problem(known.error(), known.detail(), null, null);
+        } else if (failure != null && isBrokerFailure(failure)) {
+            LOG.warn("Could not queue a message: {}", failure.toString());
+            answer = HttpAnswer.problem(GatewayError.OVERLOADED,
+                    "the gateway cannot queue messages just now; retry later", null, null).withHeader("Retry-After", "30");
+        } else {
+            LOG.error("Unexpected failure answering {}", exchange.getFromRouteId(), failure);
+            answer = HttpAnswer.problem(GatewayError.INTERNAL_ERROR, "the gateway failed; the failure is logged", null, null);
+        }
+        exchange.getMessage().setBody(answer);
+        write(exchange);
+    }
+
+    private static boolean isBrokerFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof jakarta.jms.JMSException || t.getClass().getName().startsWith("org.springframework.jms")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

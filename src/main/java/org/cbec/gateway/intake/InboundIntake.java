@@ -1,0 +1,222 @@
+package org.cbec.gateway.intake;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.cbec.gateway.canonical.CanonicalJson;
+import org.cbec.gateway.canonical.CanonicalRecord;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.ArchivedMessage;
+import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.InboundEvidence;
+import org.cbec.gateway.evidence.MessageIds;
+import org.cbec.gateway.evidence.Verdict;
+import org.cbec.gateway.http.HttpAnswer;
+import org.cbec.gateway.partner.Partner;
+import org.cbec.gateway.signature.CmsSignedDataVerifier;
+import org.cbec.gateway.signature.SignedDocument;
+import org.cbec.gateway.signature.SignerTrust;
+import org.cbec.gateway.signature.SigningTimePolicy;
+import org.cbec.gateway.translate.DocumentFormat;
+import org.cbec.gateway.translate.LocatedError;
+import org.cbec.gateway.translate.Translation;
+import org.cbec.gateway.translate.TranslationContext;
+import org.cbec.gateway.translate.Translators;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The way of one inbound message up to the 202: size limit, container, signature, signer and partner,
+ * signing-time window, format, permission, translation, and the evidence of whatever was decided.
+ * Every message leaves a row in the evidence archive, refused ones included.
+ */
+public final class InboundIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundIntake.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Supplier<SignerTrust> signerTrust;
+    private final CmsSignedDataVerifier cmsVerifier;
+    private final SigningTimePolicy signingTimePolicy;
+    private final Translators translators;
+    private final EvidenceArchive archive;
+    private final MessageIds messageIds;
+    private final Clock clock;
+    private final long maxBytes;
+
+    public InboundIntake(Supplier<SignerTrust> signerTrust, CmsSignedDataVerifier cmsVerifier, SigningTimePolicy signingTimePolicy,
+                         Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes) {
+        this.signerTrust = signerTrust;
+        this.cmsVerifier = cmsVerifier;
+        this.signingTimePolicy = signingTimePolicy;
+        this.translators = translators;
+        this.archive = archive;
+        this.messageIds = messageIds;
+        this.clock = clock;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Decides on one request body and archives the decision. Never throws for bad input. */
+    public IntakeDecision admit(byte[] body, String contentType) {
+        Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        String messageId = messageIds.next();
+        byte[] bytes = body == null ? new byte[0] : body;
+        String sha256 = sha256(bytes);
+        Evidence evidence = new Evidence(messageId, receivedAt, sha256, bytes, contentType);
+        try {
+            if (bytes.length > maxBytes) {
+                evidence.keepContent = false;
+                throw new GatewayException(GatewayError.PAYLOAD_TOO_LARGE,
+                        "the body has " + bytes.length + " bytes; the limit is " + maxBytes);
+            }
+            Optional<String> first = archive.acceptedMessageWithDigest(sha256);
+            if (first.isPresent()) {
+                return duplicate(evidence, first.get());
+            }
+            if (bytes.length == 0) {
+                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body is empty");
+            }
+            ContainerType container = ContainerType.fromContentType(contentType).orElseThrow(() ->
+                    new GatewayException(GatewayError.UNSUPPORTED_FORMAT, contentType == null || contentType.isBlank()
+                            ? "the request has no Content-Type; send application/pkcs7-mime for CMS SignedData"
+                            : "the Content-Type '" + contentType + "' is not a signature container the gateway accepts"));
+            if (container != ContainerType.CMS) {
+                throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
+                        "the " + container + " container is not yet accepted by this gateway; send CMS SignedData (application/pkcs7-mime)");
+            }
+            SignedDocument signed = cmsVerifier.verify(bytes);
+            evidence.signer = signed.signer();
+            evidence.signingTime = signed.signingTime().orElse(null);
+            Partner partner = signerTrust.get().partnerOf(signed.signer(), signed.carriedCertificates(),
+                    signingTimePolicy.effectiveSigningTime(signed.signingTime(), receivedAt));
+            evidence.partner = partner;
+            signingTimePolicy.check(signed.signingTime());
+            DocumentFormat format = translators.recognise(signed.content()).orElseThrow(() ->
+                    new GatewayException(GatewayError.UNSUPPORTED_FORMAT, "the signed content is not a business document format the gateway knows"));
+            evidence.format = format;
+            if (!translators.supports(format)) {
+                throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT, "the format " + format.id() + " is recognised but not yet translated by this gateway");
+            }
+            if (!partner.maySend(format.recordType())) {
+                throw new GatewayException(GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
+                        "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: " + partner.messageTypes() + ")");
+            }
+            Translation translation = translators.translate(format, signed.content(), new TranslationContext(partner.id(), messageId));
+            if (translation instanceof Translation.Invalid invalid) {
+                evidence.errors = invalid.errors();
+                throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has "
+                        + invalid.errors().size() + " error(s); each is listed in errors");
+            }
+            return accept(evidence, ((Translation.Records) translation).records());
+        } catch (GatewayException refusal) {
+            return refuse(evidence, refusal.error(), refusal.detail());
+        } catch (RuntimeException unexpected) {
+            // A bug, not bad input: still archived and answered, never lost silently.
+            LOG.error("Unexpected failure on message {}", messageId, unexpected);
+            return refuse(evidence, GatewayError.INTERNAL_ERROR, "the gateway failed on this message; it is archived as " + messageId);
+        }
+    }
+
+    private IntakeDecision accept(Evidence evidence, List<CanonicalRecord> records) {
+        ObjectNode receipt = JSON.createObjectNode();
+        receipt.put("messageId", evidence.messageId);
+        receipt.put("partner", evidence.partner.id());
+        receipt.put("documentFormat", evidence.format.id());
+        receipt.put("records", records.size());
+        receipt.put("sha256", evidence.sha256);
+        receipt.put("receivedAt", evidence.receivedAt.toString());
+        receipt.put("status", "ACCEPTED");
+        String receiptJson = toJson(receipt);
+        String recordsJson;
+        try {
+            recordsJson = CanonicalJson.mapper().writeValueAsString(records);
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
+        }
+        Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), recordsJson, receiptJson, null));
+        if (first.isPresent()) {
+            return duplicate(evidence, first.get());
+        }
+        return new IntakeDecision(Verdict.ACCEPTED, evidence.messageId, HttpAnswer.rawJson(202, receiptJson));
+    }
+
+    private IntakeDecision duplicate(Evidence evidence, String firstMessageId) {
+        ArchivedMessage first = archive.find(firstMessageId).orElseThrow(() ->
+                new GatewayException(GatewayError.INTERNAL_ERROR, "the first message " + firstMessageId + " is not in the archive"));
+        archive.archiveNotAccepted(evidence.toRecord(Verdict.DUPLICATE, null, null, 0, null, null, firstMessageId));
+        ObjectNode receipt;
+        try {
+            receipt = (ObjectNode) JSON.readTree(first.receiptJson());
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the first receipt cannot be read", e);
+        }
+        receipt.put("status", "DUPLICATE");
+        return new IntakeDecision(Verdict.DUPLICATE, firstMessageId, HttpAnswer.rawJson(200, toJson(receipt)));
+    }
+
+    private IntakeDecision refuse(Evidence evidence, GatewayError error, String detail) {
+        LOG.info("Refused message {} from {}: {} {}", evidence.messageId,
+                evidence.partner == null ? "unknown partner" : evidence.partner.id(), error.code(), detail);
+        archive.archiveNotAccepted(evidence.toRecord(Verdict.REJECTED, error.code(), detail, 0, null, null, null));
+        return new IntakeDecision(Verdict.REJECTED, evidence.messageId,
+                HttpAnswer.problem(error, detail, evidence.messageId, evidence.errors));
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "SHA-256 is not available", e);
+        }
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise", e);
+        }
+    }
+
+    /** What is known of a message so far, as the checks go. */
+    private static final class Evidence {
+        final String messageId;
+        final Instant receivedAt;
+        final String sha256;
+        final byte[] content;
+        final String contentType;
+        boolean keepContent = true;
+        X509Certificate signer;
+        Instant signingTime;
+        Partner partner;
+        DocumentFormat format;
+        List<LocatedError> errors = List.of();
+
+        Evidence(String messageId, Instant receivedAt, String sha256, byte[] content, String contentType) {
+            this.messageId = messageId;
+            this.receivedAt = receivedAt;
+            this.sha256 = sha256;
+            this.content = content;
+            this.contentType = contentType;
+        }
+
+        InboundEvidence toRecord(Verdict verdict, String code, String detail, int recordCount, String recordsJson,
+                                 String receiptJson, String duplicateOf) {
+            return new InboundEvidence(messageId, receivedAt, sha256, content.length, contentType,
+                    keepContent ? content : null,
+                    partner == null ? null : partner.id(),
+                    signer == null ? null : signer.getSubjectX500Principal().getName(),
+                    signingTime, format == null ? null : format.id(), verdict, code, detail,
+                    errors.stream().map(LocatedError::toString).toList(), recordCount, recordsJson, receiptJson, duplicateOf);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.cbec.gateway.monitor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.apache.camel.Header;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.evidence.ArchivedMessage;
+import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.forward.DeliveryLedger;
+import org.cbec.gateway.forward.RecordDelivery;
+import org.cbec.gateway.http.HttpAnswer;
+
+/** The message tracking API: {@code GET /api/v1/messages/{messageId}} and the search {@code GET /api/v1/messages}. */
+public final class MessageTracking {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EvidenceArchive archive;
+    private final DeliveryLedger ledger;
+
+    public MessageTracking(EvidenceArchive archive, DeliveryLedger ledger) {
+        this.archive = archive;
+        this.ledger = ledger;
+    }
+
+    public HttpAnswer describe(@Header("messageId") String messageId) {
+        return archive.find(messageId)
+                .map(message -> HttpAnswer.json(200, describe(message, true)))
+                .orElseGet(() -> HttpAnswer.problem(GatewayError.NOT_FOUND, "no message " + messageId, null, null));
+    }
+
+    public HttpAnswer search(@Header("partner") String partner, @Header("status") String status,
+                             @Header("since") String since, @Header("limit") String limit) {
+        Instant from;
+        int max;
+        try {
+            from = since == null || since.isBlank() ? null : Instant.parse(since);
+        } catch (DateTimeParseException e) {
+            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "since must be an ISO instant such as 2026-11-28T10:00:00Z", null, null);
+        }
+        try {
+            max = limit == null || limit.isBlank() ? 100 : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "limit must be a whole number", null, null);
+        }
+        List<ArchivedMessage> found = archive.search(blankToNull(partner), blankToNull(status), from, max);
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("count", found.size());
+        ArrayNode messages = answer.putArray("messages");
+        found.forEach(m -> messages.add(describe(m, false)));
+        return HttpAnswer.json(200, answer);
+    }
+
+    private ObjectNode describe(ArchivedMessage message, boolean full) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("messageId", message.messageId());
+        node.put("partner", message.partnerId());
+        node.put("documentFormat", message.documentFormat());
+        node.put("sha256", message.sha256());
+        node.put("sizeBytes", message.sizeBytes());
+        node.put("contentType", message.contentType());
+        node.put("receivedAt", message.receivedAt().toString());
+        node.put("signer", message.signerSubject());
+        node.put("signingTime", message.signingTime() == null ? null : message.signingTime().toString());
+        node.put("verdict", message.verdict().name());
+        node.put("status", message.status());
+        node.put("records", message.recordCount());
+        if (message.refusalCode() != null) {
+            ObjectNode refusal = node.putObject("refusal");
+            refusal.put("code", message.refusalCode());
+            refusal.put("detail", message.refusalDetail());
+            if (message.errorsJson() != null) {
+                refusal.set("errors", parse(message.errorsJson()));
+            }
+        }
+        if (message.duplicateOf() != null) {
+            node.put("duplicateOf", message.duplicateOf());
+        }
+        if (!full) {
+            return node;
+        }
+        if (message.receiptJson() != null) {
+            node.set("receipt", parse(message.receiptJson()));
+        }
+        ArrayNode history = node.putArray("history");
+        for (ArchivedMessage.StatusChange change : message.history()) {
+            ObjectNode entry = history.addObject();
+            entry.put("status", change.status());
+            entry.put("at", change.at().toString());
+            if (change.note() != null) {
+                entry.put("note", change.note());
+            }
+        }
+        JsonNode records = message.recordsJson() == null ? JSON.createArrayNode() : parse(message.recordsJson());
+        List<RecordDelivery> deliveries = ledger.recordsOf(message.messageId());
+        ArrayNode recordList = node.putArray("recordList");
+        for (int seq = 0; seq < records.size(); seq++) {
+            ObjectNode entry = recordList.addObject();
+            entry.put("seq", seq);
+            final int index = seq;
+            RecordDelivery delivery = deliveries.stream().filter(d -> d.seq() == index).findFirst().orElse(null);
+            entry.put("deliveryStatus", delivery == null ? "QUEUED" : delivery.status());
+            if (delivery != null) {
+                entry.put("idempotencyKey", delivery.idempotencyKey());
+                entry.put("attempts", delivery.attempts());
+                entry.put("deliveredAt", delivery.deliveredAt() == null ? null : delivery.deliveredAt().toString());
+                entry.put("lastError", delivery.lastError());
+            }
+            entry.set("record", records.get(seq));
+        }
+        return node;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return JSON.getNodeFactory().textNode(json);
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,41 @@
+package org.cbec.gateway.partner;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import javax.security.auth.x500.X500Principal;
+import org.cbec.gateway.canonical.RecordType;
+
+/**
+ * A partner administration as its file in the partners directory describes it (CONTRACT.md §2).
+ *
+ * @param signerSubjects when non-empty, the signer's subject must equal one of these
+ */
+public record Partner(
+        String id,
+        String name,
+        String country,
+        List<X509Certificate> trustAnchors,
+        Set<X500Principal> signerSubjects,
+        RevocationPolicy revocation,
+        List<Path> crls,
+        Set<RecordType> messageTypes,
+        boolean enabled,
+        Path source) {
+
+    public Partner {
+        trustAnchors = List.copyOf(trustAnchors);
+        signerSubjects = Set.copyOf(signerSubjects);
+        crls = List.copyOf(crls);
+        messageTypes = Set.copyOf(messageTypes);
+    }
+
+    public boolean mayAccept(X500Principal signer) {
+        return signerSubjects.isEmpty() || signerSubjects.contains(signer);
+    }
+
+    public boolean maySend(RecordType type) {
+        return messageTypes.contains(type);
+    }
+}

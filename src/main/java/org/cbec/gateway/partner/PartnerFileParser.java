@@ -1,0 +1,164 @@
+package org.cbec.gateway.partner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.security.auth.x500.X500Principal;
+import org.cbec.gateway.canonical.RecordType;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/** Reads one partner file; every problem names the file and the field. */
+final class PartnerFileParser {
+    private static final Pattern PARTNER_ID = Pattern.compile("[A-Z0-9-]{2,32}");
+    private static final Set<String> KNOWN_FIELDS = Set.of(
+            "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled");
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private PartnerFileParser() {}
+
+    static Partner parse(Path file) {
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = YAML.readTree(in);
+        } catch (IOException e) {
+            throw problem(file, "(file)", "is not valid YAML: " + firstLine(e.getMessage()));
+        }
+        if (root == null || !root.isObject()) {
+            throw problem(file, "(file)", "must be a YAML mapping with the partner's fields");
+        }
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!KNOWN_FIELDS.contains(name)) {
+                throw problem(file, name, "is not a partner field (known: " + String.join(", ", KNOWN_FIELDS) + ")");
+            }
+        }
+        String id = text(file, root, "id", true);
+        if (!PARTNER_ID.matcher(id).matches()) {
+            throw problem(file, "id", "must match [A-Z0-9-]{2,32}, not '" + id + "'");
+        }
+        String name = text(file, root, "name", true);
+        String country = text(file, root, "country", true);
+        if (!COUNTRIES.contains(country)) {
+            throw problem(file, "country", "must be an ISO 3166-1 alpha-2 code, not '" + country + "'");
+        }
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (String path : textList(file, root, "trustAnchors")) {
+            anchors.addAll(readCertificates(file, "trustAnchors", file.resolveSibling(path)));
+        }
+        if (anchors.isEmpty()) {
+            throw problem(file, "trustAnchors", "must name at least one PEM CA certificate");
+        }
+        Set<X500Principal> subjects = new LinkedHashSet<>();
+        for (String subject : textList(file, root, "signerSubjects")) {
+            try {
+                subjects.add(new X500Principal(subject));
+            } catch (IllegalArgumentException e) {
+                throw problem(file, "signerSubjects", "'" + subject + "' is not an RFC 4514 distinguished name");
+            }
+        }
+        String revocationText = root.has("revocation") ? text(file, root, "revocation", true) : "none";
+        RevocationPolicy revocation = RevocationPolicy.of(revocationText).orElseThrow(() ->
+                problem(file, "revocation", "must be none, crl, ocsp or ocsp-then-crl, not '" + revocationText + "'"));
+        List<Path> crls = new ArrayList<>();
+        for (String path : textList(file, root, "crls")) {
+            Path crl = file.resolveSibling(path);
+            if (!Files.isReadable(crl)) {
+                throw problem(file, "crls", "cannot read " + crl);
+            }
+            crls.add(crl);
+        }
+        Set<RecordType> types = new LinkedHashSet<>();
+        for (String type : textList(file, root, "messageTypes")) {
+            try {
+                types.add(RecordType.valueOf(type));
+            } catch (IllegalArgumentException e) {
+                throw problem(file, "messageTypes", "'" + type + "' is not a message type (AEO_STATUS, ECOM_SHIPMENT)");
+            }
+        }
+        if (types.isEmpty()) {
+            throw problem(file, "messageTypes", "must list at least one of AEO_STATUS, ECOM_SHIPMENT");
+        }
+        boolean enabled = true;
+        if (root.has("enabled")) {
+            JsonNode node = root.get("enabled");
+            if (!node.isBoolean()) {
+                throw problem(file, "enabled", "must be true or false");
+            }
+            enabled = node.booleanValue();
+        }
+        return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, file);
+    }
+
+    private static List<X509Certificate> readCertificates(Path partnerFile, String field, Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certificates.add((X509Certificate) certificate);
+            }
+            if (certificates.isEmpty()) {
+                throw problem(partnerFile, field, pem + " holds no certificate");
+            }
+            return certificates;
+        } catch (IOException e) {
+            throw problem(partnerFile, field, "cannot read " + pem + ": " + e.getMessage());
+        } catch (CertificateException e) {
+            throw problem(partnerFile, field, pem + " is not a PEM certificate: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String text(Path file, JsonNode root, String field, boolean required) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw problem(file, field, "is required");
+            }
+            return null;
+        }
+        if (!node.isValueNode() || node.asText().isBlank()) {
+            throw problem(file, field, "must be a non-empty text");
+        }
+        return node.asText().trim();
+    }
+
+    private static List<String> textList(Path file, JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw problem(file, field, "must be a list");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode element : node) {
+            if (!element.isValueNode() || element.asText().isBlank()) {
+                throw problem(file, field, "must list non-empty texts");
+            }
+            values.add(element.asText().trim());
+        }
+        return values;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    static GatewayException problem(Path file, String field, String problem) {
+        return new GatewayException(GatewayError.CONFIGURATION_INVALID, "partner file " + file + ": field '" + field + "' " + problem);
+    }
+}

@@ -1,0 +1,102 @@
+package org.cbec.gateway.partner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import javax.security.auth.x500.X500Principal;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * The partner administrations the gateway trusts, loaded once from {@code gateway.partners.dir}
+ * ({@code *.yaml}, one partner each). Immutable: a reload builds a new registry.
+ */
+public final class PartnerRegistry {
+    private final Map<String, Partner> partnersById;
+    private final Map<X500Principal, List<Partner>> enabledPartnersByAnchorSubject;
+
+    private PartnerRegistry(Map<String, Partner> partnersById) {
+        this.partnersById = Map.copyOf(partnersById);
+        Map<X500Principal, List<Partner>> byAnchor = new HashMap<>();
+        for (Partner partner : partnersById.values()) {
+            if (!partner.enabled()) {
+                continue;
+            }
+            for (X509Certificate anchor : partner.trustAnchors()) {
+                byAnchor.computeIfAbsent(anchor.getSubjectX500Principal(), k -> new ArrayList<>()).add(partner);
+            }
+        }
+        byAnchor.replaceAll((subject, partners) -> List.copyOf(partners));
+        this.enabledPartnersByAnchorSubject = Map.copyOf(byAnchor);
+    }
+
+    /** Reads every {@code *.yaml} file of the directory; the first invalid file stops with its name and field. */
+    public static PartnerRegistry load(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                    "partners directory " + directory.toAbsolutePath() + " does not exist (setting gateway.partners.dir)");
+        }
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(directory)) {
+            files = listing.filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot list partners directory " + directory, e);
+        }
+        Map<String, Partner> partners = new LinkedHashMap<>();
+        for (Path file : files) {
+            Partner partner = PartnerFileParser.parse(file);
+            Partner earlier = partners.putIfAbsent(partner.id(), partner);
+            if (earlier != null) {
+                throw PartnerFileParser.problem(file, "id", "'" + partner.id() + "' is already used by " + earlier.source());
+            }
+        }
+        return of(partners.values());
+    }
+
+    public static PartnerRegistry of(Collection<Partner> partners) {
+        Map<String, Partner> byId = new LinkedHashMap<>();
+        partners.forEach(p -> byId.put(p.id(), p));
+        PartnerRegistry registry = new PartnerRegistry(byId);
+        registry.refuseSharedAnchors();
+        return registry;
+    }
+
+    // A certificate that chains to two partners' anchors would let one partner speak for another.
+    private void refuseSharedAnchors() {
+        enabledPartnersByAnchorSubject.forEach((subject, partners) -> {
+            for (int i = 0; i < partners.size(); i++) {
+                for (int j = i + 1; j < partners.size(); j++) {
+                    Partner a = partners.get(i);
+                    Partner b = partners.get(j);
+                    throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                            "partners " + a.id() + " (" + a.source() + ") and " + b.id() + " (" + b.source()
+                                    + ") share the trust anchor " + subject.getName()
+                                    + ": a certificate must chain to one partner only");
+                }
+            }
+        });
+    }
+
+    public Optional<Partner> byId(String id) {
+        return Optional.ofNullable(partnersById.get(id));
+    }
+
+    public Collection<Partner> all() {
+        return partnersById.values();
+    }
+
+    /** Enabled partners with a trust anchor whose subject is the given issuer name. */
+    public List<Partner> enabledPartnersWithAnchor(X500Principal anchorSubject) {
+        return enabledPartnersByAnchorSubject.getOrDefault(anchorSubject, List.of());
+    }
+}

@@ -1,0 +1,153 @@
+package org.cbec.gateway.signature;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.security.auth.x500.X500Principal;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.partner.Partner;
+import org.cbec.gateway.partner.PartnerRegistry;
+
+/**
+ * Decides which partner a signer speaks for: the one enabled partner whose trust anchor the signer's
+ * certificate chains to by a PKIX path valid at the signing time. Nothing the sender writes elsewhere counts.
+ * Trust anchors are indexed once per registry, not per message.
+ */
+public final class SignerTrust {
+    private static final int MAX_CHAIN_LENGTH = 8;
+
+    private final PartnerRegistry partners;
+    private final Map<String, Set<TrustAnchor>> anchorsByPartner = new HashMap<>();
+
+    public SignerTrust(PartnerRegistry partners) {
+        this.partners = partners;
+        for (Partner partner : partners.all()) {
+            anchorsByPartner.put(partner.id(), partner.trustAnchors().stream()
+                    .map(anchor -> new TrustAnchor(anchor, null)).collect(Collectors.toUnmodifiableSet()));
+        }
+    }
+
+    public PartnerRegistry partners() {
+        return partners;
+    }
+
+    /** The partner the signer belongs to, or a refusal: UNKNOWN_SIGNER or CERTIFICATE_EXPIRED. */
+    public Partner partnerOf(X509Certificate signer, List<X509Certificate> carried, Instant signingTime) {
+        Date at = Date.from(signingTime);
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(signer);
+        X509Certificate current = signer;
+        for (int depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
+            List<Partner> candidates = partners.enabledPartnersWithAnchor(current.getIssuerX500Principal());
+            if (!candidates.isEmpty()) {
+                return validated(signer, chain, candidates, at);
+            }
+            X509Certificate issuer = issuerOf(current, carried);
+            if (issuer == null) {
+                break;
+            }
+            chain.add(issuer);
+            current = issuer;
+        }
+        throw new GatewayException(GatewayError.UNKNOWN_SIGNER,
+                "the signer " + signer.getSubjectX500Principal().getName() + " chains to no enabled partner's trust anchor");
+    }
+
+    private Partner validated(X509Certificate signer, List<X509Certificate> chain, List<Partner> candidates, Date at) {
+        GatewayException lastRefusal = null;
+        List<Partner> trusted = new ArrayList<>();
+        for (Partner partner : candidates) {
+            try {
+                validatePath(chain, anchorsByPartner.get(partner.id()), at);
+                trusted.add(partner);
+            } catch (GatewayException refusal) {
+                lastRefusal = refusal;
+            }
+        }
+        if (trusted.isEmpty()) {
+            throw lastRefusal;
+        }
+        if (trusted.size() > 1) {
+            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the signer chains to more than one partner: "
+                    + trusted.stream().map(Partner::id).collect(Collectors.joining(", ")));
+        }
+        Partner partner = trusted.get(0);
+        X500Principal subject = signer.getSubjectX500Principal();
+        if (!partner.mayAccept(subject)) {
+            throw new GatewayException(GatewayError.UNKNOWN_SIGNER,
+                    "the signer " + subject.getName() + " is not among partner " + partner.id() + "'s signerSubjects");
+        }
+        return partner;
+    }
+
+    private static void validatePath(List<X509Certificate> chain, Set<TrustAnchor> anchors, Date at) {
+        for (X509Certificate certificate : chain) {
+            try {
+                certificate.checkValidity(at);
+            } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+                throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate "
+                        + certificate.getSubjectX500Principal().getName() + " was not valid at the signing time "
+                        + at.toInstant() + " (valid " + certificate.getNotBefore().toInstant() + " to "
+                        + certificate.getNotAfter().toInstant() + ")");
+            }
+        }
+        for (TrustAnchor anchor : anchors) {
+            X509Certificate anchorCertificate = anchor.getTrustedCert();
+            if (anchorCertificate.getSubjectX500Principal().equals(chain.get(chain.size() - 1).getIssuerX500Principal())) {
+                try {
+                    anchorCertificate.checkValidity(at);
+                } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+                    throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the trust anchor "
+                            + anchorCertificate.getSubjectX500Principal().getName() + " was not valid at the signing time " + at.toInstant());
+                }
+            }
+        }
+        try {
+            CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
+            PKIXParameters parameters = new PKIXParameters(anchors);
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(at);
+            CertPathValidator.getInstance("PKIX").validate(path, parameters);
+        } catch (CertPathValidatorException e) {
+            if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {
+                throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate path was not valid at the signing time: " + e.getMessage(), e);
+            }
+            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path does not validate: " + e.getMessage(), e);
+        } catch (InvalidAlgorithmParameterException e) {
+            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the partner has no usable trust anchor: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path cannot be checked: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509Certificate issuerOf(X509Certificate certificate, List<X509Certificate> carried) {
+        X500Principal issuer = certificate.getIssuerX500Principal();
+        if (issuer.equals(certificate.getSubjectX500Principal())) {
+            return null;
+        }
+        for (X509Certificate candidate : carried) {
+            if (candidate.getSubjectX500Principal().equals(issuer) && !candidate.equals(certificate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
