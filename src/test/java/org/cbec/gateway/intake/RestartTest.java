@@ -1,0 +1,57 @@
+package org.cbec.gateway.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.cbec.gateway.testing.Fixtures;
+import org.cbec.gateway.testing.GatewayUnderTest;
+import org.cbec.gateway.testing.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing accepted is lost across a stop: the gateway is stopped while the national system is down, and
+ * started again on the same data directory; the records then flow and every message is still known.
+ */
+class RestartTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void records_accepted_while_the_national_system_is_down_are_delivered_after_a_restart() {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
+            // Retries last longer than the test's stop, so the records are still queued when it comes.
+            gateway.with("gateway.forward.initial-delay", "PT1S").with("gateway.forward.max-delay", "PT2S").start();
+            gateway.national().setDown(true);
+            Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
+            Fixtures.Document refusedCsv = Fixtures.load("invalid/aeo-status-bad-status-and-date.csv");
+
+            HttpResponse<String> accepted = gateway.postCms(TestPki.signCms(csv.bytes(), gateway.cnSigner));
+            HttpResponse<String> refused = gateway.postCms(TestPki.signCms(refusedCsv.bytes(), gateway.cnSigner));
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(refused.statusCode()).isEqualTo(422);
+            String acceptedId = GatewayUnderTest.json(accepted).path("messageId").asText();
+            String refusedId = GatewayUnderTest.json(refused).path("messageId").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().attempts().size() >= 3);
+
+            gateway.stop();
+            assertThat(gateway.national().received()).isEmpty();
+            gateway.national().setDown(false);
+            gateway.start();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.getJson("/api/v1/messages/" + acceptedId).path("status").asText().equals("FORWARDED"));
+            JsonNode refusedAfterRestart = gateway.getJson("/api/v1/messages/" + refusedId);
+            assertThat(refusedAfterRestart.path("refusal").path("code").asText()).isEqualTo("SCHEMA_INVALID");
+            // The same bytes after the restart are still recognised as the first message.
+            HttpResponse<String> again = gateway.postCms(TestPki.signCms(csv.bytes(), gateway.cnSigner));
+            assertThat(again.statusCode()).isEqualTo(202);
+            assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number())).hasSize(3);
+        }
+    }
+}

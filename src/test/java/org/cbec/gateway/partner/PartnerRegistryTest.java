@@ -1,0 +1,134 @@
+package org.cbec.gateway.partner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.cbec.gateway.canonical.RecordType;
+import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.testing.TestPki;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Partner files as CONTRACT.md §2 defines them; an invalid one names its file and field. */
+class PartnerRegistryTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void ca() {
+        TestPki.writePem(dir.resolve("certs/ca.pem"), TestPki.certificateAuthority("CN=Test CA,C=CN").certificate());
+    }
+
+    @Test
+    void loads_a_valid_partner_file() throws IOException {
+        Files.writeString(dir.resolve("CN-GACC.yaml"), """
+                id: CN-GACC
+                name: General Administration of Customs of China
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                signerSubjects: ["CN=Signer,O=GACC,C=CN"]
+                revocation: none
+                messageTypes: [AEO_STATUS]
+                enabled: true
+                """);
+
+        PartnerRegistry registry = PartnerRegistry.load(dir);
+
+        Partner partner = registry.byId("CN-GACC").orElseThrow();
+        assertThat(partner.country()).isEqualTo("CN");
+        assertThat(partner.trustAnchors()).hasSize(1);
+        assertThat(partner.maySend(RecordType.AEO_STATUS)).isTrue();
+        assertThat(partner.maySend(RecordType.ECOM_SHIPMENT)).isFalse();
+        assertThat(partner.revocation()).isEqualTo(RevocationPolicy.NONE);
+    }
+
+    @Test
+    void refuses_a_partner_id_that_breaks_the_pattern_naming_file_and_field() throws IOException {
+        Files.writeString(dir.resolve("bad-id.yaml"), """
+                id: cn gacc
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                """);
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("bad-id.yaml").hasMessageContaining("'id'");
+    }
+
+    @Test
+    void refuses_an_unknown_field_naming_it() throws IOException {
+        Files.writeString(dir.resolve("typo.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchor: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                """);
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("typo.yaml").hasMessageContaining("'trustAnchor'");
+    }
+
+    @Test
+    void refuses_a_missing_trust_anchor_file() throws IOException {
+        Files.writeString(dir.resolve("missing-anchor.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/nowhere.pem]
+                messageTypes: [AEO_STATUS]
+                """);
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("missing-anchor.yaml")
+                .hasMessageContaining("'trustAnchors'").hasMessageContaining("nowhere.pem");
+    }
+
+    @Test
+    void refuses_an_unknown_message_type_and_revocation_policy() throws IOException {
+        Files.writeString(dir.resolve("bad-type.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [CARGO]
+                """);
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("'messageTypes'").hasMessageContaining("CARGO");
+
+        Files.writeString(dir.resolve("bad-type.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                revocation: sometimes
+                messageTypes: [AEO_STATUS]
+                """);
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("'revocation'");
+    }
+
+    @Test
+    void refuses_two_partners_sharing_a_trust_anchor() throws IOException {
+        for (String id : new String[] {"CN-GACC", "CN-OTHER"}) {
+            Files.writeString(dir.resolve(id + ".yaml"), """
+                    id: %s
+                    name: x
+                    country: CN
+                    trustAnchors: [certs/ca.pem]
+                    messageTypes: [AEO_STATUS]
+                    """.formatted(id));
+        }
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("share the trust anchor");
+    }
+
+    @Test
+    void the_shipped_demo_partners_load() {
+        PartnerRegistry registry = PartnerRegistry.load(Path.of("config/partners"));
+
+        assertThat(registry.byId("CN-GACC")).isPresent();
+        assertThat(registry.byId("SG-CUSTOMS")).isPresent();
+    }
+}

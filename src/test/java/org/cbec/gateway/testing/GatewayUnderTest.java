@@ -1,0 +1,184 @@
+package org.cbec.gateway.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.cbec.gateway.config.GatewayRuntime;
+import org.cbec.gateway.config.GatewaySettings;
+
+/**
+ * The real gateway on the real {@code routes/} and {@code config/application.properties}, started in
+ * this JVM on a free port with its own data directory, partners made from a {@link TestPki}, and the
+ * national systems pointed at a {@link NationalSystemStub}.
+ */
+public final class GatewayUnderTest implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static final String CN_CA_SUBJECT = "CN=CN-GACC Test CA,O=General Administration of Customs,C=CN";
+
+    public final TestPki.Credential cnCa = TestPki.certificateAuthority(CN_CA_SUBJECT);
+    public final TestPki.Credential cnSigner = TestPki.signer(cnCa, "CN=CN-GACC Signer,O=General Administration of Customs,C=CN");
+    public final TestPki.Credential sgCa = TestPki.certificateAuthority("CN=SG-CUSTOMS Test CA,O=Singapore Customs,C=SG");
+    public final TestPki.Credential sgSigner = TestPki.signer(sgCa, "CN=SG-CUSTOMS Signer,O=Singapore Customs,C=SG");
+
+    private final Path root;
+    private final NationalSystemStub national;
+    private final Map<String, String> overrides = new HashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private GatewayRuntime runtime;
+    private int port;
+
+    public GatewayUnderTest(Path root) {
+        this.root = root;
+        this.national = new NationalSystemStub();
+        writePartners();
+    }
+
+    private void writePartners() {
+        Path partners = root.resolve("partners");
+        TestPki.writePem(partners.resolve("certs/cn-gacc-ca.pem"), cnCa.certificate());
+        TestPki.writePem(partners.resolve("certs/sg-customs-ca.pem"), sgCa.certificate());
+        write(partners.resolve("CN-GACC.yaml"), """
+                id: CN-GACC
+                name: General Administration of Customs of China
+                country: CN
+                trustAnchors:
+                  - certs/cn-gacc-ca.pem
+                signerSubjects: []
+                revocation: none
+                messageTypes: [AEO_STATUS, ECOM_SHIPMENT]
+                enabled: true
+                """);
+        // Singapore may send AEO status lists only: shipments from it are MESSAGE_TYPE_NOT_ALLOWED.
+        write(partners.resolve("SG-CUSTOMS.yaml"), """
+                id: SG-CUSTOMS
+                name: Singapore Customs
+                country: SG
+                trustAnchors:
+                  - certs/sg-customs-ca.pem
+                revocation: none
+                messageTypes: [AEO_STATUS]
+                """);
+    }
+
+    /** Sets a gateway setting for the next {@link #start()}. */
+    public GatewayUnderTest with(String key, String value) {
+        overrides.put(key, value);
+        return this;
+    }
+
+    public GatewayUnderTest start() {
+        if (port == 0) {
+            port = freePort();
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put("gateway.http.port", String.valueOf(port));
+        settings.put("gateway.data.dir", root.resolve("data").toString());
+        settings.put("gateway.partners.dir", root.resolve("partners").toString());
+        settings.put("gateway.routes.dir", Path.of("routes").toAbsolutePath().toString());
+        settings.put("gateway.national.aeo.url", national.url("/aeo"));
+        settings.put("gateway.national.shipment.url", national.url("/shipments"));
+        settings.put("gateway.forward.initial-delay", "PT0.05S");
+        settings.put("gateway.forward.max-delay", "PT0.2S");
+        settings.putAll(overrides);
+        runtime = GatewayRuntime.start(GatewaySettings.load(Path.of("config"), Map.of(), settings));
+        return this;
+    }
+
+    public void stop() {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
+    }
+
+    public GatewayRuntime runtime() {
+        return runtime;
+    }
+
+    public NationalSystemStub national() {
+        return national;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public HttpResponse<String> post(String path, byte[] body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> postCms(byte[] signed) {
+        return post("/api/v1/inbound", signed, "application/pkcs7-mime");
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    public JsonNode getJson(String path) {
+        return json(get(path));
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + response.body(), e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        national.close();
+    }
+}

@@ -1,0 +1,91 @@
+package org.cbec.gateway.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A national system as a real HTTP server on loopback: it records every POST it answers 2xx, and can be
+ * told to fail the next N requests or to be down altogether (503).
+ */
+public final class NationalSystemStub implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One POST the national system took. */
+    public record Received(String path, String idempotencyKey, String contentType, JsonNode record) {}
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<String> attempts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failuresToGive = new AtomicInteger();
+    private volatile boolean down;
+
+    public NationalSystemStub() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+        attempts.add(exchange.getRequestURI().getPath() + " " + key);
+        int status;
+        if (down || failuresToGive.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            status = 503;
+        } else {
+            received.add(new Received(exchange.getRequestURI().getPath(), key,
+                    exchange.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(body)));
+            status = 200;
+        }
+        byte[] answer = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, answer.length);
+        exchange.getResponseBody().write(answer);
+        exchange.close();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    public List<Received> receivedWithKeyPrefix(String recordIdPrefix) {
+        return received.stream().filter(r -> r.idempotencyKey() != null && r.idempotencyKey().startsWith(recordIdPrefix)).toList();
+    }
+
+    /** Every request that reached the server, answered 2xx or not, as "path key". */
+    public List<String> attempts() {
+        return List.copyOf(attempts);
+    }
+
+    public void failNext(int count) {
+        failuresToGive.set(count);
+    }
+
+    public void setDown(boolean down) {
+        this.down = down;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,174 @@
+package org.cbec.gateway.testing;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * A throwaway PKI made in the test with Bouncy Castle: certificate authorities for partner
+ * administrations and the signers they issue, including defective ones (expired, unknown CA).
+ */
+public final class TestPki {
+    private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TestPki() {}
+
+    /** A certificate with its private key. */
+    public record Credential(X509Certificate certificate, PrivateKey key, List<X509Certificate> chain) {
+        public String pem() {
+            return TestPki.pem(certificate);
+        }
+    }
+
+    public static KeyPair rsa(int bits) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(bits, RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static KeyPair ecP256() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Credential certificateAuthority(String subject) {
+        KeyPair keys = rsa(2048);
+        Instant now = Instant.now();
+        X509Certificate certificate = build(subject, keys, new X500Name(subject), keys.getPrivate(), now.minus(Duration.ofDays(365)),
+                now.plus(Duration.ofDays(3650)), true);
+        return new Credential(certificate, keys.getPrivate(), List.of(certificate));
+    }
+
+    public static Credential signer(Credential issuer, String subject) {
+        Instant now = Instant.now();
+        return signer(issuer, subject, now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(365)), rsa(2048));
+    }
+
+    public static Credential signer(Credential issuer, String subject, Instant notBefore, Instant notAfter, KeyPair keys) {
+        X509Certificate certificate = build(subject, keys,
+                X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
+                issuer.key(), notBefore, notAfter, false);
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(certificate);
+        chain.addAll(issuer.chain());
+        return new Credential(certificate, keys.getPrivate(), chain);
+    }
+
+    /** A signer whose certificate ran out a year ago. */
+    public static Credential expiredSigner(Credential issuer, String subject) {
+        Instant now = Instant.now();
+        return signer(issuer, subject, now.minus(Duration.ofDays(730)), now.minus(Duration.ofDays(365)), rsa(2048));
+    }
+
+    private static X509Certificate build(String subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey,
+                                         Instant notBefore, Instant notAfter, boolean authority) {
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
+                    BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
+                    new X500Name(subject), keys.getPublic());
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
+            builder.addExtension(Extension.keyUsage, true, authority
+                    ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                    : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            String algorithm = issuerKey.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            ContentSigner signer = new JcaContentSignerBuilder(algorithm).build(issuerKey);
+            return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build test certificate " + subject, e);
+        }
+    }
+
+    /** CMS SignedData, DER, with encapsulated content, the signer's chain and a signing-time attribute. */
+    public static byte[] signCms(byte[] content, Credential signer, Instant signingTime) {
+        try {
+            String algorithm = signer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            ContentSigner contentSigner = new JcaContentSignerBuilder(algorithm).build(signer.key());
+            ASN1EncodableVector attributes = new ASN1EncodableVector();
+            attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+                    .build(contentSigner, signer.certificate()));
+            generator.addCertificates(new JcaCertStore(signer.chain()));
+            CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), true);
+            return signed.getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign test message", e);
+        }
+    }
+
+    public static byte[] signCms(byte[] content, Credential signer) {
+        return signCms(content, signer, Instant.now());
+    }
+
+    public static String pem(Object object) {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
+            writer.writeObject(object);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
+    public static void writePem(Path file, Object object) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, pem(object));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
