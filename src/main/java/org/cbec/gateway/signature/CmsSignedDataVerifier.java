@@ -40,12 +40,17 @@ import org.cbec.gateway.error.GatewayException;
  * Opens CMS SignedData with encapsulated content (DER or PEM) and verifies its one signature.
  * Only the signature over the content is checked here; who the signer is, is decided by {@link SignerTrust}.
  */
-public final class CmsSignedDataVerifier {
+public final class CmsSignedDataVerifier implements SignatureContainer {
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
     private static final byte[] PEM_START = "-----BEGIN".getBytes(StandardCharsets.US_ASCII);
 
     private final JcaX509CertificateConverter certificateConverter = new JcaX509CertificateConverter().setProvider(BOUNCY_CASTLE);
     private final DefaultCMSSignatureAlgorithmNameGenerator algorithmNames = new DefaultCMSSignatureAlgorithmNameGenerator();
+
+    @Override
+    public SignedDocument open(byte[] body, String contentType) {
+        return verify(body);
+    }
 
     /** Parses and verifies; every failure is a {@link GatewayException} with its refusal code. */
     public SignedDocument verify(byte[] container) {

@@ -1,0 +1,17 @@
+package org.cbec.gateway.signature;
+
+/**
+ * One kind of signature container (CMS, S/MIME, XMLDSig, JWS): opens the request body, verifies the
+ * signature over the content, and yields a {@link SignedDocument}. Who the signer is, whether its
+ * certificate is trusted, revoked or expired, and whether the algorithm is allowed are decided after,
+ * the same way for every container.
+ */
+public interface SignatureContainer {
+    /**
+     * @param body        the exact request body
+     * @param contentType the request's Content-Type, with its parameters (a multipart boundary, say)
+     * @throws org.cbec.gateway.error.GatewayException MALFORMED_MESSAGE when the container cannot be parsed,
+     *         SIGNATURE_INVALID when the signature does not verify, UNKNOWN_SIGNER when it carries no signer certificate
+     */
+    SignedDocument open(byte[] body, String contentType);
+}
