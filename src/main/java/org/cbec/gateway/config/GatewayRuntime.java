@@ -24,6 +24,7 @@ import org.cbec.gateway.intake.InboundHttp;
 import org.cbec.gateway.intake.InboundIntake;
 import org.cbec.gateway.monitor.GatewayHealth;
 import org.cbec.gateway.monitor.MessageTracking;
+import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.partner.PartnerRegistry;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
 import org.cbec.gateway.signature.SignerTrust;
@@ -94,7 +95,7 @@ public final class GatewayRuntime implements AutoCloseable {
         Supplier<SignerTrust> currentTrust = () -> signerTrust;
         InboundIntake intake = new InboundIntake(currentTrust, new CmsSignedDataVerifier(),
                 new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
-                Translators.standard(), archive, new MessageIds(clock), clock, maxBytes);
+                algorithmPolicy(settings), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes);
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
         healthProbes.put("broker", broker::problem);
@@ -130,6 +131,11 @@ public final class GatewayRuntime implements AutoCloseable {
         LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),
                 broker.embedded() ? "embedded" : "external", database.embedded() ? "embedded" : "external");
         return runtime;
+    }
+
+    private static AlgorithmPolicy algorithmPolicy(GatewaySettings settings) {
+        return new AlgorithmPolicy(settings.getSet("gateway.signature.digests"), settings.getSet("gateway.signature.schemes"),
+                settings.getInt("gateway.signature.min-rsa-bits"), settings.getSet("gateway.signature.ec-curves"));
     }
 
     /** Settings for Camel's placeholders, with the values derived from them that the routes need. */

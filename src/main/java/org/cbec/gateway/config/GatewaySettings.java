@@ -104,6 +104,17 @@ public final class GatewaySettings {
         return Boolean.parseBoolean(value);
     }
 
+    /** A comma-separated list, blanks dropped. */
+    public java.util.Set<String> getSet(String key) {
+        java.util.Set<String> values = new java.util.LinkedHashSet<>();
+        for (String value : require(key).split(",")) {
+            if (!value.isBlank()) {
+                values.add(value.trim());
+            }
+        }
+        return values;
+    }
+
     /** An ISO-8601 duration ({@code PT10M}) or period of days ({@code P7D}). */
     public Duration getDuration(String key) {
         String value = require(key);

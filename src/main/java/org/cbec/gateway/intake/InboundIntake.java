@@ -24,7 +24,10 @@ import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
+import org.cbec.gateway.partner.AlgorithmPolicy;
+import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignedDocument;
+import org.cbec.gateway.signature.TrustedSigner;
 import org.cbec.gateway.signature.SignerTrust;
 import org.cbec.gateway.signature.SigningTimePolicy;
 import org.cbec.gateway.translate.DocumentFormat;
@@ -47,6 +50,7 @@ public final class InboundIntake {
     private final Supplier<SignerTrust> signerTrust;
     private final CmsSignedDataVerifier cmsVerifier;
     private final SigningTimePolicy signingTimePolicy;
+    private final AlgorithmPolicy algorithmPolicy;
     private final Translators translators;
     private final EvidenceArchive archive;
     private final MessageIds messageIds;
@@ -54,10 +58,11 @@ public final class InboundIntake {
     private final long maxBytes;
 
     public InboundIntake(Supplier<SignerTrust> signerTrust, CmsSignedDataVerifier cmsVerifier, SigningTimePolicy signingTimePolicy,
-                         Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes) {
+                         AlgorithmPolicy algorithmPolicy, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes) {
         this.signerTrust = signerTrust;
         this.cmsVerifier = cmsVerifier;
         this.signingTimePolicy = signingTimePolicy;
+        this.algorithmPolicy = algorithmPolicy;
         this.translators = translators;
         this.archive = archive;
         this.messageIds = messageIds;
@@ -96,9 +101,13 @@ public final class InboundIntake {
             SignedDocument signed = cmsVerifier.verify(bytes);
             evidence.signer = signed.signer();
             evidence.signingTime = signed.signingTime().orElse(null);
-            Partner partner = signerTrust.get().partnerOf(signed.signer(), signed.carriedCertificates(),
+            TrustedSigner trusted = signerTrust.get().partnerOf(signed.signer(), signed.carriedCertificates(),
                     signingTimePolicy.effectiveSigningTime(signed.signingTime(), receivedAt));
+            Partner partner = trusted.partner();
             evidence.partner = partner;
+            SignatureAlgorithm algorithm = signed.algorithm();
+            algorithmPolicy.with(partner.algorithms()).check(algorithm.digest(), algorithm.scheme(), algorithm.name(),
+                    signed.signer(), trusted.chain());
             signingTimePolicy.check(signed.signingTime());
             DocumentFormat format = translators.recognise(signed.content()).orElseThrow(() ->
                     new GatewayException(GatewayError.UNSUPPORTED_FORMAT, "the signed content is not a business document format the gateway knows"));

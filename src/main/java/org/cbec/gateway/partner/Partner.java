@@ -11,6 +11,7 @@ import org.cbec.gateway.canonical.RecordType;
  * A partner administration as its file in the partners directory describes it (CONTRACT.md §2).
  *
  * @param signerSubjects when non-empty, the signer's subject must equal one of these
+ * @param algorithms     the partner's own algorithm settings, or null for the gateway's
  */
 public record Partner(
         String id,
@@ -22,6 +23,7 @@ public record Partner(
         List<Path> crls,
         Set<RecordType> messageTypes,
         boolean enabled,
+        AlgorithmPolicy.Overrides algorithms,
         Path source) {
 
     public Partner {

@@ -26,7 +26,8 @@ import org.cbec.gateway.error.GatewayException;
 final class PartnerFileParser {
     private static final Pattern PARTNER_ID = Pattern.compile("[A-Z0-9-]{2,32}");
     private static final Set<String> KNOWN_FIELDS = Set.of(
-            "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled");
+            "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled", "algorithms");
+    private static final Set<String> ALGORITHM_FIELDS = Set.of("digests", "schemes", "minRsaBits", "ecCurves");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -102,7 +103,39 @@ final class PartnerFileParser {
             }
             enabled = node.booleanValue();
         }
-        return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, file);
+        return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, algorithms(file, root), file);
+    }
+
+    private static AlgorithmPolicy.Overrides algorithms(Path file, JsonNode root) {
+        JsonNode node = root.get("algorithms");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw problem(file, "algorithms", "must be a mapping of digests, schemes, minRsaBits, ecCurves");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!ALGORITHM_FIELDS.contains(name)) {
+                throw problem(file, "algorithms." + name, "is not an algorithm setting (known: " + String.join(", ", ALGORITHM_FIELDS) + ")");
+            }
+        }
+        Integer minRsaBits = null;
+        if (node.has("minRsaBits")) {
+            if (!node.get("minRsaBits").canConvertToInt() || node.get("minRsaBits").asInt() < 1024) {
+                throw problem(file, "algorithms.minRsaBits", "must be a whole number of at least 1024");
+            }
+            minRsaBits = node.get("minRsaBits").asInt();
+        }
+        return new AlgorithmPolicy.Overrides(optionalSet(file, node, "digests"), optionalSet(file, node, "schemes"),
+                minRsaBits, optionalSet(file, node, "ecCurves"));
+    }
+
+    private static Set<String> optionalSet(Path file, JsonNode algorithms, String field) {
+        if (!algorithms.has(field)) {
+            return null;
+        }
+        return Set.copyOf(textList(file, algorithms, field));
     }
 
     private static List<X509Certificate> readCertificates(Path partnerFile, String field, Path pem) {
@@ -138,16 +171,18 @@ final class PartnerFileParser {
 
     private static List<String> textList(Path file, JsonNode root, String field) {
         JsonNode node = root.get(field);
+        // Nested settings (algorithms.digests) are reported with their full name.
+        String name = root.has("id") ? field : "algorithms." + field;
         if (node == null || node.isNull()) {
             return List.of();
         }
         if (!node.isArray()) {
-            throw problem(file, field, "must be a list");
+            throw problem(file, name, "must be a list");
         }
         List<String> values = new ArrayList<>();
         for (JsonNode element : node) {
             if (!element.isValueNode() || element.asText().isBlank()) {
-                throw problem(file, field, "must list non-empty texts");
+                throw problem(file, name, "must list non-empty texts");
             }
             values.add(element.asText().trim());
         }

@@ -9,6 +9,7 @@ import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
@@ -49,8 +50,8 @@ public final class SignerTrust {
         return partners;
     }
 
-    /** The partner the signer belongs to, or a refusal: UNKNOWN_SIGNER or CERTIFICATE_EXPIRED. */
-    public Partner partnerOf(X509Certificate signer, List<X509Certificate> carried, Instant signingTime) {
+    /** The partner the signer belongs to with its validated chain, or a refusal: UNKNOWN_SIGNER or CERTIFICATE_EXPIRED. */
+    public TrustedSigner partnerOf(X509Certificate signer, List<X509Certificate> carried, Instant signingTime) {
         Date at = Date.from(signingTime);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(signer);
@@ -71,12 +72,13 @@ public final class SignerTrust {
                 "the signer " + signer.getSubjectX500Principal().getName() + " chains to no enabled partner's trust anchor");
     }
 
-    private Partner validated(X509Certificate signer, List<X509Certificate> chain, List<Partner> candidates, Date at) {
+    private TrustedSigner validated(X509Certificate signer, List<X509Certificate> chain, List<Partner> candidates, Date at) {
         GatewayException lastRefusal = null;
         List<Partner> trusted = new ArrayList<>();
+        X509Certificate anchor = null;
         for (Partner partner : candidates) {
             try {
-                validatePath(chain, anchorsByPartner.get(partner.id()), at);
+                anchor = validatePath(chain, anchorsByPartner.get(partner.id()), at);
                 trusted.add(partner);
             } catch (GatewayException refusal) {
                 lastRefusal = refusal;
@@ -95,10 +97,11 @@ public final class SignerTrust {
             throw new GatewayException(GatewayError.UNKNOWN_SIGNER,
                     "the signer " + subject.getName() + " is not among partner " + partner.id() + "'s signerSubjects");
         }
-        return partner;
+        return new TrustedSigner(partner, chain, anchor);
     }
 
-    private static void validatePath(List<X509Certificate> chain, Set<TrustAnchor> anchors, Date at) {
+    /** Validates the path and returns the anchor it ends at. */
+    private static X509Certificate validatePath(List<X509Certificate> chain, Set<TrustAnchor> anchors, Date at) {
         for (X509Certificate certificate : chain) {
             try {
                 certificate.checkValidity(at);
@@ -125,7 +128,8 @@ public final class SignerTrust {
             PKIXParameters parameters = new PKIXParameters(anchors);
             parameters.setRevocationEnabled(false);
             parameters.setDate(at);
-            CertPathValidator.getInstance("PKIX").validate(path, parameters);
+            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX").validate(path, parameters);
+            return result.getTrustAnchor().getTrustedCert();
         } catch (CertPathValidatorException e) {
             if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {
                 throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate path was not valid at the signing time: " + e.getMessage(), e);

@@ -104,6 +104,39 @@ class RefusalsTest {
     }
 
     @Test
+    void a_signer_with_an_rsa_1024_key_is_algorithm_not_allowed() {
+        Instant now = Instant.now();
+        TestPki.Credential weak = TestPki.signer(gateway.cnCa, "CN=CN-GACC Weak Signer,O=General Administration of Customs,C=CN",
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), TestPki.rsa(1024));
+
+        JsonNode problem = refused(gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), weak)),
+                403, "ALGORITHM_NOT_ALLOWED");
+
+        assertThat(problem.path("detail").asText()).contains("RSA-1024");
+    }
+
+    @Test
+    void a_sha1_signature_is_algorithm_not_allowed() {
+        byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
+
+        JsonNode problem = refused(gateway.postCms(TestPki.signCms(csv, gateway.cnSigner, Instant.now(), "SHA1withRSA")),
+                403, "ALGORITHM_NOT_ALLOWED");
+
+        assertThat(problem.path("detail").asText()).contains("SHA-1");
+    }
+
+    @Test
+    void an_ecdsa_p256_signer_is_accepted() {
+        Instant now = Instant.now();
+        TestPki.Credential ec = TestPki.signer(gateway.cnCa, "CN=CN-GACC EC Signer,O=General Administration of Customs,C=CN",
+                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), TestPki.ecP256());
+
+        HttpResponse<String> response = gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), ec));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    @Test
     void truncated_der_is_malformed() {
         byte[] signed = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
 

@@ -132,8 +132,12 @@ public final class TestPki {
 
     /** CMS SignedData, DER, with encapsulated content, the signer's chain and a signing-time attribute. */
     public static byte[] signCms(byte[] content, Credential signer, Instant signingTime) {
+        return signCms(content, signer, signingTime, signer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
+    }
+
+    /** The same with a chosen JCA signature algorithm, e.g. SHA1withRSA for a weak-algorithm fixture. */
+    public static byte[] signCms(byte[] content, Credential signer, Instant signingTime, String algorithm) {
         try {
-            String algorithm = signer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
             ContentSigner contentSigner = new JcaContentSignerBuilder(algorithm).build(signer.key());
             ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
