@@ -27,6 +27,8 @@ import org.cbec.gateway.monitor.MessageTracking;
 import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.partner.PartnerRegistry;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
+import org.cbec.gateway.signature.CmsSigner;
+import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.SignerTrust;
 import org.cbec.gateway.signature.SigningTimePolicy;
 import org.cbec.gateway.simulator.NationalSystemSimulator;
@@ -95,7 +97,8 @@ public final class GatewayRuntime implements AutoCloseable {
         Supplier<SignerTrust> currentTrust = () -> signerTrust;
         InboundIntake intake = new InboundIntake(currentTrust, new CmsSignedDataVerifier(),
                 new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
-                algorithmPolicy(settings), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes);
+                algorithmPolicy(settings), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes,
+                new CmsSigner(signingKey(settings), clock));
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
         healthProbes.put("broker", broker::problem);
@@ -131,6 +134,18 @@ public final class GatewayRuntime implements AutoCloseable {
         LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),
                 broker.embedded() ? "embedded" : "external", database.embedded() ? "embedded" : "external");
         return runtime;
+    }
+
+    /** The gateway's own key; the demo keystore opens with its published demo password when none is given. */
+    private static GatewaySigningKey signingKey(GatewaySettings settings) {
+        Path keystore = settings.getPath("gateway.keystore.path");
+        String password = System.getenv().getOrDefault("GATEWAY_KEYSTORE_PASSWORD", "");
+        if (password.isEmpty() && keystore.normalize().endsWith(Path.of("certs-example", "gateway", "gateway.p12"))) {
+            LOG.warn("Signing receipts with the DEMO keystore {} and its published password: set gateway.keystore.path and "
+                    + "GATEWAY_KEYSTORE_PASSWORD for real use", keystore);
+            password = "demo-only";
+        }
+        return GatewaySigningKey.load(keystore, password.toCharArray());
     }
 
     private static AlgorithmPolicy algorithmPolicy(GatewaySettings settings) {

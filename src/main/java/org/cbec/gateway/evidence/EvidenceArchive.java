@@ -84,6 +84,20 @@ public final class EvidenceArchive {
         }
     }
 
+    /** Keeps a signed receipt exactly as it was sent. */
+    public void archiveSignedReceipt(String messageId, Instant signedAt, byte[] cms) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "INSERT INTO signed_receipt (message_id, signed_at, cms) VALUES (?, ?, ?)")) {
+            statement.setString(1, messageId);
+            statement.setObject(2, OffsetDateTime.ofInstant(signedAt, ZoneOffset.UTC));
+            statement.setBytes(3, cms);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("cannot archive the signed receipt of " + messageId, e);
+        }
+    }
+
     /** The accepted message with these exact bytes, if any. */
     public Optional<String> acceptedMessageWithDigest(String sha256) {
         try (Connection connection = dataSource.getConnection()) {

@@ -11,7 +11,12 @@ public final class InboundHttp {
         this.intake = intake;
     }
 
-    public IntakeDecision admit(@Body byte[] body, @Header("Content-Type") String contentType) {
-        return intake.admit(body, contentType);
+    public IntakeDecision admit(@Body byte[] body, @Header("Content-Type") String contentType, @Header("Accept") String accept) {
+        return intake.admit(body, contentType, wantsSignedReceipt(accept));
+    }
+
+    /** A partner asks for a signed receipt with {@code Accept: application/pkcs7-mime}. */
+    static boolean wantsSignedReceipt(String accept) {
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("application/pkcs7-mime");
     }
 }

@@ -24,6 +24,7 @@ import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
+import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignedDocument;
@@ -56,9 +57,12 @@ public final class InboundIntake {
     private final MessageIds messageIds;
     private final Clock clock;
     private final long maxBytes;
+    private final CmsSigner receiptSigner;
+    static final String SIGNED_RECEIPT_TYPE = "application/pkcs7-mime; smime-type=signed-data";
 
     public InboundIntake(Supplier<SignerTrust> signerTrust, CmsSignedDataVerifier cmsVerifier, SigningTimePolicy signingTimePolicy,
-                         AlgorithmPolicy algorithmPolicy, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes) {
+                         AlgorithmPolicy algorithmPolicy, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes,
+                         CmsSigner receiptSigner) {
         this.signerTrust = signerTrust;
         this.cmsVerifier = cmsVerifier;
         this.signingTimePolicy = signingTimePolicy;
@@ -68,6 +72,22 @@ public final class InboundIntake {
         this.messageIds = messageIds;
         this.clock = clock;
         this.maxBytes = maxBytes;
+        this.receiptSigner = receiptSigner;
+    }
+
+    /**
+     * Decides on one request body and archives the decision; with {@code signedReceipt} the receipt of an
+     * accepted or duplicate message comes back as CMS SignedData by the gateway's key. Never throws for bad input.
+     */
+    public IntakeDecision admit(byte[] body, String contentType, boolean signedReceipt) {
+        IntakeDecision decision = admit(body, contentType);
+        if (!signedReceipt || decision.verdict() == Verdict.REJECTED) {
+            return decision;
+        }
+        byte[] cms = receiptSigner.sign(decision.answer().content());
+        archive.archiveSignedReceipt(decision.messageId(), clock.instant(), cms);
+        return new IntakeDecision(decision.verdict(), decision.messageId(), new HttpAnswer(decision.answer().status(),
+                SIGNED_RECEIPT_TYPE, cms, decision.answer().headers()));
     }
 
     /** Decides on one request body and archives the decision. Never throws for bad input. */

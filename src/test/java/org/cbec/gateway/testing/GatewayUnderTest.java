@@ -31,6 +31,8 @@ public final class GatewayUnderTest implements AutoCloseable {
     public final TestPki.Credential cnSigner = TestPki.signer(cnCa, "CN=CN-GACC Signer,O=General Administration of Customs,C=CN");
     public final TestPki.Credential sgCa = TestPki.certificateAuthority("CN=SG-CUSTOMS Test CA,O=Singapore Customs,C=SG");
     public final TestPki.Credential sgSigner = TestPki.signer(sgCa, "CN=SG-CUSTOMS Signer,O=Singapore Customs,C=SG");
+    public final TestPki.Credential gatewayCa = TestPki.certificateAuthority("CN=Gateway Test CA,O=National Customs,C=DE");
+    public final TestPki.Credential gatewayKey = TestPki.signer(gatewayCa, "CN=Gateway Receipts,O=National Customs,C=DE");
 
     private final Path root;
     private final NationalSystemStub national;
@@ -91,6 +93,7 @@ public final class GatewayUnderTest implements AutoCloseable {
         settings.put("gateway.national.shipment.url", national.url("/shipments"));
         settings.put("gateway.forward.initial-delay", "PT0.05S");
         settings.put("gateway.forward.max-delay", "PT0.2S");
+        settings.put("gateway.keystore.path", TestPki.writePkcs12(root.resolve("gateway.p12"), gatewayKey).toString());
         settings.putAll(overrides);
         runtime = GatewayRuntime.start(GatewaySettings.load(Path.of("config"), Map.of(), settings));
         return this;
@@ -126,6 +129,21 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     public HttpResponse<String> postCms(byte[] signed) {
         return post("/api/v1/inbound", signed, "application/pkcs7-mime");
+    }
+
+    /** POSTs CMS asking for a signed receipt; the answer body is bytes. */
+    public HttpResponse<byte[]> postCmsForSignedReceipt(byte[] signed) {
+        HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/inbound")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/pkcs7-mime").header("Accept", "application/pkcs7-mime")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(signed)).build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public HttpResponse<String> get(String path) {

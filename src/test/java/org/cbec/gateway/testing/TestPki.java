@@ -157,6 +157,24 @@ public final class TestPki {
         return signCms(content, signer, Instant.now());
     }
 
+    /** A PKCS#12 keystore holding the credential, for the gateway's own key in tests (empty password). */
+    public static Path writePkcs12(Path file, Credential credential) {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("gateway", credential.key(), new char[0], credential.chain().toArray(new X509Certificate[0]));
+            Files.createDirectories(file.getParent());
+            try (var out = Files.newOutputStream(file)) {
+                store.store(out, new char[0]);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String pem(Object object) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
