@@ -24,7 +24,9 @@ public final class Database implements AutoCloseable {
         boolean embedded = url == null || url.isBlank();
         if (embedded) {
             Path file = dataDir.toAbsolutePath().resolve("db").resolve("gateway");
-            config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+            config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                    // Lets the evidence command read the database while the gateway runs.
+                    + ";AUTO_SERVER=TRUE");
             config.setUsername("gateway");
             config.setPassword("");
         } else {

@@ -14,6 +14,7 @@ import org.apache.camel.main.Main;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.EvidenceChain;
 import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.ForwardAttemptRecorder;
@@ -92,13 +93,14 @@ public final class GatewayRuntime implements AutoCloseable {
         connectionFactory.setSessionCacheSize(64);
 
         EvidenceArchive archive = new EvidenceArchive(database.dataSource());
+        CmsSigner receiptSigner = new CmsSigner(signingKey(settings), clock);
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), clock);
         SignerTrust signerTrust = new SignerTrust(partners);
         Supplier<SignerTrust> currentTrust = () -> signerTrust;
         InboundIntake intake = new InboundIntake(currentTrust, new CmsSignedDataVerifier(),
                 new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
                 algorithmPolicy(settings), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes,
-                new CmsSigner(signingKey(settings), clock));
+                receiptSigner);
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
         healthProbes.put("broker", broker::problem);
@@ -123,6 +125,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("messageTracking", new MessageTracking(archive, ledger));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
+        main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
 
         GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners);
         try {
@@ -137,7 +140,7 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /** The gateway's own key; the demo keystore opens with its published demo password when none is given. */
-    private static GatewaySigningKey signingKey(GatewaySettings settings) {
+    public static GatewaySigningKey signingKey(GatewaySettings settings) {
         Path keystore = settings.getPath("gateway.keystore.path");
         String password = System.getenv().getOrDefault("GATEWAY_KEYSTORE_PASSWORD", "");
         if (password.isEmpty() && keystore.normalize().endsWith(Path.of("certs-example", "gateway", "gateway.p12"))) {
@@ -169,6 +172,8 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         properties.setProperty("gateway.forward.max-redeliveries", String.valueOf(attempts - 1));
         properties.setProperty("gateway.forward.initial-delay-ms", String.valueOf(settings.getDuration("gateway.forward.initial-delay").toMillis()));
+        properties.setProperty("gateway.evidence.chain-interval-ms", String.valueOf(settings.getDuration("gateway.evidence.chain-interval").toMillis()));
+        properties.setProperty("gateway.evidence.seal-interval-ms", String.valueOf(settings.getDuration("gateway.evidence.seal-interval").toMillis()));
         properties.setProperty("gateway.forward.max-delay-ms", String.valueOf(settings.getDuration("gateway.forward.max-delay").toMillis()));
         String timeout = String.valueOf(settings.getDuration("gateway.forward.timeout").toMillis());
         properties.setProperty("camel.component.http.connect-timeout", timeout);

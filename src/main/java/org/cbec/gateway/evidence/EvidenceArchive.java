@@ -98,6 +98,24 @@ public final class EvidenceArchive {
         }
     }
 
+    /** Every signed receipt sent for a message, oldest first. */
+    public List<byte[]> signedReceipts(String messageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT cms FROM signed_receipt WHERE message_id = ? ORDER BY signed_at")) {
+            statement.setString(1, messageId);
+            List<byte[]> receipts = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    receipts.add(rows.getBytes(1));
+                }
+            }
+            return receipts;
+        } catch (SQLException e) {
+            throw failure("cannot read signed receipts of " + messageId, e);
+        }
+    }
+
     /** The accepted message with these exact bytes, if any. */
     public Optional<String> acceptedMessageWithDigest(String sha256) {
         try (Connection connection = dataSource.getConnection()) {

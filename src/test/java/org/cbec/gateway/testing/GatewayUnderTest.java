@@ -95,8 +95,27 @@ public final class GatewayUnderTest implements AutoCloseable {
         settings.put("gateway.forward.max-delay", "PT0.2S");
         settings.put("gateway.keystore.path", TestPki.writePkcs12(root.resolve("gateway.p12"), gatewayKey).toString());
         settings.putAll(overrides);
-        runtime = GatewayRuntime.start(GatewaySettings.load(Path.of("config"), Map.of(), settings));
+        runtime = GatewayRuntime.start(GatewaySettings.load(writeConfig(settings), Map.of(), Map.of()));
         return this;
+    }
+
+    /** The shipped application.properties with this test's settings, as a configuration directory the CLI can read too. */
+    private Path writeConfig(Map<String, String> settings) {
+        try {
+            Path config = root.resolve("config");
+            Files.createDirectories(config);
+            StringBuilder properties = new StringBuilder(Files.readString(Path.of("config/application.properties")));
+            properties.append("\n# test settings\n");
+            settings.forEach((key, value) -> properties.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
+            Files.writeString(config.resolve("application.properties"), properties);
+            return config;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path configDir() {
+        return root.resolve("config");
     }
 
     public void stop() {

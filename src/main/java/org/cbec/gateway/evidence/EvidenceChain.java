@@ -1,0 +1,266 @@
+package org.cbec.gateway.evidence;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.signature.CmsSigner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Links every archived message into one append-only hash chain, in batches off the hot path, and seals
+ * the chain head with the gateway's signature at intervals. One writer at a time: extending the chain
+ * locks its head row, which holds across gateway instances sharing a database.
+ */
+public final class EvidenceChain {
+    private static final Logger LOG = LoggerFactory.getLogger(EvidenceChain.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH = 500;
+
+    private final DataSource dataSource;
+    private final CmsSigner sealSigner;
+    private final Clock clock;
+
+    public EvidenceChain(DataSource dataSource, CmsSigner sealSigner, Clock clock) {
+        this.dataSource = dataSource;
+        this.sealSigner = sealSigner;
+        this.clock = clock;
+    }
+
+    /** A seal: the gateway's CMS signature over {@code {"chainSeq":n,"headHash":h,"sealedAt":t}}. */
+    public record Seal(long chainSeq, String headHash, Instant sealedAt, byte[] cms) {}
+
+    /** Links every message archived but not yet chained; returns how many were linked. */
+    public int extend() {
+        int total = 0;
+        int linked;
+        do {
+            linked = extendBatch();
+            total += linked;
+        } while (linked == BATCH);
+        return total;
+    }
+
+    private int extendBatch() {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                long seq;
+                String head;
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1 FOR UPDATE");
+                     ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    seq = row.getLong(1);
+                    head = row.getString(2);
+                }
+                List<ObjectNode> entries = unchained(connection);
+                Instant now = clock.instant();
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO evidence_chain (chain_seq, message_id, previous_hash, entry_hash, entry, chained_at) VALUES (?, ?, ?, ?, ?, ?)");
+                     PreparedStatement mark = connection.prepareStatement("UPDATE inbound_message SET chain_seq = ? WHERE message_id = ?")) {
+                    for (ObjectNode entry : entries) {
+                        seq++;
+                        entry.put("chainSeq", seq);
+                        String hash = ChainEntry.hashOf(head, entry);
+                        insert.setLong(1, seq);
+                        insert.setString(2, entry.path("messageId").asText());
+                        insert.setString(3, head);
+                        insert.setString(4, hash);
+                        insert.setString(5, JSON.writeValueAsString(entry));
+                        insert.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                        insert.addBatch();
+                        mark.setLong(1, seq);
+                        mark.setString(2, entry.path("messageId").asText());
+                        mark.addBatch();
+                        head = hash;
+                    }
+                    if (!entries.isEmpty()) {
+                        insert.executeBatch();
+                        mark.executeBatch();
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE evidence_chain_head SET chain_seq = ?, head_hash = ? WHERE id = 1")) {
+                    statement.setLong(1, seq);
+                    statement.setString(2, head);
+                    statement.executeUpdate();
+                }
+                connection.commit();
+                return entries.size();
+            } catch (SQLException | JsonProcessingException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException | JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot extend the evidence chain: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<ObjectNode> unchained(Connection connection) throws SQLException {
+        String sql = "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
+                + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, m.errors, m.record_count,"
+                + " m.records, m.receipt, m.duplicate_of, c.content"
+                + " FROM inbound_message m LEFT JOIN inbound_content c ON c.message_id = m.message_id"
+                + " WHERE m.chain_seq IS NULL ORDER BY m.received_at, m.message_id LIMIT " + BATCH;
+        List<ObjectNode> entries = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                ObjectNode entry = JSON.createObjectNode();
+                entry.put("messageId", row.getString(1));
+                entry.put("receivedAt", EvidenceArchive.instant(row, 2).toString());
+                entry.put("sha256", row.getString(3));
+                entry.put("sizeBytes", row.getLong(4));
+                entry.put("contentType", row.getString(5));
+                entry.put("partner", row.getString(6));
+                entry.put("signer", row.getString(7));
+                Instant signingTime = EvidenceArchive.instant(row, 8);
+                entry.put("signingTime", signingTime == null ? null : signingTime.toString());
+                entry.put("documentFormat", row.getString(9));
+                entry.put("verdict", row.getString(10));
+                entry.put("refusalCode", row.getString(11));
+                entry.put("refusalDetail", row.getString(12));
+                entry.put("errorsSha256", ChainEntry.sha256Hex(row.getString(13)));
+                entry.put("recordCount", row.getInt(14));
+                entry.put("recordsSha256", ChainEntry.sha256Hex(row.getString(15)));
+                entry.put("receiptSha256", ChainEntry.sha256Hex(row.getString(16)));
+                entry.put("duplicateOf", row.getString(17));
+                byte[] content = row.getBytes(18);
+                entry.put("contentSha256", content == null ? null : ChainEntry.sha256Hex(content));
+                entries.add(entry);
+            }
+        }
+        return entries;
+    }
+
+    /** Signs the chain head when it moved since the last seal; returns the new seal, if any. */
+    public Optional<Seal> seal() {
+        extend();
+        try (Connection connection = dataSource.getConnection()) {
+            long seq;
+            String head;
+            try (PreparedStatement statement = connection.prepareStatement("SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1");
+                 ResultSet row = statement.executeQuery()) {
+                row.next();
+                seq = row.getLong(1);
+                head = row.getString(2);
+            }
+            if (seq == 0) {
+                return Optional.empty();
+            }
+            try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM evidence_seal WHERE chain_seq = ?")) {
+                statement.setLong(1, seq);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (row.next()) {
+                        return Optional.empty();
+                    }
+                }
+            }
+            Instant now = clock.instant();
+            ObjectNode sealed = JSON.createObjectNode();
+            sealed.put("chainSeq", seq);
+            sealed.put("headHash", head);
+            sealed.put("sealedAt", now.toString());
+            byte[] cms = sealSigner.sign(JSON.writeValueAsString(sealed).getBytes(StandardCharsets.UTF_8));
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO evidence_seal (chain_seq, head_hash, sealed_at, cms) VALUES (?, ?, ?, ?)")) {
+                statement.setLong(1, seq);
+                statement.setString(2, head);
+                statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                statement.setBytes(4, cms);
+                statement.executeUpdate();
+            } catch (SQLException concurrentSeal) {
+                // Another instance sealed the same head first: one seal is enough.
+                LOG.debug("Seal of chain head {} already written: {}", seq, concurrentSeal.getMessage());
+                return Optional.empty();
+            }
+            LOG.info("Sealed the evidence chain at entry {} ({})", seq, head);
+            return Optional.of(new Seal(seq, head, now, cms));
+        } catch (SQLException | JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot seal the evidence chain: " + e.getMessage(), e);
+        }
+    }
+
+    /** Chain entries from the first message received at or after {@code from} up to the first seal covering {@code to}. */
+    public List<ChainEntry> entriesForExport(Instant from, Instant to, long throughSeq) {
+        String sql = "SELECT c.chain_seq, c.message_id, c.previous_hash, c.entry_hash, c.entry FROM evidence_chain c"
+                + " WHERE c.chain_seq >= (SELECT COALESCE(MIN(m.chain_seq), 0) FROM inbound_message m WHERE m.received_at >= ? AND m.chain_seq IS NOT NULL)"
+                + " AND c.chain_seq <= ? ORDER BY c.chain_seq";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
+            statement.setLong(2, throughSeq);
+            List<ChainEntry> entries = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    entries.add(new ChainEntry(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
+                            (ObjectNode) JSON.readTree(row.getString(5))));
+                }
+            }
+            return entries;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
+        }
+    }
+
+    /** The chain position of the last message received at or before {@code to} (0 when none). */
+    public long lastSeqReceivedBy(Instant to) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "SELECT COALESCE(MAX(chain_seq), 0) FROM inbound_message WHERE received_at <= ? AND chain_seq IS NOT NULL")) {
+            statement.setObject(1, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
+        }
+    }
+
+    /** The first seal at or after the given chain position. */
+    public Optional<Seal> sealCovering(long chainSeq) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "SELECT chain_seq, head_hash, sealed_at, cms FROM evidence_seal WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1")) {
+            statement.setLong(1, chainSeq);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next()
+                        ? Optional.of(new Seal(row.getLong(1), row.getString(2), EvidenceArchive.instant(row, 3), row.getBytes(4)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every seal between two chain positions, inclusive. */
+    public List<Seal> seals(long fromSeq, long toSeq) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "SELECT chain_seq, head_hash, sealed_at, cms FROM evidence_seal WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq")) {
+            statement.setLong(1, fromSeq);
+            statement.setLong(2, toSeq);
+            List<Seal> seals = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    seals.add(new Seal(row.getLong(1), row.getString(2), EvidenceArchive.instant(row, 3), row.getBytes(4)));
+                }
+            }
+            return seals;
+        } catch (SQLException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.cbec.gateway.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+import org.cbec.gateway.cli.GatewayCli;
+import org.cbec.gateway.testing.Fixtures;
+import org.cbec.gateway.testing.GatewayUnderTest;
+import org.cbec.gateway.testing.TestPki;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The evidence archive proves things offline: an export verifies intact, and an export altered in any of
+ * the ways an attacker or an accident could alter it is caught, naming the entry.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EvidenceBundleTest {
+    GatewayUnderTest gateway;
+    Path root;
+    Path bundle;
+    String acceptedId;
+    String refusedId;
+
+    @BeforeAll
+    void exportSomeEvidence(@TempDir Path root) {
+        this.root = root;
+        gateway = new GatewayUnderTest(root.resolve("gateway")).start();
+        Instant from = Instant.now().minusSeconds(1);
+        HttpResponse<String> accepted = gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner));
+        gateway.postCmsForSignedReceipt(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
+        HttpResponse<String> refused = gateway.postCms(TestPki.signCms(Fixtures.load("invalid/aeo-status-bad-status-and-date.csv").bytes(), gateway.cnSigner));
+        acceptedId = GatewayUnderTest.json(accepted).path("messageId").asText();
+        refusedId = GatewayUnderTest.json(refused).path("messageId").asText();
+        bundle = root.resolve("bundle");
+
+        int exit = GatewayCli.execute("evidence", "export", "--config", gateway.configDir().toString(),
+                "--from", from.toString(), "--to", Instant.now().toString(), bundle.toString());
+
+        assertThat(exit).isZero();
+    }
+
+    @AfterAll
+    void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void a_fresh_export_verifies_intact_with_its_bytes_receipts_and_seal() {
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(bundle);
+
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.entries()).isEqualTo(3);
+        assertThat(report.seals()).isGreaterThanOrEqualTo(1);
+        assertThat(bundle.resolve("content/" + acceptedId + ".bin")).exists();
+        assertThat(bundle.resolve("receipts/" + acceptedId + ".json")).exists();
+        assertThat(bundle.resolve("errors/" + refusedId + ".json")).exists();
+        assertThat(GatewayCli.execute("evidence", "verify", bundle.toString())).isZero();
+    }
+
+    @Test
+    void one_byte_changed_in_an_archived_message_is_caught_naming_the_entry() throws IOException {
+        Path copy = copyOfBundle("byte-changed");
+        Path content = copy.resolve("content/" + acceptedId + ".bin");
+        byte[] bytes = Files.readAllBytes(content);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(content, bytes);
+
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(copy);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains(acceptedId).contains("altered"));
+        assertThat(GatewayCli.execute("evidence", "verify", copy.toString())).isEqualTo(1);
+    }
+
+    @Test
+    void an_entry_removed_from_the_chain_is_caught() throws IOException {
+        Path copy = copyOfBundle("entry-removed");
+        List<String> lines = new ArrayList<>(Files.readAllLines(copy.resolve("chain.jsonl")));
+        lines.remove(1);
+        Files.write(copy.resolve("chain.jsonl"), lines);
+
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(copy);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("missing"));
+    }
+
+    @Test
+    void entries_reordered_in_the_chain_are_caught() throws IOException {
+        Path copy = copyOfBundle("entries-reordered");
+        List<String> lines = new ArrayList<>(Files.readAllLines(copy.resolve("chain.jsonl")));
+        Collections.swap(lines, 0, 1);
+        Files.write(copy.resolve("chain.jsonl"), lines);
+
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(copy);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("out of order"));
+    }
+
+    @Test
+    void a_verdict_rewritten_in_the_chain_is_caught_naming_the_entry() throws IOException {
+        Path copy = copyOfBundle("verdict-rewritten");
+        Path chain = copy.resolve("chain.jsonl");
+        Files.writeString(chain, Files.readString(chain).replace("\"verdict\":\"REJECTED\"", "\"verdict\":\"ACCEPTED\""));
+
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(copy);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains(refusedId).contains("altered"));
+    }
+
+    @Test
+    void a_seal_not_signed_by_the_gateway_is_caught() throws IOException {
+        Path copy = copyOfBundle("seal-by-another-key");
+        TestPki.Credential other = TestPki.signer(TestPki.certificateAuthority("CN=Other CA,C=XX"), "CN=Other,C=XX");
+        TestPki.writePem(copy.resolve("certificates/gateway.pem"), other.certificate());
+
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(copy);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("seal"));
+    }
+
+    private Path copyOfBundle(String name) throws IOException {
+        Path copy = root.resolve(name);
+        try (Stream<Path> files = Files.walk(bundle)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(bundle.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        return copy;
+    }
+}
