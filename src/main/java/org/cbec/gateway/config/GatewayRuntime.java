@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -22,7 +23,12 @@ import org.cbec.gateway.forward.NationalDelivery;
 import org.cbec.gateway.forward.RecordDispatch;
 import org.cbec.gateway.http.HttpAnswerWriter;
 import org.cbec.gateway.intake.InboundHttp;
+import org.cbec.gateway.intake.ContainerType;
 import org.cbec.gateway.intake.InboundIntake;
+import org.cbec.gateway.intake.SoapExchange;
+import org.cbec.gateway.signature.SignatureContainer;
+import org.cbec.gateway.signature.soap.WsSecurityResponseSigner;
+import org.cbec.gateway.signature.soap.WsSecurityVerifier;
 import org.cbec.gateway.monitor.GatewayHealth;
 import org.cbec.gateway.monitor.MessageTracking;
 import org.cbec.gateway.partner.AlgorithmPolicy;
@@ -97,7 +103,12 @@ public final class GatewayRuntime implements AutoCloseable {
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), clock);
         SignerTrust signerTrust = new SignerTrust(partners);
         Supplier<SignerTrust> currentTrust = () -> signerTrust;
-        InboundIntake intake = new InboundIntake(currentTrust, new CmsSignedDataVerifier(),
+        Map<ContainerType, SignatureContainer> containers = new EnumMap<>(ContainerType.class);
+        containers.put(ContainerType.CMS, new CmsSignedDataVerifier());
+        containers.put(ContainerType.SOAP, new WsSecurityVerifier(
+                (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds() + 300,
+                (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds()));
+        InboundIntake intake = new InboundIntake(currentTrust, containers,
                 new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
                 algorithmPolicy(settings), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes,
                 receiptSigner);
@@ -118,6 +129,7 @@ public final class GatewayRuntime implements AutoCloseable {
         jms.setConnectionFactory(connectionFactory);
         main.bind("jms", jms);
         main.bind("inboundHttp", new InboundHttp(intake));
+        main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, clock, Duration.ofMinutes(2)));
         main.bind("nationalDelivery", new NationalDelivery(ledger));

@@ -61,6 +61,10 @@ public record HttpAnswer(int status, String contentType, byte[] content, Map<Str
         return new HttpAnswer(status, contentType, content, more);
     }
 
+    public HttpAnswer withRetryAfter(String seconds) {
+        return seconds == null ? this : withHeader("Retry-After", seconds);
+    }
+
     public String retryAfter() {
         return headers.get("Retry-After");
     }

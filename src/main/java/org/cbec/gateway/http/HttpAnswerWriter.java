@@ -27,6 +27,12 @@ public final class HttpAnswerWriter {
 
     /** The answer to an exception a route did not expect: a problem with a code, never a stack trace. */
     public void writeFailure(Exchange exchange) {
+        problemFor(exchange);
+        write(exchange);
+    }
+
+    /** Puts the problem for the caught exception in the body, for a route that answers in another form (SOAP). */
+    public void problemFor(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         HttpAnswer answer;
         if (failure instanceof GatewayException known) {
@@ -40,7 +46,6 @@ public final class HttpAnswerWriter {
             answer = HttpAnswer.problem(GatewayError.INTERNAL_ERROR, "the gateway failed; the failure is logged", null, null);
         }
         exchange.getMessage().setBody(answer);
-        write(exchange);
     }
 
     private static boolean isBrokerFailure(Throwable failure) {

@@ -8,7 +8,9 @@ public enum ContainerType {
     CMS,
     SMIME_DETACHED,
     XMLDSIG,
-    JWS;
+    JWS,
+    /** SOAP 1.2 with WS-Security, only at /soap/v1/exchange. */
+    SOAP;
 
     public static Optional<ContainerType> fromContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.cbec.gateway.canonical.CanonicalJson;
@@ -23,7 +24,7 @@ import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.partner.Partner;
-import org.cbec.gateway.signature.CmsSignedDataVerifier;
+import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.signature.SignatureAlgorithm;
@@ -49,7 +50,7 @@ public final class InboundIntake {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<SignerTrust> signerTrust;
-    private final CmsSignedDataVerifier cmsVerifier;
+    private final Map<ContainerType, SignatureContainer> containers;
     private final SigningTimePolicy signingTimePolicy;
     private final AlgorithmPolicy algorithmPolicy;
     private final Translators translators;
@@ -60,11 +61,11 @@ public final class InboundIntake {
     private final CmsSigner receiptSigner;
     static final String SIGNED_RECEIPT_TYPE = "application/pkcs7-mime; smime-type=signed-data";
 
-    public InboundIntake(Supplier<SignerTrust> signerTrust, CmsSignedDataVerifier cmsVerifier, SigningTimePolicy signingTimePolicy,
+    public InboundIntake(Supplier<SignerTrust> signerTrust, Map<ContainerType, SignatureContainer> containers, SigningTimePolicy signingTimePolicy,
                          AlgorithmPolicy algorithmPolicy, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes,
                          CmsSigner receiptSigner) {
         this.signerTrust = signerTrust;
-        this.cmsVerifier = cmsVerifier;
+        this.containers = Map.copyOf(containers);
         this.signingTimePolicy = signingTimePolicy;
         this.algorithmPolicy = algorithmPolicy;
         this.translators = translators;
@@ -80,18 +81,25 @@ public final class InboundIntake {
      * accepted or duplicate message comes back as CMS SignedData by the gateway's key. Never throws for bad input.
      */
     public IntakeDecision admit(byte[] body, String contentType, boolean signedReceipt) {
-        IntakeDecision decision = admit(body, contentType);
+        IntakeDecision decision = admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null));
         if (!signedReceipt || decision.verdict() == Verdict.REJECTED) {
             return decision;
         }
         byte[] cms = receiptSigner.sign(decision.answer().content());
         archive.archiveSignedReceipt(decision.messageId(), clock.instant(), cms);
-        return new IntakeDecision(decision.verdict(), decision.messageId(), new HttpAnswer(decision.answer().status(),
-                SIGNED_RECEIPT_TYPE, cms, decision.answer().headers()));
+        return decision.withAnswer(new HttpAnswer(decision.answer().status(), SIGNED_RECEIPT_TYPE, cms, decision.answer().headers()));
     }
 
     /** Decides on one request body and archives the decision. Never throws for bad input. */
     public IntakeDecision admit(byte[] body, String contentType) {
+        return admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null));
+    }
+
+    /**
+     * Decides on a body whose container is already known (SOAP, say, from the endpoint it came to); null
+     * means the Content-Type named no container the gateway knows.
+     */
+    public IntakeDecision admit(byte[] body, String contentType, ContainerType containerType) {
         Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String messageId = messageIds.next();
         byte[] bytes = body == null ? new byte[0] : body;
@@ -110,15 +118,17 @@ public final class InboundIntake {
             if (bytes.length == 0) {
                 throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body is empty");
             }
-            ContainerType container = ContainerType.fromContentType(contentType).orElseThrow(() ->
-                    new GatewayException(GatewayError.UNSUPPORTED_FORMAT, contentType == null || contentType.isBlank()
-                            ? "the request has no Content-Type; send application/pkcs7-mime for CMS SignedData"
-                            : "the Content-Type '" + contentType + "' is not a signature container the gateway accepts"));
-            if (container != ContainerType.CMS) {
-                throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
-                        "the " + container + " container is not yet accepted by this gateway; send CMS SignedData (application/pkcs7-mime)");
+            if (containerType == null) {
+                throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT, contentType == null || contentType.isBlank()
+                        ? "the request has no Content-Type; send application/pkcs7-mime for CMS SignedData"
+                        : "the Content-Type '" + contentType + "' is not a signature container the gateway accepts");
             }
-            SignedDocument signed = cmsVerifier.verify(bytes);
+            SignatureContainer container = containers.get(containerType);
+            if (container == null) {
+                throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
+                        "the " + containerType + " container is not accepted by this gateway");
+            }
+            SignedDocument signed = container.open(bytes, contentType);
             evidence.signer = signed.signer();
             evidence.signingTime = signed.signingTime().orElse(null);
             TrustedSigner trusted = signerTrust.get().partnerOf(signed.signer(), signed.carriedCertificates(),
@@ -175,7 +185,7 @@ public final class InboundIntake {
         if (first.isPresent()) {
             return duplicate(evidence, first.get());
         }
-        return new IntakeDecision(Verdict.ACCEPTED, evidence.messageId, HttpAnswer.rawJson(202, receiptJson));
+        return IntakeDecision.accepted(Verdict.ACCEPTED, evidence.messageId, HttpAnswer.rawJson(202, receiptJson), receiptJson);
     }
 
     private IntakeDecision duplicate(Evidence evidence, String firstMessageId) {
@@ -189,15 +199,15 @@ public final class InboundIntake {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "the first receipt cannot be read", e);
         }
         receipt.put("status", "DUPLICATE");
-        return new IntakeDecision(Verdict.DUPLICATE, firstMessageId, HttpAnswer.rawJson(200, toJson(receipt)));
+        String receiptJson = toJson(receipt);
+        return IntakeDecision.accepted(Verdict.DUPLICATE, firstMessageId, HttpAnswer.rawJson(200, receiptJson), receiptJson);
     }
 
     private IntakeDecision refuse(Evidence evidence, GatewayError error, String detail) {
         LOG.info("Refused message {} from {}: {} {}", evidence.messageId,
                 evidence.partner == null ? "unknown partner" : evidence.partner.id(), error.code(), detail);
         archive.archiveNotAccepted(evidence.toRecord(Verdict.REJECTED, error.code(), detail, 0, null, null, null));
-        return new IntakeDecision(Verdict.REJECTED, evidence.messageId,
-                HttpAnswer.problem(error, detail, evidence.messageId, evidence.errors));
+        return IntakeDecision.refused(evidence.messageId, HttpAnswer.problem(error, detail, evidence.messageId, evidence.errors), error, detail);
     }
 
     static String sha256(byte[] bytes) {

@@ -1,13 +1,27 @@
 package org.cbec.gateway.intake;
 
+import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 
 /**
  * The intake's decision on one message, already archived: the route queues accepted messages and then
- * sends {@link #answer()}.
+ * sends {@link #answer()}. {@code error} and {@code detail} say why a message was refused; {@code receiptJson}
+ * is the receipt of an accepted or duplicate one.
  */
-public record IntakeDecision(Verdict verdict, String messageId, HttpAnswer answer) {
+public record IntakeDecision(Verdict verdict, String messageId, HttpAnswer answer, GatewayError error, String detail, String receiptJson) {
+    public static IntakeDecision accepted(Verdict verdict, String messageId, HttpAnswer answer, String receiptJson) {
+        return new IntakeDecision(verdict, messageId, answer, null, null, receiptJson);
+    }
+
+    public static IntakeDecision refused(String messageId, HttpAnswer answer, GatewayError error, String detail) {
+        return new IntakeDecision(Verdict.REJECTED, messageId, answer, error, detail, null);
+    }
+
+    public IntakeDecision withAnswer(HttpAnswer other) {
+        return new IntakeDecision(verdict, messageId, other, error, detail, receiptJson);
+    }
+
     public boolean accepted() {
         return verdict == Verdict.ACCEPTED;
     }
