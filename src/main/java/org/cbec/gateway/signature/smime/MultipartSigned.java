@@ -1,0 +1,120 @@
+package org.cbec.gateway.signature.smime;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * A strict reader of a {@code multipart/signed} body (RFC 2046 §5.1.1, RFC 1847 §2.1): a preamble, exactly two
+ * body parts, the close delimiter, an epilogue. The preamble may hold the outer MIME headers that
+ * {@code openssl cms -sign} writes to its output file; preamble and epilogue are ignored.
+ *
+ * <p>A delimiter is {@code --boundary} at the start of a line, with optional blanks after it. The line break in
+ * front of a delimiter belongs to the delimiter, not to the part before it: a CRLF if there is one, else a bare
+ * LF, because {@code openssl cms -sign} writes the structure with bare LFs (unless {@code -crlfeol}) while the
+ * signed content itself has CRLFs (unless {@code -binary}).
+ *
+ * @param signedEntity  the first part exactly as sent, MIME headers included: what the signature covers
+ * @param signaturePart the second part, headers included
+ */
+record MultipartSigned(byte[] signedEntity, byte[] signaturePart) {
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+
+    /** Where a delimiter line starts, where the line after it starts, and whether it is the close delimiter. */
+    private record Delimiter(int start, int next, boolean close) {}
+
+    static MultipartSigned parse(byte[] body, String boundary) {
+        byte[] dashBoundary = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
+        Delimiter first = nextDelimiter(body, 0, dashBoundary);
+        if (first == null) {
+            throw malformed("the body has no boundary delimiter '--" + boundary + "'");
+        }
+        if (first.close()) {
+            throw malformed("the multipart/signed body has no body parts");
+        }
+        Delimiter second = nextDelimiter(body, first.next(), dashBoundary);
+        if (second == null) {
+            throw malformed("the multipart/signed body is truncated: no delimiter after the first part");
+        }
+        byte[] signedEntity = part(body, first, second, "the signed part");
+        if (second.close()) {
+            throw malformed("the multipart/signed body has one part; it needs the signed part and the signature part");
+        }
+        Delimiter third = nextDelimiter(body, second.next(), dashBoundary);
+        if (third == null) {
+            throw malformed("the multipart/signed body is truncated: no close delimiter '--" + boundary + "--'");
+        }
+        if (!third.close()) {
+            throw malformed("the multipart/signed body has more than two parts");
+        }
+        return new MultipartSigned(signedEntity, part(body, second, third, "the signature part"));
+    }
+
+    private static byte[] part(byte[] body, Delimiter before, Delimiter after, String what) {
+        int lineBreak = body[after.start() - 1] == LF && after.start() >= 2 && body[after.start() - 2] == CR ? 2 : 1;
+        int end = after.start() - lineBreak;
+        if (end < before.next()) {
+            throw malformed(what + " is empty");
+        }
+        return Arrays.copyOfRange(body, before.next(), end);
+    }
+
+    /** The first delimiter at a line start at or after {@code from}, which is itself a line start; null if none. */
+    private static Delimiter nextDelimiter(byte[] body, int from, byte[] dashBoundary) {
+        int lineStart = from;
+        while (lineStart < body.length) {
+            if (startsWith(body, lineStart, dashBoundary)) {
+                return delimiterAt(body, lineStart, dashBoundary.length);
+            }
+            int lineFeed = MimeEntity.indexOf(body, LF, lineStart);
+            if (lineFeed < 0) {
+                return null;
+            }
+            lineStart = lineFeed + 1;
+        }
+        return null;
+    }
+
+    private static Delimiter delimiterAt(byte[] body, int start, int dashBoundaryLength) {
+        int i = start + dashBoundaryLength;
+        boolean close = i + 1 < body.length && body[i] == '-' && body[i + 1] == '-';
+        if (close) {
+            i += 2;
+        }
+        while (i < body.length && (body[i] == ' ' || body[i] == '\t')) {
+            i++; // transport padding (RFC 2046 §5.1.1)
+        }
+        if (i == body.length) {
+            if (close) {
+                return new Delimiter(start, i, true);
+            }
+            throw malformed("the multipart/signed body is truncated: it ends on a delimiter line");
+        }
+        if (body[i] == LF) {
+            return new Delimiter(start, i + 1, close);
+        }
+        if (body[i] == CR && i + 1 < body.length && body[i + 1] == LF) {
+            return new Delimiter(start, i + 2, close);
+        }
+        // RFC 2046 §5.1.1: the boundary must not appear at a line start inside a part.
+        throw malformed("a line at offset " + start + " starts with the boundary but is not a delimiter");
+    }
+
+    private static boolean startsWith(byte[] bytes, int offset, byte[] prefix) {
+        if (bytes.length - offset < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (bytes[offset + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static GatewayException malformed(String detail) {
+        return new GatewayException(GatewayError.MALFORMED_MESSAGE, detail);
+    }
+}
