@@ -27,6 +27,10 @@ import org.cbec.gateway.intake.ContainerType;
 import org.cbec.gateway.intake.InboundIntake;
 import org.cbec.gateway.intake.SoapExchange;
 import org.cbec.gateway.signature.SignatureContainer;
+import org.cbec.gateway.signature.jws.JwsVerifier;
+import org.cbec.gateway.signature.revocation.RevocationChecker;
+import org.cbec.gateway.signature.revocation.RevocationSettings;
+import org.cbec.gateway.signature.smime.SmimeDetachedVerifier;
 import org.cbec.gateway.signature.soap.WsSecurityResponseSigner;
 import org.cbec.gateway.signature.soap.WsSecurityVerifier;
 import org.cbec.gateway.monitor.GatewayHealth;
@@ -105,12 +109,14 @@ public final class GatewayRuntime implements AutoCloseable {
         Supplier<SignerTrust> currentTrust = () -> signerTrust;
         Map<ContainerType, SignatureContainer> containers = new EnumMap<>(ContainerType.class);
         containers.put(ContainerType.CMS, new CmsSignedDataVerifier());
+        containers.put(ContainerType.SMIME_DETACHED, new SmimeDetachedVerifier());
+        containers.put(ContainerType.JWS, new JwsVerifier());
         containers.put(ContainerType.SOAP, new WsSecurityVerifier(
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds() + 300,
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds()));
         InboundIntake intake = new InboundIntake(currentTrust, containers,
                 new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
-                algorithmPolicy(settings), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes,
+                algorithmPolicy(settings), revocationChecker(settings, clock), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes,
                 receiptSigner);
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
@@ -161,6 +167,13 @@ public final class GatewayRuntime implements AutoCloseable {
             password = "demo-only";
         }
         return GatewaySigningKey.load(keystore, password.toCharArray());
+    }
+
+    private static RevocationChecker revocationChecker(GatewaySettings settings, Clock clock) {
+        Duration timeout = settings.getDuration("gateway.revocation.network-timeout");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(timeout)
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build();
+        return new RevocationChecker(http, clock, RevocationSettings.withNetworkTimeout(timeout));
     }
 
     private static AlgorithmPolicy algorithmPolicy(GatewaySettings settings) {

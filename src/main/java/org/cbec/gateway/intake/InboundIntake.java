@@ -30,6 +30,7 @@ import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.signature.TrustedSigner;
+import org.cbec.gateway.signature.revocation.RevocationChecker;
 import org.cbec.gateway.signature.SignerTrust;
 import org.cbec.gateway.signature.SigningTimePolicy;
 import org.cbec.gateway.translate.DocumentFormat;
@@ -53,6 +54,7 @@ public final class InboundIntake {
     private final Map<ContainerType, SignatureContainer> containers;
     private final SigningTimePolicy signingTimePolicy;
     private final AlgorithmPolicy algorithmPolicy;
+    private final RevocationChecker revocation;
     private final Translators translators;
     private final EvidenceArchive archive;
     private final MessageIds messageIds;
@@ -62,12 +64,13 @@ public final class InboundIntake {
     static final String SIGNED_RECEIPT_TYPE = "application/pkcs7-mime; smime-type=signed-data";
 
     public InboundIntake(Supplier<SignerTrust> signerTrust, Map<ContainerType, SignatureContainer> containers, SigningTimePolicy signingTimePolicy,
-                         AlgorithmPolicy algorithmPolicy, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes,
+                         AlgorithmPolicy algorithmPolicy, RevocationChecker revocation, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes,
                          CmsSigner receiptSigner) {
         this.signerTrust = signerTrust;
         this.containers = Map.copyOf(containers);
         this.signingTimePolicy = signingTimePolicy;
         this.algorithmPolicy = algorithmPolicy;
+        this.revocation = revocation;
         this.translators = translators;
         this.archive = archive;
         this.messageIds = messageIds;
@@ -138,6 +141,7 @@ public final class InboundIntake {
             SignatureAlgorithm algorithm = signed.algorithm();
             algorithmPolicy.with(partner.algorithms()).check(algorithm.digest(), algorithm.scheme(), algorithm.name(),
                     signed.signer(), trusted.chain());
+            revocation.check(trusted.chain(), trusted.trustAnchor(), partner.revocation(), partner.crls());
             signingTimePolicy.check(signed.signingTime());
             DocumentFormat format = translators.recognise(signed.content()).orElseThrow(() ->
                     new GatewayException(GatewayError.UNSUPPORTED_FORMAT, "the signed content is not a business document format the gateway knows"));
