@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.cbec.gateway.testing.Openssl;
 
 /**
  * Every container through the whole gateway: S/MIME detached as {@code openssl cms -sign} writes it, and
@@ -50,7 +51,7 @@ class ContainersEndToEndTest {
 
     @Test
     void accepts_smime_detached_signed_with_openssl_cms() throws Exception {
-        assumeTrue(opensslAvailable(), "the openssl command is not installed (.ci/run installs it)");
+        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
         Path document = Files.write(root.resolve("smime.csv"), csv.bytes());
         Path signer = root.resolve("smime-signer.pem");
@@ -105,14 +106,4 @@ class ContainersEndToEndTest {
         return encoded;
     }
 
-    private static boolean opensslAvailable() {
-        try {
-            return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }

@@ -16,6 +16,7 @@ import org.cbec.gateway.testing.GatewayUnderTest;
 import org.cbec.gateway.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.cbec.gateway.testing.Openssl;
 
 /**
  * A partner that signs with the OpenSSL command line, as the README shows: {@code openssl cms -sign
@@ -27,7 +28,7 @@ class OpensslSignedMessageTest {
 
     @Test
     void accepts_a_csv_signed_with_openssl_cms_and_forwards_its_three_records() throws Exception {
-        assumeTrue(opensslAvailable(), "the openssl command is not installed (.ci/run installs it)");
+        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
         try (GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway")).start()) {
             Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
             Path document = Files.write(root.resolve("aeo.csv"), csv.bytes());
@@ -56,14 +57,4 @@ class OpensslSignedMessageTest {
         }
     }
 
-    private static boolean opensslAvailable() {
-        try {
-            return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.cbec.gateway.testing.Openssl;
 
 /**
  * Non-repudiation of receipt: a partner that sends {@code Accept: application/pkcs7-mime} gets its receipt
@@ -79,7 +80,7 @@ class SignedReceiptTest {
 
     @Test
     void openssl_cms_verify_accepts_the_receipt_with_the_gateway_ca() throws Exception {
-        assumeTrue(opensslAvailable(), "the openssl command is not installed (.ci/run installs it)");
+        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
         byte[] signed = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
         Path receipt = Files.write(root.resolve("receipt.p7m"), gateway.postCmsForSignedReceipt(signed).body());
         Path ca = root.resolve("gateway-ca.pem");
@@ -103,14 +104,4 @@ class SignedReceiptTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     }
 
-    private static boolean opensslAvailable() {
-        try {
-            return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }

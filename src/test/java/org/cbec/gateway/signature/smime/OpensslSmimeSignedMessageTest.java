@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.cbec.gateway.testing.Openssl;
 
 /**
  * A partner signs a CSV with the OpenSSL command line, {@code openssl cms -sign} (detached S/MIME, the default),
@@ -41,7 +42,7 @@ class OpensslSmimeSignedMessageTest {
 
     @BeforeAll
     static void makeKeysIfOpensslIsThere() {
-        assumeTrue(opensslAvailable(), "the openssl command is not installed (.ci/run installs it)");
+        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
         signer = SmimeTestPki.signer(SmimeTestPki.certificateAuthority("CN=Test Customs CA,O=GACC,C=CN"), "CN=OpenSSL signer,O=GACC,C=CN");
     }
 
@@ -125,14 +126,4 @@ class OpensslSmimeSignedMessageTest {
         throw new AssertionError("openssl wrote no Content-Type header");
     }
 
-    private static boolean opensslAvailable() {
-        try {
-            return new ProcessBuilder("openssl", "version").start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
 }
