@@ -2,6 +2,9 @@ package org.cbec.gateway.config;
 
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -17,6 +20,10 @@ import org.cbec.gateway.error.GatewayException;
  * directory by default, or the external broker of {@code gateway.broker.url}.
  */
 public final class MessageBroker implements AutoCloseable {
+    /** The queues the routes use; declared durable so that none is ever missing when a message is sent. */
+    public static final List<String> QUEUES = List.of(
+            "gateway.accepted", "gateway.forward.aeo", "gateway.forward.shipment", "gateway.dead-letter.forward");
+
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory connectionFactory;
 
@@ -51,7 +58,15 @@ public final class MessageBroker implements AutoCloseable {
                 .setExpiryAddress(SimpleString.of("gateway.expired"))
                 .setAutoCreateDeadLetterResources(true)
                 .setAutoCreateExpiryResources(true)
+                // An auto-created queue is deleted when its last consumer goes for a moment, and a message sent
+                // to an address without a queue is dropped: the gateway's queues are declared and never deleted.
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false)
                 .setMaxDeliveryAttempts(-1));
+        for (String queue : QUEUES) {
+            configuration.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue)
+                    .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        }
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration);
         try {
             broker.start();
