@@ -38,6 +38,7 @@ public final class AeoStatusList {
         return switch (format) {
             case AEO_STATUS_CSV -> Optional.of(ListType.DELTA);
             case AEO_STATUS_JSON -> JsonInput.topLevelString(document, "listType").flatMap(ListType::parse);
+            case AEO_STATUS_XML -> AeoStatusXmlTranslator.listType(document);
             default -> Optional.empty();
         };
     }

@@ -12,13 +12,14 @@ import org.cbec.gateway.error.GatewayException;
 /**
  * The registry of translators: recognises a document's format and translates it with the translator for
  * that format. Translators are stateless and built once, so one registry serves every message and thread.
- * The XML and EDIFACT formats are recognised but have no translator yet ({@link #supports}).
+ * wco-dec-xml and edifact-cuscar are recognised but have no translator yet ({@link #supports}).
  */
 public final class Translators {
 
     private static final Translators STANDARD = new Translators(List.of(
             new AeoStatusCsvTranslator(),
             new AeoStatusJsonTranslator(),
+            new AeoStatusXmlTranslator(),
             new EcomShipmentJsonTranslator()));
 
     private final Map<DocumentFormat, Translator> byFormat;

@@ -82,7 +82,9 @@ class SoapExchangeTest {
         String xml = text(answer);
         assertThat(xml).contains("<ex:Status>ACCEPTED</ex:Status>").contains("<ex:Partner>CN-GACC</ex:Partner>")
                 .contains("<ex:Records>3</ex:Records>");
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
+        String messageId = xml.replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1");
+        await().atMost(Duration.ofSeconds(30)).alias("message " + messageId + " forwarded")
+                .until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
     }
 
     @Test

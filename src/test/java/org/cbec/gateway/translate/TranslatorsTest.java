@@ -41,11 +41,11 @@ class TranslatorsTest {
     }
 
     @Test
-    void supports_the_csv_and_json_formats_and_recognises_xml_and_edifact_without_translating_them() {
+    void supports_the_csv_json_and_aeo_xml_formats_and_recognises_wco_and_edifact_without_translating_them() {
         assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_CSV));
         assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_JSON));
         assertTrue(TRANSLATORS.supports(DocumentFormat.ECOM_SHIPMENT_JSON));
-        assertFalse(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_XML));
+        assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_XML));
         assertFalse(TRANSLATORS.supports(DocumentFormat.WCO_DEC_XML));
         assertFalse(TRANSLATORS.supports(DocumentFormat.EDIFACT_CUSCAR));
         byte[] cuscar = Fixtures.bytes("recognise/cuscar.edi");

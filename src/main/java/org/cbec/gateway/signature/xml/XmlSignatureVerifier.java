@@ -1,0 +1,397 @@
+package org.cbec.gateway.signature.xml;
+
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.xml.security.Init;
+import org.apache.xml.security.exceptions.XMLSecurityException;
+import org.apache.xml.security.signature.VerifiedReference;
+import org.apache.xml.security.signature.XMLSignature;
+import org.apache.xml.security.signature.XMLSignatureException;
+import org.apache.xml.security.transforms.Transforms;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.signature.SignatureAlgorithm;
+import org.cbec.gateway.signature.SignatureContainer;
+import org.cbec.gateway.signature.SignedDocument;
+import org.cbec.gateway.translate.SecureXml;
+import org.w3c.dom.Attr;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+
+/**
+ * Opens an XML document ({@code application/xml}, {@code text/xml}) signed with one enveloped XMLDSig
+ * signature and verifies it with Apache Santuario in secure-validation mode. The signed content is the
+ * exact received body; who the signer is, is decided by {@link org.cbec.gateway.signature.SignerTrust}.
+ *
+ * <p>Against signature wrapping, only one shape of signature is accepted, and everything else is refused
+ * before any digest is computed:
+ * <ul>
+ *   <li>exactly one {@code ds:Signature} in the whole document, a child of the document element;</li>
+ *   <li>one Reference with {@code URI=""} (the whole document) whose transforms are the enveloped-signature
+ *       transform, optionally followed by one canonicalisation;</li>
+ *   <li>optionally one more Reference, of {@code Type="http://uri.etsi.org/01903#SignedProperties"}, to the
+ *       XAdES {@code SignedProperties} inside this signature's own {@code ds:Object} (by an Id that occurs
+ *       once in the document), with no transform but a canonicalisation: the XAdES-BES shape, and the only
+ *       way a signing time can be signed at all when the document reference is enveloped.</li>
+ * </ul>
+ * The signing time is the XAdES {@code SigningTime} of those signed properties; a {@code SigningTime} that
+ * no Reference covers is unsigned and ignored. The certificates are those of
+ * {@code ds:KeyInfo/ds:X509Data/ds:X509Certificate}; the signer is the one whose key verifies the signature.
+ *
+ * <p>Refusals: not well-formed XML, a DOCTYPE, nesting deeper than {@value SecureXml#MAX_DEPTH}, no
+ * signature, or a signature that cannot be read are {@code MALFORMED_MESSAGE}; any other shape of signature,
+ * a signature value or digest that does not verify are {@code SIGNATURE_INVALID}; no certificate is
+ * {@code UNKNOWN_SIGNER}; MD5, HMAC and unknown algorithms are {@code ALGORITHM_NOT_ALLOWED}.
+ *
+ * <p>Thread-safe: parsers are per thread, Santuario is initialised once, nothing else is shared.
+ */
+public final class XmlSignatureVerifier implements SignatureContainer {
+
+    /** The XMLDSig namespace. */
+    public static final String DSIG = "http://www.w3.org/2000/09/xmldsig#";
+
+    /** The XAdES 1.3.2 namespace, of {@code SigningTime}. */
+    public static final String XADES = "http://uri.etsi.org/01903/v1.3.2#";
+
+    /** The Reference Type that marks a reference to XAdES SignedProperties. */
+    public static final String SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties";
+
+    /** A chain longer than this is no chain a partner needs to send. */
+    static final int MAX_CERTIFICATES = 16;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]{0,127}");
+    private static final ThreadLocal<CertificateFactory> CERTIFICATES = ThreadLocal.withInitial(() -> {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the JDK has no X.509 certificate factory", e);
+        }
+    });
+
+    static {
+        Init.init(); // registers Santuario's algorithms and resolvers; idempotent, done once per class load
+    }
+
+    @Override
+    public SignedDocument open(byte[] body, String contentType) {
+        return verify(body);
+    }
+
+    /** Parses and verifies; every failure is a {@link GatewayException} with its refusal code. */
+    public SignedDocument verify(byte[] body) {
+        Document document = parse(body);
+        Element signatureElement = theEnvelopedSignature(document);
+        Profile profile = Profile.check(signatureElement, document);
+        XMLSignature signature = santuario(signatureElement);
+        List<X509Certificate> carried = certificates(signatureElement);
+        if (carried.isEmpty()) {
+            throw new GatewayException(GatewayError.UNKNOWN_SIGNER,
+                    "the ds:Signature carries no signer certificate in ds:KeyInfo/ds:X509Data/ds:X509Certificate");
+        }
+        X509Certificate signer = signerOf(signature, carried, profile.algorithm());
+        Optional<Instant> signingTime = profile.signedProperties().flatMap(XmlSignatureVerifier::signingTime);
+        return new SignedDocument(body, signer, carried, signingTime, profile.algorithm());
+    }
+
+    private static Document parse(byte[] body) {
+        try {
+            return SecureXml.parse(body);
+        } catch (SAXParseException e) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                    "the body is not acceptable XML: " + SecureXml.describe(e), e);
+        } catch (SAXException e) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body is not acceptable XML: " + e.getMessage(), e);
+        }
+    }
+
+    private static Element theEnvelopedSignature(Document document) {
+        NodeList signatures = document.getElementsByTagNameNS(DSIG, "Signature");
+        if (signatures.getLength() == 0) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the XML document has no ds:Signature");
+        }
+        if (signatures.getLength() > 1) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the XML document has " + signatures.getLength()
+                    + " ds:Signature elements; exactly one enveloped signature is accepted");
+        }
+        Element signature = (Element) signatures.item(0);
+        if (signature.getParentNode() != document.getDocumentElement()) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                    "the ds:Signature is not a child of the document element; only an enveloped signature is accepted");
+        }
+        return signature;
+    }
+
+    private static XMLSignature santuario(Element signatureElement) {
+        try {
+            return new XMLSignature(signatureElement, "", true);
+        } catch (XMLSecurityException e) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Every ds:X509Certificate of the signature's KeyInfo, in document order. */
+    private static List<X509Certificate> certificates(Element signatureElement) {
+        List<Element> keyInfos = children(signatureElement, DSIG, "KeyInfo");
+        if (keyInfos.size() > 1) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature has more than one ds:KeyInfo");
+        }
+        List<X509Certificate> certificates = new ArrayList<>();
+        for (Element keyInfo : keyInfos) {
+            for (Element data : children(keyInfo, DSIG, "X509Data")) {
+                for (Element encoded : children(data, DSIG, "X509Certificate")) {
+                    if (certificates.size() == MAX_CERTIFICATES) {
+                        throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                                "the ds:KeyInfo carries more than " + MAX_CERTIFICATES + " certificates");
+                    }
+                    certificates.add(certificate(encoded));
+                }
+            }
+        }
+        return certificates;
+    }
+
+    private static X509Certificate certificate(Element encoded) {
+        try {
+            byte[] der = Base64.getDecoder().decode(encoded.getTextContent().replaceAll("\\s", ""));
+            return (X509Certificate) CERTIFICATES.get().generateCertificate(new ByteArrayInputStream(der));
+        } catch (IllegalArgumentException | CertificateException e) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "a ds:X509Certificate cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The carried certificate whose key verifies the signature value and, with it, every Reference. */
+    private static X509Certificate signerOf(XMLSignature signature, List<X509Certificate> carried, SignatureAlgorithm algorithm) {
+        XMLSignatureException failure = null;
+        for (X509Certificate certificate : carried) {
+            if (!XmlAlgorithms.fits(certificate.getPublicKey(), algorithm.scheme())) {
+                continue;
+            }
+            try {
+                if (signature.checkSignatureValue(certificate.getPublicKey())) {
+                    return certificate;
+                }
+            } catch (XMLSignatureException e) {
+                failure = e; // e.g. a transform that fails on this content; the next certificate may still verify
+            }
+        }
+        for (VerifiedReference reference : signature.getSignedInfo().getVerificationResults()) {
+            if (!reference.isValid()) {
+                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the digest of the Reference URI=\""
+                        + reference.getUri() + "\" does not match: the document was changed after it was signed");
+            }
+        }
+        if (failure != null) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the signature does not verify: " + failure.getMessage(), failure);
+        }
+        throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                "the signature value does not verify with the key of any carried certificate (" + algorithm + ")");
+    }
+
+    /** The signed XAdES SigningTime, when the signed properties have one. */
+    private static Optional<Instant> signingTime(Element signedProperties) {
+        for (Element signatureProperties : children(signedProperties, XADES, "SignedSignatureProperties")) {
+            for (Element time : children(signatureProperties, XADES, "SigningTime")) {
+                String text = time.getTextContent().strip();
+                try {
+                    return Optional.of(OffsetDateTime.parse(text).toInstant());
+                } catch (DateTimeParseException e) {
+                    throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                            "the XAdES SigningTime '" + text + "' is not a date-time with a time zone", e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static List<Element> children(Element parent, String namespace, String localName) {
+        List<Element> found = new ArrayList<>();
+        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element && namespace.equals(element.getNamespaceURI())
+                    && localName.equals(element.getLocalName())) {
+                found.add(element);
+            }
+        }
+        return found;
+    }
+
+    private static List<Element> elementChildren(Element parent) {
+        List<Element> found = new ArrayList<>();
+        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element element) {
+                found.add(element);
+            }
+        }
+        return found;
+    }
+
+    private static boolean is(Node node, String namespace, String localName) {
+        return node instanceof Element element && namespace.equals(element.getNamespaceURI())
+                && localName.equals(element.getLocalName());
+    }
+
+    /**
+     * The one accepted shape of SignedInfo (see the class comment), read from the DOM before Santuario
+     * computes anything, with the algorithm it uses and the signed XAdES properties if it references them.
+     */
+    private record Profile(SignatureAlgorithm algorithm, Optional<Element> signedProperties) {
+
+        static Profile check(Element signature, Document document) {
+            List<Element> parts = elementChildren(signature);
+            if (parts.isEmpty() || !is(parts.get(0), DSIG, "SignedInfo")) {
+                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature does not start with ds:SignedInfo");
+            }
+            List<Element> signedInfo = elementChildren(parts.get(0));
+            if (signedInfo.size() < 3 || !is(signedInfo.get(0), DSIG, "CanonicalizationMethod")
+                    || !is(signedInfo.get(1), DSIG, "SignatureMethod")) {
+                throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                        "the ds:SignedInfo must hold CanonicalizationMethod, SignatureMethod and a Reference");
+            }
+            String canonicalisation = signedInfo.get(0).getAttribute("Algorithm");
+            if (!XmlAlgorithms.CANONICALISATIONS.contains(canonicalisation)) {
+                throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                        "the CanonicalizationMethod " + canonicalisation + " is not a W3C canonicalisation");
+            }
+            SignatureAlgorithm method = XmlAlgorithms.signatureMethod(signedInfo.get(1).getAttribute("Algorithm"),
+                    pssDigest(signedInfo.get(1)));
+
+            Element documentReference = null;
+            Element propertiesReference = null;
+            for (Element reference : signedInfo.subList(2, signedInfo.size())) {
+                if (!is(reference, DSIG, "Reference")) {
+                    throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                            "the ds:SignedInfo holds a " + reference.getTagName() + " where only References may be");
+                }
+                if (SIGNED_PROPERTIES_TYPE.equals(reference.getAttribute("Type")) && propertiesReference == null) {
+                    propertiesReference = reference;
+                } else if (reference.hasAttribute("URI") && reference.getAttribute("URI").isEmpty() && documentReference == null) {
+                    documentReference = reference;
+                } else {
+                    throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the Reference URI=\""
+                            + reference.getAttribute("URI") + "\" is not accepted: the signature must cover the whole "
+                            + "document with one Reference URI=\"\" (and at most its own XAdES SignedProperties)");
+                }
+            }
+            if (documentReference == null) {
+                throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                        "the signature has no Reference URI=\"\": it does not cover the whole document");
+            }
+            Map<String, String> digests = new LinkedHashMap<>();
+            documentTransforms(documentReference);
+            digests.put(digestUri(documentReference), XmlAlgorithms.digestMethod(digestUri(documentReference)));
+            Optional<Element> signedProperties = Optional.empty();
+            if (propertiesReference != null) {
+                signedProperties = Optional.of(signedPropertiesOf(propertiesReference, signature, document));
+                digests.put(digestUri(propertiesReference), XmlAlgorithms.digestMethod(digestUri(propertiesReference)));
+            }
+            return new Profile(XmlAlgorithms.withWeakestDigest(method, digests), signedProperties);
+        }
+
+        private static String pssDigest(Element signatureMethod) {
+            for (Element params : children(signatureMethod, "http://www.w3.org/2007/05/xmldsig-more#", "RSAPSSParams")) {
+                for (Element digest : children(params, DSIG, "DigestMethod")) {
+                    return digest.getAttribute("Algorithm");
+                }
+            }
+            return null;
+        }
+
+        private static String digestUri(Element reference) {
+            List<Element> digest = children(reference, DSIG, "DigestMethod");
+            if (digest.size() != 1) {
+                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "a ds:Reference must have one ds:DigestMethod");
+            }
+            return digest.get(0).getAttribute("Algorithm");
+        }
+
+        private static List<String> transforms(Element reference) {
+            List<String> algorithms = new ArrayList<>();
+            for (Element transforms : children(reference, DSIG, "Transforms")) {
+                for (Element transform : elementChildren(transforms)) {
+                    algorithms.add(is(transform, DSIG, "Transform") ? transform.getAttribute("Algorithm") : transform.getTagName());
+                }
+            }
+            return algorithms;
+        }
+
+        /** The enveloped-signature transform, optionally followed by one canonicalisation; nothing else. */
+        private static void documentTransforms(Element reference) {
+            List<String> transforms = transforms(reference);
+            boolean accepted = !transforms.isEmpty() && transforms.size() <= 2
+                    && Transforms.TRANSFORM_ENVELOPED_SIGNATURE.equals(transforms.get(0))
+                    && (transforms.size() == 1 || XmlAlgorithms.CANONICALISATIONS.contains(transforms.get(1)));
+            if (!accepted) {
+                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the transforms " + transforms
+                        + " of the Reference URI=\"\" are not accepted: only the enveloped-signature transform, "
+                        + "optionally followed by one canonicalisation");
+            }
+        }
+
+        /**
+         * The XAdES SignedProperties the reference points to, checked to be this signature's own:
+         * {@code ds:Signature/ds:Object/xades:QualifyingProperties/xades:SignedProperties}, the only element
+         * of the document with that Id. Marks its Id attribute as an ID so that Santuario finds it.
+         */
+        private static Element signedPropertiesOf(Element reference, Element signature, Document document) {
+            String uri = reference.getAttribute("URI");
+            String id = uri.startsWith("#") ? uri.substring(1) : "";
+            if (!ID.matcher(id).matches()) {
+                throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                        "the SignedProperties Reference URI=\"" + uri + "\" is not a plain same-document #Id");
+            }
+            List<Element> carriers = new ArrayList<>();
+            collectIdCarriers(document.getDocumentElement(), id, carriers);
+            Element target = carriers.size() == 1 ? carriers.get(0) : null;
+            boolean inPlace = target != null && is(target, XADES, "SignedProperties")
+                    && id.equals(target.getAttributeNS(null, "Id"))
+                    && is(target.getParentNode(), XADES, "QualifyingProperties")
+                    && is(target.getParentNode().getParentNode(), DSIG, "Object")
+                    && target.getParentNode().getParentNode().getParentNode() == signature;
+            if (!inPlace) {
+                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the Reference URI=\"" + uri + "\" must point to the "
+                        + "one element with that Id, the xades:SignedProperties in this signature's own ds:Object");
+            }
+            List<String> transforms = transforms(reference);
+            if (transforms.size() > 1 || (transforms.size() == 1 && !XmlAlgorithms.CANONICALISATIONS.contains(transforms.get(0)))) {
+                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the transforms " + transforms
+                        + " of the SignedProperties Reference are not accepted: at most one canonicalisation");
+            }
+            target.setIdAttributeNS(null, "Id", true);
+            return target;
+        }
+
+        /** Every element with an attribute that could serve as an ID (Id, ID, id, xml:id) of the given value. */
+        private static void collectIdCarriers(Element element, String id, List<Element> carriers) {
+            NamedNodeMap attributes = element.getAttributes();
+            for (int i = 0; i < attributes.getLength(); i++) {
+                Attr attribute = (Attr) attributes.item(i);
+                String name = attribute.getLocalName() == null ? attribute.getName() : attribute.getLocalName();
+                if (name.equalsIgnoreCase("id") && id.equals(attribute.getValue())) {
+                    carriers.add(element);
+                    break;
+                }
+            }
+            for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+                if (child instanceof Element childElement) {
+                    collectIdCarriers(childElement, id, carriers);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package org.cbec.gateway.translate;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.Locale;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParser;
+import javax.xml.parsers.SAXParserFactory;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.w3c.dom.Document;
+import org.xml.sax.EntityResolver;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
+
+/**
+ * The one hardened configuration of XML parsers for documents from outside: namespace aware, no DOCTYPE
+ * (so no entity of any kind, internal or external), no DTD or external schema loading, no XInclude,
+ * secure processing with explicit limits, and at most {@link #MAX_DEPTH} levels of element nesting. Any
+ * breach is a fatal parse error. Parsers are built once per thread and reset between documents.
+ *
+ * <p>The JDK's own parser is used whatever else is on the class path ({@code newDefaultInstance}), so
+ * that the JDK limit properties below are always understood.
+ */
+public final class SecureXml {
+
+    /** The deepest element nesting accepted; the formats need fewer than ten levels. */
+    public static final int MAX_DEPTH = 64;
+
+    private static final String DISALLOW_DOCTYPE = "http://apache.org/xml/features/disallow-doctype-decl";
+    private static final String EXTERNAL_GENERAL_ENTITIES = "http://xml.org/sax/features/external-general-entities";
+    private static final String EXTERNAL_PARAMETER_ENTITIES = "http://xml.org/sax/features/external-parameter-entities";
+    private static final String LOAD_EXTERNAL_DTD = "http://apache.org/xml/features/nonvalidating/load-external-dtd";
+    private static final String MAX_ELEMENT_DEPTH = "jdk.xml.maxElementDepth";
+    private static final String ENTITY_EXPANSION_LIMIT = "jdk.xml.entityExpansionLimit";
+    private static final String MAX_GENERAL_ENTITY_SIZE = "jdk.xml.maxGeneralEntitySizeLimit";
+    private static final String TOTAL_ENTITY_SIZE = "jdk.xml.totalEntitySizeLimit";
+    private static final String ELEMENT_ATTRIBUTE_LIMIT = "jdk.xml.elementAttributeLimit";
+    /** The parser's message language: ROOT is its base (English) text; ENGLISH would fall back to the default locale's. */
+    static final String LOCALE = "http://apache.org/xml/properties/locale";
+
+    private static final ThreadLocal<DocumentBuilder> DOM = ThreadLocal.withInitial(SecureXml::newDocumentBuilder);
+    private static final ThreadLocal<SAXParser> SAX = ThreadLocal.withInitial(SecureXml::newSaxParser);
+
+    /** Never resolves anything: with DOCTYPE refused it is never asked, and if it were, the answer is nothing. */
+    private static final EntityResolver NO_ENTITIES = (publicId, systemId) -> new InputSource(new StringReader(""));
+
+    /** Turns every error into an exception so that nothing is parsed leniently. */
+    private static final ErrorHandler STRICT = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException exception) {
+            // a warning (e.g. an unusual encoding name) changes nothing in what was parsed
+        }
+
+        @Override
+        public void error(SAXParseException exception) throws SAXParseException {
+            throw exception;
+        }
+
+        @Override
+        public void fatalError(SAXParseException exception) throws SAXParseException {
+            throw exception;
+        }
+    };
+
+    private SecureXml() {}
+
+    /**
+     * Parses a whole document into a namespace-aware DOM.
+     *
+     * @throws SAXParseException when the bytes are not well-formed XML or break a limit (DOCTYPE, depth)
+     */
+    public static Document parse(byte[] document) throws SAXException {
+        DocumentBuilder builder = DOM.get();
+        builder.reset(); // reset() also drops the handlers, so they are set again for every document
+        builder.setEntityResolver(NO_ENTITIES);
+        builder.setErrorHandler(STRICT);
+        try {
+            return builder.parse(new ByteArrayInputStream(document));
+        } catch (IOException e) {
+            // bytes in memory cannot fail to be read; a parser that says so is a bug
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "reading XML from memory failed", e);
+        }
+    }
+
+    /**
+     * A hardened SAX reader of this thread, reset and ready for one document; set its handlers and parse.
+     * Not to be kept: the next call on the same thread returns the same reader.
+     */
+    static XMLReader reader() throws SAXException {
+        SAXParser parser = SAX.get();
+        parser.reset();
+        parser.setProperty(LOCALE, Locale.ROOT); // reset() forgets it, unlike the limits
+        XMLReader reader = parser.getXMLReader();
+        reader.setEntityResolver(NO_ENTITIES);
+        reader.setErrorHandler(STRICT);
+        return reader;
+    }
+
+    /** A parse failure in words: {@code line L, column C} as location, the parser's message made plainer. */
+    public static LocatedError describe(SAXParseException e) {
+        String message = e.getMessage() == null ? "not well-formed XML" : e.getMessage();
+        if (message.contains(DISALLOW_DOCTYPE)) {
+            message = "a DOCTYPE declaration is not allowed (no DTDs, no entities)";
+        } else if (message.contains("maxElementDepth")) {
+            message = "elements are nested deeper than " + MAX_DEPTH + " levels";
+        }
+        String location = e.getLineNumber() > 0
+                ? "line " + e.getLineNumber() + (e.getColumnNumber() > 0 ? ", column " + e.getColumnNumber() : "")
+                : "document";
+        return new LocatedError(location, message);
+    }
+
+    private static DocumentBuilder newDocumentBuilder() {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
+        factory.setNamespaceAware(true);
+        factory.setValidating(false);
+        factory.setXIncludeAware(false);
+        factory.setExpandEntityReferences(false);
+        try {
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature(DISALLOW_DOCTYPE, true);
+            factory.setFeature(EXTERNAL_GENERAL_ENTITIES, false);
+            factory.setFeature(EXTERNAL_PARAMETER_ENTITIES, false);
+            factory.setFeature(LOAD_EXTERNAL_DTD, false);
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            factory.setAttribute(LOCALE, Locale.ROOT);
+            limits(factory::setAttribute);
+            return factory.newDocumentBuilder();
+        } catch (ParserConfigurationException | IllegalArgumentException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
+        }
+    }
+
+    private static SAXParser newSaxParser() {
+        SAXParserFactory factory = SAXParserFactory.newDefaultInstance();
+        factory.setNamespaceAware(true);
+        factory.setValidating(false);
+        factory.setXIncludeAware(false);
+        try {
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature(DISALLOW_DOCTYPE, true);
+            factory.setFeature(EXTERNAL_GENERAL_ENTITIES, false);
+            factory.setFeature(EXTERNAL_PARAMETER_ENTITIES, false);
+            factory.setFeature(LOAD_EXTERNAL_DTD, false);
+            SAXParser parser = factory.newSAXParser();
+            parser.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+            parser.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+            limits(parser::setProperty);
+            return parser;
+        } catch (ParserConfigurationException | SAXException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
+        }
+    }
+
+    /** The JDK limits, set explicitly rather than trusting defaults that change between releases. */
+    private static <E extends Exception> void limits(Setter<E> setter) throws E {
+        setter.set(MAX_ELEMENT_DEPTH, String.valueOf(MAX_DEPTH));
+        setter.set(ENTITY_EXPANSION_LIMIT, "64");
+        setter.set(MAX_GENERAL_ENTITY_SIZE, "4096");
+        setter.set(TOTAL_ENTITY_SIZE, "65536");
+        setter.set(ELEMENT_ATTRIBUTE_LIMIT, "64");
+    }
+
+    @FunctionalInterface
+    private interface Setter<E extends Exception> {
+        void set(String name, Object value) throws E;
+    }
+}
