@@ -28,6 +28,7 @@ import org.cbec.gateway.intake.InboundIntake;
 import org.cbec.gateway.intake.SoapExchange;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.jws.JwsVerifier;
+import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
 import org.cbec.gateway.signature.revocation.RevocationChecker;
 import org.cbec.gateway.signature.revocation.RevocationSettings;
 import org.cbec.gateway.signature.smime.SmimeDetachedVerifier;
@@ -111,6 +112,7 @@ public final class GatewayRuntime implements AutoCloseable {
         containers.put(ContainerType.CMS, new CmsSignedDataVerifier());
         containers.put(ContainerType.SMIME_DETACHED, new SmimeDetachedVerifier());
         containers.put(ContainerType.JWS, new JwsVerifier());
+        containers.put(ContainerType.XMLDSIG, new XmlSignatureVerifier());
         containers.put(ContainerType.SOAP, new WsSecurityVerifier(
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds() + 300,
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds()));
