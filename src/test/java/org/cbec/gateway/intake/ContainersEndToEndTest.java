@@ -1,6 +1,7 @@
 package org.cbec.gateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.cbec.gateway.testing.Openssl;
+import org.cbec.gateway.testing.Xmlsec1;
 
 /**
  * Every container through the whole gateway: S/MIME detached as {@code openssl cms -sign} writes it, and
@@ -71,6 +73,22 @@ class ContainersEndToEndTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         assertThat(GatewayUnderTest.json(response).path("records").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void accepts_an_aeo_status_xml_signed_with_xmlsec1() throws Exception {
+        assumeTrue(Xmlsec1.available(), "the xmlsec1 command is not installed (.ci/run installs it)");
+        String id = "CN" + Fixtures.load("valid/ecom-shipment.json").number() + "9";
+        byte[] signed = Xmlsec1.sign(Files.createDirectories(root.resolve("xmlsec1")),
+                Xmlsec1.AEO_STATUS_LIST_TEMPLATE.replace("{{ID}}", id), gateway.cnSigner);
+
+        HttpResponse<String> response = gateway.post("/api/v1/inbound", signed, "application/xml");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(GatewayUnderTest.json(response).path("documentFormat").asText()).isEqualTo("aeo-status-xml");
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:" + id).size() == 1);
+        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:" + id).get(0).record().path("operatorName").asText())
+                .isEqualTo("深圳光明出口有限公司");
     }
 
     @Test
