@@ -173,7 +173,8 @@ public final class GatewayRuntime implements AutoCloseable {
 
     private static RevocationChecker revocationChecker(GatewaySettings settings, Clock clock) {
         Duration timeout = settings.getDuration("gateway.revocation.network-timeout");
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(timeout)
+        // HTTP/1.1: simple responders (openssl ocsp, CRL file servers) do not answer an h2c upgrade.
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build();
         return new RevocationChecker(http, clock, RevocationSettings.withNetworkTimeout(timeout));
     }
