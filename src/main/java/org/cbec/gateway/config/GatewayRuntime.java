@@ -37,6 +37,7 @@ import org.cbec.gateway.signature.soap.WsSecurityVerifier;
 import org.cbec.gateway.monitor.GatewayHealth;
 import org.cbec.gateway.monitor.MessageTracking;
 import org.cbec.gateway.partner.AlgorithmPolicy;
+import org.cbec.gateway.recognition.AeoRegistry;
 import org.cbec.gateway.partner.PartnerRegistry;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
 import org.cbec.gateway.signature.CmsSigner;
@@ -105,6 +106,7 @@ public final class GatewayRuntime implements AutoCloseable {
 
         EvidenceArchive archive = new EvidenceArchive(database.dataSource());
         CmsSigner receiptSigner = new CmsSigner(signingKey(settings), clock);
+        AeoRegistry registry = new AeoRegistry(database.dataSource());
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), clock);
         SignerTrust signerTrust = new SignerTrust(partners);
         Supplier<SignerTrust> currentTrust = () -> signerTrust;
@@ -119,7 +121,7 @@ public final class GatewayRuntime implements AutoCloseable {
         InboundIntake intake = new InboundIntake(currentTrust, containers,
                 new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
                 algorithmPolicy(settings), revocationChecker(settings, clock), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes,
-                receiptSigner);
+                receiptSigner, registry);
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
         healthProbes.put("broker", broker::problem);
@@ -140,7 +142,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, clock, Duration.ofMinutes(2)));
-        main.bind("nationalDelivery", new NationalDelivery(ledger));
+        main.bind("nationalDelivery", new NationalDelivery(ledger, registry));
         main.bind("forwardAttemptRecorder", new ForwardAttemptRecorder(ledger));
         main.bind("messageTracking", new MessageTracking(archive, ledger));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));

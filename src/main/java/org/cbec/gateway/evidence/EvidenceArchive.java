@@ -35,6 +35,17 @@ public final class EvidenceArchive {
      * accepted first (a concurrent duplicate), nothing is written and that message's id is returned.
      */
     public Optional<String> archiveAccepted(InboundEvidence evidence) {
+        return archiveAccepted(evidence, connection -> { });
+    }
+
+    /** Work that must commit or roll back with the evidence of a message (the AEO registry's statements). */
+    @FunctionalInterface
+    public interface InTransaction {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /** As {@link #archiveAccepted(InboundEvidence)}, with more work in the same transaction. */
+    public Optional<String> archiveAccepted(InboundEvidence evidence, InTransaction alsoInTransaction) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -47,6 +58,7 @@ public final class EvidenceArchive {
                 insertMessage(connection, evidence, "ACCEPTED", evidence.recordCount());
                 insertContent(connection, evidence);
                 insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
+                alsoInTransaction.run(connection);
                 connection.commit();
                 return Optional.empty();
             } catch (SQLException e) {

@@ -16,6 +16,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.EvidenceArchive;
 
 /**
  * What has been handed to national systems: one row per record of an accepted message, the keys national
@@ -57,16 +58,17 @@ public final class DeliveryLedger {
                 List<OutboundRecord> records = parse(messageId, recordsJson);
                 Instant now = clock.instant();
                 if (!dispatched) {
-                    insertOutboundRows(connection, records);
+                    int pending = insertOutboundRows(connection, records);
                     try (PreparedStatement statement = connection.prepareStatement(
                             "UPDATE inbound_message SET dispatched_at = ?, records_pending = ? WHERE message_id = ?")) {
                         statement.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                        statement.setInt(2, records.size());
+                        statement.setInt(2, pending);
                         statement.setString(3, messageId);
                         statement.executeUpdate();
                     }
-                    if (records.isEmpty()) {
-                        setStatus(connection, messageId, "FORWARDED", now, "no records to forward");
+                    if (pending == 0) {
+                        setStatus(connection, messageId, "FORWARDED", now,
+                                records.isEmpty() ? "no records to forward" : "every record was already forwarded with the same content");
                     }
                 }
                 List<OutboundRecord> pending = pendingOf(connection, messageId, records);
@@ -130,14 +132,25 @@ public final class DeliveryLedger {
     }
 
     public void markDelivered(String messageId, int seq, String idempotencyKey) {
-        resolve(messageId, seq, idempotencyKey, "DELIVERED", null);
+        resolve(messageId, seq, idempotencyKey, "DELIVERED", null, connection -> { });
+    }
+
+    /** Delivered, with more bookkeeping in the same transaction (the AEO statement last forwarded). */
+    public void markDelivered(String messageId, int seq, String idempotencyKey, EvidenceArchive.InTransaction alsoInTransaction) {
+        resolve(messageId, seq, idempotencyKey, "DELIVERED", null, alsoInTransaction);
+    }
+
+    /** Not forwarded: a newer statement about the same operator already reached the national system. */
+    public void markSuperseded(String messageId, int seq, String reason) {
+        resolve(messageId, seq, null, "SUPERSEDED", reason, connection -> { });
     }
 
     public void markDeadLettered(String messageId, int seq, String error) {
-        resolve(messageId, seq, null, "DEAD_LETTERED", error);
+        resolve(messageId, seq, null, "DEAD_LETTERED", error, connection -> { });
     }
 
-    private void resolve(String messageId, int seq, String idempotencyKey, String recordStatus, String error) {
+    private void resolve(String messageId, int seq, String idempotencyKey, String recordStatus, String error,
+                         EvidenceArchive.InTransaction alsoInTransaction) {
         Instant now = clock.instant();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -168,6 +181,7 @@ public final class DeliveryLedger {
                 if (idempotencyKey != null) {
                     rememberDeliveredKey(connection, idempotencyKey, messageId, now);
                 }
+                alsoInTransaction.run(connection);
                 if (changed == 1) {
                     pending--;
                     try (PreparedStatement statement = connection.prepareStatement(
@@ -246,14 +260,24 @@ public final class DeliveryLedger {
         }
     }
 
-    private static void insertOutboundRows(Connection connection, List<OutboundRecord> records) throws SQLException {
+    /**
+     * Inserts one outbound row per record: PENDING when its content was never dispatched before, UNCHANGED
+     * when another message already carried the same record version. Returns how many are PENDING.
+     */
+    private static int insertOutboundRows(Connection connection, List<OutboundRecord> records) throws SQLException {
         if (records.isEmpty()) {
-            return;
+            return 0;
         }
+        int pending = 0;
         try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO outbound_record (message_id, seq, record_type, record_id, record_version, idempotency_key, status, attempts)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0)")) {
+                "INSERT INTO outbound_record (message_id, seq, record_type, record_id, record_version, idempotency_key, status, attempts, last_error)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
             for (OutboundRecord record : records) {
+                String firstCarrier = claimKey(connection, record);
+                boolean isNew = firstCarrier == null;
+                pending += isNew ? 1 : 0;
+                statement.setString(7, isNew ? "PENDING" : "UNCHANGED");
+                statement.setString(8, isNew ? null : "same content already forwarded from message " + firstCarrier);
                 int split = record.idempotencyKey().lastIndexOf(':');
                 statement.setString(1, record.messageId());
                 statement.setInt(2, record.seq());
@@ -265,6 +289,28 @@ public final class DeliveryLedger {
             }
             statement.executeBatch();
         }
+        return pending;
+    }
+
+    /** Claims a record version for this message; returns the message that claimed it first, or null when this one did. */
+    private static String claimKey(Connection connection, OutboundRecord record) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT message_id FROM dispatched_key WHERE idempotency_key = ?")) {
+            select.setString(1, record.idempotencyKey());
+            try (ResultSet row = select.executeQuery()) {
+                if (row.next()) {
+                    return row.getString(1).equals(record.messageId()) ? null : row.getString(1);
+                }
+            }
+        }
+        // A concurrent claim of the same key makes this insert fail: the dispatch rolls back and its redelivery sees the claim.
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO dispatched_key (idempotency_key, message_id, seq) VALUES (?, ?, ?)")) {
+            insert.setString(1, record.idempotencyKey());
+            insert.setString(2, record.messageId());
+            insert.setInt(3, record.seq());
+            insert.executeUpdate();
+        }
+        return null;
     }
 
     private static List<OutboundRecord> pendingOf(Connection connection, String messageId, List<OutboundRecord> records)
@@ -291,8 +337,12 @@ public final class DeliveryLedger {
             JsonNode array = JSON.readTree(recordsJson);
             int seq = 0;
             for (JsonNode record : array) {
-                records.add(new OutboundRecord(messageId, seq++, record.path("recordType").asText(),
-                        record.path("recordId").asText() + ":" + record.path("recordVersion").asText(),
+                String type = record.path("recordType").asText();
+                // One group per operator: Artemis hands a group's records to one consumer at a time, in order.
+                String group = "AEO_STATUS".equals(type)
+                        ? "AEO:" + record.path("sourcePartner").asText() + ":" + record.path("aeoId").asText() : null;
+                records.add(new OutboundRecord(messageId, seq++, type,
+                        record.path("recordId").asText() + ":" + record.path("recordVersion").asText(), group,
                         JSON.writeValueAsString(record)));
             }
             return records;

@@ -1,6 +1,12 @@
 package org.cbec.gateway.forward;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import org.apache.camel.Exchange;
+import org.cbec.gateway.recognition.AeoRegistry;
 import org.apache.camel.Message;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -15,14 +21,22 @@ public final class NationalDelivery {
     public static final String MESSAGE_ID = "GatewayMessageId";
     public static final String RECORD_SEQ = "GatewayRecordSeq";
     public static final String IDEMPOTENCY_KEY = "GatewayIdempotencyKey";
-    public static final String ALREADY_DELIVERED = "gatewayAlreadyDelivered";
+    public static final String SKIP = "gatewaySkipDelivery";
+    private static final String SUPERSEDED = "gatewaySuperseded";
+    private static final String AEO_STATEMENT = "gatewayAeoStatement";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(NationalDelivery.class);
 
     private final DeliveryLedger ledger;
+    private final AeoRegistry registry;
 
-    public NationalDelivery(DeliveryLedger ledger) {
+    public NationalDelivery(DeliveryLedger ledger, AeoRegistry registry) {
         this.ledger = ledger;
+        this.registry = registry;
     }
+
+    /** The operator and time of an AEO statement on its way. */
+    private record AeoStatement(String partnerId, String aeoId, Instant statusChangedAt) {}
 
     /** Moves the queue headers into exchange properties and leaves exactly the headers the national system gets. */
     public void prepare(Exchange exchange) {
@@ -36,16 +50,45 @@ public final class NationalDelivery {
         exchange.setProperty(MESSAGE_ID, messageId);
         exchange.setProperty(RECORD_SEQ, seq);
         exchange.setProperty(IDEMPOTENCY_KEY, key);
-        exchange.setProperty(ALREADY_DELIVERED, ledger.alreadyDelivered(key));
+        AeoStatement statement = aeoStatementOf(message.getBody(String.class));
+        boolean superseded = statement != null
+                && !registry.isCurrentForForwarding(statement.partnerId(), statement.aeoId(), statement.statusChangedAt());
+        exchange.setProperty(AEO_STATEMENT, statement);
+        exchange.setProperty(SUPERSEDED, superseded);
+        exchange.setProperty(SKIP, superseded || ledger.alreadyDelivered(key));
         message.removeHeaders("*");
         message.setHeader("Idempotency-Key", key);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader(Exchange.HTTP_METHOD, "POST");
     }
 
+    /** Records the outcome: delivered (and, for AEO, the operator's latest forwarded statement), or superseded. */
     public void delivered(Exchange exchange) {
-        ledger.markDelivered(exchange.getProperty(MESSAGE_ID, String.class), exchange.getProperty(RECORD_SEQ, Integer.class),
-                exchange.getProperty(IDEMPOTENCY_KEY, String.class));
+        String messageId = exchange.getProperty(MESSAGE_ID, String.class);
+        Integer seq = exchange.getProperty(RECORD_SEQ, Integer.class);
+        AeoStatement statement = exchange.getProperty(AEO_STATEMENT, AeoStatement.class);
+        if (Boolean.TRUE.equals(exchange.getProperty(SUPERSEDED, Boolean.class))) {
+            ledger.markSuperseded(messageId, seq, "a newer statement about " + statement.aeoId() + " was already forwarded");
+            return;
+        }
+        ledger.markDelivered(messageId, seq, exchange.getProperty(IDEMPOTENCY_KEY, String.class), connection -> {
+            if (statement != null) {
+                AeoRegistry.rememberForwarded(connection, statement.partnerId(), statement.aeoId(), statement.statusChangedAt());
+            }
+        });
+    }
+
+    private static AeoStatement aeoStatementOf(String json) {
+        try {
+            JsonNode record = JSON.readTree(json);
+            if (!"AEO_STATUS".equals(record.path("recordType").asText())) {
+                return null;
+            }
+            return new AeoStatement(record.path("sourcePartner").asText(), record.path("aeoId").asText(),
+                    Instant.parse(record.path("statusChangedAt").asText()));
+        } catch (JsonProcessingException | DateTimeParseException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "a queued record cannot be read", e);
+        }
     }
 
     /**

@@ -9,12 +9,20 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.cbec.gateway.canonical.CanonicalJson;
+import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
+import org.cbec.gateway.canonical.RecordSource;
+import org.cbec.gateway.canonical.RecordType;
+import org.cbec.gateway.recognition.AeoRegistry;
+import org.cbec.gateway.translate.AeoStatusList;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.ArchivedMessage;
@@ -61,11 +69,12 @@ public final class InboundIntake {
     private final Clock clock;
     private final long maxBytes;
     private final CmsSigner receiptSigner;
+    private final AeoRegistry registry;
     static final String SIGNED_RECEIPT_TYPE = "application/pkcs7-mime; smime-type=signed-data";
 
     public InboundIntake(Supplier<SignerTrust> signerTrust, Map<ContainerType, SignatureContainer> containers, SigningTimePolicy signingTimePolicy,
                          AlgorithmPolicy algorithmPolicy, RevocationChecker revocation, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes,
-                         CmsSigner receiptSigner) {
+                         CmsSigner receiptSigner, AeoRegistry registry) {
         this.signerTrust = signerTrust;
         this.containers = Map.copyOf(containers);
         this.signingTimePolicy = signingTimePolicy;
@@ -77,6 +86,7 @@ public final class InboundIntake {
         this.clock = clock;
         this.maxBytes = maxBytes;
         this.receiptSigner = receiptSigner;
+        this.registry = registry;
     }
 
     /**
@@ -159,7 +169,8 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has "
                         + invalid.errors().size() + " error(s); each is listed in errors");
             }
-            return accept(evidence, ((Translation.Records) translation).records());
+            List<CanonicalRecord> records = recognition(partner, format, signed, evidence, ((Translation.Records) translation).records());
+            return accept(evidence, records);
         } catch (GatewayException refusal) {
             return refuse(evidence, refusal.error(), refusal.detail());
         } catch (RuntimeException unexpected) {
@@ -167,6 +178,26 @@ public final class InboundIntake {
             LOG.error("Unexpected failure on message {}", messageId, unexpected);
             return refuse(evidence, GatewayError.INTERNAL_ERROR, "the gateway failed on this message; it is archived as " + messageId);
         }
+    }
+
+    /**
+     * The mutual-recognition rules at the moment of acceptance: shipments get their seller's AEO status as
+     * the partner last reported it; a FULL AEO list withdraws the partner's operators it leaves out.
+     */
+    private List<CanonicalRecord> recognition(Partner partner, DocumentFormat format, SignedDocument signed, Evidence evidence,
+                                              List<CanonicalRecord> records) {
+        if (format.recordType() == RecordType.ECOM_SHIPMENT) {
+            return registry.recognise(partner.id(), records);
+        }
+        if (AeoStatusList.listType(format, signed.content()).orElse(AeoStatusList.ListType.DELTA) != AeoStatusList.ListType.FULL) {
+            return records;
+        }
+        Set<String> listed = new HashSet<>();
+        records.forEach(r -> listed.add(((AeoStatusRecord) r).aeoId()));
+        List<CanonicalRecord> withWithdrawals = new ArrayList<>(records);
+        withWithdrawals.addAll(registry.withdrawalsForFullList(new RecordSource(partner.id(), evidence.messageId, format.id()), listed,
+                signed.signingTime().orElse(evidence.receivedAt)));
+        return withWithdrawals;
     }
 
     private IntakeDecision accept(Evidence evidence, List<CanonicalRecord> records) {
@@ -185,7 +216,8 @@ public final class InboundIntake {
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
         }
-        Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), recordsJson, receiptJson, null));
+        Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), recordsJson, receiptJson, null),
+                connection -> registry.record(connection, evidence.messageId, evidence.receivedAt, records));
         if (first.isPresent()) {
             return duplicate(evidence, first.get());
         }

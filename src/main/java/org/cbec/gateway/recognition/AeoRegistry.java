@@ -1,0 +1,229 @@
+package org.cbec.gateway.recognition;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.cbec.gateway.canonical.AeoStatus;
+import org.cbec.gateway.canonical.AeoStatusRecord;
+import org.cbec.gateway.canonical.CanonicalJson;
+import org.cbec.gateway.canonical.CanonicalRecord;
+import org.cbec.gateway.canonical.MutualRecognition;
+import org.cbec.gateway.canonical.RecordSource;
+import org.cbec.gateway.canonical.ShipmentRecord;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * The AEO registry: per partner, every status statement about every operator with its history, and the
+ * mutual-recognition rules built on it. Statements are recorded in the same transaction that archives
+ * their message, so a message accepted afterwards sees them.
+ */
+public final class AeoRegistry {
+    private static final ObjectMapper JSON = CanonicalJson.mapper();
+
+    private final DataSource dataSource;
+
+    public AeoRegistry(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** One operator's current statement: the one with the latest statusChangedAt. */
+    public record CurrentStatus(String aeoId, AeoStatus status, Instant statusChangedAt, AeoStatusRecord record) {}
+
+    /** Records the AEO statements of an accepted message, inside the caller's transaction. */
+    public void record(Connection connection, String messageId, Instant receivedAt, List<CanonicalRecord> records) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO aeo_statement (partner_id, aeo_id, status_changed_at, status, record_id, record_version, message_id, received_at, record)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            boolean any = false;
+            for (CanonicalRecord record : records) {
+                if (record instanceof AeoStatusRecord statement) {
+                    insert.setString(1, statement.sourcePartner());
+                    insert.setString(2, statement.aeoId());
+                    insert.setObject(3, OffsetDateTime.ofInstant(statement.statusChangedAt(), ZoneOffset.UTC));
+                    insert.setString(4, statement.status().name());
+                    insert.setString(5, statement.recordId());
+                    insert.setString(6, statement.recordVersion());
+                    insert.setString(7, messageId);
+                    insert.setObject(8, OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
+                    insert.setString(9, toJson(statement));
+                    insert.addBatch();
+                    any = true;
+                }
+            }
+            if (any) {
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /** The current status of each of the partner's operators named, as far as the partner ever reported it. */
+    public Map<String, CurrentStatus> current(String partnerId, Collection<String> aeoIds) {
+        Map<String, CurrentStatus> current = new HashMap<>();
+        if (aeoIds.isEmpty()) {
+            return current;
+        }
+        String sql = "SELECT s.aeo_id, s.status, s.status_changed_at, s.record FROM aeo_statement s WHERE s.partner_id = ? AND s.aeo_id = ?"
+                + " ORDER BY s.status_changed_at DESC, s.received_at DESC LIMIT 1";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (String aeoId : Set.copyOf(aeoIds)) {
+                statement.setString(1, partnerId);
+                statement.setString(2, aeoId);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (row.next()) {
+                        current.put(aeoId, currentOf(row));
+                    }
+                }
+            }
+            return current;
+        } catch (SQLException e) {
+            throw failure("cannot read the AEO registry", e);
+        }
+    }
+
+    /** Every operator of the partner whose current status is not WITHDRAWN. */
+    public List<CurrentStatus> listed(String partnerId) {
+        String sql = "SELECT s.aeo_id, s.status, s.status_changed_at, s.record FROM aeo_statement s WHERE s.partner_id = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM aeo_statement later WHERE later.partner_id = s.partner_id AND later.aeo_id = s.aeo_id"
+                + " AND later.status_changed_at > s.status_changed_at) ORDER BY s.aeo_id, s.received_at DESC";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, partnerId);
+            Map<String, CurrentStatus> byOperator = new java.util.LinkedHashMap<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    CurrentStatus status = currentOf(rows);
+                    byOperator.putIfAbsent(status.aeoId(), status);
+                }
+            }
+            return byOperator.values().stream().filter(s -> s.status() != AeoStatus.WITHDRAWN).toList();
+        } catch (SQLException e) {
+            throw failure("cannot read the AEO registry", e);
+        }
+    }
+
+    /**
+     * For a FULL list: WITHDRAWN statements for the partner's listed operators that the list omits, dated
+     * {@code withdrawnAt} and carrying the operator's last known details.
+     */
+    public List<AeoStatusRecord> withdrawalsForFullList(RecordSource source, Set<String> listedInDocument, Instant withdrawnAt) {
+        List<AeoStatusRecord> withdrawals = new ArrayList<>();
+        for (CurrentStatus operator : listed(source.partnerId())) {
+            if (listedInDocument.contains(operator.aeoId()) || !withdrawnAt.isAfter(operator.statusChangedAt())) {
+                continue;
+            }
+            AeoStatusRecord last = operator.record();
+            withdrawals.add(AeoStatusRecord.create(source, last.aeoId(), last.operatorName(), last.address(), last.programme(),
+                    AeoStatus.WITHDRAWN, last.validFrom(), last.validUntil(), withdrawnAt,
+                    "absent from the FULL list of message " + source.messageId()));
+        }
+        return withdrawals;
+    }
+
+    /** Each shipment with its seller's mutual-recognition status as the source partner last reported it. */
+    public List<CanonicalRecord> recognise(String partnerId, List<CanonicalRecord> records) {
+        List<String> sellers = new ArrayList<>();
+        for (CanonicalRecord record : records) {
+            if (record instanceof ShipmentRecord shipment && shipment.seller() != null && shipment.seller().aeoId() != null) {
+                sellers.add(shipment.seller().aeoId());
+            }
+        }
+        Map<String, CurrentStatus> current = current(partnerId, sellers);
+        List<CanonicalRecord> recognised = new ArrayList<>(records.size());
+        for (CanonicalRecord record : records) {
+            if (record instanceof ShipmentRecord shipment) {
+                String seller = shipment.seller() == null ? null : shipment.seller().aeoId();
+                CurrentStatus status = seller == null ? null : current.get(seller);
+                recognised.add(shipment.withMutualRecognition(status == null ? MutualRecognition.unknown() : MutualRecognition.of(status.status())));
+            } else {
+                recognised.add(record);
+            }
+        }
+        return recognised;
+    }
+
+    /**
+     * Whether an AEO statement may go to the national system now: never one older than the latest already
+     * forwarded for its operator. Called by the forward route, one operator at a time (message groups).
+     */
+    public boolean isCurrentForForwarding(String partnerId, String aeoId, Instant statusChangedAt) {
+        return lastForwarded(partnerId, aeoId).map(last -> !statusChangedAt.isBefore(last)).orElse(true);
+    }
+
+    public Optional<Instant> lastForwarded(String partnerId, String aeoId) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "SELECT status_changed_at FROM aeo_forwarded WHERE partner_id = ? AND aeo_id = ?")) {
+            statement.setString(1, partnerId);
+            statement.setString(2, aeoId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the forwarded AEO statements", e);
+        }
+    }
+
+    /** Remembers that this statement reached the national system, inside the caller's transaction. */
+    public static void rememberForwarded(Connection connection, String partnerId, String aeoId, Instant statusChangedAt) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE aeo_forwarded SET status_changed_at = ? WHERE partner_id = ? AND aeo_id = ? AND status_changed_at < ?")) {
+            update.setObject(1, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
+            update.setString(2, partnerId);
+            update.setString(3, aeoId);
+            update.setObject(4, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
+            if (update.executeUpdate() == 1) {
+                return;
+            }
+        }
+        try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM aeo_forwarded WHERE partner_id = ? AND aeo_id = ?")) {
+            exists.setString(1, partnerId);
+            exists.setString(2, aeoId);
+            try (ResultSet row = exists.executeQuery()) {
+                if (row.next()) {
+                    return;
+                }
+            }
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO aeo_forwarded (partner_id, aeo_id, status_changed_at) VALUES (?, ?, ?)")) {
+            insert.setString(1, partnerId);
+            insert.setString(2, aeoId);
+            insert.setObject(3, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+    }
+
+    private static CurrentStatus currentOf(ResultSet row) throws SQLException {
+        try {
+            return new CurrentStatus(row.getString(1), AeoStatus.valueOf(row.getString(2)),
+                    row.getObject(3, OffsetDateTime.class).toInstant(), JSON.readValue(row.getString(4), AeoStatusRecord.class));
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "an AEO statement in the registry cannot be read", e);
+        }
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise an AEO statement", e);
+        }
+    }
+
+    private static GatewayException failure(String what, SQLException e) {
+        return new GatewayException(GatewayError.INTERNAL_ERROR, what + ": " + e.getMessage(), e);
+    }
+}
