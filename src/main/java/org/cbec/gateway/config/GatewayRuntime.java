@@ -19,6 +19,8 @@ import org.cbec.gateway.evidence.EvidenceChain;
 import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.ForwardAttemptRecorder;
+import org.cbec.gateway.forward.MessageReplay;
+import org.cbec.gateway.forward.ShipmentRouting;
 import org.cbec.gateway.forward.NationalDelivery;
 import org.cbec.gateway.forward.RecordDispatch;
 import org.cbec.gateway.http.HttpAnswerWriter;
@@ -78,6 +80,11 @@ public final class GatewayRuntime implements AutoCloseable {
 
     /** Starts the gateway and returns once every route runs; throws with a clear message on bad configuration. */
     public static GatewayRuntime start(GatewaySettings settings) {
+        return start(settings, Translators.standard());
+    }
+
+    /** The same with other translators: how a test shows that a mapping fix reaches the national systems on replay. */
+    public static GatewayRuntime start(GatewaySettings settings, Translators translators) {
         Clock clock = Clock.systemUTC();
         Path dataDir = settings.getPath("gateway.data.dir");
         Path routesDir = settings.getPath("gateway.routes.dir");
@@ -120,7 +127,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds()));
         InboundIntake intake = new InboundIntake(currentTrust, containers,
                 new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
-                algorithmPolicy(settings), revocationChecker(settings, clock), Translators.standard(), archive, new MessageIds(clock), clock, maxBytes,
+                algorithmPolicy(settings), revocationChecker(settings, clock), translators, archive, new MessageIds(clock), clock, maxBytes,
                 receiptSigner, registry);
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
@@ -145,6 +152,8 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("nationalDelivery", new NationalDelivery(ledger, registry));
         main.bind("forwardAttemptRecorder", new ForwardAttemptRecorder(ledger));
         main.bind("messageTracking", new MessageTracking(archive, ledger));
+        main.bind("shipmentRouting", new ShipmentRouting());
+        main.bind("messageReplay", new MessageReplay(archive, containers, translators, registry, ledger));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));

@@ -22,7 +22,8 @@ import org.cbec.gateway.error.GatewayException;
 public final class MessageBroker implements AutoCloseable {
     /** The queues the routes use; declared durable so that none is ever missing when a message is sent. */
     public static final List<String> QUEUES = List.of(
-            "gateway.accepted", "gateway.forward.aeo", "gateway.forward.shipment", "gateway.dead-letter.forward");
+            "gateway.accepted", "gateway.forward.aeo", "gateway.forward.shipment", "gateway.dead-letter.forward",
+            "gateway.dead-letter.routing");
 
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory connectionFactory;

@@ -19,6 +19,7 @@ public enum GatewayError {
     SCHEMA_INVALID(422, "the document breaks its format's rules"),
     OVERLOADED(503, "the gateway sheds load; retry later"),
     NOT_FOUND(404, "no such resource"),
+    NOT_REPLAYABLE(409, "only an accepted message can be replayed"),
     NATIONAL_SYSTEM_UNAVAILABLE(502, "the national system did not accept the record"),
     CONFIGURATION_INVALID(500, "the gateway's configuration is invalid"),
     INTERNAL_ERROR(500, "the gateway failed unexpectedly");

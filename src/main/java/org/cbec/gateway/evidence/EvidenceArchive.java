@@ -289,6 +289,11 @@ public final class EvidenceArchive {
         }
     }
 
+    /** A status-history row, for other parts that change a message's status inside their own transaction. */
+    public static void insertHistoryRow(Connection connection, String messageId, String status, Instant at, String note) throws SQLException {
+        insertHistory(connection, messageId, status, at, note);
+    }
+
     static void insertHistory(Connection connection, String messageId, String status, Instant at, String note) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO message_status_history (message_id, status, at, note) VALUES (?, ?, ?, ?)")) {

@@ -55,7 +55,7 @@ public final class DeliveryLedger {
                         dispatched = row.getObject(2) != null;
                     }
                 }
-                List<OutboundRecord> records = parse(messageId, recordsJson);
+                List<OutboundRecord> records = parse(messageId, recordsJson, 0);
                 Instant now = clock.instant();
                 if (!dispatched) {
                     int pending = insertOutboundRows(connection, records);
@@ -71,7 +71,7 @@ public final class DeliveryLedger {
                                 records.isEmpty() ? "no records to forward" : "every record was already forwarded with the same content");
                     }
                 }
-                List<OutboundRecord> pending = pendingOf(connection, messageId, records);
+                List<OutboundRecord> pending = pendingOf(connection, messageId, allRecordsOf(connection, messageId));
                 connection.commit();
                 return pending;
             } catch (SQLException | RuntimeException e) {
@@ -81,6 +81,112 @@ public final class DeliveryLedger {
         } catch (SQLException e) {
             throw failure("cannot dispatch message " + messageId, e);
         }
+    }
+
+    /**
+     * Records a replay of a message: the records the current translators made, of which those whose version
+     * was never dispatched become new PENDING rows, and the message's DEAD_LETTERED rows go back to PENDING.
+     * Returns every record of the message now waiting to be queued.
+     */
+    public Replay replay(String messageId, String recordsJson) {
+        Instant now = clock.instant();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "SELECT records_pending FROM inbound_message WHERE message_id = ? FOR UPDATE")) {
+                    lock.setString(1, messageId);
+                    try (ResultSet row = lock.executeQuery()) {
+                        if (!row.next()) {
+                            throw new GatewayException(GatewayError.NOT_FOUND, "no message " + messageId);
+                        }
+                    }
+                }
+                int replayNo;
+                try (PreparedStatement next = connection.prepareStatement(
+                        "SELECT COALESCE(MAX(replay_no), 0) + 1 FROM message_replay WHERE message_id = ?")) {
+                    next.setString(1, messageId);
+                    try (ResultSet row = next.executeQuery()) {
+                        row.next();
+                        replayNo = row.getInt(1);
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO message_replay (message_id, replay_no, replayed_at, records) VALUES (?, ?, ?, ?)")) {
+                    insert.setString(1, messageId);
+                    insert.setInt(2, replayNo);
+                    insert.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    insert.setString(4, recordsJson);
+                    insert.executeUpdate();
+                }
+                List<OutboundRecord> translated = parse(messageId, recordsJson, replayNo * 100_000);
+                List<OutboundRecord> fresh = new ArrayList<>();
+                for (OutboundRecord record : translated) {
+                    if (!isDispatched(connection, record.idempotencyKey())) {
+                        fresh.add(record);
+                    }
+                }
+                int added = insertOutboundRows(connection, fresh);
+                int resent;
+                try (PreparedStatement revive = connection.prepareStatement(
+                        "UPDATE outbound_record SET status = 'PENDING' WHERE message_id = ? AND status = 'DEAD_LETTERED'")) {
+                    revive.setString(1, messageId);
+                    resent = revive.executeUpdate();
+                }
+                List<OutboundRecord> pending = pendingOf(connection, messageId, allRecordsOf(connection, messageId));
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE inbound_message SET records_pending = ?, status = ? WHERE message_id = ?")) {
+                    update.setInt(1, pending.size());
+                    update.setString(2, pending.isEmpty() ? "FORWARDED" : "ACCEPTED");
+                    update.setString(3, messageId);
+                    update.executeUpdate();
+                }
+                EvidenceArchive.insertHistoryRow(connection, messageId, "REPLAYED", now,
+                        "replay " + replayNo + ": " + added + " new record version(s), " + resent + " dead-lettered record(s) sent again");
+                connection.commit();
+                return new Replay(replayNo, added, resent, pending);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot replay message " + messageId, e);
+        }
+    }
+
+    /** What a replay changed, and the records it queues. */
+    public record Replay(int replayNo, int newVersions, int resent, List<OutboundRecord> toQueue) {}
+
+    private static boolean isDispatched(Connection connection, String key) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM dispatched_key WHERE idempotency_key = ?")) {
+            select.setString(1, key);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    /** The message's original records and those of its replays. */
+    private static List<OutboundRecord> allRecordsOf(Connection connection, String messageId) throws SQLException {
+        List<OutboundRecord> records = new ArrayList<>();
+        try (PreparedStatement original = connection.prepareStatement("SELECT records FROM inbound_message WHERE message_id = ?")) {
+            original.setString(1, messageId);
+            try (ResultSet row = original.executeQuery()) {
+                if (row.next()) {
+                    records.addAll(parse(messageId, row.getString(1), 0));
+                }
+            }
+        }
+        try (PreparedStatement replays = connection.prepareStatement(
+                "SELECT replay_no, records FROM message_replay WHERE message_id = ? ORDER BY replay_no")) {
+            replays.setString(1, messageId);
+            try (ResultSet rows = replays.executeQuery()) {
+                while (rows.next()) {
+                    records.addAll(parse(messageId, rows.getString(2), rows.getInt(1) * 100_000));
+                }
+            }
+        }
+        return records;
     }
 
     /** True when a national system already acknowledged this key (from this message or another). */
@@ -328,14 +434,14 @@ public final class DeliveryLedger {
         return records.stream().filter(r -> pendingSeqs.contains(r.seq())).toList();
     }
 
-    private static List<OutboundRecord> parse(String messageId, String recordsJson) {
+    private static List<OutboundRecord> parse(String messageId, String recordsJson, int firstSeq) {
         List<OutboundRecord> records = new ArrayList<>();
         if (recordsJson == null) {
             return records;
         }
         try {
             JsonNode array = JSON.readTree(recordsJson);
-            int seq = 0;
+            int seq = firstSeq;
             for (JsonNode record : array) {
                 String type = record.path("recordType").asText();
                 // One group per operator: Artemis hands a group's records to one consumer at a time, in order.

@@ -39,6 +39,7 @@ public final class GatewayUnderTest implements AutoCloseable {
     private final Map<String, String> overrides = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private GatewayRuntime runtime;
+    private org.cbec.gateway.translate.Translators translators;
     private int port;
 
     public GatewayUnderTest(Path root) {
@@ -80,6 +81,16 @@ public final class GatewayUnderTest implements AutoCloseable {
         return this;
     }
 
+    /** Starts with other translators (a mapping before its fix, say). */
+    public GatewayUnderTest start(org.cbec.gateway.translate.Translators translators) {
+        this.translators = translators;
+        try {
+            return start();
+        } finally {
+            this.translators = null;
+        }
+    }
+
     public GatewayUnderTest start() {
         if (port == 0) {
             port = freePort();
@@ -95,7 +106,8 @@ public final class GatewayUnderTest implements AutoCloseable {
         settings.put("gateway.forward.max-delay", "PT0.2S");
         settings.put("gateway.keystore.path", TestPki.writePkcs12(root.resolve("gateway.p12"), gatewayKey).toString());
         settings.putAll(overrides);
-        runtime = GatewayRuntime.start(GatewaySettings.load(writeConfig(settings), Map.of(), Map.of()));
+        GatewaySettings loaded = GatewaySettings.load(writeConfig(settings), Map.of(), Map.of());
+        runtime = translators == null ? GatewayRuntime.start(loaded) : GatewayRuntime.start(loaded, translators);
         return this;
     }
 
