@@ -12,7 +12,7 @@ import org.cbec.gateway.error.GatewayException;
 /**
  * The registry of translators: recognises a document's format and translates it with the translator for
  * that format. Translators are stateless and built once, so one registry serves every message and thread.
- * wco-dec-xml and edifact-cuscar are recognised but have no translator yet ({@link #supports}).
+ * edifact-cuscar is recognised but has no translator yet ({@link #supports}).
  */
 public final class Translators {
 
@@ -20,7 +20,8 @@ public final class Translators {
             new AeoStatusCsvTranslator(),
             new AeoStatusJsonTranslator(),
             new AeoStatusXmlTranslator(),
-            new EcomShipmentJsonTranslator()));
+            new EcomShipmentJsonTranslator(),
+            new WcoDeclarationXmlTranslator()));
 
     private final Map<DocumentFormat, Translator> byFormat;
 

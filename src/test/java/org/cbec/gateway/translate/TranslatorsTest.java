@@ -41,12 +41,12 @@ class TranslatorsTest {
     }
 
     @Test
-    void supports_the_csv_json_and_aeo_xml_formats_and_recognises_wco_and_edifact_without_translating_them() {
+    void supports_the_csv_json_aeo_xml_and_wco_formats_and_recognises_edifact_without_translating_it() {
         assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_CSV));
         assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_JSON));
         assertTrue(TRANSLATORS.supports(DocumentFormat.ECOM_SHIPMENT_JSON));
         assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_XML));
-        assertFalse(TRANSLATORS.supports(DocumentFormat.WCO_DEC_XML));
+        assertTrue(TRANSLATORS.supports(DocumentFormat.WCO_DEC_XML));
         assertFalse(TRANSLATORS.supports(DocumentFormat.EDIFACT_CUSCAR));
         byte[] cuscar = Fixtures.bytes("recognise/cuscar.edi");
         assertEquals(DocumentFormat.EDIFACT_CUSCAR, TRANSLATORS.recognise(cuscar).orElseThrow());
