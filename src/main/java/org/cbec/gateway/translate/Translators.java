@@ -12,7 +12,7 @@ import org.cbec.gateway.error.GatewayException;
 /**
  * The registry of translators: recognises a document's format and translates it with the translator for
  * that format. Translators are stateless and built once, so one registry serves every message and thread.
- * edifact-cuscar is recognised but has no translator yet ({@link #supports}).
+ * A registry built from fewer translators recognises formats it cannot translate ({@link #supports}).
  */
 public final class Translators {
 
@@ -21,6 +21,7 @@ public final class Translators {
             new AeoStatusJsonTranslator(),
             new AeoStatusXmlTranslator(),
             new EcomShipmentJsonTranslator(),
+            new EdifactCuscarTranslator(),
             new WcoDeclarationXmlTranslator()));
 
     private final Map<DocumentFormat, Translator> byFormat;

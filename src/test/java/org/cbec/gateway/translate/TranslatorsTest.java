@@ -41,17 +41,17 @@ class TranslatorsTest {
     }
 
     @Test
-    void supports_the_csv_json_aeo_xml_and_wco_formats_and_recognises_edifact_without_translating_it() {
+    void supports_every_format_and_refuses_a_format_without_translator() {
         assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_CSV));
         assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_JSON));
         assertTrue(TRANSLATORS.supports(DocumentFormat.ECOM_SHIPMENT_JSON));
         assertTrue(TRANSLATORS.supports(DocumentFormat.AEO_STATUS_XML));
         assertTrue(TRANSLATORS.supports(DocumentFormat.WCO_DEC_XML));
-        assertFalse(TRANSLATORS.supports(DocumentFormat.EDIFACT_CUSCAR));
+        assertTrue(TRANSLATORS.supports(DocumentFormat.EDIFACT_CUSCAR));
         byte[] cuscar = Fixtures.bytes("recognise/cuscar.edi");
         assertEquals(DocumentFormat.EDIFACT_CUSCAR, TRANSLATORS.recognise(cuscar).orElseThrow());
         GatewayException refused = assertThrows(GatewayException.class,
-                () -> TRANSLATORS.translate(DocumentFormat.EDIFACT_CUSCAR, cuscar, Fixtures.CONTEXT));
+                () -> new Translators(List.of()).translate(DocumentFormat.EDIFACT_CUSCAR, cuscar, Fixtures.CONTEXT));
         assertEquals(GatewayError.UNSUPPORTED_FORMAT, refused.error());
     }
 

@@ -1,0 +1,618 @@
+package org.cbec.gateway.translate;
+
+import io.xlate.edi.stream.EDIInputFactory;
+import io.xlate.edi.stream.EDIStreamEvent;
+import io.xlate.edi.stream.EDIStreamException;
+import io.xlate.edi.stream.EDIStreamReader;
+import io.xlate.edi.stream.EDIStreamValidationError;
+import io.xlate.edi.stream.Location;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The syntax layer of {@code edifact-cuscar}: reads one UN/EDIFACT interchange with StAEDI's
+ * {@link EDIStreamReader} and hands every segment but {@code UNA} on as a {@link Segment}, its data elements
+ * split into components with release characters removed. No message schema is used; StAEDI's own control
+ * schema checks the service segments ({@code UNB}/{@code UNH}/{@code UNT}/{@code UNZ}), their counts and
+ * references. On top of that this class checks the service string advice {@code UNA}, the character set
+ * of {@code UNB}, element lengths and characters.
+ *
+ * <p>Character sets: bytes are read as ISO-8859-1, so no byte is ever lost or replaced, and each element
+ * is then checked or decoded for the syntax identifier: {@code UNOA}/{@code UNOB} (ASCII only),
+ * {@code UNOC} (ISO-8859-1, as read), {@code UNOW}/{@code UNOY} (UTF-8, decoded strictly). Others are
+ * refused. Errors are located as {@code segment N (TAG), element E, component C}, where N counts every
+ * segment from the start of the interchange, {@code UNA} included when present. A syntax error that the
+ * parser cannot read past (an unterminated segment, a tag that is no tag) ends reading there; StAEDI reads
+ * no release character in the trailers {@code UNT} and {@code UNZ}, so one there stops it too.
+ *
+ * <p>One instance per translation; not shared.
+ */
+final class EdifactInterchange {
+
+    /** At most this many errors are listed; one more line says that there were more. */
+    static final int MAX_ERRORS = 1000;
+
+    /** The longest data element of the directories (4440 free text, an..512). */
+    static final int MAX_ELEMENT_LENGTH = 512;
+
+    /** More data elements or components than any segment of the directories has. */
+    static final int MAX_ELEMENTS = 99;
+
+    /** StAEDI buffers one data element in 4,096 characters and stops at a longer one. */
+    static final int PARSER_ELEMENT_LIMIT = 4096;
+
+    private static final int UNA_LENGTH = 9;
+    private static final int MAX_SHOWN_TAG = 8;
+
+    private static final EDIInputFactory FACTORY = newFactory();
+
+    private final byte[] document;
+    private final Errors errors;
+    private int start;
+    private boolean serviceStringAdvice;
+    private char componentSeparator = ':';
+    private char elementSeparator = '+';
+    private char releaseCharacter = '?';
+    private char segmentTerminator = '\'';
+    private char advisedDecimalMark = '.';
+    private int syntaxVersion;
+    private String syntaxIdentifier = "UNOC";
+    private CharsetDecoder utf8;
+
+    // where the reader is, for located errors and for the control counts
+    private int openPosition = -1;
+    private String openTag = "";
+    private int closedPosition;
+    private String closedTag = "";
+    private int nextSegmentOffset;
+    private boolean interchangeEnded;
+    private int interchanges;
+    private int messages;
+    private int unhPosition;
+    private String unhReference = "";
+    private String unbReference = "";
+    private List<List<String>> elements = new ArrayList<>();
+    private boolean elementLimitReported;
+    private boolean repetitionReported;
+
+    EdifactInterchange(byte[] document, Errors errors) {
+        this.document = document;
+        this.errors = errors;
+    }
+
+    /**
+     * Reads the interchange, handing each complete segment to {@code handler} in order; every problem goes to
+     * the errors. Returns false when reading had to stop early (the interchange could not be read to its
+     * end), so that the caller does not judge groups that were cut off.
+     */
+    boolean read(Consumer<Segment> handler) {
+        start = Utf8.bomLength(document);
+        while (start < document.length && isWhitespace(document[start])) {
+            start++; // as FormatRecognizer does: leading line breaks are harmless
+        }
+        if (start >= document.length) {
+            errors.add(Integer.MAX_VALUE, "document", "is empty");
+            return false;
+        }
+        if (!serviceStringAdvice()) {
+            return false;
+        }
+        EDIStreamReader reader = open();
+        try {
+            while (true) {
+                EDIStreamEvent event;
+                try {
+                    if (!reader.hasNext()) {
+                        return true;
+                    }
+                    event = reader.next();
+                } catch (EDIStreamException e) {
+                    stopped(e.getLocation(), e.getCause());
+                    return false;
+                } catch (RuntimeException e) {
+                    // a parser failure on hostile input must become a located error, never an exception
+                    stopped(null, e);
+                    return false;
+                }
+                event(reader, event, handler);
+            }
+        } finally {
+            close(reader);
+        }
+    }
+
+    /** Whether {@code c} may stand as decimal mark: the advised one, and from syntax version 4 on both. */
+    boolean isDecimalMark(char c) {
+        return c == advisedDecimalMark || (syntaxVersion >= 4 && (c == '.' || c == ','));
+    }
+
+    private static EDIInputFactory newFactory() {
+        EDIInputFactory factory = EDIInputFactory.newFactory();
+        // UNB's syntax identifier is checked here, with the character sets this translator supports
+        factory.setProperty(EDIInputFactory.EDI_VALIDATE_CONTROL_CODE_VALUES, false);
+        return factory;
+    }
+
+    private EDIStreamReader open() {
+        ByteArrayInputStream input = new ByteArrayInputStream(document, start, document.length - start);
+        try {
+            // ISO-8859-1 maps every byte to one character: the syntax identifier decides the rest per element
+            return FACTORY.createEDIStreamReader(input, StandardCharsets.ISO_8859_1.name());
+        } catch (EDIStreamException e) {
+            throw new IllegalStateException("ISO-8859-1 is always supported", e);
+        }
+    }
+
+    private static void close(EDIStreamReader reader) {
+        try {
+            reader.close();
+        } catch (IOException e) {
+            // closing a reader over a byte array cannot fail, and there is nothing to release if it did
+            throw new IllegalStateException("closing an in-memory EDIFACT reader failed", e);
+        }
+    }
+
+    /** Checks {@code UNA} and takes its separators; false (with an error) when they cannot be used. */
+    private boolean serviceStringAdvice() {
+        if (!startsWith(start, "UNA")) {
+            return true;
+        }
+        serviceStringAdvice = true;
+        String where = at(1, "UNA");
+        if (document.length - start < UNA_LENGTH) {
+            errors.add(1, where, "is cut short: UNA is followed by six service characters");
+            return false;
+        }
+        char component = (char) (document[start + 3] & 0xFF);
+        char element = (char) (document[start + 4] & 0xFF);
+        char decimal = (char) (document[start + 5] & 0xFF);
+        char release = (char) (document[start + 6] & 0xFF);
+        char repetition = (char) (document[start + 7] & 0xFF);
+        char terminator = (char) (document[start + 8] & 0xFF);
+        List<Character> separators = new ArrayList<>(List.of(component, element, terminator));
+        boolean usable = isServiceCharacter(component) && isServiceCharacter(element) && isServiceCharacter(terminator);
+        for (char optional : new char[] {release, repetition}) {
+            if (optional != ' ') { // a space means "not used" in syntax versions 1 to 3
+                usable &= isServiceCharacter(optional);
+                separators.add(optional);
+            }
+        }
+        usable &= separators.stream().distinct().count() == separators.size();
+        if (!usable) {
+            errors.add(1, where, "must give distinct component separator, element separator, release character "
+                    + "and segment terminator, each an ASCII punctuation character");
+        }
+        if (decimal != '.' && decimal != ',') {
+            errors.add(1, where, "must give . or , as decimal mark");
+            usable = false;
+        }
+        componentSeparator = component;
+        elementSeparator = element;
+        releaseCharacter = release;
+        segmentTerminator = terminator;
+        advisedDecimalMark = decimal;
+        return usable;
+    }
+
+    /** Printable ASCII but no letter or digit, so that separators never clash with tags or text. */
+    private static boolean isServiceCharacter(char c) {
+        return c > ' ' && c < 0x7F && !Character.isLetterOrDigit(c);
+    }
+
+    private void event(EDIStreamReader reader, EDIStreamEvent event, Consumer<Segment> handler) {
+        switch (event) {
+            case START_INTERCHANGE -> {
+                interchangeEnded = false;
+                interchanges++;
+                messages = 0;
+            }
+            case END_INTERCHANGE -> interchangeEnded = true;
+            case START_SEGMENT -> {
+                openPosition = reader.getLocation().getSegmentPosition();
+                openTag = reader.getText();
+                elements = new ArrayList<>();
+                elementLimitReported = false;
+                repetitionReported = false;
+                if ("UNH".equals(openTag)) {
+                    unhPosition = openPosition;
+                    messages++;
+                }
+            }
+            case ELEMENT_DATA -> element(reader);
+            case END_SEGMENT -> {
+                Segment segment = new Segment(openPosition, openTag, elements);
+                closedPosition = openPosition;
+                closedTag = openTag;
+                openPosition = -1;
+                nextSegmentOffset = reader.getLocation().getCharacterOffset();
+                serviceSegment(segment);
+                if (!"UNA".equals(segment.tag())) {
+                    handler.accept(segment);
+                }
+            }
+            case SEGMENT_ERROR, ELEMENT_DATA_ERROR, ELEMENT_OCCURRENCE_ERROR -> validationError(reader);
+            default -> {
+                // composites, loops, messages: the positions in the events above say all that is needed
+            }
+        }
+    }
+
+    private void element(EDIStreamReader reader) {
+        Location location = reader.getLocation();
+        int element = location.getElementPosition();
+        int component = Math.max(1, location.getComponentPosition());
+        if (location.getElementOccurrence() > 1) {
+            if (!repetitionReported) {
+                repetitionReported = true;
+                errors.add(openPosition, at(openPosition, openTag, element),
+                        "repeats: no data element of a CUSCAR message is repeated");
+            }
+            return;
+        }
+        if (element > MAX_ELEMENTS || component > MAX_ELEMENTS) {
+            if (!elementLimitReported) {
+                elementLimitReported = true;
+                errors.add(openPosition, at(openPosition, openTag),
+                        "has more than " + MAX_ELEMENTS + " data elements or components");
+            }
+            return;
+        }
+        String text = decode(reader.getText(), element, component);
+        while (elements.size() < element) {
+            elements.add(new ArrayList<>());
+        }
+        List<String> components = elements.get(element - 1);
+        while (components.size() < component - 1) {
+            components.add("");
+        }
+        components.add(text);
+    }
+
+    /** The element's text in the interchange's character set; a problem is reported, never thrown. */
+    private String decode(String text, int element, int component) {
+        String where = at(openPosition, openTag, element, component);
+        if (text.length() > MAX_ELEMENT_LENGTH) {
+            errors.add(openPosition, where, "is longer than " + MAX_ELEMENT_LENGTH + " characters");
+        }
+        String decoded = text;
+        switch (syntaxIdentifier) {
+            case "UNOA", "UNOB" -> {
+                if (text.chars().anyMatch(c -> c > 0x7F)) {
+                    errors.add(openPosition, where,
+                            "holds a character that syntax identifier " + syntaxIdentifier + " (ASCII) does not have");
+                    return text;
+                }
+            }
+            case "UNOW", "UNOY" -> {
+                byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+                try {
+                    decoded = utf8().decode(ByteBuffer.wrap(bytes)).toString();
+                } catch (CharacterCodingException e) {
+                    errors.add(openPosition, where, "is not valid UTF-8, which syntax identifier "
+                            + syntaxIdentifier + " declares");
+                    return new String(bytes, StandardCharsets.UTF_8);
+                }
+            }
+            default -> {
+                // UNOC: ISO-8859-1, exactly as read
+            }
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (Character.isISOControl(c)) {
+                errors.add(openPosition, where, String.format(Locale.ROOT,
+                        "holds the control character U+%04X, which EDIFACT text does not allow", (int) c));
+                break;
+            }
+        }
+        return decoded;
+    }
+
+    private CharsetDecoder utf8() {
+        if (utf8 == null) {
+            utf8 = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
+        }
+        return utf8;
+    }
+
+    /** What the service segments tell: character set, syntax version and control references. */
+    private void serviceSegment(Segment segment) {
+        switch (segment.tag()) {
+            case "UNB" -> {
+                if (interchanges > 1) {
+                    errors.add(segment.position(), segment.at(),
+                            "starts a second interchange: a document holds one interchange");
+                }
+                String identifier = segment.text(1, 1);
+                switch (identifier) {
+                    case "UNOA", "UNOB", "UNOC", "UNOW", "UNOY" -> syntaxIdentifier = identifier;
+                    default -> errors.add(segment.position(), segment.at(1, 1), "is not a supported syntax "
+                            + "identifier: UNOA, UNOB (ASCII), UNOC (ISO-8859-1), UNOW or UNOY (UTF-8)");
+                }
+                String version = segment.text(1, 2);
+                syntaxVersion = version.length() == 1 && Character.isDigit(version.charAt(0))
+                        ? version.charAt(0) - '0' : 0;
+                unbReference = segment.text(5);
+            }
+            case "UNH" -> unhReference = segment.text(1);
+            default -> {
+                // other segments are the message's business
+            }
+        }
+    }
+
+    private void validationError(EDIStreamReader reader) {
+        EDIStreamValidationError type = reader.getErrorType();
+        Location location = reader.getLocation();
+        int position = location.getSegmentPosition();
+        String tag = location.getSegmentTag() == null ? "" : location.getSegmentTag();
+        int element = location.getElementPosition();
+        int component = location.getComponentPosition();
+        String where = element > 0
+                ? (component > 0 ? at(position, tag, element, component) : at(position, tag, element))
+                : at(position, tag);
+        String text = reader.hasText() ? reader.getText() : "";
+        String message = switch (type) {
+            case CONTROL_COUNT_DOES_NOT_MATCH_ACTUAL_COUNT -> "UNT".equals(tag)
+                    ? "says " + text + " segments but the message has " + (position - unhPosition + 1)
+                            + " (UNH to UNT)"
+                    : "says " + text + " messages but the interchange has " + messages;
+            case CONTROL_REFERENCE_MISMATCH -> "UNT".equals(tag)
+                    ? "is message reference " + text + " but UNH says " + unhReference
+                    : "is interchange control reference " + text + " but UNB says " + unbReference;
+            case SEGMENT_EXCEEDS_MAXIMUM_USE -> "UNH".equals(tag)
+                    ? "starts a message before the previous one ended with UNT"
+                    : "appears more often than its place allows";
+            case UNEXPECTED_SEGMENT, SEGMENT_NOT_IN_DEFINED_TRANSACTION_SET ->
+                    "is outside a message: data segments belong between UNH and UNT";
+            case MANDATORY_SEGMENT_MISSING, CONDITIONAL_REQUIRED_SEGMENT_MISSING ->
+                    // a functional group (UNG) is the alternative to messages directly in the interchange
+                    "UNG".equals(text) ? null : "comes where segment " + text + " is missing";
+            case REQUIRED_DATA_ELEMENT_MISSING -> "is required";
+            case DATA_ELEMENT_TOO_LONG -> "is longer than its data element allows";
+            case DATA_ELEMENT_TOO_SHORT -> "is shorter than its data element allows";
+            case INVALID_CHARACTER_DATA -> "holds characters that its data element does not allow";
+            case INVALID_DATE -> "is not a valid date";
+            case INVALID_TIME -> "is not a valid time";
+            case TOO_MANY_DATA_ELEMENTS -> "has more data elements than the segment has";
+            case TOO_MANY_COMPONENTS -> "has more components than its composite has";
+            case TOO_MANY_REPETITIONS -> "repeats more often than allowed";
+            default -> type.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        };
+        if (message != null) {
+            errors.add(position, where, message);
+        }
+    }
+
+    /** Reading stopped at {@code location}: says where and why, as precisely as the position allows. */
+    private void stopped(Location location, Throwable cause) {
+        int offset = location == null ? -1 : location.getCharacterOffset();
+        boolean atEnd = offset >= document.length - start;
+        if (openPosition > 0) {
+            String where = at(openPosition, openTag);
+            int release = escapingRelease();
+            // StAEDI stops at a release character in UNT and UNZ, or at the end when it escaped the terminator
+            if (release >= 0 && offset > release - start) {
+                errors.add(openPosition, where, "is not terminated: the release character " + releaseCharacter
+                        + " at the end escapes the segment terminator " + segmentTerminator);
+            } else if (atEnd) {
+                errors.add(openPosition, where, "is not terminated: the interchange ends inside it");
+            } else if (cause instanceof BufferOverflowException) {
+                errors.add(openPosition, where,
+                        "has a data element longer than " + PARSER_ELEMENT_LIMIT + " characters");
+            } else {
+                errors.add(openPosition, where, "cannot be read: " + offending(offset) + " is not allowed here");
+            }
+        } else if (closedPosition == 0) {
+            int position = serviceStringAdvice ? 2 : 1;
+            String tag = rawTag(start + (serviceStringAdvice ? UNA_LENGTH : 0));
+            String where = at(position, tag);
+            if (!"UNB".equals(tag)) {
+                errors.add(position, where, "is not the interchange header: an interchange starts with UNB, "
+                        + "after an optional UNA");
+            } else if (atEnd) {
+                errors.add(position, where, "is not terminated: the interchange ends inside it");
+            } else {
+                errors.add(position, where, "cannot be read as interchange header: " + offending(offset)
+                        + " is not allowed here");
+            }
+        } else if (atEnd) {
+            errors.add(closedPosition, at(closedPosition, closedTag),
+                    "is the last segment: the interchange ends without its trailer UNZ");
+        } else {
+            int position = closedPosition + 1;
+            String where = at(position, rawTag(start + nextSegmentOffset));
+            errors.add(position, where, interchangeEnded
+                    ? "follows the interchange trailer UNZ: a document holds one interchange"
+                    : "is not a segment: a segment starts with a tag of three letters or digits");
+        }
+    }
+
+    /**
+     * The index of a release character at the end of the document that escapes the final segment terminator
+     * (or nothing at all), else -1.
+     */
+    private int escapingRelease() {
+        if (releaseCharacter == ' ') {
+            return -1;
+        }
+        int end = document.length;
+        while (end > start && isWhitespace(document[end - 1])) {
+            end--;
+        }
+        if (end > start && (document[end - 1] & 0xFF) == segmentTerminator) {
+            end--;
+        }
+        int releases = 0;
+        while (end - releases > start && (document[end - releases - 1] & 0xFF) == releaseCharacter) {
+            releases++;
+        }
+        return releases % 2 == 1 ? end - 1 : -1;
+    }
+
+    private String offending(int offset) {
+        int index = start + offset - 1;
+        return index >= start && index < document.length
+                ? String.format(Locale.ROOT, "the character 0x%02X", document[index] & 0xFF)
+                : "what follows";
+    }
+
+    /** The first characters of a segment that could not be read, printable and short, to name it. */
+    private String rawTag(int offset) {
+        StringBuilder tag = new StringBuilder();
+        int i = offset;
+        while (i < document.length && isWhitespace(document[i])) {
+            i++;
+        }
+        for (; i < document.length && tag.length() < MAX_SHOWN_TAG; i++) {
+            char c = (char) (document[i] & 0xFF);
+            if (c == segmentTerminator || c == elementSeparator || c == componentSeparator
+                    || isWhitespace(document[i])) {
+                break;
+            }
+            tag.append(c > ' ' && c < 0x7F ? c : '?');
+        }
+        return tag.toString();
+    }
+
+    private boolean startsWith(int offset, String text) {
+        if (offset + text.length() > document.length) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (document[offset + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+    }
+
+    static String at(int position, String tag) {
+        return "segment " + position + (tag.isEmpty() ? "" : " (" + printable(tag) + ")");
+    }
+
+    static String at(int position, String tag, int element) {
+        return at(position, tag) + ", element " + element;
+    }
+
+    static String at(int position, String tag, int element, int component) {
+        return at(position, tag, element) + ", component " + component;
+    }
+
+    private static String printable(String tag) {
+        StringBuilder shown = new StringBuilder(tag.length());
+        tag.chars().limit(MAX_SHOWN_TAG).forEach(c -> shown.append(c > ' ' && c < 0x7F ? (char) c : '?'));
+        return shown.toString();
+    }
+
+    /**
+     * One segment: its position in the interchange, its tag and its data elements, each a list of
+     * components (a simple data element has one). Positions in the accessors count from 1, as the
+     * directories do; an absent element or component reads as the empty string.
+     */
+    record Segment(int position, String tag, List<List<String>> elements) {
+
+        Segment {
+            elements = elements.stream().map(List::copyOf).toList();
+        }
+
+        String text(int element) {
+            return text(element, 1);
+        }
+
+        String text(int element, int component) {
+            if (element < 1 || element > elements.size()) {
+                return "";
+            }
+            List<String> components = elements.get(element - 1);
+            return component >= 1 && component <= components.size() ? components.get(component - 1) : "";
+        }
+
+        /** The non-empty components of an element, in order. */
+        List<String> components(int element) {
+            return element >= 1 && element <= elements.size()
+                    ? elements.get(element - 1).stream().filter(c -> !c.isEmpty()).toList()
+                    : List.of();
+        }
+
+        String at() {
+            return EdifactInterchange.at(position, tag);
+        }
+
+        String at(int element) {
+            return EdifactInterchange.at(position, tag, element);
+        }
+
+        String at(int element, int component) {
+            return EdifactInterchange.at(position, tag, element, component);
+        }
+    }
+
+    /**
+     * Every error of one translation, listed in document order (by segment position, then in the order
+     * found), at most {@link #MAX_ERRORS}.
+     */
+    static final class Errors {
+        private record Found(int position, int sequence, LocatedError error) {}
+
+        private final List<Found> found = new ArrayList<>();
+        private boolean overflow;
+
+        void add(int position, String location, String message) {
+            if (found.size() >= MAX_ERRORS) {
+                overflow = true;
+                return;
+            }
+            found.add(new Found(position, found.size(), new LocatedError(location, message)));
+        }
+
+        void add(Segment segment, String message) {
+            add(segment.position(), segment.at(), message);
+        }
+
+        void add(Segment segment, int element, String message) {
+            add(segment.position(), segment.at(element), message);
+        }
+
+        void add(Segment segment, int element, int component, String message) {
+            add(segment.position(), segment.at(element, component), message);
+        }
+
+        int count() {
+            return found.size();
+        }
+
+        boolean isEmpty() {
+            return found.isEmpty();
+        }
+
+        List<LocatedError> sorted() {
+            List<LocatedError> errors = new ArrayList<>(found.size() + 1);
+            found.stream()
+                    .sorted(Comparator.comparingInt(Found::position).thenComparingInt(Found::sequence))
+                    .forEach(f -> errors.add(f.error()));
+            if (overflow) {
+                errors.add(new LocatedError("document",
+                        "more than " + MAX_ERRORS + " errors; the rest are not listed"));
+            }
+            return errors;
+        }
+    }
+}
