@@ -19,6 +19,7 @@ import org.cbec.gateway.evidence.EvidenceChain;
 import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.ForwardAttemptRecorder;
+import org.cbec.gateway.forward.DeadLetters;
 import org.cbec.gateway.forward.MessageReplay;
 import org.cbec.gateway.forward.ShipmentRouting;
 import org.cbec.gateway.forward.NationalDelivery;
@@ -27,6 +28,7 @@ import org.cbec.gateway.http.HttpAnswerWriter;
 import org.cbec.gateway.intake.InboundHttp;
 import org.cbec.gateway.intake.ContainerType;
 import org.cbec.gateway.intake.InboundIntake;
+import org.cbec.gateway.intake.IntakeGate;
 import org.cbec.gateway.intake.SoapExchange;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.jws.JwsVerifier;
@@ -66,16 +68,18 @@ public final class GatewayRuntime implements AutoCloseable {
     private final MessageBroker broker;
     private final CachingConnectionFactory connectionFactory;
     private final PartnerRegistry partners;
+    private final IntakeGate gate;
     private boolean closed;
 
     private GatewayRuntime(GatewaySettings settings, Main main, Database database, MessageBroker broker,
-                           CachingConnectionFactory connectionFactory, PartnerRegistry partners) {
+                           CachingConnectionFactory connectionFactory, PartnerRegistry partners, IntakeGate gate) {
         this.settings = settings;
         this.main = main;
         this.database = database;
         this.broker = broker;
         this.connectionFactory = connectionFactory;
         this.partners = partners;
+        this.gate = gate;
     }
 
     /** Starts the gateway and returns once every route runs; throws with a clear message on bad configuration. */
@@ -145,6 +149,8 @@ public final class GatewayRuntime implements AutoCloseable {
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(connectionFactory);
         main.bind("jms", jms);
+        IntakeGate gate = new IntakeGate(settings.getLong("gateway.inbound.max-backlog"), ledger::backlog);
+        main.bind("intakeGate", gate);
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
@@ -153,12 +159,13 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("forwardAttemptRecorder", new ForwardAttemptRecorder(ledger));
         main.bind("messageTracking", new MessageTracking(archive, ledger));
         main.bind("shipmentRouting", new ShipmentRouting());
+        main.bind("deadLetters", new DeadLetters(ledger));
         main.bind("messageReplay", new MessageReplay(archive, containers, translators, registry, ledger));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
 
-        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners);
+        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate);
         try {
             main.start();
         } catch (Exception e) {
@@ -250,6 +257,11 @@ public final class GatewayRuntime implements AutoCloseable {
         return partners;
     }
 
+    /** The intake's gate: a stop drains it first. */
+    public IntakeGate intakeGate() {
+        return gate;
+    }
+
     public int httpPort() {
         return settings.getInt("gateway.http.port");
     }
@@ -261,7 +273,11 @@ public final class GatewayRuntime implements AutoCloseable {
             return;
         }
         closed = true;
-        LOG.info("CBEC Gateway stopping");
+        LOG.info("CBEC Gateway stopping: new messages are answered 503 OVERLOADED while those in flight finish");
+        int unfinished = gate.drain(settings.getDuration("gateway.shutdown.drain-timeout"));
+        if (unfinished > 0) {
+            LOG.warn("{} inbound message(s) still in flight after the drain timeout; they get no 202 and their partners send again", unfinished);
+        }
         try {
             main.stop();
         } catch (Exception e) {
@@ -274,6 +290,7 @@ public final class GatewayRuntime implements AutoCloseable {
             LOG.warn("The broker did not stop cleanly", e);
         }
         database.close();
+        gate.close();
         LOG.info("CBEC Gateway stopped");
     }
 }

@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -187,6 +188,93 @@ public final class DeliveryLedger {
             }
         }
         return records;
+    }
+
+    /** A dead-lettered record, as operators see it. */
+    public record DeadLetter(String id, String messageId, int seq, String partnerId, String recordType, String idempotencyKey,
+                             int attempts, String lastError, String receivedAt) {}
+
+    /** Dead-lettered records, oldest first; optionally one partner's. */
+    public List<DeadLetter> deadLetters(String partnerId, int limit) {
+        String sql = "SELECT r.message_id, r.seq, m.partner_id, r.record_type, r.idempotency_key, r.attempts, r.last_error, m.received_at"
+                + " FROM outbound_record r JOIN inbound_message m ON m.message_id = r.message_id WHERE r.status = 'DEAD_LETTERED'"
+                + (partnerId == null ? "" : " AND m.partner_id = ?") + " ORDER BY m.received_at, r.message_id, r.seq LIMIT "
+                + Math.max(1, Math.min(limit, 1000));
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (partnerId != null) {
+                statement.setString(1, partnerId);
+            }
+            List<DeadLetter> letters = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    OffsetDateTime received = rows.getObject(8, OffsetDateTime.class);
+                    letters.add(new DeadLetter(rows.getString(1) + "-" + rows.getInt(2), rows.getString(1), rows.getInt(2), rows.getString(3),
+                            rows.getString(4), rows.getString(5), rows.getInt(6), rows.getString(7), received.toInstant().toString()));
+                }
+            }
+            return letters;
+        } catch (SQLException e) {
+            throw failure("cannot list dead letters", e);
+        }
+    }
+
+    /**
+     * An operator's action on one dead-lettered record: REPLAY puts it back to PENDING and returns it to queue;
+     * DISCARD closes it for good. Either is recorded in the message's status history with the operator's note.
+     */
+    public Optional<OutboundRecord> actOnDeadLetter(String messageId, int seq, boolean replay, String note) {
+        Instant now = clock.instant();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = connection.prepareStatement("SELECT 1 FROM inbound_message WHERE message_id = ? FOR UPDATE")) {
+                    lock.setString(1, messageId);
+                    lock.executeQuery().close();
+                }
+                int changed;
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE outbound_record SET status = ? WHERE message_id = ? AND seq = ? AND status = 'DEAD_LETTERED'")) {
+                    update.setString(1, replay ? "PENDING" : "DISCARDED");
+                    update.setString(2, messageId);
+                    update.setInt(3, seq);
+                    changed = update.executeUpdate();
+                }
+                if (changed == 0) {
+                    connection.rollback();
+                    return Optional.empty();
+                }
+                if (replay) {
+                    try (PreparedStatement update = connection.prepareStatement(
+                            "UPDATE inbound_message SET records_pending = records_pending + 1, status = 'ACCEPTED' WHERE message_id = ?")) {
+                        update.setString(1, messageId);
+                        update.executeUpdate();
+                    }
+                }
+                EvidenceArchive.insertHistoryRow(connection, messageId, replay ? "DEAD_LETTER_REPLAYED" : "DEAD_LETTER_DISCARDED", now,
+                        "record " + seq + (note == null || note.isBlank() ? "" : ": " + note));
+                OutboundRecord record = allRecordsOf(connection, messageId).stream().filter(r -> r.seq() == seq).findFirst().orElseThrow(() ->
+                        new GatewayException(GatewayError.INTERNAL_ERROR, "record " + seq + " of " + messageId + " is missing"));
+                connection.commit();
+                return Optional.of(record);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure("cannot act on dead letter " + messageId + "-" + seq, e);
+        }
+    }
+
+    /** Records waiting for a national system: the forward backlog. */
+    public long backlog() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = 'PENDING'");
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw failure("cannot count the forward backlog", e);
+        }
     }
 
     /** True when a national system already acknowledged this key (from this message or another). */

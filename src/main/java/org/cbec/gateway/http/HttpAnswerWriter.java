@@ -37,6 +37,9 @@ public final class HttpAnswerWriter {
         HttpAnswer answer;
         if (failure instanceof GatewayException known) {
             answer = HttpAnswer.problem(known.error(), known.detail(), null, null);
+            if (known.error() == GatewayError.OVERLOADED) {
+                answer = answer.withHeader("Retry-After", "5");
+            }
         } else if (failure != null && isBrokerFailure(failure)) {
             LOG.warn("Could not queue a message: {}", failure.toString());
             answer = HttpAnswer.problem(GatewayError.OVERLOADED,

@@ -1,0 +1,104 @@
+package org.cbec.gateway.intake;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.apache.camel.Exchange;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.http.HttpAnswer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether the intake takes a message at all: not while the gateway drains for a stop, and not
+ * while the forward backlog is past {@code gateway.inbound.max-backlog}. Either way the partner gets 503
+ * OVERLOADED with Retry-After, an answer it can act on, rather than a connection refused or a queue that
+ * grows without bound. It also counts the messages in flight, so a stop can wait for them.
+ */
+public final class IntakeGate implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeGate.class);
+
+    private final long maxBacklog;
+    private final LongSupplier backlog;
+    private final ScheduledExecutorService sampler;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long lastBacklog;
+    private volatile boolean draining;
+
+    /** @param backlog counts records waiting for national systems; sampled once a second, never per message */
+    public IntakeGate(long maxBacklog, LongSupplier backlog) {
+        this.maxBacklog = maxBacklog;
+        this.backlog = backlog;
+        this.sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "intake-backlog-sampler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sampler.scheduleWithFixedDelay(this::sample, 0, 1, TimeUnit.SECONDS);
+    }
+
+    private void sample() {
+        try {
+            lastBacklog = backlog.getAsLong();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot measure the forward backlog: {}", e.toString());
+        }
+    }
+
+    /** Called first by every intake route: refuses with OVERLOADED, or counts the message in. */
+    public void enter(Exchange exchange) {
+        if (draining) {
+            throw new GatewayException(GatewayError.OVERLOADED, "the gateway is stopping; send again to another instance or later");
+        }
+        if (lastBacklog > maxBacklog) {
+            throw new GatewayException(GatewayError.OVERLOADED, "the forward backlog is " + lastBacklog
+                    + " records, over the limit of " + maxBacklog + "; send again later");
+        }
+        inFlight.incrementAndGet();
+        exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                inFlight.decrementAndGet();
+            }
+        });
+    }
+
+    /** The answer for an OVERLOADED refusal: 503 with Retry-After. */
+    public static HttpAnswer overloaded(String detail) {
+        return HttpAnswer.problem(GatewayError.OVERLOADED, detail, null, null).withHeader("Retry-After", "5");
+    }
+
+    /** Stops taking messages and waits, at most {@code timeout}, for those in flight. Returns how many remain. */
+    public int drain(Duration timeout) {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    wait(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return inFlight.get();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public long lastBacklog() {
+        return lastBacklog;
+    }
+
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+}

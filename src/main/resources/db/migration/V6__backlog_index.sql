@@ -1,0 +1,2 @@
+-- The intake samples the forward backlog (records still PENDING) once a second.
+CREATE INDEX outbound_record_status ON outbound_record (status);

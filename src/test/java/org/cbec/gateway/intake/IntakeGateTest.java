@@ -1,0 +1,51 @@
+package org.cbec.gateway.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.cbec.gateway.testing.Fixtures;
+import org.cbec.gateway.testing.GatewayUnderTest;
+import org.cbec.gateway.testing.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Back-pressure and stopping: the intake answers 503 OVERLOADED with Retry-After instead of taking what it cannot hold. */
+class IntakeGateTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void past_the_backlog_limit_new_messages_are_overloaded_with_retry_after() {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
+            gateway.with("gateway.inbound.max-backlog", "0").with("gateway.forward.initial-delay", "PT5S").start();
+            gateway.national().setDown(true);
+            assertThat(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)).statusCode()).isEqualTo(202);
+
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)).statusCode() == 503);
+            HttpResponse<String> shed = gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
+
+            assertThat(shed.statusCode()).isEqualTo(503);
+            assertThat(GatewayUnderTest.json(shed).path("code").asText()).isEqualTo("OVERLOADED");
+            assertThat(shed.headers().firstValue("Retry-After")).isPresent();
+            assertThat(gateway.get("/health").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void while_the_gateway_drains_for_a_stop_new_messages_are_overloaded() {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
+            gateway.start();
+
+            gateway.runtime().intakeGate().drain(Duration.ZERO);
+            HttpResponse<String> response = gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(GatewayUnderTest.json(response).path("code").asText()).isEqualTo("OVERLOADED");
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+        }
+    }
+}
