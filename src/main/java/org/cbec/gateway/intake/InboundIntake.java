@@ -103,6 +103,15 @@ public final class InboundIntake {
         return decision.withAnswer(new HttpAnswer(decision.answer().status(), SIGNED_RECEIPT_TYPE, cms, decision.answer().headers()));
     }
 
+    /** Refuses a body before reading it as a container (an encoding the gateway does not take, say), with its evidence. */
+    public IntakeDecision refuseUnread(byte[] body, String contentType, GatewayError error, String detail) {
+        Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        byte[] bytes = body == null ? new byte[0] : body;
+        Evidence evidence = new Evidence(messageIds.next(), receivedAt, sha256(bytes), bytes, contentType);
+        evidence.keepContent = bytes.length <= maxBytes;
+        return refuse(evidence, error, detail);
+    }
+
     /** Decides on one request body and archives the decision. Never throws for bad input. */
     public IntakeDecision admit(byte[] body, String contentType) {
         return admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null));

@@ -26,6 +26,31 @@ public final class Fixtures {
         return new Document(number, raw(path, number));
     }
 
+    /** Like {@link #load}, replacing {{N}} byte for byte: for fixtures whose defect is in their bytes (invalid UTF-8). */
+    public static Document loadBytes(String path) {
+        String number = String.valueOf(ThreadLocalRandom.current().nextLong(100_000_000L, 1_000_000_000L));
+        try (InputStream in = Fixtures.class.getResourceAsStream("/messages/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture messages/" + path);
+            }
+            byte[] bytes = in.readAllBytes();
+            byte[] marker = "{{N}}".getBytes(StandardCharsets.US_ASCII);
+            byte[] replacement = number.getBytes(StandardCharsets.US_ASCII);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < bytes.length; i++) {
+                if (i + marker.length <= bytes.length && java.util.Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length)) {
+                    out.write(replacement, 0, replacement.length);
+                    i += marker.length - 1;
+                } else {
+                    out.write(bytes[i]);
+                }
+            }
+            return new Document(number, out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static byte[] raw(String path, String number) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/messages/" + path)) {
             if (in == null) {

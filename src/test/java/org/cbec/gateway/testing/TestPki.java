@@ -153,6 +153,24 @@ public final class TestPki {
         }
     }
 
+    /** CMS SignedData by any number of signers (none, two...), with or without their certificates: for defect fixtures. */
+    public static byte[] signCmsBy(byte[] content, List<Credential> signers, boolean includeCertificates) {
+        try {
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            for (Credential signer : signers) {
+                ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withRSA").build(signer.key());
+                generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                        .build(contentSigner, signer.certificate()));
+                if (includeCertificates) {
+                    generator.addCertificates(new JcaCertStore(signer.chain()));
+                }
+            }
+            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign test message", e);
+        }
+    }
+
     public static byte[] signCms(byte[] content, Credential signer) {
         return signCms(content, signer, Instant.now());
     }

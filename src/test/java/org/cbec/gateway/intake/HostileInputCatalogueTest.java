@@ -1,0 +1,262 @@
+package org.cbec.gateway.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.cbec.gateway.testing.Fixtures;
+import org.cbec.gateway.testing.GatewayUnderTest;
+import org.cbec.gateway.testing.TestPki;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hostile-input catalogue: each case sends one defective or malicious message, named after its
+ * defect, and asserts the exact answer, that the message was archived as evidence, and (at the end) that
+ * the gateway is still healthy. Cases about signatures and certificates are in {@link RefusalsTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileInputCatalogueTest {
+    private static final int MAX_BYTES = 262_144;
+    GatewayUnderTest gateway;
+
+    @BeforeAll
+    void start(@TempDir Path root) {
+        gateway = new GatewayUnderTest(root).with("gateway.inbound.max-bytes", String.valueOf(MAX_BYTES)).start();
+    }
+
+    @AfterAll
+    void healthyAfterTheCatalogue() {
+        try {
+            assertThat(gateway.get("/health").statusCode()).isEqualTo(200);
+        } finally {
+            gateway.close();
+        }
+    }
+
+    // --- the signature container ---
+
+    @Test
+    void empty_body() {
+        refused(gateway.postCms(new byte[0]), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void truncated_der() {
+        byte[] signed = signed("valid/aeo-status-3-rows.csv");
+        refused(gateway.postCms(Fixtures.truncated(signed, 100)), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void pem_with_garbage() {
+        refused(gateway.post("/api/v1/inbound", "-----BEGIN PKCS7-----\n!!!garbage***\n-----END PKCS7-----\n".getBytes(StandardCharsets.US_ASCII),
+                "application/pkcs7-mime"), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void random_bytes_as_cms() {
+        byte[] noise = new byte[4096];
+        new java.util.Random(42).nextBytes(noise);
+        refused(gateway.postCms(noise), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void cms_with_no_signer() {
+        refused(gateway.postCms(TestPki.signCmsBy(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), List.of(), true)), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void cms_with_two_signers() {
+        byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
+        refused(gateway.postCms(TestPki.signCmsBy(csv, List.of(gateway.cnSigner, gateway.sgSigner), true)), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void signer_without_certificate() {
+        byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
+        refused(gateway.postCms(TestPki.signCmsBy(csv, List.of(gateway.cnSigner), false)), 403, "UNKNOWN_SIGNER");
+    }
+
+    @Test
+    void wrong_content_type() {
+        refused(gateway.post("/api/v1/inbound", signed("valid/aeo-status-3-rows.csv"), "text/plain"), 415, "UNSUPPORTED_FORMAT");
+    }
+
+    @Test
+    void no_content_type() {
+        refused(gateway.post("/api/v1/inbound", signed("valid/aeo-status-3-rows.csv"), null), 415, "UNSUPPORTED_FORMAT");
+    }
+
+    @Test
+    void content_encoding_the_gateway_does_not_accept() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(inbound()).header("Content-Type", "application/pkcs7-mime")
+                .header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(signed("valid/aeo-status-3-rows.csv"))).build();
+        refused(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()), 415, "UNSUPPORTED_FORMAT");
+    }
+
+    @Test
+    void body_over_the_limit_sent_chunked() throws Exception {
+        byte[] big = new byte[MAX_BYTES + 10_000];
+        // An InputStream publisher has no length: the request goes out with Transfer-Encoding: chunked.
+        HttpRequest request = HttpRequest.newBuilder(inbound()).header("Content-Type", "application/pkcs7-mime")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build();
+        refused(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()), 413, "PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void jws_with_alg_none() {
+        String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(Fixtures.load("valid/ecom-shipment.json").bytes());
+        refused(gateway.post("/api/v1/inbound", (header + "." + payload + ".").getBytes(StandardCharsets.US_ASCII), "application/jose"), 403, "ALGORITHM_NOT_ALLOWED");
+    }
+
+    @Test
+    void jws_in_json_serialisation() {
+        refused(gateway.post("/api/v1/inbound", "{\"payload\":\"e30\",\"signatures\":[]}".getBytes(StandardCharsets.US_ASCII), "application/jose"),
+                400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void smime_without_boundary() {
+        refused(gateway.post("/api/v1/inbound", "--x\r\n\r\nhello\r\n--x--\r\n".getBytes(StandardCharsets.US_ASCII),
+                "multipart/signed; protocol=\"application/pkcs7-signature\""), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void signed_xml_with_a_doctype() {
+        refused(gateway.post("/api/v1/inbound", Fixtures.load("hostile/xml-external-entity.xml").bytes(), "application/xml"), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
+    void soap_1_1_envelope() {
+        String envelope = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";
+        HttpResponse<String> response = gateway.post("/soap/v1/exchange", envelope.getBytes(StandardCharsets.UTF_8), "text/xml");
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).contains("ex:MALFORMED_MESSAGE");
+    }
+
+    // --- the business document inside a valid signature ---
+
+    @Test
+    void xml_external_entity() {
+        refused(gateway.postCms(signed("hostile/xml-external-entity.xml")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void xml_entity_expansion() {
+        refused(gateway.postCms(signed("hostile/xml-entity-expansion.xml")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void xml_external_dtd() {
+        refused(gateway.postCms(signed("hostile/xml-external-dtd.xml")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void deeply_nested_xml() {
+        String deep = "<x>".repeat(5000) + "</x>".repeat(5000);
+        String xml = "<AEOStatusList xmlns=\"urn:cbec:aeo-status:1\">" + deep + "</AEOStatusList>";
+        refused(gateway.postCms(TestPki.signCms(xml.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void deeply_nested_json() {
+        String json = "{\"documentType\":\"ECOM_SHIPMENT\",\"waybillNo\":\"784-1\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        refused(gateway.postCms(TestPki.signCms(json.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void huge_numbers_in_json() {
+        refused(gateway.postCms(signed("hostile/json-huge-number.json")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void huge_string_in_json() {
+        String json = "{\"documentType\":\"ECOM_SHIPMENT\",\"waybillNo\":\"" + "9".repeat(200_000) + "\"}";
+        refused(gateway.postCms(TestPki.signCms(json.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void json_with_duplicate_keys() {
+        refused(gateway.postCms(signed("hostile/json-duplicate-keys.json")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void json_with_trailing_garbage() {
+        refused(gateway.postCms(signed("hostile/json-trailing-garbage.json")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void json_of_an_unknown_document_type() {
+        refused(gateway.postCms(signed("invalid/unknown-document-type.json")), 415, "UNSUPPORTED_FORMAT");
+    }
+
+    @Test
+    void invalid_utf8_in_csv() {
+        refused(gateway.postCms(TestPki.signCms(Fixtures.loadBytes("hostile/csv-invalid-utf8.csv").bytes(), gateway.cnSigner)), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void csv_with_unbalanced_quotes() {
+        refused(gateway.postCms(signed("hostile/csv-unbalanced-quotes.csv")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void csv_with_extra_columns() {
+        refused(gateway.postCms(signed("hostile/csv-extra-columns.csv")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void edifact_with_a_broken_release_character() {
+        refused(gateway.postCms(signed("hostile/edifact-broken-release-character.edi")), 422, "SCHEMA_INVALID");
+    }
+
+    @Test
+    void csv_with_a_byte_order_mark_is_accepted() {
+        accepted(gateway.postCms(signed("hostile/csv-with-byte-order-mark.csv")));
+    }
+
+    @Test
+    void csv_formula_cells_are_kept_as_plain_text() {
+        Fixtures.Document csv = Fixtures.load("hostile/csv-formula-cells.csv");
+        accepted(gateway.postCms(TestPki.signCms(csv.bytes(), gateway.cnSigner)));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 1);
+        JsonNode record = gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).get(0).record();
+        assertThat(record.path("operatorName").asText()).isEqualTo("=HYPERLINK(\"http://evil.example\",\"click\")");
+        assertThat(record.path("statusReason").asText()).isEqualTo("@cmd");
+    }
+
+    private byte[] signed(String fixture) {
+        return TestPki.signCms(Fixtures.load(fixture).bytes(), gateway.cnSigner);
+    }
+
+    private URI inbound() {
+        return URI.create("http://127.0.0.1:" + gateway.runtime().httpPort() + "/api/v1/inbound");
+    }
+
+    private void accepted(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String messageId = GatewayUnderTest.json(response).path("messageId").asText();
+        assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("verdict").asText()).isEqualTo("ACCEPTED");
+    }
+
+    private void refused(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode problem = GatewayUnderTest.json(response);
+        assertThat(problem.path("code").asText()).isEqualTo(code);
+        JsonNode archived = gateway.getJson("/api/v1/messages/" + problem.path("messageId").asText());
+        assertThat(archived.path("refusal").path("code").asText()).as("the refusal is archived").isEqualTo(code);
+    }
+}
