@@ -63,7 +63,23 @@ public final class MessageBroker implements AutoCloseable {
                 // to an address without a queue is dropped: the gateway's queues are declared and never deleted.
                 .setAutoDeleteQueues(false)
                 .setAutoDeleteAddresses(false)
-                .setMaxDeliveryAttempts(-1));
+                .setMaxDeliveryAttempts(-1)
+                // A rolled-back delivery comes back after a pause that grows, never in a tight loop.
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000));
+        // An accepted message that cannot be dispatched after this many tries is parked, not retried for ever.
+        configuration.addAddressSetting("gateway.accepted", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("gateway.dead-letter"))
+                .setExpiryAddress(SimpleString.of("gateway.expired"))
+                .setAutoCreateDeadLetterResources(true)
+                .setAutoCreateExpiryResources(true)
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false)
+                .setMaxDeliveryAttempts(20)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000));
         for (String queue : QUEUES) {
             configuration.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));

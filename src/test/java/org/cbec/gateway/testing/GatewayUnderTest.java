@@ -92,6 +92,13 @@ public final class GatewayUnderTest implements AutoCloseable {
     }
 
     public GatewayUnderTest start() {
+        GatewaySettings loaded = GatewaySettings.load(prepareConfig(), Map.of(), Map.of());
+        runtime = translators == null ? GatewayRuntime.start(loaded) : GatewayRuntime.start(loaded, translators);
+        return this;
+    }
+
+    /** Writes this gateway's configuration directory (port, data, partners, national URLs) without starting it: for a gateway in another JVM. */
+    public Path prepareConfig() {
         if (port == 0) {
             port = freePort();
         }
@@ -106,9 +113,11 @@ public final class GatewayUnderTest implements AutoCloseable {
         settings.put("gateway.forward.max-delay", "PT0.2S");
         settings.put("gateway.keystore.path", TestPki.writePkcs12(root.resolve("gateway.p12"), gatewayKey).toString());
         settings.putAll(overrides);
-        GatewaySettings loaded = GatewaySettings.load(writeConfig(settings), Map.of(), Map.of());
-        runtime = translators == null ? GatewayRuntime.start(loaded) : GatewayRuntime.start(loaded, translators);
-        return this;
+        return writeConfig(settings);
+    }
+
+    public int port() {
+        return port;
     }
 
     /** The shipped application.properties with this test's settings, as a configuration directory the CLI can read too. */

@@ -28,6 +28,7 @@ public final class NationalSystemStub implements AutoCloseable {
     private final List<String> attempts = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToGive = new AtomicInteger();
     private volatile boolean down;
+    private volatile long downUntilNanos;
 
     public NationalSystemStub() {
         try {
@@ -45,7 +46,7 @@ public final class NationalSystemStub implements AutoCloseable {
         String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
         attempts.add(exchange.getRequestURI().getPath() + " " + key);
         int status;
-        if (down || failuresToGive.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        if (down || System.nanoTime() < downUntilNanos || failuresToGive.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             status = 503;
         } else {
             received.add(new Received(exchange.getRequestURI().getPath(), key,
@@ -78,6 +79,11 @@ public final class NationalSystemStub implements AutoCloseable {
 
     public void failNext(int count) {
         failuresToGive.set(count);
+    }
+
+    /** Answers 503 to everything for the given time from now, then recovers by itself. */
+    public void downFor(java.time.Duration duration) {
+        downUntilNanos = System.nanoTime() + duration.toNanos();
     }
 
     public void setDown(boolean down) {
