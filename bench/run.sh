@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the CBEC Gateway benchmark on this machine and writes bench/results/latest.{json,md}.
+# usage: bench/run.sh [MESSAGES] [CONNECTIONS] [OPEN_LOOP_RATE] [OPEN_LOOP_SECONDS]
+#   defaults: 20000 messages, 64 connections, 1000 msg/s offered for 20 s
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests package
+mkdir -p target/bench-classes
+javac -d target/bench-classes -cp "target/cbec-gateway.jar:target/lib/*" bench/src/GatewayBenchmark.java
+exec java -Xms1g -Xmx4g ${BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager \
+  -Dlog4j2.level=WARN -cp "target/bench-classes:target/cbec-gateway.jar:target/lib/*" GatewayBenchmark "$@"

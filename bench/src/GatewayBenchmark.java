@@ -1,0 +1,504 @@
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.cbec.gateway.config.GatewayRuntime;
+import org.cbec.gateway.config.GatewaySettings;
+import org.cbec.gateway.signature.CmsSignedDataVerifier;
+
+/**
+ * The gateway against its limit, on one machine: pre-signed unique messages (CMS, RSA-2048 and EC P-256;
+ * 2 KiB shipments and 200-row AEO CSVs) sent over HTTP by C connections, closed loop at maximum and open
+ * loop at a target rate; accept throughput and p50/p95/p99 latency of the 202s; end-to-end throughput to a
+ * fast national sink; the bare CMS verification rate of the same messages with the same threads (the
+ * limit) and the ratio; peak heap and RSS while accepting a 10 MB AEO CSV. The load generator runs in the
+ * same JVM and on the same cores as the gateway: the figures are what one machine does, generator included.
+ */
+public final class GatewayBenchmark {
+    private static final String CSV_HEADER =
+            "aeo_id,operator_name,address_line,city,postcode,country,programme,status,valid_from,valid_until,status_changed_at,status_reason\n";
+
+    public static void main(String[] args) throws Exception {
+        int messages = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int openRate = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        int openSeconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        Path work = Files.createTempDirectory("cbec-bench");
+
+        Credential ca = authority("CN=Bench CA,C=CN");
+        Credential rsa = signer(ca, "CN=Bench RSA Signer,C=CN", rsaKeys());
+        Credential ec = signer(ca, "CN=Bench EC Signer,C=CN", ecKeys());
+        NationalSink sink = new NationalSink();
+        int port = freePort();
+        GatewayRuntime gateway = GatewayRuntime.start(GatewaySettings.load(configure(work, ca, port, sink), Map.of(), Map.of()));
+        try {
+            System.out.printf("set-up: %d cores, %s, max heap %d MiB, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
+                    cpuModel(), Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("os.name"));
+            System.out.printf("pre-signing %d messages (90%% 2 KiB shipments, 10%% 200-row AEO CSVs; half RSA-2048, half EC P-256)...%n", messages);
+            List<Signed> closed = presign(messages, rsa, ec, "C");
+            List<Signed> open = presign(openRate * openSeconds, rsa, ec, "O");
+            long recordsClosed = closed.stream().mapToLong(Signed::records).sum();
+
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(8)).build();
+            URI inbound = URI.create("http://127.0.0.1:" + port + "/api/v1/inbound");
+            warmUp(client, inbound, presign(2_000, rsa, ec, "W"), connections);
+            sink.reset();
+
+            Run closedRun = closedLoop(client, inbound, closed, connections);
+            long deliveredAt = sink.awaitRecords(recordsClosed, Duration.ofMinutes(5));
+            double endToEnd = recordsClosed / ((deliveredAt - closedRun.startNanos) / 1e9);
+            Run openRun = openLoop(client, inbound, open, openRate);
+            double limit = bareVerificationRate(closed, Runtime.getRuntime().availableProcessors() * 8);
+            Memory memory = tenMegabyteCsv(client, inbound, rsa);
+
+            Map<String, Object> results = new java.util.LinkedHashMap<>();
+            results.put("ranAt", Instant.now().toString());
+            results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "cpu", cpuModel(),
+                    "java", System.getProperty("java.version"), "maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20));
+            results.put("messages", messages);
+            results.put("connections", connections);
+            results.put("closedLoop", closedRun.summary());
+            results.put("endToEndRecordsPerSecond", round(endToEnd));
+            results.put("openLoop", Map.of("offeredPerSecond", openRate, "seconds", openSeconds, "result", openRun.summary()));
+            results.put("bareCmsVerificationPerSecond", round(limit));
+            results.put("gatewayToLimitRatio", round(closedRun.throughput() / limit));
+            results.put("memory", memory.summary());
+            print(results);
+            write(results);
+        } finally {
+            gateway.close();
+            sink.close();
+        }
+        System.exit(0);
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    record Sample(long latencyNanos, int status) {}
+
+    static final class Run {
+        final long startNanos = System.nanoTime();
+        long endNanos;
+        final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
+
+        double throughput() {
+            long accepted = samples.stream().filter(s -> s.status() == 202).count();
+            return accepted / ((endNanos - startNanos) / 1e9);
+        }
+
+        Map<String, Object> summary() {
+            long[] latencies = samples.stream().filter(s -> s.status() == 202).mapToLong(Sample::latencyNanos).sorted().toArray();
+            Map<String, Long> statuses = new java.util.TreeMap<>();
+            samples.forEach(s -> statuses.merge(String.valueOf(s.status()), 1L, Long::sum));
+            Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("acceptedPerSecond", round(throughput()));
+            summary.put("p50Ms", millis(percentile(latencies, 50)));
+            summary.put("p95Ms", millis(percentile(latencies, 95)));
+            summary.put("p99Ms", millis(percentile(latencies, 99)));
+            summary.put("statuses", statuses);
+            return summary;
+        }
+    }
+
+    private static Run closedLoop(HttpClient client, URI inbound, List<Signed> messages, int connections) throws InterruptedException {
+        System.out.printf("closed loop: %d messages over %d connections...%n", messages.size(), connections);
+        Run run = new Run();
+        Semaphore inFlight = new Semaphore(connections);
+        CountDownLatch done = new CountDownLatch(messages.size());
+        for (Signed message : messages) {
+            inFlight.acquire();
+            long start = System.nanoTime();
+            client.sendAsync(request(inbound, message.body()), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                run.samples.add(new Sample(System.nanoTime() - start, failure == null ? response.statusCode() : -1));
+                inFlight.release();
+                done.countDown();
+            });
+        }
+        done.await();
+        run.endNanos = System.nanoTime();
+        return run;
+    }
+
+    private static Run openLoop(HttpClient client, URI inbound, List<Signed> messages, int rate) throws InterruptedException {
+        System.out.printf("open loop: %d messages offered at %d/s...%n", messages.size(), rate);
+        Run run = new Run();
+        CountDownLatch done = new CountDownLatch(messages.size());
+        long interval = 1_000_000_000L / rate;
+        for (int i = 0; i < messages.size(); i++) {
+            long due = run.startNanos + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            // Latency counts from when the message was due, so a stalled gateway cannot hide its queueing (no coordinated omission).
+            client.sendAsync(request(inbound, messages.get(i).body()), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                run.samples.add(new Sample(System.nanoTime() - due, failure == null ? response.statusCode() : -1));
+                done.countDown();
+            });
+        }
+        done.await();
+        run.endNanos = System.nanoTime();
+        return run;
+    }
+
+    private static void warmUp(HttpClient client, URI inbound, List<Signed> messages, int connections) throws InterruptedException {
+        System.out.println("warming up...");
+        closedLoop(client, inbound, messages, connections);
+    }
+
+    /** The limit: parse and verify the same CMS messages, nothing else, with as many threads as the gateway's workers. */
+    private static double bareVerificationRate(List<Signed> messages, int threads) throws InterruptedException {
+        System.out.printf("limit: bare CMS verification of the same messages on %d threads...%n", threads);
+        CmsSignedDataVerifier verifier = new CmsSignedDataVerifier();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int i = 0; i < Math.min(2_000, messages.size()); i++) {
+            verifier.verify(messages.get(i).body());
+        }
+        long start = System.nanoTime();
+        CountDownLatch done = new CountDownLatch(messages.size());
+        for (Signed message : messages) {
+            pool.execute(() -> {
+                verifier.verify(message.body());
+                done.countDown();
+            });
+        }
+        done.await();
+        double rate = messages.size() / ((System.nanoTime() - start) / 1e9);
+        pool.shutdown();
+        return rate;
+    }
+
+    record Memory(long payloadBytes, long peakHeapDeltaBytes, long peakRssDeltaBytes, int status) {
+        Map<String, Object> summary() {
+            return Map.of("payloadMiB", round(payloadBytes / 1048576.0), "peakHeapDeltaMiB", round(peakHeapDeltaBytes / 1048576.0),
+                    "peakRssDeltaMiB", round(peakRssDeltaBytes / 1048576.0),
+                    "heapToPayload", round((double) peakHeapDeltaBytes / payloadBytes), "status", status);
+        }
+    }
+
+    private static Memory tenMegabyteCsv(HttpClient client, URI inbound, Credential signer) throws Exception {
+        StringBuilder csv = new StringBuilder(CSV_HEADER);
+        int row = 0;
+        while (csv.length() < 10 * 1024 * 1024) {
+            csv.append(String.format(Locale.ROOT, "CN%010d,Operator number %d of the big list,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
+                    ++row, row, row));
+        }
+        byte[] body = sign(csv.toString().getBytes(StandardCharsets.UTF_8), signer);
+        System.out.printf("memory: one %.1f MiB AEO CSV (%d rows)...%n", body.length / 1048576.0, row);
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long heapBefore = memory.getHeapMemoryUsage().getUsed();
+        long rssBefore = rss();
+        AtomicLong peakHeap = new AtomicLong(heapBefore);
+        AtomicLong peakRss = new AtomicLong(rssBefore);
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                peakRss.accumulateAndGet(rss(), Math::max);
+                Thread.onSpinWait();
+            }
+        });
+        sampler.start();
+        HttpResponse<Void> response = client.send(request(inbound, body), HttpResponse.BodyHandlers.discarding());
+        sampling.set(false);
+        sampler.join();
+        return new Memory(body.length, peakHeap.get() - heapBefore, peakRss.get() - rssBefore, response.statusCode());
+    }
+
+    private static long rss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- messages
+
+    record Signed(byte[] body, long records) {}
+
+    private static List<Signed> presign(int count, Credential rsa, Credential ec, String prefix) {
+        List<Signed> signed = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Credential signer = i % 2 == 0 ? rsa : ec;
+            if (i % 10 == 9) {
+                StringBuilder csv = new StringBuilder(CSV_HEADER);
+                for (int r = 0; r < 200; r++) {
+                    csv.append(String.format(Locale.ROOT, "CN%s%03d%06d,Operator %d,1 Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
+                            prefix.equals("C") ? "1" : prefix.equals("O") ? "2" : "3", r, i, r));
+                }
+                signed.add(new Signed(sign(csv.toString().getBytes(StandardCharsets.UTF_8), signer), 200));
+            } else {
+                signed.add(new Signed(sign(shipment(prefix + "-" + i).getBytes(StandardCharsets.UTF_8), signer), 1));
+            }
+        }
+        return signed;
+    }
+
+    private static String shipment(String waybill) {
+        String description = "Bluetooth headphones, over-ear, noise cancelling, black, with carrying case and USB-C cable ".repeat(12);
+        return """
+                {"documentType":"ECOM_SHIPMENT","waybillNo":"%s","masterWaybillNo":"784-00000011",
+                 "platform":{"id":"PLAT-CN-001","orderNo":"SO-99812"},
+                 "seller":{"name":"Shenzhen Bright Export Co. Ltd","tin":"91440300MA5F","aeoCode":"CN1234567890",
+                   "address":{"street":"88 Keji Road","city":"Shenzhen","postcode":"518057","countryCode":"CN"}},
+                 "buyer":{"name":"Anna Schmidt","address":{"street":"Hauptstr. 5","city":"Berlin","postcode":"10115","countryCode":"DE"}},
+                 "goods":[{"itemNo":1,"description":"%s","hsCode":"851830","qty":2,"unit":"PCE",
+                   "grossWeightKg":0.45,"price":{"amount":59.80,"currency":"EUR"},"origin":"CN"}],
+                 "exportCountry":"CN","destinationCountry":"DE","transportMode":"4"}""".formatted(waybill, description.trim());
+    }
+
+    private static HttpRequest request(URI inbound, byte[] body) {
+        return HttpRequest.newBuilder(inbound).header("Content-Type", "application/pkcs7-mime")
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    // ---------------------------------------------------------------- the gateway and its sink
+
+    private static Path configure(Path work, Credential ca, int port, NationalSink sink) throws IOException {
+        Path partners = Files.createDirectories(work.resolve("partners"));
+        try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(partners.resolve("bench-ca.pem")))) {
+            writer.writeObject(ca.certificate());
+        }
+        Files.writeString(partners.resolve("CN-GACC.yaml"), """
+                id: CN-GACC
+                name: Benchmark partner
+                country: CN
+                trustAnchors: [bench-ca.pem]
+                revocation: none
+                messageTypes: [AEO_STATUS, ECOM_SHIPMENT]
+                """);
+        Path config = Files.createDirectories(work.resolve("config"));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("gateway.http.port", String.valueOf(port));
+        settings.put("gateway.data.dir", work.resolve("data").toString());
+        settings.put("gateway.partners.dir", partners.toString());
+        settings.put("gateway.routes.dir", Path.of("routes").toAbsolutePath().toString());
+        settings.put("gateway.national.aeo.url", sink.url());
+        settings.put("gateway.national.shipment.url", sink.url());
+        settings.put("gateway.national.simulator.enabled", "false");
+        settings.put("gateway.forward.consumers", "16");
+        settings.put("gateway.inbound.max-bytes", String.valueOf(32 * 1024 * 1024));
+        StringBuilder properties = new StringBuilder(Files.readString(Path.of("config/application.properties")));
+        properties.append("\n");
+        settings.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
+        Files.writeString(config.resolve("application.properties"), properties);
+        return config;
+    }
+
+    /** A national system that answers 200 at once and counts. */
+    static final class NationalSink implements AutoCloseable {
+        private final HttpServer server;
+        private final AtomicLong received = new AtomicLong();
+
+        NationalSink() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+            server.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                received.incrementAndGet();
+                exchange.sendResponseHeaders(200, -1);
+                exchange.close();
+            });
+            server.setExecutor(Executors.newFixedThreadPool(16));
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/records";
+        }
+
+        void reset() {
+            received.set(0);
+        }
+
+        long awaitRecords(long count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (received.get() < count && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+            return System.nanoTime();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    // ---------------------------------------------------------------- PKI
+
+    record Credential(X509Certificate certificate, PrivateKey key, List<X509Certificate> chain) {}
+
+    private static KeyPair rsaKeys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+
+    private static KeyPair ecKeys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"));
+        return generator.generateKeyPair();
+    }
+
+    private static Credential authority(String subject) throws Exception {
+        KeyPair keys = rsaKeys();
+        X509Certificate certificate = certificate(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
+        return new Credential(certificate, keys.getPrivate(), List.of(certificate));
+    }
+
+    private static Credential signer(Credential issuer, String subject, KeyPair keys) throws Exception {
+        X509Certificate certificate = certificate(new X500Name(subject), keys,
+                X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.key(), false);
+        return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuer.certificate()));
+    }
+
+    private static X509Certificate certificate(X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority)
+            throws Exception {
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(now.toEpochMilli() + (authority ? 0 : 1)),
+                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))), subject, keys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
+        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+    }
+
+    private static byte[] sign(byte[] content, Credential signer) {
+        try {
+            String algorithm = signer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            ASN1EncodableVector attributes = new ASN1EncodableVector();
+            attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(new Date()))));
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+                    .build(new JcaContentSignerBuilder(algorithm).build(signer.key()), signer.certificate()));
+            generator.addCertificates(new JcaCertStore(signer.chain()));
+            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private static void print(Map<String, Object> results) {
+        System.out.println();
+        System.out.println(markdown(results));
+    }
+
+    private static void write(Map<String, Object> results) throws IOException {
+        Path directory = Files.createDirectories(Path.of("bench", "results"));
+        Files.writeString(directory.resolve("latest.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+                .writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        Files.writeString(directory.resolve("latest.md"), markdown(results));
+        System.out.println("written: bench/results/latest.json, bench/results/latest.md");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String markdown(Map<String, Object> results) {
+        Map<String, Object> closed = (Map<String, Object>) results.get("closedLoop");
+        Map<String, Object> open = (Map<String, Object>) ((Map<String, Object>) results.get("openLoop")).get("result");
+        Map<String, Object> memory = (Map<String, Object>) results.get("memory");
+        Map<String, Object> machine = (Map<String, Object>) results.get("machine");
+        return String.join("\n",
+                "| figure | value |",
+                "|---|---|",
+                "| machine | " + machine.get("cores") + " cores, " + machine.get("cpu") + ", Java " + machine.get("java") + " |",
+                "| run | " + results.get("ranAt") + ", " + results.get("messages") + " messages, " + results.get("connections") + " connections |",
+                "| accepted (closed loop) | " + closed.get("acceptedPerSecond") + " msg/s; p50 " + closed.get("p50Ms") + " ms, p95 "
+                        + closed.get("p95Ms") + " ms, p99 " + closed.get("p99Ms") + " ms; statuses " + closed.get("statuses") + " |",
+                "| end to end (records delivered to the sink) | " + results.get("endToEndRecordsPerSecond") + " records/s |",
+                "| open loop at " + ((Map<String, Object>) results.get("openLoop")).get("offeredPerSecond") + " msg/s | p50 " + open.get("p50Ms")
+                        + " ms, p95 " + open.get("p95Ms") + " ms, p99 " + open.get("p99Ms") + " ms; statuses " + open.get("statuses") + " |",
+                "| limit: bare CMS verification, same messages | " + results.get("bareCmsVerificationPerSecond") + " msg/s |",
+                "| gateway / limit | " + results.get("gatewayToLimitRatio") + " |",
+                "| 10 MB AEO CSV | payload " + memory.get("payloadMiB") + " MiB, peak heap +" + memory.get("peakHeapDeltaMiB") + " MiB ("
+                        + memory.get("heapToPayload") + "x), peak RSS +" + memory.get("peakRssDeltaMiB") + " MiB, HTTP " + memory.get("status") + " |",
+                "");
+    }
+
+    private static long percentile(long[] sorted, int percent) {
+        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(percent / 100.0 * sorted.length) - 1)];
+    }
+
+    private static double millis(long nanos) {
+        return round(nanos / 1e6);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown cpu");
+        } catch (IOException e) {
+            return "unknown cpu";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
