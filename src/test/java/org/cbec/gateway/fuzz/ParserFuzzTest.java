@@ -1,0 +1,106 @@
+package org.cbec.gateway.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.signature.CmsSignedDataVerifier;
+import org.cbec.gateway.signature.SignatureContainer;
+import org.cbec.gateway.signature.jws.JwsVerifier;
+import org.cbec.gateway.signature.smime.SmimeDetachedVerifier;
+import org.cbec.gateway.signature.soap.WsSecurityVerifier;
+import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
+import org.cbec.gateway.translate.AeoStatusCsvTranslator;
+import org.cbec.gateway.translate.AeoStatusJsonTranslator;
+import org.cbec.gateway.translate.AeoStatusXmlTranslator;
+import org.cbec.gateway.translate.EcomShipmentJsonTranslator;
+import org.cbec.gateway.translate.EdifactCuscarTranslator;
+import org.cbec.gateway.translate.FormatRecognizer;
+import org.cbec.gateway.translate.TranslationContext;
+import org.cbec.gateway.translate.Translator;
+import org.cbec.gateway.translate.WcoDeclarationXmlTranslator;
+
+/**
+ * Coverage-guided fuzz targets for every translator and container parser. In an ordinary test run each
+ * replays its seed corpus (src/test/resources/org/cbec/gateway/fuzz/ParserFuzzTestInputs/METHOD/) as a
+ * regression test; with {@code JAZZER_FUZZ=1} it fuzzes (see bench/README.md). The property: hostile bytes
+ * give a translation with located errors, or a GatewayException with a code; never anything else.
+ */
+class ParserFuzzTest {
+    private static final TranslationContext CONTEXT = new TranslationContext("CN-GACC", "01JD0000000000000000000000");
+    private static final CmsSignedDataVerifier CMS = new CmsSignedDataVerifier();
+    private static final SmimeDetachedVerifier SMIME = new SmimeDetachedVerifier();
+    private static final JwsVerifier JWS = new JwsVerifier();
+    private static final XmlSignatureVerifier XMLDSIG = new XmlSignatureVerifier();
+    private static final WsSecurityVerifier SOAP = new WsSecurityVerifier(900, 600);
+
+    @FuzzTest(maxDuration = "10s")
+    void aeoStatusCsv(byte[] input) {
+        translate(new AeoStatusCsvTranslator(), input);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void aeoStatusJson(byte[] input) {
+        translate(new AeoStatusJsonTranslator(), input);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void aeoStatusXml(byte[] input) {
+        translate(new AeoStatusXmlTranslator(), input);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void ecomShipmentJson(byte[] input) {
+        translate(new EcomShipmentJsonTranslator(), input);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void wcoDeclarationXml(byte[] input) {
+        translate(new WcoDeclarationXmlTranslator(), input);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void edifactCuscar(byte[] input) {
+        translate(new EdifactCuscarTranslator(), input);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void formatRecognizer(byte[] input) {
+        FormatRecognizer.recognise(input);
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void cmsContainer(byte[] input) {
+        open(CMS, input, "application/pkcs7-mime");
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void smimeContainer(byte[] input) {
+        open(SMIME, input, "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"B\"");
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void jwsContainer(byte[] input) {
+        open(JWS, input, "application/jose");
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void xmlSignatureContainer(byte[] input) {
+        open(XMLDSIG, input, "application/xml");
+    }
+
+    @FuzzTest(maxDuration = "10s")
+    void soapContainer(byte[] input) {
+        open(SOAP, input, "application/soap+xml");
+    }
+
+    private static void translate(Translator translator, byte[] input) {
+        translator.translate(input, CONTEXT);
+    }
+
+    private static void open(SignatureContainer container, byte[] input, String contentType) {
+        try {
+            container.open(input, contentType);
+        } catch (GatewayException refused) {
+            // A refusal with a code is the expected answer to hostile bytes.
+        }
+    }
+}
