@@ -55,7 +55,7 @@ public final class EvidenceArchive {
                     return first;
                 }
                 insertDigest(connection, evidence);
-                insertMessage(connection, evidence, "ACCEPTED", evidence.recordCount());
+                insertMessage(connection, evidence, "ACCEPTED");
                 insertContent(connection, evidence);
                 insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
                 alsoInTransaction.run(connection);
@@ -80,7 +80,7 @@ public final class EvidenceArchive {
             connection.setAutoCommit(false);
             try {
                 String status = evidence.verdict() == Verdict.DUPLICATE ? "DUPLICATE" : "REJECTED";
-                insertMessage(connection, evidence, status, 0);
+                insertMessage(connection, evidence, status);
                 if (evidence.content() != null && evidence.verdict() != Verdict.DUPLICATE) {
                     insertContent(connection, evidence);
                 }
@@ -247,12 +247,11 @@ public final class EvidenceArchive {
         }
     }
 
-    private static void insertMessage(Connection connection, InboundEvidence evidence, String status, int recordsPending)
-            throws SQLException {
+    private static void insertMessage(Connection connection, InboundEvidence evidence, String status) throws SQLException {
         String sql = "INSERT INTO inbound_message (message_id, received_at, sha256, size_bytes, content_type, partner_id,"
                 + " signer_subject, signing_time, document_format, verdict, refusal_code, refusal_detail, errors,"
-                + " record_count, records, receipt, duplicate_of, status, records_pending)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " record_count, records, receipt, duplicate_of, status)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, evidence.messageId());
             statement.setObject(2, OffsetDateTime.ofInstant(evidence.receivedAt(), ZoneOffset.UTC));
@@ -276,7 +275,6 @@ public final class EvidenceArchive {
             statement.setString(16, evidence.receiptJson());
             statement.setString(17, evidence.duplicateOf());
             statement.setString(18, status);
-            statement.setInt(19, recordsPending);
             statement.executeUpdate();
         }
     }

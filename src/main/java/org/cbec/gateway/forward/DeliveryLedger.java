@@ -61,10 +61,15 @@ public final class DeliveryLedger {
                 if (!dispatched) {
                     int pending = insertOutboundRows(connection, records);
                     try (PreparedStatement statement = connection.prepareStatement(
-                            "UPDATE inbound_message SET dispatched_at = ?, records_pending = ? WHERE message_id = ?")) {
+                            "UPDATE inbound_message SET dispatched_at = ? WHERE message_id = ?")) {
                         statement.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                        statement.setString(2, messageId);
+                        statement.executeUpdate();
+                    }
+                    try (PreparedStatement statement = connection.prepareStatement(
+                            "INSERT INTO message_progress (message_id, records_pending) VALUES (?, ?)")) {
+                        statement.setString(1, messageId);
                         statement.setInt(2, pending);
-                        statement.setString(3, messageId);
                         statement.executeUpdate();
                     }
                     if (pending == 0) {
@@ -95,11 +100,11 @@ public final class DeliveryLedger {
             connection.setAutoCommit(false);
             try {
                 try (PreparedStatement lock = connection.prepareStatement(
-                        "SELECT records_pending FROM inbound_message WHERE message_id = ? FOR UPDATE")) {
+                        "SELECT records_pending FROM message_progress WHERE message_id = ? FOR UPDATE")) {
                     lock.setString(1, messageId);
                     try (ResultSet row = lock.executeQuery()) {
                         if (!row.next()) {
-                            throw new GatewayException(GatewayError.NOT_FOUND, "no message " + messageId);
+                            throw new GatewayException(GatewayError.NOT_REPLAYABLE, "message " + messageId + " is not dispatched yet; replay it later");
                         }
                     }
                 }
@@ -136,10 +141,14 @@ public final class DeliveryLedger {
                 }
                 List<OutboundRecord> pending = pendingOf(connection, messageId, allRecordsOf(connection, messageId));
                 try (PreparedStatement update = connection.prepareStatement(
-                        "UPDATE inbound_message SET records_pending = ?, status = ? WHERE message_id = ?")) {
+                        "UPDATE message_progress SET records_pending = ? WHERE message_id = ?")) {
                     update.setInt(1, pending.size());
-                    update.setString(2, pending.isEmpty() ? "FORWARDED" : "ACCEPTED");
-                    update.setString(3, messageId);
+                    update.setString(2, messageId);
+                    update.executeUpdate();
+                }
+                try (PreparedStatement update = connection.prepareStatement("UPDATE inbound_message SET status = ? WHERE message_id = ?")) {
+                    update.setString(1, pending.isEmpty() ? "FORWARDED" : "ACCEPTED");
+                    update.setString(2, messageId);
                     update.executeUpdate();
                 }
                 EvidenceArchive.insertHistoryRow(connection, messageId, "REPLAYED", now,
@@ -227,7 +236,7 @@ public final class DeliveryLedger {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT 1 FROM inbound_message WHERE message_id = ? FOR UPDATE")) {
+                try (PreparedStatement lock = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ? FOR UPDATE")) {
                     lock.setString(1, messageId);
                     lock.executeQuery().close();
                 }
@@ -245,7 +254,12 @@ public final class DeliveryLedger {
                 }
                 if (replay) {
                     try (PreparedStatement update = connection.prepareStatement(
-                            "UPDATE inbound_message SET records_pending = records_pending + 1, status = 'ACCEPTED' WHERE message_id = ?")) {
+                            "UPDATE message_progress SET records_pending = records_pending + 1 WHERE message_id = ?")) {
+                        update.setString(1, messageId);
+                        update.executeUpdate();
+                    }
+                    try (PreparedStatement update = connection.prepareStatement(
+                            "UPDATE inbound_message SET status = 'ACCEPTED' WHERE message_id = ?")) {
                         update.setString(1, messageId);
                         update.executeUpdate();
                     }
@@ -349,10 +363,10 @@ public final class DeliveryLedger {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                // Lock the message row first so that concurrent resolutions of its records serialise.
+                // Lock the message's progress row first so that concurrent resolutions of its records serialise.
                 int pending;
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT records_pending FROM inbound_message WHERE message_id = ? FOR UPDATE")) {
+                        "SELECT records_pending FROM message_progress WHERE message_id = ? FOR UPDATE")) {
                     statement.setString(1, messageId);
                     try (ResultSet row = statement.executeQuery()) {
                         if (!row.next()) {
@@ -379,7 +393,7 @@ public final class DeliveryLedger {
                 if (changed == 1) {
                     pending--;
                     try (PreparedStatement statement = connection.prepareStatement(
-                            "UPDATE inbound_message SET records_pending = ? WHERE message_id = ?")) {
+                            "UPDATE message_progress SET records_pending = ? WHERE message_id = ?")) {
                         statement.setInt(1, pending);
                         statement.setString(2, messageId);
                         statement.executeUpdate();
