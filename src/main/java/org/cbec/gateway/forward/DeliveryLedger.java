@@ -279,6 +279,32 @@ public final class DeliveryLedger {
         }
     }
 
+    /**
+     * Every record still PENDING of messages dispatched before {@code dispatchedBefore}: after a restart,
+     * what the queues should hold. Queuing them again is harmless (a delivered key is never sent twice) and
+     * makes the ledger, not the queue, the last word on what is still owed.
+     */
+    public List<OutboundRecord> pendingDispatchedBefore(Instant dispatchedBefore) {
+        String sql = "SELECT DISTINCT r.message_id FROM outbound_record r JOIN inbound_message m ON m.message_id = r.message_id"
+                + " WHERE r.status = 'PENDING' AND m.dispatched_at < ?";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, OffsetDateTime.ofInstant(dispatchedBefore, ZoneOffset.UTC));
+            List<String> messageIds = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    messageIds.add(rows.getString(1));
+                }
+            }
+            List<OutboundRecord> pending = new ArrayList<>();
+            for (String messageId : messageIds) {
+                pending.addAll(pendingOf(connection, messageId, allRecordsOf(connection, messageId)));
+            }
+            return pending;
+        } catch (SQLException e) {
+            throw failure("cannot list pending records", e);
+        }
+    }
+
     /** Records waiting for a national system: the forward backlog. */
     public long backlog() {
         try (Connection connection = dataSource.getConnection();

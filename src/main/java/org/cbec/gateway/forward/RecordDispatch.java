@@ -20,6 +20,7 @@ public final class RecordDispatch {
 
     private final Clock clock;
     private final Duration grace;
+    private final java.time.Instant startedAt;
 
     /** @param grace how long an accepted message may wait in the queue before it counts as never dispatched */
     public RecordDispatch(DeliveryLedger ledger, EvidenceArchive archive, Clock clock, Duration grace) {
@@ -27,10 +28,23 @@ public final class RecordDispatch {
         this.archive = archive;
         this.clock = clock;
         this.grace = grace;
+        this.startedAt = clock.instant();
     }
 
     public List<OutboundRecord> dispatch(@Body String messageId) {
         return ledger.dispatch(messageId);
+    }
+
+    /**
+     * After a start: the records the ledger still owes national systems from before this process started
+     * (a crash may have left them anywhere between the queue and a consumer's hands), to queue again.
+     */
+    public List<OutboundRecord> owedSinceBeforeStart() {
+        List<OutboundRecord> owed = ledger.pendingDispatchedBefore(startedAt);
+        if (!owed.isEmpty()) {
+            LOG.info("Queueing again {} record(s) still owed from before this start", owed.size());
+        }
+        return owed;
     }
 
     /** Accepted messages whose dispatch never happened (a crash between archive and queue): queue them again. */

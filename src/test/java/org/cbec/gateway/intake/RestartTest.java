@@ -54,4 +54,28 @@ class RestartTest {
             assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number())).hasSize(3);
         }
     }
+
+    @Test
+    void a_record_the_ledger_still_owes_but_no_queue_holds_is_queued_again_after_a_restart() throws Exception {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
+            gateway.with("gateway.forward.max-attempts", "1").start();
+            gateway.national().setDown(true);
+            Fixtures.Document shipment = Fixtures.load("valid/ecom-shipment.json");
+            String messageId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(shipment.bytes(), gateway.cnSigner))).path("messageId").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD_LETTERED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
+            gateway.stop();
+            // What a crash between the ledger's commit and the queue's can leave: the ledger owes a record no queue holds.
+            String url = "jdbc:h2:file:" + root.resolve("data/db/gateway").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url, "gateway", "");
+                 java.sql.Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE outbound_record SET status = 'PENDING' WHERE message_id = '" + messageId + "'");
+                statement.executeUpdate("UPDATE message_progress SET records_pending = 1 WHERE message_id = '" + messageId + "'");
+            }
+            gateway.national().setDown(false);
+
+            gateway.start();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number()).size() == 1);
+        }
+    }
 }
