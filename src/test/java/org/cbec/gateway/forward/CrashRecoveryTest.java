@@ -102,6 +102,23 @@ class CrashRecoveryTest {
         }
     }
 
+    @Test
+    void sigterm_stops_the_gateway_cleanly_with_exit_code_0() throws Exception {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
+            Path config = gateway.prepareConfig();
+            Process process = startGatewayProcess(config, java.nio.file.Files.createDirectories(Path.of("target", "crash-recovery")).resolve("sigterm.log"));
+            awaitHealthy(gateway.port());
+            HttpResponse<String> accepted = post(gateway.port(),
+                    TestPki.signCms(shipment("784-" + System.nanoTime() % 100_000_000L).getBytes(StandardCharsets.UTF_8), gateway.cnSigner));
+
+            process.destroy(); // SIGTERM on Linux
+
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within the drain and shutdown time").isTrue();
+            assertThat(process.exitValue()).isZero();
+        }
+    }
+
     /** Deliveries per record id (the key without its version) at the national system. */
     private static Map<String, Long> delivered(GatewayUnderTest gateway) {
         List<Received> received = gateway.national().received();
