@@ -69,10 +69,12 @@ public final class GatewayRuntime implements AutoCloseable {
     private final CachingConnectionFactory connectionFactory;
     private final PartnerRegistry partners;
     private final IntakeGate gate;
+    private final DeliveryLedger ledger;
     private boolean closed;
 
     private GatewayRuntime(GatewaySettings settings, Main main, Database database, MessageBroker broker,
-                           CachingConnectionFactory connectionFactory, PartnerRegistry partners, IntakeGate gate) {
+                           CachingConnectionFactory connectionFactory, PartnerRegistry partners, IntakeGate gate,
+                           DeliveryLedger ledger) {
         this.settings = settings;
         this.main = main;
         this.database = database;
@@ -80,6 +82,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.connectionFactory = connectionFactory;
         this.partners = partners;
         this.gate = gate;
+        this.ledger = ledger;
     }
 
     /** Starts the gateway and returns once every route runs; throws with a clear message on bad configuration. */
@@ -165,7 +168,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
 
-        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate);
+        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate, ledger);
         try {
             main.start();
         } catch (Exception e) {
@@ -283,6 +286,7 @@ public final class GatewayRuntime implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly", e);
         }
+        ledger.close();
         connectionFactory.destroy();
         try {
             broker.close();

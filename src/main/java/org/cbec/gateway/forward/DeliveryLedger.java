@@ -30,9 +30,17 @@ public final class DeliveryLedger {
     private final DataSource dataSource;
     private final Clock clock;
 
+    private final GroupCommit groupCommit;
+
     public DeliveryLedger(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.groupCommit = new GroupCommit(dataSource);
+    }
+
+    /** Stops the group-commit writer; call after the routes that deliver have stopped. */
+    public void close() {
+        groupCommit.close();
     }
 
     /**
@@ -386,56 +394,48 @@ public final class DeliveryLedger {
     private void resolve(String messageId, int seq, String idempotencyKey, String recordStatus, String error,
                          EvidenceArchive.InTransaction alsoInTransaction) {
         Instant now = clock.instant();
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                // Lock the message's progress row first so that concurrent resolutions of its records serialise.
-                int pending;
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT records_pending FROM message_progress WHERE message_id = ? FOR UPDATE")) {
-                    statement.setString(1, messageId);
-                    try (ResultSet row = statement.executeQuery()) {
-                        if (!row.next()) {
-                            throw new GatewayException(GatewayError.NOT_FOUND, "no message " + messageId);
-                        }
-                        pending = row.getInt(1);
+        // Many consumers resolve records at once: their bookkeeping shares one transaction and one commit.
+        groupCommit.run(connection -> {
+            // Lock the message's progress row first so that concurrent resolutions of its records serialise.
+            int pending;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT records_pending FROM message_progress WHERE message_id = ? FOR UPDATE")) {
+                statement.setString(1, messageId);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        throw new GatewayException(GatewayError.NOT_FOUND, "no message " + messageId);
                     }
+                    pending = row.getInt(1);
                 }
-                int changed;
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE outbound_record SET status = ?, delivered_at = ?, last_error = COALESCE(?, last_error)"
-                                + " WHERE message_id = ? AND seq = ? AND status = 'PENDING'")) {
-                    statement.setString(1, recordStatus);
-                    statement.setObject(2, "DELIVERED".equals(recordStatus) ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC) : null);
-                    statement.setString(3, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
-                    statement.setString(4, messageId);
-                    statement.setInt(5, seq);
-                    changed = statement.executeUpdate();
-                }
-                if (idempotencyKey != null) {
-                    rememberDeliveredKey(connection, idempotencyKey, messageId, now);
-                }
-                alsoInTransaction.run(connection);
-                if (changed == 1) {
-                    pending--;
-                    try (PreparedStatement statement = connection.prepareStatement(
-                            "UPDATE message_progress SET records_pending = ? WHERE message_id = ?")) {
-                        statement.setInt(1, pending);
-                        statement.setString(2, messageId);
-                        statement.executeUpdate();
-                    }
-                    if (pending == 0) {
-                        setStatus(connection, messageId, finalStatus(connection, messageId), now, null);
-                    }
-                }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw failure("cannot record delivery of " + messageId + "/" + seq, e);
-        }
+            int changed;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE outbound_record SET status = ?, delivered_at = ?, last_error = COALESCE(?, last_error)"
+                            + " WHERE message_id = ? AND seq = ? AND status = 'PENDING'")) {
+                statement.setString(1, recordStatus);
+                statement.setObject(2, "DELIVERED".equals(recordStatus) ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC) : null);
+                statement.setString(3, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
+                statement.setString(4, messageId);
+                statement.setInt(5, seq);
+                changed = statement.executeUpdate();
+            }
+            if (idempotencyKey != null) {
+                rememberDeliveredKey(connection, idempotencyKey, messageId, now);
+            }
+            alsoInTransaction.run(connection);
+            if (changed == 1) {
+                pending--;
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE message_progress SET records_pending = ? WHERE message_id = ?")) {
+                    statement.setInt(1, pending);
+                    statement.setString(2, messageId);
+                    statement.executeUpdate();
+                }
+                if (pending == 0) {
+                    setStatus(connection, messageId, finalStatus(connection, messageId), now, null);
+                }
+            }
+        });
     }
 
     private static String finalStatus(Connection connection, String messageId) throws SQLException {

@@ -1,0 +1,108 @@
+package org.cbec.gateway.forward;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import javax.sql.DataSource;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for the delivery ledger: the bookkeeping of many delivered records, each from its own
+ * consumer thread, runs in one transaction and one commit. Each caller still waits until its own work is
+ * committed, so a queue message is acknowledged only after its record is booked. One failing piece of work
+ * is rolled back to its savepoint and fails alone.
+ */
+final class GroupCommit implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    private static final int MAX_BATCH = 256;
+
+    /** Work done inside the shared transaction. */
+    @FunctionalInterface
+    interface Work {
+        void run(Connection connection) throws SQLException;
+    }
+
+    private record Pending(Work work, CompletableFuture<Void> done) {}
+
+    private final DataSource dataSource;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    GroupCommit(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.writer = new Thread(this::loop, "delivery-ledger-group-commit");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Runs the work in the next group's transaction and returns once that transaction is committed. */
+    void run(Work work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Pending(work, done));
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "interrupted while the delivery ledger commits", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GatewayException known) {
+                throw known;
+            }
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the delivery ledger could not commit: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void loop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            commit(batch);
+            batch.clear();
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        List<Pending> succeeded = new ArrayList<>(batch.size());
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            for (Pending pending : batch) {
+                Savepoint savepoint = connection.setSavepoint();
+                try {
+                    pending.work().run(connection);
+                    succeeded.add(pending);
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback(savepoint);
+                    pending.done().completeExceptionally(e instanceof GatewayException ? e
+                            : new GatewayException(GatewayError.INTERNAL_ERROR, "delivery bookkeeping failed: " + e.getMessage(), e));
+                }
+            }
+            connection.commit();
+            succeeded.forEach(pending -> pending.done().complete(null));
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("A group commit of {} delivery record(s) failed: {}", succeeded.size(), e.toString());
+            succeeded.forEach(pending -> pending.done().completeExceptionally(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        writer.interrupt();
+    }
+}
