@@ -175,11 +175,13 @@ public final class EvidenceArchive {
 
     /** Accepted messages whose records were never handed to the forward queues (a crash between archive and queue). */
     public List<String> acceptedButNotDispatched(Instant receivedBefore) {
-        String sql = "SELECT message_id FROM inbound_message WHERE verdict = 'ACCEPTED' AND dispatched_at IS NULL"
-                + " AND received_at < ? ORDER BY message_id";
+        // Within the signing-time window only: anything older was dispatched long ago, or was noticed by an earlier sweep.
+        String sql = "SELECT m.message_id FROM inbound_message m WHERE m.received_at < ? AND m.received_at > ? AND m.verdict = 'ACCEPTED'"
+                + " AND NOT EXISTS (SELECT 1 FROM message_progress p WHERE p.message_id = m.message_id) ORDER BY m.message_id";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, OffsetDateTime.ofInstant(receivedBefore, ZoneOffset.UTC));
+            statement.setObject(2, OffsetDateTime.ofInstant(receivedBefore.minus(java.time.Duration.ofDays(7)), ZoneOffset.UTC));
             List<String> ids = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {

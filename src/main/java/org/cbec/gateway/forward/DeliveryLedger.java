@@ -52,32 +52,33 @@ public final class DeliveryLedger {
             connection.setAutoCommit(false);
             try {
                 String recordsJson;
-                boolean dispatched;
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT records, dispatched_at FROM inbound_message WHERE message_id = ? AND verdict = 'ACCEPTED' FOR UPDATE")) {
+                        "SELECT records FROM inbound_message WHERE message_id = ? AND verdict = 'ACCEPTED'")) {
                     statement.setString(1, messageId);
                     try (ResultSet row = statement.executeQuery()) {
                         if (!row.next()) {
                             throw new GatewayException(GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
                         }
                         recordsJson = row.getString(1);
-                        dispatched = row.getObject(2) != null;
+                    }
+                }
+                boolean dispatched;
+                try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
+                    statement.setString(1, messageId);
+                    try (ResultSet row = statement.executeQuery()) {
+                        dispatched = row.next();
                     }
                 }
                 List<OutboundRecord> records = parse(messageId, recordsJson, 0);
                 Instant now = clock.instant();
                 if (!dispatched) {
+                    // Two dispatches of one message at once collide on these primary keys: the second rolls back and, redelivered, finds the first's work.
                     int pending = insertOutboundRows(connection, records);
                     try (PreparedStatement statement = connection.prepareStatement(
-                            "UPDATE inbound_message SET dispatched_at = ? WHERE message_id = ?")) {
-                        statement.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                        statement.setString(2, messageId);
-                        statement.executeUpdate();
-                    }
-                    try (PreparedStatement statement = connection.prepareStatement(
-                            "INSERT INTO message_progress (message_id, records_pending) VALUES (?, ?)")) {
+                            "INSERT INTO message_progress (message_id, records_pending, dispatched_at) VALUES (?, ?, ?)")) {
                         statement.setString(1, messageId);
                         statement.setInt(2, pending);
+                        statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                         statement.executeUpdate();
                     }
                     if (pending == 0) {
@@ -293,8 +294,8 @@ public final class DeliveryLedger {
      * makes the ledger, not the queue, the last word on what is still owed.
      */
     public List<OutboundRecord> pendingDispatchedBefore(Instant dispatchedBefore) {
-        String sql = "SELECT DISTINCT r.message_id FROM outbound_record r JOIN inbound_message m ON m.message_id = r.message_id"
-                + " WHERE r.status = 'PENDING' AND m.dispatched_at < ?";
+        String sql = "SELECT DISTINCT r.message_id FROM outbound_record r JOIN message_progress p ON p.message_id = r.message_id"
+                + " WHERE r.status = 'PENDING' AND p.dispatched_at < ?";
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, OffsetDateTime.ofInstant(dispatchedBefore, ZoneOffset.UTC));
             List<String> messageIds = new ArrayList<>();
