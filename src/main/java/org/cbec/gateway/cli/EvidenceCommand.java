@@ -52,8 +52,13 @@ public final class EvidenceCommand {
             try (Database database = Database.open(settings.get("gateway.db.url", ""), settings.get("gateway.db.user", ""),
                     settings.get("gateway.db.password", ""), settings.getPath("gateway.data.dir"))) {
                 EvidenceChain chain = new EvidenceChain(database.dataSource(), new CmsSigner(key, clock), clock);
-                int entries = new EvidenceExport(chain, new EvidenceArchive(database.dataSource()), key.chain(), clock)
-                        .export(from, to, directory);
+                EvidenceArchive archive = new EvidenceArchive(database.dataSource());
+                int entries;
+                try {
+                    entries = new EvidenceExport(chain, archive, key.chain(), clock).export(from, to, directory);
+                } finally {
+                    archive.close();
+                }
                 System.out.println("Exported " + entries + " evidence entries to " + directory);
                 return 0;
             }

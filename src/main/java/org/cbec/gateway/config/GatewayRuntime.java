@@ -70,11 +70,12 @@ public final class GatewayRuntime implements AutoCloseable {
     private final PartnerRegistry partners;
     private final IntakeGate gate;
     private final DeliveryLedger ledger;
+    private final EvidenceArchive archive;
     private boolean closed;
 
     private GatewayRuntime(GatewaySettings settings, Main main, Database database, MessageBroker broker,
                            CachingConnectionFactory connectionFactory, PartnerRegistry partners, IntakeGate gate,
-                           DeliveryLedger ledger) {
+                           DeliveryLedger ledger, EvidenceArchive archive) {
         this.settings = settings;
         this.main = main;
         this.database = database;
@@ -83,6 +84,7 @@ public final class GatewayRuntime implements AutoCloseable {
         this.partners = partners;
         this.gate = gate;
         this.ledger = ledger;
+        this.archive = archive;
     }
 
     /** Starts the gateway and returns once every route runs; throws with a clear message on bad configuration. */
@@ -168,7 +170,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
 
-        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate, ledger);
+        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate, ledger, archive);
         try {
             main.start();
         } catch (Exception e) {
@@ -287,6 +289,7 @@ public final class GatewayRuntime implements AutoCloseable {
             LOG.warn("Camel did not stop cleanly", e);
         }
         ledger.close();
+        archive.close();
         connectionFactory.destroy();
         try {
             broker.close();

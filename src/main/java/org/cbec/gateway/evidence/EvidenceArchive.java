@@ -13,7 +13,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 
@@ -25,9 +27,16 @@ public final class EvidenceArchive {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource dataSource;
+    private final GroupCommit groupCommit;
 
     public EvidenceArchive(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.groupCommit = new GroupCommit(dataSource, "evidence-archive");
+    }
+
+    /** Stops the group-commit writer; call after the intake has stopped. */
+    public void close() {
+        groupCommit.close();
     }
 
     /**
@@ -46,54 +55,43 @@ public final class EvidenceArchive {
 
     /** As {@link #archiveAccepted(InboundEvidence)}, with more work in the same transaction. */
     public Optional<String> archiveAccepted(InboundEvidence evidence, InTransaction alsoInTransaction) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Optional<String> first = acceptedMessageWithDigest(connection, evidence.sha256());
-                if (first.isPresent()) {
-                    connection.rollback();
-                    return first;
+        AtomicReference<String> first = new AtomicReference<>();
+        try {
+            // Messages archived at the same moment share one commit; each caller waits for its own.
+            groupCommit.run(connection -> {
+                Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256());
+                if (earlier.isPresent()) {
+                    first.set(earlier.get());
+                    return;
                 }
                 insertDigest(connection, evidence);
                 insertMessage(connection, evidence, "ACCEPTED");
                 insertContent(connection, evidence);
                 insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
                 alsoInTransaction.run(connection);
-                connection.commit();
-                return Optional.empty();
-            } catch (SQLException e) {
-                connection.rollback();
-                Optional<String> first = acceptedMessageWithDigest(connection, evidence.sha256());
-                if (first.isPresent()) {
-                    return first;
-                }
-                throw e;
+            });
+        } catch (GatewayException e) {
+            // Another instance may have accepted the same bytes first (its digest row won).
+            Optional<String> earlier = acceptedMessageWithDigest(evidence.sha256());
+            if (earlier.isPresent()) {
+                return earlier;
             }
-        } catch (SQLException e) {
-            throw failure("cannot archive accepted message " + evidence.messageId(), e);
+            throw e;
         }
+        return Optional.ofNullable(first.get());
     }
 
     /** Archives a refused or duplicate message. */
     public void archiveNotAccepted(InboundEvidence evidence) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                String status = evidence.verdict() == Verdict.DUPLICATE ? "DUPLICATE" : "REJECTED";
-                insertMessage(connection, evidence, status);
-                if (evidence.content() != null && evidence.verdict() != Verdict.DUPLICATE) {
-                    insertContent(connection, evidence);
-                }
-                insertHistory(connection, evidence.messageId(), status, evidence.receivedAt(),
-                        evidence.verdict() == Verdict.DUPLICATE ? "duplicate of " + evidence.duplicateOf() : evidence.refusalCode());
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
+        groupCommit.run(connection -> {
+            String status = evidence.verdict() == Verdict.DUPLICATE ? "DUPLICATE" : "REJECTED";
+            insertMessage(connection, evidence, status);
+            if (evidence.content() != null && evidence.verdict() != Verdict.DUPLICATE) {
+                insertContent(connection, evidence);
             }
-        } catch (SQLException e) {
-            throw failure("cannot archive refused message " + evidence.messageId(), e);
-        }
+            insertHistory(connection, evidence.messageId(), status, evidence.receivedAt(),
+                    evidence.verdict() == Verdict.DUPLICATE ? "duplicate of " + evidence.duplicateOf() : evidence.refusalCode());
+        });
     }
 
     /** Keeps a signed receipt exactly as it was sent. */

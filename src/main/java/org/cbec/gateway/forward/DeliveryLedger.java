@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
@@ -35,7 +36,7 @@ public final class DeliveryLedger {
     public DeliveryLedger(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
-        this.groupCommit = new GroupCommit(dataSource);
+        this.groupCommit = new GroupCommit(dataSource, "delivery-ledger");
     }
 
     /** Stops the group-commit writer; call after the routes that deliver have stopped. */

@@ -1,4 +1,4 @@
-package org.cbec.gateway.forward;
+package org.cbec.gateway.config;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,18 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for the delivery ledger: the bookkeeping of many delivered records, each from its own
- * consumer thread, runs in one transaction and one commit. Each caller still waits until its own work is
- * committed, so a queue message is acknowledged only after its record is booked. One failing piece of work
- * is rolled back to its savepoint and fails alone.
+ * Group commit: the database work of many threads (messages being archived, records being booked as
+ * delivered) runs in one transaction and one commit. Each caller still waits until its own work is
+ * committed, so nothing is acknowledged before it is durable. One failing piece of work is rolled back to
+ * its savepoint and fails alone.
  */
-final class GroupCommit implements AutoCloseable {
+public final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private static final int MAX_BATCH = 256;
 
     /** Work done inside the shared transaction. */
     @FunctionalInterface
-    interface Work {
+    public interface Work {
         void run(Connection connection) throws SQLException;
     }
 
@@ -38,27 +38,27 @@ final class GroupCommit implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    GroupCommit(DataSource dataSource) {
+    public GroupCommit(DataSource dataSource, String name) {
         this.dataSource = dataSource;
-        this.writer = new Thread(this::loop, "delivery-ledger-group-commit");
+        this.writer = new Thread(this::loop, name + "-group-commit");
         this.writer.setDaemon(true);
         this.writer.start();
     }
 
     /** Runs the work in the next group's transaction and returns once that transaction is committed. */
-    void run(Work work) {
+    public void run(Work work) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Pending(work, done));
         try {
             done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "interrupted while the delivery ledger commits", e);
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "interrupted while waiting for a group commit", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GatewayException known) {
                 throw known;
             }
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the delivery ledger could not commit: " + e.getCause().getMessage(), e.getCause());
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the database could not commit: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -89,13 +89,13 @@ final class GroupCommit implements AutoCloseable {
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback(savepoint);
                     pending.done().completeExceptionally(e instanceof GatewayException ? e
-                            : new GatewayException(GatewayError.INTERNAL_ERROR, "delivery bookkeeping failed: " + e.getMessage(), e));
+                            : new GatewayException(GatewayError.INTERNAL_ERROR, "database work failed: " + e.getMessage(), e));
                 }
             }
             connection.commit();
             succeeded.forEach(pending -> pending.done().complete(null));
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("A group commit of {} delivery record(s) failed: {}", succeeded.size(), e.toString());
+            LOG.warn("A group commit of {} piece(s) of work failed: {}", succeeded.size(), e.toString());
             succeeded.forEach(pending -> pending.done().completeExceptionally(e));
         }
     }
