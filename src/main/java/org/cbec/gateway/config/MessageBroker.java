@@ -54,32 +54,9 @@ public final class MessageBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot configure the embedded broker", e);
         }
-        configuration.addAddressSetting("#", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of("gateway.dead-letter"))
-                .setExpiryAddress(SimpleString.of("gateway.expired"))
-                .setAutoCreateDeadLetterResources(true)
-                .setAutoCreateExpiryResources(true)
-                // An auto-created queue is deleted when its last consumer goes for a moment, and a message sent
-                // to an address without a queue is dropped: the gateway's queues are declared and never deleted.
-                .setAutoDeleteQueues(false)
-                .setAutoDeleteAddresses(false)
-                .setMaxDeliveryAttempts(-1)
-                // A rolled-back delivery comes back after a pause that grows, never in a tight loop.
-                .setRedeliveryDelay(1000)
-                .setRedeliveryMultiplier(2)
-                .setMaxRedeliveryDelay(60_000));
+        configuration.addAddressSetting("#", queueSettings().setMaxDeliveryAttempts(-1));
         // An accepted message that cannot be dispatched after this many tries is parked, not retried for ever.
-        configuration.addAddressSetting("gateway.accepted", new AddressSettings()
-                .setDeadLetterAddress(SimpleString.of("gateway.dead-letter"))
-                .setExpiryAddress(SimpleString.of("gateway.expired"))
-                .setAutoCreateDeadLetterResources(true)
-                .setAutoCreateExpiryResources(true)
-                .setAutoDeleteQueues(false)
-                .setAutoDeleteAddresses(false)
-                .setMaxDeliveryAttempts(20)
-                .setRedeliveryDelay(1000)
-                .setRedeliveryMultiplier(2)
-                .setMaxRedeliveryDelay(60_000));
+        configuration.addAddressSetting("gateway.accepted", queueSettings().setMaxDeliveryAttempts(20));
         for (String queue : QUEUES) {
             configuration.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));
@@ -92,6 +69,23 @@ public final class MessageBroker implements AutoCloseable {
                     "the embedded broker cannot start on " + brokerDir + ": " + e.getMessage(), e);
         }
         return new MessageBroker(broker, new ActiveMQConnectionFactory("vm://0"));
+    }
+
+    /** What every gateway queue has: dead-letter and expiry addresses, no auto-delete, growing redelivery pauses. */
+    private static AddressSettings queueSettings() {
+        return new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("gateway.dead-letter"))
+                .setExpiryAddress(SimpleString.of("gateway.expired"))
+                .setAutoCreateDeadLetterResources(true)
+                .setAutoCreateExpiryResources(true)
+                // An auto-created queue is deleted when its last consumer goes for a moment, and a message sent
+                // to an address without a queue is dropped: the gateway's queues are declared and never deleted.
+                .setAutoDeleteQueues(false)
+                .setAutoDeleteAddresses(false)
+                // A rolled-back delivery comes back after a pause that grows, never in a tight loop.
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(60_000);
     }
 
     public ConnectionFactory connectionFactory() {

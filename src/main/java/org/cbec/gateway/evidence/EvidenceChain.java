@@ -115,7 +115,7 @@ public final class EvidenceChain {
     private static List<ObjectNode> unchained(Connection connection) throws SQLException {
         String sql = "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
                 + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, m.errors, m.record_count,"
-                + " m.records, m.receipt, m.duplicate_of, c.content"
+                + " m.records, m.receipt, m.duplicate_of, c.message_id"
                 + " FROM inbound_message m LEFT JOIN inbound_content c ON c.message_id = m.message_id"
                 + " WHERE m.chain_seq IS NULL ORDER BY m.received_at, m.message_id LIMIT " + BATCH;
         List<ObjectNode> entries = new ArrayList<>();
@@ -140,8 +140,8 @@ public final class EvidenceChain {
                 entry.put("recordsSha256", ChainEntry.sha256Hex(row.getString(15)));
                 entry.put("receiptSha256", ChainEntry.sha256Hex(row.getString(16)));
                 entry.put("duplicateOf", row.getString(17));
-                byte[] content = row.getBytes(18);
-                entry.put("contentSha256", content == null ? null : ChainEntry.sha256Hex(content));
+                // The kept bytes are the bytes whose digest the intake took: no need to read and hash them again.
+                entry.put("contentSha256", row.getString(18) == null ? null : row.getString(3));
                 entries.add(entry);
             }
         }

@@ -486,14 +486,7 @@ public final class DeliveryLedger {
             statement.setString(2, messageId);
             statement.executeUpdate();
         }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO message_status_history (message_id, status, at, note) VALUES (?, ?, ?, ?)")) {
-            statement.setString(1, messageId);
-            statement.setString(2, status);
-            statement.setObject(3, OffsetDateTime.ofInstant(at, ZoneOffset.UTC));
-            statement.setString(4, note);
-            statement.executeUpdate();
-        }
+        EvidenceArchive.insertHistoryRow(connection, messageId, status, at, note);
     }
 
     /**

@@ -34,6 +34,21 @@ import org.cbec.gateway.partner.PartnerRegistry;
  */
 public final class SignerTrust {
     private static final int MAX_CHAIN_LENGTH = 8;
+    // Built once per thread, not per message: the JCA does not promise these are safe to share between threads.
+    private static final ThreadLocal<CertificateFactory> CERTIFICATES = ThreadLocal.withInitial(() -> {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (GeneralSecurityException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no X.509 certificate factory", e);
+        }
+    });
+    private static final ThreadLocal<CertPathValidator> VALIDATORS = ThreadLocal.withInitial(() -> {
+        try {
+            return CertPathValidator.getInstance("PKIX");
+        } catch (GeneralSecurityException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no PKIX path validator", e);
+        }
+    });
 
     private final PartnerRegistry partners;
     private final Map<String, Set<TrustAnchor>> anchorsByPartner = new HashMap<>();
@@ -124,11 +139,11 @@ public final class SignerTrust {
             }
         }
         try {
-            CertPath path = CertificateFactory.getInstance("X.509").generateCertPath(chain);
+            CertPath path = CERTIFICATES.get().generateCertPath(chain);
             PKIXParameters parameters = new PKIXParameters(anchors);
             parameters.setRevocationEnabled(false);
             parameters.setDate(at);
-            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX").validate(path, parameters);
+            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) VALIDATORS.get().validate(path, parameters);
             return result.getTrustAnchor().getTrustedCert();
         } catch (CertPathValidatorException e) {
             if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {

@@ -40,16 +40,12 @@ public final class EcomShipmentJsonTranslator implements Translator {
     @Override
     public Translation translate(byte[] document, TranslationContext context) {
         List<LocatedError> parseErrors = new ArrayList<>();
-        Optional<JsonNode> parsed = JsonInput.readTree(document, parseErrors);
+        Optional<JsonNode> parsed = JsonInput.readObject(document, parseErrors);
         if (parsed.isEmpty()) {
             return new Translation.Invalid(format(), parseErrors);
         }
         JsonNode root = parsed.get();
         JsonFields fields = new JsonFields();
-        if (!root.isObject()) {
-            fields.error("", "must be a JSON object");
-            return new Translation.Invalid(format(), fields.errors());
-        }
         String documentType = fields.requiredText(root, "", "documentType");
         if (documentType != null && !SHIPMENT.equals(documentType) && !BATCH.equals(documentType)) {
             fields.error("/documentType", "must be " + SHIPMENT + " or " + BATCH);

@@ -59,6 +59,16 @@ final class JsonInput {
      * The document as a tree, or empty with the reasons added to {@code errors}: every malformed UTF-8
      * sequence, else the first syntax or limit violation (a parser cannot go on after one).
      */
+    /** Parses a document that must be one JSON object: anything else is an error at "document". */
+    static Optional<JsonNode> readObject(byte[] document, List<LocatedError> errors) {
+        Optional<JsonNode> parsed = readTree(document, errors);
+        if (parsed.isPresent() && !parsed.get().isObject()) {
+            errors.add(new LocatedError("document", "must be a JSON object"));
+            return Optional.empty();
+        }
+        return parsed;
+    }
+
     static Optional<JsonNode> readTree(byte[] document, List<LocatedError> errors) {
         int start = Utf8.bomLength(document);
         List<LocatedError> encoding = Utf8.malformedSequences(document, start);
