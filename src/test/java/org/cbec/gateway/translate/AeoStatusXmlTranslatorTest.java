@@ -8,41 +8,27 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalJson;
 import org.cbec.gateway.canonical.CanonicalRecord;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
 /**
  * {@code aeo-status-xml}: schema validation with every error located by path and line, the rules of
  * FORMATS.md shared with CSV and JSON, a hardened parser, and golden files: every
  * {@code translate/aeo-status-xml/valid/<name>.xml} translates to exactly {@code <name>.expected.json}.
- * Run with {@code -Dgolden.update=true} to rewrite the expected files (review the diff before committing).
+ * Its golden files run in {@link GoldenFileTest}.
  */
 class AeoStatusXmlTranslatorTest {
 
     private static final ObjectMapper MAPPER = CanonicalJson.mapper();
-    private static final boolean UPDATE = Boolean.getBoolean("golden.update");
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"));
 
     private static final String STATUS_CODE = "/AEOStatusList/AuthorisedEconomicOperator[%d]/StatusCode, line %d";
 
@@ -52,34 +38,6 @@ class AeoStatusXmlTranslatorTest {
 
     private static Translation translateText(String xml) {
         return new AeoStatusXmlTranslator().translate(xml.getBytes(StandardCharsets.UTF_8), Fixtures.CONTEXT);
-    }
-
-    @TestFactory
-    Stream<DynamicTest> valid_documents_translate_to_their_expected_records() throws IOException, URISyntaxException {
-        Path folder = Path.of(getClass().getResource("/translate/aeo-status-xml/valid").toURI());
-        List<Path> documents;
-        try (Stream<Path> files = Files.list(folder)) {
-            documents = files.filter(file -> file.getFileName().toString().endsWith(".xml")).sorted().toList();
-        }
-        assertFalse(documents.isEmpty(), "no valid aeo-status-xml fixtures");
-        return documents.stream().map(document ->
-                DynamicTest.dynamicTest(document.getFileName().toString(), () -> checkGolden(document)));
-    }
-
-    private static void checkGolden(Path document) throws IOException {
-        byte[] content = Files.readAllBytes(document);
-        assertEquals(Optional.of(DocumentFormat.AEO_STATUS_XML), Translators.standard().recognise(content), "recognised format");
-        JsonNode actual = MAPPER.readTree(MAPPER.writeValueAsBytes(records(
-                Translators.standard().translate(DocumentFormat.AEO_STATUS_XML, content, Fixtures.CONTEXT))));
-        String name = document.getFileName().toString();
-        String expectedName = name.substring(0, name.lastIndexOf('.')) + ".expected.json";
-        Path expectedFile = document.resolveSibling(expectedName);
-        if (UPDATE) {
-            expectedFile = Path.of("src/test/resources/translate/aeo-status-xml/valid", expectedName);
-            Files.writeString(expectedFile, MAPPER.writer(PRETTY).writeValueAsString(actual) + "\n");
-        }
-        assertEquals(MAPPER.readTree(Files.readAllBytes(expectedFile)), actual,
-                () -> "records of " + name + " differ from " + expectedName);
     }
 
     @Test

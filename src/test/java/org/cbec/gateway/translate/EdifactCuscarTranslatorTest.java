@@ -9,50 +9,32 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URISyntaxException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.cbec.gateway.canonical.CanonicalJson;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.ShipmentItem;
 import org.cbec.gateway.canonical.ShipmentRecord;
 import org.cbec.gateway.canonical.TransportMode;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
 /**
- * {@code edifact-cuscar}: golden files under {@code translate/edifact-cuscar/valid} (run with
- * {@code -Dgolden.update=true} to rewrite the expected records, then review the diff), and one fixture per
+ * {@code edifact-cuscar}: golden files under {@code translate/edifact-cuscar/valid} (run by {@link GoldenFileTest}), and one fixture per
  * defect under {@code invalid/}, each with its exact located errors.
  */
 class EdifactCuscarTranslatorTest {
 
     private static final ObjectMapper MAPPER = CanonicalJson.mapper();
-    private static final boolean UPDATE = Boolean.getBoolean("golden.update");
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"));
     private static final String FOLDER = "edifact-cuscar";
     private static final EdifactCuscarTranslator TRANSLATOR = new EdifactCuscarTranslator();
 
@@ -78,36 +60,6 @@ class EdifactCuscarTranslatorTest {
 
     private static List<ShipmentRecord> shipments(String fixture) {
         return records(translate(fixture)).stream().map(ShipmentRecord.class::cast).toList();
-    }
-
-    @TestFactory
-    Stream<DynamicTest> valid_interchanges_translate_to_their_expected_records()
-            throws IOException, URISyntaxException {
-        Path folder = Path.of(getClass().getResource("/translate/" + FOLDER + "/valid").toURI());
-        List<Path> documents;
-        try (Stream<Path> files = Files.list(folder)) {
-            documents = files.filter(file -> file.getFileName().toString().endsWith(".edi")).sorted().toList();
-        }
-        assertFalse(documents.isEmpty(), "no valid fixtures");
-        return documents.stream().map(document -> DynamicTest.dynamicTest(document.getFileName().toString(),
-                () -> checkGolden(document)));
-    }
-
-    private static void checkGolden(Path document) throws IOException {
-        byte[] content = Files.readAllBytes(document);
-        assertEquals(Optional.of(DocumentFormat.EDIFACT_CUSCAR), Translators.standard().recognise(content),
-                "recognised format");
-        JsonNode actual = MAPPER.readTree(MAPPER.writeValueAsBytes(records(
-                Translators.standard().translate(DocumentFormat.EDIFACT_CUSCAR, content, Fixtures.CONTEXT))));
-        String name = document.getFileName().toString();
-        String expectedName = name.substring(0, name.lastIndexOf('.')) + ".expected.json";
-        Path expectedFile = document.resolveSibling(expectedName);
-        if (UPDATE) {
-            expectedFile = Path.of("src/test/resources/translate", FOLDER, "valid", expectedName);
-            Files.writeString(expectedFile, MAPPER.writer(PRETTY).writeValueAsString(actual) + "\n");
-        }
-        assertEquals(MAPPER.readTree(Files.readAllBytes(expectedFile)), actual,
-                () -> "records of " + name + " differ from " + expectedName);
     }
 
     @Test

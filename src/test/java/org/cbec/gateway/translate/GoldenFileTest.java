@@ -36,8 +36,7 @@ class GoldenFileTest {
 
     @TestFactory
     Stream<DynamicTest> valid_documents_translate_to_their_expected_records() throws Exception {
-        return Stream.of(DocumentFormat.AEO_STATUS_CSV, DocumentFormat.AEO_STATUS_JSON,
-                        DocumentFormat.ECOM_SHIPMENT_JSON)
+        return Stream.of(DocumentFormat.values())
                 .flatMap(format -> documents(format).map(document -> DynamicTest.dynamicTest(
                         format.id() + "/" + document.getFileName(), () -> check(format, document))));
     }

@@ -9,51 +9,36 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.cbec.gateway.canonical.CanonicalJson;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.ShipmentItem;
 import org.cbec.gateway.canonical.ShipmentRecord;
 import org.cbec.gateway.canonical.TransportMode;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 
 /**
  * {@code wco-dec-xml}: the e-commerce subset of a WCO declaration read into one {@code ECOM_SHIPMENT} record by
  * the rules of {@code ecom-shipment-json}, every error located by path and line, a hardened parser, and golden
  * files: every {@code translate/wco-dec-xml/valid/<name>.xml} translates to exactly {@code <name>.expected.json}.
- * Run with {@code -Dgolden.update=true} to rewrite the expected files (review the diff before committing).
+ * Its golden files run in {@link GoldenFileTest}.
  */
 class WcoDeclarationXmlTranslatorTest {
 
     private static final ObjectMapper MAPPER = CanonicalJson.mapper();
-    private static final boolean UPDATE = Boolean.getBoolean("golden.update");
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"));
 
     private static final String SAMPLE = "wco-dec-xml/valid/formats-sample.xml";
     private static final String THREE_ITEMS = "wco-dec-xml/valid/three-goods-items-non-ascii.xml";
@@ -88,36 +73,6 @@ class WcoDeclarationXmlTranslatorTest {
         String sample = text(SAMPLE);
         assertTrue(sample.contains(piece), () -> "the sample has no " + piece);
         return translateText(sample.replace(piece, replacement));
-    }
-
-    @TestFactory
-    Stream<DynamicTest> valid_declarations_translate_to_their_expected_records() throws IOException, URISyntaxException {
-        Path folder = Path.of(getClass().getResource("/translate/wco-dec-xml/valid").toURI());
-        List<Path> documents;
-        try (Stream<Path> files = Files.list(folder)) {
-            documents = files.filter(file -> file.getFileName().toString().endsWith(".xml")).sorted().toList();
-        }
-        assertFalse(documents.isEmpty(), "no valid wco-dec-xml fixtures");
-        return documents.stream().map(document ->
-                DynamicTest.dynamicTest(document.getFileName().toString(), () -> checkGolden(document)));
-    }
-
-    private static void checkGolden(Path document) throws IOException {
-        byte[] content = Files.readAllBytes(document);
-        assertEquals(Optional.of(DocumentFormat.WCO_DEC_XML), Translators.standard().recognise(content),
-                "recognised format");
-        // through the bytes the gateway would forward, so that a number compares by its JSON text
-        JsonNode actual = MAPPER.readTree(MAPPER.writeValueAsBytes(records(
-                Translators.standard().translate(DocumentFormat.WCO_DEC_XML, content, Fixtures.CONTEXT))));
-        String name = document.getFileName().toString();
-        String expectedName = name.substring(0, name.lastIndexOf('.')) + ".expected.json";
-        Path expectedFile = document.resolveSibling(expectedName);
-        if (UPDATE) {
-            expectedFile = Path.of("src/test/resources/translate/wco-dec-xml/valid", expectedName);
-            Files.writeString(expectedFile, MAPPER.writer(PRETTY).writeValueAsString(actual) + "\n");
-        }
-        assertEquals(MAPPER.readTree(Files.readAllBytes(expectedFile)), actual,
-                () -> "records of " + name + " differ from " + expectedName);
     }
 
     @Test
