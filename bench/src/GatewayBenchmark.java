@@ -116,13 +116,33 @@ public final class GatewayBenchmark {
             results.put("bareCmsVerificationPerSecond", round(limit));
             results.put("gatewayToLimitRatio", round(closedRun.throughput() / limit));
             results.put("memory", memory.summary());
+            results.put("storageAfterRun", Map.of("databaseMiB", round(sizeOf(work.resolve("data/db")) / 1048576.0),
+                    "brokerMiB", round(sizeOf(work.resolve("data/broker")) / 1048576.0)));
             print(results);
             write(results);
         } finally {
             gateway.close();
             sink.close();
+            deleteTree(work);
         }
         System.exit(0);
+    }
+
+    private static long sizeOf(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (var files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+
+    private static void deleteTree(Path directory) throws IOException {
+        try (var files = Files.walk(directory)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- runs
@@ -472,6 +492,8 @@ public final class GatewayBenchmark {
                 "| gateway / limit | " + results.get("gatewayToLimitRatio") + " |",
                 "| 10 MB AEO CSV | payload " + memory.get("payloadMiB") + " MiB, peak heap +" + memory.get("peakHeapDeltaMiB") + " MiB ("
                         + memory.get("heapToPayload") + "x), peak RSS +" + memory.get("peakRssDeltaMiB") + " MiB, HTTP " + memory.get("status") + " |",
+                "| on disk after the run | database " + ((Map<String, Object>) results.get("storageAfterRun")).get("databaseMiB")
+                        + " MiB, broker journal " + ((Map<String, Object>) results.get("storageAfterRun")).get("brokerMiB") + " MiB |",
                 "");
     }
 

@@ -52,13 +52,8 @@ public final class EvidenceCommand {
             try (Database database = Database.open(settings.get("gateway.db.url", ""), settings.get("gateway.db.user", ""),
                     settings.get("gateway.db.password", ""), settings.getPath("gateway.data.dir"))) {
                 EvidenceChain chain = new EvidenceChain(database.dataSource(), new CmsSigner(key, clock), clock);
-                EvidenceArchive archive = new EvidenceArchive(database.dataSource());
-                int entries;
-                try {
-                    entries = new EvidenceExport(chain, archive, key.chain(), clock).export(from, to, directory);
-                } finally {
-                    archive.close();
-                }
+                EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
+                int entries = new EvidenceExport(chain, archive, key.chain(), clock).export(from, to, directory);
                 System.out.println("Exported " + entries + " evidence entries to " + directory);
                 return 0;
             }

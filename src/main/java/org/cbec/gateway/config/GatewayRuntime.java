@@ -69,13 +69,10 @@ public final class GatewayRuntime implements AutoCloseable {
     private final CachingConnectionFactory connectionFactory;
     private final PartnerRegistry partners;
     private final IntakeGate gate;
-    private final DeliveryLedger ledger;
-    private final EvidenceArchive archive;
     private boolean closed;
 
     private GatewayRuntime(GatewaySettings settings, Main main, Database database, MessageBroker broker,
-                           CachingConnectionFactory connectionFactory, PartnerRegistry partners, IntakeGate gate,
-                           DeliveryLedger ledger, EvidenceArchive archive) {
+                           CachingConnectionFactory connectionFactory, PartnerRegistry partners, IntakeGate gate) {
         this.settings = settings;
         this.main = main;
         this.database = database;
@@ -83,8 +80,6 @@ public final class GatewayRuntime implements AutoCloseable {
         this.connectionFactory = connectionFactory;
         this.partners = partners;
         this.gate = gate;
-        this.ledger = ledger;
-        this.archive = archive;
     }
 
     /** Starts the gateway and returns once every route runs; throws with a clear message on bad configuration. */
@@ -120,10 +115,10 @@ public final class GatewayRuntime implements AutoCloseable {
         CachingConnectionFactory connectionFactory = new CachingConnectionFactory(broker.connectionFactory());
         connectionFactory.setSessionCacheSize(64);
 
-        EvidenceArchive archive = new EvidenceArchive(database.dataSource());
+        EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
         CmsSigner receiptSigner = new CmsSigner(signingKey(settings), clock);
         AeoRegistry registry = new AeoRegistry(database.dataSource());
-        DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), clock);
+        DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
         SignerTrust signerTrust = new SignerTrust(partners);
         Supplier<SignerTrust> currentTrust = () -> signerTrust;
         Map<ContainerType, SignatureContainer> containers = new EnumMap<>(ContainerType.class);
@@ -170,7 +165,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
 
-        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate, ledger, archive);
+        GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate);
         try {
             main.start();
         } catch (Exception e) {
@@ -288,8 +283,6 @@ public final class GatewayRuntime implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly", e);
         }
-        ledger.close();
-        archive.close();
         connectionFactory.destroy();
         try {
             broker.close();

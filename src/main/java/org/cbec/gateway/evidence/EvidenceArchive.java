@@ -29,14 +29,10 @@ public final class EvidenceArchive {
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
 
-    public EvidenceArchive(DataSource dataSource) {
+    /** Archives through {@code writer}, the database's group commit, and reads on its own connections. */
+    public EvidenceArchive(DataSource dataSource, GroupCommit writer) {
         this.dataSource = dataSource;
-        this.groupCommit = new GroupCommit(dataSource, "evidence-archive");
-    }
-
-    /** Stops the group-commit writer; call after the intake has stopped. */
-    public void close() {
-        groupCommit.close();
+        this.groupCommit = writer;
     }
 
     /**
@@ -136,9 +132,10 @@ public final class EvidenceArchive {
     }
 
     public Optional<ArchivedMessage> find(String messageId) {
-        String sql = "SELECT message_id, received_at, sha256, size_bytes, content_type, partner_id, signer_subject,"
-                + " signing_time, document_format, verdict, refusal_code, refusal_detail, errors, record_count, records,"
-                + " receipt, duplicate_of, status FROM inbound_message WHERE message_id = ?";
+        String sql = "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
+                + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, d.errors, m.record_count, d.records,"
+                + " d.receipt, m.duplicate_of, m.status FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
+                + " WHERE m.message_id = ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, messageId);
@@ -249,9 +246,9 @@ public final class EvidenceArchive {
 
     private static void insertMessage(Connection connection, InboundEvidence evidence, String status) throws SQLException {
         String sql = "INSERT INTO inbound_message (message_id, received_at, sha256, size_bytes, content_type, partner_id,"
-                + " signer_subject, signing_time, document_format, verdict, refusal_code, refusal_detail, errors,"
-                + " record_count, records, receipt, duplicate_of, status)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " signer_subject, signing_time, document_format, verdict, refusal_code, refusal_detail,"
+                + " record_count, duplicate_of, status)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, evidence.messageId());
             statement.setObject(2, OffsetDateTime.ofInstant(evidence.receivedAt(), ZoneOffset.UTC));
@@ -269,12 +266,22 @@ public final class EvidenceArchive {
             statement.setString(10, evidence.verdict().name());
             statement.setString(11, evidence.refusalCode());
             statement.setString(12, truncate(evidence.refusalDetail(), 4000));
-            statement.setString(13, evidence.errors() == null || evidence.errors().isEmpty() ? null : toJson(evidence.errors()));
-            statement.setInt(14, evidence.recordCount());
-            statement.setString(15, evidence.recordsJson());
-            statement.setString(16, evidence.receiptJson());
-            statement.setString(17, evidence.duplicateOf());
-            statement.setString(18, status);
+            statement.setInt(13, evidence.recordCount());
+            statement.setString(14, evidence.duplicateOf());
+            statement.setString(15, status);
+            statement.executeUpdate();
+        }
+        String errors = evidence.errors() == null || evidence.errors().isEmpty() ? null : toJson(evidence.errors());
+        if (errors == null && evidence.recordsJson() == null && evidence.receiptJson() == null) {
+            return;
+        }
+        // The large columns, in a row of their own that is never updated.
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO inbound_decision (message_id, errors, records, receipt) VALUES (?, ?, ?, ?)")) {
+            statement.setString(1, evidence.messageId());
+            statement.setString(2, errors);
+            statement.setString(3, evidence.recordsJson());
+            statement.setString(4, evidence.receiptJson());
             statement.executeUpdate();
         }
     }

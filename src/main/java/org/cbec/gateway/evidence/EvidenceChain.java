@@ -114,9 +114,10 @@ public final class EvidenceChain {
 
     private static List<ObjectNode> unchained(Connection connection) throws SQLException {
         String sql = "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
-                + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, m.errors, m.record_count,"
-                + " m.records, m.receipt, m.duplicate_of, c.message_id"
+                + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, d.errors, m.record_count,"
+                + " d.records, d.receipt, m.duplicate_of, c.message_id"
                 + " FROM inbound_message m LEFT JOIN inbound_content c ON c.message_id = m.message_id"
+                + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
                 + " WHERE m.chain_seq IS NULL ORDER BY m.received_at, m.message_id LIMIT " + BATCH;
         List<ObjectNode> entries = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet row = statement.executeQuery()) {

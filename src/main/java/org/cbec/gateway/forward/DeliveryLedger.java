@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
@@ -33,15 +34,11 @@ public final class DeliveryLedger {
 
     private final GroupCommit groupCommit;
 
-    public DeliveryLedger(DataSource dataSource, Clock clock) {
+    /** Books dispatches and deliveries through {@code writer}, the database's group commit. */
+    public DeliveryLedger(DataSource dataSource, GroupCommit writer, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
-        this.groupCommit = new GroupCommit(dataSource, "delivery-ledger");
-    }
-
-    /** Stops the group-commit writer; call after the routes that deliver have stopped. */
-    public void close() {
-        groupCommit.close();
+        this.groupCommit = writer;
     }
 
     /**
@@ -49,54 +46,50 @@ public final class DeliveryLedger {
      * A message with no records is forwarded at once.
      */
     public List<OutboundRecord> dispatch(String messageId) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                String recordsJson;
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT records FROM inbound_message WHERE message_id = ? AND verdict = 'ACCEPTED'")) {
-                    statement.setString(1, messageId);
-                    try (ResultSet row = statement.executeQuery()) {
-                        if (!row.next()) {
-                            throw new GatewayException(GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
-                        }
-                        recordsJson = row.getString(1);
+        AtomicReference<List<OutboundRecord>> pending = new AtomicReference<>();
+        // Messages dispatched at the same moment share one commit with everything else being written.
+        groupCommit.run(connection -> {
+            List<OutboundRecord> records;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT d.records FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
+                            + " WHERE m.message_id = ? AND m.verdict = 'ACCEPTED'")) {
+                statement.setString(1, messageId);
+                try (ResultSet row = statement.executeQuery()) {
+                    if (!row.next()) {
+                        throw new GatewayException(GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
                     }
+                    records = parse(messageId, row.getString(1), 0);
                 }
-                boolean dispatched;
-                try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
-                    statement.setString(1, messageId);
-                    try (ResultSet row = statement.executeQuery()) {
-                        dispatched = row.next();
-                    }
-                }
-                List<OutboundRecord> records = parse(messageId, recordsJson, 0);
-                Instant now = clock.instant();
-                if (!dispatched) {
-                    // Two dispatches of one message at once collide on these primary keys: the second rolls back and, redelivered, finds the first's work.
-                    int pending = insertOutboundRows(connection, records);
-                    try (PreparedStatement statement = connection.prepareStatement(
-                            "INSERT INTO message_progress (message_id, records_pending, dispatched_at) VALUES (?, ?, ?)")) {
-                        statement.setString(1, messageId);
-                        statement.setInt(2, pending);
-                        statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                        statement.executeUpdate();
-                    }
-                    if (pending == 0) {
-                        setStatus(connection, messageId, "FORWARDED", now,
-                                records.isEmpty() ? "no records to forward" : "every record was already forwarded with the same content");
-                    }
-                }
-                List<OutboundRecord> pending = pendingOf(connection, messageId, allRecordsOf(connection, messageId));
-                connection.commit();
-                return pending;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
             }
-        } catch (SQLException e) {
-            throw failure("cannot dispatch message " + messageId, e);
-        }
+            boolean dispatched;
+            try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
+                statement.setString(1, messageId);
+                try (ResultSet row = statement.executeQuery()) {
+                    dispatched = row.next();
+                }
+            }
+            if (dispatched) {
+                // A redelivered dispatch: what is still owed, including the records of replays.
+                pending.set(pendingOf(connection, messageId, allRecordsOf(connection, messageId)));
+                return;
+            }
+            Instant now = clock.instant();
+            // Two dispatches of one message at once collide on these primary keys: the second rolls back and, redelivered, finds the first's work.
+            List<OutboundRecord> fresh = insertOutboundRows(connection, records);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO message_progress (message_id, records_pending, dispatched_at) VALUES (?, ?, ?)")) {
+                statement.setString(1, messageId);
+                statement.setInt(2, fresh.size());
+                statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                statement.executeUpdate();
+            }
+            if (fresh.isEmpty()) {
+                setStatus(connection, messageId, "FORWARDED", now,
+                        records.isEmpty() ? "no records to forward" : "every record was already forwarded with the same content");
+            }
+            pending.set(fresh);
+        });
+        return pending.get();
     }
 
     /**
@@ -142,7 +135,7 @@ public final class DeliveryLedger {
                         fresh.add(record);
                     }
                 }
-                int added = insertOutboundRows(connection, fresh);
+                int added = insertOutboundRows(connection, fresh).size();
                 int resent;
                 try (PreparedStatement revive = connection.prepareStatement(
                         "UPDATE outbound_record SET status = 'PENDING' WHERE message_id = ? AND status = 'DEAD_LETTERED'")) {
@@ -189,7 +182,7 @@ public final class DeliveryLedger {
     /** The message's original records and those of its replays. */
     private static List<OutboundRecord> allRecordsOf(Connection connection, String messageId) throws SQLException {
         List<OutboundRecord> records = new ArrayList<>();
-        try (PreparedStatement original = connection.prepareStatement("SELECT records FROM inbound_message WHERE message_id = ?")) {
+        try (PreparedStatement original = connection.prepareStatement("SELECT records FROM inbound_decision WHERE message_id = ?")) {
             original.setString(1, messageId);
             try (ResultSet row = original.executeQuery()) {
                 if (row.next()) {
@@ -491,20 +484,22 @@ public final class DeliveryLedger {
 
     /**
      * Inserts one outbound row per record: PENDING when its content was never dispatched before, UNCHANGED
-     * when another message already carried the same record version. Returns how many are PENDING.
+     * when another message already carried the same record version. Returns the PENDING ones.
      */
-    private static int insertOutboundRows(Connection connection, List<OutboundRecord> records) throws SQLException {
+    private static List<OutboundRecord> insertOutboundRows(Connection connection, List<OutboundRecord> records) throws SQLException {
+        List<OutboundRecord> pending = new ArrayList<>();
         if (records.isEmpty()) {
-            return 0;
+            return pending;
         }
-        int pending = 0;
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO outbound_record (message_id, seq, record_type, record_id, record_version, idempotency_key, status, attempts, last_error)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
             for (OutboundRecord record : records) {
                 String firstCarrier = claimKey(connection, record);
                 boolean isNew = firstCarrier == null;
-                pending += isNew ? 1 : 0;
+                if (isNew) {
+                    pending.add(record);
+                }
                 statement.setString(7, isNew ? "PENDING" : "UNCHANGED");
                 statement.setString(8, isNew ? null : "same content already forwarded from message " + firstCarrier);
                 int split = record.idempotencyKey().lastIndexOf(':');
