@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -43,10 +44,21 @@ import org.cbec.gateway.monitor.MessageTracking;
 import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.recognition.AeoRegistry;
 import org.cbec.gateway.partner.PartnerRegistry;
+import org.cbec.gateway.partner.LivePartners;
+import org.cbec.gateway.console.ConfigurationChanges;
+import org.cbec.gateway.console.ConsoleAssets;
+import org.cbec.gateway.console.GatewayOverview;
+import org.cbec.gateway.console.OperatorAccess;
+import org.cbec.gateway.console.OperatorSessions;
+import org.cbec.gateway.console.OperatorUsers;
+import org.cbec.gateway.console.PartnerActivity;
+import org.cbec.gateway.console.RouteStatistics;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.signature.GatewaySigningKey;
-import org.cbec.gateway.signature.SignerTrust;
 import org.cbec.gateway.signature.SigningTimePolicy;
 import org.cbec.gateway.simulator.NationalSystemSimulator;
 import org.cbec.gateway.translate.Translators;
@@ -67,12 +79,18 @@ public final class GatewayRuntime implements AutoCloseable {
     private final Database database;
     private final MessageBroker broker;
     private final CachingConnectionFactory connectionFactory;
-    private final PartnerRegistry partners;
+    private final LivePartners partners;
+    private volatile RouteFileReload routeReload;
+    private final ScheduledExecutorService configurationWatch = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "configuration-reload");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final IntakeGate gate;
     private boolean closed;
 
     private GatewayRuntime(GatewaySettings settings, Main main, Database database, MessageBroker broker,
-                           CachingConnectionFactory connectionFactory, PartnerRegistry partners, IntakeGate gate) {
+                           CachingConnectionFactory connectionFactory, LivePartners partners, IntakeGate gate) {
         this.settings = settings;
         this.main = main;
         this.database = database;
@@ -98,8 +116,14 @@ public final class GatewayRuntime implements AutoCloseable {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
                     "routes directory " + routesDir.toAbsolutePath() + " does not exist (setting gateway.routes.dir)");
         }
-        PartnerRegistry partners = PartnerRegistry.load(settings.getPath("gateway.partners.dir"));
-        LOG.info("Partners: {}", partners.all().stream().map(p -> p.id() + (p.enabled() ? "" : " (disabled)")).toList());
+        ConfigurationChanges configurationChanges = new ConfigurationChanges(clock);
+        LivePartners partners = new LivePartners(settings.getPath("gateway.partners.dir"), configurationChanges);
+        LOG.info("Partners: {}", partners.registry().all().stream().map(p -> p.id() + (p.enabled() ? "" : " (disabled)")).toList());
+        OperatorUsers users = OperatorUsers.load(settings.getPath("gateway.console.users-file"));
+        if (users.demo()) {
+            LOG.warn("The console's users are the DEMO users of {} with published passwords: replace the file (setting "
+                    + "gateway.console.users-file) for real use", settings.getPath("gateway.console.users-file"));
+        }
         createDirectories(dataDir);
 
         Database database = Database.open(settings.get("gateway.db.url", ""), settings.get("gateway.db.user", ""),
@@ -119,8 +143,6 @@ public final class GatewayRuntime implements AutoCloseable {
         CmsSigner receiptSigner = new CmsSigner(signingKey(settings), clock);
         AeoRegistry registry = new AeoRegistry(database.dataSource());
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
-        SignerTrust signerTrust = new SignerTrust(partners);
-        Supplier<SignerTrust> currentTrust = () -> signerTrust;
         Map<ContainerType, SignatureContainer> containers = new EnumMap<>(ContainerType.class);
         containers.put(ContainerType.CMS, new CmsSignedDataVerifier());
         containers.put(ContainerType.SMIME_DETACHED, new SmimeDetachedVerifier());
@@ -129,7 +151,7 @@ public final class GatewayRuntime implements AutoCloseable {
         containers.put(ContainerType.SOAP, new WsSecurityVerifier(
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds() + 300,
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds()));
-        InboundIntake intake = new InboundIntake(currentTrust, containers,
+        InboundIntake intake = new InboundIntake(partners, containers,
                 new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
                 algorithmPolicy(settings), revocationChecker(settings, clock), translators, archive, new MessageIds(clock), clock, maxBytes,
                 receiptSigner, registry);
@@ -142,7 +164,9 @@ public final class GatewayRuntime implements AutoCloseable {
         main.setOverrideProperties(camelProperties(settings, port));
         main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.camel.yaml");
         main.configure().withName("cbec-gateway");
-        main.configure().withJmxEnabled(false);
+        // Camel's own route statistics (exchanges, failures, processing times) feed the console's routes page.
+        main.configure().withJmxEnabled(true);
+        main.configure().withJmxManagementNamePattern("#name#-#counter#");
         main.configure().httpServer().withEnabled(true).withPort(port)
                 // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
                 .withMaxBodySize(maxBytes * 2 + 65_536);
@@ -164,6 +188,11 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
+        main.bind("operatorAccess", new OperatorAccess(users, new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock)));
+        main.bind("consoleAssets", new ConsoleAssets());
+        main.bind("partnerActivity", new PartnerActivity(partners::registry, archive, clock));
+        main.bind("routeStatistics", new RouteStatistics(main::getCamelContext));
+        main.bind("gatewayOverview", new GatewayOverview(archive, gate::lastBacklog, ledger::deadLetterCount, List::of, configurationChanges, clock));
 
         GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate);
         try {
@@ -172,6 +201,8 @@ public final class GatewayRuntime implements AutoCloseable {
             runtime.close();
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the gateway cannot start: " + e.getMessage(), e);
         }
+        runtime.watchConfiguration(new RouteFileReload(main.getCamelContext(), routesDir, configurationChanges),
+                settings.getDuration("gateway.reload.interval"));
         LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),
                 broker.embedded() ? "embedded" : "external", database.embedded() ? "embedded" : "external");
         return runtime;
@@ -253,8 +284,27 @@ public final class GatewayRuntime implements AutoCloseable {
         return settings;
     }
 
+    /** The partner registry in force now (partner files are reloaded while the gateway runs). */
     public PartnerRegistry partners() {
-        return partners;
+        return partners.registry();
+    }
+
+    /** Looks at the partners and routes directories every interval and applies what changed. */
+    private void watchConfiguration(RouteFileReload routes, Duration interval) {
+        this.routeReload = routes;
+        configurationWatch.scheduleWithFixedDelay(this::reloadConfiguration, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Applies what changed in the partners and routes directories now, without waiting for the interval. */
+    public void reloadConfiguration() {
+        try {
+            partners.checkForChanges();
+            if (routeReload != null) {
+                routeReload.checkForChanges();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Configuration reload failed; the configuration in force stays", e);
+        }
     }
 
     /** The intake's gate: a stop drains it first. */
@@ -274,6 +324,7 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         closed = true;
         LOG.info("CBEC Gateway stopping: new messages are answered 503 OVERLOADED while those in flight finish");
+        configurationWatch.shutdownNow();
         int unfinished = gate.drain(settings.getDuration("gateway.shutdown.drain-timeout"));
         if (unfinished > 0) {
             LOG.warn("{} inbound message(s) still in flight after the drain timeout; they get no 202 and their partners send again", unfinished);

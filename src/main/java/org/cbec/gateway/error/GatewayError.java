@@ -19,6 +19,8 @@ public enum GatewayError {
     SCHEMA_INVALID(422, "the document breaks its format's rules"),
     OVERLOADED(503, "the gateway sheds load; retry later"),
     NOT_FOUND(404, "no such resource"),
+    LOGIN_REQUIRED(401, "the operators' API and console need a user's name and password"),
+    NOT_PERMITTED(403, "the user's role does not allow this action"),
     NOT_REPLAYABLE(409, "only an accepted message can be replayed"),
     NATIONAL_SYSTEM_UNAVAILABLE(502, "the national system did not accept the record"),
     CONFIGURATION_INVALID(500, "the gateway's configuration is invalid"),

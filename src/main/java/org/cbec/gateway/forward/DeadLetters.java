@@ -33,12 +33,21 @@ public final class DeadLetters {
         return HttpAnswer.json(200, Map.of("count", letters.size(), "deadLetters", letters));
     }
 
-    public Action replay(@Header("deadLetterId") String id, @Header("note") String note) {
-        return act(id, true, note);
+    public Action replay(@Header("deadLetterId") String id, @Header("note") String note, @Header("GatewayOperator") String operator) {
+        return act(id, true, noted(note, operator));
     }
 
-    public Action discard(@Header("deadLetterId") String id, @Header("note") String note) {
-        return act(id, false, note);
+    public Action discard(@Header("deadLetterId") String id, @Header("note") String note, @Header("GatewayOperator") String operator) {
+        return act(id, false, noted(note, operator));
+    }
+
+    /** The history note of an operator's action says who acted. */
+    private static String noted(String note, String operator) {
+        String by = operator == null ? "" : "by " + operator;
+        if (note == null || note.isBlank()) {
+            return by;
+        }
+        return by.isEmpty() ? note : by + ": " + note;
     }
 
     private Action act(String id, boolean replay, String note) {

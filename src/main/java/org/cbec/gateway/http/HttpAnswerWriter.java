@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 /** Turns an {@link HttpAnswer} in the body into the HTTP response, and failures into problems. */
 public final class HttpAnswerWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAnswerWriter.class);
+    /** The header the console's own requests carry. */
+    public static final String CONSOLE_HEADER = "X-CBEC-Console";
 
     /** Writes the {@link HttpAnswer} body as status, headers and bytes; nothing else of the request goes back. */
     public void write(Exchange exchange) {
@@ -39,6 +41,11 @@ public final class HttpAnswerWriter {
             answer = HttpAnswer.problem(known.error(), known.detail(), null, null);
             if (known.error() == GatewayError.OVERLOADED) {
                 answer = answer.withHeader("Retry-After", "5");
+            }
+            // Scripts and curl are told they may log in with HTTP Basic; the console (which says who it is)
+            // is not, or the browser would put up its own login dialog over the console's.
+            if (known.error() == GatewayError.LOGIN_REQUIRED && exchange.getMessage().getHeader(CONSOLE_HEADER) == null) {
+                answer = answer.withHeader("WWW-Authenticate", "Basic realm=\"CBEC Gateway\", charset=\"UTF-8\"");
             }
         } else if (failure != null && isBrokerFailure(failure)) {
             LOG.warn("Could not queue a message: {}", failure.toString());

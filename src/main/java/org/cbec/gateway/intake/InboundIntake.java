@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.cbec.gateway.canonical.CanonicalJson;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
@@ -39,7 +38,7 @@ import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.signature.TrustedSigner;
 import org.cbec.gateway.signature.revocation.RevocationChecker;
-import org.cbec.gateway.signature.SignerTrust;
+import org.cbec.gateway.signature.TrustInForce;
 import org.cbec.gateway.signature.SigningTimePolicy;
 import org.cbec.gateway.translate.DocumentFormat;
 import org.cbec.gateway.translate.LocatedError;
@@ -58,7 +57,7 @@ public final class InboundIntake {
     private static final Logger LOG = LoggerFactory.getLogger(InboundIntake.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Supplier<SignerTrust> signerTrust;
+    private final TrustInForce signerTrust;
     private final Map<ContainerType, SignatureContainer> containers;
     private final SigningTimePolicy signingTimePolicy;
     private final AlgorithmPolicy algorithmPolicy;
@@ -72,7 +71,7 @@ public final class InboundIntake {
     private final AeoRegistry registry;
     static final String SIGNED_RECEIPT_TYPE = "application/pkcs7-mime; smime-type=signed-data";
 
-    public InboundIntake(Supplier<SignerTrust> signerTrust, Map<ContainerType, SignatureContainer> containers, SigningTimePolicy signingTimePolicy,
+    public InboundIntake(TrustInForce signerTrust, Map<ContainerType, SignatureContainer> containers, SigningTimePolicy signingTimePolicy,
                          AlgorithmPolicy algorithmPolicy, RevocationChecker revocation, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes,
                          CmsSigner receiptSigner, AeoRegistry registry) {
         this.signerTrust = signerTrust;
@@ -153,8 +152,17 @@ public final class InboundIntake {
             SignedDocument signed = container.open(bytes, contentType);
             evidence.signer = signed.signer();
             evidence.signingTime = signed.signingTime().orElse(null);
-            TrustedSigner trusted = signerTrust.get().partnerOf(signed.signer(), signed.carriedCertificates(),
-                    signingTimePolicy.effectiveSigningTime(signed.signingTime(), receivedAt));
+            Instant judgedAt = signingTimePolicy.effectiveSigningTime(signed.signingTime(), receivedAt);
+            TrustedSigner trusted;
+            try {
+                trusted = signerTrust.current().partnerOf(signed.signer(), signed.carriedCertificates(), judgedAt);
+            } catch (GatewayException unknown) {
+                // A partner file added or changed a moment ago is in force for this message already.
+                if (unknown.error() != GatewayError.UNKNOWN_SIGNER || !signerTrust.reloadIfChanged()) {
+                    throw unknown;
+                }
+                trusted = signerTrust.current().partnerOf(signed.signer(), signed.carriedCertificates(), judgedAt);
+            }
             Partner partner = trusted.partner();
             evidence.partner = partner;
             SignatureAlgorithm algorithm = signed.algorithm();

@@ -34,26 +34,38 @@ public final class MessageTracking {
                 .orElseGet(() -> HttpAnswer.problem(GatewayError.NOT_FOUND, "no message " + messageId, null, null));
     }
 
-    public HttpAnswer search(@Header("partner") String partner, @Header("status") String status,
-                             @Header("since") String since, @Header("limit") String limit) {
+    public HttpAnswer search(@Header("partner") String partner, @Header("status") String status, @Header("format") String format,
+                             @Header("since") String since, @Header("until") String until, @Header("limit") String limit) {
         Instant from;
+        Instant to;
         int max;
         try {
             from = since == null || since.isBlank() ? null : Instant.parse(since);
+            to = until == null || until.isBlank() ? null : Instant.parse(until);
         } catch (DateTimeParseException e) {
-            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "since must be an ISO instant such as 2026-11-28T10:00:00Z", null, null);
+            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "since and until must be ISO instants such as 2026-11-28T10:00:00Z", null, null);
         }
         try {
             max = limit == null || limit.isBlank() ? 100 : Integer.parseInt(limit);
         } catch (NumberFormatException e) {
             return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "limit must be a whole number", null, null);
         }
-        List<ArchivedMessage> found = archive.search(blankToNull(partner), blankToNull(status), from, max);
+        List<ArchivedMessage> found = archive.search(blankToNull(partner), blankToNull(status), blankToNull(format), from, to, max);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("count", found.size());
         ArrayNode messages = answer.putArray("messages");
         found.forEach(m -> messages.add(describe(m, false)));
         return HttpAnswer.json(200, answer);
+    }
+
+    /** {@code GET /api/v1/messages/{messageId}/content}: the archived bytes exactly as received, for download. */
+    public HttpAnswer content(@Header("messageId") String messageId) {
+        return archive.content(messageId)
+                .map(bytes -> new HttpAnswer(200, "application/octet-stream", bytes, java.util.Map.of(
+                        "Content-Disposition", "attachment; filename=\"" + messageId + ".bin\"",
+                        "X-Content-Type-Options", "nosniff")))
+                .orElseGet(() -> HttpAnswer.problem(GatewayError.NOT_FOUND, "no archived bytes for message " + messageId
+                        + " (a body over the size limit is not kept)", null, null));
     }
 
     private ObjectNode describe(ArchivedMessage message, boolean full) {

@@ -51,7 +51,8 @@ class DeadLettersTest {
     }
 
     private static HttpResponse<String> delete(GatewayUnderTest gateway, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.runtime().httpPort() + path)).DELETE().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.runtime().httpPort() + path))
+                .header("Authorization", GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD)).DELETE().build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -158,8 +158,21 @@ public final class GatewayUnderTest implements AutoCloseable {
         return root;
     }
 
+    /** The demo users of config/users.yaml, which the tests' gateways use. */
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_PASSWORD = "admin-demo";
+    public static final String OPERATOR = "operator";
+    public static final String OPERATOR_PASSWORD = "operator-demo";
+
+    /** HTTP Basic credentials of a user, as the operators' API takes them. */
+    public static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** POSTs as the demo admin (the inbound endpoint ignores credentials: partners authenticate by signature). */
     public HttpResponse<String> post(String path, byte[] body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", basic(ADMIN, ADMIN_PASSWORD))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
@@ -186,8 +199,22 @@ public final class GatewayUnderTest implements AutoCloseable {
         }
     }
 
+    /** GETs as the demo admin. */
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return getAs(path, ADMIN, ADMIN_PASSWORD);
+    }
+
+    public HttpResponse<String> getAs(String path, String user, String password) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
+        if (user != null) {
+            request.header("Authorization", basic(user, password));
+        }
+        return send(request.build());
+    }
+
+    /** Any request, as it is: for tests of who may do what. */
+    public HttpResponse<String> send(HttpRequest.Builder request, String path) {
+        return send(request.uri(uri(path)).timeout(Duration.ofSeconds(30)).build());
     }
 
     public JsonNode getJson(String path) {

@@ -1,0 +1,60 @@
+package org.cbec.gateway.console;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.http.HttpAnswer;
+
+/**
+ * {@code GET /api/v1/overview}: what the console's live page shows at a glance: messages per partner in the
+ * last minute and the last 15 minutes, refusals, the forward backlog, dead letters, active alerts and the
+ * latest configuration changes.
+ */
+public final class GatewayOverview {
+    private final EvidenceArchive archive;
+    private final LongSupplier backlog;
+    private final LongSupplier deadLetters;
+    private final Supplier<List<?>> alerts;
+    private final ConfigurationChanges changes;
+    private final Clock clock;
+
+    public GatewayOverview(EvidenceArchive archive, LongSupplier backlog, LongSupplier deadLetters, Supplier<List<?>> alerts,
+                           ConfigurationChanges changes, Clock clock) {
+        this.archive = archive;
+        this.backlog = backlog;
+        this.deadLetters = deadLetters;
+        this.alerts = alerts;
+        this.changes = changes;
+        this.clock = clock;
+    }
+
+    public HttpAnswer now() {
+        Instant now = clock.instant();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("at", now.toString());
+        answer.put("lastMinute", byPartner(archive.countsSince(now.minus(Duration.ofMinutes(1)))));
+        answer.put("last15Minutes", byPartner(archive.countsSince(now.minus(Duration.ofMinutes(15)))));
+        answer.put("forwardBacklog", backlog.getAsLong());
+        answer.put("deadLetters", deadLetters.getAsLong());
+        answer.put("alerts", alerts.get());
+        answer.put("configurationChanges", changes.recent().stream().limit(20).toList());
+        return HttpAnswer.json(200, answer);
+    }
+
+    private static Map<String, Map<String, Long>> byPartner(List<EvidenceArchive.PartnerCount> counts) {
+        Map<String, Map<String, Long>> partners = new TreeMap<>();
+        for (EvidenceArchive.PartnerCount count : counts) {
+            Map<String, Long> verdicts = partners.computeIfAbsent(count.partnerId() == null ? "(no partner)" : count.partnerId(),
+                    id -> new TreeMap<>());
+            verdicts.merge(count.verdict(), count.count(), Long::sum);
+        }
+        return partners;
+    }
+}
