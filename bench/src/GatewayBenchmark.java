@@ -100,7 +100,11 @@ public final class GatewayBenchmark {
             Run closedRun = closedLoop(client, inbound, closed, connections);
             long deliveredAt = sink.awaitRecords(recordsClosed, Duration.ofMinutes(5));
             double endToEnd = recordsClosed / ((deliveredAt - closedRun.startNanos) / 1e9);
+            sink.reset();
             Run openRun = openLoop(client, inbound, open, openRate);
+            // The memory figure is taken on a quiet gateway: let what the open loop accepted reach the sink first.
+            long recordsOpen = open.stream().mapToLong(Signed::records).sum();
+            sink.awaitRecords(recordsOpen, Duration.ofMinutes(10));
             double limit = bareVerificationRate(closed, Runtime.getRuntime().availableProcessors() * 8);
             Memory memory = tenMegabyteCsv(client, inbound, rsa);
 

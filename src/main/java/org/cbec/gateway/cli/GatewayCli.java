@@ -5,10 +5,10 @@ import org.cbec.gateway.error.GatewayException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The gateway's command line: {@code run}, {@code evidence export}, {@code evidence verify}. */
+/** The gateway's command line: {@code run}, {@code evidence export}, {@code evidence verify}, {@code users hash}. */
 @Command(name = "cbec-gateway", mixinStandardHelpOptions = true, version = "CBEC Gateway 0.1.0",
         description = "Cross-agency data exchange gateway for customs administrations.",
-        subcommands = {RunCommand.class, EvidenceCommand.class})
+        subcommands = {RunCommand.class, EvidenceCommand.class, UsersCommand.class})
 public final class GatewayCli {
 
     /** Runs the command line and returns the process exit code. */
