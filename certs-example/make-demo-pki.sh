@@ -5,10 +5,13 @@
 #
 # usage: certs-example/make-demo-pki.sh [OUTPUT_DIR]        (default: the folder of this script)
 #   GATEWAY_KEYSTORE_PASSWORD   password of gateway/gateway.p12 (default: demo-only)
+#   GATEWAY_SIGNER_PASSWORD     password of each partner's signer.p12 (default: demo-only)
+# 'java -jar target/cbec-gateway.jar certs init' makes the same files in Java: keep the two in step.
 set -euo pipefail
 
 out="${1:-$(cd "$(dirname "$0")" && pwd)}"
 password="${GATEWAY_KEYSTORE_PASSWORD:-demo-only}"
+signer_password="${GATEWAY_SIGNER_PASSWORD:-demo-only}"
 days_ca=3650
 days_signer=1825
 
@@ -39,11 +42,19 @@ make_signer() {
   rm -f "$1/$2.csr" "$1/ca.srl"
 }
 
+# signer_p12 DIR   (the partner's signer with its CA, for 'cbec-gateway send' and 'conformance')
+signer_p12() {
+  openssl pkcs12 -export -in "$1/signer.pem" -inkey "$1/signer.key" -certfile "$1/ca.pem" \
+    -name signer -out "$1/signer.p12" -passout "pass:$signer_password"
+}
+
 make_ca cn-gacc "/C=CN/O=General Administration of Customs (DEMO ONLY)/CN=CN-GACC Demo CA"
 make_signer cn-gacc signer "/C=CN/O=General Administration of Customs (DEMO ONLY)/CN=CN-GACC Demo Signer"
+signer_p12 cn-gacc
 
 make_ca sg-customs "/C=SG/O=Singapore Customs (DEMO ONLY)/CN=SG-CUSTOMS Demo CA"
 make_signer sg-customs signer "/C=SG/O=Singapore Customs (DEMO ONLY)/CN=SG-CUSTOMS Demo Signer"
+signer_p12 sg-customs
 
 make_ca gateway "/C=XX/O=CBEC Gateway (DEMO ONLY)/CN=CBEC Gateway Demo CA"
 make_signer gateway gateway "/C=XX/O=CBEC Gateway (DEMO ONLY)/CN=CBEC Gateway Demo Receipt Signer"

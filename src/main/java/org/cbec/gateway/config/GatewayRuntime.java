@@ -143,16 +143,8 @@ public final class GatewayRuntime implements AutoCloseable {
         CmsSigner receiptSigner = new CmsSigner(signingKey(settings), clock);
         AeoRegistry registry = new AeoRegistry(database.dataSource());
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
-        Map<ContainerType, SignatureContainer> containers = new EnumMap<>(ContainerType.class);
-        containers.put(ContainerType.CMS, new CmsSignedDataVerifier());
-        containers.put(ContainerType.SMIME_DETACHED, new SmimeDetachedVerifier());
-        containers.put(ContainerType.JWS, new JwsVerifier());
-        containers.put(ContainerType.XMLDSIG, new XmlSignatureVerifier());
-        containers.put(ContainerType.SOAP, new WsSecurityVerifier(
-                (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds() + 300,
-                (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds()));
-        InboundIntake intake = new InboundIntake(partners, containers,
-                new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew")),
+        Map<ContainerType, SignatureContainer> containers = signatureContainers(settings);
+        InboundIntake intake = new InboundIntake(partners, containers, signingTimePolicy(settings, clock),
                 algorithmPolicy(settings), revocationChecker(settings, clock), translators, archive, new MessageIds(clock), clock, maxBytes,
                 receiptSigner, registry);
 
@@ -228,7 +220,26 @@ public final class GatewayRuntime implements AutoCloseable {
         return new RevocationChecker(http, clock, RevocationSettings.withNetworkTimeout(timeout));
     }
 
-    private static AlgorithmPolicy algorithmPolicy(GatewaySettings settings) {
+    /** The signature containers the intake opens, by type: the gateway's and the offline {@code verify} command's alike. */
+    public static Map<ContainerType, SignatureContainer> signatureContainers(GatewaySettings settings) {
+        Map<ContainerType, SignatureContainer> containers = new EnumMap<>(ContainerType.class);
+        containers.put(ContainerType.CMS, new CmsSignedDataVerifier());
+        containers.put(ContainerType.SMIME_DETACHED, new SmimeDetachedVerifier());
+        containers.put(ContainerType.JWS, new JwsVerifier());
+        containers.put(ContainerType.XMLDSIG, new XmlSignatureVerifier());
+        containers.put(ContainerType.SOAP, new WsSecurityVerifier(
+                (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds() + 300,
+                (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds()));
+        return containers;
+    }
+
+    /** The signing-time window of {@code gateway.inbound.max-age} and {@code gateway.inbound.max-clock-skew}. */
+    public static SigningTimePolicy signingTimePolicy(GatewaySettings settings, Clock clock) {
+        return new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew"));
+    }
+
+    /** The gateway-wide algorithm policy of the {@code gateway.signature.*} settings. */
+    public static AlgorithmPolicy algorithmPolicy(GatewaySettings settings) {
         return new AlgorithmPolicy(settings.getSet("gateway.signature.digests"), settings.getSet("gateway.signature.schemes"),
                 settings.getInt("gateway.signature.min-rsa-bits"), settings.getSet("gateway.signature.ec-curves"));
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.cbec.gateway.canonical.RecordType;
 
@@ -25,6 +26,9 @@ public record Partner(
         boolean enabled,
         AlgorithmPolicy.Overrides algorithms,
         Path source) {
+
+    /** The shape of a partner id (CONTRACT.md §2); it also names the partner's file, so nothing else may pass. */
+    public static final Pattern ID = Pattern.compile("[A-Z0-9-]{2,32}");
 
     public Partner {
         trustAnchors = List.copyOf(trustAnchors);

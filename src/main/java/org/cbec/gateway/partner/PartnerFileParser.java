@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 import org.cbec.gateway.canonical.RecordType;
 import org.cbec.gateway.error.GatewayError;
@@ -24,7 +23,6 @@ import org.cbec.gateway.error.GatewayException;
 
 /** Reads one partner file; every problem names the file and the field. */
 final class PartnerFileParser {
-    private static final Pattern PARTNER_ID = Pattern.compile("[A-Z0-9-]{2,32}");
     private static final Set<String> KNOWN_FIELDS = Set.of(
             "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled", "algorithms");
     private static final Set<String> ALGORITHM_FIELDS = Set.of("digests", "schemes", "minRsaBits", "ecCurves");
@@ -50,7 +48,7 @@ final class PartnerFileParser {
             }
         }
         String id = text(file, root, "id", true);
-        if (!PARTNER_ID.matcher(id).matches()) {
+        if (!Partner.ID.matcher(id).matches()) {
             throw problem(file, "id", "must match [A-Z0-9-]{2,32}, not '" + id + "'");
         }
         String name = text(file, root, "name", true);

@@ -63,6 +63,14 @@ public final class PartnerRegistry {
         return of(partners.values());
     }
 
+    /** A registry of the one partner a single file describes: how the command line judges a message offline. */
+    public static PartnerRegistry loadFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "partner file " + file.toAbsolutePath() + " does not exist");
+        }
+        return of(List.of(PartnerFileParser.parse(file)));
+    }
+
     public static PartnerRegistry of(Collection<Partner> partners) {
         Map<String, Partner> byId = new LinkedHashMap<>();
         partners.forEach(p -> byId.put(p.id(), p));

@@ -30,24 +30,30 @@ public record GatewaySigningKey(PrivateKey key, List<X509Certificate> chain) {
 
     /** Loads the first key entry of a PKCS#12 keystore. */
     public static GatewaySigningKey load(Path keystore, char[] password) {
+        return load(keystore, password, null);
+    }
+
+    /** Loads the key entry named {@code alias}, or the first key entry when {@code alias} is null. */
+    public static GatewaySigningKey load(Path keystore, char[] password, String alias) {
         try (InputStream in = Files.newInputStream(keystore)) {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(in, password);
-            for (String alias : Collections.list(store.aliases())) {
-                if (store.isKeyEntry(alias)) {
+            for (String entry : Collections.list(store.aliases())) {
+                if (store.isKeyEntry(entry) && (alias == null || entry.equalsIgnoreCase(alias))) {
                     List<X509Certificate> chain = new ArrayList<>();
-                    for (Certificate certificate : store.getCertificateChain(alias)) {
+                    for (Certificate certificate : store.getCertificateChain(entry)) {
                         chain.add((X509Certificate) certificate);
                     }
-                    return new GatewaySigningKey((PrivateKey) store.getKey(alias, password), chain);
+                    return new GatewaySigningKey((PrivateKey) store.getKey(entry, password), chain);
                 }
             }
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the keystore " + keystore + " holds no private key");
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the keystore " + keystore + " holds no private key"
+                    + (alias == null ? "" : " under the alias '" + alias + "' (it has: " + Collections.list(store.aliases()) + ")"));
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot read the gateway keystore " + keystore
-                    + " (setting gateway.keystore.path; password from GATEWAY_KEYSTORE_PASSWORD): " + e.getMessage(), e);
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot read the keystore " + keystore
+                    + " (a wrong password reads as a corrupt file): " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot open the gateway keystore " + keystore + ": " + e.getMessage(), e);
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot open the keystore " + keystore + ": " + e.getMessage(), e);
         }
     }
 }

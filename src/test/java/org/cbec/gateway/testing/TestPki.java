@@ -177,13 +177,19 @@ public final class TestPki {
 
     /** A PKCS#12 keystore holding the credential, for the gateway's own key in tests (empty password). */
     public static Path writePkcs12(Path file, Credential credential) {
+        return writePkcs12(file, credential, "");
+    }
+
+    /** A PKCS#12 keystore holding the credential under the alias "signer", as a partner's integrator would have it. */
+    public static Path writePkcs12(Path file, Credential credential, String password) {
         try {
             java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("gateway", credential.key(), new char[0], credential.chain().toArray(new X509Certificate[0]));
+            store.setKeyEntry(password.isEmpty() ? "gateway" : "signer", credential.key(), password.toCharArray(),
+                    credential.chain().toArray(new X509Certificate[0]));
             Files.createDirectories(file.getParent());
             try (var out = Files.newOutputStream(file)) {
-                store.store(out, new char[0]);
+                store.store(out, password.toCharArray());
             }
             return file;
         } catch (IOException e) {
