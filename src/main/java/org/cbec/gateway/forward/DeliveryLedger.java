@@ -320,6 +320,18 @@ public final class DeliveryLedger {
         }
     }
 
+    /** Records whose retries are spent and that no operator has replayed or discarded yet. */
+    public long deadLetterCount() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = 'DEAD_LETTERED'");
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw failure("cannot count the dead letters", e);
+        }
+    }
+
     /** True when a national system already acknowledged this key (from this message or another). */
     public boolean alreadyDelivered(String idempotencyKey) {
         try (Connection connection = dataSource.getConnection();
