@@ -59,7 +59,8 @@ class MetricsAndAlertsTest {
                 messageTypes: [AEO_STATUS]
                 expectedInterval: PT1S
                 """);
-        gateway.with("gateway.alerts.interval", "PT0.2S").with("gateway.forward.max-attempts", "1").start();
+        gateway.with("gateway.alerts.interval", "PT0.2S").with("gateway.forward.max-attempts", "1")
+                .with("gateway.alerts.min-messages", "3").start();
     }
 
     @AfterAll
@@ -190,6 +191,19 @@ class MetricsAndAlertsTest {
         assertThat(alert("DEAD_LETTERS", "forward").path("detail").asText()).contains("dead-lettered");
         await().atMost(Duration.ofSeconds(5)).until(() -> scrape().value("gateway_dead_letters", Map.of()) >= 1);
         assertThat(scrape().value("gateway_alert_active", Map.of("alert", "DEAD_LETTERS", "subject", "forward"))).isEqualTo(1.0);
+    }
+
+    @Test
+    void a_partner_whose_messages_are_mostly_refused_raises_the_refusal_rate_alert() {
+        for (int i = 0; i < 3; i++) {
+            byte[] shipment = TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.sgSigner);
+            assertThat(gateway.postCms(shipment).statusCode()).isEqualTo(403);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> alert("REFUSAL_RATE", "SG-CUSTOMS") != null);
+
+        assertThat(alert("REFUSAL_RATE", "SG-CUSTOMS").path("detail").asText()).contains("refused").contains("PT15M");
+        assertThat(alert("REFUSAL_RATE", "CN-GACC")).as("its refusals are under the rate or not its own").isNull();
     }
 
     private PrometheusText scrape() {
