@@ -39,7 +39,12 @@ import org.cbec.gateway.signature.revocation.RevocationSettings;
 import org.cbec.gateway.signature.smime.SmimeDetachedVerifier;
 import org.cbec.gateway.signature.soap.WsSecurityResponseSigner;
 import org.cbec.gateway.signature.soap.WsSecurityVerifier;
+import org.cbec.gateway.monitor.Alerts;
 import org.cbec.gateway.monitor.GatewayHealth;
+import org.cbec.gateway.monitor.GatewayMetrics;
+import org.cbec.gateway.monitor.Sampled;
+import org.cbec.gateway.monitor.WatchedCertificate;
+import org.cbec.gateway.evidence.PartnerTraffic;
 import org.cbec.gateway.monitor.MessageTracking;
 import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.recognition.AeoRegistry;
@@ -144,9 +149,10 @@ public final class GatewayRuntime implements AutoCloseable {
         AeoRegistry registry = new AeoRegistry(database.dataSource());
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
         Map<ContainerType, SignatureContainer> containers = signatureContainers(settings);
+        GatewayMetrics metrics = new GatewayMetrics(clock);
         InboundIntake intake = new InboundIntake(partners, containers, signingTimePolicy(settings, clock),
                 algorithmPolicy(settings), revocationChecker(settings, clock), translators, archive, new MessageIds(clock), clock, maxBytes,
-                receiptSigner, registry);
+                receiptSigner, registry, metrics);
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
         healthProbes.put("broker", broker::problem);
@@ -165,13 +171,14 @@ public final class GatewayRuntime implements AutoCloseable {
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(connectionFactory);
         main.bind("jms", jms);
-        IntakeGate gate = new IntakeGate(settings.getLong("gateway.inbound.max-backlog"), ledger::backlog);
+        IntakeGate gate = new IntakeGate(settings.getLong("gateway.inbound.max-backlog"), ledger::backlog, metrics::shed);
         main.bind("intakeGate", gate);
+        Alerts alerts = bindMonitoring(main, settings, clock, metrics, gate, ledger, partners, receiptSigner, database);
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, clock, Duration.ofMinutes(2)));
-        main.bind("nationalDelivery", new NationalDelivery(ledger, registry));
+        main.bind("nationalDelivery", new NationalDelivery(ledger, registry, metrics));
         main.bind("forwardAttemptRecorder", new ForwardAttemptRecorder(ledger));
         main.bind("messageTracking", new MessageTracking(archive, ledger));
         main.bind("shipmentRouting", new ShipmentRouting());
@@ -184,7 +191,9 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("consoleAssets", new ConsoleAssets());
         main.bind("partnerActivity", new PartnerActivity(partners::registry, archive, clock));
         main.bind("routeStatistics", new RouteStatistics(main::getCamelContext));
-        main.bind("gatewayOverview", new GatewayOverview(archive, gate::lastBacklog, ledger::deadLetterCount, List::of, configurationChanges, clock));
+        main.bind("gatewayOverview", new GatewayOverview(archive, gate::lastBacklog, ledger::deadLetterCount,
+                () -> alerts.active().stream().map(a -> Map.of("alert", a.alert(), "subject", a.subject(), "detail", a.detail(),
+                        "since", a.since().toString())).toList(), configurationChanges, clock));
 
         GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate);
         try {
@@ -198,6 +207,25 @@ public final class GatewayRuntime implements AutoCloseable {
         LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),
                 broker.embedded() ? "embedded" : "external", database.embedded() ? "embedded" : "external");
         return runtime;
+    }
+
+    /**
+     * GET /metrics and the alerts: Camel's route metrics (a route policy found in the registry) and the
+     * gateway's meters share one Prometheus registry; the backlog gauge reuses the intake gate's sample.
+     */
+    private static Alerts bindMonitoring(Main main, GatewaySettings settings, Clock clock, GatewayMetrics metrics, IntakeGate gate,
+                                       DeliveryLedger ledger, LivePartners partners, CmsSigner receiptSigner, Database database) {
+        java.util.function.LongSupplier deadLetters = Sampled.atMostOncePerSecond("the dead letters", ledger::deadLetterCount);
+        Supplier<List<WatchedCertificate>> certificates = () -> WatchedCertificate.of(partners.registry(), receiptSigner.signingKey().certificate());
+        metrics.watch(gate::lastBacklog, deadLetters, certificates);
+        main.bind("gatewayMetrics", metrics);
+        main.bind("gatewayRoutePolicy", metrics.routePolicyFactory());
+        Alerts.Settings alertSettings = new Alerts.Settings(settings.getLong("gateway.alerts.certificate-expiry-days"),
+                settings.getLong("gateway.alerts.dead-letters"), settings.getDouble("gateway.alerts.refusal-rate"),
+                settings.getDuration("gateway.alerts.window"), settings.getLong("gateway.alerts.min-messages"));
+        Alerts alerts = new Alerts(alertSettings, clock, partners::registry, certificates, deadLetters, new PartnerTraffic(database.dataSource()), metrics);
+        main.bind("alerts", alerts);
+        return alerts;
     }
 
     /** The gateway's own key; the demo keystore opens with its published demo password when none is given. */
@@ -262,6 +290,7 @@ public final class GatewayRuntime implements AutoCloseable {
         properties.setProperty("gateway.forward.initial-delay-ms", String.valueOf(settings.getDuration("gateway.forward.initial-delay").toMillis()));
         properties.setProperty("gateway.evidence.chain-interval-ms", String.valueOf(settings.getDuration("gateway.evidence.chain-interval").toMillis()));
         properties.setProperty("gateway.evidence.seal-interval-ms", String.valueOf(settings.getDuration("gateway.evidence.seal-interval").toMillis()));
+        properties.setProperty("gateway.alerts.interval-ms", String.valueOf(settings.getDuration("gateway.alerts.interval").toMillis()));
         properties.setProperty("gateway.forward.max-delay-ms", String.valueOf(settings.getDuration("gateway.forward.max-delay").toMillis()));
         String timeout = String.valueOf(settings.getDuration("gateway.forward.timeout").toMillis());
         properties.setProperty("camel.component.http.connect-timeout", timeout);

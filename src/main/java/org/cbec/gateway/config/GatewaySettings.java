@@ -96,6 +96,14 @@ public final class GatewaySettings {
         }
     }
 
+    public double getDouble(String key) {
+        try {
+            return Double.parseDouble(require(key));
+        } catch (NumberFormatException e) {
+            throw invalid(key, "must be a number such as 0.5, not '" + require(key) + "'");
+        }
+    }
+
     public boolean getBoolean(String key) {
         String value = require(key);
         if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {

@@ -43,6 +43,18 @@ public final class MessageIds {
         return new String(id);
     }
 
+    /** The time of receipt a message id carries (to the millisecond), or null when the id is no ULID. */
+    public static java.time.Instant timeOf(String id) {
+        if (!looksValid(id)) {
+            return null;
+        }
+        long millis = 0;
+        for (int i = 0; i < 10; i++) {
+            millis = (millis << 5) | java.util.Arrays.binarySearch(ALPHABET, id.charAt(i));
+        }
+        return java.time.Instant.ofEpochMilli(millis);
+    }
+
     public static boolean looksValid(String id) {
         if (id == null || id.length() != 26) {
             return false;

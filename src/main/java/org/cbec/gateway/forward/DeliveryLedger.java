@@ -308,18 +308,6 @@ public final class DeliveryLedger {
         }
     }
 
-    /** How many records are dead-lettered now. */
-    public long deadLetterCount() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = 'DEAD_LETTERED'");
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        } catch (SQLException e) {
-            throw failure("cannot count dead letters", e);
-        }
-    }
-
     /** Records waiting for a national system: the forward backlog. */
     public long backlog() {
         try (Connection connection = dataSource.getConnection();
@@ -329,6 +317,18 @@ public final class DeliveryLedger {
             return row.getLong(1);
         } catch (SQLException e) {
             throw failure("cannot count the forward backlog", e);
+        }
+    }
+
+    /** Records whose retries are spent and that no operator has replayed or discarded yet. */
+    public long deadLetterCount() {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = 'DEAD_LETTERED'");
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return row.getLong(1);
+        } catch (SQLException e) {
+            throw failure("cannot count the dead letters", e);
         }
     }
 

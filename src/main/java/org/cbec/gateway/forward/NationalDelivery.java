@@ -10,6 +10,8 @@ import org.cbec.gateway.recognition.AeoRegistry;
 import org.apache.camel.Message;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.MessageIds;
+import org.cbec.gateway.monitor.GatewayMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,15 +26,18 @@ public final class NationalDelivery {
     public static final String SKIP = "gatewaySkipDelivery";
     private static final String SUPERSEDED = "gatewaySuperseded";
     private static final String AEO_STATEMENT = "gatewayAeoStatement";
+    private static final String RECORD_TYPE = "GatewayRecordType";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(NationalDelivery.class);
 
     private final DeliveryLedger ledger;
     private final AeoRegistry registry;
+    private final GatewayMetrics metrics;
 
-    public NationalDelivery(DeliveryLedger ledger, AeoRegistry registry) {
+    public NationalDelivery(DeliveryLedger ledger, AeoRegistry registry, GatewayMetrics metrics) {
         this.ledger = ledger;
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     /** The operator and time of an AEO statement on its way. */
@@ -50,6 +55,7 @@ public final class NationalDelivery {
         exchange.setProperty(MESSAGE_ID, messageId);
         exchange.setProperty(RECORD_SEQ, seq);
         exchange.setProperty(IDEMPOTENCY_KEY, key);
+        exchange.setProperty(RECORD_TYPE, message.getHeader(RECORD_TYPE, String.class));
         AeoStatement statement = aeoStatementOf(message.getBody(String.class));
         boolean superseded = statement != null
                 && !registry.isCurrentForForwarding(statement.partnerId(), statement.aeoId(), statement.statusChangedAt());
@@ -76,6 +82,10 @@ public final class NationalDelivery {
                 AeoRegistry.rememberForwarded(connection, statement.partnerId(), statement.aeoId(), statement.statusChangedAt());
             }
         });
+        if (!Boolean.TRUE.equals(exchange.getProperty(SKIP, Boolean.class))) {
+            // The message id carries the time of receipt: no database read to measure end to end.
+            metrics.delivered(exchange.getProperty(RECORD_TYPE, String.class), MessageIds.timeOf(messageId));
+        }
     }
 
     private static AeoStatement aeoStatementOf(String json) {

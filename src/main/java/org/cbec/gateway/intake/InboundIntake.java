@@ -30,6 +30,7 @@ import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
+import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.CmsSigner;
@@ -69,11 +70,12 @@ public final class InboundIntake {
     private final long maxBytes;
     private final CmsSigner receiptSigner;
     private final AeoRegistry registry;
+    private final GatewayMetrics metrics;
     static final String SIGNED_RECEIPT_TYPE = "application/pkcs7-mime; smime-type=signed-data";
 
     public InboundIntake(TrustInForce signerTrust, Map<ContainerType, SignatureContainer> containers, SigningTimePolicy signingTimePolicy,
                          AlgorithmPolicy algorithmPolicy, RevocationChecker revocation, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes,
-                         CmsSigner receiptSigner, AeoRegistry registry) {
+                         CmsSigner receiptSigner, AeoRegistry registry, GatewayMetrics metrics) {
         this.signerTrust = signerTrust;
         this.containers = Map.copyOf(containers);
         this.signingTimePolicy = signingTimePolicy;
@@ -86,6 +88,7 @@ public final class InboundIntake {
         this.maxBytes = maxBytes;
         this.receiptSigner = receiptSigner;
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     /**
@@ -121,11 +124,13 @@ public final class InboundIntake {
      * means the Content-Type named no container the gateway knows.
      */
     public IntakeDecision admit(byte[] body, String contentType, ContainerType containerType) {
+        long startedNanos = System.nanoTime();
         Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String messageId = messageIds.next();
         byte[] bytes = body == null ? new byte[0] : body;
         String sha256 = sha256(bytes);
         Evidence evidence = new Evidence(messageId, receivedAt, sha256, bytes, contentType);
+        evidence.startedNanos = startedNanos;
         try {
             if (bytes.length > maxBytes) {
                 evidence.keepContent = false;
@@ -238,7 +243,8 @@ public final class InboundIntake {
         if (first.isPresent()) {
             return duplicate(evidence, first.get());
         }
-        return IntakeDecision.accepted(Verdict.ACCEPTED, evidence.messageId, HttpAnswer.rawJson(202, receiptJson), receiptJson);
+        return observed(evidence, evidence.partner.id(), evidence.format.id(),
+                IntakeDecision.accepted(Verdict.ACCEPTED, evidence.messageId, HttpAnswer.rawJson(202, receiptJson), receiptJson));
     }
 
     private IntakeDecision duplicate(Evidence evidence, String firstMessageId) {
@@ -253,14 +259,22 @@ public final class InboundIntake {
         }
         receipt.put("status", "DUPLICATE");
         String receiptJson = toJson(receipt);
-        return IntakeDecision.accepted(Verdict.DUPLICATE, firstMessageId, HttpAnswer.rawJson(200, receiptJson), receiptJson);
+        return observed(evidence, first.partnerId(), first.documentFormat(),
+                IntakeDecision.accepted(Verdict.DUPLICATE, firstMessageId, HttpAnswer.rawJson(200, receiptJson), receiptJson));
+    }
+
+    /** Counts the decision and how long it took; the partner is the signer's (a duplicate's: the first message's). */
+    private IntakeDecision observed(Evidence evidence, String partner, String format, IntakeDecision decision) {
+        metrics.decided(decision, partner, format, java.time.Duration.ofNanos(System.nanoTime() - evidence.startedNanos));
+        return decision;
     }
 
     private IntakeDecision refuse(Evidence evidence, GatewayError error, String detail) {
         LOG.info("Refused message {} from {}: {} {}", evidence.messageId,
                 evidence.partner == null ? "unknown partner" : evidence.partner.id(), error.code(), detail);
         archive.archiveNotAccepted(evidence.toRecord(Verdict.REJECTED, error.code(), detail, 0, null, null, null));
-        return IntakeDecision.refused(evidence.messageId, HttpAnswer.problem(error, detail, evidence.messageId, evidence.errors), error, detail);
+        return observed(evidence, evidence.partner == null ? null : evidence.partner.id(), evidence.format == null ? null : evidence.format.id(),
+                IntakeDecision.refused(evidence.messageId, HttpAnswer.problem(error, detail, evidence.messageId, evidence.errors), error, detail));
     }
 
     static String sha256(byte[] bytes) {
@@ -286,6 +300,7 @@ public final class InboundIntake {
         final String sha256;
         final byte[] content;
         final String contentType;
+        long startedNanos = System.nanoTime();
         boolean keepContent = true;
         X509Certificate signer;
         Instant signingTime;

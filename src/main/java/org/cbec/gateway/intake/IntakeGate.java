@@ -24,6 +24,7 @@ public final class IntakeGate implements AutoCloseable {
 
     private final long maxBacklog;
     private final LongSupplier backlog;
+    private final Runnable onShed;
     private final ScheduledExecutorService sampler;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long lastBacklog;
@@ -31,8 +32,14 @@ public final class IntakeGate implements AutoCloseable {
 
     /** @param backlog counts records waiting for national systems; sampled once a second, never per message */
     public IntakeGate(long maxBacklog, LongSupplier backlog) {
+        this(maxBacklog, backlog, () -> { });
+    }
+
+    /** @param onShed told of each message refused OVERLOADED here (for the metrics) */
+    public IntakeGate(long maxBacklog, LongSupplier backlog, Runnable onShed) {
         this.maxBacklog = maxBacklog;
         this.backlog = backlog;
+        this.onShed = onShed;
         this.sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "intake-backlog-sampler");
             thread.setDaemon(true);
@@ -52,9 +59,11 @@ public final class IntakeGate implements AutoCloseable {
     /** Called first by every intake route: refuses with OVERLOADED, or counts the message in. */
     public void enter(Exchange exchange) {
         if (draining) {
+            onShed.run();
             throw new GatewayException(GatewayError.OVERLOADED, "the gateway is stopping; send again to another instance or later");
         }
         if (lastBacklog > maxBacklog) {
+            onShed.run();
             throw new GatewayException(GatewayError.OVERLOADED, "the forward backlog is " + lastBacklog
                     + " records, over the limit of " + maxBacklog + "; send again later");
         }

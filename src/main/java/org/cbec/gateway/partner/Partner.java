@@ -1,6 +1,7 @@
 package org.cbec.gateway.partner;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
@@ -13,6 +14,7 @@ import org.cbec.gateway.canonical.RecordType;
  *
  * @param signerSubjects when non-empty, the signer's subject must equal one of these
  * @param algorithms     the partner's own algorithm settings, or null for the gateway's
+ * @param expectedInterval the longest the partner may stay silent before an operator is alerted, or null for never
  */
 public record Partner(
         String id,
@@ -25,7 +27,8 @@ public record Partner(
         Set<RecordType> messageTypes,
         boolean enabled,
         AlgorithmPolicy.Overrides algorithms,
-        Path source) {
+        Path source,
+        Duration expectedInterval) {
 
     /** The shape of a partner id (CONTRACT.md §2); it also names the partner's file, so nothing else may pass. */
     public static final Pattern ID = Pattern.compile("[A-Z0-9-]{2,32}");
@@ -35,6 +38,13 @@ public record Partner(
         signerSubjects = Set.copyOf(signerSubjects);
         crls = List.copyOf(crls);
         messageTypes = Set.copyOf(messageTypes);
+    }
+
+    /** A partner without {@code expectedInterval} in its file. */
+    public Partner(String id, String name, String country, List<X509Certificate> trustAnchors, Set<X500Principal> signerSubjects,
+                   RevocationPolicy revocation, List<Path> crls, Set<RecordType> messageTypes, boolean enabled,
+                   AlgorithmPolicy.Overrides algorithms, Path source) {
+        this(id, name, country, trustAnchors, signerSubjects, revocation, crls, messageTypes, enabled, algorithms, source, null);
     }
 
     public boolean mayAccept(X500Principal signer) {

@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Period;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -24,7 +27,8 @@ import org.cbec.gateway.error.GatewayException;
 /** Reads one partner file; every problem names the file and the field. */
 final class PartnerFileParser {
     private static final Set<String> KNOWN_FIELDS = Set.of(
-            "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled", "algorithms");
+            "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled", "algorithms",
+            "expectedInterval");
     private static final Set<String> ALGORITHM_FIELDS = Set.of("digests", "schemes", "minRsaBits", "ecCurves");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -101,7 +105,34 @@ final class PartnerFileParser {
             }
             enabled = node.booleanValue();
         }
-        return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, algorithms(file, root), file);
+        return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, algorithms(file, root), file,
+                expectedInterval(file, root));
+    }
+
+    /** How long the partner may stay silent before an alert: an ISO-8601 duration (PT1H, P1D), or absent for never. */
+    private static Duration expectedInterval(Path file, JsonNode root) {
+        String value = text(file, root, "expectedInterval", false);
+        if (value == null) {
+            return null;
+        }
+        Duration interval;
+        try {
+            interval = Duration.parse(value);
+        } catch (DateTimeParseException notADuration) {
+            try {
+                Period period = Period.parse(value);
+                if (period.getYears() != 0 || period.getMonths() != 0) {
+                    throw problem(file, "expectedInterval", "must be in days or smaller units, not '" + value + "'");
+                }
+                interval = Duration.ofDays(period.getDays());
+            } catch (DateTimeParseException e) {
+                throw problem(file, "expectedInterval", "must be an ISO-8601 duration such as PT1H or P1D, not '" + value + "'");
+            }
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw problem(file, "expectedInterval", "must be longer than zero, not '" + value + "'");
+        }
+        return interval;
     }
 
     private static AlgorithmPolicy.Overrides algorithms(Path file, JsonNode root) {

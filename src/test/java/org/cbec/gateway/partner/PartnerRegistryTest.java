@@ -131,4 +131,72 @@ class PartnerRegistryTest {
         assertThat(registry.byId("CN-GACC")).isPresent();
         assertThat(registry.byId("SG-CUSTOMS")).isPresent();
     }
+
+    @Test
+    void reads_an_optional_expected_interval_as_a_duration() throws IOException {
+        Files.writeString(dir.resolve("CN-GACC.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                expectedInterval: PT1H
+                """);
+        Files.writeString(dir.resolve("SG-CUSTOMS.yaml"), """
+                id: SG-CUSTOMS
+                name: y
+                country: SG
+                trustAnchors: [certs/sg-ca.pem]
+                messageTypes: [AEO_STATUS]
+                expectedInterval: P2D
+                """);
+        TestPki.writePem(dir.resolve("certs/sg-ca.pem"), TestPki.certificateAuthority("CN=SG Test CA,C=SG").certificate());
+
+        PartnerRegistry registry = PartnerRegistry.load(dir);
+
+        assertThat(registry.byId("CN-GACC").orElseThrow().expectedInterval()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(registry.byId("SG-CUSTOMS").orElseThrow().expectedInterval()).isEqualTo(java.time.Duration.ofDays(2));
+    }
+
+    @Test
+    void a_partner_without_expected_interval_is_never_silent() throws IOException {
+        Files.writeString(dir.resolve("CN-GACC.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                """);
+
+        assertThat(PartnerRegistry.load(dir).byId("CN-GACC").orElseThrow().expectedInterval()).isNull();
+    }
+
+    @Test
+    void refuses_an_expected_interval_that_is_no_duration_naming_file_and_field() throws IOException {
+        Files.writeString(dir.resolve("bad-interval.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                expectedInterval: hourly
+                """);
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("bad-interval.yaml").hasMessageContaining("'expectedInterval'").hasMessageContaining("hourly");
+    }
+
+    @Test
+    void refuses_a_zero_expected_interval() throws IOException {
+        Files.writeString(dir.resolve("zero-interval.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                expectedInterval: PT0S
+                """);
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("zero-interval.yaml").hasMessageContaining("'expectedInterval'");
+    }
 }

@@ -89,6 +89,13 @@ public final class TestPki {
         return new Credential(certificate, keys.getPrivate(), List.of(certificate));
     }
 
+    /** A self-signed CA valid from {@code notBefore} to {@code notAfter}: one about to expire, say. */
+    public static Credential certificateAuthority(String subject, Instant notBefore, Instant notAfter) {
+        KeyPair keys = rsa(2048);
+        X509Certificate certificate = build(subject, keys, new X500Name(subject), keys.getPrivate(), notBefore, notAfter, true);
+        return new Credential(certificate, keys.getPrivate(), List.of(certificate));
+    }
+
     public static Credential signer(Credential issuer, String subject) {
         Instant now = Instant.now();
         return signer(issuer, subject, now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(365)), rsa(2048));

@@ -1,0 +1,144 @@
+package org.cbec.gateway.monitor;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.function.Supplier;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.evidence.Verdict;
+import org.cbec.gateway.http.HttpAnswer;
+import org.cbec.gateway.intake.IntakeDecision;
+
+/**
+ * The gateway's own meters, in the one Prometheus registry that Camel's route metrics share, and
+ * {@code GET /metrics}. The intake reports each decision, the forward each acknowledgement; gauges read
+ * what is already sampled (the backlog the intake gate samples, dead letters at most once a second) or
+ * needs no I/O (certificate expiry, alerts), so a scrape never loads the database.
+ */
+public final class GatewayMetrics {
+    /** The partner of a message whose signer matched none, or that was shed before it was read. */
+    public static final String UNKNOWN = "unknown";
+    /** Prometheus text format 0.0.4, what every Prometheus server scrapes. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private volatile Supplier<List<WatchedCertificate>> certificates = List::of;
+    private volatile MultiGauge certificateExpiry;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Clock clock;
+    private final Map<String, AtomicInteger> alerts = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The registry, for Camel's route metrics. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Camel's own per-route metrics (exchanges, failures, processing time) into this registry. */
+    public MicrometerRoutePolicyFactory routePolicyFactory() {
+        MicrometerRoutePolicyFactory factory = new MicrometerRoutePolicyFactory();
+        factory.setMeterRegistry(registry);
+        return factory;
+    }
+
+    /**
+     * Registers the gauges: forward backlog, dead letters, and days to expiry of each watched certificate. The
+     * certificates are looked up again on {@link #refreshCertificates()}: partner files change while running.
+     */
+    public void watch(LongSupplier forwardBacklog, LongSupplier deadLetters, Supplier<List<WatchedCertificate>> certificates) {
+        Gauge.builder("gateway.forward.backlog", forwardBacklog, LongSupplier::getAsLong)
+                .description("records still PENDING for a national system (sampled once a second)").register(registry);
+        Gauge.builder("gateway.dead.letters", deadLetters, LongSupplier::getAsLong)
+                .description("records whose retries are spent, waiting for an operator").register(registry);
+        this.certificates = certificates;
+        this.certificateExpiry = MultiGauge.builder("gateway.certificate.days.to.expiry")
+                .description("days until the certificate expires; negative once expired").register(registry);
+        refreshCertificates();
+    }
+
+    /** Takes the watched certificates as they are now (after a partner file was added, changed or removed). */
+    public void refreshCertificates() {
+        if (certificateExpiry == null) {
+            return;
+        }
+        certificateExpiry.register(certificates.get().stream()
+                .map(watched -> MultiGauge.Row.of(Tags.of("partner", watched.partner(), "subject", watched.subject()), watched,
+                        (WatchedCertificate w) -> w.daysToExpiry(clock.instant())))
+                .toList(), true);
+    }
+
+    /**
+     * One intake decision: accepted, duplicate or refused, with the partner the signer matched (null: none)
+     * and the document format (null: not recognised), and how long the intake took to decide.
+     */
+    public void decided(IntakeDecision decision, String partner, String format, Duration took) {
+        String partnerTag = partner == null ? UNKNOWN : partner;
+        count(decision.verdict(), partnerTag, format == null ? UNKNOWN : format);
+        if (decision.verdict() == Verdict.REJECTED) {
+            refused(partnerTag, decision.error());
+        }
+        Timer.builder("gateway.accept").description("from the start of the intake to its decision")
+                .tag("verdict", decision.verdict().name())
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry).record(took);
+    }
+
+    /** A message refused OVERLOADED before it was read: the gateway drains for a stop or the backlog is too deep. */
+    public void shed() {
+        count(Verdict.REJECTED, UNKNOWN, UNKNOWN);
+        refused(UNKNOWN, GatewayError.OVERLOADED);
+    }
+
+    /** A national system acknowledged a record of a message received at {@code receivedAt}. */
+    public void delivered(String recordType, Instant receivedAt) {
+        if (receivedAt == null) {
+            return;
+        }
+        Timer.builder("gateway.end.to.end").description("from the message's receipt to the national system's acknowledgement")
+                .tag("record_type", recordType == null ? UNKNOWN : recordType)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(6))
+                .register(registry).record(Duration.between(receivedAt, clock.instant()));
+    }
+
+    /** An alert raised (1) or cleared (0); the series stays once it has been raised. */
+    public void alert(String alert, String subject, boolean active) {
+        alerts.computeIfAbsent(alert + '\u0000' + subject, key -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder("gateway.alert.active", value, AtomicInteger::get).description("1 while the alert is active")
+                    .tag("alert", alert).tag("subject", subject).register(registry);
+            return value;
+        }).set(active ? 1 : 0);
+    }
+
+    /** {@code GET /metrics}: every meter in Prometheus text format. */
+    public HttpAnswer scrape() {
+        return new HttpAnswer(200, CONTENT_TYPE, registry.scrape(CONTENT_TYPE).getBytes(StandardCharsets.UTF_8), Map.of());
+    }
+
+    private void count(Verdict verdict, String partner, String format) {
+        Counter.builder("gateway.messages").description("intake decisions").tag("partner", partner).tag("format", format)
+                .tag("verdict", verdict.name()).register(registry).increment();
+    }
+
+    private void refused(String partner, GatewayError error) {
+        Counter.builder("gateway.refusals").description("refusals by code").tag("partner", partner)
+                .tag("code", error == null ? GatewayError.INTERNAL_ERROR.code() : error.code()).register(registry).increment();
+    }
+}
