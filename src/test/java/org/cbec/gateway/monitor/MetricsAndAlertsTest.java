@@ -194,6 +194,28 @@ class MetricsAndAlertsTest {
     }
 
     @Test
+    void the_dead_letter_alert_clears_once_an_operator_discards_the_dead_letter() {
+        gateway.national().setDown(true);
+        String messageId;
+        try {
+            byte[] shipment = Fixtures.load("valid/ecom-shipment.json").bytes();
+            messageId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(shipment, gateway.cnSigner))).path("messageId").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> alert("DEAD_LETTERS", "forward") != null);
+        } finally {
+            gateway.national().setDown(false);
+        }
+
+        HttpResponse<String> discarded = gateway.send(java.net.http.HttpRequest.newBuilder().DELETE()
+                .header("Authorization", GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD)),
+                "/api/v1/dead-letters/" + messageId + "-0");
+
+        assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> alert("DEAD_LETTERS", "forward") == null);
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                scrape().value("gateway_alert_active", Map.of("alert", "DEAD_LETTERS", "subject", "forward")) == 0.0);
+    }
+
+    @Test
     void a_partner_whose_messages_are_mostly_refused_raises_the_refusal_rate_alert() {
         for (int i = 0; i < 3; i++) {
             byte[] shipment = TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.sgSigner);
