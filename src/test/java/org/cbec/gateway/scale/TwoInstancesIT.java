@@ -367,8 +367,9 @@ class TwoInstancesIT {
         int superseded = 0;
         for (Sent message : sent) {
             if (message.kind().equals("aeo") && accepted.containsKey(message.index()) && !delivered.contains(message.recordId())) {
-                JsonNode tracked = getJson(port, "/api/v1/messages/" + accepted.get(message.index()));
-                assertThat(tracked.path("records").toString()).as(message.recordId()).contains("SUPERSEDED");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                        assertThat(getJson(port, "/api/v1/messages/" + accepted.get(message.index())).path("recordList").get(0)
+                                .path("deliveryStatus").asText()).as(message.recordId()).isEqualTo("SUPERSEDED"));
                 superseded++;
             }
         }
