@@ -177,7 +177,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
-        main.bind("recordDispatch", new RecordDispatch(ledger, archive, clock, Duration.ofMinutes(2)));
+        main.bind("recordDispatch", new RecordDispatch(ledger, archive, clock, Duration.ofMinutes(2), broker.embedded()));
         main.bind("nationalDelivery", new NationalDelivery(ledger, registry, metrics));
         main.bind("forwardAttemptRecorder", new ForwardAttemptRecorder(ledger));
         main.bind("messageTracking", new MessageTracking(archive, ledger));

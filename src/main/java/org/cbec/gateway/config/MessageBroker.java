@@ -3,9 +3,12 @@ package org.cbec.gateway.config;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.activemq.artemis.api.core.ActiveMQQueueExistsException;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
@@ -35,7 +38,9 @@ public final class MessageBroker implements AutoCloseable {
 
     public static MessageBroker start(String url, String user, String password, Path dataDir) {
         if (url != null && !url.isBlank()) {
-            return new MessageBroker(null, new ActiveMQConnectionFactory(url, emptyToNull(user), emptyToNull(password)));
+            ActiveMQConnectionFactory external = new ActiveMQConnectionFactory(url, emptyToNull(user), emptyToNull(password));
+            declareQueues(external, url, emptyToNull(user), emptyToNull(password));
+            return new MessageBroker(null, external);
         }
         Path brokerDir = dataDir.toAbsolutePath().resolve("broker");
         Configuration configuration = new ConfigurationImpl()
@@ -69,6 +74,28 @@ public final class MessageBroker implements AutoCloseable {
                     "the embedded broker cannot start on " + brokerDir + ": " + e.getMessage(), e);
         }
         return new MessageBroker(broker, new ActiveMQConnectionFactory("vm://0"));
+    }
+
+    /**
+     * On an external broker the gateway declares its durable queues itself (if they are not there yet), so
+     * that none is missing when a message is sent; their address settings (redelivery, dead letters) are
+     * the broker's, from {@code deploy/artemis/broker.properties} or its broker.xml equivalent.
+     */
+    private static void declareQueues(ActiveMQConnectionFactory factory, String url, String user, String password) {
+        try (ClientSessionFactory sessions = factory.getServerLocator().createSessionFactory();
+             ClientSession session = sessions.createSession(user, password, false, true, true, false, 0)) {
+            for (String queue : QUEUES) {
+                try {
+                    session.createQueue(QueueConfiguration.of(queue).setAddress(queue)
+                            .setRoutingType(RoutingType.ANYCAST).setDurable(true).setAutoCreated(false));
+                } catch (ActiveMQQueueExistsException alreadyThere) {
+                    // declared by another instance or by the broker's configuration: nothing to do
+                }
+            }
+        } catch (Exception e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                    "cannot declare the gateway's queues on the broker " + url + ": " + e.getMessage(), e);
+        }
     }
 
     /** What every gateway queue has: dead-letter and expiry addresses, no auto-delete, growing redelivery pauses. */

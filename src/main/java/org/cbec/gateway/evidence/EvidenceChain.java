@@ -69,7 +69,7 @@ public final class EvidenceChain {
                     seq = row.getLong(1);
                     head = row.getString(2);
                 }
-                List<ObjectNode> entries = unchained(connection);
+                List<ObjectNode> entries = lockablePrefix(connection, unchained(connection));
                 Instant now = clock.instant();
                 try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO evidence_chain (chain_seq, message_id, previous_hash, entry_hash, entry, chained_at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -110,6 +110,35 @@ public final class EvidenceChain {
         } catch (SQLException | JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot extend the evidence chain: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The entries, in chain order, up to the first whose message row another transaction holds (a group commit
+     * booking its delivery, on this instance or another): the chain never waits for such a row while holding
+     * others, so it cannot deadlock with them; the rest is linked next time.
+     */
+    private static List<ObjectNode> lockablePrefix(Connection connection, List<ObjectNode> entries) throws SQLException {
+        if (entries.isEmpty()) {
+            return entries;
+        }
+        String sql = "SELECT message_id FROM inbound_message WHERE message_id IN ("
+                + String.join(",", java.util.Collections.nCopies(entries.size(), "?")) + ") FOR UPDATE SKIP LOCKED";
+        java.util.Set<String> locked = new java.util.HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < entries.size(); i++) {
+                statement.setString(i + 1, entries.get(i).path("messageId").asText());
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    locked.add(row.getString(1));
+                }
+            }
+        }
+        int prefix = 0;
+        while (prefix < entries.size() && locked.contains(entries.get(prefix).path("messageId").asText())) {
+            prefix++;
+        }
+        return prefix == entries.size() ? entries : new ArrayList<>(entries.subList(0, prefix));
     }
 
     private static List<ObjectNode> unchained(Connection connection) throws SQLException {

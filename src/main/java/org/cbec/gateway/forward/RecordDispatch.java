@@ -21,14 +21,25 @@ public final class RecordDispatch {
     private final Clock clock;
     private final Duration grace;
     private final java.time.Instant startedAt;
+    private final boolean queueOwedAfterStart;
 
     /** @param grace how long an accepted message may wait in the queue before it counts as never dispatched */
     public RecordDispatch(DeliveryLedger ledger, EvidenceArchive archive, Clock clock, Duration grace) {
+        this(ledger, archive, clock, grace, true);
+    }
+
+    /**
+     * @param queueOwedAfterStart whether a start queues again what the ledger owes (the embedded broker); with an
+     *        external broker the broker keeps what a dead instance held, and the other instances may have those
+     *        records in hand right now: queueing them again would only send them twice
+     */
+    public RecordDispatch(DeliveryLedger ledger, EvidenceArchive archive, Clock clock, Duration grace, boolean queueOwedAfterStart) {
         this.ledger = ledger;
         this.archive = archive;
         this.clock = clock;
         this.grace = grace;
         this.startedAt = clock.instant();
+        this.queueOwedAfterStart = queueOwedAfterStart;
     }
 
     public List<OutboundRecord> dispatch(@Body String messageId) {
@@ -40,6 +51,9 @@ public final class RecordDispatch {
      * (a crash may have left them anywhere between the queue and a consumer's hands), to queue again.
      */
     public List<OutboundRecord> owedSinceBeforeStart() {
+        if (!queueOwedAfterStart) {
+            return List.of();
+        }
         List<OutboundRecord> owed = ledger.pendingDispatchedBefore(startedAt);
         if (!owed.isEmpty()) {
             LOG.info("Queueing again {} record(s) still owed from before this start", owed.size());
