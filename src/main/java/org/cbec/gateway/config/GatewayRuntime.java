@@ -170,6 +170,12 @@ public final class GatewayRuntime implements AutoCloseable {
                 .withMaxBodySize(maxBytes * 2 + 65_536);
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(connectionFactory);
+        // Transacted routes use the JMS session's own transaction, with no transaction manager: the listener's
+        // session is then the one the route's sends go into, so taking a message off a queue and queueing what
+        // comes of it commit together. (With the transaction manager Camel creates by default, a cached consumer
+        // session committed its acknowledgement before the manager's session committed the sends: a kill -9
+        // between the two lost the sends. Seen in TwoInstancesIT.)
+        jms.getConfiguration().setLazyCreateTransactionManager(false);
         main.bind("jms", jms);
         IntakeGate gate = new IntakeGate(settings.getLong("gateway.inbound.max-backlog"), ledger::backlog, metrics::shed);
         main.bind("intakeGate", gate);
