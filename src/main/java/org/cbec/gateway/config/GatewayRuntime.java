@@ -179,7 +179,10 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("jms", jms);
         IntakeGate gate = new IntakeGate(settings.getLong("gateway.inbound.max-backlog"), ledger::backlog, metrics::shed);
         main.bind("intakeGate", gate);
-        Alerts alerts = bindMonitoring(main, settings, clock, metrics, gate, ledger, partners, receiptSigner, database);
+        // Read at most once a second, however many scrapes, alert evaluations and console views ask.
+        java.util.function.LongSupplier deadLetters = Sampled.atMostOncePerSecond("the dead letters", ledger::deadLetterCount);
+        PartnerTraffic traffic = new PartnerTraffic(database.dataSource());
+        Alerts alerts = bindMonitoring(main, settings, clock, metrics, gate, deadLetters, partners, receiptSigner, traffic);
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
@@ -195,9 +198,9 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
         main.bind("operatorAccess", new OperatorAccess(users, new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock)));
         main.bind("consoleAssets", new ConsoleAssets());
-        main.bind("partnerActivity", new PartnerActivity(partners::registry, archive, clock));
+        main.bind("partnerActivity", new PartnerActivity(partners::registry, traffic, clock));
         main.bind("routeStatistics", new RouteStatistics(main::getCamelContext));
-        main.bind("gatewayOverview", new GatewayOverview(archive, gate::lastBacklog, ledger::deadLetterCount,
+        main.bind("gatewayOverview", new GatewayOverview(traffic, gate::lastBacklog, deadLetters,
                 () -> alerts.active().stream().map(a -> Map.of("alert", a.alert(), "subject", a.subject(), "detail", a.detail(),
                         "since", a.since().toString())).toList(), configurationChanges, clock));
 
@@ -220,8 +223,8 @@ public final class GatewayRuntime implements AutoCloseable {
      * gateway's meters share one Prometheus registry; the backlog gauge reuses the intake gate's sample.
      */
     private static Alerts bindMonitoring(Main main, GatewaySettings settings, Clock clock, GatewayMetrics metrics, IntakeGate gate,
-                                       DeliveryLedger ledger, LivePartners partners, CmsSigner receiptSigner, Database database) {
-        java.util.function.LongSupplier deadLetters = Sampled.atMostOncePerSecond("the dead letters", ledger::deadLetterCount);
+                                       java.util.function.LongSupplier deadLetters, LivePartners partners, CmsSigner receiptSigner,
+                                       PartnerTraffic traffic) {
         Supplier<List<WatchedCertificate>> certificates = () -> WatchedCertificate.of(partners.registry(), receiptSigner.signingKey().certificate());
         metrics.watch(gate::lastBacklog, deadLetters, certificates);
         main.bind("gatewayMetrics", metrics);
@@ -229,7 +232,7 @@ public final class GatewayRuntime implements AutoCloseable {
         Alerts.Settings alertSettings = new Alerts.Settings(settings.getLong("gateway.alerts.certificate-expiry-days"),
                 settings.getLong("gateway.alerts.dead-letters"), settings.getDouble("gateway.alerts.refusal-rate"),
                 settings.getDuration("gateway.alerts.window"), settings.getLong("gateway.alerts.min-messages"));
-        Alerts alerts = new Alerts(alertSettings, clock, partners::registry, certificates, deadLetters, new PartnerTraffic(database.dataSource()), metrics);
+        Alerts alerts = new Alerts(alertSettings, clock, partners::registry, certificates, deadLetters, traffic, metrics);
         main.bind("alerts", alerts);
         return alerts;
     }

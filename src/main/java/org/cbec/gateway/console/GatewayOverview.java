@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.PartnerTraffic;
 import org.cbec.gateway.http.HttpAnswer;
 
 /**
@@ -18,16 +18,16 @@ import org.cbec.gateway.http.HttpAnswer;
  * latest configuration changes.
  */
 public final class GatewayOverview {
-    private final EvidenceArchive archive;
+    private final PartnerTraffic traffic;
     private final LongSupplier backlog;
     private final LongSupplier deadLetters;
     private final Supplier<List<?>> alerts;
     private final ConfigurationChanges changes;
     private final Clock clock;
 
-    public GatewayOverview(EvidenceArchive archive, LongSupplier backlog, LongSupplier deadLetters, Supplier<List<?>> alerts,
+    public GatewayOverview(PartnerTraffic traffic, LongSupplier backlog, LongSupplier deadLetters, Supplier<List<?>> alerts,
                            ConfigurationChanges changes, Clock clock) {
-        this.archive = archive;
+        this.traffic = traffic;
         this.backlog = backlog;
         this.deadLetters = deadLetters;
         this.alerts = alerts;
@@ -39,8 +39,8 @@ public final class GatewayOverview {
         Instant now = clock.instant();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("at", now.toString());
-        answer.put("lastMinute", byPartner(archive.countsSince(now.minus(Duration.ofMinutes(1)))));
-        answer.put("last15Minutes", byPartner(archive.countsSince(now.minus(Duration.ofMinutes(15)))));
+        answer.put("lastMinute", byPartner(traffic.countsByVerdictSince(now.minus(Duration.ofMinutes(1)))));
+        answer.put("last15Minutes", byPartner(traffic.countsByVerdictSince(now.minus(Duration.ofMinutes(15)))));
         answer.put("forwardBacklog", backlog.getAsLong());
         answer.put("deadLetters", deadLetters.getAsLong());
         answer.put("alerts", alerts.get());
@@ -48,9 +48,9 @@ public final class GatewayOverview {
         return HttpAnswer.json(200, answer);
     }
 
-    private static Map<String, Map<String, Long>> byPartner(List<EvidenceArchive.PartnerCount> counts) {
+    private static Map<String, Map<String, Long>> byPartner(List<PartnerTraffic.PartnerCount> counts) {
         Map<String, Map<String, Long>> partners = new TreeMap<>();
-        for (EvidenceArchive.PartnerCount count : counts) {
+        for (PartnerTraffic.PartnerCount count : counts) {
             Map<String, Long> verdicts = partners.computeIfAbsent(count.partnerId() == null ? "(no partner)" : count.partnerId(),
                     id -> new TreeMap<>());
             verdicts.merge(count.verdict(), count.count(), Long::sum);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.PartnerTraffic;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.partner.PartnerRegistry;
@@ -23,19 +23,19 @@ public final class PartnerActivity {
     private static final Duration DAY = Duration.ofHours(24);
 
     private final Supplier<PartnerRegistry> partners;
-    private final EvidenceArchive archive;
+    private final PartnerTraffic traffic;
     private final Clock clock;
 
-    public PartnerActivity(Supplier<PartnerRegistry> partners, EvidenceArchive archive, Clock clock) {
+    public PartnerActivity(Supplier<PartnerRegistry> partners, PartnerTraffic traffic, Clock clock) {
         this.partners = partners;
-        this.archive = archive;
+        this.traffic = traffic;
         this.clock = clock;
     }
 
     public HttpAnswer list() {
         Instant now = clock.instant();
-        Map<String, List<EvidenceArchive.PartnerCount>> lastDay = new TreeMap<>();
-        for (EvidenceArchive.PartnerCount count : archive.countsSince(now.minus(DAY))) {
+        Map<String, List<PartnerTraffic.PartnerCount>> lastDay = new TreeMap<>();
+        for (PartnerTraffic.PartnerCount count : traffic.countsByVerdictSince(now.minus(DAY))) {
             if (count.partnerId() != null) {
                 lastDay.computeIfAbsent(count.partnerId(), id -> new ArrayList<>()).add(count);
             }
@@ -47,7 +47,7 @@ public final class PartnerActivity {
         return HttpAnswer.json(200, Map.of("count", answer.size(), "partners", answer));
     }
 
-    private Map<String, Object> describe(Partner partner, List<EvidenceArchive.PartnerCount> lastDay, Instant now) {
+    private Map<String, Object> describe(Partner partner, List<PartnerTraffic.PartnerCount> lastDay, Instant now) {
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("id", partner.id());
         node.put("name", partner.name());
@@ -60,12 +60,12 @@ public final class PartnerActivity {
             certificates.add(certificate(anchor, now));
         }
         node.put("certificates", certificates);
-        node.put("lastMessageAt", archive.lastMessageFrom(partner.id()).map(Instant::toString).orElse(null));
+        node.put("lastMessageAt", traffic.lastMessageAt(partner.id()).map(Instant::toString).orElse(null));
         long accepted = 0;
         long duplicates = 0;
         long refused = 0;
         Map<String, Long> refusalCodes = new TreeMap<>();
-        for (EvidenceArchive.PartnerCount count : lastDay) {
+        for (PartnerTraffic.PartnerCount count : lastDay) {
             switch (count.verdict()) {
                 case "ACCEPTED" -> accepted += count.count();
                 case "DUPLICATE" -> duplicates += count.count();

@@ -240,40 +240,6 @@ public final class EvidenceArchive {
         return messages;
     }
 
-    /** How many messages a partner sent since a moment, by verdict and refusal code. */
-    public record PartnerCount(String partnerId, String verdict, String refusalCode, long count) {}
-
-    /** Messages received since {@code since}, counted by partner, verdict and refusal code (partner null: no partner known). */
-    public List<PartnerCount> countsSince(Instant since) {
-        String sql = "SELECT partner_id, verdict, refusal_code, COUNT(*) FROM inbound_message WHERE received_at >= ?"
-                + " GROUP BY partner_id, verdict, refusal_code";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            List<PartnerCount> counts = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    counts.add(new PartnerCount(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4)));
-                }
-            }
-            return counts;
-        } catch (SQLException e) {
-            throw failure("cannot count messages", e);
-        }
-    }
-
-    /** When the partner's last message (of any verdict) arrived, if it ever sent one. */
-    public Optional<Instant> lastMessageFrom(String partnerId) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT MAX(received_at) FROM inbound_message WHERE partner_id = ?")) {
-            statement.setString(1, partnerId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.ofNullable(instant(row, 1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw failure("cannot read the last message of " + partnerId, e);
-        }
-    }
-
     private static Optional<String> acceptedMessageWithDigest(Connection connection, String sha256) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT message_id FROM accepted_digest WHERE sha256 = ?")) {
             statement.setString(1, sha256);

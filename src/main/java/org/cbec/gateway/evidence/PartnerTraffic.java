@@ -7,7 +7,9 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -15,9 +17,9 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 
 /**
- * What the evidence archive tells of each partner's traffic, for the operators' alerts: when a partner
- * last sent anything, and how many of its recent messages were refused. Read at the alert interval, never
- * per message; both queries run on the (partner_id, received_at) and (received_at) indexes.
+ * What the evidence archive tells of each partner's traffic, for the operators' alerts and console: when a
+ * partner last sent anything, and what its recent messages came to. Read at the alert interval or when an
+ * operator looks, never per message; the queries run on the (partner_id, received_at) and (received_at) indexes.
  */
 public final class PartnerTraffic {
     private final DataSource dataSource;
@@ -50,14 +52,30 @@ public final class PartnerTraffic {
 
     /** Per partner, its messages received since {@code since}; messages whose signer matched no partner are left out. */
     public Map<String, Counts> countsSince(Instant since) {
-        String sql = "SELECT partner_id, COUNT(*), SUM(CASE WHEN verdict = 'REJECTED' THEN 1 ELSE 0 END) FROM inbound_message"
-                + " WHERE received_at >= ? AND partner_id IS NOT NULL GROUP BY partner_id";
+        Map<String, Counts> counts = new HashMap<>();
+        for (PartnerCount count : countsByVerdictSince(since)) {
+            if (count.partnerId() != null) {
+                long refused = "REJECTED".equals(count.verdict()) ? count.count() : 0;
+                counts.merge(count.partnerId(), new Counts(count.count(), refused),
+                        (a, b) -> new Counts(a.messages() + b.messages(), a.refused() + b.refused()));
+            }
+        }
+        return counts;
+    }
+
+    /** How many messages a partner sent in a window, by verdict and refusal code (partner null: no partner known). */
+    public record PartnerCount(String partnerId, String verdict, String refusalCode, long count) {}
+
+    /** Messages received since {@code since}, counted by partner, verdict and refusal code. */
+    public List<PartnerCount> countsByVerdictSince(Instant since) {
+        String sql = "SELECT partner_id, verdict, refusal_code, COUNT(*) FROM inbound_message WHERE received_at >= ?"
+                + " GROUP BY partner_id, verdict, refusal_code";
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            Map<String, Counts> counts = new HashMap<>();
+            List<PartnerCount> counts = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    counts.put(rows.getString(1), new Counts(rows.getLong(2), rows.getLong(3)));
+                    counts.add(new PartnerCount(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4)));
                 }
             }
             return counts;

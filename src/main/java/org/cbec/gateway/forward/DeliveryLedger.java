@@ -310,25 +310,24 @@ public final class DeliveryLedger {
 
     /** Records waiting for a national system: the forward backlog. */
     public long backlog() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = 'PENDING'");
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getLong(1);
-        } catch (SQLException e) {
-            throw failure("cannot count the forward backlog", e);
-        }
+        return recordsWithStatus("PENDING");
     }
 
     /** Records whose retries are spent and that no operator has replayed or discarded yet. */
     public long deadLetterCount() {
+        return recordsWithStatus("DEAD_LETTERED");
+    }
+
+    private long recordsWithStatus(String status) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = 'DEAD_LETTERED'");
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return row.getLong(1);
+             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = ?")) {
+            statement.setString(1, status);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
         } catch (SQLException e) {
-            throw failure("cannot count the dead letters", e);
+            throw failure("cannot count the records " + status, e);
         }
     }
 
