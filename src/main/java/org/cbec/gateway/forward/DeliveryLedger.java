@@ -22,8 +22,9 @@ import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
 
 /**
- * What has been handed to national systems: one row per record of an accepted message, the keys national
- * systems acknowledged, and the message's status once every record is delivered or dead-lettered.
+ * What has been handed to national systems: one row per record of an accepted message, the claim of each
+ * record version by the one record that is sent with it, and the message's status once every record is
+ * delivered or dead-lettered.
  * Every step is idempotent, because a queue may deliver the same step twice after a crash.
  */
 public final class DeliveryLedger {
@@ -46,21 +47,12 @@ public final class DeliveryLedger {
      * A message with no records is forwarded at once.
      */
     public List<OutboundRecord> dispatch(String messageId) {
+        // Read and parsed before the shared transaction: an accepted message's records never change, and the
+        // database writer's time is what every message waits for.
+        List<OutboundRecord> records = acceptedRecords(messageId);
         AtomicReference<List<OutboundRecord>> pending = new AtomicReference<>();
         // Messages dispatched at the same moment share one commit with everything else being written.
         groupCommit.run(connection -> {
-            List<OutboundRecord> records;
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT d.records FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
-                            + " WHERE m.message_id = ? AND m.verdict = 'ACCEPTED'")) {
-                statement.setString(1, messageId);
-                try (ResultSet row = statement.executeQuery()) {
-                    if (!row.next()) {
-                        throw new GatewayException(GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
-                    }
-                    records = parse(messageId, row.getString(1), 0);
-                }
-            }
             boolean dispatched;
             try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
                 statement.setString(1, messageId);
@@ -90,6 +82,23 @@ public final class DeliveryLedger {
             pending.set(fresh);
         });
         return pending.get();
+    }
+
+    private List<OutboundRecord> acceptedRecords(String messageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT d.records FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
+                             + " WHERE m.message_id = ? AND m.verdict = 'ACCEPTED'")) {
+            statement.setString(1, messageId);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    throw new GatewayException(GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
+                }
+                return parse(messageId, row.getString(1), 0);
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the records of " + messageId, e);
+        }
     }
 
     /**
@@ -331,10 +340,15 @@ public final class DeliveryLedger {
         }
     }
 
-    /** True when a national system already acknowledged this key (from this message or another). */
+    /**
+     * True when a national system already acknowledged this key (from this message or another). Only the
+     * record that claimed a key is ever sent with it, so the claimant's row says whether the key was delivered.
+     */
     public boolean alreadyDelivered(String idempotencyKey) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM delivered_key WHERE idempotency_key = ?")) {
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT 1 FROM dispatched_key k JOIN outbound_record r ON r.message_id = k.message_id AND r.seq = k.seq"
+                             + " WHERE k.idempotency_key = ? AND r.status = 'DELIVERED'")) {
             statement.setString(1, idempotencyKey);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next();
@@ -379,25 +393,25 @@ public final class DeliveryLedger {
         }
     }
 
-    public void markDelivered(String messageId, int seq, String idempotencyKey) {
-        resolve(messageId, seq, idempotencyKey, "DELIVERED", null, connection -> { });
+    public void markDelivered(String messageId, int seq) {
+        resolve(messageId, seq, "DELIVERED", null, connection -> { });
     }
 
     /** Delivered, with more bookkeeping in the same transaction (the AEO statement last forwarded). */
-    public void markDelivered(String messageId, int seq, String idempotencyKey, EvidenceArchive.InTransaction alsoInTransaction) {
-        resolve(messageId, seq, idempotencyKey, "DELIVERED", null, alsoInTransaction);
+    public void markDelivered(String messageId, int seq, EvidenceArchive.InTransaction alsoInTransaction) {
+        resolve(messageId, seq, "DELIVERED", null, alsoInTransaction);
     }
 
     /** Not forwarded: a newer statement about the same operator already reached the national system. */
     public void markSuperseded(String messageId, int seq, String reason) {
-        resolve(messageId, seq, null, "SUPERSEDED", reason, connection -> { });
+        resolve(messageId, seq, "SUPERSEDED", reason, connection -> { });
     }
 
     public void markDeadLettered(String messageId, int seq, String error) {
-        resolve(messageId, seq, null, "DEAD_LETTERED", error, connection -> { });
+        resolve(messageId, seq, "DEAD_LETTERED", error, connection -> { });
     }
 
-    private void resolve(String messageId, int seq, String idempotencyKey, String recordStatus, String error,
+    private void resolve(String messageId, int seq, String recordStatus, String error,
                          EvidenceArchive.InTransaction alsoInTransaction) {
         Instant now = clock.instant();
         // Many consumers resolve records at once: their bookkeeping shares one transaction and one commit.
@@ -424,9 +438,6 @@ public final class DeliveryLedger {
                 statement.setString(4, messageId);
                 statement.setInt(5, seq);
                 changed = statement.executeUpdate();
-            }
-            if (idempotencyKey != null) {
-                rememberDeliveredKey(connection, idempotencyKey, messageId, now);
             }
             alsoInTransaction.run(connection);
             if (changed == 1) {
@@ -464,24 +475,6 @@ public final class DeliveryLedger {
             return "FORWARDED";
         }
         return delivered == 0 ? "DEAD_LETTERED" : "PARTIALLY_FORWARDED";
-    }
-
-    private static void rememberDeliveredKey(Connection connection, String key, String messageId, Instant now) throws SQLException {
-        try (PreparedStatement check = connection.prepareStatement("SELECT 1 FROM delivered_key WHERE idempotency_key = ?")) {
-            check.setString(1, key);
-            try (ResultSet row = check.executeQuery()) {
-                if (row.next()) {
-                    return;
-                }
-            }
-        }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO delivered_key (idempotency_key, message_id, delivered_at) VALUES (?, ?, ?)")) {
-            statement.setString(1, key);
-            statement.setString(2, messageId);
-            statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            statement.executeUpdate();
-        }
     }
 
     private static void setStatus(Connection connection, String messageId, String status, Instant at, String note) throws SQLException {

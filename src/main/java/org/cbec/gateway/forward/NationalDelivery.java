@@ -77,7 +77,7 @@ public final class NationalDelivery {
             ledger.markSuperseded(messageId, seq, "a newer statement about " + statement.aeoId() + " was already forwarded");
             return;
         }
-        ledger.markDelivered(messageId, seq, exchange.getProperty(IDEMPOTENCY_KEY, String.class), connection -> {
+        ledger.markDelivered(messageId, seq, connection -> {
             if (statement != null) {
                 AeoRegistry.rememberForwarded(connection, statement.partnerId(), statement.aeoId(), statement.statusChangedAt());
             }
