@@ -165,6 +165,8 @@ public final class GatewayRuntime implements AutoCloseable {
         // Camel's own route statistics (exchanges, failures, processing times) feed the console's routes page.
         main.configure().withJmxEnabled(true);
         main.configure().withJmxManagementNamePattern("#name#-#counter#");
+        // Per route only, which is what the console shows: per-processor statistics cost every exchange at every step.
+        main.configure().withJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
         main.configure().httpServer().withEnabled(true).withPort(port)
                 // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
                 .withMaxBodySize(maxBytes * 2 + 65_536);
