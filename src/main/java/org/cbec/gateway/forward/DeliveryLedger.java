@@ -416,18 +416,6 @@ public final class DeliveryLedger {
         Instant now = clock.instant();
         // Many consumers resolve records at once: their bookkeeping shares one transaction and one commit.
         groupCommit.run(connection -> {
-            // Lock the message's progress row first so that concurrent resolutions of its records serialise.
-            int pending;
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT records_pending FROM message_progress WHERE message_id = ? FOR UPDATE")) {
-                statement.setString(1, messageId);
-                try (ResultSet row = statement.executeQuery()) {
-                    if (!row.next()) {
-                        throw new GatewayException(GatewayError.NOT_FOUND, "no message " + messageId);
-                    }
-                    pending = row.getInt(1);
-                }
-            }
             int changed;
             try (PreparedStatement statement = connection.prepareStatement(
                     "UPDATE outbound_record SET status = ?, delivered_at = ?, last_error = COALESCE(?, last_error)"
@@ -439,20 +427,41 @@ public final class DeliveryLedger {
                 statement.setInt(5, seq);
                 changed = statement.executeUpdate();
             }
+            if (changed == 0 && !isDispatchedMessage(connection, messageId)) {
+                throw new GatewayException(GatewayError.NOT_FOUND, "no message " + messageId);
+            }
             alsoInTransaction.run(connection);
             if (changed == 1) {
-                pending--;
+                // The decrement locks the message's progress row: concurrent resolutions of its records serialise here,
+                // and the one that takes it to zero sets the message's final status.
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE message_progress SET records_pending = ? WHERE message_id = ?")) {
-                    statement.setInt(1, pending);
-                    statement.setString(2, messageId);
+                        "UPDATE message_progress SET records_pending = records_pending - 1 WHERE message_id = ?")) {
+                    statement.setString(1, messageId);
                     statement.executeUpdate();
                 }
-                if (pending == 0) {
+                if (recordsPending(connection, messageId) == 0) {
                     setStatus(connection, messageId, finalStatus(connection, messageId), now, null);
                 }
             }
         });
+    }
+
+    private static boolean isDispatchedMessage(Connection connection, String messageId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
+            statement.setString(1, messageId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    private static int recordsPending(Connection connection, String messageId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT records_pending FROM message_progress WHERE message_id = ?")) {
+            statement.setString(1, messageId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getInt(1) : 0;
+            }
+        }
     }
 
     private static String finalStatus(Connection connection, String messageId) throws SQLException {
@@ -522,23 +531,26 @@ public final class DeliveryLedger {
 
     /** Claims a record version for this message; returns the message that claimed it first, or null when this one did. */
     private static String claimKey(Connection connection, OutboundRecord record) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT message_id FROM dispatched_key WHERE idempotency_key = ?")) {
-            select.setString(1, record.idempotencyKey());
-            try (ResultSet row = select.executeQuery()) {
-                if (row.next()) {
-                    return row.getString(1).equals(record.messageId()) ? null : row.getString(1);
-                }
-            }
-        }
-        // A concurrent claim of the same key makes this insert fail: the dispatch rolls back and its redelivery sees the claim.
+        // Insert first: a new version (the usual case) costs one index write and no lookup. A concurrent claim of the
+        // same key from another instance waits for that one to commit, then inserts nothing and reads its claim.
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO dispatched_key (idempotency_key, message_id, seq) VALUES (?, ?, ?)")) {
+                "INSERT INTO dispatched_key (idempotency_key, message_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
             insert.setString(1, record.idempotencyKey());
             insert.setString(2, record.messageId());
             insert.setInt(3, record.seq());
-            insert.executeUpdate();
+            if (insert.executeUpdate() == 1) {
+                return null;
+            }
         }
-        return null;
+        try (PreparedStatement select = connection.prepareStatement("SELECT message_id FROM dispatched_key WHERE idempotency_key = ?")) {
+            select.setString(1, record.idempotencyKey());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new SQLException("the claim of " + record.idempotencyKey() + " conflicted but cannot be read");
+                }
+                return row.getString(1).equals(record.messageId()) ? null : row.getString(1);
+            }
+        }
     }
 
     private static List<OutboundRecord> pendingOf(Connection connection, String messageId, List<OutboundRecord> records)
