@@ -44,30 +44,45 @@ public final class AeoRegistry {
     /** One operator's current statement: the one with the latest statusChangedAt. */
     public record CurrentStatus(String aeoId, AeoStatus status, Instant statusChangedAt, AeoStatusRecord record) {}
 
+    /** An AEO statement ready to be written: the record and its stored form. */
+    public record Statement(AeoStatusRecord record, String json) {}
+
+    /**
+     * The AEO statements among a message's records, serialised here, before the database transaction that
+     * {@link #record} runs in: that transaction is shared, and its time is what every message waits for.
+     */
+    public static List<Statement> statementsOf(List<CanonicalRecord> records) {
+        List<Statement> statements = new ArrayList<>();
+        for (CanonicalRecord record : records) {
+            if (record instanceof AeoStatusRecord statement) {
+                statements.add(new Statement(statement, toJson(statement)));
+            }
+        }
+        return statements;
+    }
+
     /** Records the AEO statements of an accepted message, inside the caller's transaction. */
-    public void record(Connection connection, String messageId, Instant receivedAt, List<CanonicalRecord> records) throws SQLException {
+    public void record(Connection connection, String messageId, Instant receivedAt, List<Statement> statements) throws SQLException {
+        if (statements.isEmpty()) {
+            return;
+        }
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO aeo_statement (partner_id, aeo_id, status_changed_at, status, record_id, record_version, message_id, received_at, record)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            boolean any = false;
-            for (CanonicalRecord record : records) {
-                if (record instanceof AeoStatusRecord statement) {
-                    insert.setString(1, statement.sourcePartner());
-                    insert.setString(2, statement.aeoId());
-                    insert.setObject(3, OffsetDateTime.ofInstant(statement.statusChangedAt(), ZoneOffset.UTC));
-                    insert.setString(4, statement.status().name());
-                    insert.setString(5, statement.recordId());
-                    insert.setString(6, statement.recordVersion());
-                    insert.setString(7, messageId);
-                    insert.setObject(8, OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
-                    insert.setString(9, toJson(statement));
-                    insert.addBatch();
-                    any = true;
-                }
+            for (Statement prepared : statements) {
+                AeoStatusRecord statement = prepared.record();
+                insert.setString(1, statement.sourcePartner());
+                insert.setString(2, statement.aeoId());
+                insert.setObject(3, OffsetDateTime.ofInstant(statement.statusChangedAt(), ZoneOffset.UTC));
+                insert.setString(4, statement.status().name());
+                insert.setString(5, statement.recordId());
+                insert.setString(6, statement.recordVersion());
+                insert.setString(7, messageId);
+                insert.setObject(8, OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
+                insert.setString(9, prepared.json());
+                insert.addBatch();
             }
-            if (any) {
-                insert.executeBatch();
-            }
+            insert.executeBatch();
         }
     }
 
@@ -178,31 +193,24 @@ public final class AeoRegistry {
 
     /** Remembers that this statement reached the national system, inside the caller's transaction. */
     public static void rememberForwarded(Connection connection, String partnerId, String aeoId, Instant statusChangedAt) throws SQLException {
+        // Insert first: an operator's first statement (the usual case) costs one write and no lookup.
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO aeo_forwarded (partner_id, aeo_id, status_changed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, partnerId);
+            insert.setString(2, aeoId);
+            insert.setObject(3, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
+            if (insert.executeUpdate() == 1) {
+                return;
+            }
+        }
+        // Only ever forward: an older statement does not move the operator's mark back.
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE aeo_forwarded SET status_changed_at = ? WHERE partner_id = ? AND aeo_id = ? AND status_changed_at < ?")) {
             update.setObject(1, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
             update.setString(2, partnerId);
             update.setString(3, aeoId);
             update.setObject(4, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
-            if (update.executeUpdate() == 1) {
-                return;
-            }
-        }
-        try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM aeo_forwarded WHERE partner_id = ? AND aeo_id = ?")) {
-            exists.setString(1, partnerId);
-            exists.setString(2, aeoId);
-            try (ResultSet row = exists.executeQuery()) {
-                if (row.next()) {
-                    return;
-                }
-            }
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO aeo_forwarded (partner_id, aeo_id, status_changed_at) VALUES (?, ?, ?)")) {
-            insert.setString(1, partnerId);
-            insert.setString(2, aeoId);
-            insert.setObject(3, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
-            insert.executeUpdate();
+            update.executeUpdate();
         }
     }
 
