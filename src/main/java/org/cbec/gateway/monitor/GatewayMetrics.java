@@ -37,6 +37,8 @@ public final class GatewayMetrics {
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     private volatile Supplier<List<WatchedCertificate>> certificates = List::of;
     private volatile MultiGauge certificateExpiry;
+    /** The certificates the gauge has rows for now: re-registering only on a change keeps scrapes from seeing half a swap. */
+    private List<String> registeredCertificates = List.of();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Clock clock;
@@ -78,10 +80,19 @@ public final class GatewayMetrics {
         if (certificateExpiry == null) {
             return;
         }
-        certificateExpiry.register(certificates.get().stream()
-                .map(watched -> MultiGauge.Row.of(Tags.of("partner", watched.partner(), "subject", watched.subject()), watched,
-                        (WatchedCertificate w) -> w.daysToExpiry(clock.instant())))
-                .toList(), true);
+        List<WatchedCertificate> watched = certificates.get();
+        List<String> identities = watched.stream().map(w -> w.partner() + "|" + w.subject() + "|" + w.notAfter()).toList();
+        // Swapping rows removes meters and adds others: a scrape in the middle could see a row twice or not at all.
+        synchronized (registry) {
+            if (identities.equals(registeredCertificates)) {
+                return;
+            }
+            certificateExpiry.register(watched.stream()
+                    .map(w -> MultiGauge.Row.of(Tags.of("partner", w.partner(), "subject", w.subject()), w,
+                            (WatchedCertificate c) -> c.daysToExpiry(clock.instant())))
+                    .toList(), true);
+            registeredCertificates = identities;
+        }
     }
 
     /**
@@ -129,7 +140,11 @@ public final class GatewayMetrics {
 
     /** {@code GET /metrics}: every meter in Prometheus text format. */
     public HttpAnswer scrape() {
-        return new HttpAnswer(200, CONTENT_TYPE, registry.scrape(CONTENT_TYPE).getBytes(StandardCharsets.UTF_8), Map.of());
+        String text;
+        synchronized (registry) {
+            text = registry.scrape(CONTENT_TYPE);
+        }
+        return new HttpAnswer(200, CONTENT_TYPE, text.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     private void count(Verdict verdict, String partner, String format) {
