@@ -179,7 +179,8 @@ public final class GatewayRuntime implements AutoCloseable {
         // between the two lost the sends. Seen in TwoInstancesIT.)
         jms.getConfiguration().setLazyCreateTransactionManager(false);
         main.bind("jms", jms);
-        IntakeGate gate = new IntakeGate(settings.getLong("gateway.inbound.max-backlog"), ledger::backlog, metrics::shed);
+        IntakeGate gate = new IntakeGate(settings.getLong("gateway.inbound.max-backlog"), settings.getDuration("gateway.inbound.max-wait"),
+                clock, ledger::backlog, metrics::shed);
         main.bind("intakeGate", gate);
         // Read at most once a second, however many scrapes, alert evaluations and console views ask.
         java.util.function.LongSupplier deadLetters = Sampled.atMostOncePerSecond("the dead letters", ledger::deadLetterCount);

@@ -1,5 +1,6 @@
 package org.cbec.gateway.intake;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,15 +15,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether the intake takes a message at all: not while the gateway drains for a stop, and not
- * while the forward backlog is past {@code gateway.inbound.max-backlog}. Either way the partner gets 503
- * OVERLOADED with Retry-After, an answer it can act on, rather than a connection refused or a queue that
- * grows without bound. It also counts the messages in flight, so a stop can wait for them.
+ * Decides whether the intake takes a message at all: not while the gateway drains for a stop, not while
+ * the forward backlog is past {@code gateway.inbound.max-backlog}, and not when the request already waited
+ * longer than {@code gateway.inbound.max-wait} for a worker (more messages arrive than the gateway can take:
+ * answering those at once keeps the latency of the ones it takes bounded, and bounds the bodies held in
+ * memory). Each time the partner gets 503 OVERLOADED with Retry-After, an answer it can act on, rather than a
+ * connection refused, a timeout, or a queue that grows without bound. It also counts the messages in
+ * flight, so a stop can wait for them.
  */
 public final class IntakeGate implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeGate.class);
 
     private final long maxBacklog;
+    private final Duration maxWait;
+    private final Clock clock;
     private final LongSupplier backlog;
     private final Runnable onShed;
     private final ScheduledExecutorService sampler;
@@ -30,14 +36,19 @@ public final class IntakeGate implements AutoCloseable {
     private volatile long lastBacklog;
     private volatile boolean draining;
 
-    /** @param backlog counts records waiting for national systems; sampled once a second, never per message */
-    public IntakeGate(long maxBacklog, LongSupplier backlog) {
-        this(maxBacklog, backlog, () -> { });
-    }
-
-    /** @param onShed told of each message refused OVERLOADED here (for the metrics) */
-    public IntakeGate(long maxBacklog, LongSupplier backlog, Runnable onShed) {
+    /**
+     * @param maxWait how long a request may have waited for a worker before it reaches the gate
+     * @param clock the clock the wait is measured on (the one the exchanges were stamped with)
+     * @param backlog counts records waiting for national systems; sampled once a second, never per message
+     * @param onShed told of each message refused OVERLOADED here (for the metrics)
+     */
+    public IntakeGate(long maxBacklog, Duration maxWait, Clock clock, LongSupplier backlog, Runnable onShed) {
+        if (maxWait.isNegative() || maxWait.isZero()) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.inbound.max-wait must be positive, not " + maxWait);
+        }
         this.maxBacklog = maxBacklog;
+        this.maxWait = maxWait;
+        this.clock = clock;
         this.backlog = backlog;
         this.onShed = onShed;
         this.sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -66,6 +77,13 @@ public final class IntakeGate implements AutoCloseable {
             onShed.run();
             throw new GatewayException(GatewayError.OVERLOADED, "the forward backlog is " + lastBacklog
                     + " records, over the limit of " + maxBacklog + "; send again later");
+        }
+        // The exchange was made when the request had arrived whole; the time since is time spent queued for a worker.
+        long waitedMillis = clock.millis() - exchange.getClock().getCreated();
+        if (waitedMillis > maxWait.toMillis()) {
+            onShed.run();
+            throw new GatewayException(GatewayError.OVERLOADED, "the message waited " + waitedMillis
+                    + " ms for the gateway, longer than " + maxWait.toMillis() + " ms (gateway.inbound.max-wait): more arrives than it can take; send again later");
         }
         inFlight.incrementAndGet();
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {

@@ -3,9 +3,17 @@ package org.cbec.gateway.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.testing.Fixtures;
 import org.cbec.gateway.testing.GatewayUnderTest;
 import org.cbec.gateway.testing.TestPki;
@@ -47,5 +55,31 @@ class IntakeGateTest {
             assertThat(GatewayUnderTest.json(response).path("code").asText()).isEqualTo("OVERLOADED");
             assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
         }
+    }
+
+    @Test
+    void a_message_that_waited_past_max_wait_for_a_worker_is_overloaded_and_one_that_did_not_is_let_in() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            Exchange waitedLong = new DefaultExchange(camel);
+            Exchange fresh = new DefaultExchange(camel);
+            // The gate's clock runs ten seconds past the moment both requests arrived: the first has waited that long.
+            try (IntakeGate late = new IntakeGate(100, Duration.ofSeconds(2), Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10)), () -> 0, () -> { });
+                 IntakeGate onTime = new IntakeGate(100, Duration.ofSeconds(2), Clock.systemUTC(), () -> 0, () -> { })) {
+
+                assertThatThrownBy(() -> late.enter(waitedLong))
+                        .isInstanceOfSatisfying(GatewayException.class, e -> {
+                            assertThat(e.error()).isEqualTo(GatewayError.OVERLOADED);
+                            assertThat(e.detail()).contains("gateway.inbound.max-wait");
+                        });
+                onTime.enter(fresh);
+                assertThat(onTime.drain(Duration.ZERO)).as("the fresh message is counted in flight").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void max_wait_must_be_positive() {
+        assertThatThrownBy(() -> new IntakeGate(100, Duration.ZERO, Clock.systemUTC(), () -> 0, () -> { }))
+                .hasMessageContaining("gateway.inbound.max-wait");
     }
 }
