@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import org.apache.camel.Exchange;
 import org.cbec.gateway.recognition.AeoRegistry;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.MessageIds;
@@ -65,7 +66,9 @@ public final class NationalDelivery {
         message.removeHeaders("*");
         message.setHeader("Idempotency-Key", key);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        // The HTTP component's own enum: given as the text "POST", every record paid for a failed type-converter
+        // search before the enum conversion (seen in the profile, ~3 % of the CPU).
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
     }
 
     /** Records the outcome: delivered (and, for AEO, the operator's latest forwarded statement), or superseded. */
