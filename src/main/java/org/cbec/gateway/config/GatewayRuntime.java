@@ -150,6 +150,7 @@ public final class GatewayRuntime implements AutoCloseable {
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
         Map<ContainerType, SignatureContainer> containers = signatureContainers(settings);
         GatewayMetrics metrics = new GatewayMetrics(clock);
+        database.writer().observe(metrics.databaseWriter());
         InboundIntake intake = new InboundIntake(partners, containers, signingTimePolicy(settings, clock),
                 algorithmPolicy(settings), revocationChecker(settings, clock), translators, archive, new MessageIds(clock), clock, maxBytes,
                 receiptSigner, registry, metrics);

@@ -33,16 +33,28 @@ public final class GroupCommit implements AutoCloseable {
 
     private record Pending(Work work, CompletableFuture<Void> done) {}
 
+    /** Told of every group committed: how many pieces of work it held, and the writer's time on it. */
+    @FunctionalInterface
+    public interface Observer {
+        void committed(int pieces, long busyNanos);
+    }
+
     private final DataSource dataSource;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
+    private volatile Observer observer = (pieces, busyNanos) -> { };
 
     public GroupCommit(DataSource dataSource, String name) {
         this.dataSource = dataSource;
         this.writer = new Thread(this::loop, name + "-group-commit");
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    /** Whom to tell of each group committed (the metrics: how busy the one writer is, how large its groups). */
+    public void observe(Observer observer) {
+        this.observer = observer;
     }
 
     /** Runs the work in the next group's transaction and returns once that transaction is committed. */
@@ -78,6 +90,15 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private void commit(List<Pending> batch) {
+        long startedNanos = System.nanoTime();
+        try {
+            commitGroup(batch);
+        } finally {
+            observer.committed(batch.size(), System.nanoTime() - startedNanos);
+        }
+    }
+
+    private void commitGroup(List<Pending> batch) {
         List<Pending> succeeded = new ArrayList<>(batch.size());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);

@@ -1,6 +1,7 @@
 package org.cbec.gateway.monitor;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
@@ -73,6 +75,22 @@ public final class GatewayMetrics {
         this.certificateExpiry = MultiGauge.builder("gateway.certificate.days.to.expiry")
                 .description("days until the certificate expires; negative once expired").register(registry);
         refreshCertificates();
+    }
+
+    /**
+     * The database writer every archive, dispatch and delivery commits through: its busy time (the rate of
+     * {@code gateway_database_writer_busy_seconds_total} is its utilisation, 1.0 = saturated) and the size of
+     * its groups. When the writer nears 1.0, the database is what limits the gateway.
+     */
+    public GroupCommit.Observer databaseWriter() {
+        Counter busy = Counter.builder("gateway.database.writer.busy").baseUnit("seconds")
+                .description("time the database writer spent executing and committing groups").register(registry);
+        DistributionSummary pieces = DistributionSummary.builder("gateway.database.group.pieces").description("pieces of work (accepts, dispatches, deliveries) per database commit")
+                .register(registry);
+        return (count, busyNanos) -> {
+            busy.increment(busyNanos / 1e9);
+            pieces.record(count);
+        };
     }
 
     /** Takes the watched certificates as they are now (after a partner file was added, changed or removed). */

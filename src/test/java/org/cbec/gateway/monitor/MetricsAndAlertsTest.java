@@ -77,6 +77,23 @@ class MetricsAndAlertsTest {
         assertThat(scrape.body()).contains("# TYPE gateway_forward_backlog gauge");
     }
 
+    /** Every message, refused ones too, is archived through the one database writer: its time and group sizes are metrics. */
+    @Test
+    void the_database_writer_reports_its_busy_time_and_the_pieces_it_commits() {
+        Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
+        byte[] tampered = Fixtures.withByteFlippedInContent(TestPki.signCms(csv.bytes(), gateway.cnSigner), csv.bytes());
+        PrometheusText before = scrape();
+        assertThat(before.find("gateway_database_writer_busy_seconds_total", Map.of())).as("registered at start").isNotEmpty();
+
+        assertThat(gateway.postCms(tampered).statusCode()).isEqualTo(403);
+
+        PrometheusText after = scrape();
+        assertThat(after.value("gateway_database_group_pieces_sum", Map.of()))
+                .isGreaterThanOrEqualTo(before.value("gateway_database_group_pieces_sum", Map.of()) + 1);
+        assertThat(after.value("gateway_database_writer_busy_seconds_total", Map.of()))
+                .isGreaterThan(before.value("gateway_database_writer_busy_seconds_total", Map.of()));
+    }
+
     /** A signature that does not verify proves no sender: anyone can attach a partner's certificate, so the partner is "unknown". */
     @Test
     void one_tampered_message_adds_exactly_one_signature_invalid_refusal() {
