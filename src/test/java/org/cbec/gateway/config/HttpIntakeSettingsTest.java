@@ -15,8 +15,11 @@ import org.cbec.gateway.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code gateway.http.worker-threads}: how many HTTP requests the gateway runs at once. */
-class HttpWorkersTest {
+/**
+ * {@code gateway.http.worker-threads}: how many HTTP requests the gateway runs at once; and the intake
+ * settings checked before anything starts.
+ */
+class HttpIntakeSettingsTest {
     @TempDir
     Path root;
 
@@ -43,6 +46,17 @@ class HttpWorkersTest {
             assertThatThrownBy(gateway::start)
                     .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
                     .hasMessageContaining("gateway.http.worker-threads");
+        }
+    }
+
+    @Test
+    void a_max_wait_of_zero_is_a_configuration_error_before_anything_starts() {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
+            gateway.with("gateway.inbound.max-wait", "PT0S");
+
+            assertThatThrownBy(gateway::start)
+                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
+                    .hasMessageContaining("gateway.inbound.max-wait");
         }
     }
 }
