@@ -122,10 +122,10 @@ public final class GatewayRuntime implements AutoCloseable {
         if (httpWorkers < 1) {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.http.worker-threads must be at least 1, not " + httpWorkers);
         }
-        Duration maxWait = settings.getDuration("gateway.inbound.max-wait");
-        if (maxWait.isNegative() || maxWait.isZero()) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.inbound.max-wait must be positive, not " + maxWait);
-        }
+        // Checked before anything starts: a bad value must not leave a database or broker open.
+        IntakeGate.Limits intakeLimits = new IntakeGate.Limits(settings.getLong("gateway.inbound.max-backlog"),
+                settings.getDuration("gateway.inbound.max-wait"), settings.getLong("gateway.inbound.large-body-bytes"),
+                settings.getInt("gateway.inbound.large-bodies-at-once"));
         if (!Files.isDirectory(routesDir)) {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
                     "routes directory " + routesDir.toAbsolutePath() + " does not exist (setting gateway.routes.dir)");
@@ -193,8 +193,7 @@ public final class GatewayRuntime implements AutoCloseable {
         // (for its group commit, for the broker's journal), so many more workers than cores keep the cores busy and
         // the group commits large. Vert.x's default, 20, held the intake to ~300 mixed messages/s on 2 cores.
         main.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(httpWorkers));
-        IntakeGate gate = new IntakeGate(settings.getLong("gateway.inbound.max-backlog"), maxWait,
-                clock, ledger::backlog, metrics::shed);
+        IntakeGate gate = new IntakeGate(intakeLimits, clock, ledger::backlog, metrics::shed);
         main.bind("intakeGate", gate);
         // Read at most once a second, however many scrapes, alert evaluations and console views ask.
         java.util.function.LongSupplier deadLetters = Sampled.atMostOncePerSecond("the dead letters", ledger::deadLetterCount);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Back-pressure and stopping: the intake answers 503 OVERLOADED with Retry-After instead of taking what it cannot hold. */
 class IntakeGateTest {
+    private static final IntakeGate.Limits LIMITS = new IntakeGate.Limits(100, Duration.ofSeconds(2), 1_048_576, 4);
     @TempDir
     Path root;
 
@@ -63,8 +64,8 @@ class IntakeGateTest {
             Exchange waitedLong = new DefaultExchange(camel);
             Exchange fresh = new DefaultExchange(camel);
             // The gate's clock runs ten seconds past the moment both requests arrived: the first has waited that long.
-            try (IntakeGate late = new IntakeGate(100, Duration.ofSeconds(2), Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10)), () -> 0, () -> { });
-                 IntakeGate onTime = new IntakeGate(100, Duration.ofSeconds(2), Clock.systemUTC(), () -> 0, () -> { })) {
+            try (IntakeGate late = new IntakeGate(LIMITS, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10)), () -> 0, () -> { });
+                 IntakeGate onTime = new IntakeGate(LIMITS, Clock.systemUTC(), () -> 0, () -> { })) {
 
                 assertThatThrownBy(() -> late.enter(waitedLong))
                         .isInstanceOfSatisfying(GatewayException.class, e -> {
@@ -79,7 +80,58 @@ class IntakeGateTest {
 
     @Test
     void max_wait_must_be_positive() {
-        assertThatThrownBy(() -> new IntakeGate(100, Duration.ZERO, Clock.systemUTC(), () -> 0, () -> { }))
+        assertThatThrownBy(() -> new IntakeGate.Limits(100, Duration.ZERO, 1024, 1))
                 .hasMessageContaining("gateway.inbound.max-wait");
+    }
+
+    @Test
+    void large_documents_are_taken_only_so_many_at_once_and_a_finished_one_makes_room() throws Exception {
+        try (DefaultCamelContext camel = new DefaultCamelContext();
+             IntakeGate gate = new IntakeGate(new IntakeGate.Limits(100, Duration.ofSeconds(2), 1024, 1), Clock.systemUTC(), () -> 0, () -> { })) {
+            Exchange firstLarge = exchangeWithBody(camel, 2048);
+            Exchange secondLarge = exchangeWithBody(camel, 2048);
+            Exchange small = exchangeWithBody(camel, 512);
+
+            gate.enter(firstLarge);
+            assertThatThrownBy(() -> gate.enter(secondLarge))
+                    .isInstanceOfSatisfying(GatewayException.class, e -> {
+                        assertThat(e.error()).isEqualTo(GatewayError.OVERLOADED);
+                        assertThat(e.detail()).contains("gateway.inbound.large-bodies-at-once");
+                    });
+            gate.enter(small);
+
+            // The first large document's exchange completes (the route answered it): its place is free again.
+            firstLarge.getExchangeExtension().handoverCompletions().forEach(done -> done.onComplete(firstLarge));
+            gate.enter(exchangeWithBody(camel, 2048));
+        }
+    }
+
+    @Test
+    void over_http_a_large_document_past_the_limit_is_overloaded_and_taken_once_there_is_room() throws Exception {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root); DefaultCamelContext camel = new DefaultCamelContext()) {
+            gateway.with("gateway.inbound.large-body-bytes", "100").with("gateway.inbound.large-bodies-at-once", "1").start();
+            byte[] shipment = TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner);
+            assertThat(shipment.length).as("the signed shipment is a large document here").isGreaterThan(100);
+            // Another large document is being taken: it holds the one place.
+            Exchange inProgress = exchangeWithBody(camel, 4096);
+            gateway.runtime().intakeGate().enter(inProgress);
+
+            HttpResponse<String> shed = gateway.postCms(shipment);
+            HttpResponse<String> small = gateway.post("/api/v1/inbound", new byte[50], "application/pkcs7-mime");
+
+            assertThat(shed.statusCode()).as(shed.body()).isEqualTo(503);
+            assertThat(GatewayUnderTest.json(shed).path("code").asText()).isEqualTo("OVERLOADED");
+            assertThat(shed.headers().firstValue("Retry-After")).isPresent();
+            assertThat(GatewayUnderTest.json(small).path("code").asText()).as("a small body passes the gate").isNotEqualTo("OVERLOADED");
+
+            inProgress.getExchangeExtension().handoverCompletions().forEach(done -> done.onComplete(inProgress));
+            assertThat(gateway.postCms(shipment).statusCode()).isEqualTo(202);
+        }
+    }
+
+    private static Exchange exchangeWithBody(DefaultCamelContext camel, int bytes) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getMessage().setBody(new byte[bytes]);
+        return exchange;
     }
 }
