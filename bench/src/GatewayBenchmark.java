@@ -17,16 +17,15 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -36,28 +35,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.DERSet;
-import org.bouncycastle.asn1.cms.Attribute;
-import org.bouncycastle.asn1.cms.AttributeTable;
-import org.bouncycastle.asn1.cms.CMSAttributes;
-import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.cbec.gateway.config.GatewayRuntime;
 import org.cbec.gateway.config.GatewaySettings;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
+import org.cbec.gateway.signature.CmsSigner;
+import org.cbec.gateway.signature.GatewaySigningKey;
 
 /**
  * The gateway against its limit, on one machine: pre-signed unique messages (CMS, RSA-2048 and EC P-256;
@@ -505,20 +494,9 @@ public final class GatewayBenchmark {
         return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
     }
 
+    /** CMS SignedData as a partner sends it: the gateway's own signer, with the partner's key and chain (signer first). */
     private static byte[] sign(byte[] content, Credential signer) {
-        try {
-            String algorithm = signer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-            ASN1EncodableVector attributes = new ASN1EncodableVector();
-            attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(new Date()))));
-            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
-                    .build(new JcaContentSignerBuilder(algorithm).build(signer.key()), signer.certificate()));
-            generator.addCertificates(new JcaCertStore(signer.chain()));
-            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot sign", e);
-        }
+        return new CmsSigner(new GatewaySigningKey(signer.key(), signer.chain()), Clock.systemUTC()).sign(content);
     }
 
     // ---------------------------------------------------------------- output

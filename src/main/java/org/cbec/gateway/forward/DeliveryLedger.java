@@ -53,14 +53,7 @@ public final class DeliveryLedger {
         AtomicReference<List<OutboundRecord>> pending = new AtomicReference<>();
         // Messages dispatched at the same moment share one commit with everything else being written.
         groupCommit.run(connection -> {
-            boolean dispatched;
-            try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
-                statement.setString(1, messageId);
-                try (ResultSet row = statement.executeQuery()) {
-                    dispatched = row.next();
-                }
-            }
-            if (dispatched) {
+            if (isDispatchedMessage(connection, messageId)) {
                 // A redelivered dispatch: what is still owed, including the records of replays.
                 pending.set(pendingOf(connection, messageId, allRecordsOf(connection, messageId)));
                 return;
@@ -446,6 +439,7 @@ public final class DeliveryLedger {
         });
     }
 
+    /** Whether the message was dispatched: its progress row exists. */
     private static boolean isDispatchedMessage(Connection connection, String messageId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
             statement.setString(1, messageId);

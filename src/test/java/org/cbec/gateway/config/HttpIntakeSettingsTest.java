@@ -40,23 +40,21 @@ class HttpIntakeSettingsTest {
 
     @Test
     void no_workers_is_a_configuration_error_naming_the_key() {
-        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
-            gateway.with("gateway.http.worker-threads", "0");
-
-            assertThatThrownBy(gateway::start)
-                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
-                    .hasMessageContaining("gateway.http.worker-threads");
-        }
+        assertStartRefused("gateway.http.worker-threads", "0");
     }
 
     @Test
     void a_max_wait_of_zero_is_a_configuration_error_before_anything_starts() {
+        assertStartRefused("gateway.inbound.max-wait", "PT0S");
+    }
+
+    private void assertStartRefused(String key, String value) {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
-            gateway.with("gateway.inbound.max-wait", "PT0S");
+            gateway.with(key, value);
 
             assertThatThrownBy(gateway::start)
                     .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
-                    .hasMessageContaining("gateway.inbound.max-wait");
+                    .hasMessageContaining(key);
         }
     }
 }

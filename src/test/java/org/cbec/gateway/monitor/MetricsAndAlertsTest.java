@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +38,7 @@ class MetricsAndAlertsTest {
         // Korea's CA runs out in ten days: within the 30-day alert window.
         expiringCa = TestPki.certificateAuthority(EXPIRING_CA, Instant.now().minus(Duration.ofDays(365)), Instant.now().plus(Duration.ofDays(10)));
         TestPki.writePem(partners.resolve("certs/kr-kcs-ca.pem"), expiringCa.certificate());
-        write(partners.resolve("KR-KCS.yaml"), """
+        GatewayUnderTest.write(partners.resolve("KR-KCS.yaml"), """
                 id: KR-KCS
                 name: Korea Customs Service
                 country: KR
@@ -50,7 +48,7 @@ class MetricsAndAlertsTest {
                 """);
         // Japan promises a message at least every second, and sends none.
         TestPki.writePem(partners.resolve("certs/jp-customs-ca.pem"), TestPki.certificateAuthority("CN=JP Test CA,O=Japan Customs,C=JP").certificate());
-        write(partners.resolve("JP-CUSTOMS.yaml"), """
+        GatewayUnderTest.write(partners.resolve("JP-CUSTOMS.yaml"), """
                 id: JP-CUSTOMS
                 name: Japan Customs
                 country: JP
@@ -80,8 +78,7 @@ class MetricsAndAlertsTest {
     /** Every message, refused ones too, is archived through the one database writer: its time and group sizes are metrics. */
     @Test
     void the_database_writer_reports_its_busy_time_and_the_pieces_it_commits() {
-        Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
-        byte[] tampered = Fixtures.withByteFlippedInContent(TestPki.signCms(csv.bytes(), gateway.cnSigner), csv.bytes());
+        byte[] tampered = tamperedCsv();
         PrometheusText before = scrape();
         assertThat(before.find("gateway_database_writer_busy_seconds_total", Map.of())).as("registered at start").isNotEmpty();
 
@@ -97,8 +94,7 @@ class MetricsAndAlertsTest {
     /** A signature that does not verify proves no sender: anyone can attach a partner's certificate, so the partner is "unknown". */
     @Test
     void one_tampered_message_adds_exactly_one_signature_invalid_refusal() {
-        Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
-        byte[] tampered = Fixtures.withByteFlippedInContent(TestPki.signCms(csv.bytes(), gateway.cnSigner), csv.bytes());
+        byte[] tampered = tamperedCsv();
         Map<String, String> labels = Map.of("partner", "unknown", "code", "SIGNATURE_INVALID");
         double before = scrape().value("gateway_refusals_total", labels);
 
@@ -263,12 +259,9 @@ class MetricsAndAlertsTest {
         return null;
     }
 
-    private static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** A CN-GACC AEO list with one byte of its content changed after signing: SIGNATURE_INVALID. */
+    private byte[] tamperedCsv() {
+        Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
+        return Fixtures.withByteFlippedInContent(TestPki.signCms(csv.bytes(), gateway.cnSigner), csv.bytes());
     }
 }

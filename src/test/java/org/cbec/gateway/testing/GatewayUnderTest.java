@@ -252,7 +252,8 @@ public final class GatewayUnderTest implements AutoCloseable {
         }
     }
 
-    private static void write(Path file, String text) {
+    /** Writes a text file, making its directory first (partner files, properties). */
+    public static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text);
