@@ -61,9 +61,18 @@ public final class RecordDispatch {
         return owed;
     }
 
-    /** Accepted messages whose dispatch never happened (a crash between archive and queue): queue them again. */
+    /**
+     * Accepted messages whose dispatch never happened (a crash between archive and queue): queue them again.
+     * A message younger than the grace may still be in the queue; but one accepted before this process started,
+     * with the embedded broker, cannot be in the hands of anyone here: it is queued again at the first look
+     * after a start, not a grace later (its partner, told DUPLICATE when it sent again, is owed it).
+     */
     public List<String> undispatched() {
-        List<String> ids = archive.acceptedButNotDispatched(clock.instant().minus(grace));
+        java.time.Instant cutoff = clock.instant().minus(grace);
+        if (queueOwedAfterStart && cutoff.isBefore(startedAt)) {
+            cutoff = startedAt;
+        }
+        List<String> ids = archive.acceptedButNotDispatched(cutoff);
         if (!ids.isEmpty()) {
             LOG.warn("Re-queueing {} accepted message(s) that were never dispatched", ids.size());
         }
