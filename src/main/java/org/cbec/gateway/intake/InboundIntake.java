@@ -238,7 +238,7 @@ public final class InboundIntake {
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
         }
-        List<AeoRegistry.Statement> statements = AeoRegistry.statementsOf(records);
+        List<AeoStatusRecord> statements = AeoRegistry.statementsOf(records);
         Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), recordsJson, receiptJson, null),
                 connection -> registry.record(connection, evidence.messageId, evidence.receivedAt, statements));
         if (first.isPresent()) {

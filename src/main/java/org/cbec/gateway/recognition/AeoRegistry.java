@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.cbec.gateway.canonical.Address;
 import org.cbec.gateway.canonical.AeoStatus;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalJson;
@@ -34,6 +36,8 @@ import org.cbec.gateway.error.GatewayException;
  */
 public final class AeoRegistry {
     private static final ObjectMapper JSON = CanonicalJson.mapper();
+    /** Statement rows sent to the database at a time. */
+    private static final int BATCH_ROWS = 500;
 
     private final DataSource dataSource;
 
@@ -41,36 +45,39 @@ public final class AeoRegistry {
         this.dataSource = dataSource;
     }
 
-    /** One operator's current statement: the one with the latest statusChangedAt. */
-    public record CurrentStatus(String aeoId, AeoStatus status, Instant statusChangedAt, AeoStatusRecord record) {}
+    /** One operator's current statement: the one with the latest statusChangedAt, and the operator's details in it. */
+    public record CurrentStatus(String aeoId, AeoStatus status, Instant statusChangedAt, OperatorDetails operator) {}
 
-    /** An AEO statement ready to be written: the record and its stored form. */
-    public record Statement(AeoStatusRecord record, String json) {}
+    /** Who an operator is, as a statement describes it: what a withdrawal repeats. */
+    public record OperatorDetails(String name, Address address, String programme, LocalDate validFrom, LocalDate validUntil) {}
 
-    /**
-     * The AEO statements among a message's records, serialised here, before the database transaction that
-     * {@link #record} runs in: that transaction is shared, and its time is what every message waits for.
-     */
-    public static List<Statement> statementsOf(List<CanonicalRecord> records) {
-        List<Statement> statements = new ArrayList<>();
+    /** The AEO statements among a message's records. */
+    public static List<AeoStatusRecord> statementsOf(List<CanonicalRecord> records) {
+        List<AeoStatusRecord> statements = new ArrayList<>();
         for (CanonicalRecord record : records) {
             if (record instanceof AeoStatusRecord statement) {
-                statements.add(new Statement(statement, toJson(statement)));
+                statements.add(statement);
             }
         }
         return statements;
     }
 
-    /** Records the AEO statements of an accepted message, inside the caller's transaction. */
-    public void record(Connection connection, String messageId, Instant receivedAt, List<Statement> statements) throws SQLException {
+    /**
+     * Records the AEO statements of an accepted message, inside the caller's transaction. The canonical record
+     * is in the message's records document; a statement row keeps only what the registry reads.
+     */
+    public void record(Connection connection, String messageId, Instant receivedAt, List<AeoStatusRecord> statements) throws SQLException {
         if (statements.isEmpty()) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO aeo_statement (partner_id, aeo_id, status_changed_at, status, record_id, record_version, message_id, received_at, record)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Statement prepared : statements) {
-                AeoStatusRecord statement = prepared.record();
+                "INSERT INTO aeo_statement (partner_id, aeo_id, status_changed_at, status, record_id, record_version, message_id, received_at,"
+                        + " operator_name, address_line, city, postcode, country, programme, valid_from, valid_until)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            OffsetDateTime received = OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC);
+            int batched = 0;
+            for (AeoStatusRecord statement : statements) {
+                Address address = statement.address();
                 insert.setString(1, statement.sourcePartner());
                 insert.setString(2, statement.aeoId());
                 insert.setObject(3, OffsetDateTime.ofInstant(statement.statusChangedAt(), ZoneOffset.UTC));
@@ -78,21 +85,35 @@ public final class AeoRegistry {
                 insert.setString(5, statement.recordId());
                 insert.setString(6, statement.recordVersion());
                 insert.setString(7, messageId);
-                insert.setObject(8, OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC));
-                insert.setString(9, prepared.json());
+                insert.setObject(8, received);
+                insert.setString(9, statement.operatorName());
+                insert.setString(10, address == null ? null : address.line());
+                insert.setString(11, address == null ? null : address.city());
+                insert.setString(12, address == null ? null : address.postcode());
+                insert.setString(13, address == null ? null : address.country());
+                insert.setString(14, statement.programme());
+                insert.setObject(15, statement.validFrom());
+                insert.setObject(16, statement.validUntil());
                 insert.addBatch();
+                // In slices: a batch holds every row's parameters until it runs, and a 10 MB list has 80,000 rows.
+                if (++batched == BATCH_ROWS) {
+                    insert.executeBatch();
+                    batched = 0;
+                }
             }
-            insert.executeBatch();
+            if (batched > 0) {
+                insert.executeBatch();
+            }
         }
     }
 
     /** The current status of each of the partner's operators named, as far as the partner ever reported it. */
-    public Map<String, CurrentStatus> current(String partnerId, Collection<String> aeoIds) {
-        Map<String, CurrentStatus> current = new HashMap<>();
+    public Map<String, AeoStatus> current(String partnerId, Collection<String> aeoIds) {
+        Map<String, AeoStatus> current = new HashMap<>();
         if (aeoIds.isEmpty()) {
             return current;
         }
-        String sql = "SELECT s.aeo_id, s.status, s.status_changed_at, s.record FROM aeo_statement s WHERE s.partner_id = ? AND s.aeo_id = ?"
+        String sql = "SELECT s.status FROM aeo_statement s WHERE s.partner_id = ? AND s.aeo_id = ?"
                 + " ORDER BY s.status_changed_at DESC, s.received_at DESC LIMIT 1";
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             for (String aeoId : Set.copyOf(aeoIds)) {
@@ -100,7 +121,7 @@ public final class AeoRegistry {
                 statement.setString(2, aeoId);
                 try (ResultSet row = statement.executeQuery()) {
                     if (row.next()) {
-                        current.put(aeoId, currentOf(row));
+                        current.put(aeoId, AeoStatus.valueOf(row.getString(1)));
                     }
                 }
             }
@@ -112,7 +133,8 @@ public final class AeoRegistry {
 
     /** Every operator of the partner whose current status is not WITHDRAWN. */
     public List<CurrentStatus> listed(String partnerId) {
-        String sql = "SELECT s.aeo_id, s.status, s.status_changed_at, s.record FROM aeo_statement s WHERE s.partner_id = ?"
+        String sql = "SELECT s.aeo_id, s.status, s.status_changed_at, s.record, s.operator_name, s.address_line, s.city, s.postcode,"
+                + " s.country, s.programme, s.valid_from, s.valid_until FROM aeo_statement s WHERE s.partner_id = ?"
                 + " AND NOT EXISTS (SELECT 1 FROM aeo_statement later WHERE later.partner_id = s.partner_id AND later.aeo_id = s.aeo_id"
                 + " AND later.status_changed_at > s.status_changed_at) ORDER BY s.aeo_id, s.received_at DESC";
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -140,8 +162,8 @@ public final class AeoRegistry {
             if (listedInDocument.contains(operator.aeoId()) || !withdrawnAt.isAfter(operator.statusChangedAt())) {
                 continue;
             }
-            AeoStatusRecord last = operator.record();
-            withdrawals.add(AeoStatusRecord.create(source, last.aeoId(), last.operatorName(), last.address(), last.programme(),
+            OperatorDetails last = operator.operator();
+            withdrawals.add(AeoStatusRecord.create(source, operator.aeoId(), last.name(), last.address(), last.programme(),
                     AeoStatus.WITHDRAWN, last.validFrom(), last.validUntil(), withdrawnAt,
                     "absent from the FULL list of message " + source.messageId()));
         }
@@ -156,13 +178,13 @@ public final class AeoRegistry {
                 sellers.add(shipment.seller().aeoId());
             }
         }
-        Map<String, CurrentStatus> current = current(partnerId, sellers);
+        Map<String, AeoStatus> current = current(partnerId, sellers);
         List<CanonicalRecord> recognised = new ArrayList<>(records.size());
         for (CanonicalRecord record : records) {
             if (record instanceof ShipmentRecord shipment) {
                 String seller = shipment.seller() == null ? null : shipment.seller().aeoId();
-                CurrentStatus status = seller == null ? null : current.get(seller);
-                recognised.add(shipment.withMutualRecognition(status == null ? MutualRecognition.unknown() : MutualRecognition.of(status.status())));
+                AeoStatus status = seller == null ? null : current.get(seller);
+                recognised.add(shipment.withMutualRecognition(status == null ? MutualRecognition.unknown() : MutualRecognition.of(status)));
             } else {
                 recognised.add(record);
             }
@@ -215,19 +237,24 @@ public final class AeoRegistry {
     }
 
     private static CurrentStatus currentOf(ResultSet row) throws SQLException {
-        try {
-            return new CurrentStatus(row.getString(1), AeoStatus.valueOf(row.getString(2)),
-                    row.getObject(3, OffsetDateTime.class).toInstant(), JSON.readValue(row.getString(4), AeoStatusRecord.class));
-        } catch (JsonProcessingException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "an AEO statement in the registry cannot be read", e);
-        }
+        return new CurrentStatus(row.getString(1), AeoStatus.valueOf(row.getString(2)), row.getObject(3, OffsetDateTime.class).toInstant(),
+                row.getString(4) == null ? detailsInColumns(row) : detailsInJson(row.getString(4)));
     }
 
-    private static String toJson(Object value) {
+    private static OperatorDetails detailsInColumns(ResultSet row) throws SQLException {
+        // Every translator requires an address's country: a row without one had no address.
+        Address address = row.getString(9) == null ? null : new Address(row.getString(6), row.getString(7), row.getString(8), row.getString(9));
+        return new OperatorDetails(row.getString(5), address, row.getString(10),
+                row.getObject(11, LocalDate.class), row.getObject(12, LocalDate.class));
+    }
+
+    /** A row written before V11, which kept the whole canonical record as JSON. */
+    private static OperatorDetails detailsInJson(String json) {
         try {
-            return JSON.writeValueAsString(value);
+            AeoStatusRecord record = JSON.readValue(json, AeoStatusRecord.class);
+            return new OperatorDetails(record.operatorName(), record.address(), record.programme(), record.validFrom(), record.validUntil());
         } catch (JsonProcessingException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise an AEO statement", e);
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "an AEO statement in the registry cannot be read", e);
         }
     }
 

@@ -106,6 +106,12 @@ class MutualRecognitionTest {
         JsonNode withdrawal = droppedStatements.stream().map(Received::record)
                 .filter(r -> r.path("status").asText().equals("WITHDRAWN")).findFirst().orElseThrow();
         assertThat(withdrawal.path("statusReason").asText()).contains("absent from the FULL list");
+        // It repeats the operator's details as the partner last stated them (the CSV row above).
+        assertThat(withdrawal.path("operatorName").asText()).isEqualTo("Operator " + dropped);
+        assertThat(withdrawal.path("address").toString()).isEqualTo("{\"line\":\"1 Road\",\"city\":\"Shenzhen\",\"postcode\":\"518057\",\"country\":\"CN\"}");
+        assertThat(withdrawal.path("programme").asText()).isEqualTo("AEO");
+        assertThat(withdrawal.path("validFrom").asText()).isEqualTo("2019-05-01");
+        assertThat(withdrawal.path("validUntil").isNull()).isTrue();
         assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:" + kept + ":")).noneMatch(r -> r.record().path("status").asText().equals("WITHDRAWN"));
     }
 
