@@ -285,7 +285,7 @@ public final class EvidenceArchive {
             statement.executeUpdate();
         }
         String errors = evidence.errors() == null || evidence.errors().isEmpty() ? null : toJson(evidence.errors());
-        if (errors == null && evidence.recordsJson() == null && evidence.receiptJson() == null) {
+        if (errors == null && evidence.records() == null && evidence.receiptJson() == null) {
             return;
         }
         // The large columns, in a row of their own that is never updated.
@@ -293,7 +293,15 @@ public final class EvidenceArchive {
                 "INSERT INTO inbound_decision (message_id, errors, records, receipt) VALUES (?, ?, ?, ?)")) {
             statement.setString(1, evidence.messageId());
             statement.setString(2, errors);
-            statement.setString(3, evidence.recordsJson());
+            if (evidence.records() == null) {
+                statement.setNull(3, Types.CLOB);
+            } else if (evidence.records().streamed() && "H2".equals(connection.getMetaData().getDatabaseProductName())) {
+                // Serialised record by record as H2 reads it into its large-object store: never one 40 MB string.
+                // (PostgreSQL's driver sends a parameter whole, so there the document is one string either way.)
+                statement.setCharacterStream(3, evidence.records().reader());
+            } else {
+                statement.setString(3, evidence.records().text());
+            }
             statement.setString(4, evidence.receiptJson());
             statement.executeUpdate();
         }

@@ -2,6 +2,7 @@ package org.cbec.gateway.evidence;
 
 import java.time.Instant;
 import java.util.List;
+import org.cbec.gateway.canonical.RecordsDocument;
 
 /**
  * Everything the gateway keeps about one received message: the exact bytes, their digest, who signed,
@@ -9,7 +10,7 @@ import java.util.List;
  *
  * @param content the exact received bytes; null only when they were not kept (a body over the size limit)
  * @param errors located errors behind a SCHEMA_INVALID verdict, as "location: message"
- * @param recordsJson the canonical records as a JSON array, for accepted messages
+ * @param records the canonical records, for accepted messages
  */
 public record InboundEvidence(
         String messageId,
@@ -27,6 +28,6 @@ public record InboundEvidence(
         String refusalDetail,
         List<String> errors,
         int recordCount,
-        String recordsJson,
+        RecordsDocument records,
         String receiptJson,
         String duplicateOf) {}

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
-import org.cbec.gateway.canonical.CanonicalJson;
+import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordSource;
@@ -232,14 +232,9 @@ public final class InboundIntake {
         receipt.put("receivedAt", evidence.receivedAt.toString());
         receipt.put("status", "ACCEPTED");
         String receiptJson = toJson(receipt);
-        String recordsJson;
-        try {
-            recordsJson = CanonicalJson.mapper().writeValueAsString(records);
-        } catch (JsonProcessingException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
-        }
+        RecordsDocument document = RecordsDocument.of(records);
         List<AeoStatusRecord> statements = AeoRegistry.statementsOf(records);
-        Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), recordsJson, receiptJson, null),
+        Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), document, receiptJson, null),
                 connection -> registry.record(connection, evidence.messageId, evidence.receivedAt, statements));
         if (first.isPresent()) {
             return duplicate(evidence, first.get());
@@ -317,14 +312,14 @@ public final class InboundIntake {
             this.contentType = contentType;
         }
 
-        InboundEvidence toRecord(Verdict verdict, String code, String detail, int recordCount, String recordsJson,
+        InboundEvidence toRecord(Verdict verdict, String code, String detail, int recordCount, RecordsDocument records,
                                  String receiptJson, String duplicateOf) {
             return new InboundEvidence(messageId, receivedAt, sha256, content.length, contentType,
                     keepContent ? content : null,
                     partner == null ? null : partner.id(),
                     signer == null ? null : signer.getSubjectX500Principal().getName(),
                     signingTime, format == null ? null : format.id(), verdict, code, detail,
-                    errors.stream().map(LocatedError::toString).toList(), recordCount, recordsJson, receiptJson, duplicateOf);
+                    errors.stream().map(LocatedError::toString).toList(), recordCount, records, receiptJson, duplicateOf);
         }
     }
 }

@@ -1,20 +1,28 @@
 package org.cbec.gateway.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.cli.GatewayCli;
 import org.cbec.gateway.testing.Fixtures;
 import org.cbec.gateway.testing.GatewayUnderTest;
 import org.cbec.gateway.testing.TestPki;
+import org.cbec.gateway.translate.AeoStatusCsvTranslator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +40,7 @@ class EvidenceBundleTest {
     Path bundle;
     String acceptedId;
     String refusedId;
+    String streamedId;
 
     @BeforeAll
     void exportSomeEvidence(@TempDir Path root) {
@@ -41,6 +50,11 @@ class EvidenceBundleTest {
         HttpResponse<String> accepted = gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner));
         gateway.postCmsForSignedReceipt(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
         HttpResponse<String> refused = gateway.postCms(TestPki.signCms(Fixtures.load("invalid/aeo-status-bad-status-and-date.csv").bytes(), gateway.cnSigner));
+        // Large enough for its records document to be streamed into the archive record by record.
+        HttpResponse<String> streamed = gateway.postCms(TestPki.signCms(listOf(STREAMED_ROWS).getBytes(StandardCharsets.UTF_8), gateway.cnSigner));
+        assertThat(streamed.statusCode()).as(streamed.body()).isEqualTo(202);
+        streamedId = GatewayUnderTest.json(streamed).path("messageId").asText();
+        await().atMost(Duration.ofSeconds(60)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + streamedId).path("status").asText()));
         acceptedId = GatewayUnderTest.json(accepted).path("messageId").asText();
         refusedId = GatewayUnderTest.json(refused).path("messageId").asText();
         bundle = root.resolve("bundle");
@@ -49,6 +63,21 @@ class EvidenceBundleTest {
                 "--from", from.toString(), "--to", Instant.now().toString(), bundle.toString());
 
         assertThat(exit).isZero();
+    }
+
+    private static final int STREAMED_ROWS = RecordsDocument.STREAMED_FROM_RECORDS + 200;
+    private final String runPrefix = "CN7" + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
+
+    private String listOf(int rows) {
+        StringBuilder csv = new StringBuilder(AeoStatusCsvTranslator.HEADER).append('\n');
+        for (int row = 1; row <= rows; row++) {
+            csv.append(aeoId(row)).append(",Operator ").append(row).append(",1 Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,\n");
+        }
+        return csv.toString();
+    }
+
+    private String aeoId(int row) {
+        return runPrefix + String.format("%04d", row);
     }
 
     @AfterAll
@@ -61,12 +90,21 @@ class EvidenceBundleTest {
         EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(bundle);
 
         assertThat(report.problems()).isEmpty();
-        assertThat(report.entries()).isEqualTo(3);
+        assertThat(report.entries()).isEqualTo(4);
         assertThat(report.seals()).isGreaterThanOrEqualTo(1);
         assertThat(bundle.resolve("content/" + acceptedId + ".bin")).exists();
         assertThat(bundle.resolve("receipts/" + acceptedId + ".json")).exists();
         assertThat(bundle.resolve("errors/" + refusedId + ".json")).exists();
         assertThat(GatewayCli.execute("evidence", "verify", bundle.toString())).isZero();
+    }
+
+    @Test
+    void a_list_whose_records_were_streamed_into_the_archive_is_exported_whole_and_was_forwarded_whole() throws IOException {
+        JsonNode records = new ObjectMapper().readTree(bundle.resolve("records/" + streamedId + ".json").toFile());
+
+        assertThat(records.size()).isEqualTo(STREAMED_ROWS);
+        assertThat(records.get(STREAMED_ROWS - 1).path("aeoId").asText()).isEqualTo(aeoId(STREAMED_ROWS));
+        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:" + runPrefix)).hasSize(STREAMED_ROWS);
     }
 
     @Test
