@@ -27,9 +27,12 @@ public final class RecordsDocument {
         this.text = text;
     }
 
+    /**
+     * The document of {@code records}, which must not change afterwards. The list is not copied: a large
+     * document's records may be made on demand, and a copy would hold them all.
+     */
     public static RecordsDocument of(List<? extends CanonicalRecord> records) {
-        List<? extends CanonicalRecord> all = List.copyOf(records);
-        return new RecordsDocument(all, all.size() < STREAMED_FROM_RECORDS ? serialise(all) : null);
+        return new RecordsDocument(records, records.size() < STREAMED_FROM_RECORDS ? serialise(records) : null);
     }
 
     public int size() {

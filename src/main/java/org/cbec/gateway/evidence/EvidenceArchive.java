@@ -2,6 +2,7 @@ package org.cbec.gateway.evidence;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +26,8 @@ import org.cbec.gateway.error.GatewayException;
  */
 public final class EvidenceArchive {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Signed bytes larger than this are streamed into the database (see {@link #isH2}). */
+    private static final int STREAMED_FROM_BYTES = 1 << 20;
 
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
@@ -295,9 +298,8 @@ public final class EvidenceArchive {
             statement.setString(2, errors);
             if (evidence.records() == null) {
                 statement.setNull(3, Types.CLOB);
-            } else if (evidence.records().streamed() && "H2".equals(connection.getMetaData().getDatabaseProductName())) {
+            } else if (evidence.records().streamed() && isH2(connection)) {
                 // Serialised record by record as H2 reads it into its large-object store: never one 40 MB string.
-                // (PostgreSQL's driver sends a parameter whole, so there the document is one string either way.)
                 statement.setCharacterStream(3, evidence.records().reader());
             } else {
                 statement.setString(3, evidence.records().text());
@@ -307,10 +309,23 @@ public final class EvidenceArchive {
         }
     }
 
+    /**
+     * Large values are handed to H2 as streams. PostgreSQL's driver sends a parameter whole, so there a
+     * stream would only add a copy.
+     */
+    private static boolean isH2(Connection connection) throws SQLException {
+        return "H2".equals(connection.getMetaData().getDatabaseProductName());
+    }
+
     private static void insertContent(Connection connection, InboundEvidence evidence) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbound_content (message_id, content) VALUES (?, ?)")) {
             statement.setString(1, evidence.messageId());
-            statement.setBytes(2, evidence.content());
+            if (evidence.content().length > STREAMED_FROM_BYTES && isH2(connection)) {
+                // Read by H2 straight into its large-object store, without a copy of the whole body first.
+                statement.setBinaryStream(2, new ByteArrayInputStream(evidence.content()), evidence.content().length);
+            } else {
+                statement.setBytes(2, evidence.content());
+            }
             statement.executeUpdate();
         }
     }

@@ -233,9 +233,8 @@ public final class InboundIntake {
         receipt.put("status", "ACCEPTED");
         String receiptJson = toJson(receipt);
         RecordsDocument document = RecordsDocument.of(records);
-        List<AeoStatusRecord> statements = AeoRegistry.statementsOf(records);
         Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), document, receiptJson, null),
-                connection -> registry.record(connection, evidence.messageId, evidence.receivedAt, statements));
+                connection -> registry.record(connection, evidence.messageId, evidence.receivedAt, records));
         if (first.isPresent()) {
             return duplicate(evidence, first.get());
         }

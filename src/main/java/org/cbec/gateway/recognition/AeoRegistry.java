@@ -51,23 +51,14 @@ public final class AeoRegistry {
     /** Who an operator is, as a statement describes it: what a withdrawal repeats. */
     public record OperatorDetails(String name, Address address, String programme, LocalDate validFrom, LocalDate validUntil) {}
 
-    /** The AEO statements among a message's records. */
-    public static List<AeoStatusRecord> statementsOf(List<CanonicalRecord> records) {
-        List<AeoStatusRecord> statements = new ArrayList<>();
-        for (CanonicalRecord record : records) {
-            if (record instanceof AeoStatusRecord statement) {
-                statements.add(statement);
-            }
-        }
-        return statements;
-    }
-
     /**
-     * Records the AEO statements of an accepted message, inside the caller's transaction. The canonical record
-     * is in the message's records document; a statement row keeps only what the registry reads.
+     * Records the AEO statements among the records of an accepted message, inside the caller's transaction.
+     * The canonical record is in the message's records document; a statement row keeps only what the
+     * registry reads. The records are read once, in order (a large list's are made as they are read).
      */
-    public void record(Connection connection, String messageId, Instant receivedAt, List<AeoStatusRecord> statements) throws SQLException {
-        if (statements.isEmpty()) {
+    public void record(Connection connection, String messageId, Instant receivedAt, List<? extends CanonicalRecord> records) throws SQLException {
+        // A message's records are all of its format's one record type: a shipment message has no statements.
+        if (records.isEmpty() || !(records.get(0) instanceof AeoStatusRecord)) {
             return;
         }
         try (PreparedStatement insert = connection.prepareStatement(
@@ -76,7 +67,10 @@ public final class AeoRegistry {
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             OffsetDateTime received = OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC);
             int batched = 0;
-            for (AeoStatusRecord statement : statements) {
+            for (CanonicalRecord record : records) {
+                if (!(record instanceof AeoStatusRecord statement)) {
+                    continue;
+                }
                 Address address = statement.address();
                 insert.setString(1, statement.sourcePartner());
                 insert.setString(2, statement.aeoId());

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.cbec.gateway.canonical.AeoStatus;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordSource;
+import org.cbec.gateway.canonical.RecordsDocument;
 
 /**
  * {@code aeo-status-csv}: an RFC 4180, UTF-8 AEO status list whose first line is exactly {@link #HEADER}.
@@ -57,40 +59,92 @@ public final class AeoStatusCsvTranslator implements Translator {
         }
         String text = new String(document, start, document.length - start, StandardCharsets.UTF_8);
         List<LocatedError> errors = new ArrayList<>();
-        List<CsvParser.CsvRecord> rows = rowsAfterHeader(text, errors);
-        if (!errors.isEmpty()) {
+        CsvParser rows = rowsAfterHeader(text, errors);
+        if (rows == null) {
             return new Translation.Invalid(format(), errors);
         }
-        if (rows.isEmpty()) {
-            return new Translation.Invalid(format(), List.of(new LocatedError("document", "no operator rows")));
-        }
         RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
-        List<CanonicalRecord> records = new ArrayList<>(rows.size());
+        // Below RecordsDocument.STREAMED_FROM_RECORDS the records are kept as made. A larger list keeps only
+        // where each row starts: its records are made again from the text whenever they are read.
+        List<CanonicalRecord> records = new ArrayList<>();
+        RowStarts starts = new RowStarts();
         Map<String, Integer> statementRows = new HashMap<>();
-        for (CsvParser.CsvRecord row : rows) {
+        int rowCount = 0;
+        for (int position = rows.position(), line = rows.line(); ; position = rows.position(), line = rows.line()) {
+            CsvParser.CsvRecord row = rows.next();
+            if (row == null) {
+                break;
+            }
+            rowCount++;
             if (row.malformed()) {
                 errors.add(new LocatedError(location(row.line(), row.errorField()), row.error()));
             } else if (row.fields().size() != COLUMNS.size()) {
                 errors.add(new LocatedError("row " + row.line(),
                         "has " + row.fields().size() + " columns, expected " + COLUMNS.size()));
             } else {
-                new Row(row, errors).toRecord(source).ifPresent(record -> {
-                    Integer earlier = statementRows.putIfAbsent(statementKey(record), row.line());
+                Optional<AeoStatusRecord> record = new Row(row, errors).toRecord(source);
+                if (record.isPresent()) {
+                    Integer earlier = statementRows.putIfAbsent(statementKey(record.get()), row.line());
                     if (earlier != null) {
                         errors.add(new LocatedError(location(row.line(), AEO_ID),
                                 "repeats the statement of row " + earlier + " (same aeo_id and status_changed_at)"));
                     }
-                    records.add(record);
-                });
+                    starts.add(position, line);
+                    if (records != null) {
+                        records.add(record.get());
+                        records = records.size() < RecordsDocument.STREAMED_FROM_RECORDS ? records : null;
+                    }
+                }
             }
         }
-        return errors.isEmpty()
-                ? new Translation.Records(format(), records)
-                : new Translation.Invalid(format(), errors);
+        if (rowCount == 0) {
+            return new Translation.Invalid(format(), List.of(new LocatedError("document", "no operator rows")));
+        }
+        if (!errors.isEmpty()) {
+            return new Translation.Invalid(format(), errors);
+        }
+        return new Translation.Records(format(), records != null ? records
+                : new OnDemandRecords(starts.size(), index -> recordAt(text, starts.position(index), starts.line(index), source)));
     }
 
-    /** Checks the header line (after any blank lines) and parses what follows it. */
-    private static List<CsvParser.CsvRecord> rowsAfterHeader(String text, List<LocatedError> errors) {
+    /** The record of the valid row that starts at {@code position}, on {@code line}, made again. */
+    private static AeoStatusRecord recordAt(String text, int position, int line, RecordSource source) {
+        List<LocatedError> errors = new ArrayList<>();
+        return new Row(CsvParser.from(text, position, line).next(), errors).toRecord(source)
+                .orElseThrow(() -> new IllegalStateException("row " + line + " was valid and is not now: " + errors));
+    }
+
+    /** Where each valid row starts, as a text position and a line number. */
+    private static final class RowStarts {
+        private int[] positions = new int[64];
+        private int[] lines = new int[64];
+        private int size;
+
+        void add(int position, int line) {
+            if (size == positions.length) {
+                positions = Arrays.copyOf(positions, size * 2);
+                lines = Arrays.copyOf(lines, size * 2);
+            }
+            positions[size] = position;
+            lines[size] = line;
+            size++;
+        }
+
+        int size() {
+            return size;
+        }
+
+        int position(int index) {
+            return positions[index];
+        }
+
+        int line(int index) {
+            return lines[index];
+        }
+    }
+
+    /** Checks the header line (after any blank lines); returns a reader of the rows after it, or null. */
+    private static CsvParser rowsAfterHeader(String text, List<LocatedError> errors) {
         int position = 0;
         int line = 1;
         while (position < text.length() && isLineBreak(text.charAt(position))) {
@@ -103,12 +157,12 @@ public final class AeoStatusCsvTranslator implements Translator {
         }
         if (!text.regionMatches(position, HEADER, 0, HEADER.length()) || end - position != HEADER.length()) {
             errors.add(new LocatedError("row " + line, "the header line must be exactly: " + HEADER));
-            return List.of();
+            return null;
         }
         if (end < text.length()) {
             end += text.startsWith("\r\n", end) ? 2 : 1;
         }
-        return CsvParser.parse(text, end, line + 1);
+        return CsvParser.from(text, end, line + 1);
     }
 
     private static boolean isLineBreak(char c) {

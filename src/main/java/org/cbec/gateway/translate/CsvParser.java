@@ -31,21 +31,34 @@ final class CsvParser {
         this.line = line;
     }
 
-    /** Every record of {@code text} from {@code position} on, which is the start of line {@code line}. */
-    static List<CsvRecord> parse(String text, int position, int line) {
-        return new CsvParser(text, position, line).records();
+    /**
+     * A reader of one record at a time from {@code position}, the start of line {@code line}. Started again
+     * at a {@link #position()} and {@link #line()} it had, it reads the same records again.
+     */
+    static CsvParser from(String text, int position, int line) {
+        return new CsvParser(text, position, line);
     }
 
-    private List<CsvRecord> records() {
-        List<CsvRecord> records = new ArrayList<>();
+    /** The next record, or null at the end of the text. */
+    CsvRecord next() {
         while (position < text.length()) {
             if (atLineBreak()) {
                 skipLineBreak(); // a blank line carries no record
                 continue;
             }
-            records.add(record());
+            return record();
         }
-        return records;
+        return null;
+    }
+
+    /** Where the next record, or the blank lines before it, starts. */
+    int position() {
+        return position;
+    }
+
+    /** The line {@link #position()} is on. */
+    int line() {
+        return line;
     }
 
     private CsvRecord record() {

@@ -10,7 +10,8 @@ public sealed interface Translation permits Translation.Records, Translation.Inv
 
     record Records(DocumentFormat format, List<CanonicalRecord> records) implements Translation {
         public Records {
-            records = List.copyOf(records);
+            // A large document's records are made on demand (and unmodifiable already): a copy would hold them all.
+            records = records instanceof OnDemandRecords ? records : List.copyOf(records);
         }
     }
 

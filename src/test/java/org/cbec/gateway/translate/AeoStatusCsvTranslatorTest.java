@@ -4,9 +4,12 @@ import static org.cbec.gateway.translate.Fixtures.error;
 import static org.cbec.gateway.translate.Fixtures.errors;
 import static org.cbec.gateway.translate.Fixtures.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.cbec.gateway.canonical.AeoStatus;
 import org.cbec.gateway.canonical.AeoStatusRecord;
@@ -181,5 +184,50 @@ class AeoStatusCsvTranslatorTest {
         List<CanonicalRecord> records = records(translateText(AeoStatusCsvTranslator.HEADER + "\n" + ROW));
         assertEquals(1, records.size());
         assertEquals(null, ((AeoStatusRecord) records.get(0)).statusReason());
+    }
+    /**
+     * A list of {@link org.cbec.gateway.canonical.RecordsDocument#STREAMED_FROM_RECORDS} rows or more keeps only
+     * where its rows start and makes each record again when it is read; quoted line breaks, blank lines and
+     * mixed line endings must not move a row.
+     */
+    @Test
+    void a_large_list_makes_the_same_records_on_demand_as_its_rows_do_in_small_lists() {
+        List<String> rows = new ArrayList<>();
+        for (int row = 0; row < org.cbec.gateway.canonical.RecordsDocument.STREAMED_FROM_RECORDS + 300; row++) {
+            String name = row % 97 == 0 ? "\"Operator, with a quoted\r\nline break " + row + "\"" : "Operator " + row;
+            rows.add(String.format("CN%010d,%s,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,", row, name, row));
+        }
+        StringBuilder large = new StringBuilder(AeoStatusCsvTranslator.HEADER).append("\n");
+        for (int row = 0; row < rows.size(); row++) {
+            large.append(rows.get(row)).append(row % 2 == 0 ? "\r\n" : "\n").append(row % 250 == 0 ? "\n" : "");
+        }
+        List<CanonicalRecord> expected = new ArrayList<>();
+        for (int from = 0; from < rows.size(); from += 500) {
+            expected.addAll(records(translateText(AeoStatusCsvTranslator.HEADER + "\n"
+                    + String.join("\n", rows.subList(from, Math.min(from + 500, rows.size()))) + "\n")));
+        }
+
+        List<CanonicalRecord> onDemand = records(translateText(large.toString()));
+
+        assertInstanceOf(OnDemandRecords.class, onDemand);
+        assertEquals(expected, onDemand);
+        assertEquals(onDemand.get(97), onDemand.get(97));
+        assertEquals("Operator, with a quoted\r\nline break 97", ((AeoStatusRecord) onDemand.get(97)).operatorName());
+        assertThrows(UnsupportedOperationException.class, () -> onDemand.add(expected.get(0)));
+    }
+
+    @Test
+    void a_large_list_with_bad_rows_reports_each_at_its_line() {
+        StringBuilder large = new StringBuilder(AeoStatusCsvTranslator.HEADER).append("\n");
+        for (int row = 0; row < org.cbec.gateway.canonical.RecordsDocument.STREAMED_FROM_RECORDS + 300; row++) {
+            String status = row == 1_250 ? "ACTIVATED" : "ACTIVE";
+            large.append(String.format("CN%010d,Operator %d,1 Road,Shenzhen,518057,CN,AEO,%s,2019-05-01,,2019-05-01T00:00:00Z,%n", row, row, status));
+        }
+        large.append(ROW).append("\n").append(ROW).append("\n");
+
+        assertEquals(List.of(
+                error("row 1252, column status", STATUS_RULE),
+                error("row 1303, column aeo_id", "repeats the statement of row 1302 (same aeo_id and status_changed_at)")),
+                errors(translateText(large.toString())));
     }
 }
