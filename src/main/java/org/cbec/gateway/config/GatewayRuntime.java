@@ -145,7 +145,7 @@ public final class GatewayRuntime implements AutoCloseable {
         MessageBroker broker;
         try {
             broker = MessageBroker.start(settings.get("gateway.broker.url", ""), settings.get("gateway.broker.user", ""),
-                    settings.get("gateway.broker.password", ""), dataDir);
+                    settings.get("gateway.broker.password", ""), dataDir, settings.getLong("gateway.broker.queue-memory-bytes"));
         } catch (RuntimeException e) {
             database.close();
             throw e;

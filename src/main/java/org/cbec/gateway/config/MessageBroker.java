@@ -13,6 +13,7 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.cbec.gateway.error.GatewayError;
@@ -28,6 +29,8 @@ public final class MessageBroker implements AutoCloseable {
             "gateway.accepted", "gateway.forward.aeo", "gateway.forward.shipment", "gateway.dead-letter.forward",
             "gateway.dead-letter.routing");
 
+    private static final int PAGE_FILE_BYTES = 1 << 20;
+
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory connectionFactory;
 
@@ -36,7 +39,14 @@ public final class MessageBroker implements AutoCloseable {
         this.connectionFactory = connectionFactory;
     }
 
-    public static MessageBroker start(String url, String user, String password, Path dataDir) {
+    /**
+     * @param queueMemoryBytes for the embedded broker: the messages a queue keeps in memory; those beyond wait
+     *                         in page files on disk (an external broker has its own setting, see broker.properties)
+     */
+    public static MessageBroker start(String url, String user, String password, Path dataDir, long queueMemoryBytes) {
+        if (queueMemoryBytes < 1) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.broker.queue-memory-bytes must be positive, not " + queueMemoryBytes);
+        }
         if (url != null && !url.isBlank()) {
             ActiveMQConnectionFactory external = new ActiveMQConnectionFactory(url, emptyToNull(user), emptyToNull(password));
             declareQueues(external, url, emptyToNull(user), emptyToNull(password));
@@ -59,9 +69,9 @@ public final class MessageBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot configure the embedded broker", e);
         }
-        configuration.addAddressSetting("#", queueSettings().setMaxDeliveryAttempts(-1));
+        configuration.addAddressSetting("#", pagedQueueSettings(queueMemoryBytes).setMaxDeliveryAttempts(-1));
         // An accepted message that cannot be dispatched after this many tries is parked, not retried for ever.
-        configuration.addAddressSetting("gateway.accepted", queueSettings().setMaxDeliveryAttempts(20));
+        configuration.addAddressSetting("gateway.accepted", pagedQueueSettings(queueMemoryBytes).setMaxDeliveryAttempts(20));
         for (String queue : QUEUES) {
             configuration.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue)
                     .setRoutingType(RoutingType.ANYCAST).setDurable(true));
@@ -113,6 +123,18 @@ public final class MessageBroker implements AutoCloseable {
                 .setRedeliveryDelay(1000)
                 .setRedeliveryMultiplier(2)
                 .setMaxRedeliveryDelay(60_000);
+    }
+
+    /**
+     * The embedded broker's queues, each keeping at most {@code queueMemoryBytes} of messages in memory. A
+     * backlog (a national system down for hours, a 10 MB list of 80,000 records) waits in page files beyond
+     * that, not in the heap: without a limit Artemis keeps messages in memory up to half the heap.
+     */
+    private static AddressSettings pagedQueueSettings(long queueMemoryBytes) {
+        return queueSettings()
+                .setMaxSizeBytes(queueMemoryBytes)
+                .setPageSizeBytes(PAGE_FILE_BYTES)
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE);
     }
 
     public ConnectionFactory connectionFactory() {

@@ -119,6 +119,8 @@ class TwoInstancesIT {
                 assertThat(settings.path("redeliveryDelay").asLong()).isEqualTo(1000);
                 assertThat(settings.path("deadLetterAddress").asText()).isEqualTo("gateway.dead-letter");
                 assertThat(addressSettings("gateway.forward.aeo").path("maxDeliveryAttempts").asInt()).isEqualTo(-1);
+                assertThat(addressSettings("gateway.forward.aeo").path("maxSizeBytes").asLong()).isEqualTo(16L << 20);
+                assertThat(addressSettings("gateway.forward.aeo").path("addressFullMessagePolicy").asText()).isEqualTo("PAGE");
             } finally {
                 stop(only);
             }
