@@ -134,7 +134,10 @@ public final class MessageBroker implements AutoCloseable {
         return queueSettings()
                 .setMaxSizeBytes(queueMemoryBytes)
                 .setPageSizeBytes(PAGE_FILE_BYTES)
-                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE);
+                .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
+                // Read back from the page files while this much is still unacknowledged. The default (two page files)
+                // is less than the forward consumers' prefetch buffers: reading stopped until they had drained.
+                .setMaxReadPageBytes((int) Math.min(Integer.MAX_VALUE, Math.max(queueMemoryBytes, 2L * PAGE_FILE_BYTES)));
     }
 
     public ConnectionFactory connectionFactory() {
