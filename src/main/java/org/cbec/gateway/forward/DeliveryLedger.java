@@ -1,8 +1,12 @@
 package org.cbec.gateway.forward;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,7 +91,7 @@ public final class DeliveryLedger {
                 if (!row.next()) {
                     throw new GatewayException(GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
                 }
-                return parse(messageId, row.getString(1), 0);
+                return parse(messageId, row.getCharacterStream(1), 0);
             }
         } catch (SQLException e) {
             throw failure("cannot read the records of " + messageId, e);
@@ -130,7 +134,7 @@ public final class DeliveryLedger {
                     insert.setString(4, recordsJson);
                     insert.executeUpdate();
                 }
-                List<OutboundRecord> translated = parse(messageId, recordsJson, replayNo * 100_000);
+                List<OutboundRecord> translated = parse(messageId, new StringReader(recordsJson), replayNo * 100_000);
                 List<OutboundRecord> fresh = new ArrayList<>();
                 for (OutboundRecord record : translated) {
                     if (!isDispatched(connection, record.idempotencyKey())) {
@@ -188,7 +192,7 @@ public final class DeliveryLedger {
             original.setString(1, messageId);
             try (ResultSet row = original.executeQuery()) {
                 if (row.next()) {
-                    records.addAll(parse(messageId, row.getString(1), 0));
+                    records.addAll(parse(messageId, row.getCharacterStream(1), 0));
                 }
             }
         }
@@ -197,7 +201,7 @@ public final class DeliveryLedger {
             replays.setString(1, messageId);
             try (ResultSet rows = replays.executeQuery()) {
                 while (rows.next()) {
-                    records.addAll(parse(messageId, rows.getString(2), rows.getInt(1) * 100_000));
+                    records.addAll(parse(messageId, rows.getCharacterStream(2), rows.getInt(1) * 100_000));
                 }
             }
         }
@@ -562,15 +566,22 @@ public final class DeliveryLedger {
         return records.stream().filter(r -> pendingSeqs.contains(r.seq())).toList();
     }
 
-    private static List<OutboundRecord> parse(String messageId, String recordsJson, int firstSeq) {
+    /**
+     * The outbound records of a records document, read one record at a time: a 10 MB list's document is 40 MB
+     * of JSON, and as one string and one tree it held several times that while it was dispatched.
+     */
+    private static List<OutboundRecord> parse(String messageId, Reader recordsJson, int firstSeq) {
         List<OutboundRecord> records = new ArrayList<>();
         if (recordsJson == null) {
             return records;
         }
-        try {
-            JsonNode array = JSON.readTree(recordsJson);
+        try (Reader document = recordsJson; JsonParser parser = JSON.createParser(document)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("the records document is not a JSON array");
+            }
             int seq = firstSeq;
-            for (JsonNode record : array) {
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                JsonNode record = parser.readValueAsTree();
                 String type = record.path("recordType").asText();
                 // One group per operator: Artemis hands a group's records to one consumer at a time, in order.
                 String group = "AEO_STATUS".equals(type)
