@@ -87,6 +87,9 @@ public final class GatewayBenchmark {
         try {
             System.out.printf("set-up: %d cores, %s, max heap %d MiB, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
                     cpuModel(), Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("os.name"));
+            if (!overrides().isEmpty()) {
+                System.out.printf("settings changed for this run (BENCH_SETTINGS): %s%n", overrides());
+            }
             System.out.printf("pre-signing %d messages (90%% 2 KiB shipments, 10%% 200-row AEO CSVs; half RSA-2048, half EC P-256)...%n", messages);
             List<Signed> closed = presign(messages, rsa, ec, "C");
             List<Signed> shipments = presign(messages, rsa, ec, "S", false);
@@ -128,6 +131,9 @@ public final class GatewayBenchmark {
             results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "cpu", cpuModel(),
                     "java", System.getProperty("java.version"), "maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20));
             results.put("messages", messages);
+            if (!overrides().isEmpty()) {
+                results.put("settingsChanged", overrides());
+            }
             results.put("connections", connections);
             results.put("closedLoop", closedRun.summary());
             results.put("endToEndRecordsPerSecond", round(endToEnd));
@@ -387,6 +393,21 @@ public final class GatewayBenchmark {
 
     // ---------------------------------------------------------------- the gateway and its sink
 
+    /** BENCH_SETTINGS="key=value,key=value": gateway settings to try without editing the benchmark; printed with the results. */
+    private static Map<String, String> overrides() {
+        Map<String, String> overrides = new java.util.TreeMap<>();
+        for (String pair : System.getenv().getOrDefault("BENCH_SETTINGS", "").split(",")) {
+            if (!pair.isBlank()) {
+                String[] keyAndValue = pair.split("=", 2);
+                if (keyAndValue.length != 2) {
+                    throw new IllegalArgumentException("BENCH_SETTINGS wants key=value pairs separated by commas, not '" + pair + "'");
+                }
+                overrides.put(keyAndValue[0].trim(), keyAndValue[1].trim());
+            }
+        }
+        return overrides;
+    }
+
     private static Path configure(Path work, Credential ca, int port, NationalSink sink) throws IOException {
         Path partners = Files.createDirectories(work.resolve("partners"));
         try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(partners.resolve("bench-ca.pem")))) {
@@ -411,6 +432,7 @@ public final class GatewayBenchmark {
         settings.put("gateway.national.simulator.enabled", "false");
         settings.put("gateway.forward.consumers", "16");
         settings.put("gateway.inbound.max-bytes", String.valueOf(32 * 1024 * 1024));
+        settings.putAll(overrides());
         StringBuilder properties = new StringBuilder(Files.readString(Path.of("config/application.properties")));
         properties.append("\n");
         settings.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
@@ -526,7 +548,8 @@ public final class GatewayBenchmark {
                 "| figure | value |",
                 "|---|---|",
                 "| machine | " + machine.get("cores") + " cores, " + machine.get("cpu") + ", Java " + machine.get("java") + " |",
-                "| run | " + results.get("ranAt") + ", " + results.get("messages") + " messages, " + results.get("connections") + " connections |",
+                "| run | " + results.get("ranAt") + ", " + results.get("messages") + " messages, " + results.get("connections") + " connections"
+                        + (results.containsKey("settingsChanged") ? ", settings " + results.get("settingsChanged") : "") + " |",
                 "| accepted, mix of 90 % shipments and 10 % 200-row AEO CSVs (closed loop) | " + closed.get("acceptedPerSecond") + " msg/s; p50 " + closed.get("p50Ms") + " ms, p95 "
                         + closed.get("p95Ms") + " ms, p99 " + closed.get("p99Ms") + " ms; statuses " + closed.get("statuses") + " |",
                 "| end to end (records delivered to the sink) | " + results.get("endToEndRecordsPerSecond") + " records/s |",
