@@ -167,7 +167,7 @@ public final class EvidenceChain {
                 entry.put("refusalDetail", row.getString(12));
                 entry.put("errorsSha256", ChainEntry.sha256Hex(row.getString(13)));
                 entry.put("recordCount", row.getInt(14));
-                entry.put("recordsSha256", ChainEntry.sha256Hex(row.getString(15)));
+                entry.put("recordsSha256", ChainEntry.sha256Hex(row.getCharacterStream(15)));
                 entry.put("receiptSha256", ChainEntry.sha256Hex(row.getString(16)));
                 entry.put("duplicateOf", row.getString(17));
                 // The kept bytes are the bytes whose digest the intake took: no need to read and hash them again.

@@ -121,6 +121,8 @@ class TwoInstancesIT {
                 assertThat(addressSettings("gateway.forward.aeo").path("maxDeliveryAttempts").asInt()).isEqualTo(-1);
                 assertThat(addressSettings("gateway.forward.aeo").path("maxSizeBytes").asLong()).isEqualTo(16L << 20);
                 assertThat(addressSettings("gateway.forward.aeo").path("addressFullMessagePolicy").asText()).isEqualTo("PAGE");
+                assertThat(addressSettings("gateway.forward.aeo").path("pageSizeBytes").asLong()).isEqualTo(1L << 20);
+                assertThat(addressSettings("gateway.forward.aeo").path("maxReadPageBytes").asLong()).isEqualTo(16L << 20);
             } finally {
                 stop(only);
             }
