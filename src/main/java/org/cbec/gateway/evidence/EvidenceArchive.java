@@ -158,6 +158,26 @@ public final class EvidenceArchive {
         }
     }
 
+    /** What a duplicate is answered with: the first message's partner, format and receipt. */
+    public record FirstReceipt(String partnerId, String documentFormat, String receiptJson) {}
+
+    /**
+     * The receipt of an archived message, without its records: a partner sending a 10 MB list again must not
+     * make the gateway read the first one's 40 MB records document to answer DUPLICATE.
+     */
+    public Optional<FirstReceipt> receiptOf(String messageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT m.partner_id, m.document_format, d.receipt FROM inbound_message m"
+                     + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id WHERE m.message_id = ?")) {
+            statement.setString(1, messageId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(new FirstReceipt(row.getString(1), row.getString(2), row.getString(3))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the receipt of " + messageId, e);
+        }
+    }
+
     /** The exact bytes received under this message id, when they were kept. */
     public Optional<byte[]> content(String messageId) {
         try (Connection connection = dataSource.getConnection();

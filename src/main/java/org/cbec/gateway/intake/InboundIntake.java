@@ -24,7 +24,6 @@ import org.cbec.gateway.recognition.AeoRegistry;
 import org.cbec.gateway.translate.AeoStatusList;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
-import org.cbec.gateway.evidence.ArchivedMessage;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.MessageIds;
@@ -243,7 +242,7 @@ public final class InboundIntake {
     }
 
     private IntakeDecision duplicate(Evidence evidence, String firstMessageId) {
-        ArchivedMessage first = archive.find(firstMessageId).orElseThrow(() ->
+        EvidenceArchive.FirstReceipt first = archive.receiptOf(firstMessageId).orElseThrow(() ->
                 new GatewayException(GatewayError.INTERNAL_ERROR, "the first message " + firstMessageId + " is not in the archive"));
         archive.archiveNotAccepted(evidence.toRecord(Verdict.DUPLICATE, null, null, 0, null, null, firstMessageId));
         ObjectNode receipt;
