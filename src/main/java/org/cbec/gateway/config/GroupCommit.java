@@ -74,6 +74,28 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the work in a transaction of its own, on the caller's thread, outside the shared group: for work so
+     * large (a 10 MB list's 80,000 statements take seconds) that every message of its group would wait for it.
+     * Returns once it is committed; a failure rolls all of it back.
+     */
+    public void runAlone(Work work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                work.run(connection);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (GatewayException e) {
+            throw e;
+        } catch (SQLException | RuntimeException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the database could not commit: " + e.getMessage(), e);
+        }
+    }
+
     private void loop() {
         List<Pending> batch = new ArrayList<>();
         while (running) {

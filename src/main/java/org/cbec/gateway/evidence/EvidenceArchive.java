@@ -56,8 +56,7 @@ public final class EvidenceArchive {
     public Optional<String> archiveAccepted(InboundEvidence evidence, InTransaction alsoInTransaction) {
         AtomicReference<String> first = new AtomicReference<>();
         try {
-            // Messages archived at the same moment share one commit; each caller waits for its own.
-            groupCommit.run(connection -> {
+            GroupCommit.Work archive = connection -> {
                 Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256());
                 if (earlier.isPresent()) {
                     first.set(earlier.get());
@@ -68,7 +67,15 @@ public final class EvidenceArchive {
                 insertContent(connection, evidence);
                 insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
                 alsoInTransaction.run(connection);
-            });
+            };
+            if (evidence.records() != null && evidence.records().streamed()) {
+                // A large document (thousands of records and statements) commits alone: in the shared group, every
+                // message archived or delivered meanwhile would wait seconds for it.
+                groupCommit.runAlone(archive);
+            } else {
+                // Messages archived at the same moment share one commit; each caller waits for its own.
+                groupCommit.run(archive);
+            }
         } catch (GatewayException e) {
             // Another instance may have accepted the same bytes first (its digest row won).
             Optional<String> earlier = acceptedMessageWithDigest(evidence.sha256());
