@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -55,8 +56,7 @@ public final class DeliveryLedger {
         // database writer's time is what every message waits for.
         List<OutboundRecord> records = acceptedRecords(messageId);
         AtomicReference<List<OutboundRecord>> pending = new AtomicReference<>();
-        // Messages dispatched at the same moment share one commit with everything else being written.
-        groupCommit.run(connection -> {
+        GroupCommit.Work dispatch = connection -> {
             if (isDispatchedMessage(connection, messageId)) {
                 // A redelivered dispatch: what is still owed, including the records of replays.
                 pending.set(pendingOf(connection, messageId, allRecordsOf(connection, messageId)));
@@ -77,7 +77,14 @@ public final class DeliveryLedger {
                         records.isEmpty() ? "no records to forward" : "every record was already forwarded with the same content");
             }
             pending.set(fresh);
-        });
+        };
+        if (records.size() >= RecordsDocument.STREAMED_FROM_RECORDS) {
+            // A large list's thousands of rows commit alone: in the shared group every message would wait for them.
+            groupCommit.runAlone(dispatch);
+        } else {
+            // Messages dispatched at the same moment share one commit with everything else being written.
+            groupCommit.run(dispatch);
+        }
         return pending.get();
     }
 
