@@ -1,5 +1,8 @@
 package org.cbec.gateway.config;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.vertx.core.VertxOptions;
@@ -117,6 +120,7 @@ public final class GatewayRuntime implements AutoCloseable {
         Path dataDir = settings.getPath("gateway.data.dir");
         Path routesDir = settings.getPath("gateway.routes.dir");
         int port = settings.getInt("gateway.http.port");
+        requireFreePort(port);
         long maxBytes = settings.getLong("gateway.inbound.max-bytes");
         int httpWorkers = settings.getInt("gateway.http.worker-threads");
         if (httpWorkers < 1) {
@@ -254,6 +258,23 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /** The gateway's own key; the demo keystore opens with its published demo password when none is given. */
+    /**
+     * The HTTP server reports a port already in use only in its log, after the gateway has said it listens:
+     * checked first, so that a second gateway on the same port refuses to start.
+     */
+    private static void requireFreePort(int port) {
+        if (port == 0) {
+            return; // any free port
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as the server binds: a connection of a stopped gateway in TIME_WAIT does not count
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "port " + port + " (gateway.http.port) is in use: "
+                    + "another gateway or another program listens on it (" + e.getMessage() + ")");
+        }
+    }
+
     public static GatewaySigningKey signingKey(GatewaySettings settings) {
         Path keystore = settings.getPath("gateway.keystore.path");
         String password = System.getenv().getOrDefault("GATEWAY_KEYSTORE_PASSWORD", "");

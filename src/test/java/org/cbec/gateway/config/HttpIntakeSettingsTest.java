@@ -48,6 +48,13 @@ class HttpIntakeSettingsTest {
         assertStartRefused("gateway.inbound.max-wait", "PT0S");
     }
 
+    @Test
+    void a_port_another_program_listens_on_refuses_the_start() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            assertStartRefused("gateway.http.port", String.valueOf(taken.getLocalPort()));
+        }
+    }
+
     private void assertStartRefused(String key, String value) {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
             gateway.with(key, value);
