@@ -68,7 +68,7 @@ public final class Database implements AutoCloseable {
     /**
      * The one writer of the hot path: archiving, dispatching and booking deliveries all commit through it,
      * so that the work of every thread waiting at the same moment shares one transaction and one commit.
-     * A large document is archived alone ({@link GroupCommit#runAlone}), so that the group does not wait for it.
+     * A large list is archived and dispatched alone ({@link GroupCommit#run(GroupCommit.Work, int)}), so that the group does not wait for it.
      * (Each commit costs the database a write of every page it touched; fewer, larger commits cost less.)
      */
     public GroupCommit writer() {

@@ -1,11 +1,11 @@
 package org.cbec.gateway.config;
 
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -257,7 +257,6 @@ public final class GatewayRuntime implements AutoCloseable {
         return alerts;
     }
 
-    /** The gateway's own key; the demo keystore opens with its published demo password when none is given. */
     /**
      * The HTTP server reports a port already in use only in its log, after the gateway has said it listens:
      * checked first, so that a second gateway on the same port refuses to start.
@@ -275,6 +274,7 @@ public final class GatewayRuntime implements AutoCloseable {
         }
     }
 
+    /** The gateway's own key; the demo keystore opens with its published demo password when none is given. */
     public static GatewaySigningKey signingKey(GatewaySettings settings) {
         Path keystore = settings.getPath("gateway.keystore.path");
         String password = System.getenv().getOrDefault("GATEWAY_KEYSTORE_PASSWORD", "");

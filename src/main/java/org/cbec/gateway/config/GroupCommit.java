@@ -74,6 +74,21 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** From this many records on, work runs alone ({@link #run(Work, int)}). */
+    public static final int ALONE_FROM_RECORDS = 1_000;
+
+    /**
+     * Runs work on {@code records} records: in the next group's transaction, or, from {@link #ALONE_FROM_RECORDS}
+     * on (a large list's thousands of rows take seconds), alone, so that the group does not wait for it.
+     */
+    public void run(Work work, int records) {
+        if (records >= ALONE_FROM_RECORDS) {
+            runAlone(work);
+        } else {
+            run(work);
+        }
+    }
+
     /**
      * Runs the work in a transaction of its own, on the caller's thread, outside the shared group: for work so
      * large (a 10 MB list's 80,000 statements take seconds) that every message of its group would wait for it.

@@ -68,14 +68,8 @@ public final class EvidenceArchive {
                 insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
                 alsoInTransaction.run(connection);
             };
-            if (evidence.records() != null && evidence.records().streamed()) {
-                // A large document (thousands of records and statements) commits alone: in the shared group, every
-                // message archived or delivered meanwhile would wait seconds for it.
-                groupCommit.runAlone(archive);
-            } else {
-                // Messages archived at the same moment share one commit; each caller waits for its own.
-                groupCommit.run(archive);
-            }
+            // Messages archived at the same moment share one commit, each caller waiting for its own; a large list alone.
+            groupCommit.run(archive, evidence.recordCount());
         } catch (GatewayException e) {
             // Another instance may have accepted the same bytes first (its digest row won).
             Optional<String> earlier = acceptedMessageWithDigest(evidence.sha256());

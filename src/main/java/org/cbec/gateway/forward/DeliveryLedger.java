@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
-import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -78,13 +77,8 @@ public final class DeliveryLedger {
             }
             pending.set(fresh);
         };
-        if (records.size() >= RecordsDocument.STREAMED_FROM_RECORDS) {
-            // A large list's thousands of rows commit alone: in the shared group every message would wait for them.
-            groupCommit.runAlone(dispatch);
-        } else {
-            // Messages dispatched at the same moment share one commit with everything else being written.
-            groupCommit.run(dispatch);
-        }
+        // Messages dispatched at the same moment share one commit with everything else being written; a large list alone.
+        groupCommit.run(dispatch, records.size());
         return pending.get();
     }
 

@@ -78,7 +78,8 @@ public final class GatewayMetrics {
     }
 
     /**
-     * The database writer every archive, dispatch and delivery commits through: its busy time (the rate of
+     * The shared database writer archives, dispatches and deliveries commit through (a large list's own
+     * transaction is not counted): its busy time (the rate of
      * {@code gateway_database_writer_busy_seconds_total} is its utilisation, 1.0 = saturated) and the size of
      * its groups. When the writer nears 1.0, the database is what limits the gateway.
      */
