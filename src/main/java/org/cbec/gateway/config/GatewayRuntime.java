@@ -176,6 +176,9 @@ public final class GatewayRuntime implements AutoCloseable {
         main.setOverrideProperties(camelProperties(settings, port));
         main.configure().withRoutesIncludePattern("file:" + routesDir.toAbsolutePath() + "/*.camel.yaml");
         main.configure().withName("cbec-gateway");
+        // A request body stays the HTTP server's buffer, which can be read any number of times: as a stream cache it
+        // was a second copy (10 MB for a large list), and the intake reads the body where it lies (ReceivedBody).
+        main.configure().withStreamCachingDenyClasses("io.vertx.core.buffer.Buffer");
         // Camel's own route statistics (exchanges, failures, processing times) feed the console's routes page.
         main.configure().withJmxEnabled(true);
         main.configure().withJmxManagementNamePattern("#name#-#counter#");

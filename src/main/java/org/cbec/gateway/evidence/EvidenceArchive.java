@@ -2,7 +2,6 @@ package org.cbec.gateway.evidence;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -341,11 +340,11 @@ public final class EvidenceArchive {
     private static void insertContent(Connection connection, InboundEvidence evidence) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbound_content (message_id, content) VALUES (?, ?)")) {
             statement.setString(1, evidence.messageId());
-            if (evidence.content().length > STREAMED_FROM_BYTES && isH2(connection)) {
+            if (evidence.content().length() > STREAMED_FROM_BYTES && isH2(connection)) {
                 // Read by H2 straight into its large-object store, without a copy of the whole body first.
-                statement.setBinaryStream(2, new ByteArrayInputStream(evidence.content()), evidence.content().length);
+                statement.setBinaryStream(2, evidence.content().stream(), evidence.content().length());
             } else {
-                statement.setBytes(2, evidence.content());
+                statement.setBytes(2, evidence.content().bytes());
             }
             statement.executeUpdate();
         }

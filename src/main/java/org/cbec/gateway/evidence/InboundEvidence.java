@@ -18,7 +18,7 @@ public record InboundEvidence(
         String sha256,
         long sizeBytes,
         String contentType,
-        byte[] content,
+        ReceivedBody content,
         String partnerId,
         String signerSubject,
         Instant signingTime,

@@ -1,8 +1,11 @@
 package org.cbec.gateway.intake;
 
-import org.apache.camel.Body;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.evidence.ReceivedBody;
 
 /** The HTTP entry point's bean: hands the exact body and its Content-Type to the {@link InboundIntake}. */
 public final class InboundHttp {
@@ -12,14 +15,31 @@ public final class InboundHttp {
         this.intake = intake;
     }
 
-    public IntakeDecision admit(@Body byte[] body, @Header("Content-Type") String contentType, @Header("Accept") String accept,
+    public IntakeDecision admit(Exchange exchange, @Header("Content-Type") String contentType, @Header("Accept") String accept,
                                 @Header("Content-Encoding") String contentEncoding) {
+        ReceivedBody body = received(exchange);
         if (contentEncoding != null && !contentEncoding.isBlank() && !"identity".equalsIgnoreCase(contentEncoding.trim())) {
             // The signature covers the bytes as sent; a compressed body is a different container the gateway does not take.
             return intake.refuseUnread(body, contentType, GatewayError.UNSUPPORTED_FORMAT,
                     "Content-Encoding " + contentEncoding + " is not accepted; send the signed container uncompressed");
         }
         return intake.admit(body, contentType, wantsSignedReceipt(accept));
+    }
+
+    /**
+     * The body where the HTTP server received it: the bytes of its buffer, not a copy (the route keeps Camel's
+     * stream cache off for this). Any other body type is converted to bytes.
+     */
+    static ReceivedBody received(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof Buffer buffer) {
+            ByteBuf bytes = buffer.getByteBuf();
+            if (bytes.hasArray()) {
+                return ReceivedBody.of(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+            }
+            return ReceivedBody.of(buffer.getBytes());
+        }
+        return ReceivedBody.of(exchange.getMessage().getBody(byte[].class));
     }
 
     /** A partner asks for a signed receipt with {@code Accept: application/pkcs7-mime}. */

@@ -3,12 +3,9 @@ package org.cbec.gateway.intake;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +24,7 @@ import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.MessageIds;
+import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.monitor.GatewayMetrics;
@@ -94,7 +92,7 @@ public final class InboundIntake {
      * Decides on one request body and archives the decision; with {@code signedReceipt} the receipt of an
      * accepted or duplicate message comes back as CMS SignedData by the gateway's key. Never throws for bad input.
      */
-    public IntakeDecision admit(byte[] body, String contentType, boolean signedReceipt) {
+    public IntakeDecision admit(ReceivedBody body, String contentType, boolean signedReceipt) {
         IntakeDecision decision = admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null));
         if (!signedReceipt || decision.verdict() == Verdict.REJECTED) {
             return decision;
@@ -105,17 +103,16 @@ public final class InboundIntake {
     }
 
     /** Refuses a body before reading it as a container (an encoding the gateway does not take, say), with its evidence. */
-    public IntakeDecision refuseUnread(byte[] body, String contentType, GatewayError error, String detail) {
+    public IntakeDecision refuseUnread(ReceivedBody body, String contentType, GatewayError error, String detail) {
         Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-        byte[] bytes = body == null ? new byte[0] : body;
-        Evidence evidence = new Evidence(messageIds.next(), receivedAt, sha256(bytes), bytes, contentType);
-        evidence.keepContent = bytes.length <= maxBytes;
+        Evidence evidence = new Evidence(messageIds.next(), receivedAt, body.sha256(), body, contentType);
+        evidence.keepContent = body.length() <= maxBytes;
         return refuse(evidence, error, detail);
     }
 
     /** Decides on one request body and archives the decision. Never throws for bad input. */
     public IntakeDecision admit(byte[] body, String contentType) {
-        return admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null));
+        return admit(ReceivedBody.of(body), contentType, ContainerType.fromContentType(contentType).orElse(null));
     }
 
     /**
@@ -123,24 +120,28 @@ public final class InboundIntake {
      * means the Content-Type named no container the gateway knows.
      */
     public IntakeDecision admit(byte[] body, String contentType, ContainerType containerType) {
+        return admit(ReceivedBody.of(body), contentType, containerType);
+    }
+
+    /** The same, for a body read in place ({@link ReceivedBody}). */
+    public IntakeDecision admit(ReceivedBody body, String contentType, ContainerType containerType) {
         long startedNanos = System.nanoTime();
         Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String messageId = messageIds.next();
-        byte[] bytes = body == null ? new byte[0] : body;
-        String sha256 = sha256(bytes);
-        Evidence evidence = new Evidence(messageId, receivedAt, sha256, bytes, contentType);
+        String sha256 = body.sha256();
+        Evidence evidence = new Evidence(messageId, receivedAt, sha256, body, contentType);
         evidence.startedNanos = startedNanos;
         try {
-            if (bytes.length > maxBytes) {
+            if (body.length() > maxBytes) {
                 evidence.keepContent = false;
                 throw new GatewayException(GatewayError.PAYLOAD_TOO_LARGE,
-                        "the body has " + bytes.length + " bytes; the limit is " + maxBytes);
+                        "the body has " + body.length() + " bytes; the limit is " + maxBytes);
             }
             Optional<String> first = archive.acceptedMessageWithDigest(sha256);
             if (first.isPresent()) {
                 return duplicate(evidence, first.get());
             }
-            if (bytes.length == 0) {
+            if (body.length() == 0) {
                 throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body is empty");
             }
             if (containerType == null) {
@@ -153,7 +154,7 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
                         "the " + containerType + " container is not accepted by this gateway");
             }
-            SignedDocument signed = container.open(bytes, contentType);
+            SignedDocument signed = container.open(body, contentType);
             evidence.signer = signed.signer();
             evidence.signingTime = signed.signingTime().orElse(null);
             Instant judgedAt = signingTimePolicy.effectiveSigningTime(signed.signingTime(), receivedAt);
@@ -271,14 +272,6 @@ public final class InboundIntake {
                 IntakeDecision.refused(evidence.messageId, HttpAnswer.problem(error, detail, evidence.messageId, evidence.errors), error, detail));
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "SHA-256 is not available", e);
-        }
-    }
-
     private static String toJson(Object value) {
         try {
             return JSON.writeValueAsString(value);
@@ -292,7 +285,7 @@ public final class InboundIntake {
         final String messageId;
         final Instant receivedAt;
         final String sha256;
-        final byte[] content;
+        final ReceivedBody content;
         final String contentType;
         long startedNanos = System.nanoTime();
         boolean keepContent = true;
@@ -302,7 +295,7 @@ public final class InboundIntake {
         DocumentFormat format;
         List<LocatedError> errors = List.of();
 
-        Evidence(String messageId, Instant receivedAt, String sha256, byte[] content, String contentType) {
+        Evidence(String messageId, Instant receivedAt, String sha256, ReceivedBody content, String contentType) {
             this.messageId = messageId;
             this.receivedAt = receivedAt;
             this.sha256 = sha256;
@@ -312,7 +305,7 @@ public final class InboundIntake {
 
         InboundEvidence toRecord(Verdict verdict, String code, String detail, int recordCount, RecordsDocument records,
                                  String receiptJson, String duplicateOf) {
-            return new InboundEvidence(messageId, receivedAt, sha256, content.length, contentType,
+            return new InboundEvidence(messageId, receivedAt, sha256, content.length(), contentType,
                     keepContent ? content : null,
                     partner == null ? null : partner.id(),
                     signer == null ? null : signer.getSubjectX500Principal().getName(),

@@ -1,7 +1,9 @@
 package org.cbec.gateway.signature;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Provider;
 import org.bouncycastle.asn1.cms.Time;
@@ -10,6 +12,7 @@ import org.bouncycastle.cms.CMSProcessable;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.util.encoders.Base64;
+import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 
@@ -27,9 +30,21 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         return verify(body);
     }
 
+    /** DER is read where it lies; only a PEM body is copied, to be decoded. */
+    @Override
+    public SignedDocument open(ReceivedBody body, String contentType) {
+        if (isPem(body.head(64 + PEM_START.length))) {
+            return verify(body.bytes());
+        }
+        return verified(parse(body.stream()));
+    }
+
     /** Parses and verifies; every failure is a {@link GatewayException} with its refusal code. */
     public SignedDocument verify(byte[] container) {
-        CMSSignedData signedData = parse(container);
+        return verified(isPem(container) ? parse(new ByteArrayInputStream(fromPem(container))) : parse(new ByteArrayInputStream(container)));
+    }
+
+    private static SignedDocument verified(CMSSignedData signedData) {
         CMSProcessable signedContent = signedData.getSignedContent();
         if (signedContent == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
@@ -48,8 +63,11 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         return new SignedDocument(contentOf(signedContent), signer.signer(), signer.carriedCertificates(), signer.signingTime(), signer.algorithm());
     }
 
-    private static CMSSignedData parse(byte[] container) {
-        byte[] der = startsWith(trimLeadingWhitespace(container), PEM_START) ? fromPem(container) : container;
+    private static boolean isPem(byte[] container) {
+        return startsWith(trimLeadingWhitespace(container), PEM_START);
+    }
+
+    private static CMSSignedData parse(InputStream der) {
         try {
             return new CMSSignedData(der);
         } catch (CMSException | RuntimeException e) {
@@ -113,9 +131,4 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         }
         return out.toByteArray();
     }
-
-
-
-
-
 }

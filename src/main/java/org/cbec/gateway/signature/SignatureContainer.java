@@ -1,5 +1,7 @@
 package org.cbec.gateway.signature;
 
+import org.cbec.gateway.evidence.ReceivedBody;
+
 /**
  * One kind of signature container (CMS, S/MIME, XMLDSig, JWS): opens the request body, verifies the
  * signature over the content, and yields a {@link SignedDocument}. Who the signer is, whether its
@@ -14,4 +16,9 @@ public interface SignatureContainer {
      *         SIGNATURE_INVALID when the signature does not verify, UNKNOWN_SIGNER when it carries no signer certificate
      */
     SignedDocument open(byte[] body, String contentType);
+
+    /** The same for a body read in place; a container that can read it there, without a copy, overrides this. */
+    default SignedDocument open(ReceivedBody body, String contentType) {
+        return open(body.bytes(), contentType);
+    }
 }

@@ -57,7 +57,7 @@ public final class AeoStatusCsvTranslator implements Translator {
         if (!encoding.isEmpty()) {
             return new Translation.Invalid(format(), encoding);
         }
-        String text = new String(document, start, document.length - start, StandardCharsets.UTF_8);
+        CharSequence text = AsciiText.of(document, start);
         List<LocatedError> errors = new ArrayList<>();
         CsvParser rows = rowsAfterHeader(text, errors);
         if (rows == null) {
@@ -108,7 +108,7 @@ public final class AeoStatusCsvTranslator implements Translator {
     }
 
     /** The record of the valid row that starts at {@code position}, on {@code line}, made again. */
-    private static AeoStatusRecord recordAt(String text, int position, int line, RecordSource source) {
+    private static AeoStatusRecord recordAt(CharSequence text, int position, int line, RecordSource source) {
         List<LocatedError> errors = new ArrayList<>();
         return new Row(CsvParser.from(text, position, line).next(), errors).toRecord(source)
                 .orElseThrow(() -> new IllegalStateException("row " + line + " was valid and is not now: " + errors));
@@ -144,25 +144,29 @@ public final class AeoStatusCsvTranslator implements Translator {
     }
 
     /** Checks the header line (after any blank lines); returns a reader of the rows after it, or null. */
-    private static CsvParser rowsAfterHeader(String text, List<LocatedError> errors) {
+    private static CsvParser rowsAfterHeader(CharSequence text, List<LocatedError> errors) {
         int position = 0;
         int line = 1;
         while (position < text.length() && isLineBreak(text.charAt(position))) {
-            position += text.startsWith("\r\n", position) ? 2 : 1;
+            position += crlfAt(text, position) ? 2 : 1;
             line++;
         }
         int end = position;
         while (end < text.length() && !isLineBreak(text.charAt(end))) {
             end++;
         }
-        if (!text.regionMatches(position, HEADER, 0, HEADER.length()) || end - position != HEADER.length()) {
+        if (end - position != HEADER.length() || !HEADER.contentEquals(text.subSequence(position, end))) {
             errors.add(new LocatedError("row " + line, "the header line must be exactly: " + HEADER));
             return null;
         }
         if (end < text.length()) {
-            end += text.startsWith("\r\n", end) ? 2 : 1;
+            end += crlfAt(text, end) ? 2 : 1;
         }
         return CsvParser.from(text, end, line + 1);
+    }
+
+    private static boolean crlfAt(CharSequence text, int position) {
+        return text.charAt(position) == '\r' && position + 1 < text.length() && text.charAt(position + 1) == '\n';
     }
 
     private static boolean isLineBreak(char c) {

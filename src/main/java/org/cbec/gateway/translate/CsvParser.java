@@ -21,11 +21,11 @@ final class CsvParser {
         }
     }
 
-    private final String text;
+    private final CharSequence text;
     private int position;
     private int line;
 
-    private CsvParser(String text, int position, int line) {
+    private CsvParser(CharSequence text, int position, int line) {
         this.text = text;
         this.position = position;
         this.line = line;
@@ -35,7 +35,7 @@ final class CsvParser {
      * A reader of one record at a time from {@code position}, the start of line {@code line}. Started again
      * at a {@link #position()} and {@link #line()} it had, it reads the same records again.
      */
-    static CsvParser from(String text, int position, int line) {
+    static CsvParser from(CharSequence text, int position, int line) {
         return new CsvParser(text, position, line);
     }
 

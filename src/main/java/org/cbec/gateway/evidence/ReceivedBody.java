@@ -1,0 +1,69 @@
+package org.cbec.gateway.evidence;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * The exact bytes of one request body, where the HTTP server put them: often the first part of its larger
+ * receive buffer. Read in place, a 10 MB body is not held twice while it is verified and archived; only
+ * {@link #bytes()} copies, and only when the body does not fill its array. Never modified.
+ */
+public final class ReceivedBody {
+    private static final ReceivedBody EMPTY = new ReceivedBody(new byte[0], 0, 0);
+
+    private final byte[] array;
+    private final int offset;
+    private final int length;
+
+    private ReceivedBody(byte[] array, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, array.length);
+        this.array = array;
+        this.offset = offset;
+        this.length = length;
+    }
+
+    /** The whole array; null is an empty body. */
+    public static ReceivedBody of(byte[] bytes) {
+        return bytes == null ? EMPTY : new ReceivedBody(bytes, 0, bytes.length);
+    }
+
+    /** {@code length} bytes of {@code array} from {@code offset}, which the caller no longer changes. */
+    public static ReceivedBody of(byte[] array, int offset, int length) {
+        return new ReceivedBody(array, offset, length);
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** The body as an array of its own length: the array itself when the body fills it, else a copy. */
+    public byte[] bytes() {
+        return offset == 0 && length == array.length ? array : Arrays.copyOfRange(array, offset, offset + length);
+    }
+
+    /** The first {@code count} bytes (fewer when the body is shorter), copied. */
+    public byte[] head(int count) {
+        return Arrays.copyOfRange(array, offset, offset + Math.min(count, length));
+    }
+
+    /** A stream over the body in place. */
+    public InputStream stream() {
+        return new ByteArrayInputStream(array, offset, length);
+    }
+
+    /** SHA-256 of the body, in lowercase hex. */
+    public String sha256() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(array, offset, length);
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+}
