@@ -97,14 +97,14 @@ final class VerifyCommand implements Callable<Integer> {
         out.println("revocation:    NOT CHECKED offline (the partner's policy is '" + partner.revocation().value() + "'; the gateway checks it)");
         signingTime.check(signed.signingTime());
         Translators translators = Translators.standard();
-        DocumentFormat format = translators.recognise(signed.content()).orElseThrow(() ->
+        DocumentFormat format = translators.recognise(signed.signedContent()).orElseThrow(() ->
                 new GatewayException(GatewayError.UNSUPPORTED_FORMAT, "the signed content is not a business document format the gateway knows"));
         out.println("format:        " + format.id());
         if (!partner.maySend(format.recordType())) {
             throw new GatewayException(GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
                     "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: " + partner.messageTypes() + ")");
         }
-        Translation translation = translators.translate(format, signed.content(), new TranslationContext(partner.id(), "offline-verify"));
+        Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), "offline-verify"));
         if (translation instanceof Translation.Invalid invalid) {
             printErrors(invalid.errors());
             throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has " + invalid.errors().size() + " error(s)");

@@ -1,6 +1,7 @@
 package org.cbec.gateway.evidence;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,12 +44,53 @@ public final class ReceivedBody {
 
     /** The body as an array of its own length: the array itself when the body fills it, else a copy. */
     public byte[] bytes() {
-        return offset == 0 && length == array.length ? array : Arrays.copyOfRange(array, offset, offset + length);
+        return fillsItsArray() ? array : Arrays.copyOfRange(array, offset, offset + length);
     }
 
     /** The first {@code count} bytes (fewer when the body is shorter), copied. */
     public byte[] head(int count) {
         return Arrays.copyOfRange(array, offset, offset + Math.min(count, length));
+    }
+
+    /** The byte at {@code index}, 0 to 255. */
+    public int byteAt(int index) {
+        return array[offset + Objects.checkIndex(index, length)] & 0xFF;
+    }
+
+    /** {@code length} bytes of this body from {@code from}, in place. */
+    public ReceivedBody part(int from, int length) {
+        Objects.checkFromIndexSize(from, length, this.length);
+        return new ReceivedBody(array, offset + from, length);
+    }
+
+    /** Whether this body is all of its array, so that {@link #bytes()} copies nothing. */
+    public boolean fillsItsArray() {
+        return offset == 0 && length == array.length;
+    }
+
+    /** What reads a body where it lies: its array, from {@code offset}, for {@code length} bytes, never changed. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(byte[] array, int offset, int length);
+    }
+
+    /** Reads the body in place, without a copy. */
+    public <T> T read(Reader<T> reader) {
+        return reader.read(array, offset, length);
+    }
+
+    /** Whether {@code in} gives exactly this body's bytes and then ends. */
+    public boolean sameBytesAs(InputStream in) throws IOException {
+        byte[] chunk = new byte[65_536];
+        int compared = 0;
+        for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
+            if (read > length - compared
+                    || !Arrays.equals(chunk, 0, read, array, offset + compared, offset + compared + read)) {
+                return false;
+            }
+            compared += read;
+        }
+        return compared == length;
     }
 
     /** A stream over the body in place. */

@@ -11,6 +11,7 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.ArchivedMessage;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.intake.ContainerType;
@@ -60,9 +61,9 @@ public final class MessageReplay {
                 new GatewayException(GatewayError.INTERNAL_ERROR, "the archived bytes of " + messageId + " are missing"));
         ContainerType type = message.contentType() != null && message.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("application/soap+xml")
                 ? ContainerType.SOAP : ContainerType.fromContentType(message.contentType()).orElseThrow();
-        SignedDocument signed = containers.get(type).open(bytes, message.contentType());
+        SignedDocument signed = containers.get(type).open(ReceivedBody.of(bytes), message.contentType());
         DocumentFormat format = DocumentFormat.byId(message.documentFormat()).orElseThrow();
-        Translation translation = translators.translate(format, signed.content(), new TranslationContext(message.partnerId(), messageId));
+        Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(message.partnerId(), messageId));
         if (translation instanceof Translation.Invalid invalid) {
             return refused(GatewayError.SCHEMA_INVALID, "the current translator finds " + invalid.errors().size()
                     + " error(s) in the archived document; nothing was forwarded: " + invalid.errors());

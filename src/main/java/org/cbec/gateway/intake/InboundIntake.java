@@ -175,7 +175,7 @@ public final class InboundIntake {
                     signed.signer(), trusted.chain());
             revocation.check(trusted.chain(), trusted.trustAnchor(), partner.revocation(), partner.crls());
             signingTimePolicy.check(signed.signingTime());
-            DocumentFormat format = translators.recognise(signed.content()).orElseThrow(() ->
+            DocumentFormat format = translators.recognise(signed.signedContent()).orElseThrow(() ->
                     new GatewayException(GatewayError.UNSUPPORTED_FORMAT, "the signed content is not a business document format the gateway knows"));
             evidence.format = format;
             if (!translators.supports(format)) {
@@ -185,7 +185,7 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
                         "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: " + partner.messageTypes() + ")");
             }
-            Translation translation = translators.translate(format, signed.content(), new TranslationContext(partner.id(), messageId));
+            Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), messageId));
             if (translation instanceof Translation.Invalid invalid) {
                 evidence.errors = invalid.errors();
                 throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has "
@@ -211,7 +211,7 @@ public final class InboundIntake {
         if (format.recordType() == RecordType.ECOM_SHIPMENT) {
             return registry.recognise(partner.id(), records);
         }
-        if (AeoStatusList.listType(format, signed.content()).orElse(AeoStatusList.ListType.DELTA) != AeoStatusList.ListType.FULL) {
+        if (AeoStatusList.listType(format, signed.signedContent()).orElse(AeoStatusList.ListType.DELTA) != AeoStatusList.ListType.FULL) {
             return records;
         }
         Set<String> listed = new HashSet<>();

@@ -6,11 +6,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.Provider;
+import java.util.Optional;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessable;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataParser;
+import org.bouncycastle.cms.CMSTypedStream;
+import org.bouncycastle.cms.SignerInformationStore;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.Store;
 import org.bouncycastle.util.encoders.Base64;
 import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.error.GatewayError;
@@ -23,25 +32,52 @@ import org.cbec.gateway.error.GatewayException;
 public final class CmsSignedDataVerifier implements SignatureContainer {
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
     private static final byte[] PEM_START = "-----BEGIN".getBytes(StandardCharsets.US_ASCII);
-
+    /** The JDK's digests (SHA-256 has CPU intrinsics); what the content is digested with while it streams past. */
+    private static final DigestCalculatorProvider DIGESTS = digests();
 
     @Override
     public SignedDocument open(byte[] body, String contentType) {
         return verify(body);
     }
 
-    /** DER is read where it lies; only a PEM body is copied, to be decoded. */
+    /**
+     * DER is read where it lies, and so is its signed content when it is one DER OCTET STRING (the common case):
+     * a large document is then held once, as the request body. Only a PEM body is copied, to be decoded.
+     */
     @Override
     public SignedDocument open(ReceivedBody body, String contentType) {
         if (isPem(body.head(64 + PEM_START.length))) {
             return verify(body.bytes());
         }
-        return verified(parse(body.stream()));
+        Optional<SignedDocument> inPlace = EncapsulatedContent.in(body).flatMap(content -> verifiedInPlace(body, content));
+        return inPlace.orElseGet(() -> verified(parse(body.stream())));
     }
 
     /** Parses and verifies; every failure is a {@link GatewayException} with its refusal code. */
     public SignedDocument verify(byte[] container) {
         return verified(isPem(container) ? parse(new ByteArrayInputStream(fromPem(container))) : parse(new ByteArrayInputStream(container)));
+    }
+
+    /**
+     * Streams the SignedData through Bouncy Castle's parser, which digests the content without keeping it, and
+     * checks that the content it read is exactly the part of the body found in place. Empty when the parser
+     * cannot read the body or read other content: the body is then read whole, which names the defect.
+     */
+    private static Optional<SignedDocument> verifiedInPlace(ReceivedBody body, ReceivedBody content) {
+        SignerInformationStore signers;
+        Store<X509CertificateHolder> certificates;
+        try {
+            CMSSignedDataParser parser = new CMSSignedDataParser(DIGESTS, body.stream());
+            CMSTypedStream signedContent = parser.getSignedContent();
+            if (signedContent == null || !content.sameBytesAs(signedContent.getContentStream())) {
+                return Optional.empty();
+            }
+            signers = parser.getSignerInfos();
+            certificates = parser.getCertificates();
+        } catch (CMSException | IOException | RuntimeException unreadable) {
+            return Optional.empty();
+        }
+        return Optional.of(verified(CmsSignerInfo.of(signers, certificates), content));
     }
 
     private static SignedDocument verified(CMSSignedData signedData) {
@@ -50,7 +86,10 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
                     "the CMS SignedData has no encapsulated content (a detached signature needs multipart/signed)");
         }
-        CmsSignerInfo signer = CmsSignerInfo.of(signedData);
+        return verified(CmsSignerInfo.of(signedData), ReceivedBody.of(contentOf(signedContent)));
+    }
+
+    private static SignedDocument verified(CmsSignerInfo signer, ReceivedBody content) {
         boolean verified;
         try {
             verified = signer.signerInformation().verify(signer.verifier());
@@ -60,7 +99,15 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         if (!verified) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the signature does not verify over the content");
         }
-        return new SignedDocument(contentOf(signedContent), signer.signer(), signer.carriedCertificates(), signer.signingTime(), signer.algorithm());
+        return new SignedDocument(content, signer.signer(), signer.carriedCertificates(), signer.signingTime(), signer.algorithm());
+    }
+
+    private static DigestCalculatorProvider digests() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("no digest calculators", e);
+        }
     }
 
     private static boolean isPem(byte[] container) {

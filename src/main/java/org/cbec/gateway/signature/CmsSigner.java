@@ -6,6 +6,7 @@ import java.security.cert.CertificateEncodingException;
 import java.time.Clock;
 import java.util.Date;
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
@@ -59,7 +60,8 @@ public final class CmsSigner {
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(signingKey.key()), signingKey.certificate()));
             generator.addCertificates(new JcaCertStore(signingKey.chain()));
-            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
+            // DER, as OpenSSL writes it: Bouncy Castle's default is BER, with the content cut in 1,000-byte pieces.
+            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded(ASN1Encoding.DER);
         } catch (OperatorCreationException | CertificateEncodingException | CMSException | IOException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot sign with the gateway key: " + e.getMessage(), e);
         }

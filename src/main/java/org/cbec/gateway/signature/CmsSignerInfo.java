@@ -23,6 +23,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.SignerInformationStore;
 import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -60,7 +61,12 @@ public record CmsSignerInfo(
 
     /** Reads the signer; MALFORMED_MESSAGE for none or several, UNKNOWN_SIGNER when its certificate is not carried. */
     public static CmsSignerInfo of(CMSSignedData signedData) {
-        Collection<SignerInformation> signers = signedData.getSignerInfos().getSigners();
+        return of(signedData.getSignerInfos(), signedData.getCertificates());
+    }
+
+    /** The same, from the signer infos and certificates of a SignedData read as a stream. */
+    public static CmsSignerInfo of(SignerInformationStore signerInfos, Store<X509CertificateHolder> store) {
+        Collection<SignerInformation> signers = signerInfos.getSigners();
         if (signers.isEmpty()) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the CMS SignedData has no signer");
         }
@@ -69,7 +75,6 @@ public record CmsSignerInfo(
                     "the CMS SignedData has " + signers.size() + " signers; exactly one is accepted");
         }
         SignerInformation signer = signers.iterator().next();
-        Store<X509CertificateHolder> store = signedData.getCertificates();
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = store.getMatches(signer.getSID());
         if (matches.isEmpty()) {

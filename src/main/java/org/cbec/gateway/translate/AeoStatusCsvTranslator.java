@@ -1,6 +1,5 @@
 package org.cbec.gateway.translate;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordSource;
 import org.cbec.gateway.canonical.RecordsDocument;
+import org.cbec.gateway.evidence.ReceivedBody;
 
 /**
  * {@code aeo-status-csv}: an RFC 4180, UTF-8 AEO status list whose first line is exactly {@link #HEADER}.
@@ -52,12 +52,22 @@ public final class AeoStatusCsvTranslator implements Translator {
 
     @Override
     public Translation translate(byte[] document, TranslationContext context) {
-        int start = Utf8.bomLength(document);
-        List<LocatedError> encoding = Utf8.malformedSequences(document, start);
+        return translate(ReceivedBody.of(document), context);
+    }
+
+    /** Reads the document where it lies: an ASCII list is parsed from its bytes, never copied whole. */
+    @Override
+    public Translation translate(ReceivedBody document, TranslationContext context) {
+        return document.read((array, offset, length) -> translate(array, offset, offset + length, context));
+    }
+
+    private Translation translate(byte[] document, int from, int end, TranslationContext context) {
+        int start = from + Utf8.bomLength(document, from, end);
+        List<LocatedError> encoding = Utf8.malformedSequences(document, from, start, end);
         if (!encoding.isEmpty()) {
             return new Translation.Invalid(format(), encoding);
         }
-        CharSequence text = AsciiText.of(document, start);
+        CharSequence text = AsciiText.of(document, start, end);
         List<LocatedError> errors = new ArrayList<>();
         CsvParser rows = rowsAfterHeader(text, errors);
         if (rows == null) {

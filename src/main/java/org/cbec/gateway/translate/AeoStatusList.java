@@ -1,5 +1,7 @@
 package org.cbec.gateway.translate;
 
+import org.cbec.gateway.evidence.ReceivedBody;
+
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,11 +36,17 @@ public final class AeoStatusList {
      * translator refuses anyway.
      */
     public static Optional<ListType> listType(DocumentFormat format, byte[] document) {
+        return listType(format, ReceivedBody.of(Objects.requireNonNull(document, "document")));
+    }
+
+    /** The same for a document read in place. */
+    public static Optional<ListType> listType(DocumentFormat format, ReceivedBody document) {
         Objects.requireNonNull(document, "document");
         return switch (format) {
             case AEO_STATUS_CSV -> Optional.of(ListType.DELTA);
-            case AEO_STATUS_JSON -> JsonInput.topLevelString(document, "listType").flatMap(ListType::parse);
-            case AEO_STATUS_XML -> AeoStatusXmlTranslator.listType(document);
+            case AEO_STATUS_JSON -> document.read((array, offset, length) ->
+                    JsonInput.topLevelString(array, offset, offset + length, "listType")).flatMap(ListType::parse);
+            case AEO_STATUS_XML -> AeoStatusXmlTranslator.listType(document.bytes());
             default -> Optional.empty();
         };
     }

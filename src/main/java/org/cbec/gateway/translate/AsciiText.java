@@ -23,12 +23,17 @@ final class AsciiText implements CharSequence {
      * they are all ASCII (the common case for an AEO list, and the one where the copy is large), else a string.
      */
     static CharSequence of(byte[] document, int from) {
-        for (int i = from; i < document.length; i++) {
+        return of(document, from, document.length);
+    }
+
+    /** The same for the text in {@code document[from, end)}. */
+    static CharSequence of(byte[] document, int from, int end) {
+        for (int i = from; i < end; i++) {
             if (document[i] < 0) {
-                return new String(document, from, document.length - from, StandardCharsets.UTF_8);
+                return new String(document, from, end - from, StandardCharsets.UTF_8);
             }
         }
-        return new AsciiText(document, from, document.length - from);
+        return new AsciiText(document, from, end - from);
     }
 
     @Override

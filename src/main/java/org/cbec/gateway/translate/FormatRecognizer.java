@@ -29,23 +29,28 @@ public final class FormatRecognizer {
 
     /** The document's format, or empty when it is none of the formats the gateway knows. */
     public static Optional<DocumentFormat> recognise(byte[] document) {
-        int start = Utf8.bomLength(document);
-        while (start < document.length && isWhitespace(document[start])) {
+        return recognise(document, 0, document.length);
+    }
+
+    /** The same for the document in {@code document[from, end)}, the rest of the array being no part of it. */
+    static Optional<DocumentFormat> recognise(byte[] document, int from, int end) {
+        int start = from + Utf8.bomLength(document, from, end);
+        while (start < end && isWhitespace(document[start])) {
             start++;
         }
-        if (start >= document.length) {
+        if (start >= end) {
             return Optional.empty();
         }
         return switch (document[start]) {
-            case '{' -> json(document);
-            case '<' -> xml(document, start);
-            case 'U' -> edifact(document, start);
-            default -> csv(document, start);
+            case '{' -> json(document, from, end);
+            case '<' -> xml(document, start, end);
+            case 'U' -> edifact(document, start, end);
+            default -> csv(document, start, end);
         };
     }
 
-    private static Optional<DocumentFormat> json(byte[] document) {
-        return JsonInput.topLevelString(document, "documentType").flatMap(type -> switch (type) {
+    private static Optional<DocumentFormat> json(byte[] document, int from, int end) {
+        return JsonInput.topLevelString(document, from, end, "documentType").flatMap(type -> switch (type) {
             case AeoStatusJsonTranslator.DOCUMENT_TYPE -> Optional.of(DocumentFormat.AEO_STATUS_JSON);
             case EcomShipmentJsonTranslator.SHIPMENT, EcomShipmentJsonTranslator.BATCH ->
                     Optional.of(DocumentFormat.ECOM_SHIPMENT_JSON);
@@ -53,9 +58,9 @@ public final class FormatRecognizer {
         });
     }
 
-    private static Optional<DocumentFormat> csv(byte[] document, int start) {
-        int end = start + CSV_HEADER.length;
-        if (end > document.length) {
+    private static Optional<DocumentFormat> csv(byte[] document, int start, int end) {
+        int headerEnd = start + CSV_HEADER.length;
+        if (headerEnd > end) {
             return Optional.empty();
         }
         for (int i = 0; i < CSV_HEADER.length; i++) {
@@ -63,12 +68,12 @@ public final class FormatRecognizer {
                 return Optional.empty();
             }
         }
-        boolean wholeLine = end == document.length || document[end] == '\n' || document[end] == '\r';
+        boolean wholeLine = headerEnd == end || document[headerEnd] == '\n' || document[headerEnd] == '\r';
         return wholeLine ? Optional.of(DocumentFormat.AEO_STATUS_CSV) : Optional.empty();
     }
 
-    private static Optional<DocumentFormat> xml(byte[] document, int start) {
-        return new XmlRootScanner(document, start).root().flatMap(root -> {
+    private static Optional<DocumentFormat> xml(byte[] document, int start, int end) {
+        return new XmlRootScanner(document, start, end).root().flatMap(root -> {
             if (root.is("AEOStatusList", AEO_STATUS_XML_NAMESPACE)) {
                 return Optional.of(DocumentFormat.AEO_STATUS_XML);
             }
@@ -79,8 +84,8 @@ public final class FormatRecognizer {
         });
     }
 
-    private static Optional<DocumentFormat> edifact(byte[] document, int start) {
-        return new EdifactHeaderScanner(document, start).messageType()
+    private static Optional<DocumentFormat> edifact(byte[] document, int start, int end) {
+        return new EdifactHeaderScanner(document, start, end).messageType()
                 .filter("CUSCAR"::equals)
                 .map(type -> DocumentFormat.EDIFACT_CUSCAR);
     }
@@ -103,11 +108,13 @@ public final class FormatRecognizer {
      */
     private static final class XmlRootScanner {
         private final byte[] document;
+        private final int end;
         private int position;
 
-        XmlRootScanner(byte[] document, int position) {
+        XmlRootScanner(byte[] document, int position, int end) {
             this.document = document;
             this.position = position;
+            this.end = end;
         }
 
         Optional<XmlRoot> root() {
@@ -169,7 +176,7 @@ public final class FormatRecognizer {
 
         private String name() {
             int start = position;
-            while (position < document.length) {
+            while (position < end) {
                 byte b = document[position];
                 if (isWhitespace(b) || b == '>' || b == '/' || b == '=' || b == '<' || b == '"' || b == '\'') {
                     break;
@@ -180,15 +187,15 @@ public final class FormatRecognizer {
         }
 
         private Optional<String> quoted() {
-            if (position >= document.length || (document[position] != '"' && document[position] != '\'')) {
+            if (position >= end || (document[position] != '"' && document[position] != '\'')) {
                 return Optional.empty();
             }
             byte quote = document[position++];
             int start = position;
-            while (position < document.length && document[position] != quote) {
+            while (position < end && document[position] != quote) {
                 position++;
             }
-            if (position >= document.length) {
+            if (position >= end) {
                 return Optional.empty();
             }
             return Optional.of(new String(document, start, position++ - start, StandardCharsets.ISO_8859_1));
@@ -198,7 +205,7 @@ public final class FormatRecognizer {
         private boolean skipDoctype() {
             int depth = 0;
             byte quote = 0;
-            for (position += "<!DOCTYPE".length(); position < document.length; position++) {
+            for (position += "<!DOCTYPE".length(); position < end; position++) {
                 byte b = document[position];
                 if (quote != 0) {
                     quote = b == quote ? 0 : quote;
@@ -218,16 +225,16 @@ public final class FormatRecognizer {
 
         private boolean skipWhitespace() {
             int start = position;
-            while (position < document.length && isWhitespace(document[position])) {
+            while (position < end && isWhitespace(document[position])) {
                 position++;
             }
             return position > start;
         }
 
-        private boolean skipPast(String end) {
-            for (int i = position; i + end.length() <= document.length; i++) {
-                if (matches(i, end)) {
-                    position = i + end.length();
+        private boolean skipPast(String terminator) {
+            for (int i = position; i + terminator.length() <= end; i++) {
+                if (matches(i, terminator)) {
+                    position = i + terminator.length();
                     return true;
                 }
             }
@@ -239,7 +246,7 @@ public final class FormatRecognizer {
         }
 
         private boolean matches(int at, String text) {
-            if (at + text.length() > document.length) {
+            if (at + text.length() > end) {
                 return false;
             }
             for (int i = 0; i < text.length(); i++) {
@@ -258,20 +265,22 @@ public final class FormatRecognizer {
      */
     private static final class EdifactHeaderScanner {
         private final byte[] document;
+        private final int end;
         private int position;
         private byte componentSeparator = ':';
         private byte elementSeparator = '+';
         private byte releaseCharacter = '?';
         private byte segmentTerminator = '\'';
 
-        EdifactHeaderScanner(byte[] document, int position) {
+        EdifactHeaderScanner(byte[] document, int position, int end) {
             this.document = document;
             this.position = position;
+            this.end = end;
         }
 
         Optional<String> messageType() {
             if (startsWith("UNA")) {
-                if (position + 9 > document.length) {
+                if (position + 9 > end) {
                     return Optional.empty();
                 }
                 componentSeparator = document[position + 3];
@@ -281,7 +290,7 @@ public final class FormatRecognizer {
                 position += 9;
             }
             for (int segment = 0; segment < MAX_SEGMENTS_BEFORE_UNH; segment++) {
-                while (position < document.length && isWhitespace(document[position])) {
+                while (position < end && isWhitespace(document[position])) {
                     position++; // line breaks between segments are common and harmless
                 }
                 Optional<List<List<String>>> elements = segment();
@@ -305,10 +314,10 @@ public final class FormatRecognizer {
             List<List<String>> elements = new ArrayList<>();
             List<String> components = new ArrayList<>();
             StringBuilder text = new StringBuilder();
-            int end = Math.min(document.length, position + MAX_SERVICE_SEGMENT_LENGTH);
-            while (position < end) {
+            int limit = Math.min(end, position + MAX_SERVICE_SEGMENT_LENGTH);
+            while (position < limit) {
                 byte b = document[position++];
-                if (b == releaseCharacter && position < end) {
+                if (b == releaseCharacter && position < limit) {
                     text.append((char) (document[position++] & 0xFF));
                 } else if (b == componentSeparator) {
                     components.add(text.toString());
@@ -329,7 +338,7 @@ public final class FormatRecognizer {
         }
 
         private boolean startsWith(String text) {
-            if (position + text.length() > document.length) {
+            if (position + text.length() > end) {
                 return false;
             }
             for (int i = 0; i < text.length(); i++) {

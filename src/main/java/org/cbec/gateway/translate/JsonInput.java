@@ -111,8 +111,13 @@ final class JsonInput {
      * document is not a JSON object, has no such string field, or breaks off before it.
      */
     static Optional<String> topLevelString(byte[] document, String field) {
-        int start = Utf8.bomLength(document);
-        try (JsonParser parser = SCAN_FACTORY.createParser(document, start, document.length - start)) {
+        return topLevelString(document, 0, document.length, field);
+    }
+
+    /** The same for the document in {@code document[from, end)}. */
+    static Optional<String> topLevelString(byte[] document, int from, int end, String field) {
+        int start = from + Utf8.bomLength(document, from, end);
+        try (JsonParser parser = SCAN_FACTORY.createParser(document, start, end - start)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return Optional.empty();
             }

@@ -1,5 +1,7 @@
 package org.cbec.gateway.translate;
 
+import org.cbec.gateway.evidence.ReceivedBody;
+
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -47,6 +49,11 @@ public final class Translators {
         return FormatRecognizer.recognise(Objects.requireNonNull(document, "document"));
     }
 
+    /** The same for a document read in place. */
+    public Optional<DocumentFormat> recognise(ReceivedBody document) {
+        return document.read((array, offset, length) -> FormatRecognizer.recognise(array, offset, offset + length));
+    }
+
     /** Whether documents of this format can be translated (recognised formats may have no translator yet). */
     public boolean supports(DocumentFormat format) {
         return byFormat.containsKey(format);
@@ -65,6 +72,11 @@ public final class Translators {
      *     (check {@link #supports} first)
      */
     public Translation translate(DocumentFormat format, byte[] document, TranslationContext context) {
+        return translate(format, ReceivedBody.of(Objects.requireNonNull(document, "document")), context);
+    }
+
+    /** The same for a document read in place. */
+    public Translation translate(DocumentFormat format, ReceivedBody document, TranslationContext context) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(context, "context");
         Translator translator = byFormat.get(Objects.requireNonNull(format, "format"));

@@ -18,10 +18,15 @@ final class Utf8 {
 
     /** 3 when the document starts with a UTF-8 byte order mark, else 0. */
     static int bomLength(byte[] document) {
-        return document.length >= 3
-                        && (document[0] & 0xFF) == 0xEF
-                        && (document[1] & 0xFF) == 0xBB
-                        && (document[2] & 0xFF) == 0xBF
+        return bomLength(document, 0, document.length);
+    }
+
+    /** The same for the document in {@code document[from, end)}. */
+    static int bomLength(byte[] document, int from, int end) {
+        return end - from >= 3
+                        && (document[from] & 0xFF) == 0xEF
+                        && (document[from + 1] & 0xFF) == 0xBB
+                        && (document[from + 2] & 0xFF) == 0xBF
                 ? 3
                 : 0;
     }
@@ -32,20 +37,28 @@ final class Utf8 {
      * overlong forms, encoded surrogates and code points beyond U+10FFFF.
      */
     static List<LocatedError> malformedSequences(byte[] document, int from) {
+        return malformedSequences(document, 0, from, document.length);
+    }
+
+    /**
+     * The same for the document in {@code document[start, end)}, checked from {@code from} on; offsets are
+     * counted from {@code start}, where the document begins.
+     */
+    static List<LocatedError> malformedSequences(byte[] document, int start, int from, int end) {
         List<LocatedError> errors = new ArrayList<>();
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(document, from, document.length - from);
+        ByteBuffer in = ByteBuffer.wrap(document, from, end - from);
         CharBuffer out = CharBuffer.allocate(CHUNK_CHARS);
-        LineCounter lines = new LineCounter(document);
+        LineCounter lines = new LineCounter(document, start);
         int previousEnd = -1;
         while (true) {
             CoderResult result = decoder.decode(in, out, true);
             if (result.isError()) {
                 int offset = in.position();
                 if (offset != previousEnd) { // bad bytes in a row are one defect, reported once
-                    errors.add(new LocatedError("byte " + offset,
+                    errors.add(new LocatedError("byte " + (offset - start),
                             "invalid UTF-8 byte sequence on line " + lines.lineAt(offset)));
                 }
                 previousEnd = offset + result.length();
@@ -65,8 +78,9 @@ final class Utf8 {
         private int scanned;
         private int line = 1;
 
-        LineCounter(byte[] document) {
+        LineCounter(byte[] document, int start) {
             this.document = document;
+            this.scanned = start;
         }
 
         int lineAt(int offset) {

@@ -28,8 +28,32 @@ class CmsInPlaceTest {
         SignedDocument alone = verifier.open(der, "application/pkcs7-mime");
 
         assertThat(inPlace.content()).isEqualTo(CONTENT).isEqualTo(alone.content());
+        // Read in place: the content is the body's own bytes, not an array of its own (a copy).
+        assertThat(inPlace.signedContent().fillsItsArray()).isFalse();
         assertThat(inPlace.signer()).isEqualTo(SIGNER.certificate()).isEqualTo(alone.signer());
         assertThat(inPlace.signingTime()).isEqualTo(alone.signingTime());
+    }
+
+    @Test
+    void two_signers_and_a_signer_without_its_certificate_are_refused_as_when_read_whole() {
+        TestPki.Credential other = TestPki.signer(TestPki.certificateAuthority("CN=Other CA"), "CN=Other Signer");
+
+        assertThatThrownBy(() -> verifier.open(inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER, other), true)), "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+        assertThatThrownBy(() -> verifier.open(inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER), false)), "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.UNKNOWN_SIGNER));
+        assertThatThrownBy(() -> verifier.open(inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(), true)), "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+    }
+
+    @Test
+    void ber_as_bouncy_castle_writes_it_by_default_is_read_whole_and_verifies() {
+        byte[] ber = TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER), true);
+
+        SignedDocument read = verifier.open(inBuffer(ber), "application/pkcs7-mime");
+
+        assertThat(read.content()).isEqualTo(CONTENT);
+        assertThat(read.signedContent().fillsItsArray()).isTrue();
     }
 
     @Test

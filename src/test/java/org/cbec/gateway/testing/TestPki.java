@@ -20,6 +20,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
@@ -154,13 +155,16 @@ public final class TestPki {
                     .build(contentSigner, signer.certificate()));
             generator.addCertificates(new JcaCertStore(signer.chain()));
             CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), true);
-            return signed.getEncoded();
+            return signed.getEncoded(ASN1Encoding.DER);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign test message", e);
         }
     }
 
-    /** CMS SignedData by any number of signers (none, two...), with or without their certificates: for defect fixtures. */
+    /**
+     * CMS SignedData by any number of signers (none, two...), with or without their certificates: for defect
+     * fixtures. BER, as Bouncy Castle writes it by default (indefinite lengths, the content in pieces).
+     */
     public static byte[] signCmsBy(byte[] content, List<Credential> signers, boolean includeCertificates) {
         try {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
