@@ -8,6 +8,7 @@ import org.cbec.gateway.config.GatewayRuntime;
 import org.cbec.gateway.config.GatewaySettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** {@code run}: start the gateway and keep it running until SIGTERM, then stop in order and exit 0. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -20,12 +21,19 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         GatewayRuntime gateway = GatewayRuntime.start(GatewaySettings.load(configDir, System.getenv(), Map.of()));
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable stop = () -> {
             gateway.close();
             stopped.countDown();
             // SIGTERM is an ordinary stop: exit 0 once everything is closed, not 143.
             Runtime.getRuntime().halt(0);
-        }, "gateway-shutdown"));
+        };
+        // SIGTERM and SIGINT stop the gateway before the JVM starts its exit. As a shutdown hook, the stop ran
+        // alongside the embedded database's own hook, which closed the database under the routes still finishing
+        // their work: each dispatch in progress failed, and the routes' graceful stop waited out its timeout.
+        Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "gateway-shutdown").start());
+        Signal.handle(new Signal("INT"), signal -> new Thread(stop, "gateway-shutdown").start());
+        // Any other exit (System.exit, SIGHUP) still stops the routes and the broker as well as it can.
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "gateway-shutdown-hook"));
         stopped.await();
         return 0;
     }

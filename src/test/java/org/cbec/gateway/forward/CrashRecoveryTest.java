@@ -127,6 +127,47 @@ class CrashRecoveryTest {
     }
 
     /**
+     * SIGTERM while partners are sending: what is in flight finishes before the database closes, and the gateway
+     * stops well within the routes' graceful timeout. (Before, the database closed itself at the start of the JVM's
+     * exit, under the dispatches in progress, and the stop waited out Camel's 45 s timeout.)
+     */
+    @Test
+    void sigterm_under_load_lets_the_work_in_flight_finish_before_the_database_closes() throws Exception {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
+            Path config = gateway.prepareConfig();
+            Path log = java.nio.file.Files.createDirectories(Path.of("target", "crash-recovery")).resolve("sigterm-under-load.log");
+            Process process = startGatewayProcess(config, log);
+            awaitHealthy(gateway.port());
+            ExecutorService partners = Executors.newFixedThreadPool(8);
+            AtomicInteger accepted = new AtomicInteger();
+            try {
+                for (int i = 0; i < 200; i++) {
+                    byte[] signed = TestPki.signCms(shipment("785-" + i + "-" + System.nanoTime() % 1_000_000L).getBytes(StandardCharsets.UTF_8), gateway.cnSigner);
+                    partners.submit(() -> {
+                        HttpResponse<String> response = post(gateway.port(), signed);
+                        if (response != null && response.statusCode() == 202) {
+                            accepted.incrementAndGet();
+                        }
+                    });
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> accepted.get() >= 20);
+
+                process.destroy(); // SIGTERM on Linux, with messages still arriving and records being dispatched
+
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within the drain and shutdown time").isTrue();
+                assertThat(process.exitValue()).isZero();
+            } finally {
+                partners.shutdownNow();
+                process.destroyForcibly().waitFor();
+            }
+            String written = java.nio.file.Files.readString(log);
+            assertThat(written).contains("CBEC Gateway stopped")
+                    .doesNotContain("Database is already closed")
+                    .doesNotContain("Timeout occurred during graceful shutdown");
+        }
+    }
+
+    /**
      * One partner POST. A 202, or a 200 DUPLICATE for bytes the gateway had already accepted (their 202 was lost
      * with the killed process), is the gateway's promise for the waybill.
      */
