@@ -81,7 +81,7 @@ public final class ReceivedBody {
 
     /** Whether {@code in} gives exactly this body's bytes and then ends. */
     public boolean sameBytesAs(InputStream in) throws IOException {
-        byte[] chunk = new byte[65_536];
+        byte[] chunk = new byte[Math.min(65_536, length + 1)];
         int compared = 0;
         for (int read = in.read(chunk); read >= 0; read = in.read(chunk)) {
             if (read > length - compared

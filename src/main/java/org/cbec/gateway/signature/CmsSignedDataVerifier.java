@@ -14,6 +14,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSTypedStream;
+import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationStore;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.DigestCalculatorProvider;
@@ -60,8 +61,12 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
 
     /**
      * Streams the SignedData through Bouncy Castle's parser, which digests the content without keeping it, and
-     * checks that the content it read is exactly the part of the body found in place. Empty when the parser
-     * cannot read the body or read other content: the body is then read whole, which names the defect.
+     * checks that the content it read is exactly the part of the body found in place. The signature is then
+     * checked against that digest, so this path is taken only where the digest is certainly the content's: one
+     * signer, with signed attributes (their messageDigest is compared with it), whose digest algorithm the
+     * parser computed while the content streamed past. Anything else is empty, and the body is read whole:
+     * the parser computes only the algorithms the SignedData lists, and without signed attributes some
+     * verifiers would be given no content at all.
      */
     private static Optional<SignedDocument> verifiedInPlace(ReceivedBody body, ReceivedBody content) {
         SignerInformationStore signers;
@@ -77,7 +82,25 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         } catch (CMSException | IOException | RuntimeException unreadable) {
             return Optional.empty();
         }
+        if (!contentDigestedForItsOneSigner(signers)) {
+            return Optional.empty();
+        }
         return Optional.of(verified(CmsSignerInfo.of(signers, certificates), content));
+    }
+
+    private static boolean contentDigestedForItsOneSigner(SignerInformationStore signers) {
+        if (signers.size() != 1) {
+            return false;
+        }
+        SignerInformation signer = signers.getSigners().iterator().next();
+        if (signer.getSignedAttributes() == null) {
+            return false;
+        }
+        try {
+            return signer.getContentDigest() != null;
+        } catch (IllegalStateException notDigested) {
+            return false; // Bouncy Castle's way of saying it has no digest of the content for this signer
+        }
     }
 
     private static SignedDocument verified(CMSSignedData signedData) {

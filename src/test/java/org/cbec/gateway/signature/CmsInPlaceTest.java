@@ -5,6 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSProcessableByteArray;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.ReceivedBody;
@@ -85,6 +98,70 @@ class CmsInPlaceTest {
 
         assertThatThrownBy(() -> verifier.open(ReceivedBody.of(buffer, 5, der.length - 40), "application/pkcs7-mime"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+    }
+
+    // A signature over empty content, its SignedData rebuilt with other content and without its digest algorithm
+    // in digestAlgorithms: Bouncy Castle's stream parser then has no digest of the content for the signer, and
+    // checks the signature against the digest of nothing. It must be refused, as it is when read whole.
+    @Test
+    void other_content_under_a_signature_whose_digest_algorithm_is_not_listed_is_refused() throws Exception {
+        byte[] forged = rebuilt(sign(new byte[0], SIGNER, "SHA256withRSA", true), "forged,content\n".getBytes(StandardCharsets.US_ASCII), false);
+
+        assertThatThrownBy(() -> verifier.open(inBuffer(forged), "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
+    }
+
+    @Test
+    void a_genuine_signature_whose_digest_algorithm_is_not_listed_is_read_whole_and_verifies() throws Exception {
+        byte[] unlisted = rebuilt(sign(CONTENT, SIGNER, "SHA256withRSA", true), CONTENT, false);
+
+        SignedDocument read = verifier.open(inBuffer(unlisted), "application/pkcs7-mime");
+
+        assertThat(read.content()).isEqualTo(CONTENT);
+        assertThat(read.signedContent().fillsItsArray()).isTrue();
+    }
+
+    // Without signed attributes, Bouncy Castle's Ed25519 verifier is given the content itself, which the stream
+    // parser does not keep: it would check the signature over nothing.
+    @Test
+    void other_content_under_an_ed25519_signature_without_signed_attributes_is_refused() throws Exception {
+        TestPki.Credential ed25519 = ed25519Signer();
+        byte[] forged = rebuilt(sign(new byte[0], ed25519, "Ed25519", false), "forged,content\n".getBytes(StandardCharsets.US_ASCII), true);
+
+        assertThatThrownBy(() -> verifier.open(inBuffer(forged), "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
+    }
+
+    @Test
+    void a_genuine_signature_without_signed_attributes_is_read_whole_and_verifies() throws Exception {
+        SignedDocument read = verifier.open(inBuffer(rebuilt(sign(CONTENT, ed25519Signer(), "Ed25519", false), CONTENT, true)), "application/pkcs7-mime");
+
+        assertThat(read.content()).isEqualTo(CONTENT);
+        assertThat(read.signedContent().fillsItsArray()).isTrue();
+    }
+
+    private static TestPki.Credential ed25519Signer() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        return TestPki.signer(TestPki.certificateAuthority("CN=Ed25519 CA"), "CN=Ed25519 Signer", now.minusSeconds(86_400),
+                now.plusSeconds(86_400), java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    }
+
+    private static CMSSignedData sign(byte[] content, TestPki.Credential signer, String algorithm, boolean signedAttributes) throws Exception {
+        CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+        generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                .setDirectSignature(!signedAttributes)
+                .build(new JcaContentSignerBuilder(algorithm).build(signer.key()), signer.certificate()));
+        generator.addCertificates(new JcaCertStore(signer.chain()));
+        return generator.generate(new CMSProcessableByteArray(content), true);
+    }
+
+    /** The same SignerInfos over other content, with or without the digest algorithms listed; DER. */
+    private static byte[] rebuilt(CMSSignedData signed, byte[] content, boolean listDigestAlgorithms) throws Exception {
+        SignedData original = SignedData.getInstance(signed.toASN1Structure().getContent());
+        SignedData changed = new SignedData(listDigestAlgorithms ? original.getDigestAlgorithms() : new DERSet(),
+                new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(content)),
+                original.getCertificates(), original.getCRLs(), original.getSignerInfos());
+        return new ContentInfo(CMSObjectIdentifiers.signedData, changed).getEncoded(ASN1Encoding.DER);
     }
 
     /** The bytes at offset 11 of a buffer with other bytes before and after them. */
