@@ -83,6 +83,12 @@ class HostileInputCatalogueTest {
     }
 
     @Test
+    void cms_carrying_other_content_than_its_signer_signed_with_its_digest_algorithm_unlisted() {
+        byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
+        refused(gateway.postCms(TestPki.signCmsCarryingOtherContent(new byte[0], csv, gateway.cnSigner)), 403, "SIGNATURE_INVALID");
+    }
+
+    @Test
     void signer_without_certificate() {
         byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
         refused(gateway.postCms(TestPki.signCmsBy(csv, List.of(gateway.cnSigner), false)), 403, "UNKNOWN_SIGNER");

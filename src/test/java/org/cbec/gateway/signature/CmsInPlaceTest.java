@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.SignedData;
@@ -105,7 +104,7 @@ class CmsInPlaceTest {
     // checks the signature against the digest of nothing. It must be refused, as it is when read whole.
     @Test
     void other_content_under_a_signature_whose_digest_algorithm_is_not_listed_is_refused() throws Exception {
-        byte[] forged = rebuilt(sign(new byte[0], SIGNER, "SHA256withRSA", true), "forged,content\n".getBytes(StandardCharsets.US_ASCII), false);
+        byte[] forged = TestPki.signCmsCarryingOtherContent(new byte[0], "forged,content\n".getBytes(StandardCharsets.US_ASCII), SIGNER);
 
         assertThatThrownBy(() -> verifier.open(inBuffer(forged), "application/pkcs7-mime"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
@@ -113,7 +112,7 @@ class CmsInPlaceTest {
 
     @Test
     void a_genuine_signature_whose_digest_algorithm_is_not_listed_is_read_whole_and_verifies() throws Exception {
-        byte[] unlisted = rebuilt(sign(CONTENT, SIGNER, "SHA256withRSA", true), CONTENT, false);
+        byte[] unlisted = TestPki.signCmsCarryingOtherContent(CONTENT, CONTENT, SIGNER);
 
         SignedDocument read = verifier.open(inBuffer(unlisted), "application/pkcs7-mime");
 
@@ -126,7 +125,7 @@ class CmsInPlaceTest {
     @Test
     void other_content_under_an_ed25519_signature_without_signed_attributes_is_refused() throws Exception {
         TestPki.Credential ed25519 = ed25519Signer();
-        byte[] forged = rebuilt(sign(new byte[0], ed25519, "Ed25519", false), "forged,content\n".getBytes(StandardCharsets.US_ASCII), true);
+        byte[] forged = rebuilt(signDirectly(new byte[0], ed25519), "forged,content\n".getBytes(StandardCharsets.US_ASCII));
 
         assertThatThrownBy(() -> verifier.open(inBuffer(forged), "application/pkcs7-mime"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
@@ -134,7 +133,7 @@ class CmsInPlaceTest {
 
     @Test
     void a_genuine_signature_without_signed_attributes_is_read_whole_and_verifies() throws Exception {
-        SignedDocument read = verifier.open(inBuffer(rebuilt(sign(CONTENT, ed25519Signer(), "Ed25519", false), CONTENT, true)), "application/pkcs7-mime");
+        SignedDocument read = verifier.open(inBuffer(rebuilt(signDirectly(CONTENT, ed25519Signer()), CONTENT)), "application/pkcs7-mime");
 
         assertThat(read.content()).isEqualTo(CONTENT);
         assertThat(read.signedContent().fillsItsArray()).isTrue();
@@ -146,19 +145,20 @@ class CmsInPlaceTest {
                 now.plusSeconds(86_400), java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
     }
 
-    private static CMSSignedData sign(byte[] content, TestPki.Credential signer, String algorithm, boolean signedAttributes) throws Exception {
+    /** Ed25519 straight over the content: no signed attributes. */
+    private static CMSSignedData signDirectly(byte[] content, TestPki.Credential signer) throws Exception {
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
         generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                .setDirectSignature(!signedAttributes)
-                .build(new JcaContentSignerBuilder(algorithm).build(signer.key()), signer.certificate()));
+                .setDirectSignature(true)
+                .build(new JcaContentSignerBuilder("Ed25519").build(signer.key()), signer.certificate()));
         generator.addCertificates(new JcaCertStore(signer.chain()));
         return generator.generate(new CMSProcessableByteArray(content), true);
     }
 
-    /** The same SignerInfos over other content, with or without the digest algorithms listed; DER. */
-    private static byte[] rebuilt(CMSSignedData signed, byte[] content, boolean listDigestAlgorithms) throws Exception {
+    /** The same SignedData carrying other content; DER. */
+    private static byte[] rebuilt(CMSSignedData signed, byte[] content) throws Exception {
         SignedData original = SignedData.getInstance(signed.toASN1Structure().getContent());
-        SignedData changed = new SignedData(listDigestAlgorithms ? original.getDigestAlgorithms() : new DERSet(),
+        SignedData changed = new SignedData(original.getDigestAlgorithms(),
                 new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(content)),
                 original.getCertificates(), original.getCRLs(), original.getSignerInfos());
         return new ContentInfo(CMSObjectIdentifiers.signedData, changed).getEncoded(ASN1Encoding.DER);

@@ -21,6 +21,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
@@ -179,6 +184,23 @@ public final class TestPki {
             return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign test message", e);
+        }
+    }
+
+    /**
+     * A forgery for defect fixtures: DER SignedData whose one signer (with signed attributes) signed {@code signed},
+     * carrying {@code carried} instead, and listing no digest algorithm in digestAlgorithms, so that a stream
+     * parser computes no digest of what it carries.
+     */
+    public static byte[] signCmsCarryingOtherContent(byte[] signed, byte[] carried, Credential signer) {
+        try {
+            SignedData original = SignedData.getInstance(
+                    ContentInfo.getInstance(ASN1Primitive.fromByteArray(signCms(signed, signer))).getContent());
+            SignedData forged = new SignedData(new DERSet(), new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(carried)),
+                    original.getCertificates(), original.getCRLs(), original.getSignerInfos());
+            return new ContentInfo(CMSObjectIdentifiers.signedData, forged).getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot forge test message", e);
         }
     }
 
