@@ -80,7 +80,7 @@ public final class AeoStatusCsvTranslator implements Translator {
         RowStarts starts = new RowStarts();
         Map<String, Integer> statementRows = new HashMap<>();
         int rowCount = 0;
-        for (int position = rows.position(), line = rows.line(); ; position = rows.position(), line = rows.line()) {
+        for (int position = rows.position(); ; position = rows.position()) {
             CsvParser.CsvRecord row = rows.next();
             if (row == null) {
                 break;
@@ -99,7 +99,7 @@ public final class AeoStatusCsvTranslator implements Translator {
                         errors.add(new LocatedError(location(row.line(), AEO_ID),
                                 "repeats the statement of row " + earlier + " (same aeo_id and status_changed_at)"));
                     }
-                    starts.add(position, line);
+                    starts.add(position);
                     if (records != null) {
                         records.add(record.get());
                         records = records.size() < RecordsDocument.STREAMED_FROM_RECORDS ? records : null;
@@ -114,42 +114,38 @@ public final class AeoStatusCsvTranslator implements Translator {
             return new Translation.Invalid(format(), errors);
         }
         return new Translation.Records(format(), records != null ? records
-                : new OnDemandRecords(starts.size(), index -> recordAt(text, starts.position(index), starts.line(index), source)));
+                : onDemand(text, starts.trimmed(), source));
     }
 
-    /** The record of the valid row that starts at {@code position}, on {@code line}, made again. */
-    private static AeoStatusRecord recordAt(CharSequence text, int position, int line, RecordSource source) {
+    private static OnDemandRecords onDemand(CharSequence text, int[] rowStarts, RecordSource source) {
+        return new OnDemandRecords(rowStarts.length, index -> recordAt(text, rowStarts[index], source));
+    }
+
+    /**
+     * The record of the valid row that starts at {@code position}, made again. Its line is not kept: a row found
+     * valid is valid again, and line numbers only ever locate errors.
+     */
+    private static AeoStatusRecord recordAt(CharSequence text, int position, RecordSource source) {
         List<LocatedError> errors = new ArrayList<>();
-        return new Row(CsvParser.from(text, position, line).next(), errors).toRecord(source)
-                .orElseThrow(() -> new IllegalStateException("row " + line + " was valid and is not now: " + errors));
+        return new Row(CsvParser.from(text, position, 0).next(), errors).toRecord(source)
+                .orElseThrow(() -> new IllegalStateException("the row at character " + position + " was valid and is not now: " + errors));
     }
 
-    /** Where each valid row starts, as a text position and a line number. */
+    /** Where each valid row starts in the text. */
     private static final class RowStarts {
         private int[] positions = new int[64];
-        private int[] lines = new int[64];
         private int size;
 
-        void add(int position, int line) {
+        void add(int position) {
             if (size == positions.length) {
                 positions = Arrays.copyOf(positions, size * 2);
-                lines = Arrays.copyOf(lines, size * 2);
             }
-            positions[size] = position;
-            lines[size] = line;
-            size++;
+            positions[size++] = position;
         }
 
-        int size() {
-            return size;
-        }
-
-        int position(int index) {
-            return positions[index];
-        }
-
-        int line(int index) {
-            return lines[index];
+        /** The starts, in an array of their own length (up to half the growing array is unused). */
+        int[] trimmed() {
+            return Arrays.copyOf(positions, size);
         }
     }
 
