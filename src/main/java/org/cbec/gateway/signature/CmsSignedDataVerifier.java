@@ -89,17 +89,16 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
     }
 
     private static boolean contentDigestedForItsOneSigner(SignerInformationStore signers) {
-        if (signers.size() != 1) {
-            return false;
-        }
-        SignerInformation signer = signers.getSigners().iterator().next();
-        if (signer.getSignedAttributes() == null) {
-            return false;
-        }
         try {
-            return signer.getContentDigest() != null;
-        } catch (IllegalStateException notDigested) {
-            return false; // Bouncy Castle's way of saying it has no digest of the content for this signer
+            if (signers.size() != 1) {
+                return false;
+            }
+            SignerInformation signer = signers.getSigners().iterator().next();
+            // getContentDigest throws IllegalStateException when the parser has no digest for this signer;
+            // malformed signed attributes throw too (found by fuzzing): either way, read the body whole.
+            return signer.getSignedAttributes() != null && signer.getContentDigest() != null;
+        } catch (RuntimeException notDigestedOrUnreadable) {
+            return false;
         }
     }
 
@@ -116,7 +115,7 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         boolean verified;
         try {
             verified = signer.signerInformation().verify(signer.verifier());
-        } catch (CMSException e) {
+        } catch (CMSException | RuntimeException e) { // Bouncy Castle reports some defects of the signature unchecked
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the signature does not verify: " + e.getMessage(), e);
         }
         if (!verified) {

@@ -61,11 +61,30 @@ public record CmsSignerInfo(
 
     /** Reads the signer; MALFORMED_MESSAGE for none or several, UNKNOWN_SIGNER when its certificate is not carried. */
     public static CmsSignerInfo of(CMSSignedData signedData) {
-        return of(signedData.getSignerInfos(), signedData.getCertificates());
+        SignerInformationStore signerInfos;
+        Store<X509CertificateHolder> store;
+        try {
+            signerInfos = signedData.getSignerInfos();
+            store = signedData.getCertificates();
+        } catch (RuntimeException e) {
+            // Bouncy Castle parses these parts when first asked, and reports their defects unchecked. Found by fuzzing.
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the CMS signer infos or certificates cannot be read: " + e.getMessage(), e);
+        }
+        return of(signerInfos, store);
     }
 
     /** The same, from the signer infos and certificates of a SignedData read as a stream. */
     public static CmsSignerInfo of(SignerInformationStore signerInfos, Store<X509CertificateHolder> store) {
+        try {
+            return read(signerInfos, store);
+        } catch (GatewayException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the CMS signer information cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static CmsSignerInfo read(SignerInformationStore signerInfos, Store<X509CertificateHolder> store) {
         Collection<SignerInformation> signers = signerInfos.getSigners();
         if (signers.isEmpty()) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the CMS SignedData has no signer");
@@ -100,14 +119,16 @@ public record CmsSignerInfo(
 
     // The JDK verifies RSA faster than Bouncy Castle, Bouncy Castle verifies ECDSA ~10x faster (STACK.md).
     private static SignerInformationVerifier verifierFor(X509Certificate certificate) {
-        JcaSimpleSignerInfoVerifierBuilder builder = new JcaSimpleSignerInfoVerifierBuilder();
-        if (!"RSA".equals(certificate.getPublicKey().getAlgorithm())) {
-            builder.setProvider(BOUNCY_CASTLE);
-        }
         try {
+            JcaSimpleSignerInfoVerifierBuilder builder = new JcaSimpleSignerInfoVerifierBuilder();
+            if (!"RSA".equals(certificate.getPublicKey().getAlgorithm())) {
+                builder.setProvider(BOUNCY_CASTLE);
+            }
             // From the key, not the certificate: certificate validity is SignerTrust's to judge, with its own code.
             return builder.build(certificate.getPublicKey());
-        } catch (OperatorCreationException e) {
+        } catch (OperatorCreationException | RuntimeException e) {
+            // Bouncy Castle reads a certificate's key when it is first asked for, and refuses a malformed one
+            // (an RSA modulus with a small factor, say) with an unchecked exception. Found by fuzzing.
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "no verifier for the signer's key: " + e.getMessage(), e);
         }
     }

@@ -18,6 +18,7 @@ final class EncapsulatedContent {
     private static final int OBJECT_IDENTIFIER = 0x06;
     private static final int OCTET_STRING = 0x04;
     private static final int EXPLICIT_0 = 0xA0;
+    private static final int MAX_DEPTH = 32;
 
     private final ReceivedBody body;
     private int position;
@@ -36,7 +37,10 @@ final class EncapsulatedContent {
     }
 
     private Optional<ReceivedBody> find() {
-        enter(SEQUENCE);          // ContentInfo
+        int contentInfoEnd = enter(SEQUENCE); // ContentInfo
+        if (!wellFormed(position, contentInfoEnd, 0)) {
+            return Optional.empty();
+        }
         skip(OBJECT_IDENTIFIER);  // contentType (id-signedData; Bouncy Castle checks it)
         enter(EXPLICIT_0);        // content
         enter(SEQUENCE);          // SignedData
@@ -47,12 +51,48 @@ final class EncapsulatedContent {
         if (position == encapsulatedEnd) {
             return Optional.empty(); // detached: no eContent
         }
-        enter(EXPLICIT_0);
+        int explicitEnd = enter(EXPLICIT_0);
         int contentEnd = enter(OCTET_STRING);
-        if (contentEnd > encapsulatedEnd) {
-            return Optional.empty();
+        if (contentEnd != explicitEnd || explicitEnd != encapsulatedEnd) {
+            return Optional.empty(); // anything beside the content: leave it to the whole reading to judge
         }
         return Optional.of(body.part(position, contentEnd - position));
+    }
+
+    /**
+     * Whether {@code [from, end)} is a run of DER elements with definite lengths that exactly fill it, each
+     * constructed one in turn made of such a run. Bouncy Castle's stream parser, which the in-place reading
+     * uses, is laxer than its whole reading about elements it skips: a SignedData whose parts do not nest
+     * exactly is left to the whole reading, so that both read the same bodies (found by fuzzing the two
+     * against each other). High tag numbers and deep nesting are left to it too.
+     */
+    private boolean wellFormed(int from, int end, int depth) {
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        int saved = position;
+        try {
+            position = from;
+            while (position < end) {
+                int tag = body.byteAt(position);
+                if ((tag & 0x1F) == 0x1F) {
+                    return false;
+                }
+                position++;
+                int length = length();
+                int valueEnd = position + length;
+                if (length < 0 || valueEnd > end || valueEnd < position) {
+                    return false;
+                }
+                if ((tag & 0x20) != 0 && !wellFormed(position, valueEnd, depth + 1)) {
+                    return false;
+                }
+                position = valueEnd;
+            }
+            return position == end;
+        } finally {
+            position = saved;
+        }
     }
 
     /** Reads a header of the given tag and stays inside it; returns where its value ends. */

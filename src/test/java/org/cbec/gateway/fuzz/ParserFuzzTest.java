@@ -2,8 +2,10 @@ package org.cbec.gateway.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
 import org.cbec.gateway.signature.SignatureContainer;
+import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.signature.jws.JwsVerifier;
 import org.cbec.gateway.signature.smime.SmimeDetachedVerifier;
 import org.cbec.gateway.signature.soap.WsSecurityVerifier;
@@ -72,6 +74,25 @@ class ParserFuzzTest {
         open(CMS, input, "application/pkcs7-mime");
     }
 
+    /**
+     * CMS read in place (part of a larger buffer) against the same bytes read whole: both refuse, or both accept
+     * the same content from the same signer. Reading in place must never let through what reading whole refuses.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void cmsContainerInPlace(byte[] input) {
+        byte[] buffer = new byte[input.length + 7];
+        System.arraycopy(input, 0, buffer, 3, input.length);
+        SignedDocument inPlace = opened(() -> CMS.open(ReceivedBody.of(buffer, 3, input.length), "application/pkcs7-mime"));
+        SignedDocument whole = opened(() -> CMS.verify(input));
+        if ((inPlace == null) != (whole == null)) {
+            throw new AssertionError("read in place " + (inPlace == null ? "refused" : "accepted") + " what read whole "
+                    + (whole == null ? "refused" : "accepted"));
+        }
+        if (inPlace != null && (!java.util.Arrays.equals(inPlace.content(), whole.content()) || !inPlace.signer().equals(whole.signer()))) {
+            throw new AssertionError("read in place gave other content or another signer than read whole");
+        }
+    }
+
     @FuzzTest(maxDuration = "10s")
     void smimeContainer(byte[] input) {
         open(SMIME, input, "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"B\"");
@@ -94,6 +115,15 @@ class ParserFuzzTest {
 
     private static void translate(Translator translator, byte[] input) {
         translator.translate(input, CONTEXT);
+    }
+
+    /** The verified document, or null for a refusal with a code. */
+    private static SignedDocument opened(java.util.function.Supplier<SignedDocument> opening) {
+        try {
+            return opening.get();
+        } catch (GatewayException refused) {
+            return null;
+        }
     }
 
     private static void open(SignatureContainer container, byte[] input, String contentType) {

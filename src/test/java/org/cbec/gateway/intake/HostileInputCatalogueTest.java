@@ -89,6 +89,18 @@ class HostileInputCatalogueTest {
     }
 
     @Test
+    void cms_whose_signer_key_is_a_malformed_rsa_key() {
+        // Found by fuzzing: Bouncy Castle refuses the key with an unchecked exception when it is first read.
+        refused(gateway.postCms(Fixtures.loadBytes("hostile/cms-signer-key-rsa-modulus-with-a-small-factor.p7m").bytes()), 403, "SIGNATURE_INVALID");
+    }
+
+    @Test
+    void cms_carrying_a_malformed_certificate() {
+        // Found by fuzzing: Bouncy Castle parses the certificates when first asked, and refuses them unchecked.
+        refused(gateway.postCms(Fixtures.loadBytes("hostile/cms-carrying-a-certificate-with-an-unknown-tag.p7m").bytes()), 400, "MALFORMED_MESSAGE");
+    }
+
+    @Test
     void signer_without_certificate() {
         byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
         refused(gateway.postCms(TestPki.signCmsBy(csv, List.of(gateway.cnSigner), false)), 403, "UNKNOWN_SIGNER");
