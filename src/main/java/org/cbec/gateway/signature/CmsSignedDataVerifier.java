@@ -5,33 +5,29 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.Provider;
 import java.util.Optional;
-import org.bouncycastle.asn1.cms.Time;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessable;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataParser;
 import org.bouncycastle.cms.CMSTypedStream;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.SignerInformationStore;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Store;
 import org.bouncycastle.util.encoders.Base64;
-import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.ReceivedBody;
 
 /**
  * Opens CMS SignedData with encapsulated content (DER or PEM) and verifies its one signature.
  * Only the signature over the content is checked here; who the signer is, is decided by {@link SignerTrust}.
  */
 public final class CmsSignedDataVerifier implements SignatureContainer {
-    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
     private static final byte[] PEM_START = "-----BEGIN".getBytes(StandardCharsets.US_ASCII);
     /** The JDK's digests (SHA-256 has CPU intrinsics); what the content is digested with while it streams past. */
     private static final DigestCalculatorProvider DIGESTS = digests();
