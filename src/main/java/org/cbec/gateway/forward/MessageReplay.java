@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.camel.Header;
 import org.cbec.gateway.canonical.CanonicalJson;
 import org.cbec.gateway.canonical.CanonicalRecord;
-import org.cbec.gateway.canonical.RecordType;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.ArchivedMessage;
@@ -68,9 +67,7 @@ public final class MessageReplay {
             return refused(GatewayError.SCHEMA_INVALID, "the current translator finds " + invalid.errors().size()
                     + " error(s) in the archived document; nothing was forwarded: " + invalid.errors());
         }
-        List<CanonicalRecord> translated = ((Translation.Records) translation).records();
-        // Only shipments carry a recognition; an AEO list stays as translated (a large one's records made on demand).
-        List<CanonicalRecord> records = format.recordType() == RecordType.ECOM_SHIPMENT ? registry.recognise(message.partnerId(), translated) : translated;
+        List<CanonicalRecord> records = registry.recognise(message.partnerId(), format.recordType(), ((Translation.Records) translation).records());
         String recordsJson;
         try {
             recordsJson = CanonicalJson.mapper().writeValueAsString(records);

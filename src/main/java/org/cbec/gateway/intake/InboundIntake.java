@@ -208,11 +208,9 @@ public final class InboundIntake {
      */
     private List<CanonicalRecord> recognition(Partner partner, DocumentFormat format, SignedDocument signed, Evidence evidence,
                                               List<CanonicalRecord> records) {
-        if (format.recordType() == RecordType.ECOM_SHIPMENT) {
-            return registry.recognise(partner.id(), records);
-        }
-        if (AeoStatusList.listType(format, signed.signedContent()).orElse(AeoStatusList.ListType.DELTA) != AeoStatusList.ListType.FULL) {
-            return records;
+        if (format.recordType() != RecordType.AEO_STATUS
+                || AeoStatusList.listType(format, signed.signedContent()).orElse(AeoStatusList.ListType.DELTA) != AeoStatusList.ListType.FULL) {
+            return registry.recognise(partner.id(), format.recordType(), records);
         }
         Set<String> listed = new HashSet<>();
         records.forEach(r -> listed.add(((AeoStatusRecord) r).aeoId()));

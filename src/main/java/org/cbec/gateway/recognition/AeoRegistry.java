@@ -25,6 +25,7 @@ import org.cbec.gateway.canonical.CanonicalJson;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.MutualRecognition;
 import org.cbec.gateway.canonical.RecordSource;
+import org.cbec.gateway.canonical.RecordType;
 import org.cbec.gateway.canonical.ShipmentRecord;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -164,8 +165,15 @@ public final class AeoRegistry {
         return withdrawals;
     }
 
-    /** Each shipment with its seller's mutual-recognition status as the source partner last reported it. */
-    public List<CanonicalRecord> recognise(String partnerId, List<CanonicalRecord> records) {
+    /**
+     * The records of one document of {@code type}, recognised: each shipment with its seller's mutual-recognition
+     * status as the source partner last reported it. Other documents carry no recognition and are returned as
+     * they are, not copied (a large AEO list's records are made on demand).
+     */
+    public List<CanonicalRecord> recognise(String partnerId, RecordType type, List<CanonicalRecord> records) {
+        if (type != RecordType.ECOM_SHIPMENT) {
+            return records;
+        }
         List<String> sellers = new ArrayList<>();
         for (CanonicalRecord record : records) {
             if (record instanceof ShipmentRecord shipment && shipment.seller() != null && shipment.seller().aeoId() != null) {
