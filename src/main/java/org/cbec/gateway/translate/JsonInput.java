@@ -98,6 +98,10 @@ final class JsonInput {
                 errors.add(located(e, parser, "unexpected content after the end of the JSON value"));
             } catch (JsonProcessingException e) {
                 errors.add(located(e, parser, "invalid JSON: " + e.getOriginalMessage()));
+            } catch (NumberFormatException e) {
+                // Short enough for the number-length limit, yet no decimal: an exponent beyond what BigDecimal holds
+                // (1e99999990001). Jackson lets this one through unwrapped.
+                errors.add(located(parser.currentLocation(), "a number out of range (its exponent is too large to be represented)"));
             }
             return Optional.empty();
         } catch (IOException e) {
@@ -143,7 +147,10 @@ final class JsonInput {
 
     /** Where the parser stopped; limit violations carry no location of their own. */
     private static LocatedError located(JsonProcessingException e, JsonParser parser, String message) {
-        JsonLocation where = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
+        return located(e.getLocation() != null ? e.getLocation() : parser.currentLocation(), message);
+    }
+
+    private static LocatedError located(JsonLocation where, String message) {
         String location = where == null || where.getLineNr() < 1
                 ? "document"
                 : "line " + where.getLineNr() + ", column " + where.getColumnNr();

@@ -1,6 +1,7 @@
 package org.cbec.gateway.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.util.Optional;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.signature.CmsSignedDataVerifier;
@@ -12,12 +13,15 @@ import org.cbec.gateway.signature.soap.WsSecurityVerifier;
 import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
 import org.cbec.gateway.translate.AeoStatusCsvTranslator;
 import org.cbec.gateway.translate.AeoStatusJsonTranslator;
+import org.cbec.gateway.translate.AeoStatusList;
 import org.cbec.gateway.translate.AeoStatusXmlTranslator;
+import org.cbec.gateway.translate.DocumentFormat;
 import org.cbec.gateway.translate.EcomShipmentJsonTranslator;
 import org.cbec.gateway.translate.EdifactCuscarTranslator;
 import org.cbec.gateway.translate.FormatRecognizer;
 import org.cbec.gateway.translate.TranslationContext;
 import org.cbec.gateway.translate.Translator;
+import org.cbec.gateway.translate.Translators;
 import org.cbec.gateway.translate.WcoDeclarationXmlTranslator;
 
 /**
@@ -90,6 +94,49 @@ class ParserFuzzTest {
         }
         if (inPlace != null && (!java.util.Arrays.equals(inPlace.content(), whole.content()) || !inPlace.signer().equals(whole.signer()))) {
             throw new AssertionError("read in place gave other content or another signer than read whole");
+        }
+    }
+
+    /**
+     * A document read in place (part of a larger buffer, between bytes that would change its meaning if they were
+     * read) against the same bytes read whole: the same format, the same list type, the same translation or the
+     * same refusal. The intake reads every body in place; the whole reading is the one the other targets exercise.
+     */
+    @FuzzTest(maxDuration = "10s")
+    void documentInPlace(byte[] input) {
+        byte[] before = {'"', ',', (byte) 0xFF};
+        byte[] after = {',', '"', '\n', '\r', (byte) 0xC3, '{', '<'};
+        byte[] buffer = new byte[before.length + input.length + after.length];
+        System.arraycopy(before, 0, buffer, 0, before.length);
+        System.arraycopy(input, 0, buffer, before.length, input.length);
+        System.arraycopy(after, 0, buffer, before.length + input.length, after.length);
+        ReceivedBody inPlace = ReceivedBody.of(buffer, before.length, input.length);
+
+        Optional<DocumentFormat> format = Translators.standard().recognise(inPlace);
+        same("format", format, Translators.standard().recognise(input));
+        if (format.isEmpty()) {
+            return;
+        }
+        same("list type", outcome(() -> AeoStatusList.listType(format.get(), inPlace)),
+                outcome(() -> AeoStatusList.listType(format.get(), input)));
+        if (Translators.standard().supports(format.get())) {
+            same("translation", outcome(() -> Translators.standard().translate(format.get(), inPlace, CONTEXT)),
+                    outcome(() -> Translators.standard().translate(format.get(), input, CONTEXT)));
+        }
+    }
+
+    /** What a call gave: its value, or the code it was refused with. */
+    private static Object outcome(java.util.function.Supplier<?> call) {
+        try {
+            return call.get();
+        } catch (GatewayException refused) {
+            return refused.error();
+        }
+    }
+
+    private static void same(String what, Object inPlace, Object whole) {
+        if (!java.util.Objects.equals(inPlace, whole)) {
+            throw new AssertionError(what + " read in place: " + inPlace + "; read whole: " + whole);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.cbec.gateway.translate.Fixtures.errors;
 import static org.cbec.gateway.translate.Fixtures.records;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -130,6 +131,18 @@ class EcomShipmentJsonTranslatorTest {
                         "must have at most 30 digits before and after the decimal point")),
                 errors(new EcomShipmentJsonTranslator().translate(document.getBytes(StandardCharsets.UTF_8),
                         Fixtures.CONTEXT)));
+    }
+
+    @Test
+    void rejects_an_amount_whose_exponent_no_decimal_can_hold() {
+        // Within the number-length limit, but 99,999,990,001 is beyond a decimal's scale: Jackson threw, the gateway answered 500.
+        String document = new String(Fixtures.bytes("ecom-shipment-json/valid/formats-sample.json"),
+                StandardCharsets.UTF_8).replace("\"amount\":59.80", "\"amount\":1e99999990001");
+        List<LocatedError> errors = errors(new EcomShipmentJsonTranslator().translate(document.getBytes(StandardCharsets.UTF_8),
+                Fixtures.CONTEXT));
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("a number out of range (its exponent is too large to be represented)", errors.get(0).message());
+        assertTrue(errors.get(0).location().startsWith("line "), errors.get(0).location());
     }
 
     @Test
