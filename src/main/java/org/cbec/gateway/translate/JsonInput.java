@@ -100,8 +100,8 @@ final class JsonInput {
                 errors.add(located(e, parser, "invalid JSON: " + e.getOriginalMessage()));
             } catch (NumberFormatException e) {
                 // Short enough for the number-length limit, yet no decimal: an exponent beyond what BigDecimal holds
-                // (1e99999990001). Jackson lets this one through unwrapped.
-                errors.add(located(parser.currentLocation(), "a number out of range (its exponent is too large to be represented)"));
+                // (1e99999990001, 1e-99999990001). Jackson lets this one through unwrapped.
+                errors.add(located(parser.currentLocation(), "a number out of range (its exponent is beyond what a decimal can hold)"));
             }
             return Optional.empty();
         } catch (IOException e) {

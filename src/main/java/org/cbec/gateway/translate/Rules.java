@@ -103,6 +103,7 @@ final class Rules {
 
     /** Whether the plain form of the value has at most {@link #MAX_DIGITS} digits on either side of the point. */
     static boolean inDecimalRange(BigDecimal value) {
-        return value.scale() <= MAX_DIGITS && value.precision() - value.scale() <= MAX_DIGITS;
+        // In long: for 1e2147483647 (scale -2147483647) the digits before the point overflow an int and look negative.
+        return value.scale() <= MAX_DIGITS && (long) value.precision() - value.scale() <= MAX_DIGITS;
     }
 }

@@ -205,6 +205,12 @@ class HostileInputCatalogueTest {
         refused(gateway.postCms(signed("hostile/json-number-exponent-out-of-range.json")), 422, "SCHEMA_INVALID");
     }
 
+    /** A decimal whose digits before the point overflowed an int in the range check (found in review: it was a 500). */
+    @Test
+    void json_amount_exponent_near_the_largest_int() {
+        refused(gateway.postCms(signed("hostile/json-amount-exponent-near-int-limit.json")), 422, "SCHEMA_INVALID");
+    }
+
     @Test
     void huge_string_in_json() {
         String json = "{\"documentType\":\"ECOM_SHIPMENT\",\"waybillNo\":\"" + "9".repeat(200_000) + "\"}";

@@ -141,8 +141,20 @@ class EcomShipmentJsonTranslatorTest {
         List<LocatedError> errors = errors(new EcomShipmentJsonTranslator().translate(document.getBytes(StandardCharsets.UTF_8),
                 Fixtures.CONTEXT));
         assertEquals(1, errors.size(), errors.toString());
-        assertEquals("a number out of range (its exponent is too large to be represented)", errors.get(0).message());
+        assertEquals("a number out of range (its exponent is beyond what a decimal can hold)", errors.get(0).message());
         assertTrue(errors.get(0).location().startsWith("line "), errors.get(0).location());
+    }
+
+    @Test
+    void rejects_amounts_and_quantities_whose_exponent_is_near_the_largest_int() {
+        // 1e2147483647 is a decimal (scale -2147483647), but precision minus scale overflowed an int: the range check
+        // passed and the plain form of the number (2^31 digits) then failed the gateway with a 500.
+        String document = new String(Fixtures.bytes("ecom-shipment-json/valid/formats-sample.json"), StandardCharsets.UTF_8)
+                .replace("\"amount\":59.80", "\"amount\":1e2147483647")
+                .replace("\"qty\":2", "\"qty\":1e2147483600");
+        assertEquals(List.of(error("/goods/0/qty", "must have at most 30 digits before and after the decimal point"),
+                        error("/goods/0/price/amount", "must have at most 30 digits before and after the decimal point")),
+                errors(new EcomShipmentJsonTranslator().translate(document.getBytes(StandardCharsets.UTF_8), Fixtures.CONTEXT)));
     }
 
     @Test
