@@ -14,6 +14,8 @@ import org.cbec.gateway.canonical.ShipmentItem;
 import org.cbec.gateway.canonical.ShipmentRecord;
 import org.cbec.gateway.canonical.TransportMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code ecom-shipment-json}: single shipments and batches, errors located by JSON pointer. */
 class EcomShipmentJsonTranslatorTest {
@@ -155,6 +157,22 @@ class EcomShipmentJsonTranslatorTest {
         assertEquals(List.of(error("/goods/0/qty", "must have at most 30 digits before and after the decimal point"),
                         error("/goods/0/price/amount", "must have at most 30 digits before and after the decimal point")),
                 errors(new EcomShipmentJsonTranslator().translate(document.getBytes(StandardCharsets.UTF_8), Fixtures.CONTEXT)));
+    }
+
+    /** Exponents at and beyond the edges of a decimal's scale, in every numeric field: a located error, never an exception. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1e2147483647", "1e+2147483647", "-1e2147483647", "9.999e2147483647", "1e2147483648",
+            "1e-2147483647", "1e-2147483648", "0e2147483647", "0e-2147483647", "1e99999990001", "1e-99999990001"})
+    void refuses_numbers_at_the_edges_of_a_decimal_with_a_located_error(String number) {
+        String sample = new String(Fixtures.bytes("ecom-shipment-json/valid/formats-sample.json"), StandardCharsets.UTF_8);
+        for (String field : List.of("\"qty\":2", "\"grossWeightKg\":0.45", "\"amount\":59.80")) {
+            String name = field.substring(1, field.indexOf('"', 1));
+            String document = sample.replace(field, "\"" + name + "\":" + number);
+            List<LocatedError> errors = errors(new EcomShipmentJsonTranslator().translate(document.getBytes(StandardCharsets.UTF_8),
+                    Fixtures.CONTEXT));
+            assertTrue(errors.stream().anyMatch(e -> e.location().endsWith("/" + name) || e.location().startsWith("line ")),
+                    name + "=" + number + ": " + errors);
+        }
     }
 
     @Test
