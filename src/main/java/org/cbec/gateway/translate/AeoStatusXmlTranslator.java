@@ -397,8 +397,9 @@ public final class AeoStatusXmlTranslator implements Translator {
                 if (hasErrorAt(path)) {
                     return; // the schema reports a bad value twice (facet, then type): once is enough
                 }
+                // No element of the list's own (a value error inside foreign content): the schema's words. Map.of has no null key.
                 String elementName = frame == null || frame.node == null ? null : frame.node.localName;
-                message = VALUE_RULES.getOrDefault(elementName, plain(message, key));
+                message = elementName == null ? plain(message, key) : VALUE_RULES.getOrDefault(elementName, plain(message, key));
             } else if (key.equals("cvc-elt.1.a") && frames.size() == 1) {
                 message = "the root element must be " + LIST + " in namespace " + NAMESPACE; // not "no declaration"
             } else {

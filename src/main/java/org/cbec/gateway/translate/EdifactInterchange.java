@@ -354,6 +354,22 @@ final class EdifactInterchange {
         }
     }
 
+    /**
+     * The text of the element in error, or "" when there is none. StAEDI can say it has text and then fail to give
+     * it (a NullPointerException in {@code getText} for some element errors in data with control bytes: found by
+     * fuzzing); the text only makes the message clearer, so without it the message goes on.
+     */
+    private static String textOf(EDIStreamReader reader) {
+        if (!reader.hasText()) {
+            return "";
+        }
+        try {
+            return reader.getText();
+        } catch (NullPointerException noTextAfterAll) {
+            return "";
+        }
+    }
+
     private void validationError(EDIStreamReader reader) {
         EDIStreamValidationError type = reader.getErrorType();
         Location location = reader.getLocation();
@@ -364,7 +380,7 @@ final class EdifactInterchange {
         String where = element > 0
                 ? (component > 0 ? at(position, tag, element, component) : at(position, tag, element))
                 : at(position, tag);
-        String text = reader.hasText() ? reader.getText() : "";
+        String text = textOf(reader);
         String message = switch (type) {
             case CONTROL_COUNT_DOES_NOT_MATCH_ACTUAL_COUNT -> "UNT".equals(tag)
                     ? "says " + text + " segments but the message has " + (position - unhPosition + 1)

@@ -247,6 +247,13 @@ class HostileInputCatalogueTest {
         refused(gateway.postCms(signed("hostile/csv-extra-columns.csv")), 422, "SCHEMA_INVALID");
     }
 
+    /** Control bytes in an element: the EDIFACT reader reports an error it cannot give the text of (found by fuzzing: a 500). */
+    @Test
+    void edifact_element_error_whose_text_the_reader_cannot_give() {
+        byte[] edifact = Fixtures.loadBytes("hostile/edifact-element-error-whose-text-the-reader-cannot-give.edi").bytes();
+        refused(gateway.postCms(TestPki.signCms(edifact, gateway.cnSigner)), 422, "SCHEMA_INVALID");
+    }
+
     @Test
     void edifact_with_a_broken_release_character() {
         refused(gateway.postCms(signed("hostile/edifact-broken-release-character.edi")), 422, "SCHEMA_INVALID");
