@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
@@ -61,22 +62,21 @@ public record CmsSignerInfo(
 
     /** Reads the signer; MALFORMED_MESSAGE for none or several, UNKNOWN_SIGNER when its certificate is not carried. */
     public static CmsSignerInfo of(CMSSignedData signedData) {
-        SignerInformationStore signerInfos;
-        Store<X509CertificateHolder> store;
-        try {
-            signerInfos = signedData.getSignerInfos();
-            store = signedData.getCertificates();
-        } catch (RuntimeException e) {
-            // Bouncy Castle parses these parts when first asked, and reports their defects unchecked. Found by fuzzing.
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the CMS signer infos or certificates cannot be read: " + e.getMessage(), e);
-        }
-        return of(signerInfos, store);
+        return readable(() -> read(signedData.getSignerInfos(), signedData.getCertificates()));
     }
 
     /** The same, from the signer infos and certificates of a SignedData read as a stream. */
     public static CmsSignerInfo of(SignerInformationStore signerInfos, Store<X509CertificateHolder> store) {
+        return readable(() -> read(signerInfos, store));
+    }
+
+    /**
+     * Bouncy Castle parses signer infos, certificates and signed attributes when first asked, and reports their
+     * defects unchecked (found by fuzzing): a message it cannot read is malformed, not a fault of the gateway.
+     */
+    private static CmsSignerInfo readable(Supplier<CmsSignerInfo> reading) {
         try {
-            return read(signerInfos, store);
+            return reading.get();
         } catch (GatewayException e) {
             throw e;
         } catch (RuntimeException e) {

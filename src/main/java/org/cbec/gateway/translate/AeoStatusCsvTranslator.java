@@ -3,12 +3,12 @@ package org.cbec.gateway.translate;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.cbec.gateway.canonical.Address;
 import org.cbec.gateway.canonical.AeoStatus;
 import org.cbec.gateway.canonical.AeoStatusRecord;
@@ -77,7 +77,7 @@ public final class AeoStatusCsvTranslator implements Translator {
         // Below RecordsDocument.STREAMED_FROM_RECORDS the records are kept as made. A larger list keeps only
         // where each row starts: its records are made again from the text whenever they are read.
         List<CanonicalRecord> records = new ArrayList<>();
-        RowStarts starts = new RowStarts();
+        IntStream.Builder starts = IntStream.builder(); // where each valid row starts in the text
         Map<String, Integer> statementRows = new HashMap<>();
         int rowCount = 0;
         for (int position = rows.position(); ; position = rows.position()) {
@@ -114,7 +114,7 @@ public final class AeoStatusCsvTranslator implements Translator {
             return new Translation.Invalid(format(), errors);
         }
         return new Translation.Records(format(), records != null ? records
-                : onDemand(text, starts.trimmed(), source));
+                : onDemand(text, starts.build().toArray(), source));
     }
 
     private static OnDemandRecords onDemand(CharSequence text, int[] rowStarts, RecordSource source) {
@@ -129,24 +129,6 @@ public final class AeoStatusCsvTranslator implements Translator {
         List<LocatedError> errors = new ArrayList<>();
         return new Row(CsvParser.from(text, position, 0).next(), errors).toRecord(source)
                 .orElseThrow(() -> new IllegalStateException("the row at character " + position + " was valid and is not now: " + errors));
-    }
-
-    /** Where each valid row starts in the text. */
-    private static final class RowStarts {
-        private int[] positions = new int[64];
-        private int size;
-
-        void add(int position) {
-            if (size == positions.length) {
-                positions = Arrays.copyOf(positions, size * 2);
-            }
-            positions[size++] = position;
-        }
-
-        /** The starts, in an array of their own length (up to half the growing array is unused). */
-        int[] trimmed() {
-            return Arrays.copyOf(positions, size);
-        }
     }
 
     /** Checks the header line (after any blank lines); returns a reader of the rows after it, or null. */
