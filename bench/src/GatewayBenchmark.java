@@ -35,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -120,6 +122,7 @@ public final class GatewayBenchmark {
             sink.awaitRecords(recordsOpen, Duration.ofMinutes(10));
             double limit = bareVerificationRate(closed, Runtime.getRuntime().availableProcessors() * 8);
             double shipmentsLimit = bareVerificationRate(shipments, Runtime.getRuntime().availableProcessors() * 8);
+            Map<String, Object> floors = floors(gateway, client, port, shipments, connections);
             sink.reset();
             Memory memory = tenMegabyteCsv(client, inbound, rsa, 0, false);
             // Let the first document's records reach the sink, then measure what stays live while a second one is accepted.
@@ -146,6 +149,7 @@ public final class GatewayBenchmark {
                     "result", openRun.summary()));
             results.put("bareCmsVerificationPerSecond", round(limit));
             results.put("gatewayToLimitRatio", round(closedRun.throughput() / limit));
+            results.put("floors", floors);
             results.put("memory", memory.summary());
             results.put("memoryLive", live.summary());
             results.put("storageAfterRun", Map.of("databaseMiB", round(sizeOf(work.resolve("data/db")) / 1048576.0),
@@ -278,6 +282,52 @@ public final class GatewayBenchmark {
         double rate = messages.size() / ((System.nanoTime() - start) / 1e9);
         pool.shutdown();
         return rate;
+    }
+
+    /**
+     * What this machine does with none of the gateway's work, with the same load generator, messages and connections:
+     * an HTTP route that answers 202 at once, and the same route after one persistent send to a durable queue that a
+     * consumer drains (the gateway's accept path makes that send too). No accept path can be faster on these cores;
+     * the floors put the gateway's figures and the issue's targets in proportion. Each floor runs twice over the
+     * messages and the second run counts (the first warms the route up).
+     */
+    private static Map<String, Object> floors(GatewayRuntime gateway, HttpClient client, int port, List<Signed> messages, int connections)
+            throws Exception {
+        Semaphore drained = new Semaphore(0);
+        RouteBuilder floorRoutes = new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("platform-http:/bench/floor/empty?httpMethodRestrict=POST").routeId("bench-floor-empty")
+                        .setBody(constant("")).setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202));
+                // A short body, like the message id the gateway queues; the HTTP headers stay out of the JMS message.
+                from("platform-http:/bench/floor/queued?httpMethodRestrict=POST").routeId("bench-floor-queued")
+                        .removeHeaders("*").setBody(constant("01JD0000000000000000000000"))
+                        .to("jms:queue:bench.floor?exchangePattern=InOnly&deliveryPersistent=true")
+                        .setBody(constant("")).setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202));
+                from("jms:queue:bench.floor").routeId("bench-floor-drain").process(exchange -> drained.release());
+            }
+        };
+        gateway.camel().addRoutes(floorRoutes);
+        Map<String, Object> floors = new java.util.LinkedHashMap<>();
+        try {
+            for (String floor : List.of("empty", "queued")) {
+                System.out.printf("floor: %d messages to the %s route over %d connections, twice...%n", messages.size(), floor, connections);
+                URI route = URI.create("http://127.0.0.1:" + port + "/bench/floor/" + floor);
+                closedLoop(client, route, messages, connections);
+                floors.put(floor.equals("empty") ? "emptyHttpRoute" : "httpRouteWithOneDurableSend",
+                        closedLoop(client, route, messages, connections).summary());
+            }
+            // The memory figures that follow are taken on a quiet gateway.
+            if (!drained.tryAcquire(2 * messages.size(), 5, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the floor's queue was not drained in 5 minutes");
+            }
+        } finally {
+            for (String route : List.of("bench-floor-empty", "bench-floor-queued", "bench-floor-drain")) {
+                gateway.camel().getRouteController().stopRoute(route);
+                gateway.camel().removeRoute(route);
+            }
+        }
+        return floors;
     }
 
     /**
@@ -544,6 +594,7 @@ public final class GatewayBenchmark {
         Map<String, Object> live = (Map<String, Object>) results.get("memoryLive");
         Map<String, Object> shipments = (Map<String, Object>) results.get("closedLoopShipmentsOnly");
         Map<String, Object> machine = (Map<String, Object>) results.get("machine");
+        Map<String, Map<String, Object>> floors = (Map<String, Map<String, Object>>) results.get("floors");
         return String.join("\n",
                 "| figure | value |",
                 "|---|---|",
@@ -561,6 +612,9 @@ public final class GatewayBenchmark {
                         + " ms, p95 " + open.get("p95Ms") + " ms, p99 " + open.get("p99Ms") + " ms; statuses " + open.get("statuses") + " |",
                 "| limit: bare CMS verification, same messages | " + results.get("bareCmsVerificationPerSecond") + " msg/s |",
                 "| gateway / limit | " + results.get("gatewayToLimitRatio") + " |",
+                "| floor: an HTTP route that answers 202 at once, same generator, messages and connections | "
+                        + floor(floors.get("emptyHttpRoute")) + " |",
+                "| floor: the same route after one persistent send to a durable queue | " + floor(floors.get("httpRouteWithOneDurableSend")) + " |",
                 "| 10 MB AEO CSV | payload " + memory.get("payloadMiB") + " MiB, peak heap +" + memory.get("peakHeapDeltaMiB") + " MiB ("
                         + memory.get("heapToPayload") + "x, garbage included), peak RSS +" + memory.get("peakRssDeltaMiB") + " MiB, HTTP " + memory.get("status") + " |",
                 "| 10 MB AEO CSV, live set | peak heap after full collections +" + live.get("peakHeapDeltaMiB") + " MiB (" + live.get("heapToPayload")
@@ -568,6 +622,10 @@ public final class GatewayBenchmark {
                 "| on disk after the run | database " + ((Map<String, Object>) results.get("storageAfterRun")).get("databaseMiB")
                         + " MiB, broker journal " + ((Map<String, Object>) results.get("storageAfterRun")).get("brokerMiB") + " MiB |",
                 "");
+    }
+
+    private static String floor(Map<String, Object> run) {
+        return run.get("acceptedPerSecond") + " msg/s; p50 " + run.get("p50Ms") + " ms, p99 " + run.get("p99Ms") + " ms; statuses " + run.get("statuses");
     }
 
     private static long percentile(long[] sorted, int percent) {
