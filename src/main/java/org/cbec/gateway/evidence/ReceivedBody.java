@@ -94,7 +94,7 @@ public final class ReceivedBody {
     }
 
     /** A stream over the body in place. */
-    public InputStream stream() {
+    public ByteArrayInputStream stream() {
         return new ByteArrayInputStream(array, offset, length);
     }
 

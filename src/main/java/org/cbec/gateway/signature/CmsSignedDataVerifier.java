@@ -132,14 +132,22 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         return startsWith(trimLeadingWhitespace(container), PEM_START);
     }
 
-    private static CMSSignedData parse(InputStream der) {
+    private static CMSSignedData parse(ByteArrayInputStream der) {
+        CMSSignedData signedData;
         try {
-            return new CMSSignedData(der);
+            signedData = new CMSSignedData(der);
         } catch (CMSException | RuntimeException e) {
             // Bouncy Castle reports truncated or garbled ASN.1 with several unchecked exception types.
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
                     "the body is not CMS SignedData (DER or PEM): " + e.getMessage(), e);
         }
+        // Bouncy Castle stops reading at the end of the ContentInfo. The archive keeps the body as the signed
+        // message, so anything after it would be kept as if it were signed.
+        if (der.available() > 0) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                    der.available() + " bytes after the end of the CMS structure; nothing may follow it");
+        }
+        return signedData;
     }
 
     private static byte[] fromPem(byte[] container) {

@@ -38,7 +38,8 @@ final class EncapsulatedContent {
 
     private Optional<ReceivedBody> find() {
         int contentInfoEnd = enter(SEQUENCE); // ContentInfo
-        if (!wellFormed(position, contentInfoEnd, 0)) {
+        // Bytes after the ContentInfo are for the whole reading to refuse.
+        if (contentInfoEnd != body.length() || !wellFormed(position, contentInfoEnd, 0)) {
             return Optional.empty();
         }
         skip(OBJECT_IDENTIFIER);  // contentType (id-signedData; Bouncy Castle checks it)

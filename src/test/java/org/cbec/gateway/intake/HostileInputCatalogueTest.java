@@ -58,6 +58,14 @@ class HostileInputCatalogueTest {
         refused(gateway.postCms(Fixtures.truncated(signed, 100)), 400, "MALFORMED_MESSAGE");
     }
 
+    /** A row appended after the signed list: the archive would keep it as part of the signed message. */
+    @Test
+    void cms_followed_by_unsigned_bytes() {
+        byte[] signed = signed("valid/aeo-status-3-rows.csv");
+        byte[] appended = Fixtures.loadBytes("hostile/cms-followed-by-unsigned-bytes.csv").bytes();
+        refused(gateway.postCms(org.bouncycastle.util.Arrays.concatenate(signed, appended)), 400, "MALFORMED_MESSAGE");
+    }
+
     @Test
     void pem_with_garbage() {
         refused(gateway.post("/api/v1/inbound", "-----BEGIN PKCS7-----\n!!!garbage***\n-----END PKCS7-----\n".getBytes(StandardCharsets.US_ASCII),

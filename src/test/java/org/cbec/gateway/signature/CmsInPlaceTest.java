@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
@@ -17,11 +18,14 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.Arrays;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.testing.TestPki;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * CMS SignedData read where the HTTP server put it, in part of a larger buffer: it verifies exactly as the
@@ -66,6 +70,28 @@ class CmsInPlaceTest {
 
         assertThat(read.content()).isEqualTo(CONTENT);
         assertThat(read.signedContent().fillsItsArray()).isTrue();
+    }
+
+    /**
+     * The archive keeps the body as the signed message: bytes after the ContentInfo would be kept as if they were
+     * part of it, unsigned. Bouncy Castle's readers stop at the end of the structure and would take them silently.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"DER", "BER", "DER in PEM"})
+    void bytes_after_the_end_of_the_cms_structure_are_refused_however_it_is_read(String encoding) {
+        byte[] cms = encoding.equals("BER") ? TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER), true) : TestPki.signCms(CONTENT, SIGNER);
+        byte[] followed = Arrays.concatenate(cms, "\nappended,unsigned\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] body = encoding.equals("DER in PEM")
+                ? ("-----BEGIN CMS-----\n" + Base64.getMimeEncoder().encodeToString(followed) + "\n-----END CMS-----\n").getBytes(StandardCharsets.US_ASCII)
+                : followed;
+
+        for (ThrowingCallable reading : java.util.List.<ThrowingCallable>of(
+                () -> verifier.open(inBuffer(body), "application/pkcs7-mime"), () -> verifier.verify(body))) {
+            assertThatThrownBy(reading).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE);
+                assertThat(e.getMessage()).contains("19 bytes after the end of the CMS structure");
+            });
+        }
     }
 
     @Test
