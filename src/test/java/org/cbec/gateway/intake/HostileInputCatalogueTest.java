@@ -153,6 +153,20 @@ class HostileInputCatalogueTest {
                 400, "MALFORMED_MESSAGE");
     }
 
+    /** Found by fuzzing: Bouncy Castle refused the x5c signer's key (a point off its curve) unchecked when first read; it was a 500. */
+    @Test
+    void jws_whose_signer_key_is_an_ec_point_off_its_curve() {
+        refused(gateway.post("/api/v1/inbound", Fixtures.loadBytes("hostile/jws-signer-key-ec-point-off-its-curve.jose").bytes(),
+                "application/jose"), 403, "SIGNATURE_INVALID");
+    }
+
+    /** Found beside the one above: for a key algorithm it does not know, Bouncy Castle gives no key (null); it was a 500. */
+    @Test
+    void jws_whose_signer_key_is_of_an_unknown_algorithm() {
+        refused(gateway.post("/api/v1/inbound", Fixtures.loadBytes("hostile/jws-signer-key-of-an-unknown-algorithm.jose").bytes(),
+                "application/jose"), 403, "SIGNATURE_INVALID");
+    }
+
     @Test
     void smime_without_boundary() {
         refused(gateway.post("/api/v1/inbound", "--x\r\n\r\nhello\r\n--x--\r\n".getBytes(StandardCharsets.US_ASCII),

@@ -57,7 +57,7 @@ import org.cbec.gateway.signature.SignedDocument;
  *       The last is checked before any cryptography because the header is not yet authenticated: refusing the
  *       alg/key pairing outright keeps every algorithm-confusion path away from the verifiers;</li>
  *   <li>{@code UNKNOWN_SIGNER}: no {@code x5c};</li>
- *   <li>{@code SIGNATURE_INVALID}: the signature does not verify with the signer's public key.</li>
+ *   <li>{@code SIGNATURE_INVALID}: the signer's public key cannot be read, or the signature does not verify with it.</li>
  * </ul>
  *
  * <p>The content is the decoded payload, byte for byte. The signing time is the JAdES {@code sigT} protected
@@ -124,7 +124,7 @@ public final class JwsVerifier implements SignatureContainer {
         X509Certificate signer = chain.get(0);
         Optional<Instant> signingTime = signingTime(header);
         JWSObject jws = parse(compact);
-        if (!signatureVerifies(jws, accepted, signer.getPublicKey())) {
+        if (!signatureVerifies(jws, accepted, signerKey(signer))) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the JWS signature does not verify with the x5c signer's key");
         }
         return new SignedDocument(jws.getPayload().toBytes(), signer, chain, signingTime, accepted.algorithm());
@@ -231,6 +231,26 @@ public final class JwsVerifier implements SignatureContainer {
             }
         }
         return chain;
+    }
+
+    /**
+     * Bouncy Castle reads a certificate's key only when it is first asked for it: a key it cannot decode (an EC point
+     * off its curve, found by fuzzing) is refused with an unchecked exception, and a key of an algorithm it does not
+     * know is no key at all (null). As in CmsSignerInfo, a signature cannot be verified with an unreadable key.
+     */
+    private static PublicKey signerKey(X509Certificate signer) {
+        PublicKey key;
+        try {
+            key = signer.getPublicKey();
+        } catch (RuntimeException e) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                    "the public key of the x5c signer certificate cannot be read: " + e.getMessage(), e);
+        }
+        if (key == null) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                    "the public key of the x5c signer certificate is of an algorithm that cannot be read");
+        }
+        return key;
     }
 
     private static Optional<Instant> signingTime(JWSHeader header) {

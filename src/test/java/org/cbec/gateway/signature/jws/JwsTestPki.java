@@ -17,9 +17,10 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
@@ -62,18 +63,37 @@ final class JwsTestPki {
         return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuer.certificate()));
     }
 
-    private static X509Certificate build(X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority) {
-        Instant now = Instant.now();
+    /**
+     * The DER of a signer certificate issued by {@code issuer} over whatever key information it is given: a key a
+     * certificate parser refuses, say. DER and not a certificate object, since the JDK may refuse to make one of it.
+     */
+    static byte[] certificateOver(Credential issuer, String subject, SubjectPublicKeyInfo keyInfo) {
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
-                    Date.from(now.minus(Duration.ofDays(30))), Date.from(now.plus(Duration.ofDays(365))), subject, keys.getPublic());
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-            builder.addExtension(Extension.keyUsage, true, authority
-                    ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-                    : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
-            return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+            return holder(new X500Name(subject), keyInfo, X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
+                    issuer.key(), false).getEncoded();
         } catch (Exception e) {
             throw new IllegalStateException("cannot build test certificate " + subject, e);
         }
+    }
+
+    private static X509Certificate build(X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority) {
+        try {
+            return new JcaX509CertificateConverter().getCertificate(
+                    holder(subject, SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()), issuer, issuerKey, authority));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build test certificate " + subject, e);
+        }
+    }
+
+    private static X509CertificateHolder holder(X500Name subject, SubjectPublicKeyInfo keyInfo, X500Name issuer, PrivateKey issuerKey,
+                                                boolean authority) throws Exception {
+        Instant now = Instant.now();
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
+                Date.from(now.minus(Duration.ofDays(30))), Date.from(now.plus(Duration.ofDays(365))), subject, keyInfo);
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
+        builder.addExtension(Extension.keyUsage, true, authority
+                ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+        return builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey));
     }
 }

@@ -26,6 +26,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.signature.SignatureAlgorithm;
@@ -46,6 +49,7 @@ class JwsVerifierTest {
     private static final byte[] DOCUMENT = ("aeo_id,operator_name,status\r\nCN0001,\"Shenzhen Bright Export, Ltd\",ACTIVE\r\n"
             + "CN0002,Ningbo Café,SUSPENDED\r\n").getBytes(StandardCharsets.UTF_8);
 
+    private static Credential authority;
     private static Credential rsaSigner;
     private static Credential ecSigner;
     private static Credential ed25519Signer;
@@ -55,7 +59,7 @@ class JwsVerifierTest {
 
     @BeforeAll
     static void makeKeys() {
-        Credential authority = JwsTestPki.certificateAuthority("CN=Test Customs CA,O=GACC,C=CN");
+        authority = JwsTestPki.certificateAuthority("CN=Test Customs CA,O=GACC,C=CN");
         rsaSigner = JwsTestPki.signer(authority, "CN=RSA signer,O=GACC,C=CN", "RSA");
         ecSigner = JwsTestPki.signer(authority, "CN=EC signer,O=GACC,C=CN", "EC");
         ed25519Signer = JwsTestPki.signer(authority, "CN=Ed25519 signer,O=GACC,C=CN", "Ed25519");
@@ -281,6 +285,42 @@ class JwsVerifierTest {
         String token = sign(header, DOCUMENT, new RSASSASigner(rsaSigner.key()));
 
         assertRefused(token, GatewayError.MALFORMED_MESSAGE);
+    }
+
+    /**
+     * Found by fuzzing: Bouncy Castle reads a certificate's key only when it is asked for it, and refused this one
+     * (one coordinate changed) with an unchecked exception, which the intake answered with a 500.
+     */
+    @Test
+    void rejects_signer_certificate_whose_ec_point_is_off_its_curve_as_signature_invalid() throws Exception {
+        SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(ecSigner.certificate().getPublicKey().getEncoded());
+        byte[] point = key.getPublicKeyData().getBytes();
+        point[point.length - 1] ^= 1;
+        byte[] offCurve = JwsTestPki.certificateOver(authority, "CN=EC signer,O=GACC,C=CN", new SubjectPublicKeyInfo(key.getAlgorithm(), point));
+        String token = sign(new JWSHeader.Builder(JWSAlgorithm.ES256).x509CertChain(List.of(Base64.encode(offCurve))).build(), DOCUMENT,
+                new ECDSASigner((ECPrivateKey) ecSigner.key()));
+
+        assertRefusedForTheSignersKey(token);
+    }
+
+    /** Found beside the one above: for a key algorithm it does not know, Bouncy Castle gives no key at all (null). */
+    @Test
+    void rejects_signer_certificate_with_a_key_of_an_unknown_algorithm_as_signature_invalid() throws Exception {
+        // 1.3.6.1.4.1.32473 is the enterprise number set aside for documentation (RFC 5612)
+        SubjectPublicKeyInfo unknown = new SubjectPublicKeyInfo(new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.3.6.1.4.1.32473.1")), new byte[32]);
+        byte[] certificate = JwsTestPki.certificateOver(authority, "CN=Unknown key signer,O=GACC,C=CN", unknown);
+        String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).x509CertChain(List.of(Base64.encode(certificate))).build(), DOCUMENT,
+                new RSASSASigner(rsaSigner.key()));
+
+        assertRefusedForTheSignersKey(token);
+    }
+
+    private void assertRefusedForTheSignersKey(String token) {
+        assertThatThrownBy(() -> verifier.open(ascii(token), CONTENT_TYPE))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.error()).as(e.detail()).isEqualTo(GatewayError.SIGNATURE_INVALID);
+                    assertThat(e.detail()).contains("key of the x5c signer certificate");
+                });
     }
 
     private void assertRefused(String token, GatewayError expected) {
