@@ -178,6 +178,21 @@ class HostileInputCatalogueTest {
         refused(gateway.post("/api/v1/inbound", Fixtures.load("hostile/xml-external-entity.xml").bytes(), "application/xml"), 400, "MALFORMED_MESSAGE");
     }
 
+    /** Found by fuzzing: Santuario decoded the SignatureValue only while verifying, and failed on bad base64 unchecked; it was a 500. */
+    @Test
+    void signed_xml_whose_signature_value_is_not_base64() {
+        refused(gateway.post("/api/v1/inbound", Fixtures.loadBytes("hostile/xmldsig-signature-value-not-base64.xml").bytes(),
+                "application/xml"), 400, "MALFORMED_MESSAGE");
+    }
+
+    /** The same for a DigestValue, which is decoded once the signature value verifies: the sender signed it with its own key. */
+    @Test
+    void signed_xml_whose_digest_value_is_not_base64_under_a_signature_value_that_verifies() {
+        refused(gateway.post("/api/v1/inbound",
+                Fixtures.loadBytes("hostile/xmldsig-digest-value-not-base64-under-a-signature-value-that-verifies.xml").bytes(),
+                "application/xml"), 400, "MALFORMED_MESSAGE");
+    }
+
     @Test
     void soap_1_1_envelope() {
         String envelope = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>";

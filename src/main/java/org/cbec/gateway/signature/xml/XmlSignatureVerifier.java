@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.xml.security.Init;
 import org.apache.xml.security.exceptions.XMLSecurityException;
+import org.apache.xml.security.signature.Reference;
+import org.apache.xml.security.signature.SignedInfo;
 import org.apache.xml.security.signature.VerifiedReference;
 import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.signature.XMLSignatureException;
@@ -139,10 +141,42 @@ public final class XmlSignatureVerifier implements SignatureContainer {
     }
 
     private static XMLSignature santuario(Element signatureElement) {
+        XMLSignature signature;
         try {
-            return new XMLSignature(signatureElement, "", true);
+            signature = new XMLSignature(signatureElement, "", true);
         } catch (XMLSecurityException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature cannot be read: " + e.getMessage(), e);
+        }
+        checkValuesDecode(signature);
+        return signature;
+    }
+
+    /**
+     * Santuario decodes the SignatureValue and the DigestValues only while it verifies, and fails on base64 it cannot
+     * decode with an unchecked exception (found by fuzzing). They are decoded here first, by the same calls, so that
+     * such a value is a signature that cannot be read; a DigestValue is reached even by a sender that signed it with
+     * its own key, since trust is decided afterwards.
+     */
+    private static void checkValuesDecode(XMLSignature signature) {
+        try {
+            signature.getSignatureValue();
+        } catch (XMLSignatureException | IllegalArgumentException e) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:SignatureValue is not base64: " + e.getMessage(), e);
+        }
+        SignedInfo signedInfo = signature.getSignedInfo();
+        for (int i = 0; i < signedInfo.getLength(); i++) {
+            Reference reference;
+            try {
+                reference = signedInfo.item(i);
+            } catch (XMLSecurityException e) {
+                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "a ds:Reference cannot be read: " + e.getMessage(), e);
+            }
+            try {
+                reference.getDigestValue();
+            } catch (XMLSecurityException | IllegalArgumentException e) {
+                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:DigestValue of the Reference URI=\""
+                        + reference.getURI() + "\" is not base64: " + e.getMessage(), e);
+            }
         }
     }
 

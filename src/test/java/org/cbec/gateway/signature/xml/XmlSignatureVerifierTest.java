@@ -24,6 +24,7 @@ import org.cbec.gateway.translate.TranslationContext;
 import org.cbec.gateway.translate.Translators;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.w3c.dom.Node;
 
 /**
  * An XML document with an enveloped XMLDSig signature, as a partner sends it. Each test is one scenario:
@@ -352,6 +353,39 @@ class XmlSignatureVerifierTest {
                 "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"));
 
         assertThat(refusal(hmac)).isEqualTo(GatewayError.ALGORITHM_NOT_ALLOWED);
+    }
+
+    /** Found by fuzzing: Santuario decodes the SignatureValue only while it verifies, and failed on it unchecked (a 500). */
+    @Test
+    void refuses_a_signature_value_that_is_not_base64_as_malformed_message() {
+        String signed = text(XmlSigning.sign(LIST, signer));
+
+        // a character after the padding (RSA-2048: always "=="), which no base64 decoder takes
+        byte[] broken = bytes(signed.replaceFirst("</ds:SignatureValue>", "A</ds:SignatureValue>"));
+
+        assertRefusedAsUnreadable(broken, "ds:SignatureValue");
+    }
+
+    /**
+     * The same for a DigestValue, which Santuario decodes only once the signature value has verified: a sender that
+     * signs the broken value with its own key gets that far, since whether the key is trusted is decided afterwards.
+     */
+    @Test
+    void refuses_a_digest_value_that_is_not_base64_under_a_signature_value_that_verifies_as_malformed_message() {
+        byte[] signed = XmlSigning.withSignedInfoChanged(XmlSigning.sign(LIST, signer), signer, signedInfo -> {
+            Node digest = signedInfo.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "DigestValue").item(0);
+            digest.setTextContent(digest.getTextContent() + "A"); // after the padding (SHA-256: always "=")
+        });
+
+        assertRefusedAsUnreadable(signed, "ds:DigestValue");
+    }
+
+    private static void assertRefusedAsUnreadable(byte[] body, String element) {
+        assertThatThrownBy(() -> open(body))
+                .isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.error()).as(e.detail()).isEqualTo(GatewayError.MALFORMED_MESSAGE);
+                    assertThat(e.detail()).contains(element).contains("is not base64");
+                });
     }
 
     @Test

@@ -3,9 +3,12 @@ package org.cbec.gateway.signature.xml;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.OutputKeys;
 import javax.xml.transform.Transformer;
@@ -141,6 +144,28 @@ final class XmlSigning {
             return serialise(document);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign the test document", e);
+        }
+    }
+
+    /**
+     * A signed document whose ds:SignedInfo is changed and then signed again as it is (RSA-SHA256, exclusive
+     * canonicalisation, as {@link #sign} makes it): Santuario would recompute the digests, this keeps what is written.
+     */
+    static byte[] withSignedInfoChanged(byte[] signed, Credential signer, Consumer<Element> change) {
+        try {
+            Document document = parse(signed);
+            Element signedInfo = (Element) document.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "SignedInfo").item(0);
+            change.accept(signedInfo);
+            ByteArrayOutputStream canonical = new ByteArrayOutputStream();
+            Canonicalizer.getInstance(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS).canonicalizeSubtree(signedInfo, canonical);
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initSign(signer.key());
+            rsa.update(canonical.toByteArray());
+            document.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "SignatureValue").item(0)
+                    .setTextContent(Base64.getEncoder().encodeToString(rsa.sign()));
+            return serialise(document);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign the changed SignedInfo again", e);
         }
     }
 
