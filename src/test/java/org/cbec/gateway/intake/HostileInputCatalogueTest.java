@@ -201,6 +201,20 @@ class HostileInputCatalogueTest {
         assertThat(response.body()).contains("ex:MALFORMED_MESSAGE");
     }
 
+    /** Found by fuzzing: WSS4J decoded a key identifier that is not base64 with Santuario, which failed unchecked. */
+    @Test
+    void soap_x509_key_identifier_not_base64() {
+        soapFault(gateway.post("/soap/v1/exchange", Fixtures.loadBytes("hostile/soap-x509-key-identifier-not-base64.xml").bytes(),
+                "application/soap+xml"), "MALFORMED_MESSAGE");
+    }
+
+    /** Found beside it: the same for the certificate in a BinarySecurityToken. */
+    @Test
+    void soap_binary_security_token_not_base64() {
+        soapFault(gateway.post("/soap/v1/exchange", Fixtures.loadBytes("hostile/soap-binary-security-token-not-base64.xml").bytes(),
+                "application/soap+xml"), "MALFORMED_MESSAGE");
+    }
+
     // --- the business document inside a valid signature ---
 
     @Test
@@ -324,6 +338,15 @@ class HostileInputCatalogueTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String messageId = GatewayUnderTest.json(response).path("messageId").asText();
         assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("verdict").asText()).isEqualTo("ACCEPTED");
+    }
+
+    /** A SOAP fault (HTTP 500, as SOAP 1.2 answers every fault) with the refusal code, archived with the message. */
+    private void soapFault(HttpResponse<String> response, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(500);
+        assertThat(response.body()).contains("<soap:Fault>").contains("ex:" + code);
+        String messageId = response.body().replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1");
+        assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("refusal").path("code").asText())
+                .as("the refusal is archived").isEqualTo(code);
     }
 
     private void refused(HttpResponse<String> response, int status, String code) {

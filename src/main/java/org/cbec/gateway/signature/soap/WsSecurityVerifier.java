@@ -107,12 +107,9 @@ public final class WsSecurityVerifier implements SignatureContainer {
         data.setTimeStampTTL(timestampTtlSeconds);
         data.setTimeStampFutureTTL(futureSkewSeconds);
         data.setRequireTimestampExpires(true);
+        WSHandlerResult results;
         try {
-            WSHandlerResult results = new WSSecurityEngine().processSecurityHeader(envelope, data);
-            if (results == null) {
-                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the SOAP message has no WS-Security header");
-            }
-            return results;
+            results = new WSSecurityEngine().processSecurityHeader(envelope, data);
         } catch (WSSecurityException e) {
             String detail = e.getMessage() == null ? e.getErrorCode().name() : e.getMessage();
             if (e.getErrorCode() == WSSecurityException.ErrorCode.MESSAGE_EXPIRED) {
@@ -123,7 +120,17 @@ public final class WsSecurityVerifier implements SignatureContainer {
                 throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the WS-Security header cannot be processed: " + detail, e);
             }
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security signature does not verify: " + detail, e);
+        } catch (RuntimeException e) {
+            // WSS4J reads every kind of token a header may hold, and fails on some defects in them unchecked: a key
+            // identifier or BinarySecurityToken that is not base64 (found by fuzzing) escapes from Santuario's decoder.
+            // A header the engine cannot read is a malformed message, not a failure of the gateway.
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the WS-Security header cannot be processed: " + detail, e);
         }
+        if (results == null) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the SOAP message has no WS-Security header");
+        }
+        return results;
     }
 
     /** The business document: the base64 Document inside SubmitDocument, as exact bytes. */
