@@ -154,6 +154,12 @@ public final class SignerTrust {
             throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the partner has no usable trust anchor: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
             throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path cannot be checked: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // The JDK's validator checks each certificate's key algorithm before its signature, and Bouncy Castle reads
+            // a certificate's key only then: a key it cannot decode (an EC point off its curve) fails unchecked. Any
+            // sender can put such a certificate in a chain under the name of a partner's CA, without its key.
+            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path cannot be checked: a certificate in it "
+                    + "cannot be read (" + e.getMessage() + ")", e);
         }
     }
 

@@ -3,15 +3,30 @@ package org.cbec.gateway.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.RSASSASigner;
 import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.cbec.gateway.testing.Fixtures;
 import org.cbec.gateway.testing.GatewayUnderTest;
 import org.cbec.gateway.testing.TestPki;
@@ -24,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The hostile-input catalogue: each case sends one defective or malicious message, named after its
  * defect, and asserts the exact answer, that the message was archived as evidence, and (at the end) that
- * the gateway is still healthy. Cases about signatures and certificates are in {@link RefusalsTest}.
+ * the gateway is still healthy. The ordinary refusal of each signature and trust code is in {@link RefusalsTest};
+ * hostile bytes in a signature container or a certificate are here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputCatalogueTest {
@@ -165,6 +181,34 @@ class HostileInputCatalogueTest {
     void jws_whose_signer_key_is_of_an_unknown_algorithm() {
         refused(gateway.post("/api/v1/inbound", Fixtures.loadBytes("hostile/jws-signer-key-of-an-unknown-algorithm.jose").bytes(),
                 "application/jose"), 403, "SIGNATURE_INVALID");
+    }
+
+    /**
+     * No key of the partner is needed, only its CA's name: an intermediate that names the partner CA as its issuer
+     * and carries an EC point off its curve. The JDK's path validator read that key before it checked the
+     * intermediate's signature, and Bouncy Castle refused it unchecked: a 500 (found beside the fuzzing above).
+     */
+    @Test
+    void jws_whose_chain_holds_a_forged_intermediate_with_an_unreadable_key() throws Exception {
+        X500Name partnerCa = X500Name.getInstance(gateway.cnCa.certificate().getSubjectX500Principal().getEncoded());
+        X500Name forgedName = new X500Name("CN=Forged Intermediate,C=XX");
+        KeyPair forger = TestPki.rsa(2048);
+        SubjectPublicKeyInfo ecKey = SubjectPublicKeyInfo.getInstance(TestPki.ecP256().getPublic().getEncoded());
+        byte[] pointOffItsCurve = ecKey.getPublicKeyData().getBytes();
+        pointOffItsCurve[pointOffItsCurve.length - 1] ^= 1;
+        Date from = Date.from(Instant.now().minus(Duration.ofDays(1)));
+        Date to = Date.from(Instant.now().plus(Duration.ofDays(1)));
+        ContentSigner forgerSigns = new JcaContentSignerBuilder("SHA256withRSA").build(forger.getPrivate());
+        byte[] intermediate = new X509v3CertificateBuilder(partnerCa, BigInteger.TWO, from, to, forgedName,
+                new SubjectPublicKeyInfo(ecKey.getAlgorithm(), pointOffItsCurve)).build(forgerSigns).getEncoded();
+        KeyPair signerKeys = TestPki.rsa(2048);
+        byte[] signer = new X509v3CertificateBuilder(forgedName, BigInteger.TEN, from, to, new X500Name("CN=Forged Signer,C=XX"),
+                SubjectPublicKeyInfo.getInstance(signerKeys.getPublic().getEncoded())).build(forgerSigns).getEncoded();
+        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256)
+                .x509CertChain(List.of(com.nimbusds.jose.util.Base64.encode(signer), com.nimbusds.jose.util.Base64.encode(intermediate))).build(),
+                new Payload(Fixtures.load("valid/ecom-shipment.json").bytes()));
+        jws.sign(new RSASSASigner(signerKeys.getPrivate()));
+        refused(gateway.post("/api/v1/inbound", jws.serialize().getBytes(StandardCharsets.US_ASCII), "application/jose"), 403, "UNKNOWN_SIGNER");
     }
 
     @Test
