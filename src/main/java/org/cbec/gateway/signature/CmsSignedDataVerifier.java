@@ -143,9 +143,10 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         }
         // Bouncy Castle stops reading at the end of the ContentInfo. The archive keeps the body as the signed
         // message, so anything after it would be kept as if it were signed.
-        if (der.available() > 0) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                    der.available() + " bytes after the end of the CMS structure; nothing may follow it");
+        int following = der.available();
+        if (following > 0) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, following + (following == 1 ? " byte" : " bytes")
+                    + " after the end of the CMS structure; nothing may follow it");
         }
         return signedData;
     }

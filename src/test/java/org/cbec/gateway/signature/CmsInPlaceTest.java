@@ -95,6 +95,15 @@ class CmsInPlaceTest {
     }
 
     @Test
+    void one_byte_after_the_end_is_refused_too() {
+        byte[] followed = Arrays.append(TestPki.signCms(CONTENT, SIGNER), (byte) '\n');
+
+        assertThatThrownBy(() -> verifier.open(inBuffer(followed), "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("1 byte after the end of the CMS structure; nothing may follow it"));
+    }
+
+    @Test
     void pem_in_part_of_a_buffer_verifies_too() {
         String pem = "-----BEGIN CMS-----\n" + Base64.getMimeEncoder().encodeToString(TestPki.signCms(CONTENT, SIGNER)) + "\n-----END CMS-----\n";
 
