@@ -423,6 +423,9 @@ public final class GatewayRuntime implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Camel did not stop cleanly", e);
         }
+        // The gate samples the forward backlog from the database every second: stopped before the database closes,
+        // it cannot log a failed sample on the way out.
+        gate.close();
         connectionFactory.destroy();
         try {
             broker.close();
@@ -430,7 +433,6 @@ public final class GatewayRuntime implements AutoCloseable {
             LOG.warn("The broker did not stop cleanly", e);
         }
         database.close();
-        gate.close();
         LOG.info("CBEC Gateway stopped");
     }
 }

@@ -176,8 +176,20 @@ public final class IntakeGate implements AutoCloseable {
         return lastBacklog;
     }
 
+    /**
+     * Stops the backlog sampler and lets a sample in progress finish: it reads the database, which is closed next,
+     * and an interrupt in the middle of a database read is best avoided.
+     */
     @Override
     public void close() {
-        sampler.shutdownNow();
+        sampler.shutdown();
+        try {
+            if (!sampler.awaitTermination(5, TimeUnit.SECONDS)) {
+                sampler.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            sampler.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }
