@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
 final class PartnerCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Copy the partner's CA certificate to DIR/certs/<id>-ca.pem and write DIR/<ID>.yaml, then check the directory loads as the gateway loads it. On any error nothing is left behind. Restart the gateway to take it up.",
+            description = "Copy the partner's CA certificate to DIR/certs/<id>-ca.pem and write DIR/<ID>.yaml, then check the directory loads as the gateway loads it. On any error nothing is left behind. A running gateway watching DIR takes it up at its next look (gateway.reload.interval), without a restart.",
             footer = "Example: cbec-gateway partner add --id KR-KCS --name \"Korea Customs Service\" --country KR --ca kr-ca.pem")
     static final class Add implements Callable<Integer> {
         private static final ObjectMapper JSON = new ObjectMapper();

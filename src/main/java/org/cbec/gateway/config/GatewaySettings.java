@@ -19,6 +19,16 @@ import org.cbec.gateway.error.GatewayException;
 public final class GatewaySettings {
     public static final String FILE_NAME = "application.properties";
 
+    /**
+     * Keys a configuration folder may leave out: empty means the embedded database, the embedded broker and the
+     * built-in national-system simulator. They are still overridable by their environment variables, so secrets
+     * (the database and broker passwords) can live in the environment only, as they should.
+     */
+    static final java.util.List<String> OPTIONAL_KEYS = java.util.List.of(
+            "gateway.db.url", "gateway.db.user", "gateway.db.password",
+            "gateway.broker.url", "gateway.broker.user", "gateway.broker.password",
+            "gateway.national.aeo.url", "gateway.national.shipment.url");
+
     private final Path configDir;
     private final Properties properties;
 
@@ -42,6 +52,7 @@ public final class GatewaySettings {
                     "no " + FILE_NAME + " in configuration directory " + configDir.toAbsolutePath()
                             + " (set --config DIR or GATEWAY_CONFIG_DIR)");
         }
+        OPTIONAL_KEYS.forEach(key -> properties.putIfAbsent(key, ""));
         for (String key : properties.stringPropertyNames()) {
             String fromEnvironment = environment.get(environmentVariableOf(key));
             if (fromEnvironment != null) {

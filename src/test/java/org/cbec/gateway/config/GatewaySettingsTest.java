@@ -3,10 +3,12 @@ package org.cbec.gateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Settings come from config/application.properties, each overridable by its environment variable. */
 class GatewaySettingsTest {
@@ -33,6 +35,36 @@ class GatewaySettingsTest {
 
         assertThat(settings.getInt("gateway.http.port")).isEqualTo(9090);
         assertThat(settings.getLong("gateway.inbound.max-bytes")).isEqualTo(1024L);
+    }
+
+    @Test
+    void a_secret_left_out_of_the_file_is_still_taken_from_the_environment(@TempDir Path config) throws Exception {
+        // The README says secrets belong in the environment, never in the file: a folder that leaves the keys out.
+        Files.write(config.resolve(GatewaySettings.FILE_NAME), Files.readAllLines(SHIPPED.resolve(GatewaySettings.FILE_NAME)).stream()
+                .filter(line -> !line.startsWith("gateway.db.") && !line.startsWith("gateway.broker.url")
+                        && !line.startsWith("gateway.broker.user") && !line.startsWith("gateway.broker.password"))
+                .toList());
+
+        GatewaySettings settings = GatewaySettings.load(config,
+                Map.of("GATEWAY_DB_URL", "jdbc:postgresql://db/cbec", "GATEWAY_DB_PASSWORD", "from-the-environment",
+                        "GATEWAY_BROKER_PASSWORD", "broker-secret"), Map.of());
+
+        assertThat(settings.get("gateway.db.url", "")).isEqualTo("jdbc:postgresql://db/cbec");
+        assertThat(settings.get("gateway.db.password", "")).isEqualTo("from-the-environment");
+        assertThat(settings.get("gateway.broker.password", "")).isEqualTo("broker-secret");
+        assertThat(settings.get("gateway.db.user", "")).isEmpty();
+        assertThat(settings.require("gateway.broker.url")).isEmpty();
+    }
+
+    @Test
+    void a_required_key_left_out_of_the_file_names_itself(@TempDir Path config) throws Exception {
+        Files.write(config.resolve(GatewaySettings.FILE_NAME), Files.readAllLines(SHIPPED.resolve(GatewaySettings.FILE_NAME)).stream()
+                .filter(line -> !line.startsWith("gateway.inbound.max-age")).toList());
+
+        GatewaySettings settings = GatewaySettings.load(config, Map.of(), Map.of());
+
+        assertThatThrownBy(() -> settings.getDuration("gateway.inbound.max-age"))
+                .hasMessageContaining("gateway.inbound.max-age").hasMessageContaining("is not set");
     }
 
     @Test
