@@ -76,6 +76,7 @@ public final class PartnerRegistry {
         partners.forEach(p -> byId.put(p.id(), p));
         PartnerRegistry registry = new PartnerRegistry(byId);
         registry.refuseSharedAnchors();
+        registry.refuseAnchorsIssuedByAnotherPartner();
         return registry;
     }
 
@@ -93,6 +94,43 @@ public final class PartnerRegistry {
                 }
             }
         });
+    }
+
+    /**
+     * One partner's trust anchor issued by another's (a cross-certified or subordinate CA): a certificate under it
+     * chains to both partners' anchors (CONTRACT.md §2). The gateway would take the nearer anchor, but which
+     * administration speaks must not depend on that: it is refused here, at the start or reload.
+     */
+    private void refuseAnchorsIssuedByAnotherPartner() {
+        for (Partner issued : partnersById.values()) {
+            if (!issued.enabled()) {
+                continue;
+            }
+            for (X509Certificate anchor : issued.trustAnchors()) {
+                for (Partner issuer : enabledPartnersWithAnchor(anchor.getIssuerX500Principal())) {
+                    if (issuer != issued && issuedBy(anchor, issuer)) {
+                        throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                                "the trust anchor " + anchor.getSubjectX500Principal().getName() + " of partner " + issued.id()
+                                        + " (" + issued.source() + ") is issued by the trust anchor of partner " + issuer.id()
+                                        + " (" + issuer.source() + "): a certificate must chain to one partner only");
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean issuedBy(X509Certificate certificate, Partner issuer) {
+        for (X509Certificate anchor : issuer.trustAnchors()) {
+            if (anchor.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+                try {
+                    certificate.verify(anchor.getPublicKey());
+                    return true;
+                } catch (java.security.GeneralSecurityException | RuntimeException notThisKey) {
+                    // Same name, another key: not issued by this anchor.
+                }
+            }
+        }
+        return false;
     }
 
     public Optional<Partner> byId(String id) {

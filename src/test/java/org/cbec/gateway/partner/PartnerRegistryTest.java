@@ -125,6 +125,40 @@ class PartnerRegistryTest {
     }
 
     @Test
+    void refuses_a_partner_whose_trust_anchor_another_partner_issued() throws IOException {
+        TestPki.Credential root = TestPki.certificateAuthority("CN=Bridge Root,C=CN");
+        TestPki.writePem(dir.resolve("certs/ca.pem"), root.certificate());
+        TestPki.writePem(dir.resolve("certs/nested.pem"), TestPki.signer(root, "CN=Nested Customs CA,C=SG").certificate());
+        partnerFile("CN-GACC", "certs/ca.pem");
+        partnerFile("SG-CUSTOMS", "certs/nested.pem");
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("SG-CUSTOMS").hasMessageContaining("CN-GACC")
+                .hasMessageContaining("is issued by the trust anchor");
+    }
+
+    @Test
+    void a_trust_anchor_that_only_names_another_partners_anchor_as_issuer_is_not_refused() throws IOException {
+        // Same issuer name, another key: no certificate under it chains to the first partner.
+        TestPki.writePem(dir.resolve("certs/ca.pem"), TestPki.certificateAuthority("CN=Bridge Root,C=CN").certificate());
+        TestPki.Credential namesake = TestPki.certificateAuthority("CN=Bridge Root,C=CN");
+        TestPki.writePem(dir.resolve("certs/nested.pem"), TestPki.signer(namesake, "CN=Nested Customs CA,C=SG").certificate());
+        partnerFile("CN-GACC", "certs/ca.pem");
+        partnerFile("SG-CUSTOMS", "certs/nested.pem");
+
+        assertThat(PartnerRegistry.load(dir).byId("SG-CUSTOMS")).isPresent();
+    }
+
+    private void partnerFile(String id, String anchor) throws IOException {
+        Files.writeString(dir.resolve(id + ".yaml"), """
+                id: %s
+                name: x
+                country: CN
+                trustAnchors: [%s]
+                messageTypes: [AEO_STATUS]
+                """.formatted(id, anchor));
+    }
+
+    @Test
     void the_shipped_demo_partners_load() {
         PartnerRegistry registry = PartnerRegistry.load(Path.of("config/partners"));
 
