@@ -29,6 +29,7 @@ import org.cbec.gateway.forward.MessageReplay;
 import org.cbec.gateway.forward.ShipmentRouting;
 import org.cbec.gateway.forward.NationalDelivery;
 import org.cbec.gateway.forward.RecordDispatch;
+import org.cbec.gateway.http.BodyCeiling;
 import org.cbec.gateway.http.HttpAnswerWriter;
 import org.cbec.gateway.intake.InboundHttp;
 import org.cbec.gateway.intake.ContainerType;
@@ -186,7 +187,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.configure().withJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
         main.configure().httpServer().withEnabled(true).withPort(port)
                 // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
-                .withMaxBodySize(maxBytes * 2 + 65_536);
+                .withMaxBodySize(BodyCeiling.forLimit(maxBytes));
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(connectionFactory);
         // Transacted routes use the JMS session's own transaction, with no transaction manager: the listener's
@@ -234,6 +235,7 @@ public final class GatewayRuntime implements AutoCloseable {
             runtime.close();
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the gateway cannot start: " + e.getMessage(), e);
         }
+        BodyCeiling.answerPastTheCeiling(main.getCamelContext(), port, maxBytes);
         runtime.watchConfiguration(new RouteFileReload(main.getCamelContext(), routesDir, configurationChanges),
                 settings.getDuration("gateway.reload.interval"));
         LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),

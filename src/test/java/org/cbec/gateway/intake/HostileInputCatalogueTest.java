@@ -156,6 +156,25 @@ class HostileInputCatalogueTest {
         refused(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()), 413, "PAYLOAD_TOO_LARGE");
     }
 
+    /**
+     * Past the HTTP server's hard ceiling (twice the limit and 64 KiB) the body is not read, so there is nothing to
+     * archive: still the gateway's problem with its code, without a messageId (as for shed load).
+     */
+    @Test
+    void body_past_the_hard_ceiling_sent_chunked() throws Exception {
+        byte[] huge = new byte[2 * MAX_BYTES + 65_536 + 10_000];
+        HttpRequest request = HttpRequest.newBuilder(inbound()).header("Content-Type", "application/pkcs7-mime")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))).build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = GatewayUnderTest.json(response);
+        assertThat(problem.path("code").asText()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(problem.path("detail").asText()).contains(String.valueOf(MAX_BYTES)).contains("not read");
+        assertThat(problem.has("messageId")).isFalse();
+    }
+
     @Test
     void jws_with_alg_none() {
         String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
