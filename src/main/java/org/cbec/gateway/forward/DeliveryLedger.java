@@ -104,7 +104,7 @@ public final class DeliveryLedger {
      * was never dispatched become new PENDING rows, and the message's DEAD_LETTERED rows go back to PENDING.
      * Returns every record of the message now waiting to be queued.
      */
-    public Replay replay(String messageId, String recordsJson) {
+    public Replay replay(String messageId, String recordsJson, String operator) {
         Instant now = clock.instant();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -162,7 +162,7 @@ public final class DeliveryLedger {
                     update.executeUpdate();
                 }
                 EvidenceArchive.insertHistoryRow(connection, messageId, "REPLAYED", now,
-                        "replay " + replayNo + ": " + added + " new record version(s), " + resent + " dead-lettered record(s) sent again");
+                        "replay " + replayNo + (operator == null ? "" : " by " + operator) + ": " + added + " new record version(s), " + resent + " dead-lettered record(s) sent again");
                 connection.commit();
                 return new Replay(replayNo, added, resent, pending);
             } catch (SQLException | RuntimeException e) {

@@ -47,7 +47,8 @@ public final class MessageReplay {
     /** The replay's answer and the records it queues. */
     public record Outcome(HttpAnswer answer, List<OutboundRecord> toQueue) {}
 
-    public Outcome replay(@Header("messageId") String messageId) {
+    /** @param operator who asked for the replay (the operators' API puts the signed-in user here); the history names them */
+    public Outcome replay(@Header("messageId") String messageId, @Header("GatewayOperator") String operator) {
         ArchivedMessage message = archive.find(messageId).orElse(null);
         if (message == null) {
             return refused(GatewayError.NOT_FOUND, "no message " + messageId);
@@ -74,7 +75,7 @@ public final class MessageReplay {
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
         }
-        DeliveryLedger.Replay replay = ledger.replay(messageId, recordsJson);
+        DeliveryLedger.Replay replay = ledger.replay(messageId, recordsJson, operator);
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("messageId", messageId);
         body.put("replay", replay.replayNo());

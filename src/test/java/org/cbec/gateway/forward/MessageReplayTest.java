@@ -55,6 +55,8 @@ class MessageReplayTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
             JsonNode tracked = gateway.getJson("/api/v1/messages/" + messageId);
             assertThat(tracked.path("history").findValuesAsText("status")).contains("REPLAYED");
+            // The replay is an operator's action: its history row says who acted, as a dead letter's does.
+            assertThat(tracked.path("history").toString()).contains("replay 1 by " + GatewayUnderTest.ADMIN + ":");
         }
     }
 
