@@ -231,11 +231,11 @@ public final class GatewayRuntime implements AutoCloseable {
         GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate);
         try {
             main.start();
+            BodyCeiling.answerPastTheCeiling(main.getCamelContext(), port, maxBytes);
         } catch (Exception e) {
             runtime.close();
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the gateway cannot start: " + e.getMessage(), e);
         }
-        BodyCeiling.answerPastTheCeiling(main.getCamelContext(), port, maxBytes);
         runtime.watchConfiguration(new RouteFileReload(main.getCamelContext(), routesDir, configurationChanges),
                 settings.getDuration("gateway.reload.interval"));
         LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),
