@@ -79,8 +79,10 @@ final class DetachedCmsSignature {
                 return true;
             }
             lastFailure = "the signature does not verify over the signed part";
-        } catch (CMSException e) {
+        } catch (CMSException | RuntimeException e) {
             // A digest mismatch is a CMSException too; the caller may try the canonical form before refusing.
+            // Bouncy Castle reports some defects of the signature unchecked, as CmsSignedDataVerifier notes: an
+            // unknown digest algorithm under rsaEncryption is an IllegalArgumentException (found by fuzzing).
             lastFailure = "the signature does not verify over the signed part: " + e.getMessage();
         }
         return false;

@@ -209,6 +209,18 @@ class SmimeDetachedVerifierTest {
         assertRefused(body, CONTENT_TYPE, GatewayError.MALFORMED_MESSAGE);
     }
 
+    @Test
+    void rejects_signature_whose_digest_algorithm_is_unknown_as_signature_invalid() {
+        // Found by fuzzing: Bouncy Castle refused the digest OID unchecked while verifying, and the gateway answered 500.
+        byte[] signedPart = textCsvPart(CSV_BYTES);
+        // As OpenSSL writes it: signature algorithm rsaEncryption, so the verifier names it "<digest>withRSA".
+        byte[] der = replaceLast(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, false), SHA256_WITH_RSA_OID, RSA_OID);
+        der = replaceAfterFirst(der, SHA256_OID, UNKNOWN_DIGEST_OID);
+        byte[] body = multipart(BOUNDARY, "\r\n", signedPart, signaturePart(der));
+
+        assertRefused(body, CONTENT_TYPE, GatewayError.SIGNATURE_INVALID);
+    }
+
     private void assertRefused(byte[] body, String contentType, GatewayError expected) {
         assertThatThrownBy(() -> verifier.open(body, contentType))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).as(e.detail()).isEqualTo(expected));
@@ -255,5 +267,37 @@ class SmimeDetachedVerifierTest {
         int index = new String(body, StandardCharsets.ISO_8859_1).indexOf(text);
         assertThat(index).as("'%s' in the body", text).isNotNegative();
         return index;
+    }
+
+    /** SHA-256's OID in DER, and an unassigned OID of the same length (2.16.840.3.5.3.4.2.1). */
+    private static final byte[] SHA256_OID = {0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
+    private static final byte[] UNKNOWN_DIGEST_OID = {0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x03, 0x05, 0x03, 0x04, 0x02, 0x01};
+
+    /** Every occurrence but the first (the SignedData's digestAlgorithms), so the signer's own digest algorithm. */
+    private static final byte[] SHA256_WITH_RSA_OID = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x0b};
+    private static final byte[] RSA_OID = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01};
+
+    /** The last occurrence only: the signer info's signature algorithm, after the certificates'. */
+    private static byte[] replaceLast(byte[] der, byte[] from, byte[] to) {
+        byte[] result = der.clone();
+        for (int i = result.length - from.length; i >= 0; i--) {
+            if (java.util.Arrays.equals(result, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(to, 0, result, i, to.length);
+                return result;
+            }
+        }
+        throw new AssertionError("no signature algorithm to replace");
+    }
+
+    private static byte[] replaceAfterFirst(byte[] der, byte[] from, byte[] to) {
+        byte[] result = der.clone();
+        int found = 0;
+        for (int i = 0; i + from.length <= result.length; i++) {
+            if (java.util.Arrays.equals(result, i, i + from.length, from, 0, from.length) && found++ > 0) {
+                System.arraycopy(to, 0, result, i, to.length);
+            }
+        }
+        assertThat(found).as("occurrences of the digest OID").isGreaterThan(1);
+        return result;
     }
 }
