@@ -236,6 +236,13 @@ class HostileInputCatalogueTest {
                 "multipart/signed; protocol=\"application/pkcs7-signature\""), 400, "MALFORMED_MESSAGE");
     }
 
+    /** Found by fuzzing: an unknown digest algorithm under rsaEncryption made Bouncy Castle throw unchecked; it was a 500. */
+    @Test
+    void smime_whose_signer_digest_algorithm_is_unknown() {
+        refused(gateway.post("/api/v1/inbound", Fixtures.loadBytes("hostile/smime-signer-digest-algorithm-unknown-under-rsa-encryption.eml").bytes(),
+                "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"B\""), 403, "SIGNATURE_INVALID");
+    }
+
     @Test
     void signed_xml_with_a_doctype() {
         refused(gateway.post("/api/v1/inbound", Fixtures.load("hostile/xml-external-entity.xml").bytes(), "application/xml"), 400, "MALFORMED_MESSAGE");
