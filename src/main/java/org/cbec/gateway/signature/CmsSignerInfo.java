@@ -119,16 +119,15 @@ public record CmsSignerInfo(
 
     // The JDK verifies RSA faster than Bouncy Castle, Bouncy Castle verifies ECDSA ~10x faster (STACK.md).
     private static SignerInformationVerifier verifierFor(X509Certificate certificate) {
+        // From the key, not the certificate: certificate validity is SignerTrust's to judge, with its own code.
+        java.security.PublicKey key = SignerKey.of(certificate, "the signer certificate");
         try {
             JcaSimpleSignerInfoVerifierBuilder builder = new JcaSimpleSignerInfoVerifierBuilder();
-            if (!"RSA".equals(certificate.getPublicKey().getAlgorithm())) {
+            if (!"RSA".equals(key.getAlgorithm())) {
                 builder.setProvider(BOUNCY_CASTLE);
             }
-            // From the key, not the certificate: certificate validity is SignerTrust's to judge, with its own code.
-            return builder.build(certificate.getPublicKey());
+            return builder.build(key);
         } catch (OperatorCreationException | RuntimeException e) {
-            // Bouncy Castle reads a certificate's key when it is first asked for, and refuses a malformed one
-            // (an RSA modulus with a small factor, say) with an unchecked exception. Found by fuzzing.
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "no verifier for the signer's key: " + e.getMessage(), e);
         }
     }

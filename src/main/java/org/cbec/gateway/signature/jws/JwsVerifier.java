@@ -40,6 +40,7 @@ import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
+import org.cbec.gateway.signature.SignerKey;
 
 /**
  * Opens a JWS in compact serialisation ({@code application/jose}) and verifies its one signature with the
@@ -124,7 +125,7 @@ public final class JwsVerifier implements SignatureContainer {
         X509Certificate signer = chain.get(0);
         Optional<Instant> signingTime = signingTime(header);
         JWSObject jws = parse(compact);
-        if (!signatureVerifies(jws, accepted, signerKey(signer))) {
+        if (!signatureVerifies(jws, accepted, SignerKey.of(signer, "the x5c signer certificate"))) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the JWS signature does not verify with the x5c signer's key");
         }
         return new SignedDocument(jws.getPayload().toBytes(), signer, chain, signingTime, accepted.algorithm());
@@ -231,26 +232,6 @@ public final class JwsVerifier implements SignatureContainer {
             }
         }
         return chain;
-    }
-
-    /**
-     * Bouncy Castle reads a certificate's key only when it is first asked for it: a key it cannot decode (an EC point
-     * off its curve, found by fuzzing) is refused with an unchecked exception, and a key of an algorithm it does not
-     * know is no key at all (null). As in CmsSignerInfo, a signature cannot be verified with an unreadable key.
-     */
-    private static PublicKey signerKey(X509Certificate signer) {
-        PublicKey key;
-        try {
-            key = signer.getPublicKey();
-        } catch (RuntimeException e) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID,
-                    "the public key of the x5c signer certificate cannot be read: " + e.getMessage(), e);
-        }
-        if (key == null) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID,
-                    "the public key of the x5c signer certificate is of an algorithm that cannot be read");
-        }
-        return key;
     }
 
     private static Optional<Instant> signingTime(JWSHeader header) {
