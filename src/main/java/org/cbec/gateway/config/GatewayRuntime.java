@@ -23,10 +23,10 @@ import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.EvidenceChain;
 import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.forward.DeliveryLedger;
-import org.cbec.gateway.forward.ForwardAttemptRecorder;
+import org.cbec.gateway.forward.ForwardQueueComponent;
+import org.cbec.gateway.forward.RecordQueue;
 import org.cbec.gateway.forward.DeadLetters;
 import org.cbec.gateway.forward.MessageReplay;
-import org.cbec.gateway.forward.ShipmentRouting;
 import org.cbec.gateway.forward.NationalDelivery;
 import org.cbec.gateway.forward.RecordDispatch;
 import org.cbec.gateway.http.BodyCeiling;
@@ -211,10 +211,14 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, clock, Duration.ofMinutes(2), broker.embedded()));
-        main.bind("nationalDelivery", new NationalDelivery(ledger, registry, metrics));
-        main.bind("forwardAttemptRecorder", new ForwardAttemptRecorder(ledger));
+        main.bind("recordQueue", new RecordQueue(broker.connectionFactory()));
+        main.bind("forward-queue", new ForwardQueueComponent(broker.connectionFactory()));
+        java.net.http.HttpClient nationalHttp = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.getDuration("gateway.forward.timeout")).build();
+        main.bind("aeoDelivery", new NationalDelivery(ledger, registry, metrics, nationalHttp, nationalTarget(settings, port, "aeo", "aeo")));
+        main.bind("shipmentDelivery", new NationalDelivery(ledger, registry, metrics, nationalHttp,
+                nationalTarget(settings, port, "shipment", "shipments")));
         main.bind("messageTracking", new MessageTracking(archive, ledger));
-        main.bind("shipmentRouting", new ShipmentRouting());
         main.bind("deadLetters", new DeadLetters(ledger));
         main.bind("messageReplay", new MessageReplay(archive, containers, translators, registry, ledger));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
@@ -349,6 +353,34 @@ public final class GatewayRuntime implements AutoCloseable {
         // Retries are the forward error handler's alone, with its backoff and its count; HttpClient must not add its own.
         properties.setProperty("camel.component.http.automatic-retries-disabled", "true");
         return properties;
+    }
+
+    /**
+     * Where one national system's records go: {@code gateway.national.<key>.url} one at a time, or batches of up to
+     * {@code gateway.national.<key>.batch} records to {@code gateway.national.<key>.batch-url}; with no URL, the
+     * built-in simulator, which takes batches.
+     */
+    static NationalDelivery.Target nationalTarget(GatewaySettings settings, int port, String key, String simulatorPath) {
+        String simulator = "http://localhost:" + port + "/national-sim/" + simulatorPath;
+        String url = settings.get("gateway.national." + key + ".url", "");
+        String batchUrl = settings.get("gateway.national." + key + ".batch-url", "");
+        if (url.isEmpty()) {
+            url = simulator;
+            if (batchUrl.isEmpty()) {
+                batchUrl = simulator + "/batch";
+            }
+        }
+        int batch = settings.getInt("gateway.national." + key + ".batch");
+        if (batch < 1) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "setting gateway.national." + key + ".batch must be at least 1, not " + batch);
+        }
+        try {
+            return new NationalDelivery.Target(key, java.net.URI.create(url), batchUrl.isEmpty() || batch == 1 ? null : java.net.URI.create(batchUrl),
+                    settings.getInt("gateway.forward.max-attempts"), settings.getDuration("gateway.forward.initial-delay"),
+                    settings.getDuration("gateway.forward.max-delay"), settings.getDuration("gateway.forward.timeout"));
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.national." + key + ".url or .batch-url is not a URL: " + e.getMessage(), e);
+        }
     }
 
     private static String databaseProblem(Database database) {

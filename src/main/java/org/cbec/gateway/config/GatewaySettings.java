@@ -27,7 +27,8 @@ public final class GatewaySettings {
     static final java.util.List<String> OPTIONAL_KEYS = java.util.List.of(
             "gateway.db.url", "gateway.db.user", "gateway.db.password",
             "gateway.broker.url", "gateway.broker.user", "gateway.broker.password",
-            "gateway.national.aeo.url", "gateway.national.shipment.url");
+            "gateway.national.aeo.url", "gateway.national.shipment.url",
+            "gateway.national.aeo.batch-url", "gateway.national.shipment.batch-url");
 
     private final Path configDir;
     private final Properties properties;

@@ -409,11 +409,86 @@ public final class DeliveryLedger {
         resolve(messageId, seq, "DEAD_LETTERED", error, connection -> { });
     }
 
+    /** A record's delivery state: its status and how many attempts failed so far. */
+    public record RecordState(String status, int attempts) {}
+
+    /**
+     * The state of each of these records, keyed {@code messageId + "/" + seq}, read in one query: a forward batch
+     * learns which of its records are still owed (a record redelivered after a crash may be resolved already).
+     */
+    public java.util.Map<String, RecordState> states(List<RecordBatch.QueuedRecord> records) {
+        java.util.Map<String, RecordState> states = new java.util.HashMap<>();
+        if (records.isEmpty()) {
+            return states;
+        }
+        StringBuilder sql = new StringBuilder("SELECT message_id, seq, status, attempts FROM outbound_record WHERE ");
+        for (int i = 0; i < records.size(); i++) {
+            sql.append(i == 0 ? "" : " OR ").append("(message_id = ? AND seq = ?)");
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            int parameter = 1;
+            for (RecordBatch.QueuedRecord record : records) {
+                statement.setString(parameter++, record.messageId());
+                statement.setInt(parameter++, record.seq());
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    states.put(rows.getString(1) + "/" + rows.getInt(2), new RecordState(rows.getString(3), rows.getInt(4)));
+                }
+            }
+            return states;
+        } catch (SQLException e) {
+            throw failure("cannot read the state of " + records.size() + " record(s)", e);
+        }
+    }
+
+    /**
+     * One outcome of a forward attempt: {@code DELIVERED}, {@code SUPERSEDED} or {@code DEAD_LETTERED} resolve the
+     * record; {@code ATTEMPT_FAILED} counts a failed attempt and keeps its error.
+     */
+    public record Outcome(String messageId, int seq, String status, String note, EvidenceArchive.InTransaction alsoInTransaction) {
+        public static Outcome of(String messageId, int seq, String status, String note) {
+            return new Outcome(messageId, seq, status, note, connection -> { });
+        }
+    }
+
+    /** Books the outcomes of a forward batch in one transaction and one commit, shared with whatever else is written. */
+    public void book(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        groupCommit.run(connection -> {
+            for (Outcome outcome : outcomes) {
+                if ("ATTEMPT_FAILED".equals(outcome.status())) {
+                    recordAttempt(connection, outcome.messageId(), outcome.seq(), outcome.note());
+                } else {
+                    resolve(connection, outcome.messageId(), outcome.seq(), outcome.status(), outcome.note(), outcome.alsoInTransaction(), now);
+                }
+            }
+        }, outcomes.size());
+    }
+
+    private static void recordAttempt(Connection connection, String messageId, int seq, String error) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE outbound_record SET attempts = attempts + 1, last_error = ? WHERE message_id = ? AND seq = ?")) {
+            statement.setString(1, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
+            statement.setString(2, messageId);
+            statement.setInt(3, seq);
+            statement.executeUpdate();
+        }
+    }
+
     private void resolve(String messageId, int seq, String recordStatus, String error,
                          EvidenceArchive.InTransaction alsoInTransaction) {
         Instant now = clock.instant();
         // Many consumers resolve records at once: their bookkeeping shares one transaction and one commit.
-        groupCommit.run(connection -> {
+        groupCommit.run(connection -> resolve(connection, messageId, seq, recordStatus, error, alsoInTransaction, now));
+    }
+
+    private static void resolve(Connection connection, String messageId, int seq, String recordStatus, String error,
+                                EvidenceArchive.InTransaction alsoInTransaction, Instant now) throws SQLException {
             int changed;
             try (PreparedStatement statement = connection.prepareStatement(
                     "UPDATE outbound_record SET status = ?, delivered_at = ?, last_error = COALESCE(?, last_error)"
@@ -441,7 +516,6 @@ public final class DeliveryLedger {
                     setStatus(connection, messageId, finalStatus(connection, messageId), now, null);
                 }
             }
-        });
     }
 
     /** Whether the message was dispatched: its progress row exists. */

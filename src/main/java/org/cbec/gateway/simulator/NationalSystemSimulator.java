@@ -41,8 +41,45 @@ public final class NationalSystemSimulator {
         } catch (IOException e) {
             return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "the body is not JSON", null, null);
         }
-        if (receivedByKey.containsKey(key)) {
+        if (!keep(kind, key, record)) {
             return HttpAnswer.json(409, Map.of("status", "ALREADY_RECEIVED", "idempotencyKey", key));
+        }
+        return HttpAnswer.json(200, Map.of("status", "RECEIVED", "idempotencyKey", key));
+    }
+
+    /**
+     * {@code POST /national-sim/{aeo,shipments}/batch}: {@code [{"idempotencyKey":"...","record":{...}}, ...]}. Answers
+     * 200 once it has every record of the batch (those it had already count as had, as a 409 would say for one record),
+     * with how many were new; a malformed batch is refused whole with 422 and nothing of it is kept.
+     */
+    public synchronized HttpAnswer receiveBatch(@Header("kind") String kind, @Body String body) {
+        JsonNode batch;
+        try {
+            batch = JSON.readTree(body);
+        } catch (IOException e) {
+            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "the body is not JSON", null, null);
+        }
+        if (batch == null || !batch.isArray()) {
+            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "a batch is a JSON array of {idempotencyKey, record}", null, null);
+        }
+        for (JsonNode entry : batch) {
+            if (!entry.path("idempotencyKey").isTextual() || entry.path("idempotencyKey").asText().isBlank() || !entry.path("record").isObject()) {
+                return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "every entry needs an idempotencyKey and a record object", null, null);
+            }
+        }
+        int received = 0;
+        for (JsonNode entry : batch) {
+            if (keep(kind, entry.path("idempotencyKey").asText(), entry.path("record"))) {
+                received++;
+            }
+        }
+        return HttpAnswer.json(200, Map.of("status", "RECEIVED", "received", received, "alreadyReceived", batch.size() - received));
+    }
+
+    /** Keeps a record under its key; false when the key was kept before. */
+    private boolean keep(String kind, String key, JsonNode record) {
+        if (receivedByKey.containsKey(key)) {
+            return false;
         }
         if (receivedByKey.size() >= MAX_KEPT) {
             receivedByKey.remove(receivedByKey.keySet().iterator().next());
@@ -53,7 +90,7 @@ public final class NationalSystemSimulator {
         entry.put("receivedAt", clock.instant().toString());
         entry.set("record", record);
         receivedByKey.put(key, entry);
-        return HttpAnswer.json(200, Map.of("status", "RECEIVED", "idempotencyKey", key));
+        return true;
     }
 
     public synchronized HttpAnswer records(@Header("kind") String kind) {

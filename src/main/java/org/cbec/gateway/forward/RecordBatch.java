@@ -1,0 +1,66 @@
+package org.cbec.gateway.forward;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * Records taken off a forward queue together, in one JMS transaction that commits once the route has booked
+ * each record's outcome. What the route sends in {@link #park} goes into the same transaction.
+ */
+public final class RecordBatch {
+    /** One queued record, as the forward queue holds it. */
+    public record QueuedRecord(String messageId, int seq, String recordType, String idempotencyKey, String json, Message message) {}
+
+    private final String queue;
+    private final List<QueuedRecord> records;
+    private final Session session;
+    private final BooleanSupplier stopping;
+
+    RecordBatch(String queue, List<QueuedRecord> records, Session session, BooleanSupplier stopping) {
+        this.queue = queue;
+        this.records = List.copyOf(records);
+        this.session = session;
+        this.stopping = stopping;
+    }
+
+    /** A batch outside any JMS transaction, for tests of the delivery's decisions. */
+    public static RecordBatch detached(String queue, List<QueuedRecord> records) {
+        return new RecordBatch(queue, records, null, () -> false);
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    public List<QueuedRecord> records() {
+        return records;
+    }
+
+    /** True once the route is stopping: a delivery waiting between retries gives its records back to the queue. */
+    public boolean stopping() {
+        return stopping.getAsBoolean();
+    }
+
+    /** Puts a copy of a record's queued message on another queue (the dead letters) in the batch's transaction. */
+    public void park(QueuedRecord record, String destination) {
+        if (session == null) {
+            return;
+        }
+        try {
+            MessageProducer producer = session.createProducer(session.createQueue(destination));
+            try {
+                producer.send(record.message());
+            } finally {
+                producer.close();
+            }
+        } catch (JMSException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot park record " + record.idempotencyKey() + " on " + destination, e);
+        }
+    }
+}
