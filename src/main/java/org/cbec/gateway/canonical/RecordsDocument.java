@@ -35,6 +35,12 @@ public final class RecordsDocument {
         return new RecordsDocument(records, records.size() < STREAMED_FROM_RECORDS ? serialise(records) : null);
     }
 
+    /** A small document already serialised (read back from the accept log), of {@code size} records. */
+    public static RecordsDocument ofText(String text, int size) {
+        Objects.requireNonNull(text, "text");
+        return new RecordsDocument(java.util.Collections.nCopies(size, null), text);
+    }
+
     public int size() {
         return records.size();
     }

@@ -19,6 +19,7 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.EvidenceChain;
 import org.cbec.gateway.evidence.MessageIds;
@@ -83,6 +84,8 @@ import org.springframework.jms.connection.CachingConnectionFactory;
  */
 public final class GatewayRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRuntime.class);
+    /** Accepted messages this instance appended and the projection has not archived yet; past it, OVERLOADED. */
+    private static final int ACCEPT_LOG_MAX_IN_FLIGHT = 20_000;
 
     private final GatewaySettings settings;
     private final Main main;
@@ -159,6 +162,8 @@ public final class GatewayRuntime implements AutoCloseable {
         connectionFactory.setSessionCacheSize(64);
 
         EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
+        AcceptLog acceptLog = new AcceptLog(broker.connectionFactory(), ACCEPT_LOG_MAX_IN_FLIGHT);
+        archive.answerForInFlight(acceptLog);
         CmsSigner receiptSigner = new CmsSigner(signingKey(settings), clock);
         AeoRegistry registry = new AeoRegistry(database.dataSource());
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
@@ -167,7 +172,7 @@ public final class GatewayRuntime implements AutoCloseable {
         database.writer().observe(metrics.databaseWriter());
         InboundIntake intake = new InboundIntake(partners, containers, signingTimePolicy(settings, clock),
                 algorithmPolicy(settings), revocationChecker(settings, clock), translators, archive, new MessageIds(clock), clock, maxBytes,
-                receiptSigner, registry, metrics);
+                receiptSigner, registry, metrics, acceptLog);
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
         healthProbes.put("broker", broker::problem);
@@ -210,7 +215,8 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
-        main.bind("recordDispatch", new RecordDispatch(ledger, archive, clock, Duration.ofMinutes(2), broker.embedded()));
+        main.bind("recordDispatch", new RecordDispatch(ledger, archive, database.writer(), acceptLog, clock,
+                Duration.ofMinutes(2), broker.embedded()));
         main.bind("recordQueue", new RecordQueue(broker.connectionFactory()));
         main.bind("forward-queue", new ForwardQueueComponent(broker.connectionFactory()));
         java.net.http.HttpClient nationalHttp = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)

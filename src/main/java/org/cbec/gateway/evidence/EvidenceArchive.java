@@ -30,11 +30,53 @@ public final class EvidenceArchive {
 
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
+    private volatile AcceptLog acceptLog;
 
     /** Archives through {@code writer}, the database's group commit, and reads on its own connections. */
     public EvidenceArchive(DataSource dataSource, GroupCommit writer) {
         this.dataSource = dataSource;
         this.groupCommit = writer;
+    }
+
+    /** Messages accepted into the accept log and not yet projected are answered for from there. */
+    public void answerForInFlight(AcceptLog log) {
+        this.acceptLog = log;
+    }
+
+    /** What projecting an accept-log entry found. */
+    public enum Projection {
+        /** The entry is archived now. */
+        NEW,
+        /** It was archived before (the entry is read again after a crash between the archive and the queue). */
+        ALREADY,
+        /** Another message with the same bytes was archived first: this one is archived as its duplicate. */
+        DUPLICATE
+    }
+
+    /**
+     * Archives an accepted message read from the accept log, inside the caller's transaction (the projection's,
+     * which also books its records). Idempotent on the message id.
+     */
+    public static Projection project(Connection connection, InboundEvidence evidence) throws SQLException {
+        Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256());
+        if (earlier.isPresent()) {
+            if (earlier.get().equals(evidence.messageId())) {
+                return Projection.ALREADY;
+            }
+            InboundEvidence duplicate = new InboundEvidence(evidence.messageId(), evidence.receivedAt(), evidence.sha256(),
+                    evidence.sizeBytes(), evidence.contentType(), null, evidence.partnerId(), evidence.signerSubject(),
+                    evidence.signingTime(), evidence.documentFormat(), Verdict.DUPLICATE, null, null, List.of(), 0, null, null,
+                    earlier.get());
+            insertMessage(connection, duplicate, "DUPLICATE");
+            insertHistory(connection, evidence.messageId(), "DUPLICATE", evidence.receivedAt(),
+                    "duplicate of " + earlier.get() + " (both were accepted at once; only the first is forwarded)");
+            return Projection.DUPLICATE;
+        }
+        insertDigest(connection, evidence);
+        insertMessage(connection, evidence, "ACCEPTED");
+        insertContent(connection, evidence);
+        insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
+        return Projection.NEW;
     }
 
     /**
@@ -144,7 +186,7 @@ public final class EvidenceArchive {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
-                    return Optional.empty();
+                    return inFlight(messageId);
                 }
                 return Optional.of(new ArchivedMessage(
                         row.getString(1), instant(row, 2), row.getString(3), row.getLong(4), row.getString(5),
@@ -158,6 +200,16 @@ public final class EvidenceArchive {
         }
     }
 
+    /** A message in the accept log, not yet projected: accepted, with nothing delivered yet. */
+    private Optional<ArchivedMessage> inFlight(String messageId) {
+        AcceptLog log = acceptLog;
+        Optional<AcceptLog.InFlight> inFlight = log == null ? Optional.empty() : log.inFlight(messageId);
+        return inFlight.map(AcceptLog.InFlight::entry).map(entry -> new ArchivedMessage(entry.messageId(), entry.receivedAt(),
+                entry.sha256(), entry.body().length, entry.contentType(), entry.partnerId(), entry.signerSubject(), entry.signingTime(),
+                entry.documentFormat(), Verdict.ACCEPTED, null, null, null, entry.recordCount(), entry.recordsJson(), entry.receiptJson(),
+                null, "ACCEPTED", List.of(new ArchivedMessage.StatusChange("ACCEPTED", entry.receivedAt(), null))));
+    }
+
     /** What a duplicate is answered with: the first message's partner, format and receipt. */
     public record FirstReceipt(String partnerId, String documentFormat, String receiptJson) {}
 
@@ -166,6 +218,12 @@ public final class EvidenceArchive {
      * make the gateway read the first one's 40 MB records document to answer DUPLICATE.
      */
     public Optional<FirstReceipt> receiptOf(String messageId) {
+        AcceptLog log = acceptLog;
+        Optional<AcceptLog.InFlight> inFlight = log == null ? Optional.empty() : log.inFlight(messageId);
+        if (inFlight.isPresent()) {
+            LogEntry entry = inFlight.get().entry();
+            return Optional.of(new FirstReceipt(entry.partnerId(), entry.documentFormat(), entry.receiptJson()));
+        }
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT m.partner_id, m.document_format, d.receipt FROM inbound_message m"
                      + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id WHERE m.message_id = ?")) {
@@ -180,6 +238,11 @@ public final class EvidenceArchive {
 
     /** The exact bytes received under this message id, when they were kept. */
     public Optional<byte[]> content(String messageId) {
+        AcceptLog log = acceptLog;
+        Optional<AcceptLog.InFlight> inFlight = log == null ? Optional.empty() : log.inFlight(messageId);
+        if (inFlight.isPresent()) {
+            return Optional.of(inFlight.get().entry().body().clone());
+        }
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("SELECT content FROM inbound_content WHERE message_id = ?")) {
             statement.setString(1, messageId);

@@ -55,31 +55,40 @@ public final class DeliveryLedger {
         // database writer's time is what every message waits for.
         List<OutboundRecord> records = acceptedRecords(messageId);
         AtomicReference<List<OutboundRecord>> pending = new AtomicReference<>();
-        GroupCommit.Work dispatch = connection -> {
-            if (isDispatchedMessage(connection, messageId)) {
-                // A redelivered dispatch: what is still owed, including the records of replays.
-                pending.set(pendingOf(connection, messageId, allRecordsOf(connection, messageId)));
-                return;
-            }
-            Instant now = clock.instant();
-            // Two dispatches of one message at once collide on these primary keys: the second rolls back and, redelivered, finds the first's work.
-            List<OutboundRecord> fresh = insertOutboundRows(connection, records);
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "INSERT INTO message_progress (message_id, records_pending, dispatched_at) VALUES (?, ?, ?)")) {
-                statement.setString(1, messageId);
-                statement.setInt(2, fresh.size());
-                statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                statement.executeUpdate();
-            }
-            if (fresh.isEmpty()) {
-                setStatus(connection, messageId, "FORWARDED", now,
-                        records.isEmpty() ? "no records to forward" : "every record was already forwarded with the same content");
-            }
-            pending.set(fresh);
-        };
         // Messages dispatched at the same moment share one commit with everything else being written; a large list alone.
-        groupCommit.run(dispatch, records.size());
+        groupCommit.run(connection -> pending.set(dispatchIn(connection, messageId, records)), records.size());
         return pending.get();
+    }
+
+    /**
+     * The dispatch's work inside the caller's transaction (the accept log's projection archives the message and
+     * dispatches it in one): creates the outbound rows once and returns the records still to deliver.
+     */
+    public List<OutboundRecord> dispatchIn(Connection connection, String messageId, List<OutboundRecord> records) throws SQLException {
+        if (isDispatchedMessage(connection, messageId)) {
+            // A redelivered dispatch: what is still owed, including the records of replays.
+            return pendingOf(connection, messageId, allRecordsOf(connection, messageId));
+        }
+        Instant now = clock.instant();
+        // Two dispatches of one message at once collide on these primary keys: the second rolls back and, redelivered, finds the first's work.
+        List<OutboundRecord> fresh = insertOutboundRows(connection, records);
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO message_progress (message_id, records_pending, dispatched_at) VALUES (?, ?, ?)")) {
+            statement.setString(1, messageId);
+            statement.setInt(2, fresh.size());
+            statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            statement.executeUpdate();
+        }
+        if (fresh.isEmpty()) {
+            setStatus(connection, messageId, "FORWARDED", now,
+                    records.isEmpty() ? "no records to forward" : "every record was already forwarded with the same content");
+        }
+        return fresh;
+    }
+
+    /** The outbound records of a message's records document (as the archive or the accept log keeps it). */
+    public static List<OutboundRecord> outboundRecords(String messageId, String recordsJson) {
+        return parse(messageId, recordsJson == null ? null : new StringReader(recordsJson), 0);
     }
 
     private List<OutboundRecord> acceptedRecords(String messageId) {

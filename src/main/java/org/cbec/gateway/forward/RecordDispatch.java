@@ -4,7 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.apache.camel.Body;
+import java.util.concurrent.atomic.AtomicReference;
+import org.cbec.gateway.config.GroupCommit;
+import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.InboundEvidence;
+import org.cbec.gateway.evidence.LogEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +22,8 @@ public final class RecordDispatch {
 
     private final DeliveryLedger ledger;
     private final EvidenceArchive archive;
+    private final GroupCommit groupCommit;
+    private final AcceptLog acceptLog;
 
     private final Clock clock;
     private final Duration grace;
@@ -24,16 +31,16 @@ public final class RecordDispatch {
     private final boolean queueOwedAfterStart;
 
     /** @param grace how long an accepted message may wait in the queue before it counts as never dispatched */
-    public RecordDispatch(DeliveryLedger ledger, EvidenceArchive archive, Clock clock, Duration grace) {
-        this(ledger, archive, clock, grace, true);
-    }
 
     /**
      * @param queueOwedAfterStart whether a start queues again what the ledger owes (the embedded broker); with an
      *        external broker the broker keeps what a dead instance held, and the other instances may have those
      *        records in hand right now: queueing them again would only send them twice
      */
-    public RecordDispatch(DeliveryLedger ledger, EvidenceArchive archive, Clock clock, Duration grace, boolean queueOwedAfterStart) {
+    public RecordDispatch(DeliveryLedger ledger, EvidenceArchive archive, GroupCommit groupCommit, AcceptLog acceptLog, Clock clock,
+                          Duration grace, boolean queueOwedAfterStart) {
+        this.groupCommit = groupCommit;
+        this.acceptLog = acceptLog;
         this.ledger = ledger;
         this.archive = archive;
         this.clock = clock;
@@ -42,8 +49,27 @@ public final class RecordDispatch {
         this.queueOwedAfterStart = queueOwedAfterStart;
     }
 
-    public List<OutboundRecord> dispatch(@Body String messageId) {
-        return ledger.dispatch(messageId);
+    /**
+     * The projection of one entry of the accept log ({@code gateway.accepted}): an accepted message's entry is
+     * archived and its records booked in one database commit shared with the other entries being projected, and
+     * the records still owed come back to be queued; a message id alone (a message archived before its 202: AEO
+     * statements, large lists, recovery) is dispatched from the archive.
+     */
+    public List<OutboundRecord> dispatch(@Body Object entryOrMessageId) {
+        if (entryOrMessageId instanceof byte[] encoded) {
+            return project(LogEntry.decode(encoded));
+        }
+        return ledger.dispatch(String.valueOf(entryOrMessageId));
+    }
+
+    private List<OutboundRecord> project(LogEntry entry) {
+        InboundEvidence evidence = entry.evidence();
+        List<OutboundRecord> records = DeliveryLedger.outboundRecords(entry.messageId(), entry.recordsJson());
+        AtomicReference<List<OutboundRecord>> owed = new AtomicReference<>();
+        groupCommit.run(connection -> owed.set(EvidenceArchive.project(connection, evidence) == EvidenceArchive.Projection.DUPLICATE
+                ? List.of() : ledger.dispatchIn(connection, entry.messageId(), records)), records.size());
+        acceptLog.projected(entry.messageId());
+        return owed.get();
     }
 
     /**

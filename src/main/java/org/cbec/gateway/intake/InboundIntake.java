@@ -21,7 +21,9 @@ import org.cbec.gateway.recognition.AeoRegistry;
 import org.cbec.gateway.translate.AeoStatusList;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.LogEntry;
 import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.evidence.ReceivedBody;
@@ -68,11 +70,15 @@ public final class InboundIntake {
     private final CmsSigner receiptSigner;
     private final AeoRegistry registry;
     private final GatewayMetrics metrics;
+    private final AcceptLog acceptLog;
+    /** Larger bodies are archived before their 202 (see {@link #logFirst}). */
+    private static final int LOG_FIRST_MAX_BYTES = 1 << 20;
     static final String SIGNED_RECEIPT_TYPE = "application/pkcs7-mime; smime-type=signed-data";
 
     public InboundIntake(TrustInForce signerTrust, Map<ContainerType, SignatureContainer> containers, SigningTimePolicy signingTimePolicy,
                          AlgorithmPolicy algorithmPolicy, RevocationChecker revocation, Translators translators, EvidenceArchive archive, MessageIds messageIds, Clock clock, long maxBytes,
-                         CmsSigner receiptSigner, AeoRegistry registry, GatewayMetrics metrics) {
+                         CmsSigner receiptSigner, AeoRegistry registry, GatewayMetrics metrics, AcceptLog acceptLog) {
+        this.acceptLog = acceptLog;
         this.signerTrust = signerTrust;
         this.containers = Map.copyOf(containers);
         this.signingTimePolicy = signingTimePolicy;
@@ -220,6 +226,48 @@ public final class InboundIntake {
         return withWithdrawals;
     }
 
+    /**
+     * Whether an accepted message is ONE append to the accept log, projected into the archive after its 202. AEO
+     * statements are archived before their 202 instead: the next message is judged by the registry they change
+     * (read your own writes); and so is a large list, whose records document is written as a stream.
+     */
+    private boolean logFirst(Evidence evidence, List<CanonicalRecord> records) {
+        return acceptLog != null && evidence.format.recordType() != RecordType.AEO_STATUS
+                && records.size() < RecordsDocument.STREAMED_FROM_RECORDS && evidence.content.length() <= LOG_FIRST_MAX_BYTES;
+    }
+
+    /** The 202 follows the append to the accept log; the archive and the ledger are projected from it. */
+    private IntakeDecision acceptIntoLog(Evidence evidence, RecordsDocument document, String receiptJson) {
+        LogEntry entry = new LogEntry(evidence.messageId, evidence.receivedAt, evidence.sha256, evidence.contentType, evidence.partner.id(),
+                evidence.signer == null ? null : evidence.signer.getSubjectX500Principal().getName(), evidence.signingTime,
+                evidence.format.id(), document.size(), receiptJson, evidence.content.bytes(), document.text());
+        Optional<AcceptLog.InFlight> first = acceptLog.claim(entry);
+        if (first.isPresent()) {
+            return duplicate(evidence, first.get().entry().messageId());
+        }
+        try {
+            acceptLog.append(entry);
+        } catch (AcceptLog.AppendedElsewhere elsewhere) {
+            // Another instance appended the same bytes a moment ago: its entry reaches the archive within moments.
+            return duplicate(evidence, firstAcceptedElsewhere(evidence.sha256));
+        }
+        return observed(evidence, evidence.partner.id(), evidence.format.id(),
+                IntakeDecision.accepted(Verdict.ACCEPTED, evidence.messageId, HttpAnswer.rawJson(202, receiptJson), receiptJson).appended());
+    }
+
+    /** The id of the message with these bytes that another instance appended, once its projection archived it. */
+    private String firstAcceptedElsewhere(String sha256) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Optional<String> first = archive.acceptedMessageWithDigest(sha256);
+            if (first.isPresent()) {
+                return first.get();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        throw new GatewayException(GatewayError.OVERLOADED, "the same bytes were accepted a moment ago and are not archived yet; retry later");
+    }
+
     private IntakeDecision accept(Evidence evidence, List<CanonicalRecord> records) {
         ObjectNode receipt = JSON.createObjectNode();
         receipt.put("messageId", evidence.messageId);
@@ -231,6 +279,9 @@ public final class InboundIntake {
         receipt.put("status", "ACCEPTED");
         String receiptJson = toJson(receipt);
         RecordsDocument document = RecordsDocument.of(records);
+        if (logFirst(evidence, records)) {
+            return acceptIntoLog(evidence, document, receiptJson);
+        }
         Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), document, receiptJson, null),
                 connection -> registry.record(connection, evidence.messageId, evidence.receivedAt, records));
         if (first.isPresent()) {

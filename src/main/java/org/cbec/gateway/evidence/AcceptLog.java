@@ -1,0 +1,230 @@
+package org.cbec.gateway.evidence;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accept log: an accepted message is ONE durable append, and the 202 follows it. The log is the broker's
+ * journal (the {@code gateway.accepted} queue: append-only files, group commit, fsync before the commit returns,
+ * compaction as entries are consumed), which an external Artemis shares between instances. The projection
+ * (the {@code records-dispatch} route) builds the message index, the ledger and the forward queues from it in
+ * database commits shared by many entries, after the 202.
+ *
+ * <p>Until its entry is projected, an accepted message is "in flight": this instance answers for it from
+ * memory (the tracking API, the first receipt of a duplicate). Two same-bytes messages at once are told apart
+ * here (one instance) or by the broker's duplicate detection on the body's digest (two instances).
+ */
+public final class AcceptLog implements AutoCloseable {
+    public static final String QUEUE = "gateway.accepted";
+    /** Artemis' duplicate-detection property: a second append of the same bytes is refused by the broker. */
+    private static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptLog.class);
+    private static final long FORGET_AFTER_NANOS = TimeUnit.MINUTES.toNanos(10);
+
+    private final ConnectionFactory connectionFactory;
+    private final int maxInFlight;
+    private final ConcurrentLinkedQueue<Appender> idle = new ConcurrentLinkedQueue<>();
+    private final Map<String, InFlight> byMessageId = new ConcurrentHashMap<>();
+    private final Map<String, InFlight> byDigest = new ConcurrentHashMap<>();
+    private final AtomicLong appends = new AtomicLong();
+    private volatile Connection connection;
+    private volatile boolean closed;
+
+    /** An accepted message whose entry is not projected yet, as this instance appended it. */
+    public record InFlight(LogEntry entry, long appendedAtNanos) {}
+
+    /** The broker refused the append: the same bytes were appended first, by another instance. */
+    public static final class AppendedElsewhere extends RuntimeException {
+        AppendedElsewhere(Throwable cause) {
+            super("the same bytes are in the accept log already", cause);
+        }
+    }
+
+    /** @param maxInFlight past this many entries not yet projected, appends are refused as OVERLOADED */
+    public AcceptLog(ConnectionFactory connectionFactory, int maxInFlight) {
+        this.connectionFactory = connectionFactory;
+        this.maxInFlight = maxInFlight;
+    }
+
+    /**
+     * Claims the entry's digest for it; returns the message already in flight with the same bytes, if any (the
+     * entry is then not claimed). A claim is released by {@link #append}'s failure or by {@link #projected}.
+     */
+    public Optional<InFlight> claim(LogEntry entry) {
+        if (appends.incrementAndGet() % 1024 == 0) {
+            forgetOld();
+        }
+        if (byMessageId.size() >= maxInFlight) {
+            throw new GatewayException(GatewayError.OVERLOADED, "the accept log has " + byMessageId.size()
+                    + " entries not yet projected; retry later");
+        }
+        InFlight mine = new InFlight(entry, System.nanoTime());
+        InFlight first = byDigest.putIfAbsent(entry.sha256(), mine);
+        if (first != null) {
+            return Optional.of(first);
+        }
+        byMessageId.put(entry.messageId(), mine);
+        return Optional.empty();
+    }
+
+    /**
+     * Appends a claimed entry and returns once it is durable. Throws {@link AppendedElsewhere} when the broker has
+     * the same bytes already, and OVERLOADED when the broker cannot take it; the claim is released either way.
+     */
+    public void append(LogEntry entry) {
+        Appender appender = idle.poll();
+        try {
+            if (appender == null) {
+                appender = new Appender(connection());
+            }
+            appender.append(entry);
+            idle.add(appender);
+        } catch (JMSException | RuntimeException e) {
+            release(entry);
+            if (appender != null) {
+                appender.close(); // its transaction is spoiled: a new session next time
+            }
+            if (isDuplicate(e)) {
+                throw new AppendedElsewhere(e);
+            }
+            LOG.warn("Cannot append message {} to the accept log: {}", entry.messageId(), e.toString());
+            throw new GatewayException(GatewayError.OVERLOADED, "the accept log cannot take the message now; retry later", e);
+        }
+    }
+
+    /** The broker's refusal of a duplicate id, on the send or on the commit, whichever the client reports it on. */
+    private static boolean isDuplicate(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ActiveMQDuplicateIdException) {
+                return true;
+            }
+            if (cause instanceof JMSException jms && jms.getLinkedException() instanceof ActiveMQDuplicateIdException) {
+                return true;
+            }
+            if (cause.getMessage() != null && cause.getMessage().startsWith("Duplicate message detected")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The entry is in the archive now: the archive answers for it from here on. */
+    public void projected(String messageId) {
+        InFlight inFlight = byMessageId.remove(messageId);
+        if (inFlight != null) {
+            byDigest.remove(inFlight.entry().sha256(), inFlight);
+        }
+    }
+
+    public Optional<InFlight> inFlight(String messageId) {
+        return Optional.ofNullable(byMessageId.get(messageId));
+    }
+
+    public Optional<InFlight> inFlightWithDigest(String sha256) {
+        return Optional.ofNullable(byDigest.get(sha256));
+    }
+
+    /** Entries not yet projected that this instance appended. */
+    public int inFlightCount() {
+        return byMessageId.size();
+    }
+
+    private void release(LogEntry entry) {
+        InFlight inFlight = byMessageId.remove(entry.messageId());
+        if (inFlight != null) {
+            byDigest.remove(entry.sha256(), inFlight);
+        }
+    }
+
+    /** Another instance may have projected what this one appended: the archive knows those long since. */
+    private void forgetOld() {
+        long now = System.nanoTime();
+        byMessageId.values().removeIf(inFlight -> {
+            boolean old = now - inFlight.appendedAtNanos() > FORGET_AFTER_NANOS;
+            if (old) {
+                byDigest.remove(inFlight.entry().sha256(), inFlight);
+            }
+            return old;
+        });
+    }
+
+    private Connection connection() throws JMSException {
+        Connection current = connection;
+        if (current == null) {
+            synchronized (this) {
+                if (closed) {
+                    throw new GatewayException(GatewayError.OVERLOADED, "the gateway is stopping");
+                }
+                if (connection == null) {
+                    connection = connectionFactory.createConnection();
+                }
+                current = connection;
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        Appender appender;
+        while ((appender = idle.poll()) != null) {
+            appender.close();
+        }
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (JMSException e) {
+                LOG.warn("The accept log's broker connection did not close cleanly: {}", e.toString());
+            }
+            connection = null;
+        }
+    }
+
+    /** One transacted session and its producer: a JMS session serves one thread at a time. */
+    private static final class Appender {
+        private final Session session;
+        private final MessageProducer producer;
+
+        Appender(Connection connection) throws JMSException {
+            this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            this.producer = session.createProducer(session.createQueue(QUEUE));
+            this.producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+
+        void append(LogEntry entry) throws JMSException {
+            BytesMessage message = session.createBytesMessage();
+            message.writeBytes(entry.encode());
+            message.setStringProperty("GatewayMessageId", entry.messageId());
+            message.setStringProperty(DUPLICATE_ID, "accepted:" + entry.sha256());
+            producer.send(message);
+            // The transaction's commit returns once the journal has it on disk; the broker refuses the whole
+            // transaction when its duplicate id was appended before.
+            session.commit();
+        }
+
+        void close() {
+            try {
+                session.close();
+            } catch (JMSException e) {
+                LOG.debug("An accept-log session did not close cleanly: {}", e.toString());
+            }
+        }
+    }
+}
