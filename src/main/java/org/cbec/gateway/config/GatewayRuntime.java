@@ -29,7 +29,12 @@ import org.cbec.gateway.forward.MessageReplay;
 import org.cbec.gateway.forward.ShipmentRouting;
 import org.cbec.gateway.forward.NationalDelivery;
 import org.cbec.gateway.forward.RecordDispatch;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
 import org.cbec.gateway.http.BodyCeiling;
+import org.cbec.gateway.http.GatewayHttpServer;
+import org.cbec.gateway.http.HttpLimits;
 import org.cbec.gateway.http.HttpAnswerWriter;
 import org.cbec.gateway.intake.InboundHttp;
 import org.cbec.gateway.intake.ContainerType;
@@ -128,6 +133,9 @@ public final class GatewayRuntime implements AutoCloseable {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.http.worker-threads must be at least 1, not " + httpWorkers);
         }
         // Checked before anything starts: a bad value must not leave a database or broker open.
+        HttpLimits httpLimits = new HttpLimits(settings.getDuration("gateway.http.idle-timeout"), settings.getDuration("gateway.http.header-timeout"),
+                settings.getDuration("gateway.http.body-timeout"), settings.getInt("gateway.http.max-header-bytes"),
+                settings.getInt("gateway.http.max-request-line-bytes"));
         IntakeGate.Limits intakeLimits = new IntakeGate.Limits(settings.getLong("gateway.inbound.max-backlog"),
                 settings.getDuration("gateway.inbound.max-wait"), settings.getLong("gateway.inbound.large-body-bytes"),
                 settings.getInt("gateway.inbound.large-bodies-at-once"));
@@ -185,9 +193,23 @@ public final class GatewayRuntime implements AutoCloseable {
         main.configure().withJmxManagementNamePattern("#name#-#counter#");
         // Per route only, which is what the console shows: per-processor statistics cost every exchange at every step.
         main.configure().withJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
-        main.configure().httpServer().withEnabled(true).withPort(port)
-                // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
-                .withMaxBodySize(BodyCeiling.forLimit(maxBytes));
+        // The gateway's own HTTP server (its limits and strict framing on every connection) in place of Camel Main's.
+        main.configure().httpServer().withEnabled(false);
+        VertxPlatformHttpServerConfiguration httpConfiguration = new VertxPlatformHttpServerConfiguration();
+        httpConfiguration.setBindPort(port);
+        // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
+        httpConfiguration.setMaxBodySize(BodyCeiling.forLimit(maxBytes));
+        GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                try {
+                    configured.getCamelContext().addService(httpServer, true, true);
+                } catch (Exception e) {
+                    throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the HTTP server cannot be set up: " + e.getMessage(), e);
+                }
+            }
+        });
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(connectionFactory);
         // Transacted routes use the JMS session's own transaction, with no transaction manager: the listener's

@@ -18,6 +18,10 @@ public enum GatewayError {
     STALE_MESSAGE(409, "the signing time is older than max-age or beyond max-clock-skew"),
     SCHEMA_INVALID(422, "the document breaks its format's rules"),
     OVERLOADED(503, "the gateway sheds load; retry later"),
+    HTTP_FRAMING_INVALID(400, "the HTTP request's framing is ambiguous or malformed (RFC 9112): Content-Length with Transfer-Encoding, "
+            + "a repeated Content-Length, a folded header line or a bare LF; the connection is closed"),
+    HTTP_REQUEST_TIMEOUT(408, "the request's header section did not arrive within gateway.http.header-timeout; the connection is closed"),
+    HTTP_HEADERS_TOO_LARGE(431, "the request line or header section is over gateway.http.max-request-line-bytes or gateway.http.max-header-bytes"),
     NOT_FOUND(404, "no such resource"),
     LOGIN_REQUIRED(401, "the operators' API and console need a user's name and password"),
     NOT_PERMITTED(403, "the user's role does not allow this action"),
