@@ -63,6 +63,7 @@ import org.cbec.gateway.partner.LivePartners;
 import org.cbec.gateway.console.ConfigurationChanges;
 import org.cbec.gateway.console.ConsoleAssets;
 import org.cbec.gateway.console.GatewayOverview;
+import org.cbec.gateway.console.LoginThrottle;
 import org.cbec.gateway.console.OperatorAccess;
 import org.cbec.gateway.console.OperatorSessions;
 import org.cbec.gateway.console.OperatorUsers;
@@ -147,6 +148,7 @@ public final class GatewayRuntime implements AutoCloseable {
         LivePartners partners = new LivePartners(settings.getPath("gateway.partners.dir"), configurationChanges);
         LOG.info("Partners: {}", partners.registry().all().stream().map(p -> p.id() + (p.enabled() ? "" : " (disabled)")).toList());
         OperatorUsers users = OperatorUsers.load(settings.getPath("gateway.console.users-file"));
+        users.useHashingThreads(settings.getInt("gateway.console.login.hash-threads"), settings.getInt("gateway.console.login.hash-queue"));
         if (users.demo()) {
             LOG.warn("The console's users are the DEMO users of {} with published passwords: replace the file (setting "
                     + "gateway.console.users-file) for real use", settings.getPath("gateway.console.users-file"));
@@ -242,7 +244,10 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
-        main.bind("operatorAccess", new OperatorAccess(users, new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock)));
+        LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(settings.getInt("gateway.console.login.max-failures-per-user"),
+                settings.getInt("gateway.console.login.max-failures-per-address"), settings.getDuration("gateway.console.login.lockout")), clock);
+        main.bind("operatorAccess", new OperatorAccess(users, new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock),
+                throttle, settings.getSet("gateway.http.trusted-proxies")));
         main.bind("consoleAssets", new ConsoleAssets());
         main.bind("partnerActivity", new PartnerActivity(partners::registry, traffic, clock));
         main.bind("routeStatistics", new RouteStatistics(main::getCamelContext));
@@ -260,6 +265,11 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         runtime.watchConfiguration(new RouteFileReload(main.getCamelContext(), routesDir, configurationChanges),
                 settings.getDuration("gateway.reload.interval"));
+        if (simulatorOn(settings)) {
+            LOG.warn("The built-in national-system SIMULATOR runs at /national-sim/ on port {}: it takes records from anyone and keeps "
+                    + "what it receives in memory for operators to read; set gateway.national.*.url and gateway.national.simulator.enabled"
+                    + "=auto or false for real use", port);
+        }
         LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),
                 broker.embedded() ? "embedded" : "external", database.embedded() ? "embedded" : "external");
         return runtime;
@@ -349,6 +359,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private static Properties camelProperties(GatewaySettings settings, int port) {
         Properties properties = settings.asProperties();
         String simulator = "http://localhost:" + port + "/national-sim/";
+        properties.setProperty("gateway.national.simulator.enabled", String.valueOf(simulatorOn(settings)));
         if (settings.get("gateway.national.aeo.url", "").isEmpty()) {
             properties.setProperty("gateway.national.aeo.url", simulator + "aeo");
         }
@@ -371,6 +382,22 @@ public final class GatewayRuntime implements AutoCloseable {
         // Retries are the forward error handler's alone, with its backoff and its count; HttpClient must not add its own.
         properties.setProperty("camel.component.http.automatic-retries-disabled", "true");
         return properties;
+    }
+
+    /**
+     * Whether the built-in national simulator runs: {@code auto} only while no national URL is set (the embedded demo),
+     * so that it never runs beside a real national system unless {@code true} asks for it.
+     */
+    static boolean simulatorOn(GatewaySettings settings) {
+        String enabled = settings.get("gateway.national.simulator.enabled", "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        boolean realUrl = !settings.get("gateway.national.aeo.url", "").isBlank() || !settings.get("gateway.national.shipment.url", "").isBlank();
+        return switch (enabled) {
+            case "true" -> true;
+            case "false" -> false;
+            case "auto" -> !realUrl;
+            default -> throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                    "setting gateway.national.simulator.enabled must be auto, true or false, not '" + enabled + "'");
+        };
     }
 
     private static String databaseProblem(Database database) {

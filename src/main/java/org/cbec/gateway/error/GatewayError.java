@@ -25,6 +25,7 @@ public enum GatewayError {
     NOT_FOUND(404, "no such resource"),
     LOGIN_REQUIRED(401, "the operators' API and console need a user's name and password"),
     NOT_PERMITTED(403, "the user's role does not allow this action"),
+    TOO_MANY_LOGIN_ATTEMPTS(429, "too many failed logins for this user or from this address, or too many logins at once; retry after Retry-After seconds"),
     NOT_REPLAYABLE(409, "only an accepted message can be replayed"),
     NATIONAL_SYSTEM_UNAVAILABLE(502, "the national system did not accept the record"),
     CONFIGURATION_INVALID(500, "the gateway's configuration is invalid"),
