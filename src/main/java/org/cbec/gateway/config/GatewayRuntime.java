@@ -30,7 +30,12 @@ import org.cbec.gateway.forward.DeadLetters;
 import org.cbec.gateway.forward.MessageReplay;
 import org.cbec.gateway.forward.NationalDelivery;
 import org.cbec.gateway.forward.RecordDispatch;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
 import org.cbec.gateway.http.BodyCeiling;
+import org.cbec.gateway.http.GatewayHttpServer;
+import org.cbec.gateway.http.HttpLimits;
 import org.cbec.gateway.http.HttpAnswerWriter;
 import org.cbec.gateway.intake.InboundHttp;
 import org.cbec.gateway.intake.ContainerType;
@@ -59,6 +64,7 @@ import org.cbec.gateway.partner.LivePartners;
 import org.cbec.gateway.console.ConfigurationChanges;
 import org.cbec.gateway.console.ConsoleAssets;
 import org.cbec.gateway.console.GatewayOverview;
+import org.cbec.gateway.console.LoginThrottle;
 import org.cbec.gateway.console.OperatorAccess;
 import org.cbec.gateway.console.OperatorSessions;
 import org.cbec.gateway.console.OperatorUsers;
@@ -131,6 +137,9 @@ public final class GatewayRuntime implements AutoCloseable {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.http.worker-threads must be at least 1, not " + httpWorkers);
         }
         // Checked before anything starts: a bad value must not leave a database or broker open.
+        HttpLimits httpLimits = new HttpLimits(settings.getDuration("gateway.http.idle-timeout"), settings.getDuration("gateway.http.header-timeout"),
+                settings.getDuration("gateway.http.body-timeout"), settings.getInt("gateway.http.max-header-bytes"),
+                settings.getInt("gateway.http.max-request-line-bytes"));
         IntakeGate.Limits intakeLimits = new IntakeGate.Limits(settings.getLong("gateway.inbound.max-backlog"),
                 settings.getDuration("gateway.inbound.max-wait"), settings.getLong("gateway.inbound.large-body-bytes"),
                 settings.getInt("gateway.inbound.large-bodies-at-once"));
@@ -142,6 +151,7 @@ public final class GatewayRuntime implements AutoCloseable {
         LivePartners partners = new LivePartners(settings.getPath("gateway.partners.dir"), configurationChanges);
         LOG.info("Partners: {}", partners.registry().all().stream().map(p -> p.id() + (p.enabled() ? "" : " (disabled)")).toList());
         OperatorUsers users = OperatorUsers.load(settings.getPath("gateway.console.users-file"));
+        users.useHashingThreads(settings.getInt("gateway.console.login.hash-threads"), settings.getInt("gateway.console.login.hash-queue"));
         if (users.demo()) {
             LOG.warn("The console's users are the DEMO users of {} with published passwords: replace the file (setting "
                     + "gateway.console.users-file) for real use", settings.getPath("gateway.console.users-file"));
@@ -190,9 +200,23 @@ public final class GatewayRuntime implements AutoCloseable {
         main.configure().withJmxManagementNamePattern("#name#-#counter#");
         // Per route only, which is what the console shows: per-processor statistics cost every exchange at every step.
         main.configure().withJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
-        main.configure().httpServer().withEnabled(true).withPort(port)
-                // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
-                .withMaxBodySize(BodyCeiling.forLimit(maxBytes));
+        // The gateway's own HTTP server (its limits and strict framing on every connection) in place of Camel Main's.
+        main.configure().httpServer().withEnabled(false);
+        VertxPlatformHttpServerConfiguration httpConfiguration = new VertxPlatformHttpServerConfiguration();
+        httpConfiguration.setBindPort(port);
+        // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
+        httpConfiguration.setMaxBodySize(BodyCeiling.forLimit(maxBytes));
+        GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                try {
+                    configured.getCamelContext().addService(httpServer, true, true);
+                } catch (Exception e) {
+                    throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the HTTP server cannot be set up: " + e.getMessage(), e);
+                }
+            }
+        });
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(connectionFactory);
         // Transacted routes use the JMS session's own transaction, with no transaction manager: the listener's
@@ -230,7 +254,10 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
-        main.bind("operatorAccess", new OperatorAccess(users, new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock)));
+        LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(settings.getInt("gateway.console.login.max-failures-per-user"),
+                settings.getInt("gateway.console.login.max-failures-per-address"), settings.getDuration("gateway.console.login.lockout")), clock);
+        main.bind("operatorAccess", new OperatorAccess(users, new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock),
+                throttle, settings.getSet("gateway.http.trusted-proxies")));
         main.bind("consoleAssets", new ConsoleAssets());
         main.bind("partnerActivity", new PartnerActivity(partners::registry, traffic, clock));
         main.bind("routeStatistics", new RouteStatistics(main::getCamelContext));
@@ -248,6 +275,11 @@ public final class GatewayRuntime implements AutoCloseable {
         }
         runtime.watchConfiguration(new RouteFileReload(main.getCamelContext(), routesDir, configurationChanges),
                 settings.getDuration("gateway.reload.interval"));
+        if (simulatorOn(settings)) {
+            LOG.warn("The built-in national-system SIMULATOR runs at /national-sim/ on port {}: it takes records from anyone and keeps "
+                    + "what it receives in memory for operators to read; set gateway.national.*.url and gateway.national.simulator.enabled"
+                    + "=auto or false for real use", port);
+        }
         LOG.info("CBEC Gateway listening on port {} (data in {}, {} broker, {} database)", port, dataDir.toAbsolutePath(),
                 broker.embedded() ? "embedded" : "external", database.embedded() ? "embedded" : "external");
         return runtime;
@@ -337,6 +369,7 @@ public final class GatewayRuntime implements AutoCloseable {
     private static Properties camelProperties(GatewaySettings settings, int port) {
         Properties properties = settings.asProperties();
         String simulator = "http://localhost:" + port + "/national-sim/";
+        properties.setProperty("gateway.national.simulator.enabled", String.valueOf(simulatorOn(settings)));
         if (settings.get("gateway.national.aeo.url", "").isEmpty()) {
             properties.setProperty("gateway.national.aeo.url", simulator + "aeo");
         }
@@ -387,6 +420,22 @@ public final class GatewayRuntime implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.national." + key + ".url or .batch-url is not a URL: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether the built-in national simulator runs: {@code auto} only while no national URL is set (the embedded demo),
+     * so that it never runs beside a real national system unless {@code true} asks for it.
+     */
+    static boolean simulatorOn(GatewaySettings settings) {
+        String enabled = settings.get("gateway.national.simulator.enabled", "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        boolean realUrl = !settings.get("gateway.national.aeo.url", "").isBlank() || !settings.get("gateway.national.shipment.url", "").isBlank();
+        return switch (enabled) {
+            case "true" -> true;
+            case "false" -> false;
+            case "auto" -> !realUrl;
+            default -> throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                    "setting gateway.national.simulator.enabled must be auto, true or false, not '" + enabled + "'");
+        };
     }
 
     private static String databaseProblem(Database database) {

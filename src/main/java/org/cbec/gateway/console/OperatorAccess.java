@@ -31,12 +31,30 @@ public final class OperatorAccess {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(OperatorAccess.class);
 
+    /** The header the platform-http consumer puts the peer's address in (a Vert.x SocketAddress). */
+    static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
+    /** The property a refusal's Retry-After seconds travel in to the answer. */
+    private static final String RETRY_AFTER = HttpAnswerWriter.RETRY_AFTER;
+
     private final OperatorUsers users;
     private final OperatorSessions sessions;
+    private final LoginThrottle throttle;
+    private final java.util.Set<String> trustedProxies;
 
     public OperatorAccess(OperatorUsers users, OperatorSessions sessions) {
+        this(users, sessions, new LoginThrottle(new LoginThrottle.Limits(5, 20, java.time.Duration.ofMinutes(5)), java.time.Clock.systemUTC()),
+                java.util.Set.of());
+    }
+
+    /**
+     * @param trustedProxies addresses whose X-Forwarded-Proto and X-Forwarded-For are believed
+     *                       ({@code gateway.http.trusted-proxies}); from any other address they are ignored
+     */
+    public OperatorAccess(OperatorUsers users, OperatorSessions sessions, LoginThrottle throttle, java.util.Set<String> trustedProxies) {
         this.users = users;
         this.sessions = sessions;
+        this.throttle = throttle;
+        this.trustedProxies = java.util.Set.copyOf(trustedProxies);
     }
 
     /** Lets the request through for the right user, or fails with LOGIN_REQUIRED or NOT_PERMITTED. */
@@ -44,7 +62,7 @@ public final class OperatorAccess {
         Message message = exchange.getMessage();
         String method = message.getHeader(Exchange.HTTP_METHOD, "GET", String.class);
         boolean reads = "GET".equalsIgnoreCase(method) || "HEAD".equalsIgnoreCase(method);
-        Optional<Operator> byBasic = basic(message.getHeader("Authorization", String.class));
+        Optional<Operator> byBasic = basic(exchange, message.getHeader("Authorization", String.class));
         Optional<Operator> bySession = byBasic.isPresent() ? Optional.empty() : sessions.find(cookie(message, SESSION_COOKIE));
         message.removeHeader("Authorization");
         message.removeHeader("Cookie");
@@ -65,11 +83,25 @@ public final class OperatorAccess {
         message.setHeader(OPERATOR_ROLE, operator.role().id());
     }
 
-    /** {@code POST /api/v1/session} with {@code {"name":..,"password":..}}: opens a console session. */
+    /**
+     * {@code POST /api/v1/session} with {@code {"name":..,"password":..}} as {@code application/json}, from a page of
+     * this gateway only: opens a console session. A form or text/plain POST (what another site's page can send without
+     * asking) and a request whose Origin or Sec-Fetch-Site says it comes from another site are refused (login CSRF).
+     */
     public HttpAnswer login(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String contentType = message.getHeader("Content-Type", String.class);
+        if (contentType == null || !contentType.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
+            return HttpAnswer.problem(GatewayError.UNSUPPORTED_FORMAT, "send {\"name\": ..., \"password\": ...} as application/json", null, null);
+        }
+        String crossSite = crossSite(exchange);
+        if (crossSite != null) {
+            LOG.warn("Refused a console login from another site ({}) from {}", crossSite, clientAddress(exchange));
+            return HttpAnswer.problem(GatewayError.NOT_PERMITTED, "a console login comes from the console's own page only", null, null);
+        }
         JsonNode credentials;
         try {
-            byte[] body = exchange.getMessage().getBody(byte[].class);
+            byte[] body = message.getBody(byte[].class);
             credentials = JSON.readTree(body == null ? new byte[0] : body);
         } catch (IOException e) {
             credentials = null;
@@ -78,15 +110,54 @@ public final class OperatorAccess {
             return HttpAnswer.problem(GatewayError.LOGIN_REQUIRED, "send {\"name\": ..., \"password\": ...} as JSON", null, null);
         }
         String name = credentials.path("name").asText(null);
-        Optional<Operator> operator = users.authenticate(name, credentials.path("password").asText(null));
+        Optional<Operator> operator = authenticate(exchange, name, credentials.path("password").asText(null));
         if (operator.isEmpty()) {
-            LOG.warn("Failed console login for user '{}'", name);
+            LOG.warn("Failed console login for user '{}' from {}", name, clientAddress(exchange));
             return HttpAnswer.problem(GatewayError.LOGIN_REQUIRED, "wrong name or password", null, null);
         }
         LOG.info("User {} ({}) logged into the console", operator.get().name(), operator.get().role().id());
         String token = sessions.open(operator.get());
         return whoIs(operator.get()).withHeader("Set-Cookie", SESSION_COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
                 + sessions.idleTimeout().toSeconds() + (secure(exchange) ? "; Secure" : ""));
+    }
+
+    /**
+     * Checks a name and password unless the name or the client's address is locked out by too many failures
+     * (then TOO_MANY_LOGIN_ATTEMPTS, with the seconds to wait in {@link #RETRY_AFTER}), and counts a failure.
+     */
+    private Optional<Operator> authenticate(Exchange exchange, String name, String password) {
+        String address = clientAddress(exchange);
+        Optional<java.time.Duration> locked = throttle.lockedFor(name, address);
+        if (locked.isPresent()) {
+            long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
+            exchange.setProperty(RETRY_AFTER, String.valueOf(seconds));
+            LOG.warn("Refused a login for user '{}' from {}: too many failed logins", name, address);
+            throw new GatewayException(GatewayError.TOO_MANY_LOGIN_ATTEMPTS, "too many failed logins for this user or from this address; retry in "
+                    + seconds + " s");
+        }
+        Optional<Operator> operator = users.authenticate(name, password);
+        if (operator.isPresent()) {
+            throttle.succeeded(name);
+        } else {
+            throttle.failed(name, address);
+        }
+        return operator;
+    }
+
+    /** Why the request comes from another site (its Origin or Sec-Fetch-Site), or null when it does not. */
+    private String crossSite(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String fetchSite = message.getHeader("Sec-Fetch-Site", String.class);
+        if (fetchSite != null && !fetchSite.equalsIgnoreCase("same-origin") && !fetchSite.equalsIgnoreCase("none")) {
+            return "Sec-Fetch-Site " + fetchSite;
+        }
+        String origin = message.getHeader("Origin", String.class);
+        if (origin == null) {
+            return null; // not sent by a browser that would send another site's POST: curl, scripts
+        }
+        String host = message.getHeader("Host", String.class);
+        String own = (secure(exchange) ? "https://" : "http://") + host;
+        return host != null && origin.trim().equalsIgnoreCase(own) ? null : "Origin " + origin;
     }
 
     /** {@code DELETE /api/v1/session}: ends the console session. */
@@ -106,7 +177,7 @@ public final class OperatorAccess {
         return HttpAnswer.json(200, Map.of("name", operator.name(), "role", operator.role().id()));
     }
 
-    private Optional<Operator> basic(String authorization) {
+    private Optional<Operator> basic(Exchange exchange, String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }
@@ -120,9 +191,9 @@ public final class OperatorAccess {
         if (colon < 0) {
             return Optional.empty();
         }
-        Optional<Operator> operator = users.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
+        Optional<Operator> operator = authenticate(exchange, decoded.substring(0, colon), decoded.substring(colon + 1));
         if (operator.isEmpty()) {
-            LOG.warn("Wrong HTTP Basic credentials for user '{}'", decoded.substring(0, colon));
+            LOG.warn("Wrong HTTP Basic credentials for user '{}' from {}", decoded.substring(0, colon), clientAddress(exchange));
         }
         return operator;
     }
@@ -141,7 +212,34 @@ public final class OperatorAccess {
         return null;
     }
 
-    private static boolean secure(Exchange exchange) {
-        return "https".equalsIgnoreCase(exchange.getMessage().getHeader("X-Forwarded-Proto", String.class));
+    /** HTTPS as the client sees it: only a trusted proxy's X-Forwarded-Proto says so (this server itself speaks plain HTTP). */
+    private boolean secure(Exchange exchange) {
+        return fromTrustedProxy(exchange) && "https".equalsIgnoreCase(exchange.getMessage().getHeader("X-Forwarded-Proto", String.class));
+    }
+
+    /** The client's address: the peer's, or the last X-Forwarded-For entry when the peer is a trusted proxy. */
+    String clientAddress(Exchange exchange) {
+        String peer = peerAddress(exchange);
+        if (fromTrustedProxy(exchange)) {
+            String forwarded = exchange.getMessage().getHeader("X-Forwarded-For", String.class);
+            if (forwarded != null && !forwarded.isBlank()) {
+                String[] hops = forwarded.split(",");
+                return hops[hops.length - 1].trim();
+            }
+        }
+        return peer;
+    }
+
+    private boolean fromTrustedProxy(Exchange exchange) {
+        String peer = peerAddress(exchange);
+        return peer != null && trustedProxies.contains(peer);
+    }
+
+    private static String peerAddress(Exchange exchange) {
+        Object address = exchange.getMessage().getHeader(REMOTE_ADDRESS);
+        if (address instanceof io.vertx.core.net.SocketAddress socket) {
+            return socket.hostAddress();
+        }
+        return address == null ? null : address.toString();
     }
 }

@@ -13,6 +13,8 @@ public final class HttpAnswerWriter {
     private static final Logger LOG = LoggerFactory.getLogger(HttpAnswerWriter.class);
     /** The header the console's own requests carry. */
     public static final String CONSOLE_HEADER = "X-CBEC-Console";
+    /** The exchange property a refusal that must be retried later puts its Retry-After seconds in. */
+    public static final String RETRY_AFTER = "gatewayRetryAfter";
 
     /** Writes the {@link HttpAnswer} body as status, headers and bytes; nothing else of the request goes back. */
     public void write(Exchange exchange) {
@@ -41,6 +43,9 @@ public final class HttpAnswerWriter {
             answer = HttpAnswer.problem(known.error(), known.detail(), null, null);
             if (known.error() == GatewayError.OVERLOADED) {
                 answer = answer.withHeader("Retry-After", "5");
+            }
+            if (known.error() == GatewayError.TOO_MANY_LOGIN_ATTEMPTS) {
+                answer = answer.withHeader("Retry-After", exchange.getProperty(RETRY_AFTER, "60", String.class));
             }
             // Scripts and curl are told they may log in with HTTP Basic; the console (which says who it is)
             // is not, or the browser would put up its own login dialog over the console's.

@@ -1,0 +1,71 @@
+package org.cbec.gateway.http;
+
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.lang.reflect.Field;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * The one HTTP server of the gateway (inbound, SOAP, console, API, health): Camel's platform-http server on Vert.x,
+ * started with the gateway's {@link HttpLimits} and with {@link StrictHttpRequestDecoder} on every connection.
+ * Camel builds its server from fixed default options and offers no hook on the connection, so this server starts
+ * the listener itself on the router Camel made; everything else (routes, body handler, router lookup) is Camel's.
+ */
+public final class GatewayHttpServer extends VertxPlatformHttpServer {
+    private final HttpLimits limits;
+    private HttpServer server;
+
+    public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, HttpLimits limits) {
+        super(configuration);
+        this.limits = limits;
+    }
+
+    @Override
+    protected void startServer() throws Exception {
+        Router router = router();
+        router.route().order(Integer.MIN_VALUE).handler(new FormBodiesAsBytes());
+        HttpServer created = getVertx().createHttpServer(limits.serverOptions());
+        created.connectionHandler(connection -> StrictHttpRequestDecoder.install(connection, limits));
+        created.requestHandler(router);
+        created.listen(getConfigurationPort(), getHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        server = created;
+    }
+
+    @Override
+    protected void stopServer() {
+        if (server != null) {
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new GatewayException(GatewayError.INTERNAL_ERROR, "the HTTP server did not stop", e);
+            } finally {
+                server = null;
+            }
+        }
+    }
+
+    @Override
+    public HttpServer getServer() {
+        return server;
+    }
+
+    @Override
+    public int getPort() {
+        return server == null ? getConfigurationPort() : server.actualPort();
+    }
+
+    /** The top router Camel's server made in its initialisation (the routes' router is mounted on it). */
+    private Router router() {
+        try {
+            Field field = VertxPlatformHttpServer.class.getDeclaredField("router");
+            field.setAccessible(true);
+            return (Router) field.get(this);
+        } catch (ReflectiveOperationException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "this Camel version's HTTP server has no router to serve", e);
+        }
+    }
+}
