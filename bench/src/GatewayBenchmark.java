@@ -100,7 +100,9 @@ public final class GatewayBenchmark {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .executor(Executors.newFixedThreadPool(8)).build();
             URI inbound = URI.create("http://127.0.0.1:" + port + "/api/v1/inbound");
-            Run warmUp = warmUp(client, inbound, presign(2_000, rsa, ec, "W"), connections);
+            List<Signed> warmUpMessages = presign(2_000, rsa, ec, "W");
+            long warmUpBytes = bytes(warmUpMessages);
+            Run warmUp = warmUp(client, inbound, warmUpMessages, connections);
             // The warm-up's records reach the sink before the count starts: they must not be counted as the run's.
             sink.awaitRecords(warmUp.acceptedRecords(), Duration.ofMinutes(5));
             sink.reset();
@@ -126,7 +128,11 @@ public final class GatewayBenchmark {
             sink.reset();
             Memory memory = tenMegabyteCsv(client, inbound, rsa, 0, false);
             // Let the first document's records reach the sink, then measure what stays live while a second one is accepted.
-            sink.awaitRecords(memory.rows(), Duration.ofMinutes(10));
+            long listDeliveredAt = sink.awaitRecords(memory.rows(), Duration.ofMinutes(10));
+            Map<String, Object> largeList = new java.util.LinkedHashMap<>();
+            largeList.put("rows", memory.rows());
+            largeList.put("firstRecordAfterSeconds", round((sink.firstAtNanos() - memory.startedNanos()) / 1e9));
+            largeList.put("allRecordsAfterSeconds", round((listDeliveredAt - memory.startedNanos()) / 1e9));
             Memory live = tenMegabyteCsv(client, inbound, rsa, memory.rows(), true);
             // Close a quiet gateway. Stopped while still forwarding the second list, it would roll back what was in
             // flight and leave it queued, as a stop should, but the run's output would end in the rollbacks' errors.
@@ -155,8 +161,15 @@ public final class GatewayBenchmark {
             results.put("floors", floors);
             results.put("memory", memory.summary());
             results.put("memoryLive", live.summary());
+            results.put("largeList", largeList);
+            long received = bytes(closed) + bytes(shipments) + bytes(open) + memory.payloadBytes() + live.payloadBytes() + warmUpBytes;
             results.put("storageAfterRun", Map.of("databaseMiB", round(sizeOf(work.resolve("data/db")) / 1048576.0),
-                    "brokerMiB", round(sizeOf(work.resolve("data/broker")) / 1048576.0)));
+                    "brokerMiB", round(sizeOf(work.resolve("data/broker")) / 1048576.0),
+                    "dataDirMiB", round(sizeOf(work.resolve("data")) / 1048576.0), "receivedMiB", round(received / 1048576.0),
+                    "dataDirToReceived", round((double) sizeOf(work.resolve("data")) / received)));
+            double staticFloor = ((Number) ((Map<String, Object>) floors.get("staticPage")).get("acceptedPerSecond")).doubleValue();
+            results.put("againstStaticPageFloor", Map.of("acceptedShipments", round(shipmentsRun.throughput() / staticFloor),
+                    "deliveredShipmentRecords", round(shipmentsEndToEnd / staticFloor)));
             print(results);
             write(results);
         } finally {
@@ -164,6 +177,10 @@ public final class GatewayBenchmark {
             sink.close();
             deleteTree(work);
         }
+    }
+
+    private static long bytes(List<Signed> messages) {
+        return messages.stream().mapToLong(m -> m.body().length).sum();
     }
 
     private static long sizeOf(Path directory) throws IOException {
@@ -200,12 +217,12 @@ public final class GatewayBenchmark {
         }
 
         double throughput() {
-            long accepted = samples.stream().filter(s -> s.status() == 202).count();
+            long accepted = samples.stream().filter(s -> s.status() / 100 == 2).count();
             return accepted / ((endNanos - startNanos) / 1e9);
         }
 
         Map<String, Object> summary() {
-            long[] latencies = samples.stream().filter(s -> s.status() == 202).mapToLong(Sample::latencyNanos).sorted().toArray();
+            long[] latencies = samples.stream().filter(s -> s.status() / 100 == 2).mapToLong(Sample::latencyNanos).sorted().toArray();
             Map<String, Long> statuses = new java.util.TreeMap<>();
             samples.forEach(s -> statuses.merge(String.valueOf(s.status()), 1L, Long::sum));
             Map<String, Object> summary = new java.util.LinkedHashMap<>();
@@ -213,6 +230,7 @@ public final class GatewayBenchmark {
             summary.put("p50Ms", millis(percentile(latencies, 50)));
             summary.put("p95Ms", millis(percentile(latencies, 95)));
             summary.put("p99Ms", millis(percentile(latencies, 99)));
+            summary.put("p999Ms", millis(latencies.length == 0 ? 0 : latencies[Math.min(latencies.length - 1, (int) Math.ceil(0.999 * latencies.length) - 1)]));
             summary.put("statuses", statuses);
             return summary;
         }
@@ -300,6 +318,10 @@ public final class GatewayBenchmark {
         RouteBuilder floorRoutes = new RouteBuilder() {
             @Override
             public void configure() {
+                // The floor: the same generator fetching a small static page from the running gateway.
+                from("platform-http:/bench/floor/static?httpMethodRestrict=GET").routeId("bench-floor-static")
+                        .setBody(constant("<!doctype html><title>floor</title><p>A small static page.</p>"))
+                        .setHeader(Exchange.CONTENT_TYPE, constant("text/html"));
                 from("platform-http:/bench/floor/empty?httpMethodRestrict=POST").routeId("bench-floor-empty")
                         .setBody(constant("")).setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202));
                 // A short body, like the message id the gateway queues; the HTTP headers stay out of the JMS message.
@@ -313,11 +335,11 @@ public final class GatewayBenchmark {
         gateway.camel().addRoutes(floorRoutes);
         Map<String, Object> floors = new java.util.LinkedHashMap<>();
         try {
-            for (String floor : List.of("empty", "queued")) {
+            for (String floor : List.of("static", "empty", "queued")) {
                 System.out.printf("floor: %d messages to the %s route over %d connections, twice...%n", messages.size(), floor, connections);
                 URI route = URI.create("http://127.0.0.1:" + port + "/bench/floor/" + floor);
                 closedLoop(client, route, messages, connections);
-                floors.put(floor.equals("empty") ? "emptyHttpRoute" : "httpRouteWithOneDurableSend",
+                floors.put(floor.equals("static") ? "staticPage" : floor.equals("empty") ? "emptyHttpRoute" : "httpRouteWithOneDurableSend",
                         closedLoop(client, route, messages, connections).summary());
             }
             // The memory figures that follow are taken on a quiet gateway.
@@ -325,7 +347,7 @@ public final class GatewayBenchmark {
                 throw new IllegalStateException("the floor's queue was not drained in 5 minutes");
             }
         } finally {
-            for (String route : List.of("bench-floor-empty", "bench-floor-queued", "bench-floor-drain")) {
+            for (String route : List.of("bench-floor-static", "bench-floor-empty", "bench-floor-queued", "bench-floor-drain")) {
                 gateway.camel().getRouteController().stopRoute(route);
                 gateway.camel().removeRoute(route);
             }
@@ -339,7 +361,7 @@ public final class GatewayBenchmark {
      * collection between samples, so the figure is what the gateway really held (the live set), at the cost of
      * a slower request.
      */
-    record Memory(long payloadBytes, int rows, long peakHeapDeltaBytes, long peakRssDeltaBytes, int status) {
+    record Memory(long payloadBytes, int rows, long peakHeapDeltaBytes, long peakRssDeltaBytes, int status, long startedNanos) {
         Map<String, Object> summary() {
             return Map.of("payloadMiB", round(payloadBytes / 1048576.0), "peakHeapDeltaMiB", round(peakHeapDeltaBytes / 1048576.0),
                     "peakRssDeltaMiB", round(peakRssDeltaBytes / 1048576.0),
@@ -380,10 +402,11 @@ public final class GatewayBenchmark {
             }
         });
         sampler.start();
+        long startedNanos = System.nanoTime();
         HttpResponse<Void> response = client.send(request(inbound, body), HttpResponse.BodyHandlers.discarding());
         sampling.set(false);
         sampler.join();
-        return new Memory(body.length, row - firstRow, peakHeap.get() - heapBefore, peakRss.get() - rssBefore, response.statusCode());
+        return new Memory(body.length, row - firstRow, peakHeap.get() - heapBefore, peakRss.get() - rssBefore, response.statusCode(), startedNanos);
     }
 
     private static long rss() {
@@ -440,6 +463,9 @@ public final class GatewayBenchmark {
     }
 
     private static HttpRequest request(URI inbound, byte[] body) {
+        if (inbound.getPath().endsWith("/bench/floor/static")) {
+            return HttpRequest.newBuilder(inbound).timeout(Duration.ofSeconds(60)).GET().build();
+        }
         return HttpRequest.newBuilder(inbound).header("Content-Type", "application/pkcs7-mime")
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
@@ -482,6 +508,9 @@ public final class GatewayBenchmark {
         settings.put("gateway.routes.dir", Path.of("routes").toAbsolutePath().toString());
         settings.put("gateway.national.aeo.url", sink.url());
         settings.put("gateway.national.shipment.url", sink.url());
+        // The sink takes batches, as the built-in simulator does; BENCH_SETTINGS can turn them off (gateway.national.*.batch=1).
+        settings.put("gateway.national.aeo.batch-url", sink.url() + "/batch");
+        settings.put("gateway.national.shipment.batch-url", sink.url() + "/batch");
         settings.put("gateway.national.simulator.enabled", "false");
         settings.put("gateway.forward.consumers", "16");
         settings.put("gateway.inbound.max-bytes", String.valueOf(32 * 1024 * 1024));
@@ -497,12 +526,16 @@ public final class GatewayBenchmark {
     static final class NationalSink implements AutoCloseable {
         private final HttpServer server;
         private final AtomicLong received = new AtomicLong();
+        private final AtomicLong firstAtNanos = new AtomicLong();
+        private static final byte[] ENTRY = "{\"idempotencyKey\":".getBytes(StandardCharsets.UTF_8);
 
         NationalSink() throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
             server.createContext("/", exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                received.incrementAndGet();
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                // A batch (gateway.national.*.batch-url) is a JSON array of {"idempotencyKey":...,"record":...}.
+                received.addAndGet(exchange.getRequestURI().getPath().endsWith("/batch") ? occurrences(body, ENTRY) : 1);
+                firstAtNanos.compareAndSet(0, System.nanoTime());
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();
             });
@@ -516,6 +549,26 @@ public final class GatewayBenchmark {
 
         void reset() {
             received.set(0);
+            firstAtNanos.set(0);
+        }
+
+        /** When the first record after the last reset arrived (System.nanoTime), 0 before. */
+        long firstAtNanos() {
+            return firstAtNanos.get();
+        }
+
+        private static long occurrences(byte[] body, byte[] needle) {
+            long count = 0;
+            outer:
+            for (int i = 0; i + needle.length <= body.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (body[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                count++;
+            }
+            return count;
         }
 
         long awaitRecords(long count, Duration timeout) throws InterruptedException {
@@ -598,6 +651,9 @@ public final class GatewayBenchmark {
         Map<String, Object> shipments = (Map<String, Object>) results.get("closedLoopShipmentsOnly");
         Map<String, Object> machine = (Map<String, Object>) results.get("machine");
         Map<String, Map<String, Object>> floors = (Map<String, Map<String, Object>>) results.get("floors");
+        Map<String, Object> ratios = (Map<String, Object>) results.get("againstStaticPageFloor");
+        Map<String, Object> largeList = (Map<String, Object>) results.get("largeList");
+        Map<String, Object> storage = (Map<String, Object>) results.get("storageAfterRun");
         return String.join("\n",
                 "| figure | value |",
                 "|---|---|",
@@ -612,9 +668,16 @@ public final class GatewayBenchmark {
                         + shipments.get("endToEndRecordsPerSecond") + " records/s; limit " + shipments.get("bareCmsVerificationPerSecond")
                         + " msg/s; gateway / limit " + shipments.get("gatewayToLimitRatio") + " |",
                 "| open loop at " + ((Map<String, Object>) results.get("openLoop")).get("offeredPerSecond") + " msg/s (2 KiB shipments) | p50 " + open.get("p50Ms")
-                        + " ms, p95 " + open.get("p95Ms") + " ms, p99 " + open.get("p99Ms") + " ms; statuses " + open.get("statuses") + " |",
+                        + " ms, p95 " + open.get("p95Ms") + " ms, p99 " + open.get("p99Ms") + " ms, p99.9 " + open.get("p999Ms") + " ms; statuses " + open.get("statuses") + " |",
                 "| limit: bare CMS verification, same messages | " + results.get("bareCmsVerificationPerSecond") + " msg/s |",
                 "| gateway / limit | " + results.get("gatewayToLimitRatio") + " |",
+                "| floor: a small static page (GET), same generator and connections | " + floor(floors.get("staticPage")) + " |",
+                "| accepted shipments / static-page floor | " + ratios.get("acceptedShipments") + " (target >= 0.5) |",
+                "| delivered shipment records / static-page floor | " + ratios.get("deliveredShipmentRecords") + " (target >= 0.3) |",
+                "| 10 MB AEO CSV (" + largeList.get("rows") + " rows): first record at the national system | after " + largeList.get("firstRecordAfterSeconds")
+                        + " s; all after " + largeList.get("allRecordsAfterSeconds") + " s (target first <= 30 s) |",
+                "| data directory after the run / bytes received | " + storage.get("dataDirMiB") + " MiB / " + storage.get("receivedMiB") + " MiB = "
+                        + storage.get("dataDirToReceived") + " (target <= 2) |",
                 "| floor: an HTTP route that answers 202 at once, same generator, messages and connections | "
                         + floor(floors.get("emptyHttpRoute")) + " |",
                 "| floor: the same route after one persistent send to a durable queue | " + floor(floors.get("httpRouteWithOneDurableSend")) + " |",
