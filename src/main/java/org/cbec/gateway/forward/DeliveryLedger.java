@@ -427,23 +427,23 @@ public final class DeliveryLedger {
      */
     public java.util.Map<String, RecordState> states(List<RecordBatch.QueuedRecord> records) {
         java.util.Map<String, RecordState> states = new java.util.HashMap<>();
-        if (records.isEmpty()) {
-            return states;
-        }
-        StringBuilder sql = new StringBuilder("SELECT message_id, seq, status, attempts FROM outbound_record WHERE ");
-        for (int i = 0; i < records.size(); i++) {
-            sql.append(i == 0 ? "" : " OR ").append("(message_id = ? AND seq = ?)");
-        }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            int parameter = 1;
-            for (RecordBatch.QueuedRecord record : records) {
-                statement.setString(parameter++, record.messageId());
-                statement.setInt(parameter++, record.seq());
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    states.put(rows.getString(1) + "/" + rows.getInt(2), new RecordState(rows.getString(3), rows.getInt(4)));
+        java.util.Map<String, List<Integer>> seqsByMessage = new java.util.LinkedHashMap<>();
+        records.forEach(r -> seqsByMessage.computeIfAbsent(r.messageId(), id -> new ArrayList<>()).add(r.seq()));
+        try (Connection connection = dataSource.getConnection()) {
+            // One look-up by primary key per message: an OR of (message, seq) pairs made H2 scan the table.
+            for (java.util.Map.Entry<String, List<Integer>> message : seqsByMessage.entrySet()) {
+                String sql = "SELECT seq, status, attempts FROM outbound_record WHERE message_id = ? AND seq IN ("
+                        + String.join(",", java.util.Collections.nCopies(message.getValue().size(), "?")) + ")";
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    statement.setString(1, message.getKey());
+                    for (int i = 0; i < message.getValue().size(); i++) {
+                        statement.setInt(i + 2, message.getValue().get(i));
+                    }
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            states.put(message.getKey() + "/" + rows.getInt(1), new RecordState(rows.getString(2), rows.getInt(3)));
+                        }
+                    }
                 }
             }
             return states;

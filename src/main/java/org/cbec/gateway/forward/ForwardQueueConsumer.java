@@ -119,7 +119,8 @@ final class ForwardQueueConsumer extends DefaultConsumer {
         String seq = message.getStringProperty(NationalDelivery.RECORD_SEQ);
         return new RecordBatch.QueuedRecord(message.getStringProperty(NationalDelivery.MESSAGE_ID),
                 seq == null ? -1 : Integer.parseInt(seq), message.getStringProperty(NationalDelivery.RECORD_TYPE_HEADER),
-                message.getStringProperty(NationalDelivery.IDEMPOTENCY_KEY), json, message);
+                message.getStringProperty(NationalDelivery.IDEMPOTENCY_KEY), json, message,
+                message.getJMSRedelivered() || message.propertyExists(RecordQueue.QUEUED_AGAIN));
     }
 
     /** Runs the route on the batch; commits when it succeeded, rolls back otherwise. True when committed. */

@@ -48,6 +48,7 @@ public final class NationalDelivery {
     public static final String DEAD_LETTER_QUEUE = "gateway.dead-letter.forward";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(NationalDelivery.class);
+    private static final DeliveryLedger.RecordState FIRST_DELIVERY = new DeliveryLedger.RecordState("PENDING", 0);
     private static final long BACKOFF_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /**
@@ -93,9 +94,11 @@ public final class NationalDelivery {
                 readable.add(record);
             }
         }
-        Map<String, DeliveryLedger.RecordState> states = ledger.states(readable);
+        // A record on its first delivery was queued PENDING with no attempt, in the transaction that created its row: only
+        // one that may have been handled before (redelivered, queued again) costs a read of its ledger row.
+        Map<String, DeliveryLedger.RecordState> states = ledger.states(readable.stream().filter(RecordBatch.QueuedRecord::again).toList());
         for (RecordBatch.QueuedRecord record : readable) {
-            DeliveryLedger.RecordState state = states.get(record.messageId() + "/" + record.seq());
+            DeliveryLedger.RecordState state = record.again() ? states.get(record.messageId() + "/" + record.seq()) : FIRST_DELIVERY;
             if (state == null || !"PENDING".equals(state.status())) {
                 continue; // resolved already (a redelivery after a crash), or not in the ledger: nothing is owed
             }

@@ -14,8 +14,14 @@ import org.cbec.gateway.error.GatewayException;
  * each record's outcome. What the route sends in {@link #park} goes into the same transaction.
  */
 public final class RecordBatch {
-    /** One queued record, as the forward queue holds it. */
-    public record QueuedRecord(String messageId, int seq, String recordType, String idempotencyKey, String json, Message message) {}
+    /**
+     * One queued record, as the forward queue holds it.
+     *
+     * @param again whether this record may have been handled before: the broker redelivers it (a rollback, a crash), or
+     *              it was queued again (an operator's replay, recovery after a start), so its ledger row must be read
+     */
+    public record QueuedRecord(String messageId, int seq, String recordType, String idempotencyKey, String json, Message message,
+                               boolean again) {}
 
     private final String queue;
     private final List<QueuedRecord> records;

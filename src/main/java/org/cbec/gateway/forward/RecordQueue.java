@@ -33,6 +33,9 @@ public final class RecordQueue {
     public static final String SHIPMENT_TOPIC = "gateway.shipments.routing";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSION = "gatewayJmsSession";
+    private static final String REDELIVERED = "gatewayEntryRedelivered";
+    /** Set on a record queued again (replay, recovery after a start). */
+    static final String QUEUED_AGAIN = "GatewayQueuedAgain";
 
     private final ConnectionFactory connectionFactory;
 
@@ -54,6 +57,12 @@ public final class RecordQueue {
         JmsMessage jms = exchange.getIn(JmsMessage.class);
         if (jms != null && jms.getJmsSession() != null) {
             exchange.setProperty(SESSION, jms.getJmsSession());
+            try {
+                // A redelivered entry may have queued some of its records already (a crash before the commit).
+                exchange.setProperty(REDELIVERED, jms.getJmsMessage() != null && jms.getJmsMessage().getJMSRedelivered());
+            } catch (JMSException e) {
+                exchange.setProperty(REDELIVERED, true);
+            }
         }
     }
 
@@ -67,7 +76,7 @@ public final class RecordQueue {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "records can be queued in a route's transaction only from a JMS consumer");
         }
         try {
-            send(session, records);
+            send(session, records, Boolean.TRUE.equals(exchange.getProperty(REDELIVERED, Boolean.class)));
         } catch (JMSException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot queue records: " + e.getMessage(), e);
         }
@@ -81,7 +90,7 @@ public final class RecordQueue {
         }
         try (Connection connection = connectionFactory.createConnection();
              Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            send(session, records);
+            send(session, records, true);
             session.commit();
         } catch (JMSException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot queue records: " + e.getMessage(), e);
@@ -89,8 +98,13 @@ public final class RecordQueue {
         return records.size();
     }
 
-    /** Sends the records into {@code session} (its caller commits). */
-    public static void send(Session session, List<OutboundRecord> records) throws JMSException {
+    /**
+     * Sends the records into {@code session} (its caller commits).
+     *
+     * @param again records queued again (a replay, recovery): the forward consumer reads their ledger rows before
+     *              sending, since another copy may have been delivered meanwhile
+     */
+    public static void send(Session session, List<OutboundRecord> records, boolean again) throws JMSException {
         MessageProducer producer = session.createProducer(null);
         try {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -99,6 +113,9 @@ public final class RecordQueue {
             var routing = session.createTopic(SHIPMENT_TOPIC);
             for (OutboundRecord record : records) {
                 TextMessage message = message(session, record);
+                if (again) {
+                    message.setBooleanProperty(QUEUED_AGAIN, true);
+                }
                 if ("AEO_STATUS".equals(record.recordType())) {
                     producer.send(aeo, message);
                 } else {

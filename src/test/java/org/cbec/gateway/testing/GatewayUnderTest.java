@@ -81,6 +81,12 @@ public final class GatewayUnderTest implements AutoCloseable {
         return this;
     }
 
+    /** The national stub takes batches, as the built-in simulator does (gateway.national.*.batch-url). */
+    public GatewayUnderTest withNationalBatches() {
+        return with("gateway.national.aeo.batch-url", national.url("/aeo/batch"))
+                .with("gateway.national.shipment.batch-url", national.url("/shipments/batch"));
+    }
+
     /** Starts with other translators (a mapping before its fix, say). */
     public GatewayUnderTest start(org.cbec.gateway.translate.Translators translators) {
         this.translators = translators;

@@ -27,6 +27,7 @@ public final class NationalSystemStub implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> attempts = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToGive = new AtomicInteger();
+    private final AtomicInteger batches = new AtomicInteger();
     private volatile boolean down;
     private volatile long downUntilNanos;
 
@@ -48,6 +49,16 @@ public final class NationalSystemStub implements AutoCloseable {
         int status;
         if (down || System.nanoTime() < downUntilNanos || failuresToGive.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             status = 503;
+        } else if (exchange.getRequestURI().getPath().endsWith("/batch")) {
+            // A batch (gateway.national.*.batch-url): [{"idempotencyKey":"...","record":{...}}, ...], kept as if POSTed one by one.
+            String path = exchange.getRequestURI().getPath().substring(0, exchange.getRequestURI().getPath().length() - "/batch".length());
+            List<Received> entries = new java.util.ArrayList<>();
+            for (JsonNode entry : JSON.readTree(body)) {
+                entries.add(new Received(path, entry.path("idempotencyKey").asText(), "application/json", entry.path("record")));
+            }
+            received.addAll(entries);
+            batches.incrementAndGet();
+            status = 200;
         } else {
             received.add(new Received(exchange.getRequestURI().getPath(), key,
                     exchange.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(body)));
@@ -62,6 +73,11 @@ public final class NationalSystemStub implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    /** How many batches it took (POSTs to a path ending in /batch). */
+    public int batches() {
+        return batches.get();
     }
 
     public List<Received> received() {

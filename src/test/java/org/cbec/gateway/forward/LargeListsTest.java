@@ -1,0 +1,73 @@
+package org.cbec.gateway.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.cbec.gateway.testing.GatewayUnderTest;
+import org.cbec.gateway.testing.NationalSystemStub;
+import org.cbec.gateway.testing.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 19's liveness defect: a second 10 MB AEO list sent right behind the first was accepted and never forwarded
+ * (80,000 records enqueued one Camel exchange at a time in one transaction, and every consumer idle). Both lists,
+ * back to back, must reach the national system in full, in batches, with nothing twice.
+ */
+class LargeListsTest {
+    private static final String HEADER =
+            "aeo_id,operator_name,address_line,city,postcode,country,programme,status,valid_from,valid_until,status_changed_at,status_reason\n";
+
+    @Test
+    void two_10_mb_aeo_lists_sent_back_to_back_are_both_delivered_in_full(@TempDir Path root) {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root).withNationalBatches().start()) {
+            byte[] first = TestPki.signCms(tenMegabyteList(0), gateway.cnSigner);
+            int firstRows = rows;
+            byte[] second = TestPki.signCms(tenMegabyteList(firstRows), gateway.cnSigner);
+            int allRows = rows;
+
+            HttpResponse<String> one = gateway.postCms(first);
+            HttpResponse<String> two = gateway.postCms(second);
+            assertThat(one.statusCode()).as(one.body()).isEqualTo(202);
+            assertThat(two.statusCode()).as(two.body()).isEqualTo(202);
+            assertThat(GatewayUnderTest.json(one).path("records").asInt() + GatewayUnderTest.json(two).path("records").asInt()).isEqualTo(allRows);
+
+            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).alias("every record of both lists at the national system")
+                    .until(() -> gateway.national().received().size() >= allRows);
+            Set<String> keys = new HashSet<>();
+            for (NationalSystemStub.Received received : gateway.national().received()) {
+                assertThat(keys.add(received.idempotencyKey())).as("delivered once: %s", received.idempotencyKey()).isTrue();
+            }
+            assertThat(keys).hasSize(allRows);
+            assertThat(gateway.national().batches()).as("records went in batches, not one request each").isLessThan(allRows / 50);
+            for (HttpResponse<String> answer : java.util.List.of(one, two)) {
+                String messageId = GatewayUnderTest.json(answer).path("messageId").asText();
+                await().atMost(Duration.ofMinutes(1)).until(() ->
+                        "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
+            }
+        }
+    }
+
+    private int rows;
+
+    /** A little over 10 MiB of AEO CSV, operators numbered from {@code from}. */
+    private byte[] tenMegabyteList(int from) {
+        StringBuilder csv = new StringBuilder(HEADER);
+        int row = from;
+        while (csv.length() < 10 * 1024 * 1024) {
+            row++;
+            csv.append(String.format(Locale.ROOT,
+                    "CN%010d,Operator number %d of the big list,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
+                    row, row, row));
+        }
+        rows = row;
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
