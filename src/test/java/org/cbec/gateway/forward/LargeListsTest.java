@@ -27,7 +27,7 @@ class LargeListsTest {
 
     @Test
     void two_10_mb_aeo_lists_sent_back_to_back_are_both_delivered_in_full(@TempDir Path root) {
-        try (GatewayUnderTest gateway = new GatewayUnderTest(root).withNationalBatches().start()) {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root).withNationalBatches().with("gateway.inbound.max-bytes", String.valueOf(32 * 1024 * 1024)).start()) {
             byte[] first = TestPki.signCms(tenMegabyteList(0), gateway.cnSigner);
             int firstRows = rows;
             byte[] second = TestPki.signCms(tenMegabyteList(firstRows), gateway.cnSigner);
