@@ -202,6 +202,7 @@ public final class XmlSignatureVerifier implements SignatureContainer {
     private static X509Certificate certificate(Element encoded) {
         try {
             byte[] der = Base64.getDecoder().decode(encoded.getTextContent().replaceAll("\\s", ""));
+            org.cbec.gateway.signature.BerDepth.check(der, "a ds:X509Certificate");
             return (X509Certificate) CERTIFICATES.get().generateCertificate(new ByteArrayInputStream(der));
         } catch (IllegalArgumentException | CertificateException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "a ds:X509Certificate cannot be read: " + e.getMessage(), e);
