@@ -97,6 +97,9 @@ public final class Translators {
         } catch (StackOverflowError e) {
             // a reader that recursed past the shared depth limits: the document is refused, and archived, like any other
             return new Translation.Invalid(format, List.of(new LocatedError("document", "nested too deeply to be read")));
+        } catch (OutOfMemoryError e) {
+            // this one document's records, dropped as the Error unwound; the gateway goes on with the next message
+            return new Translation.Invalid(format, List.of(new LocatedError("document", "needs more memory to translate than one message may use")));
         }
     }
 }
