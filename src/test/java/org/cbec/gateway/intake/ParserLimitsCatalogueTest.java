@@ -184,7 +184,8 @@ class ParserLimitsCatalogueTest {
         Fixtures.Document shipment = Fixtures.load("valid/ecom-shipment.json");
         String first = shipment.text().replace("\"qty\":2", "\"qty\":1.0000000000000000001");
         String second = shipment.text().replace("\"qty\":2", "\"qty\":1.0000000000000000002");
-        assertThat(gateway.postCms(TestPki.signCms(first.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)).statusCode()).isEqualTo(202);
+        HttpResponse<String> firstAnswer = gateway.postCms(TestPki.signCms(first.getBytes(StandardCharsets.UTF_8), gateway.cnSigner));
+        assertThat(firstAnswer.statusCode()).isEqualTo(202);
         assertThat(gateway.postCms(TestPki.signCms(second.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)).statusCode()).isEqualTo(202);
 
         String prefix = "CN-GACC:784-" + shipment.number();
@@ -193,6 +194,9 @@ class ParserLimitsCatalogueTest {
         List<String> records = gateway.national().receivedWithKeyPrefix(prefix).stream().map(received -> received.text()).toList();
         assertThat(records).anySatisfy(text -> assertThat(text).contains("\"quantity\":1.0000000000000000001"))
                 .anySatisfy(text -> assertThat(text).contains("\"quantity\":1.0000000000000000002"));
+        // and the operators' view of the message shows the quantity as received
+        String messageId = GatewayUnderTest.json(firstAnswer).path("messageId").asText();
+        assertThat(gateway.get("/api/v1/messages/" + messageId).body()).contains("\"quantity\":1.0000000000000000001");
     }
 
     // --- helpers ---
