@@ -18,9 +18,10 @@ import java.util.Map;
  * and RFC 8785 (JSON Canonicalization Scheme) serialisation of a JSON tree, on which
  * {@link RecordVersion} hashes.
  *
- * <p>Limitation: RFC 8785 numbers are IEEE 754 doubles. Non-integral numbers are converted to double and
- * written in ECMAScript shortest form, so decimals with more than 17 significant digits lose precision
- * exactly as in JavaScript; integer nodes are written in full (JavaScript would round beyond 2^53).
+ * <p>Numbers: RFC 8785 writes IEEE 754 doubles in ECMAScript shortest form, and so does this for every value a
+ * double holds exactly; a decimal that no double holds (more than 17 significant digits, say) is written with all
+ * its digits instead of rounded, so that two different values never canonicalise alike. Integer nodes are written
+ * in full (JavaScript would round beyond 2^53).
  */
 public final class CanonicalJson {
 
@@ -131,11 +132,32 @@ public final class CanonicalJson {
     }
 
     private static String number(JsonNode node) {
-        // limitation: integers are exact beyond 2^53 (ECMAScript would round); decimals round to double as ES does
+        // integers are exact beyond 2^53 (ECMAScript would round)
         if (node.isIntegralNumber()) {
             return node.bigIntegerValue().toString();
         }
-        return ecmaScriptNumber(node.isBigDecimal() ? node.decimalValue().doubleValue() : node.doubleValue());
+        if (node.isBigDecimal()) {
+            return exactDecimal(node.decimalValue());
+        }
+        return ecmaScriptNumber(node.doubleValue());
+    }
+
+    /**
+     * A decimal, never through a double: a value a double holds exactly is written as RFC 8785 writes it (so record
+     * versions of ordinary values do not change), any other in all its digits. As a double, a quantity of 20
+     * significant digits was written like its rounded neighbour, and a changed value kept its record version.
+     */
+    static String exactDecimal(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        if (stripped.precision() <= 17) {
+            double nearest = stripped.doubleValue();
+            if (Double.isFinite(nearest) && new BigDecimal(ecmaScriptNumber(nearest)).compareTo(stripped) == 0) {
+                return ecmaScriptNumber(nearest);
+            }
+        }
+        // plain digits where ECMAScript would write them plain, else scientific; either way every digit is kept
+        int exponent = stripped.precision() - stripped.scale() - 1;
+        return exponent >= -6 && exponent < 21 ? stripped.toPlainString() : stripped.toString().replace("E", "e");
     }
 
     /** ECMAScript Number::toString(x) (ECMA-262 §6.1.6.1.20) for a finite double. */

@@ -93,7 +93,7 @@ final class VerifyCommand implements Callable<Integer> {
         Partner partner = trusted.partner();
         out.println("partner:       " + partner.id() + " (" + partner.name() + ")");
         GatewayRuntime.algorithmPolicy(settings).with(partner.algorithms())
-                .check(algorithm.digest(), algorithm.scheme(), algorithm.name(), signed.signer(), trusted.chain());
+                .check(algorithm, signed.signer(), trusted.chain());
         out.println("revocation:    NOT CHECKED offline (the partner's policy is '" + partner.revocation().value() + "'; the gateway checks it)");
         signingTime.check(signed.signingTime());
         Translators translators = Translators.standard();

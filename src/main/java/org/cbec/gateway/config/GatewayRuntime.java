@@ -42,6 +42,7 @@ import org.cbec.gateway.intake.ContainerType;
 import org.cbec.gateway.intake.InboundIntake;
 import org.cbec.gateway.intake.IntakeGate;
 import org.cbec.gateway.intake.SoapExchange;
+import org.cbec.gateway.signature.FailClosedContainer;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.jws.JwsVerifier;
 import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
@@ -351,6 +352,8 @@ public final class GatewayRuntime implements AutoCloseable {
         containers.put(ContainerType.SOAP, new WsSecurityVerifier(
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds() + 300,
                 (int) settings.getDuration("gateway.inbound.max-clock-skew").toSeconds()));
+        // whatever a parser throws that is not an exception (StackOverflowError) is a refusal with evidence, not a bare 500
+        containers.replaceAll((type, container) -> new FailClosedContainer(container));
         return containers;
     }
 

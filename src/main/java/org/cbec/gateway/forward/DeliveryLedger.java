@@ -32,7 +32,8 @@ import org.cbec.gateway.evidence.EvidenceArchive;
  * Every step is idempotent, because a queue may deliver the same step twice after a crash.
  */
 public final class DeliveryLedger {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // decimals as BigDecimal: a double would forward a 20-digit quantity rounded
+    private static final ObjectMapper JSON = org.cbec.gateway.canonical.CanonicalJson.mapper();
 
     private final DataSource dataSource;
     private final Clock clock;

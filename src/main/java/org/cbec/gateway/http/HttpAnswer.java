@@ -40,7 +40,7 @@ public record HttpAnswer(int status, String contentType, byte[] content, Map<Str
         problem.put("title", error.meaning());
         problem.put("status", error.httpStatus());
         problem.put("code", error.code());
-        problem.put("detail", detail);
+        problem.put("detail", org.cbec.gateway.error.SenderText.clean(error, detail));
         if (messageId != null) {
             problem.put("messageId", messageId);
         }

@@ -5,6 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.error.SenderText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,12 @@ public final class HttpAnswerWriter {
     public void problemFor(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         HttpAnswer answer;
-        if (failure instanceof GatewayException known) {
+        if (failure instanceof GatewayException known && (known.error() == GatewayError.INTERNAL_ERROR
+                || known.error() == GatewayError.CONFIGURATION_INVALID)) {
+            // the gateway's own failure (a database error, say): its words are for the log, not for the sender
+            LOG.error("Failure answering {}: {}", exchange.getFromRouteId(), known.detail(), known);
+            answer = HttpAnswer.problem(known.error(), SenderText.INTERNAL, null, null);
+        } else if (failure instanceof GatewayException known) {
             answer = HttpAnswer.problem(known.error(), known.detail(), null, null);
             if (known.error() == GatewayError.OVERLOADED) {
                 answer = answer.withHeader("Retry-After", "5");

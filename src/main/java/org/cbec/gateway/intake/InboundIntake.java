@@ -177,8 +177,7 @@ public final class InboundIntake {
             Partner partner = trusted.partner();
             evidence.partner = partner;
             SignatureAlgorithm algorithm = signed.algorithm();
-            algorithmPolicy.with(partner.algorithms()).check(algorithm.digest(), algorithm.scheme(), algorithm.name(),
-                    signed.signer(), trusted.chain());
+            algorithmPolicy.with(partner.algorithms()).check(algorithm, signed.signer(), trusted.chain());
             revocation.check(trusted.chain(), trusted.trustAnchor(), partner.revocation(), partner.crls());
             signingTimePolicy.check(signed.signingTime());
             DocumentFormat format = translators.recognise(signed.signedContent()).orElseThrow(() ->

@@ -11,6 +11,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.error.SenderText;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.signature.soap.WsSecurityResponseSigner;
 
@@ -97,7 +98,7 @@ public final class SoapExchange {
         String envelope = "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:ex=\"urn:cbec:gateway:exchange:1\">"
                 + "<soap:Body><soap:Fault>"
                 + "<soap:Code><soap:Value>" + code + "</soap:Value><soap:Subcode><soap:Value>ex:" + error.code() + "</soap:Value></soap:Subcode></soap:Code>"
-                + "<soap:Reason><soap:Text xml:lang=\"en\">" + escape(error.code() + ": " + detail) + "</soap:Text></soap:Reason>"
+                + "<soap:Reason><soap:Text xml:lang=\"en\">" + escape(error.code() + ": " + SenderText.clean(error, detail)) + "</soap:Text></soap:Reason>"
                 + "<soap:Detail><ex:Refusal>" + element("Code", error.code())
                 + (messageId == null ? "" : element("MessageId", messageId)) + "</ex:Refusal></soap:Detail>"
                 + "</soap:Fault></soap:Body></soap:Envelope>";

@@ -135,7 +135,8 @@ public final class MessageTracking {
 
     private static JsonNode parse(String json) {
         try {
-            return JSON.readTree(json);
+            // decimals as BigDecimal: as doubles, operators were shown a 20-digit quantity rounded
+            return org.cbec.gateway.canonical.CanonicalJson.mapper().readTree(json);
         } catch (JsonProcessingException e) {
             return JSON.getNodeFactory().textNode(json);
         }

@@ -6,6 +6,7 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Locale;
 import java.util.Set;
+import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.cbec.gateway.error.GatewayError;
@@ -26,6 +27,20 @@ public record AlgorithmPolicy(Set<String> digests, Set<String> schemes, int minR
     public static final AlgorithmPolicy DEFAULT = new AlgorithmPolicy(
             Set.of("SHA-256", "SHA-384", "SHA-512"), Set.of("RSA", "RSASSA-PSS", "ECDSA", "Ed25519"), 2048, Set.of("P-256", "P-384"));
 
+    /**
+     * The only transforms and canonicalisation methods an XML signature (enveloped XMLDSig, SOAP WS-Security) may
+     * name, in SignedInfo and in every Reference: the W3C canonicalisations and the enveloped-signature transform.
+     * XPath, XSLT, base64 and the rest make what is signed differ from what is read, and are refused.
+     */
+    public static final Set<String> XML_TRANSFORMS = Set.of(
+            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315",
+            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments",
+            "http://www.w3.org/2006/12/xml-c14n11",
+            "http://www.w3.org/2006/12/xml-c14n11#WithComments",
+            "http://www.w3.org/2001/10/xml-exc-c14n#",
+            "http://www.w3.org/2001/10/xml-exc-c14n#WithComments",
+            "http://www.w3.org/2000/09/xmldsig#enveloped-signature");
+
     public AlgorithmPolicy {
         digests = Set.copyOf(digests);
         schemes = Set.copyOf(schemes);
@@ -40,15 +55,44 @@ public record AlgorithmPolicy(Set<String> digests, Set<String> schemes, int minR
      * @param name   the container's own name for the algorithm, for the refusal's detail
      */
     public void check(String digest, String scheme, String name, X509Certificate signer, Iterable<X509Certificate> chain) {
+        check(new SignatureAlgorithm(digest, scheme, name), signer, chain);
+    }
+
+    /**
+     * The same for the whole algorithm, every reference digest of an XML signature included: a SHA-1 DigestMethod
+     * under an RSA-SHA256 SignatureMethod is refused like a SHA-1 signature.
+     */
+    public void check(SignatureAlgorithm algorithm, X509Certificate signer, Iterable<X509Certificate> chain) {
+        String digest = algorithm.digest();
+        String scheme = algorithm.scheme();
+        String name = algorithm.name();
         if (!schemes.contains(scheme)) {
             throw refused("the signature scheme " + scheme + " (" + name + ") is not allowed (allowed: " + schemes + ")");
         }
         if (!digests.contains(digest)) {
             throw refused("the digest " + digest + " of " + name + " is not allowed (allowed: " + digests + ")");
         }
+        for (String referenceDigest : algorithm.referenceDigests()) {
+            if (!digests.contains(referenceDigest)) {
+                throw refused("the DigestMethod " + referenceDigest + " of a signed Reference is not allowed (allowed: " + digests + ")");
+            }
+        }
         checkKey(signer.getPublicKey(), "the signer's key");
         for (X509Certificate certificate : chain) {
             checkCertificateSignature(certificate);
+        }
+    }
+
+    /**
+     * Refuses a transform or canonicalisation method outside {@link #XML_TRANSFORMS}; called on every one of
+     * SignedInfo before any digest is computed.
+     *
+     * @param where the element that names it, for the refusal's detail
+     */
+    public static void checkXmlTransform(String uri, String where) {
+        if (!XML_TRANSFORMS.contains(uri)) {
+            throw refused("the " + where + " " + (uri == null || uri.isEmpty() ? "(no Algorithm)" : uri)
+                    + " is not allowed: only the W3C canonicalisations and the enveloped-signature transform are");
         }
     }
 

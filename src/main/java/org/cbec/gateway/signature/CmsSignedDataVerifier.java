@@ -46,13 +46,16 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         if (isPem(body.head(64 + PEM_START.length))) {
             return verify(body.bytes());
         }
+        BerDepth.check(body, "the CMS body");
         Optional<SignedDocument> inPlace = EncapsulatedContent.in(body).flatMap(content -> verifiedInPlace(body, content));
         return inPlace.orElseGet(() -> verified(parse(body.stream())));
     }
 
     /** Parses and verifies; every failure is a {@link GatewayException} with its refusal code. */
     public SignedDocument verify(byte[] container) {
-        return verified(isPem(container) ? parse(new ByteArrayInputStream(fromPem(container))) : parse(new ByteArrayInputStream(container)));
+        byte[] der = isPem(container) ? fromPem(container) : container;
+        BerDepth.check(der, isPem(container) ? "the CMS in the PEM block" : "the CMS body");
+        return verified(parse(new ByteArrayInputStream(der)));
     }
 
     /**

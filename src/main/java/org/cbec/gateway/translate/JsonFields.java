@@ -71,6 +71,10 @@ final class JsonFields {
             error(pointer(parent, name), notText);
             return null;
         }
+        if (value.textValue().indexOf('\0') >= 0) {
+            error(pointer(parent, name), NulCharacters.MESSAGE);
+            return null;
+        }
         return value.textValue().isEmpty() ? null : value.textValue();
     }
 

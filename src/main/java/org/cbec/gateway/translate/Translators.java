@@ -46,12 +46,16 @@ public final class Translators {
 
     /** The document's format from its content alone; empty when it is no format the gateway knows. */
     public Optional<DocumentFormat> recognise(byte[] document) {
-        return FormatRecognizer.recognise(Objects.requireNonNull(document, "document"));
+        return recognise(ReceivedBody.of(Objects.requireNonNull(document, "document")));
     }
 
     /** The same for a document read in place. */
     public Optional<DocumentFormat> recognise(ReceivedBody document) {
-        return document.read((array, offset, length) -> FormatRecognizer.recognise(array, offset, offset + length));
+        try {
+            return document.read((array, offset, length) -> FormatRecognizer.recognise(array, offset, offset + length));
+        } catch (StackOverflowError e) {
+            throw new GatewayException(GatewayError.SCHEMA_INVALID, "the document is nested too deeply to be read", e);
+        }
     }
 
     /** Whether documents of this format can be translated (recognised formats may have no translator yet). */
@@ -84,6 +88,18 @@ public final class Translators {
             throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
                     "no translator for business document format " + format.id());
         }
-        return translator.translate(document, context);
+        List<LocatedError> nul = NulCharacters.in(document);
+        if (!nul.isEmpty()) {
+            return new Translation.Invalid(format, nul);
+        }
+        try {
+            return translator.translate(document, context);
+        } catch (StackOverflowError e) {
+            // a reader that recursed past the shared depth limits: the document is refused, and archived, like any other
+            return new Translation.Invalid(format, List.of(new LocatedError("document", "nested too deeply to be read")));
+        } catch (OutOfMemoryError e) {
+            // this one document's records, dropped as the Error unwound; the gateway goes on with the next message
+            return new Translation.Invalid(format, List.of(new LocatedError("document", "needs more memory to translate than one message may use")));
+        }
     }
 }

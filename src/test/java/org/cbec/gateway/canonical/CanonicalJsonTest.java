@@ -20,15 +20,19 @@ class CanonicalJsonTest {
         return CanonicalJson.mapper().readTree(json);
     }
 
+    /**
+     * The RFC's example, but for its first number: 333333333.33333329 is no double, and RFC 8785 would round it to
+     * 333333333.3333333; records are decimals, so it is written as sent (issue 18: a rounded value is a lost change).
+     */
     @Test
-    void serialises_the_rfc_8785_example_exactly() throws Exception {
+    void serialises_the_rfc_8785_example_exactly_but_for_a_decimal_no_double_holds() throws Exception {
         JsonNode input = parse("""
                 {
                   "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],
                   "string": "\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\"\\/",
                   "literals": [null, true, false]
                 }""");
-        assertEquals("{\"literals\":[null,true,false],\"numbers\":[333333333.3333333,1e+30,4.5,0.002,1e-27],"
+        assertEquals("{\"literals\":[null,true,false],\"numbers\":[333333333.33333329,1e+30,4.5,0.002,1e-27],"
                 + "\"string\":\"€$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}", CanonicalJson.serialize(input));
     }
 
@@ -82,6 +86,19 @@ class CanonicalJsonTest {
         assertThrows(IllegalArgumentException.class, () -> CanonicalJson.ecmaScriptNumber(Double.NaN));
         assertThrows(IllegalArgumentException.class,
                 () -> CanonicalJson.ecmaScriptNumber(Double.POSITIVE_INFINITY));
+    }
+
+    /** Through a double, 1.0000000000000000001 and ...002 were both "1": one record version for two quantities. */
+    @Test
+    void long_decimals_are_written_exactly_so_that_neighbours_differ() {
+        assertEquals("1.0000000000000000001", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1.0000000000000000001"))));
+        assertEquals("1.0000000000000000002", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1.00000000000000000020"))));
+        assertEquals("1.2345678901234567891e+29", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1234567890123456789.1E+11"))));
+        // a value a double holds is written as RFC 8785 writes it, so versions of ordinary records stay as they were
+        assertEquals("59.8", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("59.80"))));
+        assertEquals("1e+21", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1E+21"))));
+        assertEquals("1e-7", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1E-7"))));
+        assertEquals("0.00000100000000000000000001", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("0.00000100000000000000000001"))));
     }
 
     @Test

@@ -55,6 +55,23 @@ class AlgorithmPolicyTest {
         assertRefused(() -> onlyP384.check("SHA-256", "ECDSA", "SHA256withECDSA", ec.certificate(), List.of(ec.certificate())));
     }
 
+    /** Judging only the weakest digest let through a Reference digest the partner does not allow but ranks stronger. */
+    @Test
+    void judges_every_reference_digest_not_only_the_weakest() {
+        AlgorithmPolicy onlySha512 = AlgorithmPolicy.DEFAULT.with(new AlgorithmPolicy.Overrides(Set.of("SHA-512"), null, null, null));
+        org.cbec.gateway.signature.SignatureAlgorithm whirlpoolReference = new org.cbec.gateway.signature.SignatureAlgorithm(
+                "SHA-512", "RSA", "rsa-sha512", List.of("SHA-512", "WHIRLPOOL"));
+
+        assertRefused(() -> onlySha512.check(whirlpoolReference, RSA_2048.certificate(), RSA_2048.chain()));
+    }
+
+    @Test
+    void refuses_an_xml_transform_outside_the_w3c_canonicalisations() {
+        assertThatCode(() -> AlgorithmPolicy.checkXmlTransform("http://www.w3.org/2001/10/xml-exc-c14n#", "transform"))
+                .doesNotThrowAnyException();
+        assertRefused(() -> AlgorithmPolicy.checkXmlTransform("http://www.w3.org/TR/1999/REC-xslt-19991116", "transform"));
+    }
+
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOf(GatewayException.class)
                 .satisfies(e -> org.assertj.core.api.Assertions.assertThat(((GatewayException) e).error()).isEqualTo(GatewayError.ALGORITHM_NOT_ALLOWED));

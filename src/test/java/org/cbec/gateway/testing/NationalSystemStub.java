@@ -21,7 +21,8 @@ public final class NationalSystemStub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One POST the national system took. */
-    public record Received(String path, String idempotencyKey, String contentType, JsonNode record) {}
+    /** @param text the record as the gateway sent it, for what a JSON tree of doubles would round */
+    public record Received(String path, String idempotencyKey, String contentType, JsonNode record, String text) {}
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -61,7 +62,7 @@ public final class NationalSystemStub implements AutoCloseable {
             status = 200;
         } else {
             received.add(new Received(exchange.getRequestURI().getPath(), key,
-                    exchange.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(body)));
+                    exchange.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(body), new String(body, StandardCharsets.UTF_8)));
             status = 200;
         }
         byte[] answer = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);

@@ -145,4 +145,42 @@ class TranslatorsTest {
             assertFalse(invalid.errors().isEmpty(), "an invalid translation names its errors");
         }
     }
+
+    /** A reader that recurses past the depth limits ends in an Error; it is the document's refusal, not a bare 500. */
+    @Test
+    void a_stack_overflow_while_translating_is_an_invalid_document() {
+        Translator recursive = new Translator() {
+            @Override
+            public DocumentFormat format() {
+                return DocumentFormat.AEO_STATUS_CSV;
+            }
+
+            @Override
+            public Translation translate(byte[] document, TranslationContext context) {
+                return descend(document, 0);
+            }
+
+            private Translation descend(byte[] document, int depth) {
+                return descend(document, depth + 1);
+            }
+        };
+
+        Translation translation = new Translators(List.of(recursive)).translate(DocumentFormat.AEO_STATUS_CSV,
+                "aeo_id\r\n".getBytes(StandardCharsets.US_ASCII), new TranslationContext("CN-GACC", "01TEST"));
+
+        assertTrue(translation instanceof Translation.Invalid invalid
+                && invalid.errors().get(0).message().contains("nested too deeply"), translation.toString());
+    }
+
+    /** U+0000 reaches no translator: PostgreSQL refuses it in text, and it failed only when the record was stored. */
+    @Test
+    void a_nul_byte_is_an_invalid_document_with_its_line_and_column() {
+        byte[] csv = "aeo_id,operator_name\r\nCN1,Shen\u0000zhen\r\n".getBytes(StandardCharsets.UTF_8);
+
+        Translation translation = Translators.standard().translate(DocumentFormat.AEO_STATUS_CSV, csv,
+                new TranslationContext("CN-GACC", "01TEST"));
+
+        assertTrue(translation instanceof Translation.Invalid invalid
+                && invalid.errors().get(0).location().equals("line 2, column 9 (byte 30)"), translation.toString());
+    }
 }

@@ -223,8 +223,10 @@ public final class JwsVerifier implements SignatureContainer {
         }
         List<X509Certificate> chain = new ArrayList<>(x5c.size());
         for (Base64 encoded : x5c) {
+            byte[] der = encoded.decode();
+            org.cbec.gateway.signature.BerDepth.check(der, "an x5c certificate");
             try {
-                chain.add(certificateConverter.getCertificate(new X509CertificateHolder(encoded.decode())));
+                chain.add(certificateConverter.getCertificate(new X509CertificateHolder(der)));
             } catch (IOException | CertificateException | RuntimeException e) {
                 // Bouncy Castle reports some garbled ASN.1 with unchecked exceptions.
                 throw new GatewayException(GatewayError.MALFORMED_MESSAGE,

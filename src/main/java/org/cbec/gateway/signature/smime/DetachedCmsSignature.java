@@ -51,6 +51,7 @@ final class DetachedCmsSignature {
     private static ContentInfo contentInfo(byte[] der) {
         ContentInfo contentInfo;
         SignedData signedData;
+        org.cbec.gateway.signature.BerDepth.check(der, "the signature part");
         try {
             contentInfo = ContentInfo.getInstance(ASN1Primitive.fromByteArray(der));
             signedData = CMSObjectIdentifiers.signedData.equals(contentInfo.getContentType())

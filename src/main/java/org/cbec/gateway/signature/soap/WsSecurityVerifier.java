@@ -18,12 +18,16 @@ import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.apache.wss4j.dom.message.token.Timestamp;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.signature.BerDepth;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
+import org.cbec.gateway.signature.xml.SignedInfoAlgorithms;
+import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
  * SOAP 1.2 with WS-Security, verified with WSS4J (the WS-Security engine of Apache CXF): an X.509
@@ -32,8 +36,6 @@ import org.w3c.dom.Node;
  * trust check is replaced by one that accepts the credential as it is.
  */
 public final class WsSecurityVerifier implements SignatureContainer {
-    private static final String XMLDSIG_MORE = "http://www.w3.org/2001/04/xmldsig-more#";
-
     private final WSSConfig config;
     private final Merlin certificateLoader;
     private final int timestampTtlSeconds;
@@ -61,10 +63,12 @@ public final class WsSecurityVerifier implements SignatureContainer {
         if (soapBody == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the SOAP envelope has no Body");
         }
+        tokensWithinDepth(envelope);
+        Element timestamp = theOneTimestamp(envelope);
+        SignatureAlgorithm algorithm = signedInfoAlgorithm(envelope);
         WSHandlerResult results = process(envelope);
         X509Certificate signer = null;
         List<Element> signed = new ArrayList<>();
-        String signatureMethod = null;
         Instant created = null;
         for (WSSecurityEngineResult result : results.getResults()) {
             Integer action = (Integer) result.get(WSSecurityEngineResult.TAG_ACTION);
@@ -73,15 +77,17 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the security header holds more than one signature");
                 }
                 signer = (X509Certificate) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
-                signatureMethod = (String) result.get(WSSecurityEngineResult.TAG_SIGNATURE_METHOD);
                 @SuppressWarnings("unchecked")
                 List<WSDataRef> references = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
                 if (references != null) {
                     references.forEach(reference -> signed.add(reference.getProtectedElement()));
                 }
             } else if (action != null && action == WSConstants.TS) {
-                Timestamp timestamp = (Timestamp) result.get(WSSecurityEngineResult.TAG_TIMESTAMP);
-                created = timestamp.getCreated();
+                Timestamp processed = (Timestamp) result.get(WSSecurityEngineResult.TAG_TIMESTAMP);
+                // only the one Timestamp of the envelope counts, and only once it is known to be signed (below)
+                if (processed.getElement() == timestamp) {
+                    created = processed.getCreated();
+                }
             }
         }
         if (signer == null) {
@@ -90,14 +96,77 @@ public final class WsSecurityVerifier implements SignatureContainer {
         if (created == null) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security header has no Timestamp");
         }
-        // The signature must cover this very Body and the Timestamp: a signed copy elsewhere proves nothing (wrapping).
+        // The signature must cover this very Body and this very Timestamp: a signed copy elsewhere proves nothing (wrapping).
         if (signed.stream().noneMatch(element -> element == soapBody)) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security signature does not cover the SOAP Body");
         }
-        if (signed.stream().noneMatch(element -> "Timestamp".equals(element.getLocalName()) && WSConstants.WSU_NS.equals(element.getNamespaceURI()))) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security signature does not cover the Timestamp");
+        if (signed.stream().noneMatch(element -> element == timestamp)) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                    "the WS-Security signature does not cover the Timestamp of the Security header; an unsigned Timestamp proves no time");
         }
-        return new SignedDocument(document(soapBody), signer, List.of(signer), Optional.of(created), algorithmOf(signatureMethod));
+        return new SignedDocument(document(soapBody), signer, List.of(signer), Optional.of(created), algorithm);
+    }
+
+    /**
+     * WSS4J parses every certificate the header carries (BinarySecurityToken, X509Certificate, KeyIdentifier) as it
+     * meets it, before any signature is checked: each is held to the shared BER depth limit first. A value that is not
+     * base64 is left to WSS4J, which refuses it.
+     */
+    private static void tokensWithinDepth(Document envelope) {
+        String[][] carriers = {{WSConstants.WSSE_NS, "BinarySecurityToken"}, {WSConstants.WSSE_NS, "KeyIdentifier"},
+                {XmlSignatureVerifier.DSIG, "X509Certificate"}};
+        for (String[] carrier : carriers) {
+            NodeList tokens = envelope.getElementsByTagNameNS(carrier[0], carrier[1]);
+            for (int i = 0; i < tokens.getLength(); i++) {
+                byte[] der;
+                try {
+                    der = Base64.getMimeDecoder().decode(tokens.item(i).getTextContent().strip());
+                } catch (IllegalArgumentException notBase64) {
+                    continue;
+                }
+                BerDepth.check(der, "the " + carrier[1]);
+            }
+        }
+    }
+
+    /**
+     * The envelope's one wsu:Timestamp, a child of its Security header. A second one anywhere (beside the signed one,
+     * in another header, in the Body) would let a fresh unsigned time stand for a stale signed one: refused.
+     */
+    private static Element theOneTimestamp(Document envelope) {
+        NodeList timestamps = envelope.getElementsByTagNameNS(WSConstants.WSU_NS, "Timestamp");
+        if (timestamps.getLength() > 1) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the envelope holds "
+                    + timestamps.getLength() + " wsu:Timestamp elements; exactly one, in the Security header and signed, is accepted");
+        }
+        if (timestamps.getLength() == 0) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security header has no Timestamp");
+        }
+        Element timestamp = (Element) timestamps.item(0);
+        Node parent = timestamp.getParentNode();
+        if (!(parent instanceof Element header) || !"Security".equals(header.getLocalName()) || !WSConstants.WSSE_NS.equals(header.getNamespaceURI())) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the wsu:Timestamp is not a child of the wsse:Security header");
+        }
+        return timestamp;
+    }
+
+    /**
+     * The algorithms of the one ds:Signature, checked by the same rules as enveloped XMLDSig before WSS4J computes any
+     * digest: transforms and canonicalisation here, every DigestMethod by the partner's algorithm policy afterwards.
+     */
+    private static SignatureAlgorithm signedInfoAlgorithm(Document envelope) {
+        NodeList signatures = envelope.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "Signature");
+        if (signatures.getLength() == 0) {
+            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the SOAP message carries no WS-Security X.509 signature");
+        }
+        if (signatures.getLength() > 1) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the envelope holds more than one ds:Signature");
+        }
+        Element signedInfo = child((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
+        if (signedInfo == null) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature has no ds:SignedInfo");
+        }
+        return SignedInfoAlgorithms.read(signedInfo);
     }
 
     private WSHandlerResult process(Document envelope) {
@@ -111,7 +180,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
         try {
             results = new WSSecurityEngine().processSecurityHeader(envelope, data);
         } catch (WSSecurityException e) {
-            String detail = e.getMessage() == null ? e.getErrorCode().name() : e.getMessage();
+            String detail = readable(e);
             if (e.getErrorCode() == WSSecurityException.ErrorCode.MESSAGE_EXPIRED) {
                 throw new GatewayException(GatewayError.STALE_MESSAGE, "the WS-Security Timestamp has expired or lies in the future: " + detail, e);
             }
@@ -123,14 +192,43 @@ public final class WsSecurityVerifier implements SignatureContainer {
         } catch (RuntimeException e) {
             // WSS4J reads every kind of token a header may hold, and fails on some defects in them unchecked: a key
             // identifier or BinarySecurityToken that is not base64 (found by fuzzing) escapes from Santuario's decoder.
-            // A header the engine cannot read is a malformed message, not a failure of the gateway.
-            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the WS-Security header cannot be processed: " + detail, e);
+            // A header the engine cannot read is a malformed message, not a failure of the gateway; the library's own
+            // text (class names, internals) is not the sender's to read.
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the WS-Security header cannot be processed: a token or "
+                    + "value in it cannot be read (e.g. a key identifier or BinarySecurityToken that is not base64)", e);
         }
         if (results == null) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the SOAP message has no WS-Security header");
         }
         return results;
+    }
+
+    /**
+     * WSS4J's failure in words a sender can read: its message when the library resolved it, else (a message key of
+     * a resource bundle that is not loaded, such as "invalidTimestamp") the gateway's own sentence for its error code.
+     */
+    static String readable(WSSecurityException e) {
+        String message = e.getMessage();
+        boolean resolved = message != null && !message.isBlank() && !message.contains("No message with ID")
+                && !message.equals(e.getMsgID()) && message.contains(" ");
+        if (resolved) {
+            return message;
+        }
+        WSSecurityException.ErrorCode code = e.getErrorCode();
+        if (code == null) {
+            return "the Security header cannot be processed";
+        }
+        return switch (code) {
+            case MESSAGE_EXPIRED -> "the Timestamp has expired, was created too long ago, or lies in the future";
+            case FAILED_CHECK -> "a signature value or a Reference digest does not match what is signed";
+            case FAILED_AUTHENTICATION -> "the signature cannot be verified with the carried certificate";
+            case INVALID_SECURITY -> "the Security header breaks the WS-Security rules";
+            case INVALID_SECURITY_TOKEN -> "a security token in the header is not valid";
+            case SECURITY_TOKEN_UNAVAILABLE -> "the signature refers to a security token that the message does not carry";
+            case UNSUPPORTED_ALGORITHM -> "the signature names an algorithm the gateway does not support";
+            case UNSUPPORTED_SECURITY_TOKEN -> "the signature uses a kind of security token the gateway does not support";
+            default -> "the Security header cannot be processed (" + code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")";
+        };
     }
 
     /** The business document: the base64 Document inside SubmitDocument, as exact bytes. */
@@ -148,25 +246,6 @@ public final class WsSecurityVerifier implements SignatureContainer {
         } catch (IllegalArgumentException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "ex:Document is not base64", e);
         }
-    }
-
-    private static SignatureAlgorithm algorithmOf(String uri) {
-        if (uri == null) {
-            return new SignatureAlgorithm("unknown", "unknown", "none");
-        }
-        return switch (uri) {
-            case "http://www.w3.org/2000/09/xmldsig#rsa-sha1" -> new SignatureAlgorithm("SHA-1", "RSA", uri);
-            case XMLDSIG_MORE + "rsa-sha256" -> new SignatureAlgorithm("SHA-256", "RSA", uri);
-            case XMLDSIG_MORE + "rsa-sha384" -> new SignatureAlgorithm("SHA-384", "RSA", uri);
-            case XMLDSIG_MORE + "rsa-sha512" -> new SignatureAlgorithm("SHA-512", "RSA", uri);
-            case XMLDSIG_MORE + "ecdsa-sha256" -> new SignatureAlgorithm("SHA-256", "ECDSA", uri);
-            case XMLDSIG_MORE + "ecdsa-sha384" -> new SignatureAlgorithm("SHA-384", "ECDSA", uri);
-            case XMLDSIG_MORE + "ecdsa-sha512" -> new SignatureAlgorithm("SHA-512", "ECDSA", uri);
-            case "http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1" -> new SignatureAlgorithm("SHA-256", "RSASSA-PSS", uri);
-            case "http://www.w3.org/2021/04/xmldsig-more#eddsa-ed25519" -> new SignatureAlgorithm("SHA-512", "Ed25519", uri);
-            case XMLDSIG_MORE + "rsa-md5" -> new SignatureAlgorithm("MD5", "RSA", uri);
-            default -> new SignatureAlgorithm(uri, uri, uri);
-        };
     }
 
     private static Element child(Element parent, String namespace, String localName) {

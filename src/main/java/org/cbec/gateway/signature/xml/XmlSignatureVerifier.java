@@ -9,9 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.xml.security.Init;
@@ -204,6 +202,7 @@ public final class XmlSignatureVerifier implements SignatureContainer {
     private static X509Certificate certificate(Element encoded) {
         try {
             byte[] der = Base64.getDecoder().decode(encoded.getTextContent().replaceAll("\\s", ""));
+            org.cbec.gateway.signature.BerDepth.check(der, "a ds:X509Certificate");
             return (X509Certificate) CERTIFICATES.get().generateCertificate(new ByteArrayInputStream(der));
         } catch (IllegalArgumentException | CertificateException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "a ds:X509Certificate cannot be read: " + e.getMessage(), e);
@@ -291,19 +290,14 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             if (parts.isEmpty() || !is(parts.get(0), DSIG, "SignedInfo")) {
                 throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature does not start with ds:SignedInfo");
             }
+            // every algorithm first, shared with SOAP: a transform or digest the policy refuses is refused before any shape
+            SignatureAlgorithm algorithm = SignedInfoAlgorithms.read(parts.get(0));
             List<Element> signedInfo = elementChildren(parts.get(0));
             if (signedInfo.size() < 3 || !is(signedInfo.get(0), DSIG, "CanonicalizationMethod")
                     || !is(signedInfo.get(1), DSIG, "SignatureMethod")) {
                 throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
                         "the ds:SignedInfo must hold CanonicalizationMethod, SignatureMethod and a Reference");
             }
-            String canonicalisation = signedInfo.get(0).getAttribute("Algorithm");
-            if (!XmlAlgorithms.CANONICALISATIONS.contains(canonicalisation)) {
-                throw new GatewayException(GatewayError.SIGNATURE_INVALID,
-                        "the CanonicalizationMethod " + canonicalisation + " is not a W3C canonicalisation");
-            }
-            SignatureAlgorithm method = XmlAlgorithms.signatureMethod(signedInfo.get(1).getAttribute("Algorithm"),
-                    pssDigest(signedInfo.get(1)));
 
             Element documentReference = null;
             Element propertiesReference = null;
@@ -326,32 +320,12 @@ public final class XmlSignatureVerifier implements SignatureContainer {
                 throw new GatewayException(GatewayError.SIGNATURE_INVALID,
                         "the signature has no Reference URI=\"\": it does not cover the whole document");
             }
-            Map<String, String> digests = new LinkedHashMap<>();
             documentTransforms(documentReference);
-            digests.put(digestUri(documentReference), XmlAlgorithms.digestMethod(digestUri(documentReference)));
             Optional<Element> signedProperties = Optional.empty();
             if (propertiesReference != null) {
                 signedProperties = Optional.of(signedPropertiesOf(propertiesReference, signature, document));
-                digests.put(digestUri(propertiesReference), XmlAlgorithms.digestMethod(digestUri(propertiesReference)));
             }
-            return new Profile(XmlAlgorithms.withWeakestDigest(method, digests), signedProperties);
-        }
-
-        private static String pssDigest(Element signatureMethod) {
-            for (Element params : children(signatureMethod, "http://www.w3.org/2007/05/xmldsig-more#", "RSAPSSParams")) {
-                for (Element digest : children(params, DSIG, "DigestMethod")) {
-                    return digest.getAttribute("Algorithm");
-                }
-            }
-            return null;
-        }
-
-        private static String digestUri(Element reference) {
-            List<Element> digest = children(reference, DSIG, "DigestMethod");
-            if (digest.size() != 1) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "a ds:Reference must have one ds:DigestMethod");
-            }
-            return digest.get(0).getAttribute("Algorithm");
+            return new Profile(algorithm, signedProperties);
         }
 
         private static List<String> transforms(Element reference) {

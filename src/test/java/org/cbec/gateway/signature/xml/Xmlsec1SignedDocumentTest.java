@@ -44,7 +44,7 @@ class Xmlsec1SignedDocumentTest {
         assertThat(document.signer()).isEqualTo(signer.certificate());
         assertThat(document.content()).isEqualTo(signed);
         assertThat(document.algorithm()).isEqualTo(new SignatureAlgorithm("SHA-256", "RSA",
-                "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"));
+                "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", List.of("SHA-256")));
     }
 
     @Test
