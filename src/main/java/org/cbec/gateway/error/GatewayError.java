@@ -10,6 +10,7 @@ public enum GatewayError {
     PAYLOAD_TOO_LARGE(413, "the body is larger than gateway.inbound.max-bytes"),
     SIGNATURE_INVALID(403, "the signature does not verify over the content"),
     UNKNOWN_SIGNER(403, "the signer chains to no enabled partner, or fails the partner's signerSubjects"),
+    SIGNER_NOT_PERMITTED(403, "the signer's certificate may not sign documents: a CA, or its key usage or extended key usage does not allow it"),
     CERTIFICATE_EXPIRED(403, "the signer or a chain certificate was not valid at signing time"),
     CERTIFICATE_REVOKED(403, "the signer or a chain certificate is revoked"),
     REVOCATION_UNKNOWN(503, "revocation status cannot be had and the partner's policy fails closed"),

@@ -63,6 +63,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
         }
         WSHandlerResult results = process(envelope);
         X509Certificate signer = null;
+        List<X509Certificate> carried = List.of();
         List<Element> signed = new ArrayList<>();
         String signatureMethod = null;
         Instant created = null;
@@ -73,6 +74,9 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the security header holds more than one signature");
                 }
                 signer = (X509Certificate) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
+                // A PKIPath token (X509PKIPathv1) carries the CAs between the signer and its partner's anchor.
+                X509Certificate[] path = (X509Certificate[]) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATES);
+                carried = path == null || path.length == 0 ? List.of(signer) : List.of(path);
                 signatureMethod = (String) result.get(WSSecurityEngineResult.TAG_SIGNATURE_METHOD);
                 @SuppressWarnings("unchecked")
                 List<WSDataRef> references = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
@@ -97,7 +101,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
         if (signed.stream().noneMatch(element -> "Timestamp".equals(element.getLocalName()) && WSConstants.WSU_NS.equals(element.getNamespaceURI()))) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security signature does not cover the Timestamp");
         }
-        return new SignedDocument(document(soapBody), signer, List.of(signer), Optional.of(created), algorithmOf(signatureMethod));
+        return new SignedDocument(document(soapBody), signer, carried, Optional.of(created), algorithmOf(signatureMethod));
     }
 
     private WSHandlerResult process(Document envelope) {
