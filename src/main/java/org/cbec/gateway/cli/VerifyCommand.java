@@ -89,7 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
         out.println("algorithm:     " + algorithm);
         SigningTimePolicy signingTime = GatewayRuntime.signingTimePolicy(settings, clock);
         TrustedSigner trusted = new SignerTrust(registry).partnerOf(signed.signer(), signed.carriedCertificates(),
-                signingTime.effectiveSigningTime(signed.signingTime(), now));
+                signingTime.effectiveSigningTime(signed, now));
         Partner partner = trusted.partner();
         out.println("partner:       " + partner.id() + " (" + partner.name() + ")");
         GatewayRuntime.algorithmPolicy(settings).with(partner.algorithms())

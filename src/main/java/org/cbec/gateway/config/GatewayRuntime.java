@@ -70,6 +70,7 @@ import org.cbec.gateway.signature.CmsSignedDataVerifier;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.SigningTimePolicy;
+import org.cbec.gateway.signature.TimeStampAuthorities;
 import org.cbec.gateway.simulator.NationalSystemSimulator;
 import org.cbec.gateway.translate.Translators;
 import org.slf4j.Logger;
@@ -312,9 +313,14 @@ public final class GatewayRuntime implements AutoCloseable {
         return containers;
     }
 
-    /** The signing-time window of {@code gateway.inbound.max-age} and {@code gateway.inbound.max-clock-skew}. */
+    /**
+     * The signing-time window of {@code gateway.inbound.max-age} and {@code gateway.inbound.max-clock-skew}, and the
+     * TSAs of {@code gateway.inbound.tsa-anchors} whose time-stamp tokens say when a signer's chain is judged.
+     */
     public static SigningTimePolicy signingTimePolicy(GatewaySettings settings, Clock clock) {
-        return new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew"));
+        List<java.nio.file.Path> tsaAnchors = settings.getSet("gateway.inbound.tsa-anchors").stream().map(java.nio.file.Path::of).toList();
+        return new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew"),
+                TimeStampAuthorities.load("gateway.inbound.tsa-anchors", tsaAnchors));
     }
 
     /** The gateway-wide algorithm policy of the {@code gateway.signature.*} settings. */

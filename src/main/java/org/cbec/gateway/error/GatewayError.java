@@ -11,6 +11,7 @@ public enum GatewayError {
     SIGNATURE_INVALID(403, "the signature does not verify over the content"),
     UNKNOWN_SIGNER(403, "the signer chains to no enabled partner, or fails the partner's signerSubjects"),
     SIGNER_NOT_PERMITTED(403, "the signer's certificate may not sign documents: a CA, or its key usage or extended key usage does not allow it"),
+    TIMESTAMP_INVALID(403, "the signature time-stamp token is unreadable, stamps another signature, or its TSA chains to no gateway.inbound.tsa-anchors"),
     CERTIFICATE_EXPIRED(403, "the signer or a chain certificate was not valid at signing time"),
     CERTIFICATE_REVOKED(403, "the signer or a chain certificate is revoked"),
     REVOCATION_UNKNOWN(503, "revocation status cannot be had and the partner's policy fails closed"),

@@ -157,7 +157,7 @@ public final class InboundIntake {
             SignedDocument signed = container.open(body, contentType);
             evidence.signer = signed.signer();
             evidence.signingTime = signed.signingTime().orElse(null);
-            Instant judgedAt = signingTimePolicy.effectiveSigningTime(signed.signingTime(), receivedAt);
+            Instant judgedAt = signingTimePolicy.effectiveSigningTime(signed, receivedAt);
             TrustedSigner trusted;
             try {
                 trusted = signerTrust.current().partnerOf(signed.signer(), signed.carriedCertificates(), judgedAt);

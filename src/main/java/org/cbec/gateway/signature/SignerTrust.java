@@ -30,7 +30,7 @@ import org.cbec.gateway.partner.PartnerRegistry;
 
 /**
  * Decides which partner a signer speaks for: the one enabled partner whose trust anchor the signer's
- * certificate chains to by a PKIX path valid at the signing time. Nothing the sender writes elsewhere counts.
+ * certificate chains to by a PKIX path valid at the time judged ({@link SigningTimePolicy}: a trusted time-stamp token's time, else the time received). Nothing the sender writes elsewhere counts.
  * Trust anchors are indexed once per registry, not per message.
  */
 public final class SignerTrust {
@@ -134,8 +134,8 @@ public final class SignerTrust {
                 certificate.checkValidity(at);
             } catch (CertificateExpiredException | CertificateNotYetValidException e) {
                 throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate "
-                        + certificate.getSubjectX500Principal().getName() + " was not valid at the signing time "
-                        + at.toInstant() + " (valid " + certificate.getNotBefore().toInstant() + " to "
+                        + certificate.getSubjectX500Principal().getName() + " was not valid at " + at.toInstant()
+                        + ", the time received or proved by a trusted time-stamp token (valid " + certificate.getNotBefore().toInstant() + " to "
                         + certificate.getNotAfter().toInstant() + ")");
             }
         }
@@ -146,7 +146,7 @@ public final class SignerTrust {
                     anchorCertificate.checkValidity(at);
                 } catch (CertificateExpiredException | CertificateNotYetValidException e) {
                     throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the trust anchor "
-                            + anchorCertificate.getSubjectX500Principal().getName() + " was not valid at the signing time " + at.toInstant());
+                            + anchorCertificate.getSubjectX500Principal().getName() + " was not valid at " + at.toInstant());
                 }
             }
         }
@@ -159,7 +159,7 @@ public final class SignerTrust {
             return result.getTrustAnchor().getTrustedCert();
         } catch (CertPathValidatorException e) {
             if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {
-                throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate path was not valid at the signing time: " + e.getMessage(), e);
+                throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate path was not valid at " + at.toInstant() + ": " + e.getMessage(), e);
             }
             if (NOT_PERMITTED_TO_ISSUE.contains(e.getReason()) && issuedAlongThePath(chain, anchors)) {
                 // The CA above the signer may not issue certificates: PKIX says why; each link verified, so it is no forgery.

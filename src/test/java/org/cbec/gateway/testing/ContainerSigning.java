@@ -84,8 +84,13 @@ public final class ContainerSigning {
 
     /** multipart/signed with a detached CMS signature over the first part, headers included (RFC 8551 §3.5). */
     public static Signed smime(byte[] document, TestPki.Credential signer) {
+        return smime(document, signer, Instant.now(), java.util.function.UnaryOperator.identity());
+    }
+
+    /** The same signed at a claimed time, its detached CMS changed (a time-stamp token attached, say) before it is sent. */
+    public static Signed smime(byte[] document, TestPki.Credential signer, Instant signingTime, java.util.function.UnaryOperator<byte[]> change) {
         byte[] part = concat("Content-Type: text/plain; charset=utf-8\r\n\r\n".getBytes(StandardCharsets.US_ASCII), document);
-        byte[] signature = detachedCms(part, signer, Instant.now());
+        byte[] signature = change.apply(detachedCms(part, signer, signingTime));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII));
         body.writeBytes(part);
