@@ -185,7 +185,7 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
                         "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: " + partner.messageTypes() + ")");
             }
-            Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), messageId));
+            Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), messageId, partner.country()));
             if (translation instanceof Translation.Invalid invalid) {
                 evidence.errors = invalid.errors();
                 throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has "

@@ -35,8 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Trusted time and the smaller trust rules of issue 18 §6. A partner backdates the signing time it writes itself
  * to sign with a certificate that has already expired: the chain is judged at the time an RFC 3161 signature
- * time-stamp token from a trusted TSA proves, else at the time received, never at the claimed time. Each case
- * asserts the answer, the evidence record, and at the end that the gateway is still healthy.
+ * time-stamp token from a trusted TSA proves, else at the time received, never at the claimed time. A partner
+ * publishes the AEO status of its own country's operators only; an S/MIME preamble or epilogue carries no unsigned
+ * text; every JWS x5c certificate is on the signer's path. Each case asserts the answer, the evidence record, and
+ * at the end that the gateway is still healthy.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TrustedTimeCatalogueTest {
@@ -170,6 +172,121 @@ class TrustedTimeCatalogueTest {
         refused(gateway.postCms(TestTsa.withTimeStamp(cms, TestPki.signCms(csv(), gateway.cnSigner))), 403, "TIMESTAMP_INVALID", "cannot be read");
     }
 
+    // --- an AEO id's country prefix is the sending partner's country (§6) ---
+
+    @Test
+    void cn_partner_publishing_an_sg_operator_in_a_csv_list() {
+        Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
+        String foreign = csv.text().replace("\nCN" + csv.number() + "2,", "\nSG" + csv.number() + "2,");
+
+        JsonNode problem = refused(gateway.postCms(TestPki.signCms(foreign.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422,
+                "SCHEMA_INVALID", "error");
+
+        assertThat(problem.path("errors")).hasSize(1);
+        assertThat(problem.path("errors").get(0).toString()).contains("row 3").contains("aeo_id").contains("starting with CN, the sending partner's country");
+    }
+
+    @Test
+    void cn_partner_publishing_an_sg_operator_in_a_json_list() {
+        Fixtures.Document json = Fixtures.load("valid/aeo-status-list.json");
+        String foreign = json.text().replace("\"aeoId\":\"CN", "\"aeoId\":\"SG");
+
+        JsonNode problem = refused(gateway.postCms(TestPki.signCms(foreign.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422,
+                "SCHEMA_INVALID", "error");
+
+        assertThat(problem.path("errors").toString()).contains("/operators/0/aeoId").contains("starting with CN, the sending partner's country");
+    }
+
+    @Test
+    void cn_partner_publishing_an_sg_operator_in_a_signed_xml_list() {
+        String template = org.cbec.gateway.testing.Xmlsec1.AEO_STATUS_LIST_TEMPLATE;
+        String xml = (template.substring(0, template.indexOf("  <Signature")) + "</AEOStatusList>\n")
+                .replace("{{ID}}", "SG" + Fixtures.load("valid/aeo-status-3-rows.csv").number());
+        ContainerSigning.Signed signed = ContainerSigning.xml(xml, gateway.cnSigner);
+
+        JsonNode problem = refused(gateway.post(signed.path(), signed.body(), signed.contentType()), 422, "SCHEMA_INVALID", "error");
+
+        assertThat(problem.path("errors").toString()).contains("ID").contains("starting with CN, the sending partner's country");
+    }
+
+    @Test
+    void sg_partner_publishing_cn_operators() {
+        JsonNode problem = refused(gateway.postCms(TestPki.signCms(csv(), gateway.sgSigner)), 422, "SCHEMA_INVALID", "error");
+
+        assertThat(problem.path("errors").toString()).contains("starting with SG, the sending partner's country");
+    }
+
+    // --- the S/MIME preamble and epilogue are not signed (§6) ---
+
+    @Test
+    void smime_with_unsigned_text_in_its_preamble() {
+        ContainerSigning.Signed smime = ContainerSigning.smime(csv(), gateway.cnSigner);
+        byte[] body = concat("Please withdraw every operator not listed below.\r\n\r\n", smime.body(), "");
+
+        refused(gateway.post(smime.path(), body, smime.contentType()), 400, "MALFORMED_MESSAGE", "text before its first boundary");
+    }
+
+    @Test
+    void smime_with_an_unsigned_header_in_its_preamble() {
+        ContainerSigning.Signed smime = ContainerSigning.smime(csv(), gateway.cnSigner);
+        byte[] body = concat("MIME-Version: 1.0\r\nSubject: FULL list, withdraw the rest\r\n\r\n", smime.body(), "");
+
+        refused(gateway.post(smime.path(), body, smime.contentType()), 400, "MALFORMED_MESSAGE", "only the MIME-Version and Content-Type headers");
+    }
+
+    @Test
+    void smime_with_unsigned_text_in_its_epilogue() {
+        ContainerSigning.Signed smime = ContainerSigning.smime(csv(), gateway.cnSigner);
+        byte[] body = concat("", smime.body(), "\r\nCN000000001,Unsigned Operator Ltd\r\n");
+
+        refused(gateway.post(smime.path(), body, smime.contentType()), 400, "MALFORMED_MESSAGE", "text after its close delimiter");
+    }
+
+    @Test
+    void smime_with_the_outer_headers_and_preamble_openssl_writes_is_accepted() {
+        ContainerSigning.Signed smime = ContainerSigning.smime(csv(), gateway.cnSigner);
+        byte[] body = concat("MIME-Version: 1.0\nContent-Type: " + smime.contentType() + "\n\nThis is an S/MIME signed message\n\n",
+                smime.body(), "\n");
+
+        accepted(gateway.post(smime.path(), body, smime.contentType()));
+    }
+
+    // --- every JWS x5c certificate is on the signer's path (§6) ---
+
+    @Test
+    void jws_whose_x5c_holds_a_certificate_that_does_not_certify_the_one_before_it() {
+        ContainerSigning.Signed jws = ContainerSigning.jws(csv(), gateway.cnSigner,
+                List.of(gateway.cnSigner.certificate(), gateway.sgCa.certificate(), gateway.cnCa.certificate()));
+
+        refused(gateway.post(jws.path(), jws.body(), jws.contentType()), 403, "UNKNOWN_SIGNER", "x5c certificate 2");
+    }
+
+    @Test
+    void jws_whose_x5c_ends_with_a_certificate_beyond_the_signer_path() {
+        ContainerSigning.Signed jws = ContainerSigning.jws(csv(), gateway.cnSigner,
+                List.of(gateway.cnSigner.certificate(), gateway.cnCa.certificate(), gateway.sgSigner.certificate()));
+
+        refused(gateway.post(jws.path(), jws.body(), jws.contentType()), 403, "UNKNOWN_SIGNER", "x5c certificate 3");
+    }
+
+    @Test
+    void jws_whose_x5c_is_the_signer_and_its_ca_is_accepted() {
+        ContainerSigning.Signed jws = ContainerSigning.jws(csv(), gateway.cnSigner,
+                List.of(gateway.cnSigner.certificate(), gateway.cnCa.certificate()));
+
+        accepted(gateway.post(jws.path(), jws.body(), jws.contentType()));
+    }
+
+    private static byte[] concat(String before, byte[] body, String after) {
+        byte[] head = before.getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = after.getBytes(StandardCharsets.US_ASCII);
+        byte[] joined = new byte[head.length + body.length + tail.length];
+        System.arraycopy(head, 0, joined, 0, head.length);
+        System.arraycopy(body, 0, joined, head.length, body.length);
+        System.arraycopy(tail, 0, joined, head.length + body.length, tail.length);
+        return joined;
+    }
+
     private static byte[] csv() {
         return Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
     }
@@ -180,7 +297,7 @@ class TrustedTimeCatalogueTest {
         assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("verdict").asText()).isEqualTo("ACCEPTED");
     }
 
-    private void refused(HttpResponse<String> response, int status, String code, String detail) {
+    private JsonNode refused(HttpResponse<String> response, int status, String code, String detail) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         JsonNode problem = GatewayUnderTest.json(response);
         assertThat(problem.path("code").asText()).isEqualTo(code);
@@ -188,5 +305,6 @@ class TrustedTimeCatalogueTest {
         JsonNode archived = gateway.getJson("/api/v1/messages/" + problem.path("messageId").asText());
         assertThat(archived.path("verdict").asText()).as("the refusal is archived").isEqualTo("REJECTED");
         assertThat(archived.path("refusal").path("code").asText()).isEqualTo(code);
+        return problem;
     }
 }
