@@ -44,6 +44,22 @@ public final class TimeStampAuthorities {
             "2.16.840.1.101.3.4.2.2", "SHA-384",
             "2.16.840.1.101.3.4.2.3", "SHA-512");
     private static final int MAX_CHAIN_LENGTH = 8;
+    // Built once per thread, not per token: the JCA does not promise these are safe to share between threads.
+    private static final ThreadLocal<CertificateFactory> CERTIFICATES = ThreadLocal.withInitial(() -> {
+        try {
+            return CertificateFactory.getInstance("X.509");
+        } catch (GeneralSecurityException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no X.509 certificate factory", e);
+        }
+    });
+    private static final ThreadLocal<CertPathValidator> VALIDATORS = ThreadLocal.withInitial(() -> {
+        try {
+            return CertPathValidator.getInstance("PKIX");
+        } catch (GeneralSecurityException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no PKIX path validator", e);
+        }
+    });
+    private static final JcaX509CertificateConverter CONVERTER = new JcaX509CertificateConverter();
 
     private final Set<TrustAnchor> anchors;
 
@@ -123,7 +139,7 @@ public final class TimeStampAuthorities {
             PKIXParameters parameters = new PKIXParameters(anchors);
             parameters.setRevocationEnabled(false);
             parameters.setDate(java.util.Date.from(at));
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), parameters);
+            VALIDATORS.get().validate(CERTIFICATES.get().generateCertPath(chain), parameters);
         } catch (CertPathValidatorException e) {
             throw invalid("the TSA " + name + " does not chain to a trusted TSA anchor (gateway.inbound.tsa-anchors) at "
                     + at + ": " + e.getMessage(), e);
@@ -164,7 +180,7 @@ public final class TimeStampAuthorities {
 
     private static X509Certificate certificate(X509CertificateHolder holder) {
         try {
-            return new JcaX509CertificateConverter().getCertificate(holder);
+            return CONVERTER.getCertificate(holder);
         } catch (CertificateException | RuntimeException e) {
             throw invalid("a certificate in the signature time-stamp token cannot be read: " + e.getMessage(), e);
         }

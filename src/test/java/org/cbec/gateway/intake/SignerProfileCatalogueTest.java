@@ -149,6 +149,22 @@ class SignerProfileCatalogueTest {
                 "the path is longer than a pathLenConstraint above the signer allows");
     }
 
+    /**
+     * The same shape forged: an intermediate that is no CA, under an impostor with the partner CA's name but not its
+     * key. PKIX reports the missing CA flag before the signature; the gateway names no constraint of a forgery.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void signer_under_a_forged_intermediate_that_is_not_a_ca(Container container) {
+        Credential impostor = TestPki.certificateAuthority(GatewayUnderTest.CN_CA_SUBJECT);
+        Credential forged = TestPki.issue(impostor, "CN=CN-GACC Forged Intermediate" + CN,
+                TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
+                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
+        Credential signer = documentSigner(forged, "CN=CN-GACC Signer Under Forgery" + CN);
+        refused(container, new Credential(signer.certificate(), signer.key(), signer.chain().subList(0, 2)),
+                "UNKNOWN_SIGNER", "does not validate");
+    }
+
     // --- signers fit for the role ---
 
     @ParameterizedTest
@@ -158,6 +174,14 @@ class SignerProfileCatalogueTest {
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(0)),
                 TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
         accepted(container, documentSigner(issuing, "CN=CN-GACC Document Signer" + CN), "CN-GACC");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void a_non_repudiation_only_signer_without_extended_key_usage_is_accepted(Container container) {
+        accepted(container, TestPki.issue(gateway.cnCa, "CN=CN-GACC Non-Repudiation Signer" + CN,
+                TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
+                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.nonRepudiation))), "CN-GACC");
     }
 
     @ParameterizedTest
@@ -192,23 +216,27 @@ class SignerProfileCatalogueTest {
     }
 
     private void refused(Container container, Credential signer, String detail) {
+        refused(container, signer, "SIGNER_NOT_PERMITTED", detail);
+    }
+
+    private void refused(Container container, Credential signer, String code, String detail) {
         ContainerSigning.Signed signed = container.sign.apply(gateway, signer);
         HttpResponse<String> response = gateway.post(signed.path(), signed.body(), signed.contentType());
         String messageId;
         if (signed.soap()) {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(500);
-            assertThat(response.body()).contains("ex:SIGNER_NOT_PERMITTED").contains(detail);
+            assertThat(response.body()).contains("ex:" + code).contains(detail);
             messageId = response.body().replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1");
         } else {
             assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
             JsonNode problem = GatewayUnderTest.json(response);
-            assertThat(problem.path("code").asText()).isEqualTo("SIGNER_NOT_PERMITTED");
+            assertThat(problem.path("code").asText()).isEqualTo(code);
             assertThat(problem.path("detail").asText()).contains(detail);
             messageId = problem.path("messageId").asText();
         }
         JsonNode archived = gateway.getJson("/api/v1/messages/" + messageId);
         assertThat(archived.path("verdict").asText()).as("the refusal is archived").isEqualTo("REJECTED");
-        assertThat(archived.path("refusal").path("code").asText()).isEqualTo("SIGNER_NOT_PERMITTED");
+        assertThat(archived.path("refusal").path("code").asText()).isEqualTo(code);
         assertThat(archived.path("refusal").path("detail").asText()).contains(detail);
     }
 

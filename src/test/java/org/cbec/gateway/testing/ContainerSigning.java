@@ -140,7 +140,8 @@ public final class ContainerSigning {
             signature.setUserInfo("partner", "partner-key");
             signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
             // Under an intermediate CA the token is a PKIPath (X509PKIPathv1) with the chain up to the anchor.
-            signature.setUseSingleCertificate(signer.chain().size() <= 2);
+            signature.setUseSingleCertificate(signer.chain().stream().skip(1)
+                    .allMatch(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal())));
             signature.setSignatureAlgorithm("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
             signature.getParts().add(new WSEncryptionPart("Body", SOAP_NS, "Element"));
             signature.getParts().add(new WSEncryptionPart("Timestamp", WSConstants.WSU_NS, "Element"));
