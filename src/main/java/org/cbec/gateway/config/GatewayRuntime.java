@@ -318,7 +318,9 @@ public final class GatewayRuntime implements AutoCloseable {
      * TSAs of {@code gateway.inbound.tsa-anchors} whose time-stamp tokens say when a signer's chain is judged.
      */
     public static SigningTimePolicy signingTimePolicy(GatewaySettings settings, Clock clock) {
-        List<java.nio.file.Path> tsaAnchors = settings.getSet("gateway.inbound.tsa-anchors").stream().map(java.nio.file.Path::of).toList();
+        // Absent from a configuration written before it: no TSA is trusted.
+        List<java.nio.file.Path> tsaAnchors = java.util.Arrays.stream(settings.get("gateway.inbound.tsa-anchors", "").split(","))
+                .filter(path -> !path.isBlank()).map(path -> java.nio.file.Path.of(path.trim())).toList();
         return new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew"),
                 TimeStampAuthorities.load("gateway.inbound.tsa-anchors", tsaAnchors));
     }
