@@ -89,6 +89,14 @@ class VerifyCommandTest {
         assertThat(run.out()).contains("REFUSED: UNKNOWN_SIGNER");
     }
 
+    @Test
+    void refuses_the_partner_ca_signing_itself_as_signer_not_permitted_like_the_gateway() throws Exception {
+        CliRun run = verify(TestPki.signCms(koreanOperators(), CA));
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).contains("REFUSED: SIGNER_NOT_PERMITTED (HTTP 403)").contains("basicConstraints CA:true");
+    }
+
     /** The valid AEO list with KR ids: a partner publishes the status of its own country's operators only. */
     private static byte[] koreanOperators() {
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
