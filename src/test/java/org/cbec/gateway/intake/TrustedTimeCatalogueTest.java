@@ -104,6 +104,20 @@ class TrustedTimeCatalogueTest {
     }
 
     @Test
+    void signed_xml_with_a_backdated_xades_signing_time_by_an_expired_signer() {
+        ContainerSigning.Signed xml = ContainerSigning.xml(aeoXml("CN"), expiredYesterday, threeDaysAgo);
+
+        refused(gateway.post(xml.path(), xml.body(), xml.contentType()), 403, "CERTIFICATE_EXPIRED", "was not valid");
+    }
+
+    @Test
+    void signed_xml_with_a_xades_signing_time_by_a_valid_signer_is_accepted() {
+        ContainerSigning.Signed xml = ContainerSigning.xml(aeoXml("CN"), gateway.cnSigner, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
+        accepted(gateway.post(xml.path(), xml.body(), xml.contentType()));
+    }
+
+    @Test
     void cms_with_a_backdated_signing_time_proved_by_a_trusted_tsa_when_the_signer_was_valid_is_accepted() {
         byte[] cms = TestPki.signCms(csv(), expiredYesterday, threeDaysAgo);
         byte[] token = trustedTsa.stampWithBouncyCastle(TestTsa.signatureValue(cms), threeDaysAgo.plusSeconds(60));
@@ -199,10 +213,7 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void cn_partner_publishing_an_sg_operator_in_a_signed_xml_list() {
-        String template = org.cbec.gateway.testing.Xmlsec1.AEO_STATUS_LIST_TEMPLATE;
-        String xml = (template.substring(0, template.indexOf("  <Signature")) + "</AEOStatusList>\n")
-                .replace("{{ID}}", "SG" + Fixtures.load("valid/aeo-status-3-rows.csv").number());
-        ContainerSigning.Signed signed = ContainerSigning.xml(xml, gateway.cnSigner);
+        ContainerSigning.Signed signed = ContainerSigning.xml(aeoXml("SG"), gateway.cnSigner);
 
         JsonNode problem = refused(gateway.post(signed.path(), signed.body(), signed.contentType()), 422, "SCHEMA_INVALID", "error");
 
@@ -285,6 +296,13 @@ class TrustedTimeCatalogueTest {
         System.arraycopy(body, 0, joined, head.length, body.length);
         System.arraycopy(tail, 0, joined, head.length + body.length, tail.length);
         return joined;
+    }
+
+    /** A one-operator AEO status list in XML whose id has the given country prefix, unsigned. */
+    private static String aeoXml(String prefix) {
+        String template = org.cbec.gateway.testing.Xmlsec1.AEO_STATUS_LIST_TEMPLATE;
+        return (template.substring(0, template.indexOf("  <Signature")) + "</AEOStatusList>\n")
+                .replace("{{ID}}", prefix + Fixtures.load("valid/aeo-status-3-rows.csv").number());
     }
 
     private static byte[] csv() {

@@ -159,6 +159,11 @@ public final class ContainerSigning {
 
     /** An XML business document with an enveloped XMLDSig signature (RSA-SHA256, exclusive c14n) and the signer's chain in X509Data. */
     public static Signed xml(String document, TestPki.Credential signer) {
+        return xml(document, signer, null);
+    }
+
+    /** The same with a XAdES SigningTime in SignedProperties, which a second Reference covers (XAdES-BES); none when null. */
+    public static Signed xml(String document, TestPki.Credential signer, Instant signingTime) {
         try {
             Document parsed = parse(document.getBytes(StandardCharsets.UTF_8));
             Element root = parsed.getDocumentElement();
@@ -169,6 +174,22 @@ public final class ContainerSigning {
             transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
             transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
             signature.addDocument("", transforms, "http://www.w3.org/2001/04/xmlenc#sha256");
+            if (signingTime != null) {
+                String xades = ("<xades:QualifyingProperties xmlns:xades=\"http://uri.etsi.org/01903/v1.3.2#\" Target=\"#signature\">"
+                        + "<xades:SignedProperties Id=\"xades-signed-properties\"><xades:SignedSignatureProperties>"
+                        + "<xades:SigningTime>%s</xades:SigningTime></xades:SignedSignatureProperties></xades:SignedProperties>"
+                        + "</xades:QualifyingProperties>").formatted(signingTime);
+                org.w3c.dom.Node qualifying = parsed.importNode(parse(xades.getBytes(StandardCharsets.UTF_8)).getDocumentElement(), true);
+                org.apache.xml.security.signature.ObjectContainer object = new org.apache.xml.security.signature.ObjectContainer(parsed);
+                object.appendChild(qualifying);
+                signature.appendObject(object);
+                ((Element) ((Element) qualifying).getElementsByTagNameNS("http://uri.etsi.org/01903/v1.3.2#", "SignedProperties").item(0))
+                        .setIdAttributeNS(null, "Id", true);
+                Transforms c14n = new Transforms(parsed);
+                c14n.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
+                signature.addDocument("#xades-signed-properties", c14n, "http://www.w3.org/2001/04/xmlenc#sha256", null,
+                        "http://uri.etsi.org/01903#SignedProperties");
+            }
             for (X509Certificate certificate : signer.chain()) {
                 signature.addKeyInfo(certificate);
             }
