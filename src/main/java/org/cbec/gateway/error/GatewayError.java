@@ -12,7 +12,7 @@ public enum GatewayError {
     UNKNOWN_SIGNER(403, "the signer chains to no enabled partner, or fails the partner's signerSubjects"),
     SIGNER_NOT_PERMITTED(403, "the signer's certificate may not sign documents: a CA, or its key usage or extended key usage does not allow it"),
     TIMESTAMP_INVALID(403, "the signature time-stamp token is unreadable, stamps another signature, or its TSA chains to no gateway.inbound.tsa-anchors"),
-    CERTIFICATE_EXPIRED(403, "the signer or a chain certificate was not valid at signing time"),
+    CERTIFICATE_EXPIRED(403, "the signer or a chain certificate was not valid when a trusted time-stamp token says it signed, or else when received"),
     CERTIFICATE_REVOKED(403, "the signer or a chain certificate is revoked"),
     REVOCATION_UNKNOWN(503, "revocation status cannot be had and the partner's policy fails closed"),
     ALGORITHM_NOT_ALLOWED(403, "the signature or key algorithm is not allowed"),

@@ -30,7 +30,8 @@ import org.cbec.gateway.partner.PartnerRegistry;
 
 /**
  * Decides which partner a signer speaks for: the one enabled partner whose trust anchor the signer's
- * certificate chains to by a PKIX path valid at the time judged ({@link SigningTimePolicy}: a trusted time-stamp token's time, else the time received). Nothing the sender writes elsewhere counts.
+ * certificate chains to by a PKIX path valid at the time judged ({@link SigningTimePolicy}: a trusted time-stamp
+ * token's time, else the time received). Nothing the sender writes elsewhere counts.
  * Trust anchors are indexed once per registry, not per message.
  */
 public final class SignerTrust {
@@ -77,8 +78,8 @@ public final class SignerTrust {
      * The partner the signer belongs to with its validated chain, or a refusal: UNKNOWN_SIGNER, CERTIFICATE_EXPIRED, or
      * SIGNER_NOT_PERMITTED when the signer or a CA above it is not fit for its role ({@link SignerProfile}).
      */
-    public TrustedSigner partnerOf(X509Certificate signer, List<X509Certificate> carried, Instant signingTime) {
-        Date at = Date.from(signingTime);
+    public TrustedSigner partnerOf(X509Certificate signer, List<X509Certificate> carried, Instant judgedAt) {
+        Date at = Date.from(judgedAt);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(signer);
         X509Certificate current = signer;
