@@ -89,7 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
         out.println("algorithm:     " + algorithm);
         SigningTimePolicy signingTime = GatewayRuntime.signingTimePolicy(settings, clock);
         TrustedSigner trusted = new SignerTrust(registry).partnerOf(signed.signer(), signed.carriedCertificates(),
-                signingTime.effectiveSigningTime(signed.signingTime(), now));
+                signingTime.effectiveSigningTime(signed, now));
         Partner partner = trusted.partner();
         out.println("partner:       " + partner.id() + " (" + partner.name() + ")");
         GatewayRuntime.algorithmPolicy(settings).with(partner.algorithms())
@@ -104,7 +104,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new GatewayException(GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
                     "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: " + partner.messageTypes() + ")");
         }
-        Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), "offline-verify"));
+        Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), "offline-verify", partner.country()));
         if (translation instanceof Translation.Invalid invalid) {
             printErrors(invalid.errors());
             throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has " + invalid.errors().size() + " error(s)");

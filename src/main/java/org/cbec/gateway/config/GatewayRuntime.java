@@ -78,6 +78,7 @@ import org.cbec.gateway.signature.CmsSignedDataVerifier;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.SigningTimePolicy;
+import org.cbec.gateway.signature.TimeStampAuthorities;
 import org.cbec.gateway.simulator.NationalSystemSimulator;
 import org.cbec.gateway.translate.Translators;
 import org.slf4j.Logger;
@@ -357,9 +358,16 @@ public final class GatewayRuntime implements AutoCloseable {
         return containers;
     }
 
-    /** The signing-time window of {@code gateway.inbound.max-age} and {@code gateway.inbound.max-clock-skew}. */
+    /**
+     * The signing-time window of {@code gateway.inbound.max-age} and {@code gateway.inbound.max-clock-skew}, and the
+     * TSAs of {@code gateway.inbound.tsa-anchors} whose time-stamp tokens say when a signer's chain is judged.
+     */
     public static SigningTimePolicy signingTimePolicy(GatewaySettings settings, Clock clock) {
-        return new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew"));
+        // Absent from a configuration written before it: no TSA is trusted.
+        List<java.nio.file.Path> tsaAnchors = java.util.Arrays.stream(settings.get("gateway.inbound.tsa-anchors", "").split(","))
+                .filter(path -> !path.isBlank()).map(path -> java.nio.file.Path.of(path.trim())).toList();
+        return new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew"),
+                TimeStampAuthorities.load("gateway.inbound.tsa-anchors", tsaAnchors));
     }
 
     /** The gateway-wide algorithm policy of the {@code gateway.signature.*} settings. */

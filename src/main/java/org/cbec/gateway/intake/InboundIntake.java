@@ -163,7 +163,7 @@ public final class InboundIntake {
             SignedDocument signed = container.open(body, contentType);
             evidence.signer = signed.signer();
             evidence.signingTime = signed.signingTime().orElse(null);
-            Instant judgedAt = signingTimePolicy.effectiveSigningTime(signed.signingTime(), receivedAt);
+            Instant judgedAt = signingTimePolicy.effectiveSigningTime(signed, receivedAt);
             TrustedSigner trusted;
             try {
                 trusted = signerTrust.current().partnerOf(signed.signer(), signed.carriedCertificates(), judgedAt);
@@ -190,7 +190,7 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
                         "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: " + partner.messageTypes() + ")");
             }
-            Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), messageId));
+            Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), messageId, partner.country()));
             if (translation instanceof Translation.Invalid invalid) {
                 evidence.errors = invalid.errors();
                 throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has "

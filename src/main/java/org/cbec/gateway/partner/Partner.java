@@ -15,6 +15,7 @@ import org.cbec.gateway.canonical.RecordType;
  * @param signerSubjects when non-empty, the signer's subject must equal one of these
  * @param algorithms     the partner's own algorithm settings, or null for the gateway's
  * @param expectedInterval the longest the partner may stay silent before an operator is alerted, or null for never
+ * @param signerExtendedKeyUsages the extendedKeyUsage OIDs of which a signer certificate that has the extension must name one
  */
 public record Partner(
         String id,
@@ -28,16 +29,33 @@ public record Partner(
         boolean enabled,
         AlgorithmPolicy.Overrides algorithms,
         Path source,
-        Duration expectedInterval) {
+        Duration expectedInterval,
+        Set<String> signerExtendedKeyUsages) {
 
     /** The shape of a partner id (CONTRACT.md §2); it also names the partner's file, so nothing else may pass. */
     public static final Pattern ID = Pattern.compile("[A-Z0-9-]{2,32}");
+
+    /** The extendedKeyUsage purposes a signer may have when the partner's file names none. */
+    public static final Set<String> DEFAULT_SIGNER_EXTENDED_KEY_USAGES = Set.of(
+            "1.3.6.1.5.5.7.3.4",        // id-kp-emailProtection (S/MIME)
+            "1.3.6.1.4.1.311.10.3.12",  // Microsoft documentSigning
+            "1.3.6.1.5.5.7.3.36",       // id-kp-documentSigning (RFC 9336)
+            "2.5.29.37.0");             // anyExtendedKeyUsage
 
     public Partner {
         trustAnchors = List.copyOf(trustAnchors);
         signerSubjects = Set.copyOf(signerSubjects);
         crls = List.copyOf(crls);
         messageTypes = Set.copyOf(messageTypes);
+        signerExtendedKeyUsages = Set.copyOf(signerExtendedKeyUsages);
+    }
+
+    /** A partner without {@code signerExtendedKeyUsages} in its file: {@link #DEFAULT_SIGNER_EXTENDED_KEY_USAGES}. */
+    public Partner(String id, String name, String country, List<X509Certificate> trustAnchors, Set<X500Principal> signerSubjects,
+                   RevocationPolicy revocation, List<Path> crls, Set<RecordType> messageTypes, boolean enabled,
+                   AlgorithmPolicy.Overrides algorithms, Path source, Duration expectedInterval) {
+        this(id, name, country, trustAnchors, signerSubjects, revocation, crls, messageTypes, enabled, algorithms, source,
+                expectedInterval, DEFAULT_SIGNER_EXTENDED_KEY_USAGES);
     }
 
     /** A partner without {@code expectedInterval} in its file. */

@@ -28,7 +28,8 @@ import org.cbec.gateway.error.GatewayException;
 final class PartnerFileParser {
     private static final Set<String> KNOWN_FIELDS = Set.of(
             "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled", "algorithms",
-            "expectedInterval");
+            "expectedInterval", "signerExtendedKeyUsages");
+    private static final java.util.regex.Pattern OID = java.util.regex.Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
     private static final Set<String> ALGORITHM_FIELDS = Set.of("digests", "schemes", "minRsaBits", "ecCurves");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -106,7 +107,7 @@ final class PartnerFileParser {
             enabled = node.booleanValue();
         }
         return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, algorithms(file, root), file,
-                expectedInterval(file, root));
+                expectedInterval(file, root), signerExtendedKeyUsages(file, root));
     }
 
     /** How long the partner may stay silent before an alert: an ISO-8601 duration (PT1H, P1D), or absent for never. */
@@ -133,6 +134,24 @@ final class PartnerFileParser {
             throw problem(file, "expectedInterval", "must be longer than zero, not '" + value + "'");
         }
         return interval;
+    }
+
+    /** The extendedKeyUsage OIDs a signer may have; absent means {@link Partner#DEFAULT_SIGNER_EXTENDED_KEY_USAGES}. */
+    private static Set<String> signerExtendedKeyUsages(Path file, JsonNode root) {
+        if (!root.has("signerExtendedKeyUsages") || root.get("signerExtendedKeyUsages").isNull()) {
+            return Partner.DEFAULT_SIGNER_EXTENDED_KEY_USAGES;
+        }
+        Set<String> oids = new LinkedHashSet<>();
+        for (String oid : textList(file, root, "signerExtendedKeyUsages")) {
+            if (!OID.matcher(oid).matches()) {
+                throw problem(file, "signerExtendedKeyUsages", "'" + oid + "' is not an object identifier such as 1.3.6.1.5.5.7.3.4");
+            }
+            oids.add(oid);
+        }
+        if (oids.isEmpty()) {
+            throw problem(file, "signerExtendedKeyUsages", "must list at least one object identifier, or be left out for the defaults");
+        }
+        return oids;
     }
 
     private static AlgorithmPolicy.Overrides algorithms(Path file, JsonNode root) {

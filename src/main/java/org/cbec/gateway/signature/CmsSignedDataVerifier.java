@@ -120,7 +120,8 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         if (!verified) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the signature does not verify over the content");
         }
-        return new SignedDocument(content, signer.signer(), signer.carriedCertificates(), signer.signingTime(), signer.algorithm());
+        return new SignedDocument(content, signer.signer(), signer.carriedCertificates(), signer.signingTime(), signer.algorithm(),
+                signer.signatureTimeStamp());
     }
 
     private static DigestCalculatorProvider digests() {

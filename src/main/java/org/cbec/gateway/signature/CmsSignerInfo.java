@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
@@ -44,7 +46,8 @@ public record CmsSignerInfo(
         List<X509Certificate> carriedCertificates,
         SignerInformationVerifier verifier,
         Optional<Instant> signingTime,
-        SignatureAlgorithm algorithm) {
+        SignatureAlgorithm algorithm,
+        Optional<SignatureTimeStamp> signatureTimeStamp) {
 
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
     private static final JcaX509CertificateConverter CERTIFICATES = new JcaX509CertificateConverter().setProvider(BOUNCY_CASTLE);
@@ -106,7 +109,8 @@ public record CmsSignerInfo(
         for (X509CertificateHolder holder : all) {
             carried.add(toCertificate(holder));
         }
-        return new CmsSignerInfo(signer, signerCertificate, carried, verifierFor(signerCertificate), signingTime(signer), algorithmOf(signer));
+        return new CmsSignerInfo(signer, signerCertificate, carried, verifierFor(signerCertificate), signingTime(signer), algorithmOf(signer),
+                signatureTimeStamp(signer));
     }
 
     private static X509Certificate toCertificate(X509CertificateHolder holder) {
@@ -150,6 +154,27 @@ public record CmsSignerInfo(
             scheme = oid;
         }
         return new SignatureAlgorithm(DIGEST_NAMES.getOrDefault(digest.getAlgorithm().getId(), digest.getAlgorithm().getId()), scheme, name);
+    }
+
+    /** The unsigned id-aa-signatureTimeStampToken attribute (RFC 3161 Appendix A), when the signer has one; one token only. */
+    private static Optional<SignatureTimeStamp> signatureTimeStamp(SignerInformation signer) {
+        AttributeTable attributes = signer.getUnsignedAttributes();
+        if (attributes == null) {
+            return Optional.empty();
+        }
+        ASN1EncodableVector tokens = attributes.getAll(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken);
+        if (tokens.size() == 0) {
+            return Optional.empty();
+        }
+        if (tokens.size() > 1 || Attribute.getInstance(tokens.get(0)).getAttrValues().size() != 1) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the signer carries more than one signature time-stamp token; one is accepted");
+        }
+        try {
+            byte[] token = Attribute.getInstance(tokens.get(0)).getAttrValues().getObjectAt(0).toASN1Primitive().getEncoded(ASN1Encoding.DER);
+            return Optional.of(new SignatureTimeStamp(token, signer.getSignature()));
+        } catch (java.io.IOException e) {
+            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the signature time-stamp token cannot be read", e);
+        }
     }
 
     private static Optional<Instant> signingTime(SignerInformation signer) {

@@ -11,6 +11,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -29,7 +30,8 @@ import org.cbec.gateway.partner.PartnerRegistry;
 
 /**
  * Decides which partner a signer speaks for: the one enabled partner whose trust anchor the signer's
- * certificate chains to by a PKIX path valid at the signing time. Nothing the sender writes elsewhere counts.
+ * certificate chains to by a PKIX path valid at the time judged ({@link SigningTimePolicy}: a trusted time-stamp
+ * token's time, else the time received). Nothing the sender writes elsewhere counts.
  * Trust anchors are indexed once per registry, not per message.
  */
 public final class SignerTrust {
@@ -50,6 +52,13 @@ public final class SignerTrust {
         }
     });
 
+    // The JDK's PKIX validator holds the CAs in a path to basicConstraints CA:true, keyCertSign and pathLenConstraint.
+    private static final Map<CertPathValidatorException.Reason, String> ISSUER_CONSTRAINT = Map.of(
+            PKIXReason.NOT_CA_CERT, "it is not a certificate authority (no basicConstraints CA:true)",
+            PKIXReason.INVALID_KEY_USAGE, "its keyUsage lacks keyCertSign",
+            PKIXReason.PATH_TOO_LONG, "the path is longer than a pathLenConstraint above the signer allows");
+    private static final Set<CertPathValidatorException.Reason> NOT_PERMITTED_TO_ISSUE = ISSUER_CONSTRAINT.keySet();
+
     private final PartnerRegistry partners;
     private final Map<String, Set<TrustAnchor>> anchorsByPartner = new HashMap<>();
 
@@ -65,9 +74,12 @@ public final class SignerTrust {
         return partners;
     }
 
-    /** The partner the signer belongs to with its validated chain, or a refusal: UNKNOWN_SIGNER or CERTIFICATE_EXPIRED. */
-    public TrustedSigner partnerOf(X509Certificate signer, List<X509Certificate> carried, Instant signingTime) {
-        Date at = Date.from(signingTime);
+    /**
+     * The partner the signer belongs to with its validated chain, or a refusal: UNKNOWN_SIGNER, CERTIFICATE_EXPIRED, or
+     * SIGNER_NOT_PERMITTED when the signer or a CA above it is not fit for its role ({@link SignerProfile}).
+     */
+    public TrustedSigner partnerOf(X509Certificate signer, List<X509Certificate> carried, Instant judgedAt) {
+        Date at = Date.from(judgedAt);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(signer);
         X509Certificate current = signer;
@@ -107,6 +119,7 @@ public final class SignerTrust {
                     + trusted.stream().map(Partner::id).collect(Collectors.joining(", ")));
         }
         Partner partner = trusted.get(0);
+        SignerProfile.check(signer, partner.signerExtendedKeyUsages());
         X500Principal subject = signer.getSubjectX500Principal();
         if (!partner.mayAccept(subject)) {
             throw new GatewayException(GatewayError.UNKNOWN_SIGNER,
@@ -122,8 +135,8 @@ public final class SignerTrust {
                 certificate.checkValidity(at);
             } catch (CertificateExpiredException | CertificateNotYetValidException e) {
                 throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate "
-                        + certificate.getSubjectX500Principal().getName() + " was not valid at the signing time "
-                        + at.toInstant() + " (valid " + certificate.getNotBefore().toInstant() + " to "
+                        + certificate.getSubjectX500Principal().getName() + " was not valid at " + at.toInstant()
+                        + ", the time received or proved by a trusted time-stamp token (valid " + certificate.getNotBefore().toInstant() + " to "
                         + certificate.getNotAfter().toInstant() + ")");
             }
         }
@@ -134,7 +147,7 @@ public final class SignerTrust {
                     anchorCertificate.checkValidity(at);
                 } catch (CertificateExpiredException | CertificateNotYetValidException e) {
                     throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the trust anchor "
-                            + anchorCertificate.getSubjectX500Principal().getName() + " was not valid at the signing time " + at.toInstant());
+                            + anchorCertificate.getSubjectX500Principal().getName() + " was not valid at " + at.toInstant());
                 }
             }
         }
@@ -147,7 +160,12 @@ public final class SignerTrust {
             return result.getTrustAnchor().getTrustedCert();
         } catch (CertPathValidatorException e) {
             if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {
-                throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate path was not valid at the signing time: " + e.getMessage(), e);
+                throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate path was not valid at " + at.toInstant() + ": " + e.getMessage(), e);
+            }
+            if (NOT_PERMITTED_TO_ISSUE.contains(e.getReason()) && issuedAlongThePath(chain, anchors)) {
+                // The CA above the signer may not issue certificates: PKIX says why; each link verified, so it is no forgery.
+                throw new GatewayException(GatewayError.SIGNER_NOT_PERMITTED, "the certificate " + failing(chain, e)
+                        + " in the signer's path may not issue certificates: " + ISSUER_CONSTRAINT.get(e.getReason()), e);
             }
             throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path does not validate: " + e.getMessage(), e);
         } catch (InvalidAlgorithmParameterException e) {
@@ -161,6 +179,32 @@ public final class SignerTrust {
             throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path cannot be checked: a certificate in it "
                     + "cannot be read (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Whether each certificate of the chain is signed by the key of the next, and the last by an anchor's. */
+    private static boolean issuedAlongThePath(List<X509Certificate> chain, Set<TrustAnchor> anchors) {
+        try {
+            for (int i = 0; i + 1 < chain.size(); i++) {
+                chain.get(i).verify(chain.get(i + 1).getPublicKey());
+            }
+        } catch (GeneralSecurityException | RuntimeException forged) {
+            return false;
+        }
+        X509Certificate last = chain.get(chain.size() - 1);
+        for (TrustAnchor anchor : anchors) {
+            try {
+                last.verify(anchor.getTrustedCert().getPublicKey());
+                return true;
+            } catch (GeneralSecurityException | RuntimeException notThisAnchor) {
+                // Another anchor of the partner may have issued it.
+            }
+        }
+        return false;
+    }
+
+    private static String failing(List<X509Certificate> chain, CertPathValidatorException e) {
+        int index = e.getIndex();
+        return index >= 0 && index < chain.size() ? chain.get(index).getSubjectX500Principal().getName() : "(unknown)";
     }
 
     private static X509Certificate issuerOf(X509Certificate certificate, List<X509Certificate> carried) {

@@ -9,23 +9,36 @@ import org.cbec.gateway.error.GatewayException;
 
 /**
  * The signing-time window: a message signed longer ago than {@code gateway.inbound.max-age}, or further
- * in the future than {@code gateway.inbound.max-clock-skew}, is refused as STALE_MESSAGE. A container
- * without a signing time is judged at the time it was received.
+ * in the future than {@code gateway.inbound.max-clock-skew}, is refused as STALE_MESSAGE.
+ *
+ * <p>The signing time is the signer's own claim, so it never decides whether the signer's certificates were valid:
+ * a partner could backdate it to sign with a certificate already expired. The chain is judged at the time an RFC 3161
+ * signature time-stamp token from a trusted TSA proves ({@link TimeStampAuthorities}), or else at the time received.
  */
 public final class SigningTimePolicy {
     private final Clock clock;
     private final Duration maxAge;
     private final Duration maxClockSkew;
+    private final TimeStampAuthorities timeStampAuthorities;
 
-    public SigningTimePolicy(Clock clock, Duration maxAge, Duration maxClockSkew) {
+    public SigningTimePolicy(Clock clock, Duration maxAge, Duration maxClockSkew, TimeStampAuthorities timeStampAuthorities) {
         this.clock = clock;
         this.maxAge = maxAge;
         this.maxClockSkew = maxClockSkew;
+        this.timeStampAuthorities = timeStampAuthorities;
     }
 
-    /** The instant at which the signer's certificates must have been valid. */
-    public Instant effectiveSigningTime(Optional<Instant> signingTime, Instant receivedAt) {
-        return signingTime.orElse(receivedAt);
+    /** Trusting no TSA: every signer is judged at the time received. */
+    public SigningTimePolicy(Clock clock, Duration maxAge, Duration maxClockSkew) {
+        this(clock, maxAge, maxClockSkew, TimeStampAuthorities.none());
+    }
+
+    /**
+     * The instant at which the signer's certificates must have been valid: the time a signature time-stamp token
+     * proves (TIMESTAMP_INVALID when it proves nothing), or else the time received; never the claimed signing time.
+     */
+    public Instant effectiveSigningTime(SignedDocument signed, Instant receivedAt) {
+        return signed.signatureTimeStamp().map(timeStampAuthorities::timeOf).orElse(receivedAt);
     }
 
     public void check(Optional<Instant> signingTime) {

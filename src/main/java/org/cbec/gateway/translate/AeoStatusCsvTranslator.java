@@ -92,7 +92,7 @@ public final class AeoStatusCsvTranslator implements Translator {
                 errors.add(new LocatedError("row " + row.line(),
                         "has " + row.fields().size() + " columns, expected " + COLUMNS.size()));
             } else {
-                Optional<AeoStatusRecord> record = new Row(row, errors).toRecord(source);
+                Optional<AeoStatusRecord> record = new Row(row, errors, context).toRecord(source);
                 if (record.isPresent()) {
                     Integer earlier = statementRows.putIfAbsent(statementKey(record.get()), row.line());
                     if (earlier != null) {
@@ -114,20 +114,20 @@ public final class AeoStatusCsvTranslator implements Translator {
             return new Translation.Invalid(format(), errors);
         }
         return new Translation.Records(format(), records != null ? records
-                : onDemand(text, starts.build().toArray(), source));
+                : onDemand(text, starts.build().toArray(), source, context));
     }
 
-    private static OnDemandRecords onDemand(CharSequence text, int[] rowStarts, RecordSource source) {
-        return new OnDemandRecords(rowStarts.length, index -> recordAt(text, rowStarts[index], source));
+    private static OnDemandRecords onDemand(CharSequence text, int[] rowStarts, RecordSource source, TranslationContext context) {
+        return new OnDemandRecords(rowStarts.length, index -> recordAt(text, rowStarts[index], source, context));
     }
 
     /**
      * The record of the valid row that starts at {@code position}, made again. Its line is not kept: a row found
      * valid is valid again, and line numbers only ever locate errors.
      */
-    private static AeoStatusRecord recordAt(CharSequence text, int position, RecordSource source) {
+    private static AeoStatusRecord recordAt(CharSequence text, int position, RecordSource source, TranslationContext context) {
         List<LocatedError> errors = new ArrayList<>();
-        return new Row(CsvParser.from(text, position, 0).next(), errors).toRecord(source)
+        return new Row(CsvParser.from(text, position, 0).next(), errors, context).toRecord(source)
                 .orElseThrow(() -> new IllegalStateException("the row at character " + position + " was valid and is not now: " + errors));
     }
 
@@ -174,16 +174,18 @@ public final class AeoStatusCsvTranslator implements Translator {
     private static final class Row {
         private final CsvParser.CsvRecord row;
         private final List<LocatedError> errors;
+        private final TranslationContext context;
         private boolean valid = true;
 
-        Row(CsvParser.CsvRecord row, List<LocatedError> errors) {
+        Row(CsvParser.CsvRecord row, List<LocatedError> errors, TranslationContext context) {
             this.row = row;
             this.errors = errors;
+            this.context = context;
         }
 
         Optional<AeoStatusRecord> toRecord(RecordSource source) {
-            String aeoId = required(AEO_ID, text -> Rules.isAeoId(text) ? Optional.of(text) : Optional.empty(),
-                    Rules.AEO_ID);
+            String aeoId = required(AEO_ID, text -> context.isOwnAeoId(text) ? Optional.of(text) : Optional.empty(),
+                    context.aeoIdRule());
             String operatorName = required(OPERATOR_NAME, Optional::of, Rules.REQUIRED);
             String country = required(COUNTRY, text -> Rules.isCountry(text) ? Optional.of(text) : Optional.empty(),
                     Rules.COUNTRY);

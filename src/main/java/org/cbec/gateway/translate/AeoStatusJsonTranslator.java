@@ -56,7 +56,7 @@ public final class AeoStatusJsonTranslator implements Translator {
         Map<String, String> statements = new HashMap<>();
         for (int i = 0; operators != null && i < operators.size(); i++) {
             String at = JsonFields.pointer("/operators", i);
-            operator(operators.get(i), at, fields, source).ifPresent(record -> {
+            operator(operators.get(i), at, fields, source, context).ifPresent(record -> {
                 String earlier = statements.putIfAbsent(record.aeoId() + " " + record.statusChangedAt(), at);
                 if (earlier != null) {
                     fields.error(JsonFields.pointer(at, "aeoId"),
@@ -71,13 +71,13 @@ public final class AeoStatusJsonTranslator implements Translator {
     }
 
     private static Optional<AeoStatusRecord> operator(JsonNode operator, String at, JsonFields fields,
-            RecordSource source) {
+            RecordSource source, TranslationContext context) {
         if (!operator.isObject()) {
             fields.error(at, "must be a JSON object");
             return Optional.empty();
         }
         int errorsBefore = fields.errorCount();
-        String aeoId = fields.requiredChecked(operator, at, "aeoId", Rules::isAeoId, Rules.AEO_ID);
+        String aeoId = fields.requiredChecked(operator, at, "aeoId", context::isOwnAeoId, context.aeoIdRule());
         String name = fields.requiredText(operator, at, "name");
         Address address = address(operator, at, fields);
         String programme = fields.optionalText(operator, at, "programme");

@@ -112,7 +112,7 @@ public final class AeoStatusXmlTranslator implements Translator {
         if (reading.root == null || reading.stopped) {
             return new Translation.Invalid(format(), reading.errors());
         }
-        Mapping mapping = new Mapping(reading, new RecordSource(context.partnerId(), context.messageId(), format().id()));
+        Mapping mapping = new Mapping(reading, new RecordSource(context.partnerId(), context.messageId(), format().id()), context);
         List<CanonicalRecord> records = mapping.records();
         List<LocatedError> errors = reading.errors();
         return errors.isEmpty()
@@ -426,10 +426,12 @@ public final class AeoStatusXmlTranslator implements Translator {
     private static final class Mapping {
         private final Reading reading;
         private final RecordSource source;
+        private final TranslationContext context;
 
-        Mapping(Reading reading, RecordSource source) {
+        Mapping(Reading reading, RecordSource source, TranslationContext context) {
             this.reading = reading;
             this.source = source;
+            this.context = context;
         }
 
         List<CanonicalRecord> records() {
@@ -470,7 +472,7 @@ public final class AeoStatusXmlTranslator implements Translator {
         }
 
         private Optional<AeoStatusRecord> operator(Node operator) throws TooManyErrors {
-            String aeoId = checked(operator, "ID", matching(Rules::isAeoId), Rules.AEO_ID);
+            String aeoId = checked(operator, "ID", matching(context::isOwnAeoId), context.aeoIdRule());
             String name = text(operator, "Name");
             Optional<Node> addressNode = operator.child("Address");
             String country = addressNode.isEmpty() ? null

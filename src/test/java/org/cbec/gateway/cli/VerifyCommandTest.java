@@ -39,7 +39,7 @@ class VerifyCommandTest {
 
     @Test
     void accepts_a_well_signed_document_and_says_revocation_was_not_checked() throws Exception {
-        CliRun run = verify(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), SIGNER));
+        CliRun run = verify(TestPki.signCms(koreanOperators(), SIGNER));
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(0);
         assertThat(run.out()).contains("signer:        ").contains("CN=KR-KCS Signer")
@@ -71,8 +71,7 @@ class VerifyCommandTest {
 
     @Test
     void lists_each_located_error_of_a_schema_invalid_document() throws Exception {
-        String csv = new String(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), java.nio.charset.StandardCharsets.UTF_8)
-                .replace("SUSPENDED", "ASLEEP");
+        String csv = new String(koreanOperators(), java.nio.charset.StandardCharsets.UTF_8).replace("SUSPENDED", "ASLEEP");
 
         CliRun run = verify(TestPki.signCms(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), SIGNER));
 
@@ -88,5 +87,19 @@ class VerifyCommandTest {
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).contains("REFUSED: UNKNOWN_SIGNER");
+    }
+
+    @Test
+    void refuses_the_partner_ca_signing_itself_as_signer_not_permitted_like_the_gateway() throws Exception {
+        CliRun run = verify(TestPki.signCms(koreanOperators(), CA));
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).contains("REFUSED: SIGNER_NOT_PERMITTED (HTTP 403)").contains("basicConstraints CA:true");
+    }
+
+    /** The valid AEO list with KR ids: a partner publishes the status of its own country's operators only. */
+    private static byte[] koreanOperators() {
+        Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
+        return csv.text().replace("\nCN" + csv.number(), "\nKR" + csv.number()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

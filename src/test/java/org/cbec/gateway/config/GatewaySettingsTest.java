@@ -29,6 +29,20 @@ class GatewaySettingsTest {
     }
 
     @Test
+    void no_tsa_is_trusted_by_default_and_an_unreadable_tsa_anchor_stops_the_start_naming_the_setting() {
+        GatewaySettings shipped = GatewaySettings.load(SHIPPED, Map.of(), Map.of());
+        assertThat(shipped.require("gateway.inbound.tsa-anchors")).isEmpty();
+        assertThat(GatewayRuntime.signingTimePolicy(shipped, java.time.Clock.systemUTC())).isNotNull();
+
+        GatewaySettings missing = GatewaySettings.load(SHIPPED, Map.of("GATEWAY_INBOUND_TSA_ANCHORS", "no/such/tsa-root.pem"), Map.of());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GatewayRuntime.signingTimePolicy(missing, java.time.Clock.systemUTC()))
+                .isInstanceOfSatisfying(org.cbec.gateway.error.GatewayException.class,
+                        e -> assertThat(e.error()).isEqualTo(org.cbec.gateway.error.GatewayError.CONFIGURATION_INVALID))
+                .hasMessageContaining("gateway.inbound.tsa-anchors").hasMessageContaining("no/such/tsa-root.pem");
+    }
+
+    @Test
     void an_environment_variable_overrides_its_key_with_dots_and_dashes_as_underscores() {
         GatewaySettings settings = GatewaySettings.load(SHIPPED,
                 Map.of("GATEWAY_HTTP_PORT", "9090", "GATEWAY_INBOUND_MAX_BYTES", "1024"), Map.of());

@@ -47,6 +47,62 @@ class PartnerRegistryTest {
     }
 
     @Test
+    void signer_extended_key_usages_default_to_the_document_signing_purposes_and_may_be_set() throws IOException {
+        Files.writeString(dir.resolve("CN-GACC.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                """);
+        Files.writeString(dir.resolve("CN-EPORT.yaml"), """
+                id: CN-EPORT
+                name: y
+                country: CN
+                trustAnchors: [certs/eport-ca.pem]
+                messageTypes: [AEO_STATUS]
+                signerExtendedKeyUsages: [1.3.6.1.5.5.7.3.1, 1.3.6.1.5.5.7.3.4]
+                """);
+        TestPki.writePem(dir.resolve("certs/eport-ca.pem"), TestPki.certificateAuthority("CN=E-Port CA,C=CN").certificate());
+
+        PartnerRegistry registry = PartnerRegistry.load(dir);
+
+        assertThat(registry.byId("CN-GACC").orElseThrow().signerExtendedKeyUsages())
+                .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.4", "1.3.6.1.4.1.311.10.3.12", "1.3.6.1.5.5.7.3.36", "2.5.29.37.0");
+        assertThat(registry.byId("CN-EPORT").orElseThrow().signerExtendedKeyUsages())
+                .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.4");
+    }
+
+    @Test
+    void refuses_a_signer_extended_key_usage_that_is_not_an_object_identifier_naming_file_and_field() throws IOException {
+        Files.writeString(dir.resolve("bad-eku.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                signerExtendedKeyUsages: [serverAuth]
+                """);
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).isInstanceOf(GatewayException.class)
+                .hasMessageContaining("bad-eku.yaml").hasMessageContaining("'signerExtendedKeyUsages'").hasMessageContaining("serverAuth");
+    }
+
+    @Test
+    void refuses_an_empty_signer_extended_key_usage_list() throws IOException {
+        Files.writeString(dir.resolve("empty-eku.yaml"), """
+                id: CN-GACC
+                name: x
+                country: CN
+                trustAnchors: [certs/ca.pem]
+                messageTypes: [AEO_STATUS]
+                signerExtendedKeyUsages: []
+                """);
+
+        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("empty-eku.yaml").hasMessageContaining("'signerExtendedKeyUsages'");
+    }
+
+    @Test
     void refuses_a_partner_id_that_breaks_the_pattern_naming_file_and_field() throws IOException {
         Files.writeString(dir.resolve("bad-id.yaml"), """
                 id: cn gacc

@@ -123,6 +123,43 @@ public final class TestPki {
         return signer(issuer, subject, now.minus(Duration.ofDays(730)), now.minus(Duration.ofDays(365)), rsa(2048));
     }
 
+    /**
+     * A certificate issued by {@code issuer} with exactly the given extensions (and a subjectKeyIdentifier), valid
+     * from a month ago for a year: a signer or CA that breaks a profile rule, named after the rule by its test.
+     */
+    public static Credential issue(Credential issuer, String subject, Extension... extensions) {
+        KeyPair keys = rsa(2048);
+        Instant now = Instant.now();
+        try {
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
+                    BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(now.minus(Duration.ofDays(30))),
+                    Date.from(now.plus(Duration.ofDays(365))), new X500Name(subject), keys.getPublic());
+            for (Extension extension : extensions) {
+                builder.addExtension(extension);
+            }
+            builder.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+            String algorithm = issuer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(algorithm).build(issuer.key())));
+            List<X509Certificate> chain = new ArrayList<>();
+            chain.add(certificate);
+            chain.addAll(issuer.chain());
+            return new Credential(certificate, keys.getPrivate(), chain);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build test certificate " + subject, e);
+        }
+    }
+
+    /** An extension for {@link #issue}. */
+    public static Extension extension(org.bouncycastle.asn1.ASN1ObjectIdentifier oid, boolean critical, org.bouncycastle.asn1.ASN1Encodable value) {
+        try {
+            return new Extension(oid, critical, value.toASN1Primitive().getEncoded(ASN1Encoding.DER));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static X509Certificate build(String subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey,
                                          Instant notBefore, Instant notAfter, boolean authority) {
         try {

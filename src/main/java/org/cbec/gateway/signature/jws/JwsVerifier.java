@@ -57,7 +57,8 @@ import org.cbec.gateway.signature.SignerKey;
  *       alg the signer's key cannot make (an {@code RS256} header over an EC key, {@code ES384} over a P-256 key).
  *       The last is checked before any cryptography because the header is not yet authenticated: refusing the
  *       alg/key pairing outright keeps every algorithm-confusion path away from the verifiers;</li>
- *   <li>{@code UNKNOWN_SIGNER}: no {@code x5c};</li>
+ *   <li>{@code UNKNOWN_SIGNER}: no {@code x5c}, or an {@code x5c} certificate that does not certify the one before it
+ *       (each must be on the signer's path, RFC 7515 §4.1.6);</li>
  *   <li>{@code SIGNATURE_INVALID}: the signer's public key cannot be read, or the signature does not verify with it.</li>
  * </ul>
  *
@@ -233,7 +234,33 @@ public final class JwsVerifier implements SignatureContainer {
                         "certificate " + chain.size() + " in the JWS x5c header cannot be read", e);
             }
         }
+        certifiesInTurn(chain);
         return chain;
+    }
+
+    /**
+     * RFC 7515 §4.1.6: each x5c certificate after the first certifies the one before it. A certificate off the signer's
+     * path would be carried into the evidence as if it vouched for the signer: UNKNOWN_SIGNER, naming it.
+     */
+    private static void certifiesInTurn(List<X509Certificate> chain) {
+        for (int i = 1; i < chain.size(); i++) {
+            X509Certificate certified = chain.get(i - 1);
+            X509Certificate issuer = chain.get(i);
+            boolean certifies = issuer.getSubjectX500Principal().equals(certified.getIssuerX500Principal());
+            if (certifies) {
+                try {
+                    certified.verify(issuer.getPublicKey());
+                } catch (java.security.GeneralSecurityException | RuntimeException notByThisKey) {
+                    certifies = false; // an unreadable key (an EC point off its curve) certifies nothing either
+                }
+            }
+            if (!certifies) {
+                throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "x5c certificate " + (i + 1) + " ("
+                        + issuer.getSubjectX500Principal().getName() + ") does not certify certificate " + i + " ("
+                        + certified.getSubjectX500Principal().getName() + "): each x5c certificate must certify the one before it, "
+                        + "on the signer's path (RFC 7515 §4.1.6)");
+            }
+        }
     }
 
     private static Optional<Instant> signingTime(JWSHeader header) {

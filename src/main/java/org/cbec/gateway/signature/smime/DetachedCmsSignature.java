@@ -105,6 +105,10 @@ final class DetachedCmsSignature {
         return signerInfo.signingTime();
     }
 
+    Optional<org.cbec.gateway.signature.SignatureTimeStamp> signatureTimeStamp() {
+        return signerInfo.signatureTimeStamp();
+    }
+
     SignatureAlgorithm algorithm() {
         return signerInfo.algorithm();
     }

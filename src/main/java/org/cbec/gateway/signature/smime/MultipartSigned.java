@@ -7,8 +7,10 @@ import org.cbec.gateway.error.GatewayException;
 
 /**
  * A strict reader of a {@code multipart/signed} body (RFC 2046 §5.1.1, RFC 1847 §2.1): a preamble, exactly two
- * body parts, the close delimiter, an epilogue. The preamble may hold the outer MIME headers that
- * {@code openssl cms -sign} writes to its output file; preamble and epilogue are ignored.
+ * body parts, the close delimiter, an epilogue. Preamble and epilogue are not signed, yet the archive keeps the body
+ * as received: so the preamble may hold only what {@code openssl cms -sign} writes there (the outer MIME-Version and
+ * Content-Type headers, and the line "This is an S/MIME signed message") and blank lines, the epilogue only blanks.
+ * Other text there is MALFORMED_MESSAGE, as bytes after a CMS structure are.
  *
  * <p>A delimiter is {@code --boundary} at the start of a line, with optional blanks after it. The line break in
  * front of a delimiter belongs to the delimiter, not to the part before it: a CRLF if there is one, else a bare
@@ -21,6 +23,12 @@ import org.cbec.gateway.error.GatewayException;
 record MultipartSigned(byte[] signedEntity, byte[] signaturePart) {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
+    private static final java.util.regex.Pattern HEADER = java.util.regex.Pattern.compile("[!-9;-~]+:");
+    private static final java.util.regex.Pattern OUTER_HEADER = java.util.regex.Pattern.compile(
+            "(?i)(MIME-Version|Content-Type)[ \t]*:");
+    // What openssl cms -sign (and smime -sign) writes, and the text RFC 1847-era mail agents put there.
+    private static final java.util.Set<String> KNOWN_PREAMBLES = java.util.Set.of(
+            "This is an S/MIME signed message", "This is a cryptographically signed message in MIME format.");
 
     /** Where a delimiter line starts, where the line after it starts, and whether it is the close delimiter. */
     private record Delimiter(int start, int next, boolean close) {}
@@ -49,7 +57,43 @@ record MultipartSigned(byte[] signedEntity, byte[] signaturePart) {
         if (!third.close()) {
             throw malformed("the multipart/signed body has more than two parts");
         }
+        checkPreamble(body, first.start());
+        for (int i = third.next(); i < body.length; i++) {
+            if (!blank(body[i])) {
+                throw malformed("the multipart/signed body has text after its close delimiter (an epilogue, at offset " + i
+                        + "): unsigned text is not accepted with a signed message");
+            }
+        }
         return new MultipartSigned(signedEntity, part(body, second, third, "the signature part"));
+    }
+
+    /** Outer MIME-Version and Content-Type headers (folded or not) up to a blank line, then the known preamble lines or blanks. */
+    private static void checkPreamble(byte[] body, int end) {
+        String preamble = new String(body, 0, end, StandardCharsets.ISO_8859_1);
+        boolean inHeaders = HEADER.matcher(preamble).lookingAt();
+        int line = 0;
+        for (String text : preamble.split("\n", -1)) {
+            line++;
+            String content = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+            if (inHeaders) {
+                if (content.isEmpty()) {
+                    inHeaders = false;
+                } else if (!OUTER_HEADER.matcher(content).lookingAt() && !(line > 1 && (content.startsWith(" ") || content.startsWith("\t")))) {
+                    throw preamble(line, "only the MIME-Version and Content-Type headers may come before the first boundary");
+                }
+            } else if (!content.isBlank() && !KNOWN_PREAMBLES.contains(content.strip())) {
+                throw preamble(line, "it is not the standard S/MIME preamble");
+            }
+        }
+    }
+
+    private static GatewayException preamble(int line, String why) {
+        return malformed("the multipart/signed body has text before its first boundary (the preamble, line " + line + "): " + why
+                + "; unsigned text is not accepted with a signed message");
+    }
+
+    private static boolean blank(byte b) {
+        return b == CR || b == LF || b == ' ' || b == '\t';
     }
 
     private static byte[] part(byte[] body, Delimiter before, Delimiter after, String what) {

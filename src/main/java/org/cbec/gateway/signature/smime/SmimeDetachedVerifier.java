@@ -56,8 +56,8 @@ public final class SmimeDetachedVerifier implements SignatureContainer {
         if (verified == null) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, signature.lastFailure());
         }
-        return new SignedDocument(verified.decodedBody(SIGNED_PART), signature.signer(), signature.carriedCertificates(),
-                signature.signingTime(), signature.algorithm());
+        return new SignedDocument(org.cbec.gateway.evidence.ReceivedBody.of(verified.decodedBody(SIGNED_PART)), signature.signer(), signature.carriedCertificates(),
+                signature.signingTime(), signature.algorithm(), signature.signatureTimeStamp());
     }
 
     private static String boundary(String contentType) {

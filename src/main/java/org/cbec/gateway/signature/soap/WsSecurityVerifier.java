@@ -68,6 +68,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
         SignatureAlgorithm algorithm = signedInfoAlgorithm(envelope);
         WSHandlerResult results = process(envelope);
         X509Certificate signer = null;
+        List<X509Certificate> carried = List.of();
         List<Element> signed = new ArrayList<>();
         Instant created = null;
         for (WSSecurityEngineResult result : results.getResults()) {
@@ -77,6 +78,9 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the security header holds more than one signature");
                 }
                 signer = (X509Certificate) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
+                // A PKIPath token (X509PKIPathv1) carries the CAs between the signer and its partner's anchor.
+                X509Certificate[] path = (X509Certificate[]) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATES);
+                carried = path == null || path.length == 0 ? List.of(signer) : List.of(path);
                 @SuppressWarnings("unchecked")
                 List<WSDataRef> references = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
                 if (references != null) {
@@ -104,7 +108,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID,
                     "the WS-Security signature does not cover the Timestamp of the Security header; an unsigned Timestamp proves no time");
         }
-        return new SignedDocument(document(soapBody), signer, List.of(signer), Optional.of(created), algorithm);
+        return new SignedDocument(document(soapBody), signer, carried, Optional.of(created), algorithm);
     }
 
     /**
