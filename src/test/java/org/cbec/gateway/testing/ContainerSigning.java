@@ -143,6 +143,7 @@ public final class ContainerSigning {
             signature.setUseSingleCertificate(signer.chain().stream().skip(1)
                     .allMatch(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal())));
             signature.setSignatureAlgorithm("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+            signature.setDigestAlgo("http://www.w3.org/2001/04/xmlenc#sha256");
             signature.getParts().add(new WSEncryptionPart("Body", SOAP_NS, "Element"));
             signature.getParts().add(new WSEncryptionPart("Timestamp", WSConstants.WSU_NS, "Element"));
             KeyStore store = KeyStore.getInstance("PKCS12");

@@ -19,6 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NationalSystemStub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A batch is read with its decimals exact, so that each record's text is as the gateway sent it. */
+    private static final ObjectMapper EXACT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
     /** One POST the national system took. */
     /** @param text the record as the gateway sent it, for what a JSON tree of doubles would round */
@@ -54,8 +58,9 @@ public final class NationalSystemStub implements AutoCloseable {
             // A batch (gateway.national.*.batch-url): [{"idempotencyKey":"...","record":{...}}, ...], kept as if POSTed one by one.
             String path = exchange.getRequestURI().getPath().substring(0, exchange.getRequestURI().getPath().length() - "/batch".length());
             List<Received> entries = new java.util.ArrayList<>();
-            for (JsonNode entry : JSON.readTree(body)) {
-                entries.add(new Received(path, entry.path("idempotencyKey").asText(), "application/json", entry.path("record")));
+            for (JsonNode entry : EXACT.readTree(body)) {
+                entries.add(new Received(path, entry.path("idempotencyKey").asText(), "application/json", entry.path("record"),
+                        entry.path("record").toString()));
             }
             received.addAll(entries);
             batches.incrementAndGet();
