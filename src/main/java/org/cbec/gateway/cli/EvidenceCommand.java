@@ -53,6 +53,9 @@ public final class EvidenceCommand {
                     settings.get("gateway.db.password", ""), settings.getPath("gateway.data.dir"))) {
                 EvidenceChain chain = new EvidenceChain(database.dataSource(), new CmsSigner(key, clock), clock);
                 EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
+                if (database.segments() != null) {
+                    archive.keepBodiesIn(database.segments());
+                }
                 int entries = new EvidenceExport(chain, archive, key.chain(), clock).export(from, to, directory);
                 System.out.println("Exported " + entries + " evidence entries to " + directory);
                 return 0;

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.sql.DataSource;
+import org.cbec.gateway.evidence.ArchiveSegments;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -15,6 +16,10 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final boolean embedded;
     private final GroupCommit writer;
+    /** The embedded archive's segment files roll at this size; retention removes whole segments. */
+    private static final long ARCHIVE_SEGMENT_BYTES = 64L << 20;
+    private ArchiveSegments segments;
+    private final java.util.List<AutoCloseable> afterwards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Database(HikariDataSource dataSource, boolean embedded) {
         this.dataSource = dataSource;
@@ -54,7 +59,20 @@ public final class Database implements AutoCloseable {
                         ? Map.of("large_text", "CHARACTER LARGE OBJECT", "large_bytes", "BINARY LARGE OBJECT")
                         : Map.of("large_text", "TEXT", "large_bytes", "BYTEA"))
                 .load().migrate();
-        return new Database(dataSource, embedded);
+        Database database = new Database(dataSource, embedded);
+        if (embedded) {
+            // The embedded archive keeps received bytes in append-only segments, forced before each commit that refers to them.
+            ArchiveSegments segments = ArchiveSegments.open(dataDir.toAbsolutePath().resolve("archive"), ARCHIVE_SEGMENT_BYTES, java.time.Clock.systemUTC());
+            database.segments = segments;
+            database.writer.beforeEveryCommit(segments::sync);
+            database.closeAfterwards(segments);
+        }
+        return database;
+    }
+
+    /** The embedded archive's segments for received bytes; null with an external database, which keeps them in rows. */
+    public ArchiveSegments segments() {
+        return segments;
     }
 
     public DataSource dataSource() {
@@ -75,9 +93,21 @@ public final class Database implements AutoCloseable {
         return writer;
     }
 
+    /** Closed with the database, after its writer's last commit (the archive segments that commit forces). */
+    public void closeAfterwards(AutoCloseable resource) {
+        afterwards.add(resource);
+    }
+
     @Override
     public void close() {
         writer.close();
         dataSource.close();
+        for (AutoCloseable resource : afterwards) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Database.class).warn("{} did not close cleanly: {}", resource, e.toString());
+            }
+        }
     }
 }

@@ -176,6 +176,11 @@ public final class GatewayRuntime implements AutoCloseable {
         EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
         AcceptLog acceptLog = new AcceptLog(broker.connectionFactory(), ACCEPT_LOG_MAX_IN_FLIGHT);
         archive.answerForInFlight(acceptLog);
+        Duration retention = settings.get("gateway.evidence.retention", "").isBlank() ? null : settings.getDuration("gateway.evidence.retention");
+        if (database.segments() != null) {
+            archive.keepBodiesIn(database.segments());
+        }
+        archive.retainFor(retention);
         CmsSigner receiptSigner = new CmsSigner(signingKey(settings), clock);
         AeoRegistry registry = new AeoRegistry(database.dataSource());
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
@@ -243,6 +248,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("httpAnswer", new HttpAnswerWriter());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, database.writer(), acceptLog, clock,
                 Duration.ofMinutes(2), broker.embedded()));
+        main.bind("evidenceArchive", archive);
         main.bind("recordQueue", new RecordQueue(broker.connectionFactory()));
         main.bind("forward-queue", new ForwardQueueComponent(broker.connectionFactory()));
         java.net.http.HttpClient nationalHttp = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)

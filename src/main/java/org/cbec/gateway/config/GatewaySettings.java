@@ -28,7 +28,7 @@ public final class GatewaySettings {
             "gateway.db.url", "gateway.db.user", "gateway.db.password",
             "gateway.broker.url", "gateway.broker.user", "gateway.broker.password",
             "gateway.national.aeo.url", "gateway.national.shipment.url",
-            "gateway.national.aeo.batch-url", "gateway.national.shipment.batch-url");
+            "gateway.national.aeo.batch-url", "gateway.national.shipment.batch-url", "gateway.evidence.retention");
 
     private final Path configDir;
     private final Properties properties;

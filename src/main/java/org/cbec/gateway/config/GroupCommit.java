@@ -44,12 +44,21 @@ public final class GroupCommit implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
     private volatile Observer observer = (pieces, busyNanos) -> { };
+    private volatile Runnable beforeCommit = () -> { };
 
     public GroupCommit(DataSource dataSource, String name) {
         this.dataSource = dataSource;
         this.writer = new Thread(this::loop, name + "-group-commit");
         this.writer.setDaemon(true);
         this.writer.start();
+    }
+
+    /**
+     * Work to finish before every commit of this writer: the archive segments are forced to disk, so that a committed
+     * row never refers to bytes a crash could lose.
+     */
+    public void beforeEveryCommit(Runnable step) {
+        this.beforeCommit = step;
     }
 
     /** Whom to tell of each group committed (the metrics: how busy the one writer is, how large its groups). */
@@ -99,6 +108,7 @@ public final class GroupCommit implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 work.run(connection);
+                beforeCommit.run();
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -150,6 +160,7 @@ public final class GroupCommit implements AutoCloseable {
                             : new GatewayException(GatewayError.INTERNAL_ERROR, "database work failed: " + e.getMessage(), e));
                 }
             }
+            beforeCommit.run();
             connection.commit();
             succeeded.forEach(pending -> pending.done().complete(null));
         } catch (SQLException | RuntimeException e) {

@@ -31,11 +31,38 @@ public final class EvidenceArchive {
     private final DataSource dataSource;
     private final GroupCommit groupCommit;
     private volatile AcceptLog acceptLog;
+    private volatile ArchiveSegments segments;
+    private volatile java.time.Duration retention;
 
     /** Archives through {@code writer}, the database's group commit, and reads on its own connections. */
     public EvidenceArchive(DataSource dataSource, GroupCommit writer) {
         this.dataSource = dataSource;
         this.groupCommit = writer;
+    }
+
+    /**
+     * The received bytes go to these append-only segments instead of database rows (the embedded database: there a
+     * body in a row was rewritten with every page it sat in). An external database keeps them, so that every instance
+     * can read every body.
+     */
+    public void keepBodiesIn(ArchiveSegments segments) {
+        this.segments = segments;
+    }
+
+    /** How long received bytes are kept (null: for ever); see {@link #applyRetention()}. */
+    public void retainFor(java.time.Duration retention) {
+        this.retention = retention;
+    }
+
+    /**
+     * Removes the archive segments whose bodies are all older than {@code gateway.evidence.retention} (the
+     {@code evidence-retention} route, hourly). The message rows, their digests and the hash chain stay: what was
+     * received and decided can still be shown and proved, only the bytes themselves are gone.
+     */
+    public int applyRetention() {
+        ArchiveSegments kept = segments;
+        java.time.Duration keepFor = retention;
+        return kept == null || keepFor == null ? 0 : kept.applyRetention(keepFor);
     }
 
     /** Messages accepted into the accept log and not yet projected are answered for from there. */
@@ -57,7 +84,7 @@ public final class EvidenceArchive {
      * Archives an accepted message read from the accept log, inside the caller's transaction (the projection's,
      * which also books its records). Idempotent on the message id.
      */
-    public static Projection project(Connection connection, InboundEvidence evidence) throws SQLException {
+    public Projection project(Connection connection, InboundEvidence evidence) throws SQLException {
         Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256());
         if (earlier.isPresent()) {
             if (earlier.get().equals(evidence.messageId())) {
@@ -244,10 +271,22 @@ public final class EvidenceArchive {
             return Optional.of(inFlight.get().entry().body().clone());
         }
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT content FROM inbound_content WHERE message_id = ?")) {
+             PreparedStatement statement = connection.prepareStatement("SELECT content, segment_ref FROM inbound_content WHERE message_id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(row.getBytes(1)) : Optional.empty();
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                long reference = row.getLong(2);
+                if (row.wasNull()) {
+                    return Optional.of(row.getBytes(1));
+                }
+                ArchiveSegments kept = segments;
+                if (kept == null) {
+                    throw new GatewayException(GatewayError.INTERNAL_ERROR, "the bytes of " + messageId + " are in archive segments this instance does not have");
+                }
+                // Empty once retention removed its segment: the digest in the hash chain still stands for it.
+                return kept.read(reference);
             }
         } catch (SQLException e) {
             throw failure("cannot read content of " + messageId, e);
@@ -400,7 +439,18 @@ public final class EvidenceArchive {
         return "H2".equals(connection.getMetaData().getDatabaseProductName());
     }
 
-    private static void insertContent(Connection connection, InboundEvidence evidence) throws SQLException {
+    private void insertContent(Connection connection, InboundEvidence evidence) throws SQLException {
+        ArchiveSegments kept = segments;
+        if (kept != null) {
+            // The bytes once, in the segments; the row says where (forced to disk before this transaction commits).
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO inbound_content (message_id, segment_ref) VALUES (?, ?)")) {
+                statement.setString(1, evidence.messageId());
+                statement.setLong(2, kept.append(evidence.content()));
+                statement.executeUpdate();
+            }
+            return;
+        }
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbound_content (message_id, content) VALUES (?, ?)")) {
             statement.setString(1, evidence.messageId());
             if (evidence.content().length() > STREAMED_FROM_BYTES && isH2(connection)) {

@@ -33,6 +33,27 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
         created.requestHandler(router);
         created.listen(getConfigurationPort(), getHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         server = created;
+        stopExecutor();
+    }
+
+    /**
+     * Camel's own startServer makes the executor its stopVertx closes Vert.x on; without it the stop failed with a
+     * NullPointerException (seen at the end of every benchmark run).
+     */
+    private void stopExecutor() {
+        try {
+            Field field = VertxPlatformHttpServer.class.getDeclaredField("executor");
+            field.setAccessible(true);
+            if (field.get(this) == null) {
+                field.set(this, java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "platform-http-stop");
+                    thread.setDaemon(true);
+                    return thread;
+                }));
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "this Camel version's HTTP server has no stop executor", e);
+        }
     }
 
     @Override

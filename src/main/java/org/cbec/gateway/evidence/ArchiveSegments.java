@@ -1,0 +1,206 @@
+package org.cbec.gateway.evidence;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The received bytes of the embedded archive, kept once, in append-only segment files under
+ * {@code data/archive/} ({@code segment-000001.bin}, ...), each body as its length and its bytes; the database
+ * row holds only where it lies. Kept in the database, every body was written again each time H2 rewrote the page
+ * it sat in: the database held ~20 times the bytes received, and its writer spent most of its time copying them.
+ *
+ * <p>A body is appended in the database transaction that refers to it, and the segment is forced to disk before
+ * that transaction commits ({@link #sync()}, the group commit's last step), so a committed row never points at bytes
+ * that were lost. A crash between the two leaves unreferenced bytes, never a dangling row.
+ *
+ * <p>Retention: a closed segment whose last body is older than {@code gateway.evidence.retention} is deleted
+ * whole; the rows that pointed into it answer "no longer kept", and the hash chain, which holds each body's digest
+ * rather than its bytes, still verifies.
+ */
+public final class ArchiveSegments implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveSegments.class);
+    private static final Pattern NAME = Pattern.compile("segment-(\\d{6})\\.bin");
+    /** Offsets are kept in the low 40 bits of a reference; the segment number above them. */
+    private static final int OFFSET_BITS = 40;
+
+    private final Path directory;
+    private final long segmentBytes;
+    private final Clock clock;
+    private int current;
+    private FileChannel channel;
+    private long position;
+    private boolean dirty;
+
+    private ArchiveSegments(Path directory, long segmentBytes, Clock clock) {
+        this.directory = directory;
+        this.segmentBytes = segmentBytes;
+        this.clock = clock;
+    }
+
+    /** Opens the segments under {@code directory}, appending to the newest (a new one after a crash's torn tail). */
+    public static ArchiveSegments open(Path directory, long segmentBytes, Clock clock) {
+        ArchiveSegments segments = new ArchiveSegments(directory, segmentBytes, clock);
+        try {
+            Files.createDirectories(directory);
+            // A fresh segment at every start, made at the first append: whatever a crash left half-written at the end of
+            // the last one is never appended to, and a process that only reads (the evidence command) writes nothing.
+            segments.current = segments.numbers().stream().mapToInt(Integer::intValue).max().orElse(0);
+        } catch (IOException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot open the archive segments in " + directory + ": " + e.getMessage(), e);
+        }
+        return segments;
+    }
+
+    /** Appends one body, read where it lies; returns where it lies now. Durable once {@link #sync()} returned. */
+    public long append(ReceivedBody body) {
+        return body.read(this::append);
+    }
+
+    /** Appends {@code length} bytes of {@code array} from {@code offset}. */
+    public synchronized long append(byte[] array, int offset, int length) {
+        try {
+            if (channel == null) {
+                roll(current + 1);
+            } else if (position > 0 && position + 4 + length > segmentBytes) {
+                channel.force(false);
+                roll(current + 1);
+            }
+            long at = position;
+            writeFully(ByteBuffer.allocate(4).putInt(length).flip());
+            writeFully(ByteBuffer.wrap(array, offset, length));
+            position += 4 + length;
+            dirty = true;
+            return ((long) current << OFFSET_BITS) | at;
+        } catch (IOException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot append to the archive segment " + current + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Forces what was appended to disk: called before the transaction that refers to it commits. */
+    public synchronized void sync() {
+        if (!dirty || channel == null) {
+            return;
+        }
+        try {
+            channel.force(false);
+            dirty = false;
+        } catch (IOException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot sync the archive segment " + current + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The body at {@code reference}; empty when its segment was removed by retention. */
+    public Optional<byte[]> read(long reference) {
+        int segment = (int) (reference >>> OFFSET_BITS);
+        long offset = reference & ((1L << OFFSET_BITS) - 1);
+        try (FileChannel file = FileChannel.open(path(segment), StandardOpenOption.READ)) {
+            ByteBuffer length = ByteBuffer.allocate(4);
+            readFully(file, length, offset);
+            byte[] bytes = new byte[length.flip().getInt()];
+            readFully(file, ByteBuffer.wrap(bytes), offset + 4);
+            return Optional.of(bytes);
+        } catch (NoSuchFileException removed) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the archive segment " + segment + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes closed segments last written longer ago than {@code retention}; returns how many. */
+    public int applyRetention(Duration retention) {
+        FileTime before = FileTime.from(clock.instant().minus(retention));
+        int removed = 0;
+        int open;
+        synchronized (this) {
+            open = channel == null ? Integer.MAX_VALUE : current;
+        }
+        for (int number : numbers()) {
+            Path file = path(number);
+            try {
+                if (number < open && Files.getLastModifiedTime(file).compareTo(before) < 0) {
+                    Files.delete(file);
+                    removed++;
+                    LOG.info("Archive segment {} removed: its last body is older than the retention of {}", file.getFileName(), retention);
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot apply retention to {}: {}", file, e.toString());
+            }
+        }
+        return removed;
+    }
+
+    private List<Integer> numbers() {
+        List<Integer> numbers = new ArrayList<>();
+        try (Stream<Path> files = Files.list(directory)) {
+            files.forEach(file -> {
+                Matcher name = NAME.matcher(file.getFileName().toString());
+                if (name.matches()) {
+                    numbers.add(Integer.parseInt(name.group(1)));
+                }
+            });
+        } catch (IOException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot list the archive segments in " + directory, e);
+        }
+        return numbers;
+    }
+
+    private void roll(int number) throws IOException {
+        if (channel != null) {
+            channel.close();
+        }
+        current = number;
+        channel = FileChannel.open(path(number), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        position = 0;
+    }
+
+    private Path path(int number) {
+        return directory.resolve(String.format("segment-%06d.bin", number));
+    }
+
+    private void writeFully(ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    private static void readFully(FileChannel file, ByteBuffer buffer, long at) throws IOException {
+        long position = at;
+        while (buffer.hasRemaining()) {
+            int read = file.read(buffer, position);
+            if (read < 0) {
+                throw new IOException("the segment ends before the body does");
+            }
+            position += read;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (channel != null) {
+                channel.force(false);
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("The archive segment {} did not close cleanly: {}", current, e.toString());
+        }
+    }
+}
