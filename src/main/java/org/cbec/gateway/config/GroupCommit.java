@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommit implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
     private static final int MAX_BATCH = 256;
+    private static final long CLOSE_WAIT_MS = 10_000;
 
     /** Work done inside the shared transaction. */
     @FunctionalInterface
@@ -69,7 +70,13 @@ public final class GroupCommit implements AutoCloseable {
     /** Runs the work in the next group's transaction and returns once that transaction is committed. */
     public void run(Work work) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!running) {
+            throw new GatewayException(GatewayError.OVERLOADED, "the database writer is closed; nothing was written");
+        }
         queue.add(new Pending(work, done));
+        if (!running) {
+            failPending(); // closed between the check and the add: this waiter, too, gets the failure
+        }
         try {
             done.get();
         } catch (InterruptedException e) {
@@ -123,17 +130,29 @@ public final class GroupCommit implements AutoCloseable {
 
     private void loop() {
         List<Pending> batch = new ArrayList<>();
-        while (running) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        try {
+            while (running) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+                batch.clear();
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            commit(batch);
-            batch.clear();
+        } finally {
+            // Whatever was queued and never committed is failed, never left waiting: its caller answers 503 or 500.
+            failPending();
         }
+    }
+
+    private void failPending() {
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        GatewayException closed = new GatewayException(GatewayError.OVERLOADED, "the database writer closed before this work was committed");
+        left.forEach(pending -> pending.done().completeExceptionally(closed));
     }
 
     private void commit(List<Pending> batch) {
@@ -164,14 +183,31 @@ public final class GroupCommit implements AutoCloseable {
             connection.commit();
             succeeded.forEach(pending -> pending.done().complete(null));
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("A group commit of {} piece(s) of work failed: {}", succeeded.size(), e.toString());
-            succeeded.forEach(pending -> pending.done().completeExceptionally(e));
+            LOG.warn("A group commit of {} piece(s) of work failed: {}", batch.size(), e.toString());
+            GatewayException failure = e instanceof GatewayException known ? known
+                    : new GatewayException(GatewayError.INTERNAL_ERROR, "the database could not commit: " + e.getMessage(), e);
+            // Every waiter of the group gets the failure: those whose work ran, and those never reached because the
+            // connection could not be had or the commit failed. (Before, the latter waited for ever.)
+            batch.forEach(pending -> pending.done().completeExceptionally(failure));
         }
     }
 
+    /**
+     * Stops the writer: the group in progress finishes (up to {@code CLOSE_WAIT_MS}), and work still queued is failed
+     * rather than left waiting.
+     */
     @Override
     public void close() {
         running = false;
-        writer.interrupt();
+        queue.add(new Pending(connection -> { }, new CompletableFuture<>())); // wakes a writer waiting for work
+        try {
+            writer.join(CLOSE_WAIT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) {
+            writer.interrupt();
+        }
+        failPending();
     }
 }
