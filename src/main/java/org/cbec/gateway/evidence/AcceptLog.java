@@ -75,7 +75,7 @@ public final class AcceptLog implements AutoCloseable {
                     + " entries not yet projected; retry later");
         }
         InFlight mine = new InFlight(entry, System.nanoTime());
-        InFlight first = byDigest.putIfAbsent(entry.sha256(), mine);
+        InFlight first = byDigest.putIfAbsent(key(entry), mine);
         if (first != null) {
             return Optional.of(first);
         }
@@ -128,16 +128,25 @@ public final class AcceptLog implements AutoCloseable {
     public void projected(String messageId) {
         InFlight inFlight = byMessageId.remove(messageId);
         if (inFlight != null) {
-            byDigest.remove(inFlight.entry().sha256(), inFlight);
+            byDigest.remove(key(inFlight.entry()), inFlight);
         }
+    }
+
+    /**
+     * What makes two accepted messages one: the same signed content from the same partner (the same bytes always are;
+     * a partner's retry re-signed is too). The broker's duplicate id is the same key.
+     */
+    static String key(LogEntry entry) {
+        return entry.partnerId() + ":" + (entry.contentSha256() == null ? "bytes:" + entry.sha256() : entry.contentSha256());
     }
 
     public Optional<InFlight> inFlight(String messageId) {
         return Optional.ofNullable(byMessageId.get(messageId));
     }
 
-    public Optional<InFlight> inFlightWithDigest(String sha256) {
-        return Optional.ofNullable(byDigest.get(sha256));
+    /** The message in flight with this partner's signed content (its digest), if any. */
+    public Optional<InFlight> inFlightWithContent(String partnerId, String contentSha256) {
+        return Optional.ofNullable(byDigest.get(partnerId + ":" + contentSha256));
     }
 
     /** Entries not yet projected that this instance appended. */
@@ -148,7 +157,7 @@ public final class AcceptLog implements AutoCloseable {
     private void release(LogEntry entry) {
         InFlight inFlight = byMessageId.remove(entry.messageId());
         if (inFlight != null) {
-            byDigest.remove(entry.sha256(), inFlight);
+            byDigest.remove(key(entry), inFlight);
         }
     }
 
@@ -158,7 +167,7 @@ public final class AcceptLog implements AutoCloseable {
         byMessageId.values().removeIf(inFlight -> {
             boolean old = now - inFlight.appendedAtNanos() > FORGET_AFTER_NANOS;
             if (old) {
-                byDigest.remove(inFlight.entry().sha256(), inFlight);
+                byDigest.remove(key(inFlight.entry()), inFlight);
             }
             return old;
         });
@@ -212,7 +221,7 @@ public final class AcceptLog implements AutoCloseable {
             BytesMessage message = session.createBytesMessage();
             message.writeBytes(entry.encode());
             message.setStringProperty("GatewayMessageId", entry.messageId());
-            message.setStringProperty(DUPLICATE_ID, "accepted:" + entry.sha256());
+            message.setStringProperty(DUPLICATE_ID, "accepted:" + key(entry));
             producer.send(message);
             // The transaction's commit returns once the journal has it on disk; the broker refuses the whole
             // transaction when its duplicate id was appended before.

@@ -84,8 +84,9 @@ public final class EvidenceArchive {
      * Archives an accepted message read from the accept log, inside the caller's transaction (the projection's,
      * which also books its records). Idempotent on the message id.
      */
-    public Projection project(Connection connection, InboundEvidence evidence) throws SQLException {
-        Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256());
+    public Projection project(Connection connection, InboundEvidence evidence, String contentSha256) throws SQLException {
+        Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256())
+                .or(() -> acceptedMessageWithContent(connection, evidence.partnerId(), contentSha256));
         if (earlier.isPresent()) {
             if (earlier.get().equals(evidence.messageId())) {
                 return Projection.ALREADY;
@@ -100,6 +101,7 @@ public final class EvidenceArchive {
             return Projection.DUPLICATE;
         }
         insertDigest(connection, evidence);
+        insertAcceptedContent(connection, evidence, contentSha256);
         insertMessage(connection, evidence, "ACCEPTED");
         insertContent(connection, evidence);
         insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
@@ -111,7 +113,7 @@ public final class EvidenceArchive {
      * accepted first (a concurrent duplicate), nothing is written and that message's id is returned.
      */
     public Optional<String> archiveAccepted(InboundEvidence evidence) {
-        return archiveAccepted(evidence, connection -> { });
+        return archiveAccepted(evidence, null, connection -> { });
     }
 
     /** Work that must commit or roll back with the evidence of a message (the AEO registry's statements). */
@@ -120,17 +122,22 @@ public final class EvidenceArchive {
         void run(Connection connection) throws SQLException;
     }
 
-    /** As {@link #archiveAccepted(InboundEvidence)}, with more work in the same transaction. */
-    public Optional<String> archiveAccepted(InboundEvidence evidence, InTransaction alsoInTransaction) {
+    /**
+     * As {@link #archiveAccepted(InboundEvidence)}, with more work in the same transaction; {@code contentSha256}, the
+     * digest of the signed content, makes a re-signed copy of an accepted document from the same partner a duplicate.
+     */
+    public Optional<String> archiveAccepted(InboundEvidence evidence, String contentSha256, InTransaction alsoInTransaction) {
         AtomicReference<String> first = new AtomicReference<>();
         try {
             GroupCommit.Work archive = connection -> {
-                Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256());
+                Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256())
+                        .or(() -> acceptedMessageWithContent(connection, evidence.partnerId(), contentSha256));
                 if (earlier.isPresent()) {
                     first.set(earlier.get());
                     return;
                 }
                 insertDigest(connection, evidence);
+                insertAcceptedContent(connection, evidence, contentSha256);
                 insertMessage(connection, evidence, "ACCEPTED");
                 insertContent(connection, evidence);
                 insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
@@ -139,8 +146,8 @@ public final class EvidenceArchive {
             // Messages archived at the same moment share one commit, each caller waiting for its own; a large list alone.
             groupCommit.run(archive, evidence.recordCount());
         } catch (GatewayException e) {
-            // Another instance may have accepted the same bytes first (its digest row won).
-            Optional<String> earlier = acceptedMessageWithDigest(evidence.sha256());
+            // Another instance may have accepted the same bytes or content first (its digest row won).
+            Optional<String> earlier = acceptedMessageWithDigest(evidence.sha256()).or(() -> acceptedMessageWithContent(evidence.partnerId(), contentSha256));
             if (earlier.isPresent()) {
                 return earlier;
             }
@@ -371,6 +378,47 @@ public final class EvidenceArchive {
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
             }
+        }
+    }
+
+    /** The accepted message whose signed content, from this partner, had this digest, if any. */
+    public Optional<String> acceptedMessageWithContent(String partnerId, String contentSha256) {
+        if (partnerId == null || contentSha256 == null) {
+            return Optional.empty();
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            return acceptedMessageWithContent(connection, partnerId, contentSha256);
+        } catch (SQLException e) {
+            throw failure("cannot look up the signed content's digest", e);
+        }
+    }
+
+    private static Optional<String> acceptedMessageWithContent(Connection connection, String partnerId, String contentSha256) {
+        if (partnerId == null || contentSha256 == null) {
+            return Optional.empty();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT message_id FROM accepted_content WHERE partner_id = ? AND content_sha256 = ?")) {
+            statement.setString(1, partnerId);
+            statement.setString(2, contentSha256);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw failure("cannot look up the signed content's digest", e);
+        }
+    }
+
+    private static void insertAcceptedContent(Connection connection, InboundEvidence evidence, String contentSha256) throws SQLException {
+        if (contentSha256 == null || evidence.partnerId() == null) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO accepted_content (partner_id, content_sha256, message_id) VALUES (?, ?, ?)")) {
+            statement.setString(1, evidence.partnerId());
+            statement.setString(2, contentSha256);
+            statement.setString(3, evidence.messageId());
+            statement.executeUpdate();
         }
     }
 

@@ -15,7 +15,7 @@ import org.cbec.gateway.error.GatewayException;
  * bytes, the verdict's facts and the canonical records; the message index, the delivery ledger and the evidence
  * chain are built from it afterwards (the projection), and rebuilt from it after a crash.
  *
- * <p>Encoding: the magic {@code CBECLOG1}, then each text field as a length (-1 for null) and UTF-8 bytes, the
+ * <p>Encoding: the magic {@code CBECLOG2}, then each text field as a length (-1 for null) and UTF-8 bytes, the
  * times as epoch milliseconds (-1 for none), the body's length and bytes, and the records document's length and
  * UTF-8 bytes.
  */
@@ -23,6 +23,7 @@ public record LogEntry(
         String messageId,
         Instant receivedAt,
         String sha256,
+        String contentSha256,
         String contentType,
         String partnerId,
         String signerSubject,
@@ -33,7 +34,7 @@ public record LogEntry(
         byte[] body,
         String recordsJson) {
 
-    private static final long MAGIC = 0x4342_4543_4c4f_4731L; // "CBECLOG1"
+    private static final long MAGIC = 0x4342_4543_4c4f_4732L; // "CBECLOG2"
 
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + recordsJson.length() + 1024);
@@ -42,6 +43,7 @@ public record LogEntry(
             writeText(out, messageId);
             out.writeLong(receivedAt.toEpochMilli());
             writeText(out, sha256);
+            writeText(out, contentSha256);
             writeText(out, contentType);
             writeText(out, partnerId);
             writeText(out, signerSubject);
@@ -66,6 +68,7 @@ public record LogEntry(
             String messageId = readText(in);
             Instant receivedAt = Instant.ofEpochMilli(in.readLong());
             String sha256 = readText(in);
+            String contentSha256 = readText(in);
             String contentType = readText(in);
             String partnerId = readText(in);
             String signerSubject = readText(in);
@@ -76,7 +79,7 @@ public record LogEntry(
             byte[] body = new byte[in.readInt()];
             in.readFully(body);
             String recordsJson = readText(in);
-            return new LogEntry(messageId, receivedAt, sha256, contentType, partnerId, signerSubject,
+            return new LogEntry(messageId, receivedAt, sha256, contentSha256, contentType, partnerId, signerSubject,
                     signing < 0 ? null : Instant.ofEpochMilli(signing), documentFormat, recordCount, receiptJson, body, recordsJson);
         } catch (IOException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "an accept-log entry cannot be read: " + e.getMessage(), e);

@@ -66,7 +66,7 @@ public final class RecordDispatch {
         InboundEvidence evidence = entry.evidence();
         List<OutboundRecord> records = DeliveryLedger.outboundRecords(entry.messageId(), entry.recordsJson());
         AtomicReference<List<OutboundRecord>> owed = new AtomicReference<>();
-        groupCommit.run(connection -> owed.set(archive.project(connection, evidence) == EvidenceArchive.Projection.DUPLICATE
+        groupCommit.run(connection -> owed.set(archive.project(connection, evidence, entry.contentSha256()) == EvidenceArchive.Projection.DUPLICATE
                 ? List.of() : ledger.dispatchIn(connection, entry.messageId(), records)), records.size());
         acceptLog.projected(entry.messageId());
         return owed.get();

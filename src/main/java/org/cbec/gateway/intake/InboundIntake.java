@@ -180,6 +180,12 @@ public final class InboundIntake {
             algorithmPolicy.with(partner.algorithms()).check(algorithm, signed.signer(), trusted.chain());
             revocation.check(trusted.chain(), trusted.trustAnchor(), partner.revocation(), partner.crls());
             signingTimePolicy.check(signed.signingTime());
+            // A retry the partner signed again (another signature, the same document) is a duplicate too.
+            evidence.contentSha256 = signed.signedContent().sha256();
+            Optional<String> firstWithContent = firstWithContent(partner.id(), evidence.contentSha256);
+            if (firstWithContent.isPresent()) {
+                return duplicate(evidence, firstWithContent.get());
+            }
             DocumentFormat format = translators.recognise(signed.signedContent()).orElseThrow(() ->
                     new GatewayException(GatewayError.UNSUPPORTED_FORMAT, "the signed content is not a business document format the gateway knows"));
             evidence.format = format;
@@ -237,7 +243,8 @@ public final class InboundIntake {
 
     /** The 202 follows the append to the accept log; the archive and the ledger are projected from it. */
     private IntakeDecision acceptIntoLog(Evidence evidence, RecordsDocument document, String receiptJson) {
-        LogEntry entry = new LogEntry(evidence.messageId, evidence.receivedAt, evidence.sha256, evidence.contentType, evidence.partner.id(),
+        LogEntry entry = new LogEntry(evidence.messageId, evidence.receivedAt, evidence.sha256, evidence.contentSha256, evidence.contentType,
+                evidence.partner.id(),
                 evidence.signer == null ? null : evidence.signer.getSubjectX500Principal().getName(), evidence.signingTime,
                 evidence.format.id(), document.size(), receiptJson, evidence.content.bytes(), document.text());
         Optional<AcceptLog.InFlight> first = acceptLog.claim(entry);
@@ -248,17 +255,28 @@ public final class InboundIntake {
             acceptLog.append(entry);
         } catch (AcceptLog.AppendedElsewhere elsewhere) {
             // Another instance appended the same bytes a moment ago: its entry reaches the archive within moments.
-            return duplicate(evidence, firstAcceptedElsewhere(evidence.sha256));
+            return duplicate(evidence, firstAcceptedElsewhere(evidence.partner.id(), evidence.contentSha256));
         }
         return observed(evidence, evidence.partner.id(), evidence.format.id(),
                 IntakeDecision.accepted(Verdict.ACCEPTED, evidence.messageId, HttpAnswer.rawJson(202, receiptJson), receiptJson).appended());
     }
 
+    /** The first accepted message with this partner's signed content: archived, or in flight here. */
+    private Optional<String> firstWithContent(String partnerId, String contentSha256) {
+        if (acceptLog != null) {
+            Optional<AcceptLog.InFlight> inFlight = acceptLog.inFlightWithContent(partnerId, contentSha256);
+            if (inFlight.isPresent()) {
+                return Optional.of(inFlight.get().entry().messageId());
+            }
+        }
+        return archive.acceptedMessageWithContent(partnerId, contentSha256);
+    }
+
     /** The id of the message with these bytes that another instance appended, once its projection archived it. */
-    private String firstAcceptedElsewhere(String sha256) {
+    private String firstAcceptedElsewhere(String partnerId, String contentSha256) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            Optional<String> first = archive.acceptedMessageWithDigest(sha256);
+            Optional<String> first = archive.acceptedMessageWithContent(partnerId, contentSha256);
             if (first.isPresent()) {
                 return first.get();
             }
@@ -282,6 +300,7 @@ public final class InboundIntake {
             return acceptIntoLog(evidence, document, receiptJson);
         }
         Optional<String> first = archive.archiveAccepted(evidence.toRecord(Verdict.ACCEPTED, null, null, records.size(), document, receiptJson, null),
+                evidence.contentSha256,
                 connection -> registry.record(connection, evidence.messageId, evidence.receivedAt, records));
         if (first.isPresent()) {
             return duplicate(evidence, first.get());
@@ -342,6 +361,7 @@ public final class InboundIntake {
         Partner partner;
         DocumentFormat format;
         List<LocatedError> errors = List.of();
+        String contentSha256;
 
         Evidence(String messageId, Instant receivedAt, String sha256, ReceivedBody content, String contentType) {
             this.messageId = messageId;

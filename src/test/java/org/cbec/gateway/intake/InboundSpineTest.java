@@ -132,6 +132,31 @@ class InboundSpineTest {
         assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number())).hasSize(1);
     }
 
+    /**
+     * Issue 18 §2: a partner's retry signed again (here: the same shipment sent first as CMS, then over SOAP and as an
+     * S/MIME message, each with a signature of its own) is the first message's duplicate, not a new message.
+     */
+    @Test
+    void a_retry_signed_again_is_a_duplicate_answered_with_the_first_receipt_and_forwarded_once() {
+        Fixtures.Document shipment = Fixtures.load("valid/ecom-shipment.json");
+        HttpResponse<String> first = gateway.postCms(TestPki.signCms(shipment.bytes(), gateway.cnSigner));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        String firstId = GatewayUnderTest.json(first).path("messageId").asText();
+
+        org.cbec.gateway.testing.ContainerSigning.Signed smime = org.cbec.gateway.testing.ContainerSigning.smime(shipment.bytes(), gateway.cnSigner);
+        HttpResponse<String> resigned = gateway.post(smime.path(), smime.body(), smime.contentType());
+        org.cbec.gateway.testing.ContainerSigning.Signed soap = org.cbec.gateway.testing.ContainerSigning.soap(shipment.bytes(), gateway.cnSigner);
+        HttpResponse<String> overSoap = gateway.post(soap.path(), soap.body(), soap.contentType());
+
+        assertThat(resigned.statusCode()).as(resigned.body()).isEqualTo(200);
+        assertThat(GatewayUnderTest.json(resigned).path("status").asText()).isEqualTo("DUPLICATE");
+        assertThat(GatewayUnderTest.json(resigned).path("messageId").asText()).isEqualTo(firstId);
+        assertThat(overSoap.statusCode()).as("SOAP answers 200 with its receipt").isEqualTo(200);
+        assertThat(overSoap.body()).contains(firstId).contains("DUPLICATE");
+        awaitStatus(firstId, "FORWARDED");
+        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number())).hasSize(1);
+    }
+
     @Test
     void a_record_the_national_system_refuses_twice_is_retried_and_delivered_once() {
         Fixtures.Document shipment = Fixtures.load("valid/ecom-shipment.json");
