@@ -101,6 +101,7 @@ public final class AcceptLog implements AutoCloseable {
                 appender.close(); // its transaction is spoiled: a new session next time
             }
             if (isDuplicate(e)) {
+                LOG.debug("The broker refused message {} as a duplicate: {}", entry.messageId(), e.toString());
                 throw new AppendedElsewhere(e);
             }
             LOG.warn("Cannot append message {} to the accept log: {}", entry.messageId(), e.toString());
@@ -111,7 +112,14 @@ public final class AcceptLog implements AutoCloseable {
     /** The broker's refusal of a duplicate id, on the send or on the commit, whichever the client reports it on. */
     private static boolean isDuplicate(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ActiveMQDuplicateIdException) {
+            // Over the core protocol a duplicate in a transaction comes back as the commit's rollback; the caller then
+            // waits for the first message to be archived, and answers OVERLOADED if it never is.
+            if (cause instanceof ActiveMQDuplicateIdException || cause instanceof jakarta.jms.TransactionRolledBackException
+                    || cause instanceof org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException) {
+                return true;
+            }
+            if (cause instanceof org.apache.activemq.artemis.api.core.ActiveMQException artemis
+                    && artemis.getType() == org.apache.activemq.artemis.api.core.ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
                 return true;
             }
             if (cause instanceof JMSException jms && jms.getLinkedException() instanceof ActiveMQDuplicateIdException) {

@@ -274,7 +274,8 @@ public final class InboundIntake {
 
     /** The id of the message with these bytes that another instance appended, once its projection archived it. */
     private String firstAcceptedElsewhere(String partnerId, String contentSha256) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        // The first is archived as soon as the instance that appended it projects it: moments, seconds under load.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             Optional<String> first = archive.acceptedMessageWithContent(partnerId, contentSha256);
             if (first.isPresent()) {
@@ -282,7 +283,8 @@ public final class InboundIntake {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20));
         }
-        throw new GatewayException(GatewayError.OVERLOADED, "the same bytes were accepted a moment ago and are not archived yet; retry later");
+        LOG.warn("The broker has {}'s signed content {} from another instance, which is not archived after 30 s", partnerId, contentSha256);
+        throw new GatewayException(GatewayError.OVERLOADED, "the same document was accepted a moment ago and is not archived yet; retry later");
     }
 
     private IntakeDecision accept(Evidence evidence, List<CanonicalRecord> records) {
