@@ -289,9 +289,11 @@ class TwoInstancesIT {
             together.countDown();
             List<Integer> statuses = new ArrayList<>();
             Set<String> messageIds = new HashSet<>();
+            List<String> bodies = new ArrayList<>();
             for (Future<HttpResponse<String>> answer : answers) {
                 HttpResponse<String> response = answer.get(60, TimeUnit.SECONDS);
                 statuses.add(response.statusCode());
+                bodies.add(response.statusCode() + " " + response.body());
                 JsonNode body = GatewayUnderTest.json(response);
                 messageIds.add(body.path("messageId").asText());
                 if (response.statusCode() == 202) {
@@ -299,7 +301,7 @@ class TwoInstancesIT {
                 }
             }
             // Both answers name the one message that was accepted (the duplicate's receipt is the first one's).
-            assertThat(messageIds).as("message ids of the same bytes sent to both").hasSize(1);
+            assertThat(messageIds).as("message ids of the same bytes sent to both: %s", bodies).hasSize(1);
             return statuses;
         } catch (Exception e) {
             throw new AssertionError(e);
