@@ -189,7 +189,10 @@ public final class GatewayRuntime implements AutoCloseable {
         database.writer().observe(metrics.databaseWriter());
         InboundIntake intake = new InboundIntake(partners, containers, signingTimePolicy(settings, clock),
                 algorithmPolicy(settings), revocationChecker(settings, clock), translators, archive, new MessageIds(clock), clock, maxBytes,
-                receiptSigner, registry, metrics, acceptLog);
+                receiptSigner, registry, metrics,
+                // Log-first only where one process is the arbiter of duplicates (the embedded database): instances sharing an
+                // external database agree on a document accepted at the same moment by its unique row, archived before the 202.
+                database.embedded() ? acceptLog : null);
 
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
         healthProbes.put("broker", broker::problem);
