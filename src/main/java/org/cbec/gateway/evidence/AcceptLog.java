@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * database commits shared by many entries, after the 202.
  *
  * <p>Until its entry is projected, an accepted message is "in flight": this instance answers for it from
- * memory (the tracking API, the first receipt of a duplicate). Two same-bytes messages at once are told apart
- * here (one instance) or by the broker's duplicate detection on the body's digest (two instances).
+ * memory (the tracking API, the first receipt of a duplicate). Two copies of one document at once are told apart
+ * by this instance's claim on (partner, signed content digest). Used on the embedded defaults only: instances that
+ * share an external database archive before the 202, the database's unique digest deciding between them.
  */
 public final class AcceptLog implements AutoCloseable {
     public static final String QUEUE = "gateway.accepted";
@@ -216,9 +217,10 @@ public final class AcceptLog implements AutoCloseable {
 
     /**
      * One session and its producer: a JMS session serves one thread at a time. Not transacted: a persistent send
-     * outside a transaction blocks until the broker has it in its journal on disk, and the broker refuses a duplicate
-     * id on that very send. (In a transaction over the core protocol the broker dropped the duplicate and the commit
-     * succeeded: two instances answered 202 for the same bytes. TwoInstancesIT.)
+     * outside a transaction blocks until the broker has it in its journal on disk. The duplicate id is a second line
+     * behind the instance's own claim: the embedded broker refuses a duplicate on the send; a remote broker drops it
+     * without a word (seen in TwoInstancesIT), which is why the gateway appends to the log only on its embedded
+     * defaults, where one process decides.
      */
     private static final class Appender {
         private final Session session;
