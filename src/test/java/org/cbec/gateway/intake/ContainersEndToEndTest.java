@@ -2,7 +2,6 @@ package org.cbec.gateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -53,7 +52,7 @@ class ContainersEndToEndTest {
 
     @Test
     void accepts_smime_detached_signed_with_openssl_cms() throws Exception {
-        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
+        Openssl.require();
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
         Path document = Files.write(root.resolve("smime.csv"), csv.bytes());
         Path signer = root.resolve("smime-signer.pem");
@@ -77,7 +76,7 @@ class ContainersEndToEndTest {
 
     @Test
     void accepts_an_aeo_status_xml_signed_with_xmlsec1() throws Exception {
-        assumeTrue(Xmlsec1.available(), "the xmlsec1 command is not installed (.ci/run installs it)");
+        Xmlsec1.require();
         String id = "CN" + Fixtures.load("valid/ecom-shipment.json").number() + "9";
         byte[] signed = Xmlsec1.sign(Files.createDirectories(root.resolve("xmlsec1")),
                 Xmlsec1.AEO_STATUS_LIST_TEMPLATE.replace("{{ID}}", id), gateway.cnSigner);

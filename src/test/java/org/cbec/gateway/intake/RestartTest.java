@@ -48,9 +48,11 @@ class RestartTest {
                     .until(() -> gateway.getJson("/api/v1/messages/" + acceptedId).path("status").asText().equals("FORWARDED"));
             JsonNode refusedAfterRestart = gateway.getJson("/api/v1/messages/" + refusedId);
             assertThat(refusedAfterRestart.path("refusal").path("code").asText()).isEqualTo("SCHEMA_INVALID");
-            // The same bytes after the restart are still recognised as the first message.
+            // The same document, signed again, after the restart is still recognised as the first message (issue 18 §2).
             HttpResponse<String> again = gateway.postCms(TestPki.signCms(csv.bytes(), gateway.cnSigner));
-            assertThat(again.statusCode()).isEqualTo(202);
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(GatewayUnderTest.json(again).path("status").asText()).isEqualTo("DUPLICATE");
+            assertThat(GatewayUnderTest.json(again).path("messageId").asText()).isEqualTo(acceptedId);
             assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number())).hasSize(3);
         }
     }

@@ -105,7 +105,7 @@ class RevocationEndToEndTest {
 
     @Test
     void a_signer_revoked_at_an_openssl_ocsp_responder_is_certificate_revoked() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(org.cbec.gateway.testing.Openssl.available(), "openssl is not installed");
+        org.cbec.gateway.testing.Openssl.require();
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
             int port = closedPort();
             TestPki.Credential revoked = signerWithOcspAt(gateway.cnCa, "http://127.0.0.1:" + port);

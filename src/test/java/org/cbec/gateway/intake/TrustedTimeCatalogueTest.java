@@ -1,7 +1,6 @@
 package org.cbec.gateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEObjectType;
@@ -135,7 +134,7 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void cms_stamped_now_by_a_trusted_tsa_with_openssl_ts_is_accepted() {
-        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
+        Openssl.require();
         byte[] cms = TestPki.signCms(csv(), gateway.cnSigner);
         byte[] token = trustedTsa.stampWithOpenssl(root.resolve("openssl-trusted"), TestTsa.signatureValue(cms));
 
@@ -144,7 +143,7 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void cms_stamped_by_an_untrusted_tsa() {
-        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
+        Openssl.require();
         TestTsa rogue = new TestTsa("Rogue TSA");
         byte[] cms = TestPki.signCms(csv(), expiredYesterday, threeDaysAgo);
         byte[] token = rogue.stampWithOpenssl(root.resolve("openssl-rogue"), TestTsa.signatureValue(cms));
@@ -163,7 +162,7 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void cms_with_a_trusted_token_whose_imprint_is_of_another_signature() {
-        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
+        Openssl.require();
         byte[] cms = TestPki.signCms(csv(), expiredYesterday, threeDaysAgo);
         byte[] other = TestPki.signCms(csv(), gateway.cnSigner);
         byte[] token = trustedTsa.stampWithOpenssl(root.resolve("openssl-other"), TestTsa.signatureValue(other));

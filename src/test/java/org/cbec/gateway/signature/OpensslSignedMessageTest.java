@@ -2,7 +2,6 @@ package org.cbec.gateway.signature;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -28,7 +27,7 @@ class OpensslSignedMessageTest {
 
     @Test
     void accepts_a_csv_signed_with_openssl_cms_and_forwards_its_three_records() throws Exception {
-        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
+        Openssl.require();
         try (GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway")).start()) {
             Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
             Path document = Files.write(root.resolve("aeo.csv"), csv.bytes());

@@ -1,7 +1,6 @@
 package org.cbec.gateway.signature;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -80,7 +79,7 @@ class SignedReceiptTest {
 
     @Test
     void openssl_cms_verify_accepts_the_receipt_with_the_gateway_ca() throws Exception {
-        assumeTrue(Openssl.available(), "the openssl command is not installed (.ci/run installs it)");
+        Openssl.require();
         byte[] signed = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
         Path receipt = Files.write(root.resolve("receipt.p7m"), gateway.postCmsForSignedReceipt(signed).body());
         Path ca = root.resolve("gateway-ca.pem");

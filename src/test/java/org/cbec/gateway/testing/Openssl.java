@@ -2,9 +2,14 @@ package org.cbec.gateway.testing;
 
 import java.io.IOException;
 
-/** The OpenSSL command line, which partners use to sign; .ci/run installs it, tests that need it assume it. */
+/** The OpenSSL command line, which partners use to sign; .ci/run installs it, tests that need it require it (RequiredTool). */
 public final class Openssl {
     private Openssl() {}
+
+    /** Skips the test where the tool is missing, or fails it in CI ({@link RequiredTool}). */
+    public static void require() {
+        RequiredTool.require(available(), "openssl", ".ci/run installs it: apt-get install openssl");
+    }
 
     public static boolean available() {
         try {

@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * The xmlsec1 command line (libxmlsec1 over OpenSSL), the other XMLDSig implementation partners use:
  * {@code xmlsec1 --sign} fills an enveloped template whose X509Data receives the signer's certificate.
- * .ci/run installs it; tests that need it assume it.
+ * .ci/run installs it; tests that need it require it (RequiredTool).
  */
 public final class Xmlsec1 {
     /** An aeo-status-xml list with an empty enveloped signature template; {{ID}} is the operator's AEO id. */
@@ -44,6 +44,11 @@ public final class Xmlsec1 {
             </AEOStatusList>
             """;
     private Xmlsec1() {}
+
+    /** Skips the test where the tool is missing, or fails it in CI ({@link RequiredTool}). */
+    public static void require() {
+        RequiredTool.require(available(), "xmlsec1", ".ci/run installs it: apt-get install xmlsec1");
+    }
 
     public static boolean available() {
         try {
