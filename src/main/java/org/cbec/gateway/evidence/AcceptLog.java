@@ -50,13 +50,6 @@ public final class AcceptLog implements AutoCloseable {
     /** An accepted message whose entry is not projected yet, as this instance appended it. */
     public record InFlight(LogEntry entry, long appendedAtNanos) {}
 
-    /** The broker refused the append: the same bytes were appended first, by another instance. */
-    public static final class AppendedElsewhere extends RuntimeException {
-        AppendedElsewhere(Throwable cause) {
-            super("the same bytes are in the accept log already", cause);
-        }
-    }
-
     /** @param maxInFlight past this many entries not yet projected, appends are refused as OVERLOADED */
     public AcceptLog(ConnectionFactory connectionFactory, int maxInFlight) {
         this.connectionFactory = connectionFactory;
@@ -85,10 +78,11 @@ public final class AcceptLog implements AutoCloseable {
     }
 
     /**
-     * Appends a claimed entry and returns once it is durable. Throws {@link AppendedElsewhere} when the broker has
-     * the same bytes already, and OVERLOADED when the broker cannot take it; the claim is released either way.
+     * Appends a claimed entry and returns true once it is durable; false when the broker refused it as a duplicate
+     * (the same document was appended before). Throws OVERLOADED when the broker cannot take it. A refused entry's
+     * claim is released.
      */
-    public void append(LogEntry entry) {
+    public boolean append(LogEntry entry) {
         Appender appender = idle.poll();
         try {
             if (appender == null) {
@@ -96,6 +90,7 @@ public final class AcceptLog implements AutoCloseable {
             }
             appender.append(entry);
             idle.add(appender);
+            return true;
         } catch (JMSException | RuntimeException e) {
             release(entry);
             if (appender != null) {
@@ -103,7 +98,7 @@ public final class AcceptLog implements AutoCloseable {
             }
             if (isDuplicate(e)) {
                 LOG.debug("The broker refused message {} as a duplicate: {}", entry.messageId(), e.toString());
-                throw new AppendedElsewhere(e);
+                return false;
             }
             LOG.warn("Cannot append message {} to the accept log: {}", entry.messageId(), e.toString());
             throw new GatewayException(GatewayError.OVERLOADED, "the accept log cannot take the message now; retry later", e);

@@ -251,10 +251,8 @@ public final class InboundIntake {
         if (first.isPresent()) {
             return duplicate(evidence, first.get().entry().messageId());
         }
-        try {
-            acceptLog.append(entry);
-        } catch (AcceptLog.AppendedElsewhere elsewhere) {
-            // Another instance appended the same bytes a moment ago: its entry reaches the archive within moments.
+        if (!acceptLog.append(entry)) {
+            // The broker has the same document already (appended before a restart, say): its entry reaches the archive within moments.
             return duplicate(evidence, firstAcceptedElsewhere(evidence.partner.id(), evidence.contentSha256));
         }
         return observed(evidence, evidence.partner.id(), evidence.format.id(),
