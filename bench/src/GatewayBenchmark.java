@@ -122,6 +122,7 @@ public final class GatewayBenchmark {
             // (what it shed, 503 OVERLOADED, never comes).
             long recordsOpen = openRun.acceptedRecords();
             sink.awaitRecords(recordsOpen, Duration.ofMinutes(10));
+            Map<String, Object> loginFlood = loginFlood(client, inbound, port, presign(2 * 200 * 10, rsa, ec, "L", false), sink);
             double limit = bareVerificationRate(closed, Runtime.getRuntime().availableProcessors() * 8);
             double shipmentsLimit = bareVerificationRate(shipments, Runtime.getRuntime().availableProcessors() * 8);
             Map<String, Object> floors = floors(gateway, client, port, shipments, connections);
@@ -162,6 +163,7 @@ public final class GatewayBenchmark {
             results.put("memory", memory.summary());
             results.put("memoryLive", live.summary());
             results.put("largeList", largeList);
+            results.put("loginFlood", loginFlood);
             long received = bytes(closed) + bytes(shipments) + bytes(open) + memory.payloadBytes() + live.payloadBytes() + warmUpBytes;
             results.put("storageAfterRun", Map.of("databaseMiB", round(sizeOf(work.resolve("data/db")) / 1048576.0),
                     "brokerMiB", round(sizeOf(work.resolve("data/broker")) / 1048576.0),
@@ -276,6 +278,58 @@ public final class GatewayBenchmark {
         done.await();
         run.endNanos = System.nanoTime();
         return run;
+    }
+
+    /**
+     * Issue 18 §5: partner intake under a login flood. The same open loop (200 msg/s for 10 s) runs alone, then with
+     * six clients guessing passwords at /api/v1/session as fast as they are answered; the accept latency of both.
+     */
+    private static Map<String, Object> loginFlood(HttpClient client, URI inbound, int port, List<Signed> messages, NationalSink sink)
+            throws InterruptedException {
+        int half = messages.size() / 2;
+        System.out.println("login flood: open loop at 200 msg/s alone...");
+        Run alone = openLoop(client, inbound, messages.subList(0, half), 200);
+        sink.awaitRecords(alone.acceptedRecords(), Duration.ofMinutes(5));
+        sink.reset();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        AtomicLong guesses = new AtomicLong();
+        java.util.concurrent.ConcurrentHashMap<Integer, Long> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        URI login = URI.create("http://127.0.0.1:" + port + "/api/v1/session");
+        List<Thread> guessers = new ArrayList<>();
+        for (int g = 0; g < 6; g++) {
+            int guesser = g;
+            Thread thread = new Thread(() -> {
+                HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                int attempt = 0;
+                while (flooding.get()) {
+                    String body = "{\"name\":\"operator" + (guesser * 100_000 + attempt % 50) + "\",\"password\":\"guess-" + attempt++ + "\"}";
+                    try {
+                        HttpResponse<Void> answer = own.send(HttpRequest.newBuilder(login).header("Content-Type", "application/json")
+                                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                        answers.merge(answer.statusCode(), 1L, Long::sum);
+                    } catch (Exception e) {
+                        answers.merge(-1, 1L, Long::sum);
+                    }
+                    guesses.incrementAndGet();
+                }
+            }, "login-guesser-" + g);
+            thread.start();
+            guessers.add(thread);
+        }
+        System.out.println("login flood: the same open loop with six password-guessing clients...");
+        Run flooded = openLoop(client, inbound, messages.subList(half, messages.size()), 200);
+        flooding.set(false);
+        for (Thread thread : guessers) {
+            thread.join();
+        }
+        sink.awaitRecords(flooded.acceptedRecords(), Duration.ofMinutes(5));
+        sink.reset();
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        result.put("alone", alone.summary());
+        result.put("withLoginFlood", flooded.summary());
+        result.put("loginGuesses", guesses.get());
+        result.put("loginAnswers", new java.util.TreeMap<>(answers));
+        return result;
     }
 
     private static Run warmUp(HttpClient client, URI inbound, List<Signed> messages, int connections) throws InterruptedException {
@@ -654,6 +708,9 @@ public final class GatewayBenchmark {
         Map<String, Object> ratios = (Map<String, Object>) results.get("againstStaticPageFloor");
         Map<String, Object> largeList = (Map<String, Object>) results.get("largeList");
         Map<String, Object> storage = (Map<String, Object>) results.get("storageAfterRun");
+        Map<String, Object> flood = (Map<String, Object>) results.get("loginFlood");
+        Map<String, Object> floodAlone = (Map<String, Object>) flood.get("alone");
+        Map<String, Object> floodWith = (Map<String, Object>) flood.get("withLoginFlood");
         return String.join("\n",
                 "| figure | value |",
                 "|---|---|",
@@ -676,6 +733,9 @@ public final class GatewayBenchmark {
                 "| delivered shipment records / static-page floor | " + ratios.get("deliveredShipmentRecords") + " (target >= 0.3) |",
                 "| 10 MB AEO CSV (" + largeList.get("rows") + " rows): first record at the national system | after " + largeList.get("firstRecordAfterSeconds")
                         + " s; all after " + largeList.get("allRecordsAfterSeconds") + " s (target first <= 30 s) |",
+                "| partner intake at 200 msg/s, alone / with six clients guessing passwords | p50 " + floodAlone.get("p50Ms") + " / " + floodWith.get("p50Ms")
+                        + " ms, p99 " + floodAlone.get("p99Ms") + " / " + floodWith.get("p99Ms") + " ms; statuses " + floodAlone.get("statuses") + " / "
+                        + floodWith.get("statuses") + "; " + flood.get("loginGuesses") + " guesses answered " + flood.get("loginAnswers") + " |",
                 "| data directory after the run / bytes received | " + storage.get("dataDirMiB") + " MiB / " + storage.get("receivedMiB") + " MiB = "
                         + storage.get("dataDirToReceived") + " (target <= 2) |",
                 "| floor: an HTTP route that answers 202 at once, same generator, messages and connections | "
