@@ -118,6 +118,12 @@ public final class GatewayUnderTest implements AutoCloseable {
         settings.put("gateway.forward.initial-delay", "PT0.05S");
         settings.put("gateway.forward.max-delay", "PT0.2S");
         settings.put("gateway.keystore.path", TestPki.writePkcs12(root.resolve("gateway.p12"), gatewayKey).toString());
+        if (Boolean.getBoolean("cbec.test.external-database")) {
+            // The hostile-input catalogues again on PostgreSQL (mvn -B verify -Pexternal-engines): GATEWAY_DB_* as .ci sets them.
+            settings.put("gateway.db.url", System.getenv("GATEWAY_DB_URL"));
+            settings.put("gateway.db.user", System.getenv("GATEWAY_DB_USER"));
+            settings.put("gateway.db.password", System.getenv("GATEWAY_DB_PASSWORD"));
+        }
         settings.putAll(overrides);
         return writeConfig(settings);
     }
