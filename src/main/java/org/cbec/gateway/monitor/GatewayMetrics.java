@@ -67,9 +67,11 @@ public final class GatewayMetrics {
      * certificates are looked up again on {@link #refreshCertificates()}: partner files change while running.
      */
     public void watch(LongSupplier forwardBacklog, LongSupplier deadLetters, Supplier<List<WatchedCertificate>> certificates) {
-        Gauge.builder("gateway.forward.backlog", forwardBacklog, LongSupplier::getAsLong)
+        // Held strongly: Micrometer keeps a gauge's object weakly, and a method reference passed here (gate::lastBacklog)
+        // is held by nothing else, so after a collection the gauge read NaN (seen while a 10 MB list was taken: issue 19).
+        Gauge.builder("gateway.forward.backlog", forwardBacklog, LongSupplier::getAsLong).strongReference(true)
                 .description("records still PENDING for a national system (sampled once a second)").register(registry);
-        Gauge.builder("gateway.dead.letters", deadLetters, LongSupplier::getAsLong)
+        Gauge.builder("gateway.dead.letters", deadLetters, LongSupplier::getAsLong).strongReference(true)
                 .description("records whose retries are spent, waiting for an operator").register(registry);
         this.certificates = certificates;
         this.certificateExpiry = MultiGauge.builder("gateway.certificate.days.to.expiry")
