@@ -6,7 +6,7 @@ import java.io.IOException;
 public final class Openssl {
     private Openssl() {}
 
-    /** Skips the test where the tool is missing, or fails it in CI ({@link RequiredTool}). */
+    /** Fails the test where the tool is missing ({@link RequiredTool}). */
     public static void require() {
         RequiredTool.require(available(), "openssl", ".ci/run installs it: apt-get install openssl");
     }
