@@ -2,12 +2,9 @@ package org.cbec.gateway.signature;
 
 import java.security.GeneralSecurityException;
 import java.security.InvalidAlgorithmParameterException;
-import java.security.cert.CertPath;
-import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.PKIXParameters;
@@ -35,22 +32,6 @@ import org.cbec.gateway.partner.PartnerRegistry;
  * Trust anchors are indexed once per registry, not per message.
  */
 public final class SignerTrust {
-    private static final int MAX_CHAIN_LENGTH = 8;
-    // Built once per thread, not per message: the JCA does not promise these are safe to share between threads.
-    private static final ThreadLocal<CertificateFactory> CERTIFICATES = ThreadLocal.withInitial(() -> {
-        try {
-            return CertificateFactory.getInstance("X.509");
-        } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no X.509 certificate factory", e);
-        }
-    });
-    private static final ThreadLocal<CertPathValidator> VALIDATORS = ThreadLocal.withInitial(() -> {
-        try {
-            return CertPathValidator.getInstance("PKIX");
-        } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no PKIX path validator", e);
-        }
-    });
 
     // The JDK's PKIX validator holds the CAs in a path to basicConstraints CA:true, keyCertSign and pathLenConstraint.
     private static final Map<CertPathValidatorException.Reason, String> ISSUER_CONSTRAINT = Map.of(
@@ -83,7 +64,7 @@ public final class SignerTrust {
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(signer);
         X509Certificate current = signer;
-        for (int depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
+        for (int depth = 0; depth < PkixPaths.MAX_CHAIN_LENGTH; depth++) {
             List<Partner> candidates = partners.enabledPartnersWithAnchor(current.getIssuerX500Principal());
             if (!candidates.isEmpty()) {
                 return validated(signer, chain, candidates, at);
@@ -152,11 +133,10 @@ public final class SignerTrust {
             }
         }
         try {
-            CertPath path = CERTIFICATES.get().generateCertPath(chain);
             PKIXParameters parameters = new PKIXParameters(anchors);
             parameters.setRevocationEnabled(false);
             parameters.setDate(at);
-            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) VALIDATORS.get().validate(path, parameters);
+            PKIXCertPathValidatorResult result = (PKIXCertPathValidatorResult) PkixPaths.validate(chain, parameters);
             return result.getTrustAnchor().getTrustedCert();
         } catch (CertPathValidatorException e) {
             if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -43,22 +42,6 @@ public final class TimeStampAuthorities {
             "2.16.840.1.101.3.4.2.1", "SHA-256",
             "2.16.840.1.101.3.4.2.2", "SHA-384",
             "2.16.840.1.101.3.4.2.3", "SHA-512");
-    private static final int MAX_CHAIN_LENGTH = 8;
-    // Built once per thread, not per token: the JCA does not promise these are safe to share between threads.
-    private static final ThreadLocal<CertificateFactory> CERTIFICATES = ThreadLocal.withInitial(() -> {
-        try {
-            return CertificateFactory.getInstance("X.509");
-        } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no X.509 certificate factory", e);
-        }
-    });
-    private static final ThreadLocal<CertPathValidator> VALIDATORS = ThreadLocal.withInitial(() -> {
-        try {
-            return CertPathValidator.getInstance("PKIX");
-        } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no PKIX path validator", e);
-        }
-    });
     private static final JcaX509CertificateConverter CONVERTER = new JcaX509CertificateConverter();
 
     private final Set<TrustAnchor> anchors;
@@ -127,7 +110,7 @@ public final class TimeStampAuthorities {
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(tsa);
         X509Certificate current = tsa;
-        for (int depth = 0; depth < MAX_CHAIN_LENGTH && !issuedByAnchor(current); depth++) {
+        for (int depth = 0; depth < PkixPaths.MAX_CHAIN_LENGTH && !issuedByAnchor(current); depth++) {
             X509Certificate issuer = issuerOf(current, carried);
             if (issuer == null) {
                 break;
@@ -139,7 +122,7 @@ public final class TimeStampAuthorities {
             PKIXParameters parameters = new PKIXParameters(anchors);
             parameters.setRevocationEnabled(false);
             parameters.setDate(java.util.Date.from(at));
-            VALIDATORS.get().validate(CERTIFICATES.get().generateCertPath(chain), parameters);
+            PkixPaths.validate(chain, parameters);
         } catch (CertPathValidatorException e) {
             throw invalid("the TSA " + name + " does not chain to a trusted TSA anchor (gateway.inbound.tsa-anchors) at "
                     + at + ": " + e.getMessage(), e);
