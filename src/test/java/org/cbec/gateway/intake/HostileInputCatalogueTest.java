@@ -412,18 +412,10 @@ class HostileInputCatalogueTest {
 
     /** A SOAP fault (HTTP 500, as SOAP 1.2 answers every fault) with the refusal code, archived with the message. */
     private void soapFault(HttpResponse<String> response, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(500);
-        assertThat(response.body()).contains("<soap:Fault>").contains("ex:" + code);
-        String messageId = response.body().replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1");
-        assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("refusal").path("code").asText())
-                .as("the refusal is archived").isEqualTo(code);
+        gateway.soapFaultArchived(response, code);
     }
 
     private void refused(HttpResponse<String> response, int status, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode problem = GatewayUnderTest.json(response);
-        assertThat(problem.path("code").asText()).isEqualTo(code);
-        JsonNode archived = gateway.getJson("/api/v1/messages/" + problem.path("messageId").asText());
-        assertThat(archived.path("refusal").path("code").asText()).as("the refusal is archived").isEqualTo(code);
+        gateway.refusedAndArchived(response, status, code);
     }
 }

@@ -268,21 +268,13 @@ class ParserLimitsCatalogueTest {
     }
 
     private JsonNode refused(HttpResponse<String> response, int status, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode problem = GatewayUnderTest.json(response);
-        assertThat(problem.path("code").asText()).isEqualTo(code);
+        JsonNode problem = gateway.refusedAndArchived(response, status, code);
         assertThat(problem.path("detail").asText()).as("no internal text goes back to the sender")
                 .doesNotContainIgnoringCase("exception").doesNotContain("org.").doesNotContain("java.").doesNotContainIgnoringCase("sql");
-        JsonNode archived = gateway.getJson("/api/v1/messages/" + problem.path("messageId").asText());
-        assertThat(archived.path("refusal").path("code").asText()).as("the refusal is archived").isEqualTo(code);
         return problem;
     }
 
     private void soapFault(HttpResponse<String> response, String code) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(500);
-        assertThat(response.body()).contains("<soap:Fault>").contains("ex:" + code);
-        String messageId = response.body().replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1");
-        assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("refusal").path("code").asText())
-                .as("the refusal is archived").isEqualTo(code);
+        gateway.soapFaultArchived(response, code);
     }
 }

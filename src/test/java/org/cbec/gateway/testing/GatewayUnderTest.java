@@ -1,5 +1,7 @@
 package org.cbec.gateway.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -231,6 +233,28 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     public JsonNode getJson(String path) {
         return json(get(path));
+    }
+
+    /**
+     * The hostile-input catalogues' check of a refusal: the status, the problem's code, and the refusal archived under
+     * the problem's messageId with that code. Returns the problem.
+     */
+    public JsonNode refusedAndArchived(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode problem = json(response);
+        assertThat(problem.path("code").asText()).isEqualTo(code);
+        assertThat(getJson("/api/v1/messages/" + problem.path("messageId").asText()).path("refusal").path("code").asText())
+                .as("the refusal is archived").isEqualTo(code);
+        return problem;
+    }
+
+    /** The same for a SOAP fault (HTTP 500, the code in ex:Code, the message id in ex:MessageId); returns the archived message. */
+    public JsonNode soapFaultArchived(HttpResponse<String> response, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(500);
+        assertThat(response.body()).contains("<soap:Fault>").contains("ex:" + code);
+        JsonNode archived = getJson("/api/v1/messages/" + response.body().replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1"));
+        assertThat(archived.path("refusal").path("code").asText()).as("the refusal is archived").isEqualTo(code);
+        return archived;
     }
 
     public static JsonNode json(HttpResponse<String> response) {
