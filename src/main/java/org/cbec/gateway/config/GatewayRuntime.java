@@ -254,6 +254,8 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("evidenceArchive", archive);
         main.bind("recordQueue", new RecordQueue(broker.connectionFactory()));
         main.bind("forward-queue", new ForwardQueueComponent(broker.connectionFactory()));
+        // The accept log's projection takes its entries the same way: several at once, in one JMS transaction.
+        main.bind("accept-log", new ForwardQueueComponent(broker.connectionFactory()));
         java.net.http.HttpClient nationalHttp = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.getDuration("gateway.forward.timeout")).build();
         main.bind("aeoDelivery", new NationalDelivery(ledger, registry, metrics, nationalHttp, nationalTarget(settings, port, "aeo", "aeo")));

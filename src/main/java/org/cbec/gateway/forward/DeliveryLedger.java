@@ -528,6 +528,18 @@ public final class DeliveryLedger {
             }
     }
 
+    /** Whether the message was dispatched before {@code instant} (by a process before this one, say). */
+    static boolean dispatchedBefore(Connection connection, String messageId, Instant instant) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT 1 FROM message_progress WHERE message_id = ? AND dispatched_at < ?")) {
+            statement.setString(1, messageId);
+            statement.setObject(2, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
     /** Whether the message was dispatched: its progress row exists. */
     private static boolean isDispatchedMessage(Connection connection, String messageId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {

@@ -48,6 +48,7 @@ final class ForwardQueueConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        startedAtMillis = System.currentTimeMillis();
         connection = connectionFactory.createConnection();
         connection.start();
         running = true;
@@ -114,13 +115,20 @@ final class ForwardQueueConsumer extends DefaultConsumer {
         return records;
     }
 
-    private static RecordBatch.QueuedRecord queued(Message message) throws JMSException {
+    /**
+     * A record queued before this consumer started may have been handled before a crash, or queued again by the start
+     * (a second copy): its ledger row is read before it is sent, as for a redelivery.
+     */
+    private volatile long startedAtMillis = Long.MAX_VALUE;
+
+    private RecordBatch.QueuedRecord queued(Message message) throws JMSException {
         String json = message instanceof TextMessage text ? text.getText() : null;
         String seq = message.getStringProperty(NationalDelivery.RECORD_SEQ);
         return new RecordBatch.QueuedRecord(message.getStringProperty(NationalDelivery.MESSAGE_ID),
                 seq == null ? -1 : Integer.parseInt(seq), message.getStringProperty(NationalDelivery.RECORD_TYPE_HEADER),
                 message.getStringProperty(NationalDelivery.IDEMPOTENCY_KEY), json, message,
-                message.getJMSRedelivered() || message.propertyExists(RecordQueue.QUEUED_AGAIN));
+                message.getJMSRedelivered() || message.propertyExists(RecordQueue.QUEUED_AGAIN)
+                        || message.getJMSTimestamp() < startedAtMillis);
     }
 
     /** Runs the route on the batch; commits when it succeeded, rolls back otherwise. True when committed. */

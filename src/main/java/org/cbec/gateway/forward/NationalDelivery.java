@@ -81,8 +81,25 @@ public final class NationalDelivery {
     /** A record still owed, with the attempts that failed before this batch. */
     private record Owed(RecordBatch.QueuedRecord record, AeoStatement statement, int attemptsBefore) {}
 
+    /**
+     * The keys some consumer of this national system is delivering right now. After a start, the queue can hold two
+     * copies of a record (the one queued before the crash, and the one the start queued again from the ledger); two
+     * consumers holding them at once would both find it PENDING and both send it. The second copy is let go: the
+     * consumer holding the first delivers it, or gives it back to the queue.
+     */
+    private final Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Delivers what the batch still owes; returns once every record's outcome is booked. */
     public void deliver(@Body RecordBatch batch) {
+        List<String> claimed = new ArrayList<>();
+        try {
+            deliver(batch, claimed);
+        } finally {
+            claimed.forEach(inFlight::remove);
+        }
+    }
+
+    private void deliver(RecordBatch batch, List<String> claimed) {
         List<DeliveryLedger.Outcome> outcomes = new ArrayList<>();
         List<Owed> owed = new ArrayList<>();
         List<RecordBatch.QueuedRecord> readable = new ArrayList<>();
@@ -102,6 +119,10 @@ public final class NationalDelivery {
             if (state == null || !"PENDING".equals(state.status())) {
                 continue; // resolved already (a redelivery after a crash), or not in the ledger: nothing is owed
             }
+            if (!inFlight.add(record.idempotencyKey())) {
+                continue; // another copy is being delivered right now
+            }
+            claimed.add(record.idempotencyKey());
             AeoStatement statement = aeoStatementOf(record.json());
             if (statement != null && !registry.isCurrentForForwarding(statement.partnerId(), statement.aeoId(), statement.statusChangedAt())) {
                 outcomes.add(DeliveryLedger.Outcome.of(record.messageId(), record.seq(), "SUPERSEDED",
@@ -114,13 +135,16 @@ public final class NationalDelivery {
         // dispatched, not their status order: a batch sends each operator's statements oldest first.
         owed.sort(java.util.Comparator.comparing(o -> o.statement() == null ? Instant.MIN : o.statement().statusChangedAt()));
         for (int round = 0; ; round++) {
-            Map<Owed, String> failures = send(owed);
+            Set<Owed> booked = new HashSet<>();
+            Map<Owed, String> failures = send(owed, booked);
             List<Owed> retry = new ArrayList<>();
             List<Owed> dead = new ArrayList<>();
             for (Owed record : owed) {
                 String failure = failures.get(record);
                 if (failure == null) {
-                    outcomes.add(delivered(record));
+                    if (!booked.contains(record)) {
+                        outcomes.add(delivered(record));
+                    }
                 } else if (failure.isEmpty()) {
                     retry.add(record); // not tried this round: behind a failed record of its operator
                 } else {
@@ -165,9 +189,10 @@ public final class NationalDelivery {
 
     /**
      * Sends the owed records; returns those that failed with their error. An empty error means the record was not
-     * tried this round because an earlier record of its AEO operator failed (its order must hold).
+     * tried this round because an earlier record of its AEO operator failed (its order must hold). Records sent one
+     * request each are booked as delivered at once, and added to {@code booked}.
      */
-    private Map<Owed, String> send(List<Owed> owed) {
+    private Map<Owed, String> send(List<Owed> owed, Set<Owed> booked) {
         Map<Owed, String> failures = new LinkedHashMap<>();
         if (owed.isEmpty()) {
             return failures;
@@ -187,7 +212,13 @@ public final class NationalDelivery {
                 continue;
             }
             String failure = post(target.url(), record.record().json(), record.record().idempotencyKey());
-            if (failure != null) {
+            if (failure == null) {
+                // One request per record: each delivery is booked as soon as it is answered (sharing a commit with the
+                // other consumers' bookings), so that a crash can repeat at most the one record each consumer has in
+                // flight, not every record of its batch answered before the crash.
+                ledger.book(List.of(delivered(record)));
+                booked.add(record);
+            } else {
                 failures.put(record, failure);
                 if (group != null) {
                     blockedGroups.add(group);

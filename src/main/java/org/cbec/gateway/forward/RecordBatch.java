@@ -53,6 +53,67 @@ public final class RecordBatch {
         return stopping.getAsBoolean();
     }
 
+    /** Queues records on their forward queues in the batch's transaction (the accept log's projection). */
+    public void queue(List<OutboundRecord> owed, boolean again) {
+        if (session == null || owed.isEmpty()) {
+            return;
+        }
+        try {
+            RecordQueue.send(session, owed, again);
+        } catch (JMSException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot queue records: " + e.getMessage(), e);
+        }
+    }
+
+    /** How often an entry may go back to its queue before it is parked on the dead letters, as the broker would. */
+    static final int MAX_REQUEUES = 20;
+    static final String REQUEUES = "GatewayRequeues";
+
+    /**
+     * Puts one entry back at the end of its queue, in the batch's transaction, with its attempts counted; after
+     * {@link #MAX_REQUEUES} it is parked on {@code gateway.dead-letter}, where the broker parks what it gave up on.
+     */
+    public void requeue(QueuedRecord record) {
+        try {
+            int requeues = record.message().propertyExists(REQUEUES) ? record.message().getIntProperty(REQUEUES) : 0;
+            if (requeues + 1 >= MAX_REQUEUES) {
+                park(record, "gateway.dead-letter");
+                return;
+            }
+            if (session == null) {
+                return;
+            }
+            Message copy = copyOf(record.message());
+            copy.setIntProperty(REQUEUES, requeues + 1);
+            MessageProducer producer = session.createProducer(session.createQueue(queue));
+            try {
+                producer.send(copy);
+            } finally {
+                producer.close();
+            }
+        } catch (JMSException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot put an entry back on " + queue, e);
+        }
+    }
+
+    private Message copyOf(Message original) throws JMSException {
+        Message copy;
+        if (original instanceof jakarta.jms.BytesMessage bytes) {
+            jakarta.jms.BytesMessage made = session.createBytesMessage();
+            made.writeBytes(bytes.getBody(byte[].class));
+            copy = made;
+        } else {
+            copy = session.createTextMessage(original.getBody(String.class));
+        }
+        for (java.util.Enumeration<?> names = original.getPropertyNames(); names.hasMoreElements(); ) {
+            String name = (String) names.nextElement();
+            if (!name.startsWith("JMSX")) {
+                copy.setObjectProperty(name, original.getObjectProperty(name));
+            }
+        }
+        return copy;
+    }
+
     /** Puts a copy of a record's queued message on another queue (the dead letters) in the batch's transaction. */
     public void park(QueuedRecord record, String destination) {
         if (session == null) {
