@@ -19,6 +19,7 @@ public final class Database implements AutoCloseable {
     /** The embedded archive's segment files roll at this size; retention removes whole segments. */
     private static final long ARCHIVE_SEGMENT_BYTES = 64L << 20;
     private ArchiveSegments segments;
+    private EmbeddedStoreCompaction compaction;
     private final java.util.List<AutoCloseable> afterwards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private Database(HikariDataSource dataSource, boolean embedded) {
@@ -66,6 +67,8 @@ public final class Database implements AutoCloseable {
             database.segments = segments;
             database.writer.beforeEveryCommit(segments::sync);
             database.closeAfterwards(segments);
+            // Stopped before the pool closes the database (closeAfterwards runs after that, which is harmless too).
+            database.compaction = EmbeddedStoreCompaction.start(dataSource);
         }
         return database;
     }
@@ -100,6 +103,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (compaction != null) {
+            compaction.close();
+        }
         writer.close();
         dataSource.close();
         for (AutoCloseable resource : afterwards) {
