@@ -113,8 +113,10 @@ public final class GatewayBenchmark {
             double endToEnd = recordsClosed / ((deliveredAt - closedRun.startNanos) / 1e9);
             sink.reset();
             System.out.printf("closed loop, shipments only: %d messages over %d connections...%n", shipments.size(), connections);
+            Map<String, double[]> stagesBefore = stages(client, port);
             Run shipmentsRun = closedLoop(client, inbound, shipments, connections);
             long shipmentsDeliveredAt = sink.awaitRecords(shipmentsRun.acceptedRecords(), Duration.ofMinutes(5));
+            Map<String, Object> stageCosts = stageCosts(stagesBefore, stages(client, port));
             double shipmentsEndToEnd = shipmentsRun.acceptedRecords() / ((shipmentsDeliveredAt - shipmentsRun.startNanos) / 1e9);
             sink.reset();
             Run openRun = openLoop(client, inbound, open, openRate);
@@ -155,6 +157,7 @@ public final class GatewayBenchmark {
             shipmentsOnly.put("bareCmsVerificationPerSecond", round(shipmentsLimit));
             shipmentsOnly.put("gatewayToLimitRatio", round(shipmentsRun.throughput() / shipmentsLimit));
             results.put("closedLoopShipmentsOnly", shipmentsOnly);
+            results.put("stageMsPerItemShipmentsOnly", stageCosts);
             results.put("openLoop", Map.of("offeredPerSecond", openRate, "seconds", openSeconds, "messages", "2 KiB shipments",
                     "result", openRun.summary()));
             results.put("bareCmsVerificationPerSecond", round(limit));
@@ -724,6 +727,7 @@ public final class GatewayBenchmark {
                         + " ms, p95 " + shipments.get("p95Ms") + " ms, p99 " + shipments.get("p99Ms") + " ms; end to end "
                         + shipments.get("endToEndRecordsPerSecond") + " records/s; limit " + shipments.get("bareCmsVerificationPerSecond")
                         + " msg/s; gateway / limit " + shipments.get("gatewayToLimitRatio") + " |",
+                "| time per item in each stage, shipments-only run (ms, wall time; stages overlap) | " + results.get("stageMsPerItemShipmentsOnly") + " |",
                 "| open loop at " + ((Map<String, Object>) results.get("openLoop")).get("offeredPerSecond") + " msg/s (2 KiB shipments) | p50 " + open.get("p50Ms")
                         + " ms, p95 " + open.get("p95Ms") + " ms, p99 " + open.get("p99Ms") + " ms, p99.9 " + open.get("p999Ms") + " ms; statuses " + open.get("statuses") + " |",
                 "| limit: bare CMS verification, same messages | " + results.get("bareCmsVerificationPerSecond") + " msg/s |",
@@ -748,6 +752,32 @@ public final class GatewayBenchmark {
                 "| on disk after the run | database " + ((Map<String, Object>) results.get("storageAfterRun")).get("databaseMiB")
                         + " MiB, broker journal " + ((Map<String, Object>) results.get("storageAfterRun")).get("brokerMiB") + " MiB |",
                 "");
+    }
+
+    /** Each stage's seconds and items so far, from the gateway's own metrics ({@code gateway_stage_*}). */
+    private static Map<String, double[]> stages(HttpClient client, int port) throws Exception {
+        String text = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, double[]> stages = new java.util.TreeMap<>();
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+                "^gateway_stage_(seconds_sum|items_total)\\{stage=\"([a-z]+)\"\\} (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(text);
+        while (line.find()) {
+            double[] figures = stages.computeIfAbsent(line.group(2), stage -> new double[2]);
+            figures[line.group(1).startsWith("seconds") ? 0 : 1] = Double.parseDouble(line.group(3));
+        }
+        return stages;
+    }
+
+    /** Milliseconds per item of each stage between two readings (wall time: stages run side by side). */
+    private static Map<String, Object> stageCosts(Map<String, double[]> before, Map<String, double[]> after) {
+        Map<String, Object> costs = new java.util.LinkedHashMap<>();
+        for (String stage : List.of("verify", "translate", "append", "project", "forward")) {
+            double[] from = before.getOrDefault(stage, new double[2]);
+            double[] to = after.getOrDefault(stage, new double[2]);
+            double items = to[1] - from[1];
+            costs.put(stage, items <= 0 ? "none" : round((to[0] - from[0]) * 1000 / items));
+        }
+        return costs;
     }
 
     private static String floor(Map<String, Object> run) {

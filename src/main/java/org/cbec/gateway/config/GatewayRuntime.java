@@ -250,7 +250,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, database.writer(), acceptLog, clock,
-                Duration.ofMinutes(2), broker.embedded()));
+                Duration.ofMinutes(2), broker.embedded()).observedBy(metrics));
         main.bind("evidenceArchive", archive);
         main.bind("recordQueue", new RecordQueue(broker.connectionFactory()));
         main.bind("forward-queue", new ForwardQueueComponent(broker.connectionFactory()));

@@ -92,10 +92,12 @@ public final class NationalDelivery {
     /** Delivers what the batch still owes; returns once every record's outcome is booked. */
     public void deliver(@Body RecordBatch batch) {
         List<String> claimed = new ArrayList<>();
+        long started = System.nanoTime();
         try {
             deliver(batch, claimed);
         } finally {
             claimed.forEach(inFlight::remove);
+            metrics.stage("forward", System.nanoTime() - started, batch.records().size());
         }
     }
 

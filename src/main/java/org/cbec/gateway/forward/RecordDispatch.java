@@ -35,6 +35,7 @@ public final class RecordDispatch {
     private final Duration grace;
     private final java.time.Instant startedAt;
     private final boolean queueOwedAfterStart;
+    private volatile org.cbec.gateway.monitor.GatewayMetrics metrics;
 
     /** @param grace how long an accepted message may wait in the queue before it counts as never dispatched */
 
@@ -85,6 +86,23 @@ public final class RecordDispatch {
      * @return how many records were queued
      */
     public int projectBatch(@Body RecordBatch batch) {
+        long started = System.nanoTime();
+        try {
+            return projectEach(batch);
+        } finally {
+            if (metrics != null) {
+                metrics.stage("project", System.nanoTime() - started, batch.records().size());
+            }
+        }
+    }
+
+    /** Whom to tell how long each projection took (the metrics' stage costs). */
+    public RecordDispatch observedBy(org.cbec.gateway.monitor.GatewayMetrics metrics) {
+        this.metrics = metrics;
+        return this;
+    }
+
+    private int projectEach(RecordBatch batch) {
         List<Taken> entries = new ArrayList<>();
         List<RecordBatch.QueuedRecord> ids = new ArrayList<>();
         for (RecordBatch.QueuedRecord queued : batch.records()) {

@@ -160,6 +160,7 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
                         "the " + containerType + " container is not accepted by this gateway");
             }
+            long verifyStarted = System.nanoTime();
             SignedDocument signed = container.open(body, contentType);
             evidence.signer = signed.signer();
             evidence.signingTime = signed.signingTime().orElse(null);
@@ -180,6 +181,7 @@ public final class InboundIntake {
             algorithmPolicy.with(partner.algorithms()).check(algorithm, signed.signer(), trusted.chain());
             revocation.check(trusted.chain(), trusted.trustAnchor(), partner.revocation(), partner.crls());
             signingTimePolicy.check(signed.signingTime());
+            stage("verify", verifyStarted, 1);
             // A retry the partner signed again (another signature, the same document) is a duplicate too.
             evidence.contentSha256 = signed.signedContent().sha256();
             Optional<String> firstWithContent = firstWithContent(partner.id(), evidence.contentSha256);
@@ -196,7 +198,9 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
                         "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: " + partner.messageTypes() + ")");
             }
+            long translateStarted = System.nanoTime();
             Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), messageId, partner.country()));
+            stage("translate", translateStarted, 1);
             if (translation instanceof Translation.Invalid invalid) {
                 evidence.errors = invalid.errors();
                 throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has "
@@ -251,12 +255,21 @@ public final class InboundIntake {
         if (first.isPresent()) {
             return duplicate(evidence, first.get().entry().messageId());
         }
-        if (!acceptLog.append(entry)) {
+        long appendStarted = System.nanoTime();
+        boolean appended = acceptLog.append(entry);
+        stage("append", appendStarted, 1);
+        if (!appended) {
             // The broker has the same document already (appended before a restart, say): its entry reaches the archive within moments.
             return duplicate(evidence, firstAcceptedElsewhere(evidence.partner.id(), evidence.contentSha256));
         }
         return observed(evidence, evidence.partner.id(), evidence.format.id(),
                 IntakeDecision.accepted(Verdict.ACCEPTED, evidence.messageId, HttpAnswer.rawJson(202, receiptJson), receiptJson).appended());
+    }
+
+    private void stage(String stage, long startedNanos, int items) {
+        if (metrics != null) {
+            metrics.stage(stage, System.nanoTime() - startedNanos, items);
+        }
     }
 
     /** The first accepted message with this partner's signed content: archived, or in flight here. */

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.cbec.gateway.testing.Fixtures;
 import org.cbec.gateway.testing.GatewayUnderTest;
@@ -145,6 +146,26 @@ class MetricsAndAlertsTest {
         assertThat(after.find("gateway_accept_seconds_bucket", Map.of("verdict", "ACCEPTED"))).as("a percentile histogram").hasSizeGreaterThan(10);
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 scrape().value("gateway_end_to_end_seconds_count", Map.of("record_type", "AEO_STATUS")) >= deliveries + 3);
+    }
+
+    /** Issue 19: each stage of the way of a message publishes its time and its items, so the next bottleneck shows. */
+    @Test
+    void an_accepted_shipment_is_timed_in_every_stage_of_its_way() {
+        List<String> stages = List.of("verify", "translate", "append", "project", "forward");
+        Map<String, Double> before = new java.util.HashMap<>();
+        PrometheusText first = scrape();
+        stages.forEach(stage -> before.put(stage, first.value("gateway_stage_items_total", Map.of("stage", stage))));
+
+        assertThat(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)).statusCode())
+                .isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            PrometheusText after = scrape();
+            for (String stage : stages) {
+                assertThat(after.value("gateway_stage_items_total", Map.of("stage", stage))).as(stage).isGreaterThanOrEqualTo(before.get(stage) + 1);
+                assertThat(after.value("gateway_stage_seconds_sum", Map.of("stage", stage))).as(stage).isPositive();
+            }
+        });
     }
 
     @Test
