@@ -389,34 +389,25 @@ public final class DeliveryLedger {
     }
 
     public void recordAttempt(String messageId, int seq, String error) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "UPDATE outbound_record SET attempts = attempts + 1, last_error = ? WHERE message_id = ? AND seq = ?")) {
-            statement.setString(1, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
-            statement.setString(2, messageId);
-            statement.setInt(3, seq);
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw failure("cannot record attempt for " + messageId + "/" + seq, e);
-        }
+        book(List.of(Outcome.of(messageId, seq, "ATTEMPT_FAILED", error)));
     }
 
     public void markDelivered(String messageId, int seq) {
-        resolve(messageId, seq, "DELIVERED", null, connection -> { });
+        book(List.of(Outcome.of(messageId, seq, "DELIVERED", null)));
     }
 
     /** Delivered, with more bookkeeping in the same transaction (the AEO statement last forwarded). */
     public void markDelivered(String messageId, int seq, EvidenceArchive.InTransaction alsoInTransaction) {
-        resolve(messageId, seq, "DELIVERED", null, alsoInTransaction);
+        book(List.of(new Outcome(messageId, seq, "DELIVERED", null, alsoInTransaction)));
     }
 
     /** Not forwarded: a newer statement about the same operator already reached the national system. */
     public void markSuperseded(String messageId, int seq, String reason) {
-        resolve(messageId, seq, "SUPERSEDED", reason, connection -> { });
+        book(List.of(Outcome.of(messageId, seq, "SUPERSEDED", reason)));
     }
 
     public void markDeadLettered(String messageId, int seq, String error) {
-        resolve(messageId, seq, "DEAD_LETTERED", error, connection -> { });
+        book(List.of(Outcome.of(messageId, seq, "DEAD_LETTERED", error)));
     }
 
     /** A record's delivery state: its status and how many attempts failed so far. */
@@ -469,63 +460,82 @@ public final class DeliveryLedger {
             return;
         }
         Instant now = clock.instant();
-        groupCommit.run(connection -> {
-            for (Outcome outcome : outcomes) {
-                if ("ATTEMPT_FAILED".equals(outcome.status())) {
-                    recordAttempt(connection, outcome.messageId(), outcome.seq(), outcome.note());
-                } else {
-                    resolve(connection, outcome.messageId(), outcome.seq(), outcome.status(), outcome.note(), outcome.alsoInTransaction(), now);
-                }
-            }
-        }, outcomes.size());
+        groupCommit.run(connection -> bookIn(connection, outcomes, now), outcomes.size());
     }
 
-    private static void recordAttempt(Connection connection, String messageId, int seq, String error) throws SQLException {
+    /**
+     * A batch's outcomes in a few statements: its failed attempts in one JDBC batch, its resolutions in another, then
+     * one progress update per message and, for each message with nothing left pending, its final status. (A
+     * statement per record and five per resolution made booking the largest share of the database writer's time.)
+     */
+    private static void bookIn(Connection connection, List<Outcome> outcomes, Instant now) throws SQLException {
+        List<Outcome> attempts = new ArrayList<>();
+        List<Outcome> resolutions = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            ("ATTEMPT_FAILED".equals(outcome.status()) ? attempts : resolutions).add(outcome);
+        }
+        if (!attempts.isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE outbound_record SET attempts = attempts + 1, last_error = ? WHERE message_id = ? AND seq = ?")) {
+                for (Outcome attempt : attempts) {
+                    statement.setString(1, truncated(attempt.note()));
+                    statement.setString(2, attempt.messageId());
+                    statement.setInt(3, attempt.seq());
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        }
+        if (resolutions.isEmpty()) {
+            return;
+        }
+        int[] changed;
         try (PreparedStatement statement = connection.prepareStatement(
-                "UPDATE outbound_record SET attempts = attempts + 1, last_error = ? WHERE message_id = ? AND seq = ?")) {
-            statement.setString(1, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
-            statement.setString(2, messageId);
-            statement.setInt(3, seq);
-            statement.executeUpdate();
+                "UPDATE outbound_record SET status = ?, delivered_at = ?, last_error = COALESCE(?, last_error)"
+                        + " WHERE message_id = ? AND seq = ? AND status = 'PENDING'")) {
+            for (Outcome resolution : resolutions) {
+                statement.setString(1, resolution.status());
+                statement.setObject(2, "DELIVERED".equals(resolution.status()) ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC) : null);
+                statement.setString(3, truncated(resolution.note()));
+                statement.setString(4, resolution.messageId());
+                statement.setInt(5, resolution.seq());
+                statement.addBatch();
+            }
+            changed = statement.executeBatch();
+        }
+        java.util.Map<String, Integer> resolvedPerMessage = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < resolutions.size(); i++) {
+            Outcome resolution = resolutions.get(i);
+            if (changed[i] == 0 && !isDispatchedMessage(connection, resolution.messageId())) {
+                throw new GatewayException(GatewayError.NOT_FOUND, "no message " + resolution.messageId());
+            }
+            resolution.alsoInTransaction().run(connection);
+            resolvedPerMessage.merge(resolution.messageId(), changed[i] > 0 ? 1 : 0, Integer::sum);
+        }
+        resolvedPerMessage.values().removeIf(count -> count == 0);
+        if (resolvedPerMessage.isEmpty()) {
+            return;
+        }
+        // The decrement locks each message's progress row: concurrent resolutions of its records serialise here,
+        // and the one that takes it to zero sets the message's final status.
+        try (PreparedStatement statement = connection.prepareStatement(
+                "UPDATE message_progress SET records_pending = records_pending - ? WHERE message_id = ?")) {
+            for (java.util.Map.Entry<String, Integer> message : resolvedPerMessage.entrySet()) {
+                statement.setInt(1, message.getValue());
+                statement.setString(2, message.getKey());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+        for (String messageId : resolvedPerMessage.keySet()) {
+            if (recordsPending(connection, messageId) == 0) {
+                setStatus(connection, messageId, finalStatus(connection, messageId), now, null);
+            }
         }
     }
 
-    private void resolve(String messageId, int seq, String recordStatus, String error,
-                         EvidenceArchive.InTransaction alsoInTransaction) {
-        Instant now = clock.instant();
-        // Many consumers resolve records at once: their bookkeeping shares one transaction and one commit.
-        groupCommit.run(connection -> resolve(connection, messageId, seq, recordStatus, error, alsoInTransaction, now));
-    }
-
-    private static void resolve(Connection connection, String messageId, int seq, String recordStatus, String error,
-                                EvidenceArchive.InTransaction alsoInTransaction, Instant now) throws SQLException {
-            int changed;
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "UPDATE outbound_record SET status = ?, delivered_at = ?, last_error = COALESCE(?, last_error)"
-                            + " WHERE message_id = ? AND seq = ? AND status = 'PENDING'")) {
-                statement.setString(1, recordStatus);
-                statement.setObject(2, "DELIVERED".equals(recordStatus) ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC) : null);
-                statement.setString(3, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
-                statement.setString(4, messageId);
-                statement.setInt(5, seq);
-                changed = statement.executeUpdate();
-            }
-            if (changed == 0 && !isDispatchedMessage(connection, messageId)) {
-                throw new GatewayException(GatewayError.NOT_FOUND, "no message " + messageId);
-            }
-            alsoInTransaction.run(connection);
-            if (changed == 1) {
-                // The decrement locks the message's progress row: concurrent resolutions of its records serialise here,
-                // and the one that takes it to zero sets the message's final status.
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "UPDATE message_progress SET records_pending = records_pending - 1 WHERE message_id = ?")) {
-                    statement.setString(1, messageId);
-                    statement.executeUpdate();
-                }
-                if (recordsPending(connection, messageId) == 0) {
-                    setStatus(connection, messageId, finalStatus(connection, messageId), now, null);
-                }
-            }
+    private static String truncated(String error) {
+        return error == null || error.length() <= 1000 ? error : error.substring(0, 1000);
     }
 
     /** Whether the message was dispatched before {@code instant} (by a process before this one, say). */
