@@ -141,7 +141,7 @@ public final class GatewayRuntime implements AutoCloseable {
         // Checked before anything starts: a bad value must not leave a database or broker open.
         HttpLimits httpLimits = new HttpLimits(settings.getDuration("gateway.http.idle-timeout"), settings.getDuration("gateway.http.header-timeout"),
                 settings.getDuration("gateway.http.body-timeout"), settings.getInt("gateway.http.max-header-bytes"),
-                settings.getInt("gateway.http.max-request-line-bytes"));
+                settings.getInt("gateway.http.max-request-line-bytes"), settings.getInt("gateway.http.max-connections"));
         IntakeGate.Limits intakeLimits = new IntakeGate.Limits(settings.getLong("gateway.inbound.max-backlog"),
                 settings.getDuration("gateway.inbound.max-wait"), settings.getLong("gateway.inbound.large-body-bytes"),
                 settings.getInt("gateway.inbound.large-bodies-at-once"));
@@ -217,6 +217,7 @@ public final class GatewayRuntime implements AutoCloseable {
         // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
         httpConfiguration.setMaxBodySize(BodyCeiling.forLimit(maxBytes));
         GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits);
+        metrics.watchConnections(httpServer::openConnections, httpServer::refusedConnections);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport configured) {

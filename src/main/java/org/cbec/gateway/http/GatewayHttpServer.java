@@ -18,6 +18,18 @@ import org.cbec.gateway.error.GatewayException;
 public final class GatewayHttpServer extends VertxPlatformHttpServer {
     private final HttpLimits limits;
     private HttpServer server;
+    private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder refusedConnections = new java.util.concurrent.atomic.LongAdder();
+
+    /** Connections open now. */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Connections closed at once since the start because {@code gateway.http.max-connections} were open. */
+    public long refusedConnections() {
+        return refusedConnections.sum();
+    }
 
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, HttpLimits limits) {
         super(configuration);
@@ -29,7 +41,18 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
         Router router = router();
         router.route().order(Integer.MIN_VALUE).handler(new FormBodiesAsBytes());
         HttpServer created = getVertx().createHttpServer(limits.serverOptions());
-        created.connectionHandler(connection -> StrictHttpRequestDecoder.install(connection, limits));
+        created.connectionHandler(connection -> {
+            // Every connection costs a file descriptor, and so does every journal, page and database file: past the cap a
+            // new connection is closed at once, before it can take the descriptors that keep accepted messages safe.
+            if (openConnections.incrementAndGet() > limits.maxConnections()) {
+                openConnections.decrementAndGet();
+                refusedConnections.increment();
+                connection.close();
+                return;
+            }
+            connection.closeHandler(closed -> openConnections.decrementAndGet());
+            StrictHttpRequestDecoder.install(connection, limits);
+        });
         created.requestHandler(router);
         created.listen(getConfigurationPort(), getHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         server = created;

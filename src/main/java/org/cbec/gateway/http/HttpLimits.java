@@ -8,10 +8,11 @@ import org.cbec.gateway.error.GatewayException;
 
 /**
  * The HTTP server's limits on a connection, from the {@code gateway.http.*} settings: how long it may idle, how
- * long a request's header section and body may take to arrive, and how large the request line and headers may be.
+ * long a request's header section and body may take to arrive, how large the request line and headers may be, and
+ * how many connections may be open at once.
  */
 public record HttpLimits(Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxHeaderBytes,
-                         int maxRequestLineBytes) {
+                         int maxRequestLineBytes, int maxConnections) {
 
     public HttpLimits {
         requirePositive("gateway.http.idle-timeout", idleTimeout);
@@ -23,6 +24,9 @@ public record HttpLimits(Duration idleTimeout, Duration headerTimeout, Duration 
         if (maxRequestLineBytes < 256) {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
                     "gateway.http.max-request-line-bytes must be at least 256, not " + maxRequestLineBytes);
+        }
+        if (maxConnections < 1) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.http.max-connections must be at least 1, not " + maxConnections);
         }
     }
 

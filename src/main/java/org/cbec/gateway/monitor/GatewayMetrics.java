@@ -144,6 +144,18 @@ public final class GatewayMetrics {
                 .register(registry).increment(items);
     }
 
+    private final List<Object> heldForMeters = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The HTTP server's connections: open now, and closed at once because gateway.http.max-connections were open. */
+    public void watchConnections(java.util.function.IntSupplier open, LongSupplier refused) {
+        Gauge.builder("gateway.http.connections", open, java.util.function.IntSupplier::getAsInt).strongReference(true)
+                .description("HTTP connections open now").register(registry);
+        // A function counter holds its object weakly: the supplier is kept here, else it is collected and the count reads 0.
+        heldForMeters.add(refused);
+        io.micrometer.core.instrument.FunctionCounter.builder("gateway.http.connections.refused", refused, LongSupplier::getAsLong)
+                .description("connections closed at once because gateway.http.max-connections were open").register(registry);
+    }
+
     /** A message refused OVERLOADED before it was read: the gateway drains for a stop or the backlog is too deep. */
     public void shed() {
         count(Verdict.REJECTED, UNKNOWN, UNKNOWN);
