@@ -249,6 +249,8 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
+        // The REST DSL's component (routes/rest-api.camel.yaml): platform-http on the same server, media types as documentation.
+        main.bind("gateway-rest", new org.cbec.gateway.http.GatewayRestComponent());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, database.writer(), acceptLog, clock,
                 Duration.ofMinutes(2), broker.embedded()));
         main.bind("evidenceArchive", archive);
