@@ -251,6 +251,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("httpAnswer", new HttpAnswerWriter());
         // The REST DSL's component (routes/rest-api.camel.yaml): platform-http on the same server, media types as documentation.
         main.bind("gateway-rest", new org.cbec.gateway.http.GatewayRestComponent());
+        main.bind("publishedSchemas", new org.cbec.gateway.http.api.PublishedSchemas());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, database.writer(), acceptLog, clock,
                 Duration.ofMinutes(2), broker.embedded()));
         main.bind("evidenceArchive", archive);
