@@ -315,6 +315,8 @@ public final class GatewayRuntime implements AutoCloseable {
                 settings.getDuration("gateway.alerts.window"), settings.getLong("gateway.alerts.min-messages"));
         Alerts alerts = new Alerts(alertSettings, clock, partners::registry, certificates, deadLetters, traffic, metrics);
         main.bind("alerts", alerts);
+        main.bind("chartHistory", new org.cbec.gateway.console.ChartHistory(metrics.registry(), gate::lastBacklog, deadLetters, certificates,
+                clock, settings.getDuration("gateway.console.chart-step")));
         return alerts;
     }
 
@@ -408,6 +410,7 @@ public final class GatewayRuntime implements AutoCloseable {
         properties.setProperty("gateway.evidence.chain-interval-ms", String.valueOf(settings.getDuration("gateway.evidence.chain-interval").toMillis()));
         properties.setProperty("gateway.evidence.seal-interval-ms", String.valueOf(settings.getDuration("gateway.evidence.seal-interval").toMillis()));
         properties.setProperty("gateway.alerts.interval-ms", String.valueOf(settings.getDuration("gateway.alerts.interval").toMillis()));
+        properties.setProperty("gateway.console.chart-step-ms", String.valueOf(settings.getDuration("gateway.console.chart-step").toMillis()));
         properties.setProperty("gateway.forward.max-delay-ms", String.valueOf(settings.getDuration("gateway.forward.max-delay").toMillis()));
         String timeout = String.valueOf(settings.getDuration("gateway.forward.timeout").toMillis());
         properties.setProperty("camel.component.http.connect-timeout", timeout);
