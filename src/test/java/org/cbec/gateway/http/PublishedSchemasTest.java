@@ -135,6 +135,19 @@ class PublishedSchemasTest {
         assertThat(errors).allSatisfy(e -> assertThat(e.message()).contains("(schema "));
     }
 
+    @Test
+    void a_broken_document_gets_the_located_errors_of_its_rules_as_before() throws IOException {
+        String broken = Files.readString(Path.of("samples/ecom-shipment.json")).replace("\"851830\"", "851830")
+                .replace("\"exportCountry\":\"CN\"", "\"exportCountry\":\"XX\"");
+
+        JsonNode problem = gateway.refusedAndArchived(gateway.postCms(org.cbec.gateway.testing.TestPki.signCms(
+                broken.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422, "SCHEMA_INVALID");
+
+        // the translator's words, not the schema validator's: the schema only sees what the rules accept
+        assertThat(problem.path("errors").toString()).isEqualTo("[{\"location\":\"/goods/0/hsCode\",\"message\":\"must be a string of 6 to 10 digits\"},"
+                + "{\"location\":\"/exportCountry\",\"message\":\"must be an ISO 3166-1 alpha-2 country code\"}]");
+    }
+
     private interface Check {
         void on(Path document) throws Exception;
     }
