@@ -4,6 +4,8 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src src
+# the published schemas (JSON Schema, XSD) go into the jar
+COPY schemas schemas
 RUN mvn -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre

@@ -81,7 +81,69 @@ async function logout() {
   showLogin();
 }
 
+// Charts (uPlot, served from its WebJar at /console/vendor/): one chart per question an operator asks.
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+
+function chart(id, title, unit, times, series, options = {}) {
+  const box = el('div', { class: 'chart', id });
+  const data = [times, ...series.map(s => s.values)];
+  const total = series.reduce((sum, s) => sum + s.values.reduce((a, v) => a + (v === null || v === undefined ? 0 : v), 0), 0);
+  box.dataset.points = String(times.length);
+  box.dataset.total = String(total);
+  box.dataset.series = series.map(s => s.label).join(',');
+  box.append(el('h3', {}, title));
+  if (times.length === 0) {
+    box.append(el('p', { class: 'empty' }, 'No samples yet.'));
+    return box;
+  }
+  const plot = new uPlot({
+    width: options.width || 620, height: 220,
+    scales: { x: { time: true } },
+    axes: [{}, { label: unit, size: 60 }],
+    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: options.spanGaps || false,
+      points: { show: options.points || times.length < 3 } }))]
+  }, data, box);
+  box.uplot = plot;
+  return box;
+}
+
+function perPartner(c, kind) {
+  return Object.entries(c.partners).map(([partner, s]) => ({ label: partner, values: s[kind] }));
+}
+
+function certificateTimeline(c) {
+  // one line per certificate: days left, from now down to zero on the day it expires
+  const certificates = [...c.certificates].sort((a, b) => a.notAfterEpoch - b.notAfterEpoch);
+  const times = [c.now, ...certificates.map(x => x.notAfterEpoch)];
+  const series = certificates.map((x, i) => ({
+    label: x.partner + ': ' + ((x.subject.match(/CN=([^,]+)/) || [null, x.subject])[1]) + ' (' + x.daysToExpiry + ' days)',
+    values: times.map((t, j) => j === 0 ? x.daysToExpiry : (j === i + 1 ? 0 : null))
+  }));
+  return chart('chart-certificates', 'Certificate expiry (days left)', 'days', times, series, { spanGaps: true, points: true, width: 1260 });
+}
+
 const views = {
+  async charts(query) {
+    const params = new URLSearchParams(query);
+    const span = params.get('window') === 'P1D' ? 'P1D' : 'PT1H';
+    const c = await api('/api/v1/charts?window=' + span);
+    const step = c.stepSeconds >= 60 ? (c.stepSeconds / 60) + ' min' : c.stepSeconds + ' s';
+    return [el('h1', {}, 'Charts'),
+      el('p', {}, 'Last ', el('a', { href: '#/charts?window=PT1H', id: 'window-hour', class: span === 'PT1H' ? 'active' : '' }, 'hour'), ' | ',
+        el('a', { href: '#/charts?window=P1D', id: 'window-day', class: span === 'P1D' ? 'active' : '' }, 'day'),
+        '. One sample every ' + step + ' of this instance (counts per sample). Refreshes every 10 s.'),
+      el('div', { class: 'charts' },
+        chart('chart-accepted', 'Messages accepted per partner', 'messages', c.times, perPartner(c, 'accepted')),
+        chart('chart-refused', 'Messages refused per partner', 'messages', c.times, perPartner(c, 'refused')),
+        chart('chart-delivered', 'Records delivered per partner', 'records', c.times, perPartner(c, 'delivered')),
+        // a step without decisions has no latency: points, so that a lone value shows
+        chart('chart-latency', 'Accept latency', 'ms', c.times, Object.entries(c.acceptLatencyMillis).map(([p, v]) => ({ label: p, values: v })),
+          { points: true }),
+        chart('chart-backlog', 'Forward backlog and dead letters', 'records', c.times,
+          [{ label: 'backlog', values: c.forwardBacklog }, { label: 'dead letters', values: c.deadLetters }])),
+      certificateTimeline(c)];
+  },
+
   async overview() {
     const o = await api('/api/v1/overview');
     const partners = Object.keys(o.last15Minutes);
@@ -190,6 +252,8 @@ async function route() {
   }
   if (name === 'overview' || name === '') {
     state.refresh = setInterval(async () => { try { view(...await views.overview()); } catch (e) { /* shown on next view */ } }, 5000);
+  } else if (name === 'charts') {
+    state.refresh = setInterval(async () => { try { view(...await views.charts(argument)); } catch (e) { /* shown on next view */ } }, 10000);
   }
 }
 

@@ -250,6 +250,9 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
         main.bind("httpAnswer", new HttpAnswerWriter());
+        // The REST DSL's component (routes/rest-api.camel.yaml): platform-http on the same server, media types as documentation.
+        main.bind("gateway-rest", new org.cbec.gateway.http.GatewayRestComponent());
+        main.bind("publishedSchemas", new org.cbec.gateway.http.api.PublishedSchemas());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, database.writer(), acceptLog, clock,
                 Duration.ofMinutes(2), broker.embedded()).observedBy(metrics));
         main.bind("evidenceArchive", archive);
@@ -315,6 +318,8 @@ public final class GatewayRuntime implements AutoCloseable {
                 settings.getDuration("gateway.alerts.window"), settings.getLong("gateway.alerts.min-messages"));
         Alerts alerts = new Alerts(alertSettings, clock, partners::registry, certificates, deadLetters, traffic, metrics);
         main.bind("alerts", alerts);
+        main.bind("chartHistory", new org.cbec.gateway.console.ChartHistory(metrics.registry(), gate::lastBacklog, deadLetters, certificates,
+                clock, settings.getDuration("gateway.console.chart-step")));
         return alerts;
     }
 
@@ -408,6 +413,7 @@ public final class GatewayRuntime implements AutoCloseable {
         properties.setProperty("gateway.evidence.chain-interval-ms", String.valueOf(settings.getDuration("gateway.evidence.chain-interval").toMillis()));
         properties.setProperty("gateway.evidence.seal-interval-ms", String.valueOf(settings.getDuration("gateway.evidence.seal-interval").toMillis()));
         properties.setProperty("gateway.alerts.interval-ms", String.valueOf(settings.getDuration("gateway.alerts.interval").toMillis()));
+        properties.setProperty("gateway.console.chart-step-ms", String.valueOf(settings.getDuration("gateway.console.chart-step").toMillis()));
         properties.setProperty("gateway.forward.max-delay-ms", String.valueOf(settings.getDuration("gateway.forward.max-delay").toMillis()));
         String timeout = String.valueOf(settings.getDuration("gateway.forward.timeout").toMillis());
         properties.setProperty("camel.component.http.connect-timeout", timeout);

@@ -73,8 +73,11 @@ public final class RouteFileReload {
         Resource resource = ResourceHelper.resolveResource(camel, "file:" + file);
         try {
             Set<String> loaded = PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+            // The REST DSL's OpenAPI route is made once from the rest configuration, not again on a reload: it stays, and
+            // serves the document of the rests as they are now.
+            String apiRoute = camel.getRestConfiguration().getApiContextRouteId();
             for (RouteDefinition old : before) {
-                if (!loaded.contains(old.getRouteId())) {
+                if (!loaded.contains(old.getRouteId()) && !old.getRouteId().equals(apiRoute)) {
                     stopAndRemove(old.getRouteId());
                 }
             }

@@ -163,7 +163,8 @@ public final class NationalDelivery {
             for (Owed record : owed) {
                 if (!failures.containsKey(record)) {
                     // The message id carries the time of receipt: no database read to measure end to end.
-                    metrics.delivered(record.record().recordType(), MessageIds.timeOf(record.record().messageId()));
+                    metrics.delivered(record.record().recordType(), partnerOf(record.record().idempotencyKey()),
+                            MessageIds.timeOf(record.record().messageId()));
                 }
             }
             for (Owed record : dead) {
@@ -295,5 +296,11 @@ public final class NationalDelivery {
         } catch (JsonProcessingException | DateTimeParseException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "a queued record cannot be read", e);
         }
+    }
+
+    /** The partner of a record: its idempotency key is recordId:recordVersion, and every recordId starts with the partner id (FORMATS.md). */
+    static String partnerOf(String idempotencyKey) {
+        int colon = idempotencyKey == null ? -1 : idempotencyKey.indexOf(':');
+        return colon <= 0 ? null : idempotencyKey.substring(0, colon);
     }
 }

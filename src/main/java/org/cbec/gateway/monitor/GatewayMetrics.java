@@ -162,8 +162,11 @@ public final class GatewayMetrics {
         refused(UNKNOWN, GatewayError.OVERLOADED);
     }
 
-    /** A national system acknowledged a record of a message received at {@code receivedAt}. */
-    public void delivered(String recordType, Instant receivedAt) {
+    /** A national system acknowledged a record of a partner's message received at {@code receivedAt}. */
+    public void delivered(String recordType, String partner, Instant receivedAt) {
+        Counter.builder("gateway.records.delivered").description("records a national system acknowledged")
+                .tag("partner", partner == null ? UNKNOWN : partner).tag("record_type", recordType == null ? UNKNOWN : recordType)
+                .register(registry).increment();
         if (receivedAt == null) {
             return;
         }

@@ -65,9 +65,14 @@ public final class AeoStatusJsonTranslator implements Translator {
                 records.add(record);
             });
         }
-        return fields.hasErrors()
-                ? new Translation.Invalid(format(), fields.errors())
-                : new Translation.Records(format(), records);
+        if (fields.hasErrors()) {
+            return new Translation.Invalid(format(), fields.errors());
+        }
+        // the published schema (schemas/), a gate after the rules above, which locate errors as partners know them
+        List<LocatedError> schemaErrors = JsonSchemas.AEO_STATUS_LIST.validate(root);
+        return schemaErrors.isEmpty()
+                ? new Translation.Records(format(), records)
+                : new Translation.Invalid(format(), schemaErrors);
     }
 
     private static Optional<AeoStatusRecord> operator(JsonNode operator, String at, JsonFields fields,

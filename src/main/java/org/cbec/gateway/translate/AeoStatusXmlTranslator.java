@@ -61,7 +61,7 @@ public final class AeoStatusXmlTranslator implements Translator {
     public static final String NAMESPACE = "urn:cbec:aeo-status:1";
 
     /** The schema on the class path, as shipped to partners. */
-    public static final String SCHEMA_RESOURCE = "/xsd/aeo-status-1.xsd";
+    public static final String SCHEMA_RESOURCE = "/schemas/xml/aeo-status-1.xsd";
 
     /** Beyond this many errors the list would only grow the refusal, not help the sender. */
     static final int MAX_ERRORS = 1000;

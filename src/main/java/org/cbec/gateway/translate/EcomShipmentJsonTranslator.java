@@ -74,9 +74,14 @@ public final class EcomShipmentJsonTranslator implements Translator {
                 }
             }
         }
-        return fields.hasErrors()
-                ? new Translation.Invalid(format(), fields.errors())
-                : new Translation.Records(format(), records);
+        if (fields.hasErrors()) {
+            return new Translation.Invalid(format(), fields.errors());
+        }
+        // the published schema (schemas/), a gate after the rules above, which locate errors as partners know them
+        List<LocatedError> schemaErrors = JsonSchemas.ECOM_SHIPMENT.validate(root);
+        return schemaErrors.isEmpty()
+                ? new Translation.Records(format(), records)
+                : new Translation.Invalid(format(), schemaErrors);
     }
 
     private static Optional<ShipmentRecord> shipment(JsonNode shipment, String at, JsonFields fields,
