@@ -144,8 +144,13 @@ const views = {
 
   async partners() {
     const found = await api('/api/v1/partners');
-    return [el('h1', {}, 'Partners'), table(['partner', 'name', 'enabled', 'certificates (days to expiry)', 'last message', 'accepted 24 h', 'refused 24 h', 'refusal codes 24 h'],
+    return [el('h1', {}, 'Partners'), table(['partner', 'name', 'enabled', 'agreement', 'certificates (days to expiry)', 'last message', 'accepted 24 h', 'refused 24 h', 'refusal codes 24 h'],
       found.partners.map(p => [el('span', { class: 'partner-id' }, p.id), p.name, p.enabled ? 'yes' : 'no',
+        p.agreement
+          ? el('div', { class: 'agreement', title: JSON.stringify({ inbound: p.agreement.inbound, outbound: p.agreement.outbound }) },
+              p.agreement.reference + ' (inbound: ' + Object.entries(p.agreement.inbound).map(([t, f]) => t + ' ' + f.join(' ')).join('; ')
+                + (Object.keys(p.agreement.outbound).length ? '; outbound: ' + Object.entries(p.agreement.outbound).map(([t, f]) => t + ' ' + f.join(' ')).join('; ') : '') + ')')
+          : el('span', { class: 'warn no-agreement' }, 'NO AGREEMENT: everything crosses, without a legal basis'),
         el('div', {}, p.certificates.map(c => el('div', { class: c.daysToExpiry < 30 ? 'warn' : '' }, c.subject + ' (' + c.daysToExpiry + ' days)'))),
         p.lastMessageAt || 'never', el('span', { class: 'accepted-24h' }, p.last24h.accepted), p.last24h.refused,
         Object.entries(p.last24h.refusalCodes).map(([code, n]) => code + ' ' + n).join(', ')]))];

@@ -261,7 +261,8 @@ public final class GatewayRuntime implements AutoCloseable {
                 nationalTarget(settings, port, "shipment", "shipments")));
         main.bind("messageTracking", new MessageTracking(archive, ledger));
         main.bind("deadLetters", new DeadLetters(ledger));
-        main.bind("messageReplay", new MessageReplay(archive, containers, translators, registry, ledger));
+        main.bind("messageReplay", new MessageReplay(archive, containers, translators, registry, ledger,
+                partnerId -> partners.registry().byId(partnerId).map(org.cbec.gateway.partner.Partner::agreement).orElse(null)));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
         main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));

@@ -34,9 +34,13 @@ public final class MessageReplay {
     private final Translators translators;
     private final AeoRegistry registry;
     private final DeliveryLedger ledger;
+    private final java.util.function.Function<String, org.cbec.gateway.agreement.Agreement> agreements;
 
+    /** @param agreements the agreement in force with a partner (by id), or null for none */
     public MessageReplay(EvidenceArchive archive, Map<ContainerType, SignatureContainer> containers, Translators translators,
-                         AeoRegistry registry, DeliveryLedger ledger) {
+                         AeoRegistry registry, DeliveryLedger ledger,
+                         java.util.function.Function<String, org.cbec.gateway.agreement.Agreement> agreements) {
+        this.agreements = agreements;
         this.archive = archive;
         this.containers = Map.copyOf(containers);
         this.translators = translators;
@@ -71,7 +75,9 @@ public final class MessageReplay {
         List<CanonicalRecord> records = registry.recognise(message.partnerId(), format.recordType(), ((Translation.Records) translation).records());
         String recordsJson;
         try {
-            recordsJson = CanonicalJson.mapper().writeValueAsString(records);
+            // The agreement in force now: what the partner sent is judged again, as the translators are.
+            recordsJson = CanonicalJson.mapper().writeValueAsString(
+                    org.cbec.gateway.agreement.InboundAgreements.apply(agreements.apply(message.partnerId()), records));
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
         }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.cbec.gateway.canonical.RecordsDocument;
+import org.cbec.gateway.agreement.InboundAgreements;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordSource;
@@ -295,7 +296,9 @@ public final class InboundIntake {
         receipt.put("receivedAt", evidence.receivedAt.toString());
         receipt.put("status", "ACCEPTED");
         String receiptJson = toJson(receipt);
-        RecordsDocument document = RecordsDocument.of(records);
+        // What the national systems get: the fields the partner's agreement allows, with its legal basis (the archived
+        // bytes keep everything); the registry below keeps the statements whole, as evidence of what was said.
+        RecordsDocument document = RecordsDocument.of(InboundAgreements.apply(evidence.partner.agreement(), records));
         if (logFirst(evidence, records)) {
             return acceptIntoLog(evidence, document, receiptJson);
         }
