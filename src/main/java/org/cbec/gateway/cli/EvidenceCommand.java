@@ -51,7 +51,9 @@ public final class EvidenceCommand {
             GatewaySigningKey key = GatewayRuntime.signingKey(settings);
             try (Database database = Database.open(settings.get("gateway.db.url", ""), settings.get("gateway.db.user", ""),
                     settings.get("gateway.db.password", ""), settings.getPath("gateway.data.dir"))) {
-                EvidenceChain chain = new EvidenceChain(database.dataSource(), new CmsSigner(key, clock), clock);
+                EvidenceChain chain = new EvidenceChain(database.dataSource(), new CmsSigner(key, clock), clock,
+                        GatewayRuntime.evidenceTimeStamper(settings, clock),
+                        new org.cbec.gateway.evidence.TrustedTime(clock, settings.getDuration("gateway.evidence.tsa.max-outage")));
                 EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
                 if (database.segments() != null) {
                     archive.keepBodiesIn(database.segments());

@@ -22,6 +22,10 @@ import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.EvidenceChain;
+import org.cbec.gateway.evidence.DemoTimeStamper;
+import org.cbec.gateway.evidence.HttpTimeStamper;
+import org.cbec.gateway.evidence.TimeStamper;
+import org.cbec.gateway.evidence.TrustedTime;
 import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.ForwardQueueComponent;
@@ -194,7 +198,11 @@ public final class GatewayRuntime implements AutoCloseable {
                 // external database agree on a document accepted at the same moment by its unique row, archived before the 202.
                 database.embedded() ? acceptLog : null);
 
+        TimeStamper timeStamper = evidenceTimeStamper(settings, clock);
+        TrustedTime trustedTime = new TrustedTime(clock, settings.getDuration("gateway.evidence.tsa.max-outage"));
+        intake.refuseWithoutTrustedTime(trustedTime);
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
+        healthProbes.put("evidence time-stamping", () -> trustedTime.available() ? null : trustedTime.problem());
         healthProbes.put("broker", broker::problem);
         healthProbes.put("database", () -> databaseProblem(database));
 
@@ -265,7 +273,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 partnerId -> partners.registry().byId(partnerId).map(org.cbec.gateway.partner.Partner::agreement).orElse(null)));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
-        main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
+        main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock, timeStamper, trustedTime));
         LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(settings.getInt("gateway.console.login.max-failures-per-user"),
                 settings.getInt("gateway.console.login.max-failures-per-address"), settings.getDuration("gateway.console.login.lockout")), clock);
         main.bind("operatorAccess", new OperatorAccess(users, new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock),
@@ -343,6 +351,25 @@ public final class GatewayRuntime implements AutoCloseable {
             password = "demo-only";
         }
         return GatewaySigningKey.load(keystore, password.toCharArray());
+    }
+
+    /**
+     * Who time-stamps the evidence seals: the RFC 3161 TSA of {@code gateway.evidence.tsa.url}, or, when it is empty, the
+     * built-in DEMO TSA on the demo key of {@code gateway.evidence.tsa.demo-keystore}, which the log says.
+     */
+    public static TimeStamper evidenceTimeStamper(GatewaySettings settings, Clock clock) {
+        String url = settings.get("gateway.evidence.tsa.url", "").trim();
+        if (!url.isEmpty()) {
+            try {
+                return new HttpTimeStamper(java.net.URI.create(url), settings.getDuration("gateway.evidence.tsa.timeout"));
+            } catch (IllegalArgumentException e) {
+                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.evidence.tsa.url is not a URL: " + e.getMessage(), e);
+            }
+        }
+        Path keystore = settings.getPath("gateway.evidence.tsa.demo-keystore");
+        LOG.warn("Evidence seals are time-stamped by the built-in DEMO TSA with the published demo key {}: its tokens prove nothing "
+                + "to anyone else; set gateway.evidence.tsa.url to a real RFC 3161 TSA for real use", keystore);
+        return new DemoTimeStamper(GatewaySigningKey.load(keystore, "demo-only".toCharArray()), clock);
     }
 
     private static RevocationChecker revocationChecker(GatewaySettings settings, Clock clock) {

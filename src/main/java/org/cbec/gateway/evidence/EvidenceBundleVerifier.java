@@ -140,6 +140,9 @@ public final class EvidenceBundleVerifier {
 
     private static int verifySeals(Path bundle, JsonNode manifest, Map<Long, String> hashBySeq, List<String> problems) {
         List<X509Certificate> gatewayCertificates = certificates(bundle.resolve("certificates/gateway.pem"), problems);
+        // A bundle from before trusted time has no tsa.pem; then every seal's missing token is reported below.
+        List<X509Certificate> tsaCertificates = Files.exists(bundle.resolve("certificates/tsa.pem"))
+                ? certificates(bundle.resolve("certificates/tsa.pem"), problems) : List.of();
         List<String> lines;
         try {
             lines = Files.readAllLines(bundle.resolve("seals.jsonl"), StandardCharsets.UTF_8);
@@ -170,6 +173,7 @@ public final class EvidenceBundleVerifier {
             if (signedContent.path("chainSeq").asLong() != seq || !signedContent.path("headHash").asText().equals(line.path("headHash").asText())) {
                 problems.add(where + ": seals.jsonl does not say what the signed seal says");
             }
+            timeStampProblem(bundle, line, tsaCertificates).ifPresent(problem -> problems.add(where + ": " + problem));
             String entryHash = hashBySeq.get(seq);
             if (entryHash != null && !entryHash.equals(signedContent.path("headHash").asText())) {
                 problems.add(where + ": the sealed head hash does not match entry " + seq + " of the chain");
@@ -182,6 +186,21 @@ public final class EvidenceBundleVerifier {
             problems.add("no valid seal covers the last entry " + manifest.path("lastChainSeq").asLong() + " of the bundle");
         }
         return count;
+    }
+
+    /** What is wrong with a seal's RFC 3161 token (CONTRACT.md §10: every seal carries one), if anything. */
+    private static java.util.Optional<String> timeStampProblem(Path bundle, JsonNode line, List<X509Certificate> tsaCertificates) {
+        if (!line.hasNonNull("timeStampToken")) {
+            return java.util.Optional.of("the seal carries no time-stamp token (the TSA was not reachable when it was exported)");
+        }
+        try {
+            byte[] token = Files.readAllBytes(bundle.resolve(line.path("timeStampToken").asText()));
+            byte[] seal = Files.readAllBytes(bundle.resolve(line.path("file").asText()));
+            java.time.Instant sealedAt = line.hasNonNull("sealedAt") ? java.time.Instant.parse(line.path("sealedAt").asText()) : null;
+            return java.util.Optional.ofNullable(SealTimeStamps.problem(token, seal, sealedAt, tsaCertificates));
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            return java.util.Optional.of("its time-stamp token cannot be read: " + e.getMessage());
+        }
     }
 
     private static JsonNode verifiedSealContent(Path file, List<X509Certificate> gatewayCertificates, String where, List<String> problems) {
