@@ -27,6 +27,11 @@ import org.cbec.gateway.evidence.HttpTimeStamper;
 import org.cbec.gateway.evidence.TimeStamper;
 import org.cbec.gateway.evidence.TrustedTime;
 import org.cbec.gateway.evidence.MessageIds;
+import org.cbec.gateway.outbound.CmsHttpsTransport;
+import org.cbec.gateway.outbound.OutboundDelivery;
+import org.cbec.gateway.outbound.OutboundIntake;
+import org.cbec.gateway.outbound.OutboundStatus;
+import org.cbec.gateway.outbound.OutboundTransport;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.ForwardQueueComponent;
 import org.cbec.gateway.forward.RecordQueue;
@@ -267,6 +272,7 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("aeoDelivery", new NationalDelivery(ledger, registry, metrics, nationalHttp, nationalTarget(settings, port, "aeo", "aeo")));
         main.bind("shipmentDelivery", new NationalDelivery(ledger, registry, metrics, nationalHttp,
                 nationalTarget(settings, port, "shipment", "shipments")));
+        bindOutbound(main, settings, clock, partners, archive, ledger, database, receiptSigner, metrics, maxBytes);
         main.bind("messageTracking", new MessageTracking(archive, ledger));
         main.bind("deadLetters", new DeadLetters(ledger));
         main.bind("messageReplay", new MessageReplay(archive, containers, translators, registry, ledger,
@@ -322,6 +328,58 @@ public final class GatewayRuntime implements AutoCloseable {
         Alerts alerts = new Alerts(alertSettings, clock, partners::registry, certificates, deadLetters, traffic, metrics);
         main.bind("alerts", alerts);
         return alerts;
+    }
+
+    /**
+     * The outbound direction (CONTRACT.md §8): national data to partners over their transports. {@code cms-https} is built in;
+     * an AS4 sender registers under {@code as4} in the same map.
+     */
+    private static void bindOutbound(Main main, GatewaySettings settings, Clock clock, LivePartners partners, EvidenceArchive archive,
+                                     DeliveryLedger ledger, Database database, CmsSigner signer, GatewayMetrics metrics, long maxBytes) {
+        Duration timeout = settings.getDuration("gateway.forward.timeout");
+        Map<String, OutboundTransport> transports = new LinkedHashMap<>();
+        CmsHttpsTransport cmsHttps = new CmsHttpsTransport(outboundTls(settings), timeout);
+        transports.put(cmsHttps.name(), cmsHttps);
+        OutboundStatus status = new OutboundStatus(database.dataSource());
+        String country = settings.get("gateway.country", "DE").trim();
+        if (!java.util.Set.of(java.util.Locale.getISOCountries()).contains(country)) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.country must be an ISO 3166-1 alpha-2 code, not '" + country + "'");
+        }
+        main.bind("outboundStatus", status);
+        metrics.watchOutbound(status::byPartner);
+        main.bind("outboundIntake", new OutboundIntake(partners::registry, archive, ledger, signer, new MessageIds(clock), clock, transports,
+                settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes));
+        main.bind("outboundDelivery", new OutboundDelivery(ledger, archive, database.writer(), partners::registry, transports,
+                new OutboundDelivery.Retries(settings.getInt("gateway.forward.max-attempts"), settings.getDuration("gateway.forward.initial-delay"),
+                        settings.getDuration("gateway.forward.max-delay")), clock, status));
+    }
+
+    /** Trust for partners' HTTPS servers: the PEM CA certificates of {@code gateway.outbound.tls-anchors}, or the JDK's own. */
+    private static javax.net.ssl.SSLContext outboundTls(GatewaySettings settings) {
+        List<String> files = java.util.Arrays.stream(settings.get("gateway.outbound.tls-anchors", "").split(","))
+                .map(String::trim).filter(path -> !path.isEmpty()).toList();
+        try {
+            if (files.isEmpty()) {
+                return javax.net.ssl.SSLContext.getDefault();
+            }
+            java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            int n = 0;
+            for (String file : files) {
+                try (var in = Files.newInputStream(Path.of(file))) {
+                    for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        anchors.setCertificateEntry("anchor-" + n++, certificate);
+                    }
+                }
+            }
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(anchors);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.outbound.tls-anchors cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /**

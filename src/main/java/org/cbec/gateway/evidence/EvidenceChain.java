@@ -155,7 +155,7 @@ public final class EvidenceChain {
     private static List<ObjectNode> unchained(Connection connection) throws SQLException {
         String sql = "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
                 + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, d.errors, m.record_count,"
-                + " d.records, d.receipt, m.duplicate_of, c.message_id"
+                + " d.records, d.receipt, m.duplicate_of, c.message_id, m.direction"
                 + " FROM inbound_message m LEFT JOIN inbound_content c ON c.message_id = m.message_id"
                 + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
                 + " WHERE m.chain_seq IS NULL ORDER BY m.received_at, m.message_id LIMIT " + BATCH;
@@ -183,6 +183,9 @@ public final class EvidenceChain {
                 entry.put("duplicateOf", row.getString(17));
                 // The kept bytes are the bytes whose digest the intake took: no need to read and hash them again.
                 entry.put("contentSha256", row.getString(18) == null ? null : row.getString(3));
+                if (row.getString(19) != null) {
+                    entry.put("direction", row.getString(19)); // absent for inbound: their entries hash as they always did
+                }
                 entries.add(entry);
             }
         }

@@ -61,6 +61,17 @@ public final class MessageReplay {
             return refused(GatewayError.NOT_REPLAYABLE, "message " + messageId + " was " + message.verdict()
                     + (message.duplicateOf() == null ? "" : "; replay " + message.duplicateOf() + " instead"));
         }
+        if ("OUTBOUND".equals(archive.direction(messageId))) {
+            // Sent again exactly as signed the first time (same bytes, same idempotency key): its dead letter goes back to the queue.
+            DeliveryLedger.Replay replay = ledger.replay(messageId, message.recordsJson(), operator);
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("messageId", messageId);
+            body.put("replay", replay.replayNo());
+            body.put("newVersions", replay.newVersions());
+            body.put("resent", replay.resent());
+            body.put("queued", replay.toQueue().size());
+            return new Outcome(HttpAnswer.json(202, body), replay.toQueue());
+        }
         byte[] bytes = archive.content(messageId).orElseThrow(() ->
                 new GatewayException(GatewayError.INTERNAL_ERROR, "the archived bytes of " + messageId + " are missing"));
         ContainerType type = message.contentType() != null && message.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("application/soap+xml")

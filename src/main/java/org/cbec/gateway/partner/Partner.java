@@ -18,6 +18,7 @@ import org.cbec.gateway.canonical.RecordType;
  * @param expectedInterval the longest the partner may stay silent before an operator is alerted, or null for never
  * @param signerExtendedKeyUsages the extendedKeyUsage OIDs of which a signer certificate that has the extension must name one
  * @param agreement the data-sharing agreement (CONTRACT.md §9), or null: everything crosses, without a legal basis
+ * @param outbound how national data reaches the partner (CONTRACT.md §8), or null: nothing is sent to it
  */
 public record Partner(
         String id,
@@ -33,7 +34,8 @@ public record Partner(
         Path source,
         Duration expectedInterval,
         Set<String> signerExtendedKeyUsages,
-        Agreement agreement) {
+        Agreement agreement,
+        PartnerOutbound outbound) {
 
     /** The shape of a partner id (CONTRACT.md §2); it also names the partner's file, so nothing else may pass. */
     public static final Pattern ID = Pattern.compile("[A-Z0-9-]{2,32}");
@@ -58,7 +60,7 @@ public record Partner(
                    RevocationPolicy revocation, List<Path> crls, Set<RecordType> messageTypes, boolean enabled,
                    AlgorithmPolicy.Overrides algorithms, Path source, Duration expectedInterval, Set<String> signerExtendedKeyUsages) {
         this(id, name, country, trustAnchors, signerSubjects, revocation, crls, messageTypes, enabled, algorithms, source,
-                expectedInterval, signerExtendedKeyUsages, null);
+                expectedInterval, signerExtendedKeyUsages, null, null);
     }
 
     /** A partner without {@code signerExtendedKeyUsages} in its file: {@link #DEFAULT_SIGNER_EXTENDED_KEY_USAGES}. */
