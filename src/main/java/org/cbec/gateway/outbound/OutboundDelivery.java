@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.apache.camel.Body;
 import org.cbec.gateway.canonical.CanonicalJson;
@@ -36,7 +37,13 @@ public final class OutboundDelivery {
     public static final String QUEUE = "gateway.forward.outbound";
     public static final String DEAD_LETTER_QUEUE = "gateway.dead-letter.outbound";
     private static final Logger LOG = LoggerFactory.getLogger(OutboundDelivery.class);
-    private static final DeliveryLedger.RecordState FIRST_DELIVERY = new DeliveryLedger.RecordState("PENDING", 0);
+    private static final ReentrantLock[] LOCKS = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < LOCKS.length; i++) {
+            LOCKS[i] = new ReentrantLock();
+        }
+    }
     private static final long BACKOFF_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Attempts and backoff: the forward settings. */
@@ -68,18 +75,26 @@ public final class OutboundDelivery {
 
     /** Delivers each message of the batch still owed; returns once each is delivered, dead-lettered, or handed back on a stop. */
     public void deliver(@Body RecordBatch batch) {
-        Map<String, DeliveryLedger.RecordState> states = ledger.states(batch.records().stream().filter(RecordBatch.QueuedRecord::again).toList());
         for (RecordBatch.QueuedRecord record : batch.records()) {
             if (record.messageId() == null || record.json() == null) {
                 LOG.error("A message on {} lacks its headers; parked on {}", batch.queue(), DEAD_LETTER_QUEUE);
                 batch.park(record, DEAD_LETTER_QUEUE);
                 continue;
             }
-            DeliveryLedger.RecordState state = record.again() ? states.get(record.messageId() + "/" + record.seq()) : FIRST_DELIVERY;
-            if (state == null || !"PENDING".equals(state.status())) {
-                continue; // delivered already (a redelivery after a crash): never sent twice
+            // After a restart the journal's copy and the ledger's re-queued copy of one message can reach two consumers at
+            // once, and the journal's copy need not say it was delivered before: one copy at a time per key, and the ledger
+            // read each time (an outbound message is one row, and a partner must never get one key twice).
+            ReentrantLock lock = LOCKS[Math.floorMod(record.idempotencyKey().hashCode(), LOCKS.length)];
+            lock.lock();
+            try {
+                DeliveryLedger.RecordState state = ledger.states(List.of(record)).get(record.messageId() + "/" + record.seq());
+                if (state == null || !"PENDING".equals(state.status())) {
+                    continue; // delivered, dead-lettered or discarded already: never sent twice
+                }
+                deliverOne(batch, record, state.attempts());
+            } finally {
+                lock.unlock();
             }
-            deliverOne(batch, record, state.attempts());
         }
     }
 

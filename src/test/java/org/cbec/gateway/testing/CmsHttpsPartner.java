@@ -47,6 +47,7 @@ public final class CmsHttpsPartner implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> refused = new CopyOnWriteArrayList<>();
     private final AtomicInteger attempts = new AtomicInteger();
+    private final java.util.Map<String, AtomicInteger> posts = new java.util.concurrent.ConcurrentHashMap<>();
     private final SSLContext ssl;
     private final int port;
     private volatile HttpsServer server;
@@ -89,6 +90,13 @@ public final class CmsHttpsPartner implements AutoCloseable {
     /** Requests the partner refused because the signature or signer did not verify. */
     public List<String> refused() {
         return refused;
+    }
+
+    /** Valid documents POSTed under each idempotency key, repeats included: more than one is a key sent twice. */
+    public java.util.Map<String, Integer> postsByKey() {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        posts.forEach((key, n) -> counts.put(key, n.get()));
+        return counts;
     }
 
     public int attempts() {
@@ -146,6 +154,7 @@ public final class CmsHttpsPartner implements AutoCloseable {
                 exchange.sendResponseHeaders(400, -1);
                 return;
             }
+            posts.computeIfAbsent(document.idempotencyKey(), k -> new AtomicInteger()).incrementAndGet();
             boolean again = !receivedWithKey(document.idempotencyKey()).isEmpty();
             if (!again) {
                 received.add(document);
