@@ -76,6 +76,6 @@ openssl x509 -req -in tsa/tsa.csr -CA tsa/ca.pem -CAkey tsa/ca.key -CAcreateseri
   -out tsa/tsa.pem -days "$days_signer" -extfile <(printf '%s\n' "$ext_tsa") 2>/dev/null
 rm -f tsa/tsa.csr tsa/ca.srl
 openssl pkcs12 -export -in tsa/tsa.pem -inkey tsa/tsa.key -certfile tsa/ca.pem \
-  -name tsa -out tsa/tsa.p12 -passout "pass:$password"
+  -name tsa -out tsa/tsa.p12 -passout "pass:demo-only"
 
 echo "Demo PKI written to $out (DEMO ONLY: these keys are public)."
