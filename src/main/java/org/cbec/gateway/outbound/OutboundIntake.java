@@ -40,6 +40,7 @@ import org.cbec.gateway.partner.PartnerRegistry;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.translate.DocumentFormat;
 import org.cbec.gateway.translate.DocumentWriter;
+import org.cbec.gateway.translate.LocatedError;
 import org.cbec.gateway.translate.Translation;
 import org.cbec.gateway.translate.TranslationContext;
 import org.cbec.gateway.translate.Translators;
@@ -103,7 +104,7 @@ public final class OutboundIntake {
         final String contentType;
         final String caller;
         String format;
-        List<String> errors = List.of();
+        List<LocatedError> errors = List.of();
 
         Request(String messageId, Instant receivedAt, String partnerId, ReceivedBody body, String contentType, String caller) {
             this.messageId = messageId;
@@ -117,7 +118,8 @@ public final class OutboundIntake {
         InboundEvidence evidence(Verdict verdict, String code, String detail, int recordCount, RecordsDocument records, String receipt,
                                  String duplicateOf, boolean keepContent) {
             return new InboundEvidence(messageId, receivedAt, body.sha256(), body.length(), contentType, keepContent ? body : null, partnerId,
-                    "national system user " + caller, null, format, verdict, code, detail, errors, recordCount, records, receipt, duplicateOf);
+                    "national system user " + caller, null, format, verdict, code, detail, errors.stream().map(LocatedError::toString).toList(),
+                    recordCount, records, receipt, duplicateOf);
         }
     }
 
@@ -159,7 +161,7 @@ public final class OutboundIntake {
             return duplicate(request, earlier.get());
         }
         ArrayNode records = recordsOf(request);
-        List<String> violations = new ArrayList<>();
+        List<LocatedError> violations = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             JsonNode record = records.get(i);
             String at = "/records/" + i;
@@ -168,17 +170,17 @@ public final class OutboundIntake {
                 try {
                     type = RecordType.valueOf(record.path("recordType").asText());
                 } catch (IllegalArgumentException e) {
-                    violations.add(at + "/recordType: '" + record.path("recordType").asText() + "' is not a record type");
+                    violations.add(new LocatedError(at + "/recordType", "'" + record.path("recordType").asText() + "' is not a record type"));
                     continue;
                 }
             }
             Optional<FieldPaths> allowed = partner.agreement().outboundFields(type);
             if (allowed.isEmpty()) {
-                violations.add(at + ": the agreement with " + partner.id() + " does not let " + type + " records be sent");
+                violations.add(new LocatedError(at, "the agreement with " + partner.id() + " does not let " + type + " records be sent"));
                 continue;
             }
             for (String field : allowed.get().outside((ObjectNode) record)) {
-                violations.add(at + "/" + field.replace('.', '/') + ": outside the agreement with " + partner.id());
+                violations.add(new LocatedError(at + "/" + field.replace('.', '/'), "outside the agreement with " + partner.id()));
             }
         }
         if (!violations.isEmpty()) {
@@ -255,7 +257,8 @@ public final class OutboundIntake {
         Translation read = translators.translate(DocumentFormat.AEO_STATUS_JSON, json(list).getBytes(StandardCharsets.UTF_8),
                 new TranslationContext(partyId, request.messageId, country));
         if (read instanceof Translation.Invalid invalid) {
-            request.errors = invalid.errors().stream().map(e -> e.toString().replace("/operators/", "/records/").replace("/name:", "/operatorName:")).toList();
+            request.errors = invalid.errors().stream().map(e -> new LocatedError(e.location().replace("/operators/", "/records/")
+                    .replaceAll("/name$", "/operatorName"), e.message())).toList();
             throw new GatewayException(GatewayError.SCHEMA_INVALID, "the records have " + invalid.errors().size()
                     + " error(s); each is listed in errors (AEO ids must be the gateway's own country's, " + country + ")");
         }
@@ -276,17 +279,17 @@ public final class OutboundIntake {
         if (root == null || !root.isObject() || !root.path("records").isArray() || root.path("records").isEmpty()) {
             throw new GatewayException(GatewayError.SCHEMA_INVALID, "the body must be {\"records\":[...]} with at least one record");
         }
-        List<String> errors = new ArrayList<>();
+        List<LocatedError> errors = new ArrayList<>();
         ArrayNode records = (ArrayNode) root.get("records");
         for (int i = 0; i < records.size(); i++) {
             JsonNode record = records.get(i);
             if (!record.isObject()) {
-                errors.add("/records/" + i + ": must be an object");
+                errors.add(new LocatedError("/records/" + i, "must be an object"));
                 continue;
             }
             for (String filled : List.of("recordId", "recordVersion", "sourcePartner", "sourceMessageId", "sourceFormat", "legalBasis")) {
                 if (record.has(filled)) {
-                    errors.add("/records/" + i + "/" + filled + ": the gateway sets this field itself; leave it out");
+                    errors.add(new LocatedError("/records/" + i + "/" + filled, "the gateway sets this field itself; leave it out"));
                 }
             }
         }
