@@ -205,6 +205,29 @@ class OutboundToPartnersTest {
         }
     }
 
+    @Test
+    void a_receipt_signed_by_a_key_outside_the_partners_anchors_is_kept_and_noted_unverified_and_a_replay_sends_nothing_again() {
+        // The partner signs its receipts with a key of another administration's CA: not one of SG-CUSTOMS's anchors.
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway"));
+             CmsHttpsPartner partner = new CmsHttpsPartner(gateway.gatewayCa.certificate(), gateway.cnSigner)) {
+            start(gateway, partner, "aeo-status-xml", 5);
+            HttpResponse<String> accepted = postOutbound(gateway, "SG-CUSTOMS", records(record(aeoId(), "WITHDRAWN", "2026-12-04T08:00:00Z", null)),
+                    "national", "national-demo");
+            String messageId = GatewayUnderTest.json(accepted).path("messageId").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
+
+            assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("history").toString())
+                    .contains("signed receipt NOT verified").contains("does not chain to the partner's receipt anchors");
+            assertThat(gateway.getJson("/api/v1/outbound").path("partners").get(0).path("lastReceiptAt").isTextual()).isTrue();
+
+            HttpResponse<String> replay = gateway.post("/api/v1/messages/" + messageId + "/replay", new byte[0], null);
+            assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
+            assertThat(GatewayUnderTest.json(replay).path("queued").asInt()).isZero();
+            assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("history").findValuesAsText("status")).contains("REPLAYED");
+            assertThat(partner.attempts()).isEqualTo(1);
+        }
+    }
+
     private static HttpResponse<String> postOutbound(GatewayUnderTest gateway, String partnerId, String body, String user, String password) {
         String path = "/api/v1/outbound/" + partnerId;
         return gateway.send(HttpRequest.newBuilder(URI.create("http://localhost:" + gateway.port() + path))
