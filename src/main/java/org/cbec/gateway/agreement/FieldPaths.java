@@ -31,7 +31,15 @@ public record FieldPaths(Set<String> paths) {
 
     /** A copy of {@code record} without the fields outside these paths; the envelope always stays. */
     public Filtered filter(ObjectNode record) {
-        ObjectNode copy = record.deepCopy();
+        return filterInPlace(record.deepCopy());
+    }
+
+    /**
+     * The same on a tree the caller owns and gives up (a record just turned into a tree): no copy, which the inbound
+     * path makes for every record of every message under an agreement.
+     */
+    public Filtered filterInPlace(ObjectNode record) {
+        ObjectNode copy = record;
         Set<String> withheld = new LinkedHashSet<>();
         if (!all()) {
             prune(copy, "", withheld, true);

@@ -32,7 +32,7 @@ public final class InboundAgreements {
             return already;
         }
         ObjectNode full = CanonicalJson.mapper().valueToTree(record);
-        FieldPaths.Filtered filtered = agreement.inboundFields(record.recordType()).filter(full);
+        FieldPaths.Filtered filtered = agreement.inboundFields(record.recordType()).filterInPlace(full);
         ObjectNode json = filtered.record();
         json.put("legalBasis", agreement.reference());
         json.set("withheldFields", CanonicalJson.mapper().valueToTree(filtered.withheld()));
