@@ -188,6 +188,19 @@ class EvidenceBundleTest {
     }
 
     @Test
+    void with_the_demo_tsa_ca_given_the_bundle_verifies_and_with_another_tsa_ca_its_tokens_do_not() {
+        assertThat(GatewayCli.execute("evidence", "verify", "--tsa-ca", "certs-example/tsa/ca.pem", bundle.toString())).isZero();
+
+        Path otherCa = root.resolve("other-tsa-ca.pem");
+        TestPki.writePem(otherCa, new org.cbec.gateway.testing.TestTsa("Other TSA").root.certificate());
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier(EvidenceBundleVerifier.readCertificates(otherCa)).verify(bundle);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("does not chain to the given TSA CA"));
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("signed by no TSA certificate"));
+        assertThat(GatewayCli.execute("evidence", "verify", "--tsa-ca", otherCa.toString(), bundle.toString())).isEqualTo(1);
+    }
+
+    @Test
     void a_time_stamp_token_swapped_for_another_seals_is_caught() throws IOException {
         Path copy = copyOfBundle("time-stamp-of-other-bytes");
         JsonNode seal = new ObjectMapper().readTree(Files.readAllLines(copy.resolve("seals.jsonl")).get(0));
