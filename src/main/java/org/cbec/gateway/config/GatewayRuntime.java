@@ -419,7 +419,13 @@ public final class GatewayRuntime implements AutoCloseable {
         String url = settings.get("gateway.evidence.tsa.url", "").trim();
         if (!url.isEmpty()) {
             try {
-                return new HttpTimeStamper(java.net.URI.create(url), settings.getDuration("gateway.evidence.tsa.timeout"));
+                List<java.security.cert.X509Certificate> pinned = new java.util.ArrayList<>();
+                for (String file : settings.get("gateway.evidence.tsa.certificates", "").split(",")) {
+                    if (!file.isBlank()) {
+                        pinned.addAll(org.cbec.gateway.evidence.EvidenceBundleVerifier.readCertificates(Path.of(file.trim())));
+                    }
+                }
+                return new HttpTimeStamper(java.net.URI.create(url), settings.getDuration("gateway.evidence.tsa.timeout"), pinned);
             } catch (IllegalArgumentException e) {
                 throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.evidence.tsa.url is not a URL: " + e.getMessage(), e);
             }

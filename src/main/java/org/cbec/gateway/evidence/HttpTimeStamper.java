@@ -32,7 +32,19 @@ public final class HttpTimeStamper implements TimeStamper {
     private final HttpClient http;
     private final Duration timeout;
 
+    private final java.util.List<java.security.cert.X509Certificate> tsaCertificates;
+
     public HttpTimeStamper(URI url, Duration timeout) {
+        this(url, timeout, java.util.List.of());
+    }
+
+    /**
+     * @param tsaCertificates the TSA's own certificates ({@code gateway.evidence.tsa.certificates}): a token must be signed by
+     *                        one of them, or it is no token (a TSA answering with another key is as good as none); empty:
+     *                        any token that answers the request
+     */
+    public HttpTimeStamper(URI url, Duration timeout, java.util.List<java.security.cert.X509Certificate> tsaCertificates) {
+        this.tsaCertificates = java.util.List.copyOf(tsaCertificates);
         this.url = url;
         this.timeout = timeout;
         // HTTP/1.1: TSAs are simple servers that do not answer an h2c upgrade.
@@ -57,7 +69,14 @@ public final class HttpTimeStamper implements TimeStamper {
                     || response.getTimeStampToken() == null) {
                 throw unavailable("the TSA " + url + " refused: status " + response.getStatus() + " " + response.getStatusString(), null);
             }
-            return response.getTimeStampToken().getEncoded(ASN1Encoding.DER);
+            byte[] token = response.getTimeStampToken().getEncoded(ASN1Encoding.DER);
+            if (!tsaCertificates.isEmpty()) {
+                String problem = SealTimeStamps.problem(token, data, null, tsaCertificates);
+                if (problem != null) {
+                    throw unavailable("the TSA " + url + " answered with a token that is not its own: " + problem, null);
+                }
+            }
+            return token;
         } catch (IOException | TSPException e) {
             throw unavailable("no time-stamp from " + url + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

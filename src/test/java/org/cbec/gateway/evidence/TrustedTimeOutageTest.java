@@ -65,6 +65,27 @@ class TrustedTimeOutageTest {
         }
     }
 
+    @Test
+    void tokens_from_a_tsa_other_than_the_pinned_one_count_as_none_and_the_intake_refuses_past_the_outage() {
+        TestTsa impostor = new TestTsa("Impostor TSA");
+        TestTsa expected = new TestTsa("Expected TSA");
+        TestPki.writePem(root.resolve("expected-tsa.pem"), expected.tsa.certificate());
+        try (TsaServer server = new TsaServer(impostor);
+             GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway")).with("gateway.evidence.tsa.url", server.url())
+                     .with("gateway.evidence.tsa.certificates", root.resolve("expected-tsa.pem").toString())
+                     .with("gateway.evidence.seal-interval", "PT0.2S").with("gateway.evidence.tsa.max-outage", "PT1S").start()) {
+            AtomicReference<HttpResponse<String>> refused = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                refused.set(gateway.postCms(shipment(gateway)));
+                return refused.get().statusCode() == 503;
+            });
+
+            gateway.refusedAndArchived(refused.get(), 503, "EVIDENCE_UNAVAILABLE");
+            assertThat(server.granted()).as("the impostor answered; its tokens were not taken").isPositive();
+            assertThat(gateway.get("/health").body()).contains("not its own");
+        }
+    }
+
     private static byte[] shipment(GatewayUnderTest gateway) {
         return TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner);
     }
