@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the DEMO-ONLY PKI of CBEC Gateway: for each demo partner administration a certificate
-# authority and a message signer, and for the gateway its own CA and signing key in PKCS#12.
+# authority and a message signer, for the gateway its own CA and signing key in PKCS#12, and for the
+# built-in DEMO time-stamping authority (gateway.evidence.tsa.url empty) its CA and TSA key.
 # Every key made here is published in the repository: never use any of them for real traffic.
 #
 # usage: certs-example/make-demo-pki.sh [OUTPUT_DIR]        (default: the folder of this script)
@@ -60,5 +61,21 @@ make_ca gateway "/C=XX/O=CBEC Gateway (DEMO ONLY)/CN=CBEC Gateway Demo CA"
 make_signer gateway gateway "/C=XX/O=CBEC Gateway (DEMO ONLY)/CN=CBEC Gateway Demo Receipt Signer"
 openssl pkcs12 -export -in gateway/gateway.pem -inkey gateway/gateway.key -certfile gateway/ca.pem \
   -name gateway -out gateway/gateway.p12 -passout "pass:$password"
+
+# The built-in demo TSA that time-stamps evidence seals when gateway.evidence.tsa.url is empty (RFC 3161: the
+# TSA certificate's only extended key usage is timeStamping, critical). 'openssl ts -verify -CAfile tsa/ca.pem' checks its tokens.
+ext_tsa="basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,nonRepudiation
+extendedKeyUsage=critical,timeStamping
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid"
+make_ca tsa "/C=XX/O=CBEC Gateway (DEMO ONLY)/CN=CBEC Gateway Demo TSA CA"
+openssl req -new -newkey rsa:2048 -nodes -keyout tsa/tsa.key -out tsa/tsa.csr \
+  -subj "/C=XX/O=CBEC Gateway (DEMO ONLY)/CN=CBEC Gateway Demo TSA" 2>/dev/null
+openssl x509 -req -in tsa/tsa.csr -CA tsa/ca.pem -CAkey tsa/ca.key -CAcreateserial \
+  -out tsa/tsa.pem -days "$days_signer" -extfile <(printf '%s\n' "$ext_tsa") 2>/dev/null
+rm -f tsa/tsa.csr tsa/ca.srl
+openssl pkcs12 -export -in tsa/tsa.pem -inkey tsa/tsa.key -certfile tsa/ca.pem \
+  -name tsa -out tsa/tsa.p12 -passout "pass:demo-only"
 
 echo "Demo PKI written to $out (DEMO ONLY: these keys are public)."

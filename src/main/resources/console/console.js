@@ -190,7 +190,8 @@ const views = {
 
   async message(id) {
     const m = await api('/api/v1/messages/' + encodeURIComponent(id));
-    const facts = [['message', m.messageId], ['received', m.receivedAt], ['partner', m.partner], ['signer', m.signer],
+    const facts = [['message', m.messageId], ['direction', el('span', { id: 'message-direction' }, m.direction || 'INBOUND')],
+      ['received', m.receivedAt], ['partner', m.partner], ['signer', m.signer],
       ['signing time', m.signingTime], ['format', m.documentFormat], ['sha256', m.sha256], ['size', m.sizeBytes + ' bytes'],
       ['verdict', m.verdict], ['status', el('span', { id: 'message-status' }, m.status)], ['records', m.records]];
     if (m.refusal) facts.push(['refusal', m.refusal.code + ': ' + m.refusal.detail]);
@@ -206,11 +207,22 @@ const views = {
 
   async partners() {
     const found = await api('/api/v1/partners');
-    return [el('h1', {}, 'Partners'), table(['partner', 'name', 'enabled', 'certificates (days to expiry)', 'last message', 'accepted 24 h', 'refused 24 h', 'refusal codes 24 h'],
+    const outbound = await api('/api/v1/outbound');
+    return [el('h1', {}, 'Partners'), table(['partner', 'name', 'enabled', 'agreement', 'certificates (days to expiry)', 'last message', 'accepted 24 h', 'refused 24 h', 'refusal codes 24 h'],
       found.partners.map(p => [el('span', { class: 'partner-id' }, p.id), p.name, p.enabled ? 'yes' : 'no',
+        p.agreement
+          ? el('div', { class: 'agreement', title: JSON.stringify({ inbound: p.agreement.inbound, outbound: p.agreement.outbound }) },
+              p.agreement.reference + ' (inbound: ' + Object.entries(p.agreement.inbound).map(([t, f]) => t + ' ' + f.join(' ')).join('; ')
+                + (Object.keys(p.agreement.outbound).length ? '; outbound: ' + Object.entries(p.agreement.outbound).map(([t, f]) => t + ' ' + f.join(' ')).join('; ') : '') + ')')
+          : el('span', { class: 'warn no-agreement' }, 'NO AGREEMENT: everything crosses, without a legal basis'),
         el('div', {}, p.certificates.map(c => el('div', { class: c.daysToExpiry < 30 ? 'warn' : '' }, c.subject + ' (' + c.daysToExpiry + ' days)'))),
         p.lastMessageAt || 'never', el('span', { class: 'accepted-24h' }, p.last24h.accepted), p.last24h.refused,
-        Object.entries(p.last24h.refusalCodes).map(([code, n]) => code + ' ' + n).join(', ')]))];
+        Object.entries(p.last24h.refusalCodes).map(([code, n]) => code + ' ' + n).join(', ')])),
+      el('h2', {}, 'Outbound (national data to partners)'),
+      table(['partner', 'backlog', 'dead letters', 'delivered', 'failed attempts', 'last delivery', 'last signed receipt'],
+        outbound.partners.map(o => [o.partner, el('span', { class: o.backlog > 0 ? 'warn' : '' }, o.backlog),
+          el('span', { class: o.deadLettered > 0 ? 'bad' : '' }, o.deadLettered), o.delivered, o.failedAttempts,
+          o.lastDeliveredAt || 'never', o.lastReceiptAt || 'none']))];
   },
 
   async routes() {

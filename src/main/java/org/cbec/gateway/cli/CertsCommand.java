@@ -93,6 +93,11 @@ final class CertsCommand {
             Issued receipts = signer(gateway, "gateway", ca, subject("XX", organisation, "CBEC Gateway Demo Receipt Signer"));
             pkcs12(gateway.resolve("gateway.p12"), "gateway", receipts,
                     environment.getOrDefault("GATEWAY_KEYSTORE_PASSWORD", SignerOptions.DEMO_PASSWORD));
+            // The built-in demo TSA of gateway.evidence.tsa.url empty: its only purpose is timeStamping (critical), as RFC 3161 asks.
+            Path tsa = dir.resolve("tsa");
+            Issued tsaCa = certificateAuthority(tsa, subject("XX", organisation, "CBEC Gateway Demo TSA CA"));
+            Issued tsaKey = issued(tsa, "tsa", tsaCa, subject("XX", organisation, "CBEC Gateway Demo TSA"), true);
+            pkcs12(tsa.resolve("tsa.p12"), "tsa", tsaKey, SignerOptions.DEMO_PASSWORD);
             PrintWriter out = spec.commandLine().getOut();
             out.println("Demo PKI written to " + dir);
             out.println("*** DEMO ONLY: these keys and the password '" + SignerOptions.DEMO_PASSWORD
@@ -128,6 +133,9 @@ final class CertsCommand {
             for (String file : List.of("ca.key", "ca.pem", "gateway.key", "gateway.pem", "gateway.p12")) {
                 names.add("gateway/" + file);
             }
+            for (String file : List.of("ca.key", "ca.pem", "tsa.key", "tsa.pem", "tsa.p12")) {
+                names.add("tsa/" + file);
+            }
             return names;
         }
 
@@ -161,10 +169,15 @@ final class CertsCommand {
 
         /** An RSA 2048 signer issued by {@code ca}, as the script's {@code openssl x509 -req} makes it. */
         private static Issued signer(Path folder, String name, Issued ca, X500Name subject) {
+            return issued(folder, name, ca, subject, false);
+        }
+
+        /** The same, with the critical timeStamping extended key usage when {@code timeStamping} (a TSA's certificate). */
+        private static Issued issued(Path folder, String name, Issued ca, X500Name subject, boolean timeStamping) {
             KeyPair keys = generate("RSA");
             Instant now = Instant.now();
             X509Certificate certificate = certificate(X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
-                    new KeyPair(ca.certificate().getPublicKey(), ca.key()), subject, keys, now, now.plus(SIGNER_VALIDITY), false);
+                    new KeyPair(ca.certificate().getPublicKey(), ca.key()), subject, keys, now, now.plus(SIGNER_VALIDITY), false, timeStamping);
             writeKey(folder.resolve(name + ".key"), keys.getPrivate());
             writePem(folder.resolve(name + ".pem"), certificate);
             return new Issued(certificate, keys.getPrivate(), List.of(certificate, ca.certificate()));
@@ -172,6 +185,11 @@ final class CertsCommand {
 
         private static X509Certificate certificate(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair keys,
                                                    Instant notBefore, Instant notAfter, boolean authority) {
+            return certificate(issuer, issuerKeys, subject, keys, notBefore, notAfter, authority, false);
+        }
+
+        private static X509Certificate certificate(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair keys,
+                                                   Instant notBefore, Instant notAfter, boolean authority, boolean timeStamping) {
             try {
                 X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
                         Date.from(notBefore), Date.from(notAfter), subject, keys.getPublic());
@@ -180,6 +198,10 @@ final class CertsCommand {
                 builder.addExtension(Extension.keyUsage, true, authority
                         ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
                         : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+                if (timeStamping) {
+                    builder.addExtension(Extension.extendedKeyUsage, true,
+                            new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_timeStamping));
+                }
                 builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
                 builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
                 String algorithm = issuerKeys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";

@@ -51,7 +51,9 @@ public final class EvidenceCommand {
             GatewaySigningKey key = GatewayRuntime.signingKey(settings);
             try (Database database = Database.open(settings.get("gateway.db.url", ""), settings.get("gateway.db.user", ""),
                     settings.get("gateway.db.password", ""), settings.getPath("gateway.data.dir"))) {
-                EvidenceChain chain = new EvidenceChain(database.dataSource(), new CmsSigner(key, clock), clock);
+                EvidenceChain chain = new EvidenceChain(database.dataSource(), new CmsSigner(key, clock), clock,
+                        GatewayRuntime.evidenceTimeStamper(settings, clock),
+                        new org.cbec.gateway.evidence.TrustedTime(clock, settings.getDuration("gateway.evidence.tsa.max-outage")));
                 EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
                 if (database.segments() != null) {
                     archive.keepBodiesIn(database.segments());
@@ -70,9 +72,15 @@ public final class EvidenceCommand {
         @Parameters(index = "0", paramLabel = "DIR", description = "bundle directory written by evidence export")
         Path directory;
 
+        @Option(names = "--tsa-ca", paramLabel = "PEM", description = "the CA certificate(s) of the TSA you rely on; every "
+                + "TSA certificate of the bundle must chain to one (without it, the bundle's certificates/tsa.pem is taken as it is)")
+        Path tsaCa;
+
         @Override
         public Integer call() {
-            EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(directory);
+            EvidenceBundleVerifier verifier = tsaCa == null ? new EvidenceBundleVerifier()
+                    : new EvidenceBundleVerifier(EvidenceBundleVerifier.readCertificates(tsaCa));
+            EvidenceBundleVerifier.Report report = verifier.verify(directory);
             if (report.intact()) {
                 System.out.println("INTACT: " + report.entries() + " entries and " + report.seals() + " seals verified in " + directory);
                 return 0;

@@ -22,7 +22,16 @@ import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.EvidenceChain;
+import org.cbec.gateway.evidence.DemoTimeStamper;
+import org.cbec.gateway.evidence.HttpTimeStamper;
+import org.cbec.gateway.evidence.TimeStamper;
+import org.cbec.gateway.evidence.TrustedTime;
 import org.cbec.gateway.evidence.MessageIds;
+import org.cbec.gateway.outbound.CmsHttpsTransport;
+import org.cbec.gateway.outbound.OutboundDelivery;
+import org.cbec.gateway.outbound.OutboundIntake;
+import org.cbec.gateway.outbound.OutboundStatus;
+import org.cbec.gateway.outbound.OutboundTransport;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.ForwardQueueComponent;
 import org.cbec.gateway.forward.RecordQueue;
@@ -194,7 +203,11 @@ public final class GatewayRuntime implements AutoCloseable {
                 // external database agree on a document accepted at the same moment by its unique row, archived before the 202.
                 database.embedded() ? acceptLog : null);
 
+        TimeStamper timeStamper = evidenceTimeStamper(settings, clock);
+        TrustedTime trustedTime = new TrustedTime(clock, settings.getDuration("gateway.evidence.tsa.max-outage"));
+        intake.refuseWithoutTrustedTime(trustedTime);
         Map<String, Supplier<String>> healthProbes = new LinkedHashMap<>();
+        healthProbes.put("evidence time-stamping", () -> trustedTime.available() ? null : trustedTime.problem());
         healthProbes.put("broker", broker::problem);
         healthProbes.put("database", () -> databaseProblem(database));
 
@@ -265,12 +278,14 @@ public final class GatewayRuntime implements AutoCloseable {
         main.bind("aeoDelivery", new NationalDelivery(ledger, registry, metrics, nationalHttp, nationalTarget(settings, port, "aeo", "aeo")));
         main.bind("shipmentDelivery", new NationalDelivery(ledger, registry, metrics, nationalHttp,
                 nationalTarget(settings, port, "shipment", "shipments")));
+        bindOutbound(main, settings, clock, partners, archive, ledger, database, receiptSigner, metrics, maxBytes);
         main.bind("messageTracking", new MessageTracking(archive, ledger));
         main.bind("deadLetters", new DeadLetters(ledger));
-        main.bind("messageReplay", new MessageReplay(archive, containers, translators, registry, ledger));
+        main.bind("messageReplay", new MessageReplay(archive, containers, translators, registry, ledger,
+                partnerId -> partners.registry().byId(partnerId).map(org.cbec.gateway.partner.Partner::agreement).orElse(null)));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
         main.bind("nationalSimulator", new NationalSystemSimulator(clock));
-        main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock));
+        main.bind("evidenceChain", new EvidenceChain(database.dataSource(), receiptSigner, clock, timeStamper, trustedTime));
         LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(settings.getInt("gateway.console.login.max-failures-per-user"),
                 settings.getInt("gateway.console.login.max-failures-per-address"), settings.getDuration("gateway.console.login.lockout")), clock);
         main.bind("operatorAccess", new OperatorAccess(users, new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock),
@@ -324,6 +339,58 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /**
+     * The outbound direction (CONTRACT.md §8): national data to partners over their transports. {@code cms-https} is built in;
+     * an AS4 sender registers under {@code as4} in the same map.
+     */
+    private static void bindOutbound(Main main, GatewaySettings settings, Clock clock, LivePartners partners, EvidenceArchive archive,
+                                     DeliveryLedger ledger, Database database, CmsSigner signer, GatewayMetrics metrics, long maxBytes) {
+        Duration timeout = settings.getDuration("gateway.forward.timeout");
+        Map<String, OutboundTransport> transports = new LinkedHashMap<>();
+        CmsHttpsTransport cmsHttps = new CmsHttpsTransport(outboundTls(settings), timeout);
+        transports.put(cmsHttps.name(), cmsHttps);
+        OutboundStatus status = new OutboundStatus(database.dataSource());
+        String country = settings.get("gateway.country", "DE").trim();
+        if (!java.util.Set.of(java.util.Locale.getISOCountries()).contains(country)) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.country must be an ISO 3166-1 alpha-2 code, not '" + country + "'");
+        }
+        main.bind("outboundStatus", status);
+        metrics.watchOutbound(status::byPartner);
+        main.bind("outboundIntake", new OutboundIntake(partners::registry, archive, ledger, signer, new MessageIds(clock), clock, transports,
+                settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes));
+        main.bind("outboundDelivery", new OutboundDelivery(ledger, archive, database.writer(), partners::registry, transports,
+                new OutboundDelivery.Retries(settings.getInt("gateway.forward.max-attempts"), settings.getDuration("gateway.forward.initial-delay"),
+                        settings.getDuration("gateway.forward.max-delay")), clock, status));
+    }
+
+    /** Trust for partners' HTTPS servers: the PEM CA certificates of {@code gateway.outbound.tls-anchors}, or the JDK's own. */
+    private static javax.net.ssl.SSLContext outboundTls(GatewaySettings settings) {
+        List<String> files = java.util.Arrays.stream(settings.get("gateway.outbound.tls-anchors", "").split(","))
+                .map(String::trim).filter(path -> !path.isEmpty()).toList();
+        try {
+            if (files.isEmpty()) {
+                return javax.net.ssl.SSLContext.getDefault();
+            }
+            java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            int n = 0;
+            for (String file : files) {
+                try (var in = Files.newInputStream(Path.of(file))) {
+                    for (var certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        anchors.setCertificateEntry("anchor-" + n++, certificate);
+                    }
+                }
+            }
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(anchors);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.outbound.tls-anchors cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The HTTP server reports a port already in use only in its log, after the gateway has said it listens:
      * checked first, so that a second gateway on the same port refuses to start.
      */
@@ -350,6 +417,31 @@ public final class GatewayRuntime implements AutoCloseable {
             password = "demo-only";
         }
         return GatewaySigningKey.load(keystore, password.toCharArray());
+    }
+
+    /**
+     * Who time-stamps the evidence seals: the RFC 3161 TSA of {@code gateway.evidence.tsa.url}, or, when it is empty, the
+     * built-in DEMO TSA on the demo key of {@code gateway.evidence.tsa.demo-keystore}, which the log says.
+     */
+    public static TimeStamper evidenceTimeStamper(GatewaySettings settings, Clock clock) {
+        String url = settings.get("gateway.evidence.tsa.url", "").trim();
+        if (!url.isEmpty()) {
+            try {
+                List<java.security.cert.X509Certificate> pinned = new java.util.ArrayList<>();
+                for (String file : settings.get("gateway.evidence.tsa.certificates", "").split(",")) {
+                    if (!file.isBlank()) {
+                        pinned.addAll(org.cbec.gateway.evidence.EvidenceBundleVerifier.readCertificates(Path.of(file.trim())));
+                    }
+                }
+                return new HttpTimeStamper(java.net.URI.create(url), settings.getDuration("gateway.evidence.tsa.timeout"), pinned);
+            } catch (IllegalArgumentException e) {
+                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.evidence.tsa.url is not a URL: " + e.getMessage(), e);
+            }
+        }
+        Path keystore = settings.getPath("gateway.evidence.tsa.demo-keystore");
+        LOG.warn("Evidence seals are time-stamped by the built-in DEMO TSA with the published demo key {}: its tokens prove nothing "
+                + "to anyone else; set gateway.evidence.tsa.url to a real RFC 3161 TSA for real use", keystore);
+        return new DemoTimeStamper(GatewaySigningKey.load(keystore, "demo-only".toCharArray()), clock);
     }
 
     private static RevocationChecker revocationChecker(GatewaySettings settings, Clock clock) {

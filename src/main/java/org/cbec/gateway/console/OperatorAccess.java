@@ -70,6 +70,10 @@ public final class OperatorAccess {
         message.removeHeader(OPERATOR_ROLE);
         Operator operator = byBasic.or(() -> bySession).orElseThrow(() ->
                 new GatewayException(GatewayError.LOGIN_REQUIRED, "log in to the console, or send HTTP Basic credentials of a user in the users file"));
+        if (operator.role() == Operator.Role.NATIONAL) {
+            throw new GatewayException(GatewayError.NOT_PERMITTED, "user " + operator.name() + " is a national system's account, which "
+                    + "may only send data to partners (POST /api/v1/outbound/{partnerId})");
+        }
         if (!reads && !operator.role().mayAct()) {
             LOG.warn("User {} ({}) may not {} {}", operator.name(), operator.role().id(), method, message.getHeader(Exchange.HTTP_PATH));
             throw new GatewayException(GatewayError.NOT_PERMITTED, "user " + operator.name() + " has the role "
@@ -81,6 +85,27 @@ public final class OperatorAccess {
         }
         message.setHeader(OPERATOR, operator.name());
         message.setHeader(OPERATOR_ROLE, operator.role().id());
+    }
+
+    /**
+     * Lets a national system's request through ({@code POST /api/v1/outbound/{partnerId}}): HTTP Basic credentials of a
+     * user with the role {@code national}, or fails with LOGIN_REQUIRED or NOT_PERMITTED. No console session counts.
+     */
+    public void requireNational(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Optional<Operator> byBasic = basic(exchange, message.getHeader("Authorization", String.class));
+        message.removeHeader("Authorization");
+        message.removeHeader("Cookie");
+        message.removeHeader(OPERATOR);
+        message.removeHeader(OPERATOR_ROLE);
+        Operator caller = byBasic.orElseThrow(() ->
+                new GatewayException(GatewayError.LOGIN_REQUIRED, "send HTTP Basic credentials of a user with the role national"));
+        if (caller.role() != Operator.Role.NATIONAL) {
+            throw new GatewayException(GatewayError.NOT_PERMITTED, "user " + caller.name() + " has the role " + caller.role().id()
+                    + "; only a national system's account (role national) sends data to partners");
+        }
+        message.setHeader(OPERATOR, caller.name());
+        message.setHeader(OPERATOR_ROLE, caller.role().id());
     }
 
     /**

@@ -112,7 +112,7 @@ public final class OperatorUsers {
             try {
                 role = Operator.Role.valueOf(entry.path("role").asText("").toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw invalid(file, where + ".role must be operator or admin");
+                throw invalid(file, where + ".role must be operator, admin or national");
             }
             String hash = entry.path("passwordHash").asText("");
             if (!BCRYPT.matcher(hash).matches()) {

@@ -47,6 +47,23 @@ public final class PartnerActivity {
         return HttpAnswer.json(200, Map.of("count", answer.size(), "partners", answer));
     }
 
+    private static Map<String, Object> agreement(org.cbec.gateway.agreement.Agreement agreement) {
+        if (agreement == null) {
+            return null;
+        }
+        Map<String, Object> node = new LinkedHashMap<>();
+        node.put("reference", agreement.reference());
+        node.put("inbound", fields(agreement.inbound()));
+        node.put("outbound", fields(agreement.outbound()));
+        return node;
+    }
+
+    private static Map<String, Object> fields(Map<org.cbec.gateway.canonical.RecordType, org.cbec.gateway.agreement.FieldPaths> byType) {
+        Map<String, Object> node = new TreeMap<>();
+        byType.forEach((type, paths) -> node.put(type.name(), paths.paths().stream().sorted().toList()));
+        return node;
+    }
+
     private Map<String, Object> describe(Partner partner, List<PartnerTraffic.PartnerCount> lastDay, Instant now) {
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("id", partner.id());
@@ -55,6 +72,9 @@ public final class PartnerActivity {
         node.put("enabled", partner.enabled());
         node.put("messageTypes", partner.messageTypes().stream().map(Enum::name).sorted().toList());
         node.put("revocation", partner.revocation().toString());
+        node.put("agreement", agreement(partner.agreement()));
+        // A partner without an agreement sends and receives everything, with no legal basis on its records (CONTRACT.md §9).
+        node.put("withoutAgreement", partner.agreement() == null);
         List<Map<String, Object>> certificates = new ArrayList<>();
         for (X509Certificate anchor : partner.trustAnchors()) {
             certificates.add(certificate(anchor, now));

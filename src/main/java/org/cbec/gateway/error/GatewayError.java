@@ -20,6 +20,10 @@ public enum GatewayError {
     STALE_MESSAGE(409, "the signing time is older than max-age or beyond max-clock-skew"),
     SCHEMA_INVALID(422, "the document breaks its format's rules"),
     OVERLOADED(503, "the gateway sheds load; retry later"),
+    EVIDENCE_UNAVAILABLE(503, "no evidence seal could be time-stamped by the TSA (gateway.evidence.tsa.url) for gateway.evidence.tsa.max-outage;"
+            + " the gateway takes nothing it cannot prove the time of, and recovers by itself when the TSA answers"),
+    AGREEMENT_VIOLATION(422, "records or fields outside the partner's data-sharing agreement; errors lists each, and nothing is sent"),
+    OUTBOUND_NOT_CONFIGURED(409, "the partner has no outbound section, no agreement or is disabled: nothing can be sent to it"),
     HTTP_FRAMING_INVALID(400, "the HTTP request's framing is ambiguous or malformed (RFC 9112): Content-Length with Transfer-Encoding, "
             + "a repeated Content-Length, a folded header line or a bare LF; the connection is closed"),
     HTTP_REQUEST_TIMEOUT(408, "the request's header section did not arrive within gateway.http.header-timeout; the connection is closed"),

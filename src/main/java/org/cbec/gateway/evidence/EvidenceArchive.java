@@ -156,6 +156,73 @@ public final class EvidenceArchive {
         return Optional.ofNullable(first.get());
     }
 
+    /**
+     * Archives a national system's accepted request to send records to a partner (CONTRACT.md §8), marked OUTBOUND, with
+     * more work in the same transaction (the delivery ledger's rows). {@code requestKey} makes the same request to the same
+     * partner a duplicate (the same bytes to another partner are not); when one was accepted first, nothing is written
+     * and its id is returned.
+     */
+    public Optional<String> archiveOutbound(InboundEvidence evidence, String requestKey, InTransaction alsoInTransaction) {
+        AtomicReference<String> first = new AtomicReference<>();
+        try {
+            groupCommit.run(connection -> {
+                Optional<String> earlier = acceptedMessageWithContent(connection, evidence.partnerId(), requestKey);
+                if (earlier.isPresent()) {
+                    first.set(earlier.get());
+                    return;
+                }
+                insertAcceptedContent(connection, evidence, requestKey);
+                insertMessage(connection, evidence, "ACCEPTED");
+                markOutbound(connection, evidence.messageId());
+                insertContent(connection, evidence);
+                insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), "to be sent to " + evidence.partnerId());
+                alsoInTransaction.run(connection);
+            });
+        } catch (GatewayException e) {
+            // Another instance took the same request first (its row won).
+            Optional<String> earlier = acceptedMessageWithContent(evidence.partnerId(), requestKey);
+            if (earlier.isPresent()) {
+                return earlier;
+            }
+            throw e;
+        }
+        return Optional.ofNullable(first.get());
+    }
+
+    /** Archives a refused or duplicate outbound request, marked OUTBOUND. */
+    public void archiveOutboundNotAccepted(InboundEvidence evidence) {
+        groupCommit.run(connection -> {
+            String status = evidence.verdict() == Verdict.DUPLICATE ? "DUPLICATE" : "REJECTED";
+            insertMessage(connection, evidence, status);
+            markOutbound(connection, evidence.messageId());
+            if (evidence.content() != null && evidence.verdict() != Verdict.DUPLICATE) {
+                insertContent(connection, evidence);
+            }
+            insertHistory(connection, evidence.messageId(), status, evidence.receivedAt(),
+                    evidence.verdict() == Verdict.DUPLICATE ? "duplicate of " + evidence.duplicateOf() : evidence.refusalCode());
+        });
+    }
+
+    private static void markOutbound(Connection connection, String messageId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE inbound_message SET direction = 'OUTBOUND' WHERE message_id = ?")) {
+            statement.setString(1, messageId);
+            statement.executeUpdate();
+        }
+    }
+
+    /** {@code INBOUND} or {@code OUTBOUND}. */
+    public String direction(String messageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT direction FROM inbound_message WHERE message_id = ?")) {
+            statement.setString(1, messageId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() && "OUTBOUND".equals(row.getString(1)) ? "OUTBOUND" : "INBOUND";
+            }
+        } catch (SQLException e) {
+            throw failure("cannot read the direction of " + messageId, e);
+        }
+    }
+
     /** Archives a refused or duplicate message. */
     public void archiveNotAccepted(InboundEvidence evidence) {
         groupCommit.run(connection -> {

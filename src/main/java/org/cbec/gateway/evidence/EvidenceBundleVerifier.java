@@ -38,6 +38,22 @@ public final class EvidenceBundleVerifier {
         }
     }
 
+    private final List<X509Certificate> tsaAnchors;
+
+    /** A verifier that takes the TSA certificates of the bundle's certificates/tsa.pem as they are. */
+    public EvidenceBundleVerifier() {
+        this(List.of());
+    }
+
+    /**
+     * @param tsaAnchors the CA certificates of the TSA the verifier relies on (its published root): every certificate of
+     *                   the bundle's certificates/tsa.pem must chain to one, so a bundle cannot bring a TSA of its own; empty:
+     *                   tsa.pem is taken as it is
+     */
+    public EvidenceBundleVerifier(List<X509Certificate> tsaAnchors) {
+        this.tsaAnchors = List.copyOf(tsaAnchors);
+    }
+
     public Report verify(Path bundle) {
         List<String> problems = new ArrayList<>();
         Path manifestFile = bundle.resolve("manifest.json");
@@ -138,8 +154,23 @@ public final class EvidenceBundleVerifier {
         }
     }
 
-    private static int verifySeals(Path bundle, JsonNode manifest, Map<Long, String> hashBySeq, List<String> problems) {
+    private int verifySeals(Path bundle, JsonNode manifest, Map<Long, String> hashBySeq, List<String> problems) {
         List<X509Certificate> gatewayCertificates = certificates(bundle.resolve("certificates/gateway.pem"), problems);
+        // A bundle from before trusted time has no tsa.pem; then every seal's missing token is reported below.
+        List<X509Certificate> tsaCertificates = Files.exists(bundle.resolve("certificates/tsa.pem"))
+                ? certificates(bundle.resolve("certificates/tsa.pem"), problems) : List.of();
+        if (!tsaAnchors.isEmpty()) {
+            List<X509Certificate> anchored = new ArrayList<>();
+            for (X509Certificate certificate : tsaCertificates) {
+                String problem = chainProblem(certificate, tsaAnchors);
+                if (problem == null) {
+                    anchored.add(certificate);
+                } else {
+                    problems.add("certificates/tsa.pem: " + certificate.getSubjectX500Principal().getName() + " does not chain to the given TSA CA: " + problem);
+                }
+            }
+            tsaCertificates = anchored;
+        }
         List<String> lines;
         try {
             lines = Files.readAllLines(bundle.resolve("seals.jsonl"), StandardCharsets.UTF_8);
@@ -170,6 +201,7 @@ public final class EvidenceBundleVerifier {
             if (signedContent.path("chainSeq").asLong() != seq || !signedContent.path("headHash").asText().equals(line.path("headHash").asText())) {
                 problems.add(where + ": seals.jsonl does not say what the signed seal says");
             }
+            timeStampProblem(bundle, line, tsaCertificates).ifPresent(problem -> problems.add(where + ": " + problem));
             String entryHash = hashBySeq.get(seq);
             if (entryHash != null && !entryHash.equals(signedContent.path("headHash").asText())) {
                 problems.add(where + ": the sealed head hash does not match entry " + seq + " of the chain");
@@ -182,6 +214,21 @@ public final class EvidenceBundleVerifier {
             problems.add("no valid seal covers the last entry " + manifest.path("lastChainSeq").asLong() + " of the bundle");
         }
         return count;
+    }
+
+    /** What is wrong with a seal's RFC 3161 token (CONTRACT.md §10: every seal carries one), if anything. */
+    private static java.util.Optional<String> timeStampProblem(Path bundle, JsonNode line, List<X509Certificate> tsaCertificates) {
+        if (!line.hasNonNull("timeStampToken")) {
+            return java.util.Optional.of("the seal carries no time-stamp token (the TSA was not reachable when it was exported)");
+        }
+        try {
+            byte[] token = Files.readAllBytes(bundle.resolve(line.path("timeStampToken").asText()));
+            byte[] seal = Files.readAllBytes(bundle.resolve(line.path("file").asText()));
+            java.time.Instant sealedAt = line.hasNonNull("sealedAt") ? java.time.Instant.parse(line.path("sealedAt").asText()) : null;
+            return java.util.Optional.ofNullable(SealTimeStamps.problem(token, seal, sealedAt, tsaCertificates));
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            return java.util.Optional.of("its time-stamp token cannot be read: " + e.getMessage());
+        }
     }
 
     private static JsonNode verifiedSealContent(Path file, List<X509Certificate> gatewayCertificates, String where, List<String> problems) {
@@ -220,6 +267,32 @@ public final class EvidenceBundleVerifier {
             problems.add(where + ": the seal cannot be verified: " + e.getMessage());
             return null;
         }
+    }
+
+    /** Null when {@code certificate} chains to one of {@code anchors} (PKIX, no revocation: the bundle is checked offline). */
+    private static String chainProblem(X509Certificate certificate, List<X509Certificate> anchors) {
+        try {
+            java.util.Set<java.security.cert.TrustAnchor> trust = new java.util.HashSet<>();
+            anchors.forEach(anchor -> trust.add(new java.security.cert.TrustAnchor(anchor, null)));
+            java.security.cert.PKIXParameters parameters = new java.security.cert.PKIXParameters(trust);
+            parameters.setRevocationEnabled(false);
+            java.security.cert.CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate)), parameters);
+            return null;
+        } catch (java.security.GeneralSecurityException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The PEM certificates of a file, for {@code evidence verify --tsa-ca}. */
+    public static List<X509Certificate> readCertificates(Path pem) {
+        List<String> problems = new ArrayList<>();
+        List<X509Certificate> read = certificates(pem, problems);
+        if (!problems.isEmpty() || read.isEmpty()) {
+            throw new org.cbec.gateway.error.GatewayException(org.cbec.gateway.error.GatewayError.CONFIGURATION_INVALID,
+                    pem + " holds no readable PEM certificate" + (problems.isEmpty() ? "" : ": " + problems.get(0)));
+        }
+        return read;
     }
 
     private static List<X509Certificate> certificates(Path pem, List<String> problems) {

@@ -35,15 +35,26 @@ public final class EvidenceChain {
     private final DataSource dataSource;
     private final CmsSigner sealSigner;
     private final Clock clock;
+    private final TimeStamper timeStamper;
+    private final TrustedTime trustedTime;
 
-    public EvidenceChain(DataSource dataSource, CmsSigner sealSigner, Clock clock) {
+    /**
+     * @param timeStamper who time-stamps each seal (RFC 3161)
+     * @param trustedTime told whether seals get their tokens, which the intake reads
+     */
+    public EvidenceChain(DataSource dataSource, CmsSigner sealSigner, Clock clock, TimeStamper timeStamper, TrustedTime trustedTime) {
         this.dataSource = dataSource;
         this.sealSigner = sealSigner;
         this.clock = clock;
+        this.timeStamper = timeStamper;
+        this.trustedTime = trustedTime;
     }
 
-    /** A seal: the gateway's CMS signature over {@code {"chainSeq":n,"headHash":h,"sealedAt":t}}. */
-    public record Seal(long chainSeq, String headHash, Instant sealedAt, byte[] cms) {}
+    /**
+     * A seal: the gateway's CMS signature over {@code {"chainSeq":n,"headHash":h,"sealedAt":t}}, and the TSA's RFC 3161
+     * token over those CMS bytes (null until the TSA answered).
+     */
+    public record Seal(long chainSeq, String headHash, Instant sealedAt, byte[] cms, byte[] timeStampToken) {}
 
     /** Links every message archived but not yet chained; returns how many were linked. */
     public int extend() {
@@ -144,7 +155,7 @@ public final class EvidenceChain {
     private static List<ObjectNode> unchained(Connection connection) throws SQLException {
         String sql = "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
                 + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, d.errors, m.record_count,"
-                + " d.records, d.receipt, m.duplicate_of, c.message_id"
+                + " d.records, d.receipt, m.duplicate_of, c.message_id, m.direction"
                 + " FROM inbound_message m LEFT JOIN inbound_content c ON c.message_id = m.message_id"
                 + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
                 + " WHERE m.chain_seq IS NULL ORDER BY m.received_at, m.message_id LIMIT " + BATCH;
@@ -172,6 +183,9 @@ public final class EvidenceChain {
                 entry.put("duplicateOf", row.getString(17));
                 // The kept bytes are the bytes whose digest the intake took: no need to read and hash them again.
                 entry.put("contentSha256", row.getString(18) == null ? null : row.getString(3));
+                if (row.getString(19) != null) {
+                    entry.put("direction", row.getString(19)); // absent for inbound: their entries hash as they always did
+                }
                 entries.add(entry);
             }
         }
@@ -197,6 +211,8 @@ public final class EvidenceChain {
                 statement.setLong(1, seq);
                 try (ResultSet row = statement.executeQuery()) {
                     if (row.next()) {
+                        // Nothing new to seal; a seal made while the TSA was away gets its token now (recovery needs no traffic).
+                        stampPending(connection);
                         return Optional.empty();
                     }
                 }
@@ -220,9 +236,57 @@ public final class EvidenceChain {
                 return Optional.empty();
             }
             LOG.info("Sealed the evidence chain at entry {} ({})", seq, head);
-            return Optional.of(new Seal(seq, head, now, cms));
+            stampPending(connection);
+            return Optional.of(new Seal(seq, head, now, cms, tokenOf(connection, seq)));
         } catch (SQLException | JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot seal the evidence chain: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Time-stamps every seal still without a token, oldest first, one TSA request per seal (per seal interval, never per
+     * message); the first failure stops the round and starts or continues the outage that {@link TrustedTime} measures.
+     */
+    private void stampPending(Connection connection) throws SQLException {
+        List<Long> sequences = new ArrayList<>();
+        List<byte[]> seals = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT chain_seq, cms FROM evidence_seal WHERE tsa_token IS NULL ORDER BY chain_seq LIMIT 100");
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                sequences.add(rows.getLong(1));
+                seals.add(rows.getBytes(2));
+            }
+        }
+        for (int i = 0; i < sequences.size(); i++) {
+            byte[] token;
+            try {
+                token = timeStamper.stamp(seals.get(i));
+            } catch (GatewayException e) {
+                trustedTime.failed(e.detail());
+                LOG.warn("The evidence seal at entry {} could not be time-stamped by {} (retried at the next seal interval; intake "
+                        + "refuses with EVIDENCE_UNAVAILABLE after {}): {}", sequences.get(i), timeStamper.describe(), trustedTime.maxOutage(), e.detail());
+                return;
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE evidence_seal SET tsa_token = ? WHERE chain_seq = ? AND tsa_token IS NULL")) {
+                update.setBytes(1, token);
+                update.setLong(2, sequences.get(i));
+                update.executeUpdate();
+            }
+        }
+        if (trustedTime.problem() != null) {
+            LOG.info("Evidence seals are time-stamped again by {}", timeStamper.describe());
+        }
+        trustedTime.stamped();
+    }
+
+    private static byte[] tokenOf(Connection connection, long chainSeq) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT tsa_token FROM evidence_seal WHERE chain_seq = ?")) {
+            statement.setLong(1, chainSeq);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getBytes(1) : null;
+            }
         }
     }
 
@@ -264,11 +328,11 @@ public final class EvidenceChain {
     /** The first seal at or after the given chain position. */
     public Optional<Seal> sealCovering(long chainSeq) {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT chain_seq, head_hash, sealed_at, cms FROM evidence_seal WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1")) {
+                "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1")) {
             statement.setLong(1, chainSeq);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next()
-                        ? Optional.of(new Seal(row.getLong(1), row.getString(2), EvidenceArchive.instant(row, 3), row.getBytes(4)))
+                        ? Optional.of(new Seal(row.getLong(1), row.getString(2), EvidenceArchive.instant(row, 3), row.getBytes(4), row.getBytes(5)))
                         : Optional.empty();
             }
         } catch (SQLException e) {
@@ -279,13 +343,13 @@ public final class EvidenceChain {
     /** Every seal between two chain positions, inclusive. */
     public List<Seal> seals(long fromSeq, long toSeq) {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT chain_seq, head_hash, sealed_at, cms FROM evidence_seal WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq")) {
+                "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq")) {
             statement.setLong(1, fromSeq);
             statement.setLong(2, toSeq);
             List<Seal> seals = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    seals.add(new Seal(row.getLong(1), row.getString(2), EvidenceArchive.instant(row, 3), row.getBytes(4)));
+                    seals.add(new Seal(row.getLong(1), row.getString(2), EvidenceArchive.instant(row, 3), row.getBytes(4), row.getBytes(5)));
                 }
             }
             return seals;

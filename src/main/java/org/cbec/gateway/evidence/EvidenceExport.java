@@ -74,6 +74,7 @@ public final class EvidenceExport {
             }
             long firstSeq = entries.isEmpty() ? covering.chainSeq() : entries.get(0).chainSeq();
             List<EvidenceChain.Seal> seals = chain.seals(firstSeq, covering.chainSeq());
+            java.util.Set<X509Certificate> tsaCertificates = new java.util.LinkedHashSet<>();
             try (BufferedWriter lines = Files.newBufferedWriter(directory.resolve("seals.jsonl"), StandardCharsets.UTF_8)) {
                 for (EvidenceChain.Seal seal : seals) {
                     String file = "seals/" + seal.chainSeq() + ".p7m";
@@ -83,6 +84,13 @@ public final class EvidenceExport {
                     line.put("headHash", seal.headHash());
                     line.put("sealedAt", seal.sealedAt().toString());
                     line.put("file", file);
+                    if (seal.timeStampToken() != null) {
+                        // The RFC 3161 token over the seal file's bytes: openssl ts -verify -data FILE -in TOKEN -token_in -CAfile TSA-CA
+                        String token = "seals/" + seal.chainSeq() + ".tst";
+                        Files.write(directory.resolve(token), seal.timeStampToken());
+                        line.put("timeStampToken", token);
+                        tsaCertificates.addAll(SealTimeStamps.signerCertificates(seal.timeStampToken()));
+                    }
                     lines.write(JSON.writeValueAsString(line));
                     lines.write('\n');
                 }
@@ -94,6 +102,9 @@ public final class EvidenceExport {
                         .append("\n-----END CERTIFICATE-----\n");
             }
             Files.writeString(directory.resolve("certificates/gateway.pem"), pem);
+            // The TSA certificates the tokens name, for the offline check; whoever relies on the bundle compares them with
+            // the TSA's published certificate (openssl ts -verify -CAfile).
+            Files.writeString(directory.resolve("certificates/tsa.pem"), SealTimeStamps.pem(tsaCertificates));
             ObjectNode manifest = JSON.createObjectNode();
             manifest.put("format", FORMAT);
             manifest.put("from", from.toString());
@@ -104,7 +115,8 @@ public final class EvidenceExport {
             manifest.put("entries", entries.size());
             manifest.put("seals", seals.size());
             manifest.put("rule", "entryHash = SHA-256(previousHash + \"\\n\" + RFC 8785 JSON of entry); seals are CMS SignedData over"
-                    + " {\"chainSeq\",\"headHash\",\"sealedAt\"} by the gateway key");
+                    + " {\"chainSeq\",\"headHash\",\"sealedAt\"} by the gateway key; each seal's RFC 3161 token (seals/N.tst) stamps the"
+                    + " SHA-256 of its seal file, by a TSA certificate of certificates/tsa.pem");
             Files.writeString(directory.resolve("manifest.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
             return entries.size();
         } catch (IOException | java.security.cert.CertificateEncodingException e) {

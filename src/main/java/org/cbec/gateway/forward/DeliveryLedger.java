@@ -692,7 +692,7 @@ public final class DeliveryLedger {
                 String type = record.path("recordType").asText();
                 // One group per operator: Artemis hands a group's records to one consumer at a time, in order.
                 String group = "AEO_STATUS".equals(type)
-                        ? "AEO:" + record.path("sourcePartner").asText() + ":" + record.path("aeoId").asText() : null;
+                        ? aeoGroup(record.path("recordId").asText()) : null;
                 records.add(new OutboundRecord(messageId, seq++, type,
                         record.path("recordId").asText() + ":" + record.path("recordVersion").asText(), group,
                         JSON.writeValueAsString(record)));
@@ -701,6 +701,12 @@ public final class DeliveryLedger {
         } catch (IOException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "the archived records of " + messageId + " cannot be read", e);
         }
+    }
+
+    /** "AEO:partner:aeoId" from the key partner:aeoId:statusChangedAt (an agreement may withhold aeoId itself). */
+    private static String aeoGroup(String recordId) {
+        int second = recordId.indexOf(':', recordId.indexOf(':') + 1);
+        return "AEO:" + (second < 0 ? recordId : recordId.substring(0, second));
     }
 
     private static GatewayException failure(String what, SQLException e) {

@@ -34,9 +34,13 @@ public final class MessageReplay {
     private final Translators translators;
     private final AeoRegistry registry;
     private final DeliveryLedger ledger;
+    private final java.util.function.Function<String, org.cbec.gateway.agreement.Agreement> agreements;
 
+    /** @param agreements the agreement in force with a partner (by id), or null for none */
     public MessageReplay(EvidenceArchive archive, Map<ContainerType, SignatureContainer> containers, Translators translators,
-                         AeoRegistry registry, DeliveryLedger ledger) {
+                         AeoRegistry registry, DeliveryLedger ledger,
+                         java.util.function.Function<String, org.cbec.gateway.agreement.Agreement> agreements) {
+        this.agreements = agreements;
         this.archive = archive;
         this.containers = Map.copyOf(containers);
         this.translators = translators;
@@ -57,6 +61,17 @@ public final class MessageReplay {
             return refused(GatewayError.NOT_REPLAYABLE, "message " + messageId + " was " + message.verdict()
                     + (message.duplicateOf() == null ? "" : "; replay " + message.duplicateOf() + " instead"));
         }
+        if ("OUTBOUND".equals(archive.direction(messageId))) {
+            // Sent again exactly as signed the first time (same bytes, same idempotency key): its dead letter goes back to the queue.
+            DeliveryLedger.Replay replay = ledger.replay(messageId, message.recordsJson(), operator);
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("messageId", messageId);
+            body.put("replay", replay.replayNo());
+            body.put("newVersions", replay.newVersions());
+            body.put("resent", replay.resent());
+            body.put("queued", replay.toQueue().size());
+            return new Outcome(HttpAnswer.json(202, body), replay.toQueue());
+        }
         byte[] bytes = archive.content(messageId).orElseThrow(() ->
                 new GatewayException(GatewayError.INTERNAL_ERROR, "the archived bytes of " + messageId + " are missing"));
         ContainerType type = message.contentType() != null && message.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("application/soap+xml")
@@ -71,7 +86,9 @@ public final class MessageReplay {
         List<CanonicalRecord> records = registry.recognise(message.partnerId(), format.recordType(), ((Translation.Records) translation).records());
         String recordsJson;
         try {
-            recordsJson = CanonicalJson.mapper().writeValueAsString(records);
+            // The agreement in force now: what the partner sent is judged again, as the translators are.
+            recordsJson = CanonicalJson.mapper().writeValueAsString(
+                    org.cbec.gateway.agreement.InboundAgreements.apply(agreements.apply(message.partnerId()), records));
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
         }

@@ -291,8 +291,12 @@ public final class NationalDelivery {
             if (!"AEO_STATUS".equals(record.path("recordType").asText())) {
                 return null;
             }
-            return new AeoStatement(record.path("sourcePartner").asText(), record.path("aeoId").asText(),
-                    Instant.parse(record.path("statusChangedAt").asText()));
+            // From the business key (partner:aeoId:statusChangedAt): an agreement may withhold the fields themselves.
+            String[] key = record.path("recordId").asText().split(":", 3);
+            if (key.length < 3) {
+                throw new GatewayException(GatewayError.INTERNAL_ERROR, "a queued AEO record has no partner:aeoId:time key");
+            }
+            return new AeoStatement(key[0], key[1], Instant.parse(key[2]));
         } catch (JsonProcessingException | DateTimeParseException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "a queued record cannot be read", e);
         }

@@ -29,6 +29,9 @@ import org.cbec.gateway.error.GatewayException;
 public final class RecordQueue {
     public static final String AEO_QUEUE = "gateway.forward.aeo";
     public static final String SHIPMENT_QUEUE = "gateway.forward.shipment";
+    /** Outbound messages to partners (org.cbec.gateway.outbound): one delivery per message, the same ledger and retries. */
+    public static final String OUTBOUND_QUEUE = "gateway.forward.outbound";
+    public static final String OUTBOUND_TYPE = "OUTBOUND";
     /** Shipments are also published, labelled, for content-based routes (shipment-routing-example.camel.yaml). */
     public static final String SHIPMENT_TOPIC = "gateway.shipments.routing";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +49,7 @@ public final class RecordQueue {
 
     /** The forward queue of a record type. */
     public static String queueOf(String recordType) {
-        return "AEO_STATUS".equals(recordType) ? AEO_QUEUE : SHIPMENT_QUEUE;
+        return "AEO_STATUS".equals(recordType) ? AEO_QUEUE : OUTBOUND_TYPE.equals(recordType) ? OUTBOUND_QUEUE : SHIPMENT_QUEUE;
     }
 
     /**
@@ -118,6 +121,8 @@ public final class RecordQueue {
                 }
                 if ("AEO_STATUS".equals(record.recordType())) {
                     producer.send(aeo, message);
+                } else if (OUTBOUND_TYPE.equals(record.recordType())) {
+                    producer.send(session.createQueue(OUTBOUND_QUEUE), message); // national data on its way to a partner
                 } else {
                     producer.send(shipments, message);
                     TextMessage labelled = message(session, record);

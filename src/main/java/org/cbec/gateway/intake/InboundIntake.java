@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.cbec.gateway.canonical.RecordsDocument;
+import org.cbec.gateway.agreement.InboundAgreements;
+import org.cbec.gateway.evidence.TrustedTime;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordSource;
@@ -94,6 +96,13 @@ public final class InboundIntake {
         this.metrics = metrics;
     }
 
+    private volatile TrustedTime trustedTime;
+
+    /** From now on the intake refuses with EVIDENCE_UNAVAILABLE while {@code time} says seals cannot be time-stamped. */
+    public void refuseWithoutTrustedTime(TrustedTime time) {
+        this.trustedTime = time;
+    }
+
     /**
      * Decides on one request body and archives the decision; with {@code signedReceipt} the receipt of an
      * accepted or duplicate message comes back as CMS SignedData by the gateway's key. Never throws for bad input.
@@ -142,6 +151,12 @@ public final class InboundIntake {
                 evidence.keepContent = false;
                 throw new GatewayException(GatewayError.PAYLOAD_TOO_LARGE,
                         "the body has " + body.length() + " bytes; the limit is " + maxBytes);
+            }
+            TrustedTime time = trustedTime;
+            if (time != null && !time.available()) {
+                // One volatile read: the seals' time-stamping runs on its own timer, never on a message's way.
+                throw new GatewayException(GatewayError.EVIDENCE_UNAVAILABLE, "the gateway cannot time-stamp its evidence now ("
+                        + time.problem() + "); send again later");
             }
             Optional<String> first = archive.acceptedMessageWithDigest(sha256);
             if (first.isPresent()) {
@@ -308,7 +323,9 @@ public final class InboundIntake {
         receipt.put("receivedAt", evidence.receivedAt.toString());
         receipt.put("status", "ACCEPTED");
         String receiptJson = toJson(receipt);
-        RecordsDocument document = RecordsDocument.of(records);
+        // What the national systems get: the fields the partner's agreement allows, with its legal basis (the archived
+        // bytes keep everything); the registry below keeps the statements whole, as evidence of what was said.
+        RecordsDocument document = RecordsDocument.of(InboundAgreements.apply(evidence.partner.agreement(), records));
         if (logFirst(evidence, records)) {
             return acceptIntoLog(evidence, document, receiptJson);
         }

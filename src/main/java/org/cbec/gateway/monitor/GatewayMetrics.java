@@ -186,8 +186,37 @@ public final class GatewayMetrics {
         }).set(active ? 1 : 0);
     }
 
+    private volatile Supplier<java.util.Map<String, org.cbec.gateway.outbound.OutboundStatus.PartnerState>> outbound;
+    private volatile MultiGauge outboundBacklog;
+    private volatile MultiGauge outboundDeadLetters;
+    private volatile MultiGauge outboundFailures;
+    private volatile MultiGauge outboundLastDelivery;
+
+    /** The outbound direction per partner (backlog, dead letters, failed attempts, last delivery), read at each scrape. */
+    public void watchOutbound(Supplier<java.util.Map<String, org.cbec.gateway.outbound.OutboundStatus.PartnerState>> states) {
+        outbound = states;
+        outboundBacklog = MultiGauge.builder("gateway.outbound.backlog").description("outbound messages still PENDING for the partner").register(registry);
+        outboundDeadLetters = MultiGauge.builder("gateway.outbound.dead.letters").description("outbound messages dead-lettered, waiting for an operator").register(registry);
+        outboundFailures = MultiGauge.builder("gateway.outbound.failed.attempts").description("failed delivery attempts to the partner since this instance started").register(registry);
+        outboundLastDelivery = MultiGauge.builder("gateway.outbound.last.delivery.seconds").description("epoch seconds of the partner's last delivery (its receipt)").register(registry);
+    }
+
+    private void refreshOutbound() {
+        Supplier<java.util.Map<String, org.cbec.gateway.outbound.OutboundStatus.PartnerState>> states = outbound;
+        if (states == null) {
+            return;
+        }
+        var byPartner = states.get().values();
+        outboundBacklog.register(byPartner.stream().map(s -> MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.backlog())).toList(), true);
+        outboundDeadLetters.register(byPartner.stream().map(s -> MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.deadLettered())).toList(), true);
+        outboundFailures.register(byPartner.stream().map(s -> MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.failedAttempts())).toList(), true);
+        outboundLastDelivery.register(byPartner.stream().filter(s -> s.lastDeliveredAt() != null).map(s -> MultiGauge.Row.of(
+                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.lastDeliveredAt().getEpochSecond())).toList(), true);
+    }
+
     /** {@code GET /metrics}: every meter in Prometheus text format. */
     public HttpAnswer scrape() {
+        refreshOutbound();
         String text;
         synchronized (registry) {
             text = registry.scrape(CONTENT_TYPE);

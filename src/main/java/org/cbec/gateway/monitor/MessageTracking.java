@@ -98,6 +98,7 @@ public final class MessageTracking {
         if (!full) {
             return node;
         }
+        node.put("direction", archive.direction(message.messageId()));
         if (message.receiptJson() != null) {
             node.set("receipt", parse(message.receiptJson()));
         }

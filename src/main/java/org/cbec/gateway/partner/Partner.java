@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
+import org.cbec.gateway.agreement.Agreement;
 import org.cbec.gateway.canonical.RecordType;
 
 /**
@@ -16,6 +17,8 @@ import org.cbec.gateway.canonical.RecordType;
  * @param algorithms     the partner's own algorithm settings, or null for the gateway's
  * @param expectedInterval the longest the partner may stay silent before an operator is alerted, or null for never
  * @param signerExtendedKeyUsages the extendedKeyUsage OIDs of which a signer certificate that has the extension must name one
+ * @param agreement the data-sharing agreement (CONTRACT.md §9), or null: everything crosses, without a legal basis
+ * @param outbound how national data reaches the partner (CONTRACT.md §8), or null: nothing is sent to it
  */
 public record Partner(
         String id,
@@ -30,7 +33,9 @@ public record Partner(
         AlgorithmPolicy.Overrides algorithms,
         Path source,
         Duration expectedInterval,
-        Set<String> signerExtendedKeyUsages) {
+        Set<String> signerExtendedKeyUsages,
+        Agreement agreement,
+        PartnerOutbound outbound) {
 
     /** The shape of a partner id (CONTRACT.md §2); it also names the partner's file, so nothing else may pass. */
     public static final Pattern ID = Pattern.compile("[A-Z0-9-]{2,32}");
@@ -48,6 +53,14 @@ public record Partner(
         crls = List.copyOf(crls);
         messageTypes = Set.copyOf(messageTypes);
         signerExtendedKeyUsages = Set.copyOf(signerExtendedKeyUsages);
+    }
+
+    /** A partner without an {@code agreement} in its file. */
+    public Partner(String id, String name, String country, List<X509Certificate> trustAnchors, Set<X500Principal> signerSubjects,
+                   RevocationPolicy revocation, List<Path> crls, Set<RecordType> messageTypes, boolean enabled,
+                   AlgorithmPolicy.Overrides algorithms, Path source, Duration expectedInterval, Set<String> signerExtendedKeyUsages) {
+        this(id, name, country, trustAnchors, signerSubjects, revocation, crls, messageTypes, enabled, algorithms, source,
+                expectedInterval, signerExtendedKeyUsages, null, null);
     }
 
     /** A partner without {@code signerExtendedKeyUsages} in its file: {@link #DEFAULT_SIGNER_EXTENDED_KEY_USAGES}. */

@@ -28,7 +28,7 @@ import org.cbec.gateway.error.GatewayException;
 final class PartnerFileParser {
     private static final Set<String> KNOWN_FIELDS = Set.of(
             "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled", "algorithms",
-            "expectedInterval", "signerExtendedKeyUsages");
+            "expectedInterval", "signerExtendedKeyUsages", "agreement", "outbound");
     private static final java.util.regex.Pattern OID = java.util.regex.Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
     private static final Set<String> ALGORITHM_FIELDS = Set.of("digests", "schemes", "minRsaBits", "ecCurves");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
@@ -107,7 +107,8 @@ final class PartnerFileParser {
             enabled = node.booleanValue();
         }
         return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, algorithms(file, root), file,
-                expectedInterval(file, root), signerExtendedKeyUsages(file, root));
+                expectedInterval(file, root), signerExtendedKeyUsages(file, root), AgreementSection.parse(file, root.get("agreement"), types),
+                OutboundSection.parse(file, root.get("outbound"), anchors));
     }
 
     /** How long the partner may stay silent before an alert: an ISO-8601 duration (PT1H, P1D), or absent for never. */
@@ -184,6 +185,11 @@ final class PartnerFileParser {
             return null;
         }
         return Set.copyOf(textList(file, algorithms, field));
+    }
+
+    /** The PEM certificates of a file a partner file names, or a problem naming the field. */
+    static List<X509Certificate> certificatesAt(Path partnerFile, String field, Path pem) {
+        return readCertificates(partnerFile, field, pem);
     }
 
     private static List<X509Certificate> readCertificates(Path partnerFile, String field, Path pem) {

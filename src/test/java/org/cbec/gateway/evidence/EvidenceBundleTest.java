@@ -167,6 +167,64 @@ class EvidenceBundleTest {
         assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("seal"));
     }
 
+    @Test
+    void every_seal_carries_a_demo_tsa_token_that_openssl_ts_verifies_against_the_demo_tsa_certificate() throws IOException, InterruptedException {
+        org.cbec.gateway.testing.Openssl.require();
+        List<JsonNode> seals = new ArrayList<>();
+        for (String line : Files.readAllLines(bundle.resolve("seals.jsonl"))) {
+            seals.add(new ObjectMapper().readTree(line));
+        }
+        assertThat(seals).isNotEmpty().allSatisfy(seal -> assertThat(seal.path("timeStampToken").asText()).endsWith(".tst"));
+
+        for (JsonNode seal : seals) {
+            Process openssl = new ProcessBuilder("openssl", "ts", "-verify", "-data", bundle.resolve(seal.path("file").asText()).toString(),
+                    "-in", bundle.resolve(seal.path("timeStampToken").asText()).toString(), "-token_in",
+                    "-CAfile", Path.of("certs-example/tsa/ca.pem").toAbsolutePath().toString(),
+                    "-untrusted", Path.of("certs-example/tsa/tsa.pem").toAbsolutePath().toString()).redirectErrorStream(true).start();
+            String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(openssl.waitFor()).as(output).isZero();
+            assertThat(output).contains("Verification: OK");
+        }
+    }
+
+    @Test
+    void with_the_demo_tsa_ca_given_the_bundle_verifies_and_with_another_tsa_ca_its_tokens_do_not() {
+        assertThat(GatewayCli.execute("evidence", "verify", "--tsa-ca", "certs-example/tsa/ca.pem", bundle.toString())).isZero();
+
+        Path otherCa = root.resolve("other-tsa-ca.pem");
+        TestPki.writePem(otherCa, new org.cbec.gateway.testing.TestTsa("Other TSA").root.certificate());
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier(EvidenceBundleVerifier.readCertificates(otherCa)).verify(bundle);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("does not chain to the given TSA CA"));
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("signed by no TSA certificate"));
+        assertThat(GatewayCli.execute("evidence", "verify", "--tsa-ca", otherCa.toString(), bundle.toString())).isEqualTo(1);
+    }
+
+    @Test
+    void a_time_stamp_token_swapped_for_another_seals_is_caught() throws IOException {
+        Path copy = copyOfBundle("time-stamp-of-other-bytes");
+        JsonNode seal = new ObjectMapper().readTree(Files.readAllLines(copy.resolve("seals.jsonl")).get(0));
+        // A genuine demo TSA token, over other bytes than this seal's.
+        byte[] other = new DemoTimeStamper(org.cbec.gateway.signature.GatewaySigningKey.load(Path.of("certs-example/tsa/tsa.p12"),
+                "demo-only".toCharArray()), java.time.Clock.systemUTC()).stamp("another seal".getBytes(StandardCharsets.UTF_8));
+        Files.write(copy.resolve(seal.path("timeStampToken").asText()), other);
+
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(copy);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("seal at entry " + seal.path("chainSeq").asLong())
+                .contains("stamps other bytes"));
+    }
+
+    @Test
+    void a_time_stamp_token_by_a_tsa_other_than_the_bundles_is_caught() throws IOException {
+        Path copy = copyOfBundle("time-stamp-by-unknown-tsa");
+        TestPki.writePem(copy.resolve("certificates/tsa.pem"), new org.cbec.gateway.testing.TestTsa("Other TSA").tsa.certificate());
+
+        EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(copy);
+
+        assertThat(report.problems()).anySatisfy(p -> assertThat(p).contains("signed by no TSA certificate"));
+    }
+
     private Path copyOfBundle(String name) throws IOException {
         Path copy = root.resolve(name);
         try (Stream<Path> files = Files.walk(bundle)) {
