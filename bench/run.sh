@@ -10,5 +10,6 @@ javac -d target/bench-classes -cp "target/cbec-gateway.jar:target/lib/*" bench/s
 # The load generator shares the gateway's JVM and cores. Java's HTTP client completes each response through
 # CompletableFuture's default executor, which on a machine of 2 cores or fewer (common pool parallelism 1) starts
 # a new thread for every response: the generator's cost, not the gateway's. Two common-pool threads instead.
-exec java -Xms1g -Xmx4g -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 ${BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager \
+# The generator's idle connections close after 10 s (Java's default is 20 minutes), as a partner's client's would.
+exec java -Xms1g -Xmx4g -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Djdk.httpclient.keepalive.timeout=10 ${BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager \
   -Dlog4j2.level=WARN -cp "target/bench-classes:target/cbec-gateway.jar:target/lib/*" GatewayBenchmark "$@"

@@ -124,6 +124,10 @@ public final class GatewayBenchmark {
             // (what it shed, 503 OVERLOADED, never comes).
             long recordsOpen = openRun.acceptedRecords();
             sink.awaitRecords(recordsOpen, Duration.ofMinutes(10));
+            // The open loop leaves the generator's extra connections open until they idle out (run.sh sets the client's
+            // keep-alive to 10 s): wait for them to close, or the login flood's own clients would find the gateway at its
+            // connection cap (gateway.http.max-connections) and be closed at once instead of guessing.
+            awaitOpenConnectionsBelow(client, port, 4 * connections, Duration.ofSeconds(90));
             Map<String, Object> loginFlood = loginFlood(client, inbound, port, presign(2 * 200 * 10, rsa, ec, "L", false), sink);
             double limit = bareVerificationRate(closed, Runtime.getRuntime().availableProcessors() * 8);
             double shipmentsLimit = bareVerificationRate(shipments, Runtime.getRuntime().availableProcessors() * 8);
@@ -752,6 +756,27 @@ public final class GatewayBenchmark {
                 "| on disk after the run | database " + ((Map<String, Object>) results.get("storageAfterRun")).get("databaseMiB")
                         + " MiB, broker journal " + ((Map<String, Object>) results.get("storageAfterRun")).get("brokerMiB") + " MiB |",
                 "");
+    }
+
+    private static void awaitOpenConnectionsBelow(HttpClient client, int port, int most, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double open = Double.MAX_VALUE;
+        while (System.nanoTime() < deadline) {
+            String text;
+            try {
+                text = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException refusedAtTheCap) {
+                text = "";
+            }
+            java.util.regex.Matcher gauge = java.util.regex.Pattern.compile("(?m)^gateway_http_connections (\\S+)$").matcher(text);
+            open = gauge.find() ? Double.parseDouble(gauge.group(1)) : Double.MAX_VALUE;
+            if (open < most) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+        System.out.printf("still %s connections open after %s; going on%n", open, timeout);
     }
 
     /** Each stage's seconds and items so far, from the gateway's own metrics ({@code gateway_stage_*}). */
