@@ -248,6 +248,10 @@ public final class GatewayRuntime implements AutoCloseable {
         Alerts alerts = bindMonitoring(main, settings, clock, metrics, gate, deadLetters, partners, receiptSigner, traffic);
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
+        main.bind("as4Inbound", new org.cbec.gateway.intake.As4Inbound(intake,
+                new org.cbec.gateway.signature.as4.As4SecurityVerifier(receiptSigner.signingKey(), maxBytes),
+                new org.cbec.gateway.signature.as4.As4Signals(receiptSigner.signingKey(), settings.get("gateway.as4.party-id", "CBEC-GATEWAY")),
+                new org.cbec.gateway.evidence.As4Messages(database.dataSource()), new MessageIds(clock), metrics, clock, as4Settings(settings), maxBytes));
         main.bind("httpAnswer", new HttpAnswerWriter());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, database.writer(), acceptLog, clock,
                 Duration.ofMinutes(2), broker.embedded()));
@@ -377,6 +381,13 @@ public final class GatewayRuntime implements AutoCloseable {
                 .filter(path -> !path.isBlank()).map(path -> java.nio.file.Path.of(path.trim())).toList();
         return new SigningTimePolicy(clock, settings.getDuration("gateway.inbound.max-age"), settings.getDuration("gateway.inbound.max-clock-skew"),
                 TimeStampAuthorities.load("gateway.inbound.tsa-anchors", tsaAnchors));
+    }
+
+    /** The gateway's AS4 party and the Service/Action of business documents (CONTRACT.md §6). */
+    private static org.cbec.gateway.intake.As4Inbound.Settings as4Settings(GatewaySettings settings) {
+        return new org.cbec.gateway.intake.As4Inbound.Settings(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
+                settings.get("gateway.as4.party-id-type", org.cbec.gateway.partner.Partner.As4Party.UNREGISTERED),
+                settings.get("gateway.as4.service", "urn:cbec:gateway:exchange"), settings.get("gateway.as4.action", "Submit"));
     }
 
     /** The gateway-wide algorithm policy of the {@code gateway.signature.*} settings. */
