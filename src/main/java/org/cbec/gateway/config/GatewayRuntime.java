@@ -216,7 +216,15 @@ public final class GatewayRuntime implements AutoCloseable {
         httpConfiguration.setBindPort(port);
         // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
         httpConfiguration.setMaxBodySize(BodyCeiling.forLimit(maxBytes));
-        GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits);
+        java.util.Optional<org.cbec.gateway.http.TransportSecurity> tls = org.cbec.gateway.http.TransportSecurity.of(
+                settings.get("gateway.tls.keystore", ""), settings.get("gateway.tls.keystore-password", ""),
+                settings.get("gateway.tls.client-auth", "none"), partners::registry);
+        if (tls.isEmpty()) {
+            LOG.warn("Port {} serves PLAIN HTTP: set gateway.tls.keystore (and GATEWAY_TLS_KEYSTORE_PASSWORD) to serve HTTPS only", port);
+        } else {
+            LOG.info("Port {} serves HTTPS only (TLS 1.2 and 1.3), client certificates: {}", port, tls.get().clientAuth());
+        }
+        GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits, tls);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport configured) {

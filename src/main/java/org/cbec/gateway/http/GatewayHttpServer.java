@@ -17,18 +17,34 @@ import org.cbec.gateway.error.GatewayException;
  */
 public final class GatewayHttpServer extends VertxPlatformHttpServer {
     private final HttpLimits limits;
+    private final java.util.Optional<TransportSecurity> tls;
     private HttpServer server;
 
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, HttpLimits limits) {
+        this(configuration, limits, java.util.Optional.empty());
+    }
+
+    /** With TLS when {@code tls} is present: the port then serves HTTPS only. */
+    public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, HttpLimits limits, java.util.Optional<TransportSecurity> tls) {
         super(configuration);
         this.limits = limits;
+        this.tls = tls;
     }
 
     @Override
     protected void startServer() throws Exception {
         Router router = router();
         router.route().order(Integer.MIN_VALUE).handler(new FormBodiesAsBytes());
-        HttpServer created = getVertx().createHttpServer(limits.serverOptions());
+        // Only the server names a connection's partner: a client's own header of that name is dropped, with TLS or without.
+        router.route().order(Integer.MIN_VALUE + 1).handler(context -> {
+            if (tls.isPresent()) {
+                tls.get().bindPartner(context);
+            } else {
+                context.request().headers().remove(TransportSecurity.PARTNER_HEADER);
+                context.next();
+            }
+        });
+        HttpServer created = getVertx().createHttpServer(tls.map(t -> t.apply(limits.serverOptions())).orElseGet(limits::serverOptions));
         created.connectionHandler(connection -> StrictHttpRequestDecoder.install(connection, limits));
         created.requestHandler(router);
         created.listen(getConfigurationPort(), getHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -72,12 +72,16 @@ public final class As4Inbound {
     }
 
     /** Camel's entry: the body as the HTTP server read it. */
-    public As4Decision admit(@Body byte[] body, @Header("Content-Type") String contentType) {
-        return admit(ReceivedBody.of(body == null ? new byte[0] : body), contentType);
+    public As4Decision admit(@Body byte[] body, @Header("Content-Type") String contentType,
+                             @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
+        return admit(ReceivedBody.of(body == null ? new byte[0] : body), contentType, tlsPartner);
     }
 
-    /** Decides on one AS4 request and keeps the evidence of it. Never throws for bad input. */
-    public As4Decision admit(ReceivedBody body, String contentType) {
+    /**
+     * Decides on one AS4 request and keeps the evidence of it; {@code tlsPartner} is the partner the connection's client
+     * certificate belongs to, if any. Never throws for bad input.
+     */
+    public As4Decision admit(ReceivedBody body, String contentType, String tlsPartner) {
         Instant receivedAt = clock.instant();
         String ebmsMessageId = null;
         X509Certificate signer = null;
@@ -96,6 +100,10 @@ public final class As4Inbound {
             TrustedSigner trusted = intake.judgeSigner(new SignedDocument(body, verified.signer(), verified.carried(),
                     Optional.of(user.timestamp()), verified.algorithm()), receivedAt);
             partner = trusted.partner();
+            java.util.function.Consumer<Partner> transport = org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner);
+            if (transport != null) {
+                transport.accept(partner);
+            }
             checkParties(user, partner);
             boolean test = TEST_SERVICE.equals(user.service()) && TEST_ACTION.equals(user.action());
             if (!test && !(settings.service().equals(user.service()) && settings.action().equals(user.action()))) {

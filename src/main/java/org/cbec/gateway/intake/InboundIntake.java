@@ -99,7 +99,12 @@ public final class InboundIntake {
      * accepted or duplicate message comes back as CMS SignedData by the gateway's key. Never throws for bad input.
      */
     public IntakeDecision admit(ReceivedBody body, String contentType, boolean signedReceipt) {
-        IntakeDecision decision = admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null));
+        return admit(body, contentType, signedReceipt, null);
+    }
+
+    /** The same on a connection bound to a partner by its TLS client certificate: {@code partnerCheck} refuses another's signature. */
+    public IntakeDecision admit(ReceivedBody body, String contentType, boolean signedReceipt, java.util.function.Consumer<Partner> partnerCheck) {
+        IntakeDecision decision = admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null), null, partnerCheck);
         if (!signedReceipt || decision.verdict() == Verdict.REJECTED) {
             return decision;
         }
@@ -127,6 +132,11 @@ public final class InboundIntake {
      */
     public IntakeDecision admit(byte[] body, String contentType, ContainerType containerType) {
         return admit(ReceivedBody.of(body), contentType, containerType);
+    }
+
+    /** The same on a connection bound to a partner (see {@link #admit(ReceivedBody, String, boolean, java.util.function.Consumer)}). */
+    public IntakeDecision admit(byte[] body, String contentType, ContainerType containerType, java.util.function.Consumer<Partner> partnerCheck) {
+        return admit(ReceivedBody.of(body), contentType, containerType, null, partnerCheck);
     }
 
     /** The same, for a body read in place ({@link ReceivedBody}). */
