@@ -175,14 +175,14 @@ public final class TransportSecurity {
     }
 
     /** The intake's check of a message on a bound connection: signed by the connection's partner, or refused. */
-    public static java.util.function.Consumer<Partner> sameAs(String transportPartner) {
+    public static java.util.function.Consumer<String> sameAs(String transportPartner) {
         if (transportPartner == null || transportPartner.isBlank()) {
             return null;
         }
-        return partner -> {
-            if (!partner.id().equals(transportPartner)) {
+        return partnerId -> {
+            if (!partnerId.equals(transportPartner)) {
                 throw new GatewayException(GatewayError.TRANSPORT_PARTNER_MISMATCH, "the TLS client certificate belongs to " + transportPartner
-                        + "; the message is signed for " + partner.id());
+                        + "; the message is signed for " + partnerId);
             }
         };
     }

@@ -100,9 +100,9 @@ public final class As4Inbound {
             TrustedSigner trusted = intake.judgeSigner(new SignedDocument(body, verified.signer(), verified.carried(),
                     Optional.of(user.timestamp()), verified.algorithm()), receivedAt);
             partner = trusted.partner();
-            java.util.function.Consumer<Partner> transport = org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner);
+            java.util.function.Consumer<String> transport = org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner);
             if (transport != null) {
-                transport.accept(partner);
+                transport.accept(partner.id());
             }
             checkParties(user, partner);
             boolean test = TEST_SERVICE.equals(user.service()) && TEST_ACTION.equals(user.action());
@@ -174,10 +174,10 @@ public final class As4Inbound {
         return expected.equals(given) || ((given == null || given.isEmpty()) && Partner.As4Party.UNREGISTERED.equals(expected));
     }
 
-    private static java.util.function.Consumer<Partner> samePartner(Partner expected) {
-        return partner -> {
-            if (!partner.id().equals(expected.id())) {
-                throw new GatewayException(GatewayError.AS4_PARTY_MISMATCH, "the payload's signer belongs to " + partner.id() + ", not " + expected.id());
+    private static java.util.function.Consumer<String> samePartner(Partner expected) {
+        return partnerId -> {
+            if (!partnerId.equals(expected.id())) {
+                throw new GatewayException(GatewayError.AS4_PARTY_MISMATCH, "the payload's signer belongs to " + partnerId + ", not " + expected.id());
             }
         };
     }

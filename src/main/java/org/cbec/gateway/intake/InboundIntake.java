@@ -103,7 +103,7 @@ public final class InboundIntake {
     }
 
     /** The same on a connection bound to a partner by its TLS client certificate: {@code partnerCheck} refuses another's signature. */
-    public IntakeDecision admit(ReceivedBody body, String contentType, boolean signedReceipt, java.util.function.Consumer<Partner> partnerCheck) {
+    public IntakeDecision admit(ReceivedBody body, String contentType, boolean signedReceipt, java.util.function.Consumer<String> partnerCheck) {
         IntakeDecision decision = admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null), null, partnerCheck);
         if (!signedReceipt || decision.verdict() == Verdict.REJECTED) {
             return decision;
@@ -135,7 +135,7 @@ public final class InboundIntake {
     }
 
     /** The same on a connection bound to a partner (see {@link #admit(ReceivedBody, String, boolean, java.util.function.Consumer)}). */
-    public IntakeDecision admit(byte[] body, String contentType, ContainerType containerType, java.util.function.Consumer<Partner> partnerCheck) {
+    public IntakeDecision admit(byte[] body, String contentType, ContainerType containerType, java.util.function.Consumer<String> partnerCheck) {
         return admit(ReceivedBody.of(body), contentType, containerType, null, partnerCheck);
     }
 
@@ -147,9 +147,9 @@ public final class InboundIntake {
     /**
      * Decides on one document whose signature a transport has verified already (an AS4 payload, signed by the
      * WS-Security signature of its message): the same signer checks, duplicates, translation and evidence as every
-     * other container; {@code partnerCheck} may refuse the signer's partner (an AS4 From that names another, say).
+     * other container; {@code partnerCheck} may refuse the signer's partner (by its id) (an AS4 From that names another, say).
      */
-    public IntakeDecision admitOpened(ReceivedBody body, String contentType, SignedDocument opened, java.util.function.Consumer<Partner> partnerCheck) {
+    public IntakeDecision admitOpened(ReceivedBody body, String contentType, SignedDocument opened, java.util.function.Consumer<String> partnerCheck) {
         return admit(body, contentType, null, (bytes, type) -> opened, partnerCheck);
     }
 
@@ -189,7 +189,7 @@ public final class InboundIntake {
     }
 
     private IntakeDecision admit(ReceivedBody body, String contentType, ContainerType containerType, SignatureContainer opened,
-                                 java.util.function.Consumer<Partner> partnerCheck) {
+                                 java.util.function.Consumer<String> partnerCheck) {
         long startedNanos = System.nanoTime();
         Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String messageId = messageIds.next();
@@ -202,8 +202,14 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.PAYLOAD_TOO_LARGE,
                         "the body has " + body.length() + " bytes; the limit is " + maxBytes);
             }
-            Optional<String> first = archive.acceptedMessageWithDigest(sha256);
+            // A transport's payload (AS4) is unsigned inside: its bytes say nothing of the partner before the signer is known,
+            // so only the partner's own content decides that it is a duplicate (below).
+            Optional<String> first = opened == null ? archive.acceptedMessageWithDigest(sha256) : Optional.empty();
             if (first.isPresent()) {
+                if (partnerCheck != null) {
+                    // the same bytes again, on a connection bound to a partner: the first's partner must be that one
+                    archive.receiptOf(first.get()).ifPresent(receipt -> partnerCheck.accept(receipt.partnerId()));
+                }
                 return duplicate(evidence, first.get());
             }
             if (body.length() == 0) {
@@ -236,7 +242,7 @@ public final class InboundIntake {
             Partner partner = trusted.partner();
             evidence.partner = partner;
             if (partnerCheck != null) {
-                partnerCheck.accept(partner);
+                partnerCheck.accept(partner.id());
             }
             SignatureAlgorithm algorithm = signed.algorithm();
             algorithmPolicy.with(partner.algorithms()).check(algorithm, signed.signer(), trusted.chain());

@@ -134,6 +134,17 @@ class TlsTest {
     }
 
     @Test
+    void the_same_bytes_again_on_another_partners_connection_are_refused_not_answered_as_a_duplicate() throws Exception {
+        byte[] cms = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
+        assertThat(post(cnClient, cms).statusCode()).isEqualTo(202);
+
+        HttpResponse<String> again = post(sgClient, cms);
+
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(403);
+        assertThat(GatewayUnderTest.json(again).path("code").asText()).isEqualTo("TRANSPORT_PARTNER_MISMATCH");
+    }
+
+    @Test
     void a_partner_header_sent_by_the_client_binds_nothing() throws Exception {
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/inbound")).timeout(Duration.ofSeconds(30))
