@@ -6,6 +6,7 @@ CREATE TABLE as4_message (
     claimed_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     message_ids     VARCHAR(2000),
     receipt         BYTEA,
+    request         BYTEA,
     PRIMARY KEY (partner_id, ebms_message_id)
 );
 

@@ -109,6 +109,7 @@ public final class GatewayRuntime implements AutoCloseable {
     });
     private final IntakeGate gate;
     private boolean closed;
+    private org.cbec.gateway.evidence.As4Messages as4Messages;
 
     private GatewayRuntime(GatewaySettings settings, Main main, Database database, MessageBroker broker,
                            CachingConnectionFactory connectionFactory, LivePartners partners, IntakeGate gate) {
@@ -256,10 +257,11 @@ public final class GatewayRuntime implements AutoCloseable {
         Alerts alerts = bindMonitoring(main, settings, clock, metrics, gate, deadLetters, partners, receiptSigner, traffic);
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
+        org.cbec.gateway.evidence.As4Messages as4Messages = new org.cbec.gateway.evidence.As4Messages(database.dataSource());
         main.bind("as4Inbound", new org.cbec.gateway.intake.As4Inbound(intake,
                 new org.cbec.gateway.signature.as4.As4SecurityVerifier(receiptSigner.signingKey(), maxBytes),
                 new org.cbec.gateway.signature.as4.As4Signals(receiptSigner.signingKey(), settings.get("gateway.as4.party-id", "CBEC-GATEWAY")),
-                new org.cbec.gateway.evidence.As4Messages(database.dataSource()), new MessageIds(clock), metrics, clock, as4Settings(settings), maxBytes));
+                as4Messages, new MessageIds(clock), metrics, clock, as4Settings(settings), maxBytes));
         main.bind("httpAnswer", new HttpAnswerWriter());
         main.bind("recordDispatch", new RecordDispatch(ledger, archive, database.writer(), acceptLog, clock,
                 Duration.ofMinutes(2), broker.embedded()));
@@ -289,6 +291,7 @@ public final class GatewayRuntime implements AutoCloseable {
                         "since", a.since().toString())).toList(), configurationChanges, clock));
 
         GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate);
+        runtime.as4Messages = as4Messages;
         try {
             main.start();
             BodyCeiling.answerPastTheCeiling(main.getCamelContext(), port, maxBytes);
@@ -527,6 +530,11 @@ public final class GatewayRuntime implements AutoCloseable {
     /** The intake's gate: a stop drains it first. */
     public IntakeGate intakeGate() {
         return gate;
+    }
+
+    /** The AS4 messages received (duplicate elimination, signed requests) and the signals answered. */
+    public org.cbec.gateway.evidence.As4Messages as4Messages() {
+        return as4Messages;
     }
 
     public int httpPort() {

@@ -91,10 +91,28 @@ public final class As4Messages {
         }
     }
 
-    /** The claim answered with a receipt: from now on, the answer to every repeat. */
-    public void completed(String partnerId, String ebmsMessageId, List<String> messageIds, byte[] receipt) {
-        update("UPDATE as4_message SET receipt = ?, message_ids = ? WHERE partner_id = ? AND ebms_message_id = ?",
-                receipt, String.join(",", messageIds), partnerId, ebmsMessageId);
+    /**
+     * The claim answered with a receipt: from now on, the answer to every repeat. The request is kept as it was received,
+     * the partner's signature and all: the evidence of what it sent (its payloads are archived in clear, as translated).
+     */
+    public void completed(String partnerId, String ebmsMessageId, List<String> messageIds, byte[] receipt, byte[] request) {
+        update("UPDATE as4_message SET receipt = ?, message_ids = ?, request = ? WHERE partner_id = ? AND ebms_message_id = ?",
+                receipt, String.join(",", messageIds), request, partnerId, ebmsMessageId);
+    }
+
+    /** The exact request bytes of an AS4 message received with a receipt. */
+    public java.util.Optional<byte[]> request(String partnerId, String ebmsMessageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT request FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
+            select.setString(1, partnerId);
+            select.setString(2, ebmsMessageId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? java.util.Optional.ofNullable(rows.getBytes(1)) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 request cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** The claim answered with an error: the message was not received, and the partner may send it again. */
@@ -148,7 +166,11 @@ public final class As4Messages {
     private void update(String sql, Object... values) {
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
-                statement.setObject(i + 1, values[i]);
+                if (values[i] instanceof byte[] bytes) {
+                    statement.setBytes(i + 1, bytes);
+                } else {
+                    statement.setObject(i + 1, values[i]);
+                }
             }
             statement.executeUpdate();
             if (!connection.getAutoCommit()) {

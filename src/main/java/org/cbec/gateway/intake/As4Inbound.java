@@ -139,7 +139,7 @@ public final class As4Inbound {
                 }
             }
             byte[] receipt = signals.receipt(ebmsMessageId, verified.references(), clock.instant());
-            messages.completed(partner.id(), ebmsMessageId, messageIds, receipt);
+            messages.completed(partner.id(), ebmsMessageId, messageIds, receipt, body.bytes());
             return answered(body, partner, ebmsMessageId, test ? "test" : "receipt", null, null, String.join(",", messageIds), receipt, toDispatch);
         } catch (GatewayException refusal) {
             if (claimed) {

@@ -145,6 +145,22 @@ class TlsTest {
     }
 
     @Test
+    void an_as4_message_on_another_partners_connection_gets_an_ebms_error_with_transport_partner_mismatch() throws Exception {
+        if (!com.helger.scope.mgr.ScopeManager.isGlobalScopePresent()) {
+            com.helger.scope.mgr.ScopeManager.onGlobalBegin("as4-partner");
+        }
+        String endpoint = base + "/as4";
+        org.cbec.gateway.testing.As4Partner cn = new org.cbec.gateway.testing.As4Partner(gateway.cnSigner, "CN-GACC", gateway.gatewayKey, gateway.gatewayCa);
+
+        org.cbec.gateway.testing.As4Partner.Sent own = cn.tls(sslContext(cnClient)).send(endpoint, java.util.List.of(Fixtures.load("valid/aeo-status-3-rows.csv").bytes()));
+        org.cbec.gateway.testing.As4Partner.Sent other = cn.tls(sslContext(sgClient)).send(endpoint, java.util.List.of(Fixtures.load("valid/aeo-status-3-rows.csv").bytes()));
+
+        assertThat(own.result()).as("%s %s", own.errorCode(), own.errorDescription()).isEqualTo(com.helger.phase4.sender.EAS4UserMessageSendResult.SUCCESS);
+        assertThat(other.errorCode()).isEqualTo("EBMS:0101");
+        assertThat(other.errorDescription()).startsWith("TRANSPORT_PARTNER_MISMATCH:");
+    }
+
+    @Test
     void a_partner_header_sent_by_the_client_binds_nothing() throws Exception {
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/inbound")).timeout(Duration.ofSeconds(30))
@@ -164,6 +180,10 @@ class TlsTest {
 
     /** A client trusting the gateway CA, with a client certificate when one is given. */
     private HttpClient https(TestPki.Credential clientCertificate) throws Exception {
+        return HttpClient.newBuilder().sslContext(sslContext(clientCertificate)).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private SSLContext sslContext(TestPki.Credential clientCertificate) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("gateway-ca", gateway.gatewayCa.certificate());
@@ -179,7 +199,7 @@ class TlsTest {
             keyManagers.init(keys, PASSWORD.toCharArray());
         }
         context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(context).connectTimeout(Duration.ofSeconds(5)).build();
+        return context;
     }
 
     /** {@code openssl s_client} against the gateway; its whole output. */

@@ -60,6 +60,21 @@ class As4InboundTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
         JsonNode found = gateway.getJson("/api/v1/messages?partner=CN-GACC&limit=50");
         assertThat(found.toString()).contains(sent.messageId());
+        assertThat(gateway.runtime().as4Messages().request("CN-GACC", sent.messageId())).as("the signed request is kept as evidence")
+                .hasValueSatisfying(request -> assertThat(new String(request, StandardCharsets.ISO_8859_1)).contains(sent.messageId()).contains("SignatureValue"));
+    }
+
+    @Test
+    void an_accepted_as4_payload_can_be_replayed_from_the_archive() {
+        Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
+        As4Partner.Sent sent = cn().send(endpoint, List.of(csv.bytes()));
+        receiptValidByPhase4(sent);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
+        String messageId = acceptedMessagesOf(sent).get(0).path("messageId").asText();
+
+        var replay = gateway.post("/api/v1/messages/" + messageId + "/replay", new byte[0], null);
+
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
     }
 
     @Test

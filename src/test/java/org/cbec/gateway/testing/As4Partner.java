@@ -74,6 +74,7 @@ public final class As4Partner {
     private String messageId;
     private UnaryOperator<byte[]> onTheWire;
     private IWSSecSignatureCustomizer signatureCustomizer;
+    private javax.net.ssl.SSLContext tls;
 
     /** What came back: phase4's verdict, the signal it parsed, and phase4's NRR check of a receipt. */
     public record Sent(EAS4UserMessageSendResult result, Ebms3SignalMessage signal, String nrr, String messageId) {
@@ -132,6 +133,12 @@ public final class As4Partner {
     /** Alters the request's bytes after phase4 has signed (and encrypted) it, before they go on the wire. */
     public As4Partner onTheWire(UnaryOperator<byte[]> alteration) {
         this.onTheWire = alteration;
+        return this;
+    }
+
+    /** Sends over HTTPS with this context (the gateway CA trusted, a client certificate if it has one). */
+    public As4Partner tls(javax.net.ssl.SSLContext context) {
+        this.tls = context;
         return this;
     }
 
@@ -205,6 +212,9 @@ public final class As4Partner {
                         params.setAlgorithmCrypt(null);
                     }
                 });
+        if (tls != null) {
+            builder.httpClientFactory(new com.helger.httpclient.HttpClientSettings().setSSLContext(tls));
+        }
         if (onTheWire != null) {
             builder.customHttpPoster(new AlteringPoster(onTheWire));
         }
