@@ -7,6 +7,8 @@ CREATE TABLE as4_message (
     message_ids     VARCHAR(2000),
     receipt         BYTEA,
     request         BYTEA,
+    original_sender VARCHAR(255),
+    final_recipient VARCHAR(255),
     PRIMARY KEY (partner_id, ebms_message_id)
 );
 

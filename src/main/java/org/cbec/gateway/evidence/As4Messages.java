@@ -95,9 +95,27 @@ public final class As4Messages {
      * The claim answered with a receipt: from now on, the answer to every repeat. The request is kept as it was received,
      * the partner's signature and all: the evidence of what it sent (its payloads are archived in clear, as translated).
      */
-    public void completed(String partnerId, String ebmsMessageId, List<String> messageIds, byte[] receipt, byte[] request) {
-        update("UPDATE as4_message SET receipt = ?, message_ids = ?, request = ? WHERE partner_id = ? AND ebms_message_id = ?",
-                receipt, String.join(",", messageIds), request, partnerId, ebmsMessageId);
+    public void completed(String partnerId, String ebmsMessageId, List<String> messageIds, byte[] receipt, byte[] request,
+                          String originalSender, String finalRecipient) {
+        update("UPDATE as4_message SET receipt = ?, message_ids = ?, request = ?, original_sender = ?, final_recipient = ?"
+                        + " WHERE partner_id = ? AND ebms_message_id = ?", receipt, String.join(",", messageIds), request,
+                originalSender == null ? null : truncate(originalSender, 255), finalRecipient == null ? null : truncate(finalRecipient, 255),
+                partnerId, ebmsMessageId);
+    }
+
+    /** The CEF four-corner properties a received message carried: originalSender and finalRecipient (either may be null). */
+    public java.util.Optional<String[]> corners(String partnerId, String ebmsMessageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT original_sender, final_recipient FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
+            select.setString(1, partnerId);
+            select.setString(2, ebmsMessageId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? java.util.Optional.of(new String[] {rows.getString(1), rows.getString(2)}) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 message cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** The exact request bytes of an AS4 message received with a receipt. */

@@ -139,7 +139,9 @@ public final class As4Inbound {
                 }
             }
             byte[] receipt = signals.receipt(ebmsMessageId, verified.references(), clock.instant());
-            messages.completed(partner.id(), ebmsMessageId, messageIds, receipt, body.bytes());
+            // The CEF four-corner properties are recorded, not required (CONTRACT §6).
+            messages.completed(partner.id(), ebmsMessageId, messageIds, receipt, body.bytes(),
+                    user.messageProperties().get("originalSender"), user.messageProperties().get("finalRecipient"));
             return answered(body, partner, ebmsMessageId, test ? "test" : "receipt", null, null, String.join(",", messageIds), receipt, toDispatch);
         } catch (GatewayException refusal) {
             if (claimed) {

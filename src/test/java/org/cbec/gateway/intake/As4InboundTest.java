@@ -9,6 +9,7 @@ import com.helger.scope.mgr.ScopeManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.cbec.gateway.evidence.As4Messages;
 import org.cbec.gateway.testing.As4Partner;
 import org.cbec.gateway.testing.Fixtures;
 import org.cbec.gateway.testing.GatewayUnderTest;
@@ -60,6 +61,8 @@ class As4InboundTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
         JsonNode found = gateway.getJson("/api/v1/messages?partner=CN-GACC&limit=50");
         assertThat(found.toString()).contains(sent.messageId());
+        assertThat(gateway.runtime().as4Messages().corners("CN-GACC", sent.messageId())).as("originalSender and finalRecipient recorded")
+                .hasValueSatisfying(corners -> assertThat(corners).containsExactly("urn:cbec:original:cn-exporter", "urn:cbec:final:de-customs"));
         assertThat(gateway.runtime().as4Messages().request("CN-GACC", sent.messageId())).as("the signed request is kept as evidence")
                 .hasValueSatisfying(request -> assertThat(new String(request, StandardCharsets.ISO_8859_1)).contains(sent.messageId()).contains("SignatureValue"));
     }
@@ -123,6 +126,8 @@ class As4InboundTest {
         assertThat(again.result()).isEqualTo(EAS4UserMessageSendResult.SUCCESS);
         assertThat(again.signal().getMessageInfo().getMessageId()).as("the first receipt, not a new one")
                 .isEqualTo(first.signal().getMessageInfo().getMessageId());
+        assertThat(gateway.runtime().as4Messages().signals(first.messageId())).extracting(As4Messages.Signal::kind)
+                .as("both answers kept as evidence").containsExactly("receipt", "duplicate");
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
         assertThat(acceptedMessagesOf(first)).hasSize(1);
         assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + other.number())).isEmpty();
@@ -247,6 +252,12 @@ class As4InboundTest {
         assertThat(gateway.getJson("/api/v1/messages/" + evidence).path("refusal").path("code").asText()).as("the refusal is archived")
                 .isEqualTo(gatewayCode);
         assertThat(acceptedMessagesOf(sent)).as("nothing accepted, so nothing forwarded").isEmpty();
+        assertThat(gateway.runtime().as4Messages().signals(sent.messageId())).as("the signed error is kept as evidence")
+                .singleElement().satisfies(signal -> {
+                    assertThat(signal.kind()).isEqualTo("error");
+                    assertThat(signal.ebmsCode()).isEqualTo(ebmsCode);
+                    assertThat(signal.gatewayCode()).isEqualTo(gatewayCode);
+                });
     }
 
     /** The gateway's accepted messages that came in the AS4 message: tracking shows their eb:MessageId. */

@@ -163,6 +163,8 @@ public final class As4Partner {
                 .fromPartyIDType("urn:oasis:names:tc:ebcore:partyid-type:unregistered").fromPartyID(fromPartyId).fromRole(INITIATOR)
                 .toPartyIDType("urn:oasis:names:tc:ebcore:partyid-type:unregistered").toPartyID(toPartyId).toRole(RESPONDER)
                 .conversationID(UUID.randomUUID().toString())
+                .addMessageProperty(com.helger.phase4.model.MessageProperty.builder().name("originalSender").value("urn:cbec:original:cn-exporter"))
+                .addMessageProperty(com.helger.phase4.model.MessageProperty.builder().name("finalRecipient").value("urn:cbec:final:de-customs"))
                 .as4ProfileID(PROFILE_ID)
                 .incomingProfileSelector(new com.helger.phase4.incoming.IAS4IncomingProfileSelector() {
                     @Override
