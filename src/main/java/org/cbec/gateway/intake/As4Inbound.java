@@ -193,7 +193,8 @@ public final class As4Inbound {
                                 GatewayException refusal) {
         String ebmsCode = As4Failure.ebmsCodeOf(refusal);
         // A refused payload was archived by the intake already; the request as a whole is archived here, with its code.
-        IntakeDecision evidence = intake.refuse(body, contentType, refusal.error(), refusal.detail(), signer, partner);
+        IntakeDecision evidence = intake.refuse(body, contentType, refusal.error(),
+                (ebmsMessageId == null ? "" : "AS4 eb:MessageId " + ebmsMessageId + ": ") + refusal.detail(), signer, partner);
         byte[] error = signals.error(ebmsMessageId, ebmsCode, refusal.error(), refusal.detail(), evidence.messageId(), clock.instant());
         return answered(body, partner, ebmsMessageId, "error", refusal.error(), ebmsCode, evidence.messageId(), error, List.of());
     }

@@ -249,8 +249,9 @@ class As4InboundTest {
         assertThat(sent.errorCode()).as(sent.errorDescription()).isEqualTo(ebmsCode);
         assertThat(sent.errorDescription()).startsWith(gatewayCode + ":");
         String evidence = sent.errorDescription().replaceAll("(?s).*\\(evidence ([0-9A-Z]+)\\)$", "$1");
-        assertThat(gateway.getJson("/api/v1/messages/" + evidence).path("refusal").path("code").asText()).as("the refusal is archived")
-                .isEqualTo(gatewayCode);
+        JsonNode refusal = gateway.getJson("/api/v1/messages/" + evidence).path("refusal");
+        assertThat(refusal.path("code").asText()).as("the refusal is archived").isEqualTo(gatewayCode);
+        assertThat(refusal.path("detail").asText()).as("tracking names the eb:MessageId").contains(sent.messageId());
         assertThat(acceptedMessagesOf(sent)).as("nothing accepted, so nothing forwarded").isEmpty();
         assertThat(gateway.runtime().as4Messages().signals(sent.messageId())).as("the signed error is kept as evidence")
                 .singleElement().satisfies(signal -> {
