@@ -24,6 +24,6 @@ CREATE TABLE as4_signal (
     gateway_code    VARCHAR(64),
     ebms_code       VARCHAR(16),
     message_ids     VARCHAR(2000),
-    signal          BYTEA         NOT NULL
+    signal_xml      BYTEA         NOT NULL
 );
 CREATE INDEX as4_signal_ebms ON as4_signal (ebms_message_id);

@@ -142,7 +142,7 @@ public final class As4Messages {
     public void recordSignal(Signal signal) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO as4_signal (signal_id, sent_at, partner_id, ebms_message_id,"
-                     + " request_sha256, kind, gateway_code, ebms_code, message_ids, signal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                     + " request_sha256, kind, gateway_code, ebms_code, message_ids, signal_xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, signal.signalId());
             insert.setTimestamp(2, Timestamp.from(signal.sentAt()));
             insert.setString(3, signal.partnerId());
@@ -167,7 +167,7 @@ public final class As4Messages {
         List<Signal> signals = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT signal_id, sent_at, partner_id, ebms_message_id, request_sha256,"
-                     + " kind, gateway_code, ebms_code, message_ids, signal FROM as4_signal WHERE ebms_message_id = ? ORDER BY sent_at, signal_id")) {
+                     + " kind, gateway_code, ebms_code, message_ids, signal_xml FROM as4_signal WHERE ebms_message_id = ? ORDER BY sent_at, signal_id")) {
             select.setString(1, ebmsMessageId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
