@@ -161,6 +161,19 @@ class TlsTest {
     }
 
     @Test
+    void a_soap_message_on_another_partners_connection_is_a_fault_with_transport_partner_mismatch() throws Exception {
+        byte[] envelope = new org.cbec.gateway.testing.WsSecurityEnvelope(gateway.cnSigner, Fixtures.load("valid/aeo-status-3-rows.csv").bytes())
+                .signedTimestamp(java.time.Instant.now(), 300).bytes();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/soap/v1/exchange")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/soap+xml; charset=utf-8").POST(HttpRequest.BodyPublishers.ofByteArray(envelope)).build();
+
+        HttpResponse<String> answer = https(sgClient).send(request, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(500);
+        assertThat(answer.body()).contains("ex:TRANSPORT_PARTNER_MISMATCH");
+    }
+
+    @Test
     void a_partner_header_sent_by_the_client_binds_nothing() throws Exception {
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/inbound")).timeout(Duration.ofSeconds(30))
