@@ -117,8 +117,13 @@ public final class As4SecurityVerifier {
         List<X509Certificate> carried = List.of();
         List<Element> signedElements = new ArrayList<>();
         Set<String> signedAttachments = new HashSet<>();
+        boolean decryptedAfterVerifying = false;
         for (WSSecurityEngineResult result : results.getResults()) {
             Integer action = (Integer) result.get(WSSecurityEngineResult.TAG_ACTION);
+            // WSS4J lists its results last processed first: a decryption listed before the signature came after it
+            if (action != null && action == WSConstants.ENCR && signer == null) {
+                decryptedAfterVerifying = true;
+            }
             if (action == null || action != WSConstants.SIGN) {
                 continue;
             }
@@ -140,6 +145,11 @@ public final class As4SecurityVerifier {
         if (signer == null) {
             throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                     "the AS4 message carries no WS-Security X.509 signature in its Security header");
+        }
+        if (decryptedAfterVerifying) {
+            // the signature covered the ciphertext, not the clear text the gateway would read
+            throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+                    "the attachments were encrypted after signing; AS4 signs the clear text, then encrypts it");
         }
         // The signature must cover this very eb:Messaging and this very Body: a signed copy elsewhere proves nothing (wrapping).
         if (signedElements.stream().noneMatch(element -> element == messaging)) {
