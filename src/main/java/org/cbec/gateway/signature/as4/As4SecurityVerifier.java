@@ -242,8 +242,7 @@ public final class As4SecurityVerifier {
             results = new WSSecurityEngine().processSecurityHeader(envelope, data);
         } catch (WSSecurityException e) {
             String detail = describe(e);
-            if (encrypted && (e.getErrorCode() == WSSecurityException.ErrorCode.FAILED_CHECK && !detail.contains("ignature")
-                    || detail.toLowerCase(java.util.Locale.ROOT).contains("decrypt"))) {
+            if (encrypted && !inSignatureCheck(e)) {
                 throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_FAILED_DECRYPTION,
                         "the attachments cannot be decrypted with the gateway's key: " + detail, e);
             }
@@ -265,6 +264,18 @@ public final class As4SecurityVerifier {
                     "the AS4 message has no WS-Security header: it is not signed");
         }
         return results;
+    }
+
+    /** Whether WSS4J failed while checking the signature (else, on an encrypted message: while decrypting). */
+    private static boolean inSignatureCheck(WSSecurityException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            for (StackTraceElement frame : cause.getStackTrace()) {
+                if (frame.getClassName().equals("org.apache.wss4j.dom.processor.SignatureProcessor")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String describe(WSSecurityException e) {
