@@ -173,6 +173,14 @@ class As4InboundTest {
     }
 
     @Test
+    void an_encrypted_message_whose_header_is_altered_after_signing_is_refused_failed_authentication_not_decryption() {
+        As4Partner.Sent sent = cn().encrypted().onTheWire(bytes -> replace(bytes, ">Submit<", ">Submiu<"))
+                .send(endpoint, List.of(Fixtures.load("valid/aeo-status-3-rows.csv").bytes()));
+
+        refused(sent, "EBMS:0101", "SIGNATURE_INVALID");
+    }
+
+    @Test
     void a_signer_of_an_untrusted_ca_is_refused_failed_authentication() {
         TestPki.Credential strangerCa = TestPki.certificateAuthority("CN=Untrusted CA,O=Nobody,C=XX");
         TestPki.Credential stranger = TestPki.signer(strangerCa, "CN=Stranger,O=Nobody,C=XX");
