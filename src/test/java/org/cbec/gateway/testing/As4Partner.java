@@ -27,7 +27,6 @@ import com.helger.phase4.sender.AS4Sender;
 import com.helger.phase4.sender.EAS4UserMessageSendResult;
 import com.helger.phase4.sender.IAS4SignalMessageValidationResultHandler;
 import com.helger.phase4.wss.EWSSVersion;
-import com.helger.phase4.model.pmode.PModePayloadService;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
