@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -DskipTests package
 mkdir -p target/bench-classes
-javac -d target/bench-classes -cp "target/cbec-gateway.jar:target/lib/*" bench/src/GatewayBenchmark.java
+javac -d target/bench-classes -cp "target/cbec-gateway.jar:target/lib/*" bench/src/GatewayBenchmark.java bench/src/As4Load.java
 # The load generator shares the gateway's JVM and cores. Java's HTTP client completes each response through
 # CompletableFuture's default executor, which on a machine of 2 cores or fewer (common pool parallelism 1) starts
 # a new thread for every response: the generator's cost, not the gateway's. Two common-pool threads instead.

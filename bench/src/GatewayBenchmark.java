@@ -133,6 +133,15 @@ public final class GatewayBenchmark {
             double shipmentsLimit = bareVerificationRate(shipments, Runtime.getRuntime().availableProcessors() * 8);
             Map<String, Object> floors = floors(gateway, client, port, shipments, connections);
             sink.reset();
+            // Issue 20: AS4 intake (As4Load), a tenth as many 2 KiB shipments as AS4 payloads signed by the RSA signer.
+            List<byte[]> as4Documents = new ArrayList<>();
+            for (int i = 0; i < Math.max(1, messages / 10); i++) {
+                as4Documents.add(shipment("A-" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            Map<String, Object> as4 = As4Load.closedLoop(client, port,
+                    As4Load.presign(as4Documents, rsa.certificate(), rsa.key(), rsa.chain(), "CN-GACC"), connections);
+            sink.awaitRecords(((Number) as4.get("receipts")).longValue(), Duration.ofMinutes(5));
+            sink.reset();
             Memory memory = tenMegabyteCsv(client, inbound, rsa, 0, false);
             // Let the first document's records reach the sink, then measure what stays live while a second one is accepted.
             long listDeliveredAt = sink.awaitRecords(memory.rows(), Duration.ofMinutes(10));
@@ -167,6 +176,7 @@ public final class GatewayBenchmark {
             results.put("bareCmsVerificationPerSecond", round(limit));
             results.put("gatewayToLimitRatio", round(closedRun.throughput() / limit));
             results.put("floors", floors);
+            results.put("as4ClosedLoopShipments", as4);
             results.put("memory", memory.summary());
             results.put("memoryLive", live.summary());
             results.put("largeList", largeList);

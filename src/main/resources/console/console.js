@@ -194,6 +194,7 @@ const views = {
       ['received', m.receivedAt], ['partner', m.partner], ['signer', m.signer],
       ['signing time', m.signingTime], ['format', m.documentFormat], ['sha256', m.sha256], ['size', m.sizeBytes + ' bytes'],
       ['verdict', m.verdict], ['status', el('span', { id: 'message-status' }, m.status)], ['records', m.records]];
+    if (m.as4MessageId) facts.push(['AS4 eb:MessageId', m.as4MessageId]);
     if (m.refusal) facts.push(['refusal', m.refusal.code + ': ' + m.refusal.detail]);
     const parts = [el('h1', {}, 'Message ' + m.messageId), table(['', ''], facts),
       el('p', {}, el('a', { href: '/api/v1/messages/' + encodeURIComponent(id) + '/content', id: 'download' }, 'Download the archived bytes'))];

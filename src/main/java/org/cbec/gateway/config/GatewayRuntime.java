@@ -118,6 +118,7 @@ public final class GatewayRuntime implements AutoCloseable {
     });
     private final IntakeGate gate;
     private boolean closed;
+    private org.cbec.gateway.evidence.As4Messages as4Messages;
 
     private GatewayRuntime(GatewaySettings settings, Main main, Database database, MessageBroker broker,
                            CachingConnectionFactory connectionFactory, LivePartners partners, IntakeGate gate) {
@@ -229,7 +230,15 @@ public final class GatewayRuntime implements AutoCloseable {
         httpConfiguration.setBindPort(port);
         // Vert.x refuses bodies past this hard ceiling itself; up to it the gateway answers PAYLOAD_TOO_LARGE with evidence.
         httpConfiguration.setMaxBodySize(BodyCeiling.forLimit(maxBytes));
-        GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits);
+        java.util.Optional<org.cbec.gateway.http.TransportSecurity> tls = org.cbec.gateway.http.TransportSecurity.of(
+                settings.get("gateway.tls.keystore", ""), settings.get("gateway.tls.keystore-password", ""),
+                settings.get("gateway.tls.client-auth", "none"), partners::registry);
+        if (tls.isEmpty()) {
+            LOG.warn("Port {} serves PLAIN HTTP: set gateway.tls.keystore (and GATEWAY_TLS_KEYSTORE_PASSWORD) to serve HTTPS only", port);
+        } else {
+            LOG.info("Port {} serves HTTPS only (TLS 1.2 and 1.3), client certificates: {}", port, tls.get().clientAuth());
+        }
+        GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits, tls);
         metrics.watchConnections(httpServer::openConnections, httpServer::refusedConnections);
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -262,6 +271,11 @@ public final class GatewayRuntime implements AutoCloseable {
         Alerts alerts = bindMonitoring(main, settings, clock, metrics, gate, deadLetters, partners, receiptSigner, traffic);
         main.bind("inboundHttp", new InboundHttp(intake));
         main.bind("soapExchange", new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey())));
+        org.cbec.gateway.evidence.As4Messages as4Messages = new org.cbec.gateway.evidence.As4Messages(database.dataSource());
+        main.bind("as4Inbound", new org.cbec.gateway.intake.As4Inbound(intake,
+                new org.cbec.gateway.signature.as4.As4SecurityVerifier(receiptSigner.signingKey(), maxBytes),
+                new org.cbec.gateway.signature.as4.As4Signals(receiptSigner.signingKey(), settings.get("gateway.as4.party-id", "CBEC-GATEWAY")),
+                as4Messages, new MessageIds(clock), metrics, clock, as4Settings(settings), maxBytes));
         main.bind("httpAnswer", new HttpAnswerWriter());
         // The REST DSL's component (routes/rest-api.camel.yaml): platform-http on the same server, media types as documentation.
         main.bind("gateway-rest", new org.cbec.gateway.http.GatewayRestComponent());
@@ -298,6 +312,7 @@ public final class GatewayRuntime implements AutoCloseable {
                         "since", a.since().toString())).toList(), configurationChanges, clock));
 
         GatewayRuntime runtime = new GatewayRuntime(settings, main, database, broker, connectionFactory, partners, gate);
+        runtime.as4Messages = as4Messages;
         try {
             main.start();
             BodyCeiling.answerPastTheCeiling(main.getCamelContext(), port, maxBytes);
@@ -479,6 +494,13 @@ public final class GatewayRuntime implements AutoCloseable {
                 TimeStampAuthorities.load("gateway.inbound.tsa-anchors", tsaAnchors));
     }
 
+    /** The gateway's AS4 party and the Service/Action of business documents (CONTRACT.md §6). */
+    private static org.cbec.gateway.intake.As4Inbound.Settings as4Settings(GatewaySettings settings) {
+        return new org.cbec.gateway.intake.As4Inbound.Settings(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
+                settings.get("gateway.as4.party-id-type", org.cbec.gateway.partner.Partner.As4Party.UNREGISTERED),
+                settings.get("gateway.as4.service", "urn:cbec:gateway:exchange"), settings.get("gateway.as4.action", "Submit"));
+    }
+
     /** The gateway-wide algorithm policy of the {@code gateway.signature.*} settings. */
     public static AlgorithmPolicy algorithmPolicy(GatewaySettings settings) {
         return new AlgorithmPolicy(settings.getSet("gateway.signature.digests"), settings.getSet("gateway.signature.schemes"),
@@ -609,6 +631,11 @@ public final class GatewayRuntime implements AutoCloseable {
     /** The intake's gate: a stop drains it first. */
     public IntakeGate intakeGate() {
         return gate;
+    }
+
+    /** The AS4 messages received (duplicate elimination, signed requests) and the signals answered. */
+    public org.cbec.gateway.evidence.As4Messages as4Messages() {
+        return as4Messages;
     }
 
     public int httpPort() {

@@ -74,11 +74,17 @@ public final class MessageReplay {
         }
         byte[] bytes = archive.content(messageId).orElseThrow(() ->
                 new GatewayException(GatewayError.INTERNAL_ERROR, "the archived bytes of " + messageId + " are missing"));
-        ContainerType type = message.contentType() != null && message.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("application/soap+xml")
-                ? ContainerType.SOAP : ContainerType.fromContentType(message.contentType()).orElseThrow();
-        SignedDocument signed = containers.get(type).open(ReceivedBody.of(bytes), message.contentType());
+        ReceivedBody content;
+        if (message.contentType() != null && message.contentType().startsWith(org.cbec.gateway.intake.As4Inbound.PAYLOAD_CONTENT_TYPE)) {
+            // an AS4 payload is archived in clear as translated; its signed request is kept with its eb:MessageId (As4Messages)
+            content = ReceivedBody.of(bytes);
+        } else {
+            ContainerType type = message.contentType() != null && message.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("application/soap+xml")
+                    ? ContainerType.SOAP : ContainerType.fromContentType(message.contentType()).orElseThrow();
+            content = containers.get(type).open(ReceivedBody.of(bytes), message.contentType()).signedContent();
+        }
         DocumentFormat format = DocumentFormat.byId(message.documentFormat()).orElseThrow();
-        Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(message.partnerId(), messageId));
+        Translation translation = translators.translate(format, content, new TranslationContext(message.partnerId(), messageId));
         if (translation instanceof Translation.Invalid invalid) {
             return refused(GatewayError.SCHEMA_INVALID, "the current translator finds " + invalid.errors().size()
                     + " error(s) in the archived document; nothing was forwarded: " + invalid.errors());

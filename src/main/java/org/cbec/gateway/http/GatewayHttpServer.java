@@ -17,6 +17,7 @@ import org.cbec.gateway.error.GatewayException;
  */
 public final class GatewayHttpServer extends VertxPlatformHttpServer {
     private final HttpLimits limits;
+    private final java.util.Optional<TransportSecurity> tls;
     private HttpServer server;
     private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.LongAdder refusedConnections = new java.util.concurrent.atomic.LongAdder();
@@ -32,15 +33,30 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
     }
 
     public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, HttpLimits limits) {
+        this(configuration, limits, java.util.Optional.empty());
+    }
+
+    /** With TLS when {@code tls} is present: the port then serves HTTPS only. */
+    public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, HttpLimits limits, java.util.Optional<TransportSecurity> tls) {
         super(configuration);
         this.limits = limits;
+        this.tls = tls;
     }
 
     @Override
     protected void startServer() throws Exception {
         Router router = router();
         router.route().order(Integer.MIN_VALUE).handler(new FormBodiesAsBytes());
-        HttpServer created = getVertx().createHttpServer(limits.serverOptions());
+        // Only the server names a connection's partner: a client's own header of that name is dropped, with TLS or without.
+        router.route().order(Integer.MIN_VALUE + 1).handler(context -> {
+            if (tls.isPresent()) {
+                tls.get().bindPartner(context);
+            } else {
+                context.request().headers().remove(TransportSecurity.PARTNER_HEADER);
+                context.next();
+            }
+        });
+        HttpServer created = getVertx().createHttpServer(tls.map(t -> t.apply(limits.serverOptions())).orElseGet(limits::serverOptions));
         created.connectionHandler(connection -> {
             // Every connection costs a file descriptor, and so does every journal, page and database file: past the cap a
             // new connection is closed at once, before it can take the descriptors that keep accepted messages safe.

@@ -108,7 +108,12 @@ public final class InboundIntake {
      * accepted or duplicate message comes back as CMS SignedData by the gateway's key. Never throws for bad input.
      */
     public IntakeDecision admit(ReceivedBody body, String contentType, boolean signedReceipt) {
-        IntakeDecision decision = admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null));
+        return admit(body, contentType, signedReceipt, null);
+    }
+
+    /** The same on a connection bound to a partner by its TLS client certificate: {@code partnerCheck} refuses another's signature. */
+    public IntakeDecision admit(ReceivedBody body, String contentType, boolean signedReceipt, java.util.function.Consumer<String> partnerCheck) {
+        IntakeDecision decision = admit(body, contentType, ContainerType.fromContentType(contentType).orElse(null), null, partnerCheck);
         if (!signedReceipt || decision.verdict() == Verdict.REJECTED) {
             return decision;
         }
@@ -138,8 +143,62 @@ public final class InboundIntake {
         return admit(ReceivedBody.of(body), contentType, containerType);
     }
 
+    /** The same on a connection bound to a partner (see {@link #admit(ReceivedBody, String, boolean, java.util.function.Consumer)}). */
+    public IntakeDecision admit(byte[] body, String contentType, ContainerType containerType, java.util.function.Consumer<String> partnerCheck) {
+        return admit(ReceivedBody.of(body), contentType, containerType, null, partnerCheck);
+    }
+
     /** The same, for a body read in place ({@link ReceivedBody}). */
     public IntakeDecision admit(ReceivedBody body, String contentType, ContainerType containerType) {
+        return admit(body, contentType, containerType, null, null);
+    }
+
+    /**
+     * Decides on one document whose signature a transport has verified already (an AS4 payload, signed by the
+     * WS-Security signature of its message): the same signer checks, duplicates, translation and evidence as every
+     * other container; {@code partnerCheck} may refuse the signer's partner (by its id) (an AS4 From that names another, say).
+     */
+    public IntakeDecision admitOpened(ReceivedBody body, String contentType, SignedDocument opened, java.util.function.Consumer<String> partnerCheck) {
+        return admit(body, contentType, null, (bytes, type) -> opened, partnerCheck);
+    }
+
+    /**
+     * The signer checks alone, for a transport that must know the partner before it admits what it carries (AS4):
+     * chain to an enabled partner's anchors, validity, signer profile, algorithm policy, revocation, signing-time window.
+     *
+     * @throws GatewayException with the code of the first check that fails
+     */
+    public TrustedSigner judgeSigner(SignedDocument signed, Instant receivedAt) {
+        Instant judgedAt = signingTimePolicy.effectiveSigningTime(signed, receivedAt);
+        TrustedSigner trusted;
+        try {
+            trusted = signerTrust.current().partnerOf(signed.signer(), signed.carriedCertificates(), judgedAt);
+        } catch (GatewayException unknown) {
+            // A partner file added or changed a moment ago is in force for this message already.
+            if (unknown.error() != GatewayError.UNKNOWN_SIGNER || !signerTrust.reloadIfChanged()) {
+                throw unknown;
+            }
+            trusted = signerTrust.current().partnerOf(signed.signer(), signed.carriedCertificates(), judgedAt);
+        }
+        Partner partner = trusted.partner();
+        algorithmPolicy.with(partner.algorithms()).check(signed.algorithm(), signed.signer(), trusted.chain());
+        revocation.check(trusted.chain(), trusted.trustAnchor(), partner.revocation(), partner.crls());
+        signingTimePolicy.check(signed.signingTime());
+        return trusted;
+    }
+
+    /** Refuses a request a transport judged before any document in it was read, with what it knew of the signer, as evidence. */
+    public IntakeDecision refuse(ReceivedBody body, String contentType, GatewayError error, String detail, X509Certificate signer, Partner partner) {
+        Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Evidence evidence = new Evidence(messageIds.next(), receivedAt, body.sha256(), body, contentType);
+        evidence.keepContent = body.length() <= maxBytes;
+        evidence.signer = signer;
+        evidence.partner = partner;
+        return refuse(evidence, error, detail);
+    }
+
+    private IntakeDecision admit(ReceivedBody body, String contentType, ContainerType containerType, SignatureContainer opened,
+                                 java.util.function.Consumer<String> partnerCheck) {
         long startedNanos = System.nanoTime();
         Instant receivedAt = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         String messageId = messageIds.next();
@@ -158,19 +217,25 @@ public final class InboundIntake {
                 throw new GatewayException(GatewayError.EVIDENCE_UNAVAILABLE, "the gateway cannot time-stamp its evidence now ("
                         + time.problem() + "); send again later");
             }
-            Optional<String> first = archive.acceptedMessageWithDigest(sha256);
+            // A transport's payload (AS4) is unsigned inside: its bytes say nothing of the partner before the signer is known,
+            // so only the partner's own content decides that it is a duplicate (below).
+            Optional<String> first = opened == null ? archive.acceptedMessageWithDigest(sha256) : Optional.empty();
             if (first.isPresent()) {
+                if (partnerCheck != null) {
+                    // the same bytes again, on a connection bound to a partner: the first's partner must be that one
+                    archive.receiptOf(first.get()).ifPresent(receipt -> partnerCheck.accept(receipt.partnerId()));
+                }
                 return duplicate(evidence, first.get());
             }
             if (body.length() == 0) {
                 throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body is empty");
             }
-            if (containerType == null) {
+            if (containerType == null && opened == null) {
                 throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT, contentType == null || contentType.isBlank()
                         ? "the request has no Content-Type; send application/pkcs7-mime for CMS SignedData"
                         : "the Content-Type '" + contentType + "' is not a signature container the gateway accepts");
             }
-            SignatureContainer container = containers.get(containerType);
+            SignatureContainer container = opened != null ? opened : containers.get(containerType);
             if (container == null) {
                 throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
                         "the " + containerType + " container is not accepted by this gateway");
@@ -192,6 +257,9 @@ public final class InboundIntake {
             }
             Partner partner = trusted.partner();
             evidence.partner = partner;
+            if (partnerCheck != null) {
+                partnerCheck.accept(partner.id());
+            }
             SignatureAlgorithm algorithm = signed.algorithm();
             algorithmPolicy.with(partner.algorithms()).check(algorithm, signed.signer(), trusted.chain());
             revocation.check(trusted.chain(), trusted.trustAnchor(), partner.revocation(), partner.crls());

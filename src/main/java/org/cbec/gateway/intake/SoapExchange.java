@@ -32,8 +32,9 @@ public final class SoapExchange {
         this.responseSigner = responseSigner;
     }
 
-    public IntakeDecision admit(@Body byte[] body, @Header("Content-Type") String contentType) {
-        return intake.admit(body, contentType, ContainerType.SOAP);
+    public IntakeDecision admit(@Body byte[] body, @Header("Content-Type") String contentType,
+                                @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
+        return intake.admit(body, contentType, ContainerType.SOAP, org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner));
     }
 
     /** The SOAP answer to a decision: a signed response with the receipt, or a fault. */

@@ -156,6 +156,16 @@ public final class GatewayMetrics {
                 .description("connections closed at once because gateway.http.max-connections were open").register(registry);
     }
 
+    /**
+     * One AS4 request answered: {@code signal} is receipt, duplicate (the first receipt again), test (the ebMS test
+     * service) or error; {@code ebmsCode} is the error's ebMS code, else none.
+     */
+    public void as4(String partner, String signal, String ebmsCode) {
+        io.micrometer.core.instrument.Counter.builder("gateway.as4.messages").description("AS4 requests answered, by partner, signal and ebMS error code")
+                .tag("partner", partner == null ? UNKNOWN : partner).tag("signal", signal).tag("ebms_code", ebmsCode == null ? "none" : ebmsCode)
+                .register(registry).increment();
+    }
+
     /** A message refused OVERLOADED before it was read: the gateway drains for a stop or the backlog is too deep. */
     public void shed() {
         count(Verdict.REJECTED, UNKNOWN, UNKNOWN);

@@ -70,6 +70,15 @@ public final class MessageTracking {
                         + " (a body over the size limit is not kept)", null, null));
     }
 
+    /** The eb:MessageId of an AS4 payload, which its Content-Type names (As4Inbound). */
+    static java.util.Optional<String> as4MessageId(String contentType) {
+        if (contentType == null || !contentType.startsWith(org.cbec.gateway.intake.As4Inbound.PAYLOAD_CONTENT_TYPE)) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("ebms-message-id=\"([^\"]*)\"").matcher(contentType);
+        return id.find() ? java.util.Optional.of(id.group(1)) : java.util.Optional.empty();
+    }
+
     private ObjectNode describe(ArchivedMessage message, boolean full) {
         ObjectNode node = JSON.createObjectNode();
         node.put("messageId", message.messageId());
@@ -78,6 +87,7 @@ public final class MessageTracking {
         node.put("sha256", message.sha256());
         node.put("sizeBytes", message.sizeBytes());
         node.put("contentType", message.contentType());
+        as4MessageId(message.contentType()).ifPresent(id -> node.put("as4MessageId", id));
         node.put("receivedAt", message.receivedAt().toString());
         node.put("signer", message.signerSubject());
         node.put("signingTime", message.signingTime() == null ? null : message.signingTime().toString());

@@ -35,7 +35,13 @@ public record Partner(
         Duration expectedInterval,
         Set<String> signerExtendedKeyUsages,
         Agreement agreement,
-        PartnerOutbound outbound) {
+        PartnerOutbound outbound,
+        As4Party as4) {
+
+    /** The partner's AS4 party (CONTRACT.md §6): the From of its AS4 messages. */
+    public record As4Party(String partyId, String partyIdType) {
+        public static final String UNREGISTERED = "urn:oasis:names:tc:ebcore:partyid-type:unregistered";
+    }
 
     /** The shape of a partner id (CONTRACT.md §2); it also names the partner's file, so nothing else may pass. */
     public static final Pattern ID = Pattern.compile("[A-Z0-9-]{2,32}");
@@ -53,14 +59,16 @@ public record Partner(
         crls = List.copyOf(crls);
         messageTypes = Set.copyOf(messageTypes);
         signerExtendedKeyUsages = Set.copyOf(signerExtendedKeyUsages);
+        // A partner file without an as4 section: the partner's AS4 PartyId is its id.
+        as4 = as4 == null ? new As4Party(id, As4Party.UNREGISTERED) : as4;
     }
 
-    /** A partner without an {@code agreement} in its file. */
+    /** A partner without an {@code agreement}, {@code outbound} or {@code as4} in its file (its AS4 PartyId is its id). */
     public Partner(String id, String name, String country, List<X509Certificate> trustAnchors, Set<X500Principal> signerSubjects,
                    RevocationPolicy revocation, List<Path> crls, Set<RecordType> messageTypes, boolean enabled,
                    AlgorithmPolicy.Overrides algorithms, Path source, Duration expectedInterval, Set<String> signerExtendedKeyUsages) {
         this(id, name, country, trustAnchors, signerSubjects, revocation, crls, messageTypes, enabled, algorithms, source,
-                expectedInterval, signerExtendedKeyUsages, null, null);
+                expectedInterval, signerExtendedKeyUsages, null, null, null);
     }
 
     /** A partner without {@code signerExtendedKeyUsages} in its file: {@link #DEFAULT_SIGNER_EXTENDED_KEY_USAGES}. */

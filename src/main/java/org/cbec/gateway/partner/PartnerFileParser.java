@@ -28,7 +28,7 @@ import org.cbec.gateway.error.GatewayException;
 final class PartnerFileParser {
     private static final Set<String> KNOWN_FIELDS = Set.of(
             "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled", "algorithms",
-            "expectedInterval", "signerExtendedKeyUsages", "agreement", "outbound");
+            "expectedInterval", "signerExtendedKeyUsages", "agreement", "outbound", "as4");
     private static final java.util.regex.Pattern OID = java.util.regex.Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
     private static final Set<String> ALGORITHM_FIELDS = Set.of("digests", "schemes", "minRsaBits", "ecCurves");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
@@ -108,7 +108,33 @@ final class PartnerFileParser {
         }
         return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, algorithms(file, root), file,
                 expectedInterval(file, root), signerExtendedKeyUsages(file, root), AgreementSection.parse(file, root.get("agreement"), types),
-                OutboundSection.parse(file, root.get("outbound"), anchors));
+                OutboundSection.parse(file, root.get("outbound"), anchors), as4(file, root, id));
+    }
+
+    /** The partner's AS4 party: {@code as4: {partyId, partyIdType}}; absent, its id of the unregistered type. */
+    private static Partner.As4Party as4(Path file, JsonNode root, String id) {
+        JsonNode as4 = root.get("as4");
+        if (as4 == null || as4.isNull()) {
+            return new Partner.As4Party(id, Partner.As4Party.UNREGISTERED);
+        }
+        if (!as4.isObject()) {
+            throw problem(file, "as4", "must be a mapping with partyId and optionally partyIdType");
+        }
+        for (Iterator<String> names = as4.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("partyId") && !name.equals("partyIdType")) {
+                throw problem(file, "as4." + name, "is not an as4 field (known: partyId, partyIdType)");
+            }
+        }
+        JsonNode partyId = as4.get("partyId");
+        if (partyId == null || !partyId.isTextual() || partyId.asText().isBlank()) {
+            throw problem(file, "as4.partyId", "must be the partner's AS4 PartyId (text)");
+        }
+        JsonNode type = as4.get("partyIdType");
+        if (type != null && !type.isTextual()) {
+            throw problem(file, "as4.partyIdType", "must be text (a URN such as " + Partner.As4Party.UNREGISTERED + ")");
+        }
+        return new Partner.As4Party(partyId.asText().strip(), type == null || type.asText().isBlank() ? Partner.As4Party.UNREGISTERED : type.asText().strip());
     }
 
     /** How long the partner may stay silent before an alert: an ISO-8601 duration (PT1H, P1D), or absent for never. */

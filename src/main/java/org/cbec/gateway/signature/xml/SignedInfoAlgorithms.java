@@ -28,6 +28,14 @@ public final class SignedInfoAlgorithms {
      *         SignatureMethod or a Reference's one DigestMethod
      */
     public static SignatureAlgorithm read(Element signedInfo) {
+        return read(signedInfo, java.util.Set.of());
+    }
+
+    /**
+     * The same, also taking the given transforms on a Reference to a MIME attachment ({@code cid:}): the SOAP with
+     * Attachments transforms of an AS4 signature, which mean nothing anywhere else.
+     */
+    public static SignatureAlgorithm read(Element signedInfo, java.util.Set<String> attachmentTransforms) {
         Element canonicalisation = only(signedInfo, "CanonicalizationMethod", "ds:SignedInfo");
         AlgorithmPolicy.checkXmlTransform(canonicalisation.getAttribute("Algorithm"), "CanonicalizationMethod");
         Element signatureMethod = only(signedInfo, "SignatureMethod", "ds:SignedInfo");
@@ -43,6 +51,10 @@ public final class SignedInfoAlgorithms {
             for (Element transforms : XmlSignatureVerifier.children(reference, DSIG, "Transforms")) {
                 for (Node node = transforms.getFirstChild(); node != null; node = node.getNextSibling()) {
                     if (node instanceof Element transform) {
+                        if (reference.getAttribute("URI").startsWith("cid:") && DSIG.equals(transform.getNamespaceURI())
+                                && attachmentTransforms.contains(transform.getAttribute("Algorithm"))) {
+                            continue;
+                        }
                         AlgorithmPolicy.checkXmlTransform(DSIG.equals(transform.getNamespaceURI()) && "Transform".equals(transform.getLocalName())
                                 ? transform.getAttribute("Algorithm") : transform.getTagName(), where);
                     }
