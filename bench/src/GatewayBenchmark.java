@@ -744,6 +744,7 @@ public final class GatewayBenchmark {
                 "| time per item in each stage, shipments-only run (ms, wall time; stages overlap) | " + results.get("stageMsPerItemShipmentsOnly") + " |",
                 "| open loop at " + ((Map<String, Object>) results.get("openLoop")).get("offeredPerSecond") + " msg/s (2 KiB shipments) | p50 " + open.get("p50Ms")
                         + " ms, p95 " + open.get("p95Ms") + " ms, p99 " + open.get("p99Ms") + " ms, p99.9 " + open.get("p999Ms") + " ms; statuses " + open.get("statuses") + " |",
+                "| AS4 intake, signed 2 KiB shipments to /as4 (closed loop) | " + results.get("as4ClosedLoopShipments") + " |",
                 "| limit: bare CMS verification, same messages | " + results.get("bareCmsVerificationPerSecond") + " msg/s |",
                 "| gateway / limit | " + results.get("gatewayToLimitRatio") + " |",
                 "| floor: a small static page (GET), same generator and connections | " + floor(floors.get("staticPage")) + " |",
