@@ -9,8 +9,6 @@ import org.cbec.gateway.canonical.Address;
 import org.cbec.gateway.canonical.Party;
 import org.cbec.gateway.canonical.ShipmentItem;
 import org.cbec.gateway.canonical.TransportMode;
-import org.cbec.gateway.translate.EdifactInterchange.Errors;
-import org.cbec.gateway.translate.EdifactInterchange.Segment;
 
 /**
  * The groups of a CUSCAR message as {@link EdifactCuscarTranslator} reads them, before they are checked whole:
@@ -22,7 +20,7 @@ final class CuscarDrafts {
 
     /** A value that a group holds once, with the segment that gave it; present even when it was invalid. */
     static final class Slot<T> {
-        private Segment segment;
+        private EdifactSegment segment;
         private T value;
 
         boolean isPresent() {
@@ -34,7 +32,7 @@ final class CuscarDrafts {
         }
 
         /** Takes the value, or reports that the group already had one. */
-        boolean set(Segment from, T newValue, String what, Errors errors, String group) {
+        boolean set(EdifactSegment from, T newValue, String what, EdifactErrors errors, String group) {
             if (segment != null) {
                 errors.add(from, "repeats the " + what + " of " + segment.at() + ": a " + group + " has one");
                 return false;
@@ -71,7 +69,7 @@ final class CuscarDrafts {
     }
 
     static final class GoodsItem {
-        final Segment gid;
+        final EdifactSegment gid;
         final Slot<Integer> seq = new Slot<>();
         final List<String> description = new ArrayList<>();
         final Slot<String> hsCode = new Slot<>();
@@ -84,13 +82,13 @@ final class CuscarDrafts {
         String currency;
         final Slot<String> origin = new Slot<>();
 
-        GoodsItem(Segment gid) {
+        GoodsItem(EdifactSegment gid) {
             this.gid = gid;
         }
     }
 
     static final class Consignment {
-        final Segment cni;
+        final EdifactSegment cni;
         final Shared own = new Shared();
         final Slot<String> houseBill = new Slot<>();
         final Slot<String> orderId = new Slot<>();
@@ -102,24 +100,24 @@ final class CuscarDrafts {
         GoodsItem goodsItem;
         boolean anyGoodsItem;
         final List<ShipmentItem> items = new ArrayList<>();
-        final Map<Integer, Segment> itemNumbers = new HashMap<>();
+        final Map<Integer, EdifactSegment> itemNumbers = new HashMap<>();
         String currency;
-        Segment currencyAt;
+        EdifactSegment currencyAt;
 
-        Consignment(Segment cni) {
+        Consignment(EdifactSegment cni) {
             this.cni = cni;
         }
     }
 
     static final class Message {
         final boolean cuscar;
-        final Segment unh;
+        final EdifactSegment unh;
         final Shared header = new Shared();
         boolean first = true;
         boolean anyConsignment;
         Consignment consignment;
 
-        Message(Segment unh, boolean cuscar) {
+        Message(EdifactSegment unh, boolean cuscar) {
             this.unh = unh;
             this.cuscar = cuscar;
         }

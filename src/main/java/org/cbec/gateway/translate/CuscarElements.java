@@ -9,8 +9,6 @@ import org.cbec.gateway.translate.CuscarDrafts.Consignment;
 import org.cbec.gateway.translate.CuscarDrafts.GoodsItem;
 import org.cbec.gateway.translate.CuscarDrafts.PartyDraft;
 import org.cbec.gateway.translate.CuscarDrafts.Slot;
-import org.cbec.gateway.translate.EdifactInterchange.Errors;
-import org.cbec.gateway.translate.EdifactInterchange.Segment;
 
 /**
  * The values of single CUSCAR segments (GID, PIA, MEA, MOA, NAD, TDT, LOC and the references), each checked
@@ -25,14 +23,14 @@ final class CuscarElements {
     private static final Pattern PACKAGE_COUNT = Pattern.compile("[0-9]{1,8}");
 
     private final EdifactInterchange interchange;
-    private final Errors errors;
+    private final EdifactErrors errors;
 
-    CuscarElements(EdifactInterchange interchange, Errors errors) {
+    CuscarElements(EdifactInterchange interchange, EdifactErrors errors) {
         this.interchange = interchange;
         this.errors = errors;
     }
 
-    GoodsItem goodsItem(Segment gid, Consignment consignment) {
+    GoodsItem goodsItem(EdifactSegment gid, Consignment consignment) {
         GoodsItem item = new GoodsItem(gid);
         String number = gid.text(1);
         if (number.isEmpty()) {
@@ -42,7 +40,7 @@ final class CuscarElements {
         } else {
             int seq = Integer.parseInt(number);
             item.seq.set(gid, seq, "goods item number", errors, "goods item");
-            Segment earlier = consignment.itemNumbers.putIfAbsent(seq, gid);
+            EdifactSegment earlier = consignment.itemNumbers.putIfAbsent(seq, gid);
             if (earlier != null) {
                 errors.add(gid, 1, "repeats the goods item number of " + earlier.at());
             }
@@ -60,7 +58,7 @@ final class CuscarElements {
     }
 
     /** The C212 item ids of type HS; ids of other types (an article number, a national code) are skipped. */
-    void hsCode(GoodsItem item, Segment pia) {
+    void hsCode(GoodsItem item, EdifactSegment pia) {
         for (int element = 2; element <= pia.elements().size(); element++) {
             if ("HS".equals(pia.text(element, 2))) {
                 String code = pia.text(element, 1);
@@ -73,7 +71,7 @@ final class CuscarElements {
         }
     }
 
-    String grossMass(Segment mea) {
+    String grossMass(EdifactSegment mea) {
         String unit = mea.text(3, 1);
         if (!"KGM".equals(unit)) {
             errors.add(mea, 3, 1, unit.isEmpty() ? Rules.REQUIRED : "must be KGM: gross weight is in kilograms");
@@ -91,7 +89,7 @@ final class CuscarElements {
         return "KGM".equals(unit) ? parsed.get().toPlainString() : null;
     }
 
-    void value(Consignment consignment, GoodsItem item, Segment moa) {
+    void value(Consignment consignment, GoodsItem item, EdifactSegment moa) {
         String amount = moa.text(1, 2);
         String value = null;
         if (amount.isEmpty()) {
@@ -125,7 +123,7 @@ final class CuscarElements {
         }
     }
 
-    void party(Consignment consignment, Slot<PartyDraft> slot, Segment nad, String what) {
+    void party(Consignment consignment, Slot<PartyDraft> slot, EdifactSegment nad, String what) {
         PartyDraft party = new PartyDraft();
         String id = nad.text(2, 1);
         String agency = nad.text(2, 3);
@@ -153,7 +151,7 @@ final class CuscarElements {
         }
     }
 
-    TransportMode transportMode(Segment tdt) {
+    TransportMode transportMode(EdifactSegment tdt) {
         String code = tdt.text(3, 1);
         if (code.isEmpty()) {
             errors.add(tdt, 3, 1, Rules.REQUIRED);
@@ -168,7 +166,7 @@ final class CuscarElements {
     }
 
     /** An ISO country code, located at element and component for a composite, at element for element 9. */
-    String country(Segment segment, int element, int component) {
+    String country(EdifactSegment segment, int element, int component) {
         String code = segment.text(element, component);
         boolean simple = "NAD".equals(segment.tag());
         String where = simple ? segment.at(element) : segment.at(element, component);
@@ -183,7 +181,7 @@ final class CuscarElements {
         return code;
     }
 
-    String required(Segment segment, int element, int component) {
+    String required(EdifactSegment segment, int element, int component) {
         String text = segment.text(element, component);
         if (text.isEmpty()) {
             errors.add(segment, element, component, Rules.REQUIRED);
@@ -192,7 +190,7 @@ final class CuscarElements {
         return text;
     }
 
-    BigDecimal positive(Segment segment, int element, int component, String rule) {
+    BigDecimal positive(EdifactSegment segment, int element, int component, String rule) {
         String text = segment.text(element, component);
         if (text.isEmpty()) {
             errors.add(segment, element, component, Rules.REQUIRED);

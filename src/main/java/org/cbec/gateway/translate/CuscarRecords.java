@@ -14,8 +14,6 @@ import org.cbec.gateway.translate.CuscarDrafts.GoodsItem;
 import org.cbec.gateway.translate.CuscarDrafts.Message;
 import org.cbec.gateway.translate.CuscarDrafts.Shared;
 import org.cbec.gateway.translate.CuscarDrafts.Slot;
-import org.cbec.gateway.translate.EdifactInterchange.Errors;
-import org.cbec.gateway.translate.EdifactInterchange.Segment;
 
 /**
  * The end of a CUSCAR goods item or consignment: what it lacks is reported at its GID or CNI, and while the
@@ -23,11 +21,11 @@ import org.cbec.gateway.translate.EdifactInterchange.Segment;
  * message header's as fallback).
  */
 final class CuscarRecords {
-    private final Errors errors;
+    private final EdifactErrors errors;
     private final RecordSource source;
     private final List<CanonicalRecord> records = new ArrayList<>();
 
-    CuscarRecords(Errors errors, RecordSource source) {
+    CuscarRecords(EdifactErrors errors, RecordSource source) {
         this.errors = errors;
         this.source = source;
     }
@@ -43,7 +41,7 @@ final class CuscarRecords {
             return;
         }
         consignment.goodsItem = null;
-        Segment gid = item.gid;
+        EdifactSegment gid = item.gid;
         String description = item.description.isEmpty() ? null : String.join(" ", item.description);
         if (description == null) {
             errors.add(gid, "starts a goods item without description (FTX+AAA)");
@@ -77,7 +75,7 @@ final class CuscarRecords {
         }
         endGoodsItem(consignment);
         current.consignment = null;
-        Segment cni = consignment.cni;
+        EdifactSegment cni = consignment.cni;
         if (!consignment.houseBill.isPresent()) {
             errors.add(cni, "starts a consignment without house bill (RFF+BH)");
         }

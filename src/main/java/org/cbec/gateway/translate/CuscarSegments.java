@@ -13,14 +13,12 @@ import org.cbec.gateway.translate.CuscarDrafts.GoodsItem;
 import org.cbec.gateway.translate.CuscarDrafts.Message;
 import org.cbec.gateway.translate.CuscarDrafts.PartyDraft;
 import org.cbec.gateway.translate.CuscarDrafts.Shared;
-import org.cbec.gateway.translate.EdifactInterchange.Errors;
-import org.cbec.gateway.translate.EdifactInterchange.Segment;
 
 /**
  * Walks the segments of a CUSCAR interchange, message by message, and hands each to its group: message header,
  * consignment (CNI) or goods item (GID); checks where each segment stands. One instance per translation.
  */
-final class CuscarSegments implements Consumer<Segment> {
+final class CuscarSegments implements Consumer<EdifactSegment> {
     /** The segment tags of CUSCAR in D.01B and later directories; any other tag is an unknown segment. */
     private static final Set<String> CUSCAR_TAGS = Set.of("BGM", "CNI", "CNT", "COM", "CPI", "CST", "CTA",
             "DGS", "DIM", "DOC", "DTM", "EQA", "EQD", "EQN", "FTX", "GDS", "GEI", "GID", "GIS", "GOR", "HAN",
@@ -32,13 +30,13 @@ final class CuscarSegments implements Consumer<Segment> {
 
     private static final Pattern DIRECTORY_RELEASE = Pattern.compile("([0-9]{2})([A-Z])");
 
-    private final Errors errors;
+    private final EdifactErrors errors;
     private final CuscarElements elements;
     private final CuscarRecords ends;
-    private final Map<String, Segment> houseBills = new HashMap<>();
+    private final Map<String, EdifactSegment> houseBills = new HashMap<>();
     private Message message;
 
-    CuscarSegments(EdifactInterchange interchange, Errors errors, RecordSource source) {
+    CuscarSegments(EdifactInterchange interchange, EdifactErrors errors, RecordSource source) {
         this.errors = errors;
         this.elements = new CuscarElements(interchange, errors);
         this.ends = new CuscarRecords(errors, source);
@@ -50,7 +48,7 @@ final class CuscarSegments implements Consumer<Segment> {
     }
 
     @Override
-    public void accept(Segment segment) {
+    public void accept(EdifactSegment segment) {
         switch (segment.tag()) {
             case "UNB" -> {
                 // the sender in UNB is not the partner: the gateway knows the partner from the signature
@@ -69,7 +67,7 @@ final class CuscarSegments implements Consumer<Segment> {
     }
 
     /** Whether UNH announces a CUSCAR message of directory D.01B or later; errors if not. */
-    private boolean messageHeader(Segment unh) {
+    private boolean messageHeader(EdifactSegment unh) {
         String type = unh.text(2, 1);
         if (!EdifactCuscarTranslator.MESSAGE_TYPE.equals(type)) {
             errors.add(unh, 2, 1, "is " + (type.isEmpty() ? "empty" : type)
@@ -112,7 +110,7 @@ final class CuscarSegments implements Consumer<Segment> {
         message = null;
     }
 
-    private void messageSegment(Message current, Segment segment) {
+    private void messageSegment(Message current, EdifactSegment segment) {
         String tag = segment.tag();
         boolean bgm = "BGM".equals(tag);
         if (current.first && !bgm) {
@@ -161,7 +159,7 @@ final class CuscarSegments implements Consumer<Segment> {
         }
     }
 
-    private void headerSegment(Shared header, Segment segment) {
+    private void headerSegment(Shared header, EdifactSegment segment) {
         String qualifier = segment.text(1);
         switch (segment.tag()) {
             case "RFF" -> {
@@ -182,7 +180,7 @@ final class CuscarSegments implements Consumer<Segment> {
         }
     }
 
-    private void consignmentSegment(Consignment consignment, Segment segment) {
+    private void consignmentSegment(Consignment consignment, EdifactSegment segment) {
         String qualifier = segment.text(1);
         switch (segment.tag()) {
             case "RFF" -> consignmentReference(consignment, segment);
@@ -210,14 +208,14 @@ final class CuscarSegments implements Consumer<Segment> {
         }
     }
 
-    private void consignmentReference(Consignment consignment, Segment segment) {
+    private void consignmentReference(Consignment consignment, EdifactSegment segment) {
         String reference = segment.text(1, 1);
         switch (reference) {
             case "BH" -> {
                 String houseBill = elements.required(segment, 1, 2);
                 if (consignment.houseBill.set(segment, houseBill, "house bill (RFF+BH)", errors, "consignment")
                         && houseBill != null) {
-                    Segment earlier = houseBills.putIfAbsent(houseBill, segment);
+                    EdifactSegment earlier = houseBills.putIfAbsent(houseBill, segment);
                     if (earlier != null) {
                         errors.add(segment, 1, 2, "repeats the house bill of " + earlier.at()
                                 + ": each house consignment is reported once");
@@ -252,7 +250,7 @@ final class CuscarSegments implements Consumer<Segment> {
     }
 
     /** TDT+20, LOC+35 and LOC+28: in a consignment for itself, in the header for all consignments. */
-    private void sharedSegment(Shared shared, Segment segment, String group) {
+    private void sharedSegment(Shared shared, EdifactSegment segment, String group) {
         String qualifier = segment.text(1);
         switch (segment.tag()) {
             case "TDT" -> {
@@ -276,7 +274,7 @@ final class CuscarSegments implements Consumer<Segment> {
         }
     }
 
-    private void goodsItemSegment(Consignment consignment, GoodsItem item, Segment segment) {
+    private void goodsItemSegment(Consignment consignment, GoodsItem item, EdifactSegment segment) {
         String qualifier = segment.text(1);
         switch (segment.tag()) {
             case "FTX" -> {
@@ -343,12 +341,12 @@ final class CuscarSegments implements Consumer<Segment> {
         return "CZ".equals(function) || "CN".equals(function) || "ZZZ".equals(function);
     }
 
-    private void misplacedInConsignment(Segment segment, String what) {
+    private void misplacedInConsignment(EdifactSegment segment, String what) {
         errors.add(segment, "is misplaced: " + what + " belongs to a consignment, after CNI and before its "
                 + "first GID");
     }
 
-    private void misplacedInGoodsItem(Segment segment, String what) {
+    private void misplacedInGoodsItem(EdifactSegment segment, String what) {
         errors.add(segment, "is misplaced: " + what + " belongs to the message header or to a consignment "
                 + "before its first GID");
     }

@@ -1,14 +1,13 @@
 package org.cbec.gateway.translate;
 
 import org.cbec.gateway.canonical.RecordSource;
-import org.cbec.gateway.translate.EdifactInterchange.Errors;
 
 /**
  * {@code edifact-cuscar}: a UN/EDIFACT interchange of CUSCAR cargo reports (directory D.01B or later), one
  * canonical {@code ECOM_SHIPMENT} record per house consignment (consignment group {@code CNI}). Read with
  * StAEDI (see {@link EdifactInterchange} for the syntax: {@code UNA}, release characters, character sets
  * UNOA/UNOB/UNOC/UNOW/UNOY, control counts). Several messages may share the interchange; all must be
- * CUSCAR. Errors are located as {@code segment N (TAG), element E, component C}; every one is reported and
+ * CUSCAR. EdifactErrors are located as {@code segment N (TAG), element E, component C}; every one is reported and
  * any error makes the whole document invalid.
  *
  * <p>What is read (element positions as in the directory; a qualifier not listed is ignored):
@@ -60,7 +59,7 @@ public final class EdifactCuscarTranslator implements Translator {
 
     @Override
     public Translation translate(byte[] document, TranslationContext context) {
-        Errors errors = new Errors();
+        EdifactErrors errors = new EdifactErrors();
         EdifactInterchange interchange = new EdifactInterchange(document, errors);
         CuscarSegments messages = new CuscarSegments(interchange, errors,
                 new RecordSource(context.partnerId(), context.messageId(), format().id()));
