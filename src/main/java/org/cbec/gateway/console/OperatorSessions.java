@@ -1,39 +1,41 @@
 package org.cbec.gateway.console;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Console sessions: a random token in an HttpOnly cookie stands for a logged-in operator until it has been
  * idle for the timeout. Sessions live in this instance's memory: behind a load balancer, an operator whose
- * instance changes logs in again (the API also takes HTTP Basic, which any instance checks).
+ * instance changes logs in again (the API also takes HTTP Basic, which any instance checks). A Caffeine cache on the
+ * gateway's clock forgets a session once it has been idle longer than the timeout.
  */
 public final class OperatorSessions {
-    private record Session(Operator operator, Instant lastUsed) {}
-
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Cache<String, Operator> sessions;
     private final SecureRandom random = new SecureRandom();
     private final Duration idleTimeout;
-    private final Clock clock;
 
     public OperatorSessions(Duration idleTimeout, Clock clock) {
         this.idleTimeout = idleTimeout;
-        this.clock = clock;
+        this.sessions = Caffeine.newBuilder()
+                .ticker(() -> nanos(clock.instant()))
+                .executor(Runnable::run)
+                // A session used exactly at the end of its timeout still counts, as before: one nanosecond more.
+                .expireAfterAccess(idleTimeout.plusNanos(1))
+                .build();
     }
 
     /** Opens a session and returns its token. */
     public String open(Operator operator) {
-        sessions.values().removeIf(this::expired);
         byte[] token = new byte[32];
         random.nextBytes(token);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(token);
-        sessions.put(id, new Session(operator, clock.instant()));
+        sessions.put(id, operator);
         return id;
     }
 
@@ -42,21 +44,12 @@ public final class OperatorSessions {
         if (token == null) {
             return Optional.empty();
         }
-        Session session = sessions.get(token);
-        if (session == null) {
-            return Optional.empty();
-        }
-        if (expired(session)) {
-            sessions.remove(token);
-            return Optional.empty();
-        }
-        sessions.put(token, new Session(session.operator(), clock.instant()));
-        return Optional.of(session.operator());
+        return Optional.ofNullable(sessions.getIfPresent(token));
     }
 
     public void close(String token) {
         if (token != null) {
-            sessions.remove(token);
+            sessions.invalidate(token);
         }
     }
 
@@ -64,7 +57,8 @@ public final class OperatorSessions {
         return idleTimeout;
     }
 
-    private boolean expired(Session session) {
-        return session.lastUsed().plus(idleTimeout).isBefore(clock.instant());
+    /** An instant as nanoseconds since the epoch, the cache's time (good until the year 2262). */
+    private static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 }

@@ -4,8 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,16 +15,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import javax.xml.XMLConstants;
 import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
 import javax.xml.validation.ValidatorHandler;
-import org.cbec.gateway.canonical.Address;
-import org.cbec.gateway.canonical.AeoStatus;
-import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordSource;
 import org.cbec.gateway.error.GatewayError;
@@ -67,8 +60,8 @@ public final class AeoStatusXmlTranslator implements Translator {
     static final int MAX_ERRORS = 1000;
 
     private static final String XMLDSIG = "http://www.w3.org/2000/09/xmldsig#";
-    private static final String LIST = "AEOStatusList";
-    private static final String OPERATOR = "AuthorisedEconomicOperator";
+    static final String LIST = "AEOStatusList";
+    static final String OPERATOR = "AuthorisedEconomicOperator";
     private static final String LIST_TYPE = "must be DELTA or FULL";
     private static final String ONE_LINE_512 =
             "must be 1 to 512 characters on one line, without leading or trailing white space";
@@ -112,7 +105,8 @@ public final class AeoStatusXmlTranslator implements Translator {
         if (reading.root == null || reading.stopped) {
             return new Translation.Invalid(format(), reading.errors());
         }
-        Mapping mapping = new Mapping(reading, new RecordSource(context.partnerId(), context.messageId(), format().id()), context);
+        AeoStatusXmlMapping mapping = new AeoStatusXmlMapping(reading,
+                new RecordSource(context.partnerId(), context.messageId(), format().id()), context);
         List<CanonicalRecord> records = mapping.records();
         List<LocatedError> errors = reading.errors();
         return errors.isEmpty()
@@ -189,7 +183,7 @@ public final class AeoStatusXmlTranslator implements Translator {
     }
 
     /** One element of the list's own namespace, with its text when it has no element children. */
-    private static final class Node {
+    static final class Node {
         final String localName;
         final String path;
         final int line;
@@ -214,7 +208,7 @@ public final class AeoStatusXmlTranslator implements Translator {
     /** An error with the line it was found on, so that the list can be put in document order. */
     private record Found(int line, int order, LocatedError error) {}
 
-    private static final class TooManyErrors extends SAXException {
+    static final class TooManyErrors extends SAXException {
         TooManyErrors() {
             super("more than " + MAX_ERRORS + " errors");
         }
@@ -236,14 +230,14 @@ public final class AeoStatusXmlTranslator implements Translator {
      * The SAX pass: tracks the path of the current element, forwards every event to the schema validator
      * (whose errors are located with that path) and builds the tree of the list's own elements.
      */
-    private static final class Reading extends DefaultHandler {
+    static final class Reading extends DefaultHandler {
         private final ValidatorHandler validator;
         private final Deque<Frame> frames = new ArrayDeque<>();
         private final List<Found> found = new ArrayList<>();
         private final Set<String> pathsWithErrors = new HashSet<>();
         private Locator locator;
-        private Node root;
-        private boolean stopped;
+        Node root;
+        boolean stopped;
 
         Reading(ValidatorHandler validator) {
             this.validator = validator;
@@ -419,107 +413,6 @@ public final class AeoStatusXmlTranslator implements Translator {
 
         private int line() {
             return locator == null ? 0 : locator.getLineNumber();
-        }
-    }
-
-    /** The tree of a read document turned into records, adding the rules the schema cannot state. */
-    private static final class Mapping {
-        private final Reading reading;
-        private final RecordSource source;
-        private final TranslationContext context;
-
-        Mapping(Reading reading, RecordSource source, TranslationContext context) {
-            this.reading = reading;
-            this.source = source;
-            this.context = context;
-        }
-
-        List<CanonicalRecord> records() {
-            List<CanonicalRecord> records = new ArrayList<>();
-            try {
-                Node root = reading.root;
-                if (!LIST.equals(root.localName)) {
-                    return records; // another document: the schema has said so, its fields mean nothing here
-                }
-                Optional<Node> metaData = root.child("MetaData");
-                if (metaData.isPresent()) {
-                    metaData(metaData.get());
-                }
-                Map<String, String> statements = new HashMap<>();
-                for (Node operator : root.all(OPERATOR)) {
-                    Optional<AeoStatusRecord> record = operator(operator);
-                    if (record.isPresent()) {
-                        String key = record.get().aeoId() + " " + record.get().statusChangedAt();
-                        String earlier = statements.putIfAbsent(key, operator.path);
-                        if (earlier != null) {
-                            Node id = operator.child("ID").orElse(operator);
-                            reading.add(id.path, id.line,
-                                    "repeats the statement of " + earlier + " (same ID and StatusChangeDateTime)");
-                        }
-                        records.add(record.get());
-                    }
-                }
-            } catch (TooManyErrors e) {
-                reading.stopped = true;
-            }
-            return records;
-        }
-
-        private void metaData(Node metaData) throws TooManyErrors {
-            checked(metaData, "ResponsibleCountryCode", text -> Rules.isCountry(text) ? Optional.of(text) : Optional.empty(),
-                    Rules.COUNTRY);
-            checked(metaData, "IssueDateTime", Rules::instant, Rules.INSTANT);
-        }
-
-        private Optional<AeoStatusRecord> operator(Node operator) throws TooManyErrors {
-            String aeoId = checked(operator, "ID", matching(context::isOwnAeoId), context.aeoIdRule());
-            String name = text(operator, "Name");
-            Optional<Node> addressNode = operator.child("Address");
-            String country = addressNode.isEmpty() ? null
-                    : checked(addressNode.get(), "CountryCode", matching(Rules::isCountry), Rules.COUNTRY);
-            String programme = text(operator, "ProgrammeCode");
-            AeoStatus status = checked(operator, "StatusCode", Rules::status, Rules.STATUS);
-            LocalDate validFrom = checked(operator, "EffectiveDate", Rules::date, Rules.DATE);
-            LocalDate validUntil = checked(operator, "ExpiryDate", Rules::date, Rules.DATE);
-            Instant statusChangedAt = checked(operator, "StatusChangeDateTime", Rules::instant, Rules.INSTANT);
-            String statusReason = text(operator, "StatusReason");
-            if (reading.hasErrorAtOrUnder(operator.path) || aeoId == null || status == null || statusChangedAt == null) {
-                return Optional.empty(); // its errors are listed; a record of half a statement means nothing
-            }
-            Address address = new Address(
-                    addressNode.map(a -> text(a, "Line")).orElse(null),
-                    addressNode.map(a -> text(a, "CityName")).orElse(null),
-                    addressNode.map(a -> text(a, "PostcodeID")).orElse(null),
-                    country);
-            return Optional.of(AeoStatusRecord.create(source, aeoId, name, address, programme, status, validFrom,
-                    validUntil, statusChangedAt, statusReason));
-        }
-
-        private static Function<String, Optional<String>> matching(Predicate<String> rule) {
-            return text -> rule.test(text) ? Optional.of(text) : Optional.empty();
-        }
-
-        /** The exact text of a child, or null when it is absent (the schema reports a missing required one). */
-        private static String text(Node parent, String name) {
-            return parent.child(name).map(child -> child.text.toString()).orElse(null);
-        }
-
-        /**
-         * A child's value by a rule of FORMATS.md; null when absent or already refused by the schema. Dates
-         * are read without surrounding white space, as the schema's date types read them.
-         */
-        private <T> T checked(Node parent, String name, Function<String, Optional<T>> parse, String rule)
-                throws TooManyErrors {
-            Optional<Node> child = parent.child(name);
-            if (child.isEmpty() || reading.hasErrorAt(child.get().path)) {
-                return null;
-            }
-            Optional<T> value = parse.apply(child.get().text.toString().strip());
-            if (value.isEmpty()) {
-                reading.add(child.get().path, child.get().line, rule);
-                return null;
-            }
-            return value.get();
         }
     }
 

@@ -15,14 +15,13 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
  * The syntax layer of {@code edifact-cuscar}: reads one UN/EDIFACT interchange with StAEDI's
- * {@link EDIStreamReader} and hands every segment but {@code UNA} on as a {@link Segment}, its data elements
+ * {@link EDIStreamReader} and hands every segment but {@code UNA} on as a {@link EdifactSegment}, its data elements
  * split into components with release characters removed. No message schema is used; StAEDI's own control
  * schema checks the service segments ({@code UNB}/{@code UNH}/{@code UNT}/{@code UNZ}), their counts and
  * references. On top of that this class checks the service string advice {@code UNA}, the character set
@@ -31,7 +30,7 @@ import java.util.function.Consumer;
  * <p>Character sets: bytes are read as ISO-8859-1, so no byte is ever lost or replaced, and each element
  * is then checked or decoded for the syntax identifier: {@code UNOA}/{@code UNOB} (ASCII only),
  * {@code UNOC} (ISO-8859-1, as read), {@code UNOW}/{@code UNOY} (UTF-8, decoded strictly). Others are
- * refused. Errors are located as {@code segment N (TAG), element E, component C}, where N counts every
+ * refused. EdifactErrors are located as {@code segment N (TAG), element E, component C}, where N counts every
  * segment from the start of the interchange, {@code UNA} included when present. A syntax error that the
  * parser cannot read past (an unterminated segment, a tag that is no tag) ends reading there; StAEDI reads
  * no release character in the trailers {@code UNT} and {@code UNZ}, so one there stops it too.
@@ -39,9 +38,6 @@ import java.util.function.Consumer;
  * <p>One instance per translation; not shared.
  */
 final class EdifactInterchange {
-
-    /** At most this many errors are listed; one more line says that there were more. */
-    static final int MAX_ERRORS = 1000;
 
     /** The longest data element of the directories (4440 free text, an..512). */
     static final int MAX_ELEMENT_LENGTH = 512;
@@ -53,12 +49,11 @@ final class EdifactInterchange {
     static final int PARSER_ELEMENT_LIMIT = 4096;
 
     private static final int UNA_LENGTH = 9;
-    private static final int MAX_SHOWN_TAG = 8;
 
     private static final EDIInputFactory FACTORY = newFactory();
 
     private final byte[] document;
-    private final Errors errors;
+    private final EdifactErrors errors;
     private int start;
     private boolean serviceStringAdvice;
     private char componentSeparator = ':';
@@ -86,7 +81,7 @@ final class EdifactInterchange {
     private boolean elementLimitReported;
     private boolean repetitionReported;
 
-    EdifactInterchange(byte[] document, Errors errors) {
+    EdifactInterchange(byte[] document, EdifactErrors errors) {
         this.document = document;
         this.errors = errors;
     }
@@ -96,7 +91,7 @@ final class EdifactInterchange {
      * the errors. Returns false when reading had to stop early (the interchange could not be read to its
      * end), so that the caller does not judge groups that were cut off.
      */
-    boolean read(Consumer<Segment> handler) {
+    boolean read(Consumer<EdifactSegment> handler) {
         start = Utf8.bomLength(document);
         while (start < document.length && isWhitespace(document[start])) {
             start++; // as FormatRecognizer does: leading line breaks are harmless
@@ -169,7 +164,7 @@ final class EdifactInterchange {
             return true;
         }
         serviceStringAdvice = true;
-        String where = at(1, "UNA");
+        String where = EdifactSegment.at(1, "UNA");
         if (document.length - start < UNA_LENGTH) {
             errors.add(1, where, "is cut short: UNA is followed by six service characters");
             return false;
@@ -210,7 +205,7 @@ final class EdifactInterchange {
         return c > ' ' && c < 0x7F && !Character.isLetterOrDigit(c);
     }
 
-    private void event(EDIStreamReader reader, EDIStreamEvent event, Consumer<Segment> handler) {
+    private void event(EDIStreamReader reader, EDIStreamEvent event, Consumer<EdifactSegment> handler) {
         switch (event) {
             case START_INTERCHANGE -> {
                 interchangeEnded = false;
@@ -231,7 +226,7 @@ final class EdifactInterchange {
             }
             case ELEMENT_DATA -> element(reader);
             case END_SEGMENT -> {
-                Segment segment = new Segment(openPosition, openTag, elements);
+                EdifactSegment segment = new EdifactSegment(openPosition, openTag, elements);
                 closedPosition = openPosition;
                 closedTag = openTag;
                 openPosition = -1;
@@ -255,7 +250,7 @@ final class EdifactInterchange {
         if (location.getElementOccurrence() > 1) {
             if (!repetitionReported) {
                 repetitionReported = true;
-                errors.add(openPosition, at(openPosition, openTag, element),
+                errors.add(openPosition, EdifactSegment.at(openPosition, openTag, element),
                         "repeats: no data element of a CUSCAR message is repeated");
             }
             return;
@@ -263,7 +258,7 @@ final class EdifactInterchange {
         if (element > MAX_ELEMENTS || component > MAX_ELEMENTS) {
             if (!elementLimitReported) {
                 elementLimitReported = true;
-                errors.add(openPosition, at(openPosition, openTag),
+                errors.add(openPosition, EdifactSegment.at(openPosition, openTag),
                         "has more than " + MAX_ELEMENTS + " data elements or components");
             }
             return;
@@ -281,7 +276,7 @@ final class EdifactInterchange {
 
     /** The element's text in the interchange's character set; a problem is reported, never thrown. */
     private String decode(String text, int element, int component) {
-        String where = at(openPosition, openTag, element, component);
+        String where = EdifactSegment.at(openPosition, openTag, element, component);
         if (text.length() > MAX_ELEMENT_LENGTH) {
             errors.add(openPosition, where, "is longer than " + MAX_ELEMENT_LENGTH + " characters");
         }
@@ -329,7 +324,7 @@ final class EdifactInterchange {
     }
 
     /** What the service segments tell: character set, syntax version and control references. */
-    private void serviceSegment(Segment segment) {
+    private void serviceSegment(EdifactSegment segment) {
         switch (segment.tag()) {
             case "UNB" -> {
                 if (interchanges > 1) {
@@ -378,8 +373,9 @@ final class EdifactInterchange {
         int element = location.getElementPosition();
         int component = location.getComponentPosition();
         String where = element > 0
-                ? (component > 0 ? at(position, tag, element, component) : at(position, tag, element))
-                : at(position, tag);
+                ? (component > 0 ? EdifactSegment.at(position, tag, element, component)
+                        : EdifactSegment.at(position, tag, element))
+                : EdifactSegment.at(position, tag);
         String text = textOf(reader);
         String message = switch (type) {
             case CONTROL_COUNT_DOES_NOT_MATCH_ACTUAL_COUNT -> "UNT".equals(tag)
@@ -418,7 +414,7 @@ final class EdifactInterchange {
         int offset = location == null ? -1 : location.getCharacterOffset();
         boolean atEnd = offset >= document.length - start;
         if (openPosition > 0) {
-            String where = at(openPosition, openTag);
+            String where = EdifactSegment.at(openPosition, openTag);
             int release = escapingRelease();
             // StAEDI stops at a release character in UNT and UNZ, or at the end when it escaped the terminator
             if (release >= 0 && offset > release - start) {
@@ -435,7 +431,7 @@ final class EdifactInterchange {
         } else if (closedPosition == 0) {
             int position = serviceStringAdvice ? 2 : 1;
             String tag = rawTag(start + (serviceStringAdvice ? UNA_LENGTH : 0));
-            String where = at(position, tag);
+            String where = EdifactSegment.at(position, tag);
             if (!"UNB".equals(tag)) {
                 errors.add(position, where, "is not the interchange header: an interchange starts with UNB, "
                         + "after an optional UNA");
@@ -446,11 +442,11 @@ final class EdifactInterchange {
                         + " is not allowed here");
             }
         } else if (atEnd) {
-            errors.add(closedPosition, at(closedPosition, closedTag),
+            errors.add(closedPosition, EdifactSegment.at(closedPosition, closedTag),
                     "is the last segment: the interchange ends without its trailer UNZ");
         } else {
             int position = closedPosition + 1;
-            String where = at(position, rawTag(start + nextSegmentOffset));
+            String where = EdifactSegment.at(position, rawTag(start + nextSegmentOffset));
             errors.add(position, where, interchangeEnded
                     ? "follows the interchange trailer UNZ: a document holds one interchange"
                     : "is not a segment: a segment starts with a tag of three letters or digits");
@@ -493,7 +489,7 @@ final class EdifactInterchange {
         while (i < document.length && isWhitespace(document[i])) {
             i++;
         }
-        for (; i < document.length && tag.length() < MAX_SHOWN_TAG; i++) {
+        for (; i < document.length && tag.length() < EdifactSegment.MAX_SHOWN_TAG; i++) {
             char c = (char) (document[i] & 0xFF);
             if (c == segmentTerminator || c == elementSeparator || c == componentSeparator
                     || isWhitespace(document[i])) {
@@ -518,117 +514,5 @@ final class EdifactInterchange {
 
     private static boolean isWhitespace(byte b) {
         return b == ' ' || b == '\t' || b == '\r' || b == '\n';
-    }
-
-    static String at(int position, String tag) {
-        return "segment " + position + (tag.isEmpty() ? "" : " (" + printable(tag) + ")");
-    }
-
-    static String at(int position, String tag, int element) {
-        return at(position, tag) + ", element " + element;
-    }
-
-    static String at(int position, String tag, int element, int component) {
-        return at(position, tag, element) + ", component " + component;
-    }
-
-    private static String printable(String tag) {
-        StringBuilder shown = new StringBuilder(tag.length());
-        tag.chars().limit(MAX_SHOWN_TAG).forEach(c -> shown.append(c > ' ' && c < 0x7F ? (char) c : '?'));
-        return shown.toString();
-    }
-
-    /**
-     * One segment: its position in the interchange, its tag and its data elements, each a list of
-     * components (a simple data element has one). Positions in the accessors count from 1, as the
-     * directories do; an absent element or component reads as the empty string.
-     */
-    record Segment(int position, String tag, List<List<String>> elements) {
-
-        Segment {
-            elements = elements.stream().map(List::copyOf).toList();
-        }
-
-        String text(int element) {
-            return text(element, 1);
-        }
-
-        String text(int element, int component) {
-            if (element < 1 || element > elements.size()) {
-                return "";
-            }
-            List<String> components = elements.get(element - 1);
-            return component >= 1 && component <= components.size() ? components.get(component - 1) : "";
-        }
-
-        /** The non-empty components of an element, in order. */
-        List<String> components(int element) {
-            return element >= 1 && element <= elements.size()
-                    ? elements.get(element - 1).stream().filter(c -> !c.isEmpty()).toList()
-                    : List.of();
-        }
-
-        String at() {
-            return EdifactInterchange.at(position, tag);
-        }
-
-        String at(int element) {
-            return EdifactInterchange.at(position, tag, element);
-        }
-
-        String at(int element, int component) {
-            return EdifactInterchange.at(position, tag, element, component);
-        }
-    }
-
-    /**
-     * Every error of one translation, listed in document order (by segment position, then in the order
-     * found), at most {@link #MAX_ERRORS}.
-     */
-    static final class Errors {
-        private record Found(int position, int sequence, LocatedError error) {}
-
-        private final List<Found> found = new ArrayList<>();
-        private boolean overflow;
-
-        void add(int position, String location, String message) {
-            if (found.size() >= MAX_ERRORS) {
-                overflow = true;
-                return;
-            }
-            found.add(new Found(position, found.size(), new LocatedError(location, message)));
-        }
-
-        void add(Segment segment, String message) {
-            add(segment.position(), segment.at(), message);
-        }
-
-        void add(Segment segment, int element, String message) {
-            add(segment.position(), segment.at(element), message);
-        }
-
-        void add(Segment segment, int element, int component, String message) {
-            add(segment.position(), segment.at(element, component), message);
-        }
-
-        int count() {
-            return found.size();
-        }
-
-        boolean isEmpty() {
-            return found.isEmpty();
-        }
-
-        List<LocatedError> sorted() {
-            List<LocatedError> errors = new ArrayList<>(found.size() + 1);
-            found.stream()
-                    .sorted(Comparator.comparingInt(Found::position).thenComparingInt(Found::sequence))
-                    .forEach(f -> errors.add(f.error()));
-            if (overflow) {
-                errors.add(new LocatedError("document",
-                        "more than " + MAX_ERRORS + " errors; the rest are not listed"));
-            }
-            return errors;
-        }
     }
 }

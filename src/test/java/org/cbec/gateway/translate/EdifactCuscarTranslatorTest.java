@@ -333,7 +333,7 @@ class EdifactCuscarTranslatorTest {
     void lists_at_most_a_thousand_errors() {
         String document = sampleText().replace("GID+1'", "PCI+1'\n".repeat(2000) + "GID+1'");
         List<LocatedError> errors = errors(translate(document, StandardCharsets.ISO_8859_1));
-        assertEquals(EdifactInterchange.MAX_ERRORS + 1, errors.size());
+        assertEquals(EdifactErrors.MAX_ERRORS + 1, errors.size());
         assertEquals(error("document", "more than 1000 errors; the rest are not listed"),
                 errors.get(errors.size() - 1));
     }

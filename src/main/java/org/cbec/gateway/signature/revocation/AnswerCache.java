@@ -1,10 +1,12 @@
 package org.cbec.gateway.signature.revocation;
 
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,10 +17,9 @@ import java.util.function.Supplier;
  * Revocation answers (CRLs, OCSP responses) kept until they go stale, fetched once per key at a time.
  * A caller that finds a fresh answer returns at once without any I/O; callers that need the same missing
  * answer at the same moment share one fetch. A failed fetch is handed to those waiting for it, not kept.
+ * Held in a Caffeine cache whose clock is the gateway's, so each answer expires at its own freshness limit.
  */
 final class AnswerCache<K, V> {
-    /** Beyond this many keys, stale entries are swept out on the next insert. */
-    private static final int SWEEP_ABOVE = 10_000;
 
     /** The outcome of one fetch: a value, or why there is none. */
     record Outcome<V>(V value, String problem) {
@@ -35,7 +36,7 @@ final class AnswerCache<K, V> {
         }
     }
 
-    private final ConcurrentHashMap<K, CompletableFuture<Outcome<V>>> entries = new ConcurrentHashMap<>();
+    private final AsyncCache<K, Outcome<V>> entries;
     private final Clock clock;
     private final Function<V, Instant> freshUntil;
     private final Duration waitLimit;
@@ -48,17 +49,33 @@ final class AnswerCache<K, V> {
         this.clock = clock;
         this.freshUntil = freshUntil;
         this.waitLimit = waitLimit;
+        this.entries = Caffeine.newBuilder()
+                .ticker(() -> nanos(clock.instant()))
+                // Housekeeping on the caller's thread: no pool of our own, and expiry is decided before the answer returns.
+                .executor(Runnable::run)
+                .expireAfter(new Expiry<K, Outcome<V>>() {
+                    @Override
+                    public long expireAfterCreate(K key, Outcome<V> outcome, long now) {
+                        return freshFor(outcome);
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(K key, Outcome<V> outcome, long now, long remaining) {
+                        return freshFor(outcome);
+                    }
+
+                    @Override
+                    public long expireAfterRead(K key, Outcome<V> outcome, long now, long remaining) {
+                        return remaining;
+                    }
+                })
+                .buildAsync();
     }
 
     /** The fresh cached value for the key, or the outcome of one fetch shared by everyone who asks meanwhile. */
     Outcome<V> get(K key, Supplier<Outcome<V>> fetch) {
-        CompletableFuture<Outcome<V>> current = entries.get(key);
-        if (current != null && holdsFresh(current)) {
-            return current.join();
-        }
         CompletableFuture<Outcome<V>> mine = new CompletableFuture<>();
-        CompletableFuture<Outcome<V>> chosen = entries.compute(key,
-                (k, existing) -> existing != null && (!existing.isDone() || holdsFresh(existing)) ? existing : mine);
+        CompletableFuture<Outcome<V>> chosen = entries.get(key, (k, executor) -> mine);
         if (chosen != mine) {
             return await(chosen);
         }
@@ -68,24 +85,31 @@ final class AnswerCache<K, V> {
         } catch (RuntimeException | Error failure) {
             // Those waiting must not hang on a fetch that blew up; they get its failure, and the next caller retries.
             mine.complete(Outcome.failed(CertificateSources.problem(failure)));
-            entries.remove(key, mine);
+            entries.asMap().remove(key, mine);
             throw failure;
         }
         mine.complete(outcome);
-        if (!holdsFresh(mine)) {
-            entries.remove(key, mine);
-        } else if (entries.size() > SWEEP_ABOVE) {
-            entries.values().removeIf(entry -> entry.isDone() && !holdsFresh(entry));
+        if (freshFor(outcome) <= 0) {
+            entries.asMap().remove(key, mine);
         }
         return outcome;
     }
 
-    private boolean holdsFresh(CompletableFuture<Outcome<V>> entry) {
-        if (!entry.isDone() || entry.isCompletedExceptionally()) {
-            return false;
+    /** Nanoseconds the outcome stays fresh from now; a failure or a stale value is not kept. */
+    private long freshFor(Outcome<V> outcome) {
+        if (!outcome.present()) {
+            return 0;
         }
-        Outcome<V> outcome = entry.join();
-        return outcome.present() && clock.instant().isBefore(freshUntil.apply(outcome.value()));
+        return Math.max(0, nanos(freshUntil.apply(outcome.value())) - nanos(clock.instant()));
+    }
+
+    /** An instant as nanoseconds since the epoch, saturating instead of overflowing (good until the year 2262). */
+    private static long nanos(Instant instant) {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+        } catch (ArithmeticException e) {
+            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     private Outcome<V> await(CompletableFuture<Outcome<V>> pending) {
