@@ -159,6 +159,28 @@ class OutboundAs4Test {
         }
     }
 
+    @Test
+    void a_receipt_from_phase4_signed_outside_the_receipt_anchors_is_a_failed_attempt_and_the_message_is_dead_lettered() {
+        // The partner file says SG-CUSTOMS's receipts chain to CN-GACC's CA: phase4's receipt, signed by SG's key, does not.
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway"));
+             Phase4Receiver partner = new Phase4Receiver(gateway.sgSigner, gateway.gatewayCa.certificate(), gateway.gatewayKey.certificate(),
+                     "SG-CUSTOMS", SERVICE)) {
+            start(gateway, partner, false, "certs/cn-gacc-ca.pem", 2);
+
+            HttpResponse<String> accepted = postOutbound(gateway, records(record(aeoId(), "ACTIVE")));
+
+            String messageId = GatewayUnderTest.json(accepted).path("messageId").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD_LETTERED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
+            assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("history").toString())
+                    .contains(As4Transport.RECEIPT_INVALID + ": the eb:Receipt whose signer does not chain to the partner's receipt anchors");
+            // At least once: phase4 took both attempts (each its own eb:MessageId), both with the same idempotency key.
+            assertThat(partner.received()).hasSize(2);
+            assertThat(partner.received().get(0).properties().get("idempotencyKey")).isEqualTo(partner.received().get(1).properties().get("idempotencyKey"));
+            EvidenceArchive archive = gateway.runtime().camel().getRegistry().lookupByNameAndType("evidenceArchive", EvidenceArchive.class);
+            assertThat(archive.signedReceipts(messageId)).isEmpty();
+        }
+    }
+
     private static HttpResponse<String> postOutbound(GatewayUnderTest gateway, String body) {
         String path = "/api/v1/outbound/SG-CUSTOMS";
         return gateway.send(HttpRequest.newBuilder(URI.create("http://localhost:" + gateway.port() + path))
