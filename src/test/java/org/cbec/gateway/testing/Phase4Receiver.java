@@ -98,10 +98,16 @@ public final class Phase4Receiver implements AutoCloseable {
             @Override
             public void contextInitialized(ServletContextEvent event) {
                 // phase4's servlet runs in ph-scopes' global web scope, which must be open before the servlet is built. One per
-                // JVM, kept open: ending it makes phase4 clean WSS4J up (Santuario's XMLDSig provider removed under the gateway).
-                if (!WebScopeManager.isGlobalScopePresent()) {
+                // JVM, kept open.
+                // A plain global scope (phase4's sender in another test of this JVM) is not enough: it has no servlet context.
+                if (!(ScopeManager.getGlobalScopeOrNull() instanceof com.helger.web.scope.IGlobalWebScope)) {
                     if (ScopeManager.isGlobalScopePresent()) {
+                        // Ending it makes phase4 clean WSS4J up (its providers, Santuario's SwA transforms): set them up again.
                         ScopeManager.onGlobalEnd();
+                        org.apache.wss4j.dom.engine.WSSConfig.init();
+                        if (java.security.Security.getProvider("ApacheXMLDSig") == null) {
+                            java.security.Security.addProvider(new org.apache.jcp.xml.dsig.internal.dom.XMLDSigRI());
+                        }
                     }
                     WebScopeManager.onGlobalBegin(event.getServletContext());
                 }

@@ -20,6 +20,7 @@ import org.cbec.gateway.signature.GatewaySigningKey;
  */
 final class As4Signing {
     static final String ALIAS = "gateway";
+    private static final java.security.Provider XMLDSIG = new org.apache.jcp.xml.dsig.internal.dom.XMLDSigRI();
     private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
 
     private final Merlin crypto;
@@ -46,7 +47,9 @@ final class As4Signing {
 
     /** A signature in the (inserted) Security header over eb:Messaging and the Body, ready for more parts and {@code build}. */
     WSSecSignature signature(WSSecHeader header) {
-        WSSecSignature signature = new WSSecSignature(header);
+        // Santuario's XMLDSig by name, not whichever "DOM" provider is registered: only it resolves the cid: references of
+        // attachments, and WSS4J's registration of it is global state another library may undo (WSSConfig.cleanUp).
+        WSSecSignature signature = new WSSecSignature(header, XMLDSIG);
         signature.setUserInfo(ALIAS, new String(IN_MEMORY_PASSWORD));
         signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
         signature.setSignatureAlgorithm(signatureAlgorithm);
