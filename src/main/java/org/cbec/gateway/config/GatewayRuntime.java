@@ -354,15 +354,23 @@ public final class GatewayRuntime implements AutoCloseable {
     }
 
     /**
-     * The outbound direction (CONTRACT.md §8): national data to partners over their transports. {@code cms-https} is built in;
-     * an AS4 sender registers under {@code as4} in the same map.
+     * The outbound direction (CONTRACT.md §8): national data to partners over their transports, {@code cms-https} and
+     * {@code as4} (the inbound AS4 side's writer and verifier, as a sender).
      */
     private static void bindOutbound(Main main, GatewaySettings settings, Clock clock, LivePartners partners, EvidenceArchive archive,
                                      DeliveryLedger ledger, Database database, CmsSigner signer, GatewayMetrics metrics, long maxBytes) {
         Duration timeout = settings.getDuration("gateway.forward.timeout");
         Map<String, OutboundTransport> transports = new LinkedHashMap<>();
-        CmsHttpsTransport cmsHttps = new CmsHttpsTransport(outboundTls(settings), timeout);
+        javax.net.ssl.SSLContext tls = outboundTls(settings);
+        CmsHttpsTransport cmsHttps = new CmsHttpsTransport(tls, timeout);
         transports.put(cmsHttps.name(), cmsHttps);
+        org.cbec.gateway.outbound.As4Transport as4 = new org.cbec.gateway.outbound.As4Transport(
+                new org.cbec.gateway.signature.as4.As4UserMessageWriter(signer.signingKey()),
+                new org.cbec.gateway.signature.as4.As4SecurityVerifier(signer.signingKey(), maxBytes),
+                new org.cbec.gateway.outbound.As4Transport.Identity(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
+                        settings.get("gateway.as4.party-id-type", org.cbec.gateway.partner.Partner.As4Party.UNREGISTERED),
+                        settings.get("gateway.as4.service", "urn:cbec:gateway:exchange")), tls, timeout, clock);
+        transports.put(as4.name(), as4);
         OutboundStatus status = new OutboundStatus(database.dataSource());
         String country = settings.get("gateway.country", "DE").trim();
         if (!java.util.Set.of(java.util.Locale.getISOCountries()).contains(country)) {

@@ -268,6 +268,24 @@ public final class EvidenceArchive {
         }
     }
 
+    /** For each signed receipt of an outbound AS4 message, the exact request it answers (Content-Type line first), oldest first. */
+    public List<byte[]> sentRequests(String messageId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT sent_request FROM signed_receipt WHERE message_id = ? AND sent_request IS NOT NULL ORDER BY signed_at")) {
+            statement.setString(1, messageId);
+            List<byte[]> requests = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    requests.add(rows.getBytes(1));
+                }
+            }
+            return requests;
+        } catch (SQLException e) {
+            throw failure("cannot read the requests sent for " + messageId, e);
+        }
+    }
+
     /** The accepted message with these exact bytes, if any. */
     public Optional<String> acceptedMessageWithDigest(String sha256) {
         try (Connection connection = dataSource.getConnection()) {

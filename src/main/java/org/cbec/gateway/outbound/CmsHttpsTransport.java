@@ -22,6 +22,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.partner.PartnerOutbound;
 
 /**
@@ -48,7 +49,8 @@ public final class CmsHttpsTransport implements OutboundTransport {
     }
 
     @Override
-    public Result send(Document document, PartnerOutbound partner) {
+    public Result send(Document document, Partner target) {
+        PartnerOutbound partner = target.outbound();
         HttpRequest request = HttpRequest.newBuilder(partner.url()).timeout(timeout)
                 .header("Content-Type", CONTENT_TYPE)
                 .header("Idempotency-Key", document.idempotencyKey())
@@ -93,16 +95,28 @@ public final class CmsHttpsTransport implements OutboundTransport {
             if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(certificate))) {
                 return "its signature does not verify";
             }
+            return chainProblem(List.of(certificate), anchors);
+        } catch (Exception e) {
+            return "it cannot be read as CMS SignedData: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Null when the receipt's signer (first of {@code path}, followed by any intermediates it carried) chains to one of the
+     * partner's receipt anchors; else why not. Shared by every transport that takes signed receipts.
+     */
+    static String chainProblem(List<X509Certificate> path, List<X509Certificate> anchors) {
+        try {
             Set<TrustAnchor> trust = new HashSet<>();
             anchors.forEach(anchor -> trust.add(new TrustAnchor(anchor, null)));
             PKIXParameters parameters = new PKIXParameters(trust);
             parameters.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate)), parameters);
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
             return null;
         } catch (CertPathValidatorException e) {
             return "its signer does not chain to the partner's receipt anchors: " + e.getMessage();
-        } catch (Exception e) {
-            return "it cannot be read as CMS SignedData: " + e.getMessage();
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            return "its signer's chain cannot be checked: " + e.getMessage();
         }
     }
 }

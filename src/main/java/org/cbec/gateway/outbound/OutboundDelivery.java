@@ -112,7 +112,7 @@ public final class OutboundDelivery {
                 ledger.book(List.of(new DeliveryLedger.Outcome(record.messageId(), record.seq(), "DELIVERED", null, connection -> {
                     EvidenceArchive.insertHistoryRow(connection, record.messageId(), "DELIVERED", clock.instant(), note);
                     if (result.receipt() != null) {
-                        archiveReceipt(connection, record.messageId(), result.receipt());
+                        archiveReceipt(connection, record.messageId(), result.receipt(), result.sent());
                     }
                 })));
                 status.delivered(partnerId, clock.instant(), result.receipt() != null);
@@ -151,15 +151,17 @@ public final class OutboundDelivery {
         if (transport == null) {
             return OutboundTransport.Result.failed("no " + outbound.transport() + " sender in this gateway");
         }
-        return transport.send(document, outbound);
+        return transport.send(document, partner);
     }
 
-    private static void archiveReceipt(java.sql.Connection connection, String messageId, byte[] receipt) throws java.sql.SQLException {
+    /** The partner's receipt, and for a transport that builds its request per attempt (AS4) the exact request it answers. */
+    private static void archiveReceipt(java.sql.Connection connection, String messageId, byte[] receipt, byte[] sent) throws java.sql.SQLException {
         try (java.sql.PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO signed_receipt (message_id, signed_at, cms) VALUES (?, ?, ?)")) {
+                "INSERT INTO signed_receipt (message_id, signed_at, cms, sent_request) VALUES (?, ?, ?, ?)")) {
             statement.setString(1, messageId);
             statement.setObject(2, java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
             statement.setBytes(3, receipt);
+            statement.setBytes(4, sent);
             statement.executeUpdate();
         }
     }

@@ -1,18 +1,21 @@
 package org.cbec.gateway.outbound;
 
-import org.cbec.gateway.partner.PartnerOutbound;
+import org.cbec.gateway.partner.Partner;
 
 /**
- * How a signed document reaches a partner: {@code cms-https} today ({@link CmsHttpsTransport}); an AS4 sender (phase4, the
- * eDelivery PMode, receipts with NonRepudiationInformation) plugs in here under the name {@code as4}. A transport sends
- * once and says what happened; retries, backoff, dead letters and the ledger are {@link OutboundDelivery}'s.
+ * How a signed document reaches a partner: {@code cms-https} ({@link CmsHttpsTransport}) or {@code as4} ({@link As4Transport}:
+ * an eDelivery AS4 UserMessage, its signed receipt with NonRepudiationInformation required). A transport sends once and says
+ * what happened; retries, backoff, dead letters and the ledger are {@link OutboundDelivery}'s.
  */
 public interface OutboundTransport {
     /** The partner file's {@code outbound.transport} value this implements. */
     String name();
 
-    /** Sends the document once. Never throws for what the partner or the network did: that is a failed {@link Result}. */
-    Result send(Document document, PartnerOutbound partner);
+    /**
+     * Sends the document once to the partner's {@code outbound} endpoint. Never throws for what the partner or the network
+     * did: that is a failed {@link Result}.
+     */
+    Result send(Document document, Partner partner);
 
     /**
      * One document for one partner.
@@ -28,14 +31,20 @@ public interface OutboundTransport {
      * @param failure null when the partner took the document, else why not (retried)
      * @param receipt the partner's signed receipt, when it sent one, exactly as received (evidence), or null
      * @param note    what the gateway found about the receipt, for the message's history
+     * @param sent    the exact request the receipt answers, when the transport builds one per attempt (AS4: the signed
+     *                multipart message, its Content-Type line first), or null when the document's signed bytes are what was sent
      */
-    record Result(String failure, byte[] receipt, String note) {
+    record Result(String failure, byte[] receipt, String note, byte[] sent) {
         public static Result delivered(byte[] receipt, String note) {
-            return new Result(null, receipt, note);
+            return new Result(null, receipt, note, null);
+        }
+
+        public static Result delivered(byte[] receipt, String note, byte[] sent) {
+            return new Result(null, receipt, note, sent);
         }
 
         public static Result failed(String failure) {
-            return new Result(failure, null, null);
+            return new Result(failure, null, null, null);
         }
 
         public boolean delivered() {

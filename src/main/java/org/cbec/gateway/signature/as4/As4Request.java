@@ -198,7 +198,7 @@ public final class As4Request {
     }
 
     /** The MIME parts between the boundaries (RFC 2046), each with its headers; bodies decoded from base64 where so marked. */
-    private static List<Attachment> parts(byte[] body, String boundary) {
+    static List<Attachment> parts(byte[] body, String boundary) {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         List<Attachment> parts = new ArrayList<>();
         int at = indexOf(body, delimiter, 0);
@@ -362,7 +362,7 @@ public final class As4Request {
         return element;
     }
 
-    private static String text(Element element) {
+    static String text(Element element) {
         return element.getTextContent().strip();
     }
 }

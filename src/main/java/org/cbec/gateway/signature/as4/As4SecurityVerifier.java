@@ -89,7 +89,24 @@ public final class As4SecurityVerifier {
     }
 
     public Verified verify(As4Request request) {
-        Document envelope = request.envelope();
+        Attachments attachments = new Attachments(request.attachments());
+        Signed signed = signed(request.envelope(), attachments, true);
+        return new Verified(signed.signer(), signed.carried(), signed.algorithm(), signed.references(), payloads(request, attachments));
+    }
+
+    /** What verified of a signed AS4 signal: its signer, the certificates it carried, and the ds:References it signed. */
+    public record Signed(X509Certificate signer, List<X509Certificate> carried, SignatureAlgorithm algorithm, List<Element> references) {}
+
+    /**
+     * A partner's signal (a receipt or an error answering the gateway's UserMessage), by the very checks a request gets: one
+     * WS-Security X.509 signature, over this eb:Messaging and this Body, in algorithms the gateway takes. Whether the signer is
+     * trusted is the caller's decision.
+     */
+    public Signed verifySignal(Document envelope) {
+        return signed(envelope, new Attachments(Map.of()), false);
+    }
+
+    private Signed signed(Document envelope, Attachments attachments, boolean mayDecrypt) {
         Element messaging = (Element) envelope.getElementsByTagNameNS(As4Request.EBMS_NS, "Messaging").item(0);
         Element body = As4Request.child(envelope.getDocumentElement(), As4Request.SOAP12, "Body");
         if (body == null) {
@@ -110,9 +127,7 @@ public final class As4SecurityVerifier {
         }
         tokensWithinDepth(envelope);
         SignatureAlgorithm algorithm = SignedInfoAlgorithms.read(signedInfo, SWA_TRANSFORMS);
-        Attachments attachments = new Attachments(request.attachments());
-        WSHandlerResult results = process(envelope, attachments);
-
+        WSHandlerResult results = process(envelope, attachments, mayDecrypt);
         X509Certificate signer = null;
         List<X509Certificate> carried = List.of();
         List<Element> signedElements = new ArrayList<>();
@@ -158,7 +173,7 @@ public final class As4SecurityVerifier {
         if (signedElements.stream().noneMatch(element -> element == body)) {
             throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE, "the signature leaves out the SOAP Body");
         }
-        for (String contentId : request.attachments().keySet()) {
+        for (String contentId : attachments.ids()) {
             if (!signedAttachments.contains(contentId)) {
                 throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                         "the signature leaves out the attachment cid:" + contentId);
@@ -168,7 +183,7 @@ public final class As4SecurityVerifier {
         for (Element reference : XmlChildren.all(signedInfo, XmlSignatureVerifier.DSIG, "Reference")) {
             signedReferences.add(reference);
         }
-        return new Verified(signer, carried, algorithm, signedReferences, payloads(request, attachments));
+        return new Signed(signer, carried, algorithm, signedReferences);
     }
 
     /** Each PartInfo's attachment in clear: decrypted by WSS4J, then decompressed as its part properties say. */
@@ -229,11 +244,13 @@ public final class As4SecurityVerifier {
         }
     }
 
-    private WSHandlerResult process(Document envelope, Attachments attachments) {
+    private WSHandlerResult process(Document envelope, Attachments attachments, boolean mayDecrypt) {
         RequestData data = new RequestData();
         data.setWssConfig(config);
         data.setSigVerCrypto(certificateLoader);
-        data.setDecCrypto(decryption);
+        if (mayDecrypt) {
+            data.setDecCrypto(decryption);
+        }
         data.setCallbackHandler(PASSWORD);
         data.setAttachmentCallbackHandler(attachments);
         boolean encrypted = envelope.getElementsByTagNameNS(XENC, "EncryptedKey").getLength() > 0;
@@ -324,6 +341,10 @@ public final class As4SecurityVerifier {
                 attachment.headers().forEach((name, value) -> mime.put(canonical(name), value));
                 headers.put(id, mime);
             });
+        }
+
+        Set<String> ids() {
+            return headers.keySet();
         }
 
         byte[] current(String id) {

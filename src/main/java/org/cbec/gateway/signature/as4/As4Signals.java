@@ -2,9 +2,6 @@ package org.cbec.gateway.signature.as4;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -13,10 +10,7 @@ import javax.xml.transform.TransformerException;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
-import org.apache.wss4j.common.WSEncryptionPart;
-import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSSecurityException;
-import org.apache.wss4j.dom.WSConstants;
 import org.apache.wss4j.dom.message.WSSecHeader;
 import org.apache.wss4j.dom.message.WSSecSignature;
 import org.cbec.gateway.error.GatewayError;
@@ -35,26 +29,13 @@ import org.xml.sax.SAXException;
  */
 public final class As4Signals {
     public static final String CONTENT_TYPE = "application/soap+xml; charset=utf-8";
-    private static final String EBBP = "http://docs.oasis-open.org/ebxml-bp/ebbp-signals-2.0";
-    private static final String ALIAS = "gateway";
-    private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
+    static final String EBBP = "http://docs.oasis-open.org/ebxml-bp/ebbp-signals-2.0";
 
-    private final Merlin crypto;
-    private final String signatureAlgorithm;
+    private final As4Signing signing;
     private final String domain;
 
     public As4Signals(GatewaySigningKey signingKey, String domain) {
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry(ALIAS, signingKey.key(), IN_MEMORY_PASSWORD, signingKey.chain().toArray(new X509Certificate[0]));
-            this.crypto = new Merlin();
-            this.crypto.setKeyStore(store);
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the gateway key cannot sign AS4 signals: " + e.getMessage(), e);
-        }
-        this.signatureAlgorithm = "EC".equals(signingKey.key().getAlgorithm())
-                ? "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" : "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+        this.signing = new As4Signing(signingKey);
         this.domain = domain;
     }
 
@@ -107,22 +88,15 @@ public final class As4Signals {
             WSSecHeader header = new WSSecHeader(document);
             header.setMustUnderstand(true);
             header.insertSecurityHeader();
-            WSSecSignature signature = new WSSecSignature(header);
-            signature.setUserInfo(ALIAS, new String(IN_MEMORY_PASSWORD));
-            signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
-            signature.setSignatureAlgorithm(signatureAlgorithm);
-            signature.setDigestAlgo("http://www.w3.org/2001/04/xmlenc#sha256");
-            signature.setSigCanonicalization(WSConstants.C14N_EXCL_OMIT_COMMENTS);
-            signature.getParts().add(new WSEncryptionPart("Messaging", As4Request.EBMS_NS, "Element"));
-            signature.getParts().add(new WSEncryptionPart(WSConstants.ELEM_BODY, As4Request.SOAP12, "Element"));
-            signature.build(crypto);
+            WSSecSignature signature = signing.signature(header);
+            signature.build(signing.crypto());
             return serialise(document);
         } catch (WSSecurityException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot sign the AS4 signal: " + e.getMessage(), e);
         }
     }
 
-    private static byte[] serialise(Document document) {
+    static byte[] serialise(Document document) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             TransformerFactory.newInstance().newTransformer().transform(new DOMSource(document), new StreamResult(out));
@@ -132,7 +106,7 @@ public final class As4Signals {
         }
     }
 
-    private static String escape(String text) {
+    static String escape(String text) {
         return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }
