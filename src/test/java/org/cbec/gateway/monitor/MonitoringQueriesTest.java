@@ -50,7 +50,28 @@ class MonitoringQueriesTest {
     @BeforeAll
     void start(@TempDir Path root) {
         // alerts evaluated every 0.2 s, so that the dead letter below raises DEAD_LETTERS (gateway_alert_active) soon
-        gateway = new GatewayUnderTest(root).with("gateway.forward.max-attempts", "1").with("gateway.alerts.interval", "PT0.2S").start();
+        gateway = new GatewayUnderTest(root).with("gateway.forward.max-attempts", "1").with("gateway.alerts.interval", "PT0.2S");
+        // A partner the national side sends to (issue 21), so that the outbound direction's metrics are exported too.
+        GatewayUnderTest.write(root.resolve("partners/SG-CUSTOMS.yaml"), """
+                id: SG-CUSTOMS
+                name: Singapore Customs
+                country: SG
+                trustAnchors:
+                  - certs/sg-customs-ca.pem
+                revocation: none
+                messageTypes: [AEO_STATUS]
+                agreement:
+                  reference: "TEST"
+                  inbound:
+                    AEO_STATUS: ["*"]
+                  outbound:
+                    AEO_STATUS: ["*"]
+                outbound:
+                  transport: cms-https
+                  url: https://127.0.0.1:9/outbound
+                  format: aeo-status-csv
+                """);
+        gateway.start();
         String delivered = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)))
                 .path("messageId").asText();
         await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + delivered).path("status").asText()));
@@ -60,6 +81,14 @@ class MonitoringQueriesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/dead-letters").path("count").asInt() == 1);
         gateway.national().setDown(false);
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/alerts").toString().contains("DEAD_LETTERS"));
+        // National data for that partner (nobody listens at its URL): the outbound gauges get their partner's row.
+        String outboundRecords = "{\"records\":[{\"recordType\":\"AEO_STATUS\",\"aeoId\":\"DE1234567890\",\"operatorName\":\"Nord Export GmbH\","
+                + "\"address\":{\"city\":\"Hamburg\",\"country\":\"DE\"},\"programme\":\"AEO\",\"status\":\"ACTIVE\",\"validFrom\":\"2019-05-01\","
+                + "\"validUntil\":null,\"statusChangedAt\":\"2026-12-01T08:00:00Z\",\"statusReason\":null}]}";
+        assertThat(gateway.send(java.net.http.HttpRequest.newBuilder().header("Content-Type", "application/json")
+                .header("Authorization", GatewayUnderTest.basic("national", "national-demo"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(outboundRecords)), "/api/v1/outbound/SG-CUSTOMS").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/outbound").path("partners").size() == 1);
         metrics = PrometheusText.parse(gateway.getAs("/metrics", null, null).body());
     }
 
