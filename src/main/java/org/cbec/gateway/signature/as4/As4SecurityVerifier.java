@@ -4,8 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -50,8 +48,6 @@ import org.w3c.dom.NodeList;
  * Whether the signer is trusted is decided afterwards by the gateway's own signer checks, as for every container.
  */
 public final class As4SecurityVerifier {
-    private static final String ALIAS = "gateway";
-    private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
     private static final String XENC = "http://www.w3.org/2001/04/xmlenc#";
     /** The SOAP with Attachments transforms (WSS SwA profile 1.1) that an AS4 signature applies to its attachments. */
     private static final Set<String> SWA_TRANSFORMS = Set.of(
@@ -76,15 +72,7 @@ public final class As4SecurityVerifier {
         // Trust is SignerTrust's decision with the partner registry, not WSS4J's with a truststore.
         this.config.setValidator(WSConstants.SIGNATURE, (credential, data) -> credential);
         this.certificateLoader = new Merlin();
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry(ALIAS, gatewayKey.key(), IN_MEMORY_PASSWORD, gatewayKey.chain().toArray(new X509Certificate[0]));
-            this.decryption = new Merlin();
-            this.decryption.setKeyStore(store);
-        } catch (GeneralSecurityException | IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the gateway key cannot decrypt AS4 attachments: " + e.getMessage(), e);
-        }
+        this.decryption = new org.cbec.gateway.signature.soap.WssSigningCrypto(gatewayKey, "AS4 attachments (decryption)").crypto();
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
@@ -323,7 +311,7 @@ public final class As4SecurityVerifier {
     private static final CallbackHandler PASSWORD = callbacks -> {
         for (Callback callback : callbacks) {
             if (callback instanceof WSPasswordCallback password) {
-                password.setPassword(new String(IN_MEMORY_PASSWORD));
+                password.setPassword(org.cbec.gateway.signature.soap.WssSigningCrypto.password());
             }
         }
     };
