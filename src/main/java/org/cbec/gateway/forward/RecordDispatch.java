@@ -14,7 +14,6 @@ import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
-import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.LogEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,19 +53,6 @@ public final class RecordDispatch {
         this.grace = grace;
         this.startedAt = clock.instant();
         this.queueOwedAfterStart = queueOwedAfterStart;
-    }
-
-    /**
-     * The projection of one entry of the accept log ({@code gateway.accepted}): an accepted message's entry is
-     * archived and its records booked in one database commit shared with the other entries being projected, and
-     * the records still owed come back to be queued; a message id alone (a message archived before its 202: AEO
-     * statements, large lists, recovery) is dispatched from the archive.
-     */
-    public List<OutboundRecord> dispatch(@Body Object entryOrMessageId) {
-        if (entryOrMessageId instanceof byte[] encoded) {
-            return project(LogEntry.decode(encoded));
-        }
-        return ledger.dispatch(String.valueOf(entryOrMessageId));
     }
 
     /** Entries projected together in one database commit: their rows share pages, so each costs a fraction of a commit. */
@@ -200,16 +186,6 @@ public final class RecordDispatch {
         } catch (JMSException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "an accept-log entry cannot be read: " + e.getMessage(), e);
         }
-    }
-
-    private List<OutboundRecord> project(LogEntry entry) {
-        InboundEvidence evidence = entry.evidence();
-        List<OutboundRecord> records = DeliveryLedger.outboundRecords(entry.messageId(), entry.recordsJson());
-        AtomicReference<List<OutboundRecord>> owed = new AtomicReference<>();
-        groupCommit.run(connection -> owed.set(archive.project(connection, evidence, entry.contentSha256()) == EvidenceArchive.Projection.DUPLICATE
-                ? List.of() : ledger.dispatchIn(connection, entry.messageId(), records)), records.size());
-        acceptLog.projected(entry.messageId());
-        return owed.get();
     }
 
     /**
