@@ -11,7 +11,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +50,13 @@ final class As4Load {
     record Request(byte[] body, String contentType) {}
 
     /** Signs each document as the payload of an AS4 message from {@code partyId} to the gateway. */
-    static List<Request> presign(List<byte[]> documents, X509Certificate certificate, PrivateKey key, List<X509Certificate> chain,
-                                 String partyId) throws Exception {
+    static List<Request> presign(
+            List<byte[]> documents,
+            X509Certificate certificate,
+            PrivateKey key,
+            List<X509Certificate> chain,
+            String partyId)
+            throws Exception {
         WSSConfig.init();
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -70,26 +74,35 @@ final class As4Load {
         String contentId = UUID.randomUUID() + "@bench";
         String mimeType = payload.length > 0 && payload[0] == '{' ? "application/json" : "text/csv";
         String envelope = "<S12:Envelope xmlns:S12=\"" + SOAP12 + "\" xmlns:eb=\"" + EBMS + "\"><S12:Header>"
-                + "<eb:Messaging S12:mustUnderstand=\"true\"><eb:UserMessage><eb:MessageInfo><eb:Timestamp>" + Instant.now()
+                + "<eb:Messaging S12:mustUnderstand=\"true\"><eb:UserMessage><eb:MessageInfo><eb:Timestamp>"
+                + Instant.now()
                 + "</eb:Timestamp><eb:MessageId>" + UUID.randomUUID() + "@bench</eb:MessageId></eb:MessageInfo>"
-                + "<eb:PartyInfo><eb:From><eb:PartyId type=\"urn:oasis:names:tc:ebcore:partyid-type:unregistered\">" + partyId
-                + "</eb:PartyId><eb:Role>" + EBMS + "initiator</eb:Role></eb:From><eb:To><eb:PartyId type=\"urn:oasis:names:tc:ebcore:"
-                + "partyid-type:unregistered\">CBEC-GATEWAY</eb:PartyId><eb:Role>" + EBMS + "responder</eb:Role></eb:To></eb:PartyInfo>"
+                + "<eb:PartyInfo><eb:From><eb:PartyId type=\"urn:oasis:names:tc:ebcore:partyid-type:unregistered\">"
+                + partyId
+                + "</eb:PartyId><eb:Role>" + EBMS
+                + "initiator</eb:Role></eb:From><eb:To><eb:PartyId type=\"urn:oasis:names:tc:ebcore:"
+                + "partyid-type:unregistered\">CBEC-GATEWAY</eb:PartyId><eb:Role>" + EBMS
+                + "responder</eb:Role></eb:To></eb:PartyInfo>"
                 + "<eb:CollaborationInfo><eb:Service>urn:cbec:gateway:exchange</eb:Service><eb:Action>Submit</eb:Action>"
                 + "<eb:ConversationId>bench</eb:ConversationId></eb:CollaborationInfo>"
-                + "<eb:PayloadInfo><eb:PartInfo href=\"cid:" + contentId + "\"><eb:PartProperties><eb:Property name=\"MimeType\">" + mimeType
+                + "<eb:PayloadInfo><eb:PartInfo href=\"cid:" + contentId
+                + "\"><eb:PartProperties><eb:Property name=\"MimeType\">" + mimeType
                 + "</eb:Property></eb:PartProperties></eb:PartInfo></eb:PayloadInfo></eb:UserMessage></eb:Messaging></S12:Header>"
                 + "<S12:Body/></S12:Envelope>";
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
-        Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(envelope.getBytes(StandardCharsets.UTF_8)));
+        Document document =
+                factory.newDocumentBuilder().parse(new ByteArrayInputStream(envelope.getBytes(StandardCharsets.UTF_8)));
         WSSecHeader header = new WSSecHeader(document);
         header.setMustUnderstand(true);
         header.insertSecurityHeader();
         WSSecSignature signature = new WSSecSignature(header);
         signature.setUserInfo("signer", "bench");
         signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
-        signature.setSignatureAlgorithm(ec ? "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" : "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
+        signature.setSignatureAlgorithm(
+                ec
+                        ? "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+                        : "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
         signature.setDigestAlgo("http://www.w3.org/2001/04/xmlenc#sha256");
         signature.getParts().add(new WSEncryptionPart("Messaging", EBMS, "Element"));
         signature.getParts().add(new WSEncryptionPart("Body", SOAP12, "Element"));
@@ -113,19 +126,24 @@ final class As4Load {
         TransformerFactory.newInstance().newTransformer().transform(new DOMSource(document), new StreamResult(soap));
         String boundary = "----=_bench_" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Type: application/soap+xml; charset=UTF-8\r\nContent-ID: <root@bench>\r\n\r\n")
+        body.write(("--" + boundary
+                        + "\r\nContent-Type: application/soap+xml; charset=UTF-8\r\nContent-ID: <root@bench>\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         body.write(soap.toByteArray());
-        body.write(("\r\n--" + boundary + "\r\nContent-Type: " + mimeType + "\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <" + contentId
-                + ">\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        body.write(("\r\n--" + boundary + "\r\nContent-Type: " + mimeType
+                        + "\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <" + contentId + ">\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1));
         body.write(payload);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        return new Request(body.toByteArray(), "multipart/related; type=\"application/soap+xml\"; boundary=\"" + boundary
-                + "\"; start=\"<root@bench>\"");
+        return new Request(
+                body.toByteArray(),
+                "multipart/related; type=\"application/soap+xml\"; boundary=\"" + boundary
+                        + "\"; start=\"<root@bench>\"");
     }
 
     /** Pushes every request with {@code connections} in flight; throughput and latencies of receipts, and what was not one. */
-    static Map<String, Object> closedLoop(HttpClient client, int port, List<Request> requests, int connections) throws InterruptedException {
+    static Map<String, Object> closedLoop(HttpClient client, int port, List<Request> requests, int connections)
+            throws InterruptedException {
         System.out.printf("AS4 closed loop: %d signed messages over %d connections...%n", requests.size(), connections);
         URI as4 = URI.create("http://127.0.0.1:" + port + "/as4");
         Semaphore inFlight = new Semaphore(connections);
@@ -136,10 +154,15 @@ final class As4Load {
         for (Request request : requests) {
             inFlight.acquire();
             long sent = System.nanoTime();
-            HttpRequest post = HttpRequest.newBuilder(as4).header("Content-Type", request.contentType()).timeout(Duration.ofSeconds(60))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(request.body())).build();
+            HttpRequest post = HttpRequest.newBuilder(as4)
+                    .header("Content-Type", request.contentType())
+                    .timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()))
+                    .build();
             client.sendAsync(post, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
-                if (failure == null && response.statusCode() == 200 && response.body().contains("Receipt>")) {
+                if (failure == null
+                        && response.statusCode() == 200
+                        && response.body().contains("Receipt>")) {
                     receiptNanos.add(System.nanoTime() - sent);
                 } else {
                     other.incrementAndGet();
@@ -150,7 +173,8 @@ final class As4Load {
         }
         done.await();
         double seconds = (System.nanoTime() - start) / 1e9;
-        long[] latencies = receiptNanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] latencies =
+                receiptNanos.stream().mapToLong(Long::longValue).sorted().toArray();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("messages", requests.size());
         result.put("receipts", latencies.length);
@@ -165,6 +189,7 @@ final class As4Load {
         if (sorted.length == 0) {
             return 0;
         }
-        return Math.round(sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e5) / 10.0;
+        return Math.round(sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e5)
+                / 10.0;
     }
 }

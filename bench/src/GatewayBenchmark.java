@@ -32,9 +32,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -85,20 +85,30 @@ public final class GatewayBenchmark {
         Credential ec = signer(ca, "CN=Bench EC Signer,C=CN", ecKeys());
         NationalSink sink = new NationalSink();
         int port = freePort();
-        GatewayRuntime gateway = GatewayRuntime.start(GatewaySettings.load(configure(work, ca, port, sink), Map.of(), Map.of()));
+        GatewayRuntime gateway =
+                GatewayRuntime.start(GatewaySettings.load(configure(work, ca, port, sink), Map.of(), Map.of()));
         try {
-            System.out.printf("set-up: %d cores, %s, max heap %d MiB, Java %s, %s%n", Runtime.getRuntime().availableProcessors(),
-                    cpuModel(), Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version"), System.getProperty("os.name"));
+            System.out.printf(
+                    "set-up: %d cores, %s, max heap %d MiB, Java %s, %s%n",
+                    Runtime.getRuntime().availableProcessors(),
+                    cpuModel(),
+                    Runtime.getRuntime().maxMemory() >> 20,
+                    System.getProperty("java.version"),
+                    System.getProperty("os.name"));
             if (!overrides().isEmpty()) {
                 System.out.printf("settings changed for this run (BENCH_SETTINGS): %s%n", overrides());
             }
-            System.out.printf("pre-signing %d messages (90%% 2 KiB shipments, 10%% 200-row AEO CSVs; half RSA-2048, half EC P-256)...%n", messages);
+            System.out.printf(
+                    "pre-signing %d messages (90%% 2 KiB shipments, 10%% 200-row AEO CSVs; half RSA-2048, half EC P-256)...%n",
+                    messages);
             List<Signed> closed = presign(messages, rsa, ec, "C");
             List<Signed> shipments = presign(messages, rsa, ec, "S", false);
             List<Signed> open = presign(openRate * openSeconds, rsa, ec, "O", false);
 
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newFixedThreadPool(8)).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(8))
+                    .build();
             URI inbound = URI.create("http://127.0.0.1:" + port + "/api/v1/inbound");
             List<Signed> warmUpMessages = presign(2_000, rsa, ec, "W");
             long warmUpBytes = bytes(warmUpMessages);
@@ -112,12 +122,14 @@ public final class GatewayBenchmark {
             long deliveredAt = sink.awaitRecords(recordsClosed, Duration.ofMinutes(5));
             double endToEnd = recordsClosed / ((deliveredAt - closedRun.startNanos) / 1e9);
             sink.reset();
-            System.out.printf("closed loop, shipments only: %d messages over %d connections...%n", shipments.size(), connections);
+            System.out.printf(
+                    "closed loop, shipments only: %d messages over %d connections...%n", shipments.size(), connections);
             Map<String, double[]> stagesBefore = stages(client, port);
             Run shipmentsRun = closedLoop(client, inbound, shipments, connections);
             long shipmentsDeliveredAt = sink.awaitRecords(shipmentsRun.acceptedRecords(), Duration.ofMinutes(5));
             Map<String, Object> stageCosts = stageCosts(stagesBefore, stages(client, port));
-            double shipmentsEndToEnd = shipmentsRun.acceptedRecords() / ((shipmentsDeliveredAt - shipmentsRun.startNanos) / 1e9);
+            double shipmentsEndToEnd =
+                    shipmentsRun.acceptedRecords() / ((shipmentsDeliveredAt - shipmentsRun.startNanos) / 1e9);
             sink.reset();
             Run openRun = openLoop(client, inbound, open, openRate);
             // The memory figure is taken on a quiet gateway: let what the open loop accepted reach the sink first
@@ -125,12 +137,15 @@ public final class GatewayBenchmark {
             long recordsOpen = openRun.acceptedRecords();
             sink.awaitRecords(recordsOpen, Duration.ofMinutes(10));
             // The open loop leaves the generator's extra connections open until they idle out (run.sh sets the client's
-            // keep-alive to 10 s): wait for them to close, or the login flood's own clients would find the gateway at its
+            // keep-alive to 10 s): wait for them to close, or the login flood's own clients would find the gateway at
+            // its
             // connection cap (gateway.http.max-connections) and be closed at once instead of guessing.
             awaitOpenConnectionsBelow(client, port, 4 * connections, Duration.ofSeconds(90));
-            Map<String, Object> loginFlood = loginFlood(client, inbound, port, presign(2 * 200 * 10, rsa, ec, "L", false), sink);
+            Map<String, Object> loginFlood =
+                    loginFlood(client, inbound, port, presign(2 * 200 * 10, rsa, ec, "L", false), sink);
             double limit = bareVerificationRate(closed, Runtime.getRuntime().availableProcessors() * 8);
-            double shipmentsLimit = bareVerificationRate(shipments, Runtime.getRuntime().availableProcessors() * 8);
+            double shipmentsLimit =
+                    bareVerificationRate(shipments, Runtime.getRuntime().availableProcessors() * 8);
             Map<String, Object> floors = floors(gateway, client, port, shipments, connections);
             sink.reset();
             // Issue 20: AS4 intake (As4Load), a tenth as many 2 KiB shipments as AS4 payloads signed by the RSA signer.
@@ -138,12 +153,16 @@ public final class GatewayBenchmark {
             for (int i = 0; i < Math.max(1, messages / 10); i++) {
                 as4Documents.add(shipment("A-" + i).getBytes(StandardCharsets.UTF_8));
             }
-            Map<String, Object> as4 = As4Load.closedLoop(client, port,
-                    As4Load.presign(as4Documents, rsa.certificate(), rsa.key(), rsa.chain(), "CN-GACC"), connections);
+            Map<String, Object> as4 = As4Load.closedLoop(
+                    client,
+                    port,
+                    As4Load.presign(as4Documents, rsa.certificate(), rsa.key(), rsa.chain(), "CN-GACC"),
+                    connections);
             sink.awaitRecords(((Number) as4.get("receipts")).longValue(), Duration.ofMinutes(5));
             sink.reset();
             Memory memory = tenMegabyteCsv(client, inbound, rsa, 0, false);
-            // Let the first document's records reach the sink, then measure what stays live while a second one is accepted.
+            // Let the first document's records reach the sink, then measure what stays live while a second one is
+            // accepted.
             long listDeliveredAt = sink.awaitRecords(memory.rows(), Duration.ofMinutes(10));
             Map<String, Object> largeList = new java.util.LinkedHashMap<>();
             largeList.put("rows", memory.rows());
@@ -156,8 +175,17 @@ public final class GatewayBenchmark {
 
             Map<String, Object> results = new java.util.LinkedHashMap<>();
             results.put("ranAt", Instant.now().toString());
-            results.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "cpu", cpuModel(),
-                    "java", System.getProperty("java.version"), "maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20));
+            results.put(
+                    "machine",
+                    Map.of(
+                            "cores",
+                            Runtime.getRuntime().availableProcessors(),
+                            "cpu",
+                            cpuModel(),
+                            "java",
+                            System.getProperty("java.version"),
+                            "maxHeapMiB",
+                            Runtime.getRuntime().maxMemory() >> 20));
             results.put("messages", messages);
             if (!overrides().isEmpty()) {
                 results.put("settingsChanged", overrides());
@@ -171,8 +199,17 @@ public final class GatewayBenchmark {
             shipmentsOnly.put("gatewayToLimitRatio", round(shipmentsRun.throughput() / shipmentsLimit));
             results.put("closedLoopShipmentsOnly", shipmentsOnly);
             results.put("stageMsPerItemShipmentsOnly", stageCosts);
-            results.put("openLoop", Map.of("offeredPerSecond", openRate, "seconds", openSeconds, "messages", "2 KiB shipments",
-                    "result", openRun.summary()));
+            results.put(
+                    "openLoop",
+                    Map.of(
+                            "offeredPerSecond",
+                            openRate,
+                            "seconds",
+                            openSeconds,
+                            "messages",
+                            "2 KiB shipments",
+                            "result",
+                            openRun.summary()));
             results.put("bareCmsVerificationPerSecond", round(limit));
             results.put("gatewayToLimitRatio", round(closedRun.throughput() / limit));
             results.put("floors", floors);
@@ -181,14 +218,34 @@ public final class GatewayBenchmark {
             results.put("memoryLive", live.summary());
             results.put("largeList", largeList);
             results.put("loginFlood", loginFlood);
-            long received = bytes(closed) + bytes(shipments) + bytes(open) + memory.payloadBytes() + live.payloadBytes() + warmUpBytes;
-            results.put("storageAfterRun", Map.of("databaseMiB", round(sizeOf(work.resolve("data/db")) / 1048576.0),
-                    "brokerMiB", round(sizeOf(work.resolve("data/broker")) / 1048576.0),
-                    "dataDirMiB", round(sizeOf(work.resolve("data")) / 1048576.0), "receivedMiB", round(received / 1048576.0),
-                    "dataDirToReceived", round((double) sizeOf(work.resolve("data")) / received)));
-            double staticFloor = ((Number) ((Map<String, Object>) floors.get("staticPage")).get("acceptedPerSecond")).doubleValue();
-            results.put("againstStaticPageFloor", Map.of("acceptedShipments", round(shipmentsRun.throughput() / staticFloor),
-                    "deliveredShipmentRecords", round(shipmentsEndToEnd / staticFloor)));
+            long received = bytes(closed)
+                    + bytes(shipments)
+                    + bytes(open)
+                    + memory.payloadBytes()
+                    + live.payloadBytes()
+                    + warmUpBytes;
+            results.put(
+                    "storageAfterRun",
+                    Map.of(
+                            "databaseMiB",
+                            round(sizeOf(work.resolve("data/db")) / 1048576.0),
+                            "brokerMiB",
+                            round(sizeOf(work.resolve("data/broker")) / 1048576.0),
+                            "dataDirMiB",
+                            round(sizeOf(work.resolve("data")) / 1048576.0),
+                            "receivedMiB",
+                            round(received / 1048576.0),
+                            "dataDirToReceived",
+                            round((double) sizeOf(work.resolve("data")) / received)));
+            double staticFloor =
+                    ((Number) ((Map<String, Object>) floors.get("staticPage")).get("acceptedPerSecond")).doubleValue();
+            results.put(
+                    "againstStaticPageFloor",
+                    Map.of(
+                            "acceptedShipments",
+                            round(shipmentsRun.throughput() / staticFloor),
+                            "deliveredShipmentRecords",
+                            round(shipmentsEndToEnd / staticFloor)));
             print(results);
             write(results);
         } finally {
@@ -207,7 +264,9 @@ public final class GatewayBenchmark {
             return 0;
         }
         try (var files = Files.walk(directory)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(file -> file.toFile().length())
+                    .sum();
         }
     }
 
@@ -232,7 +291,10 @@ public final class GatewayBenchmark {
 
         /** The records of the messages answered 202: what the sink must receive. */
         long acceptedRecords() {
-            return samples.stream().filter(s -> s.status() == 202).mapToLong(Sample::records).sum();
+            return samples.stream()
+                    .filter(s -> s.status() == 202)
+                    .mapToLong(Sample::records)
+                    .sum();
         }
 
         double throughput() {
@@ -241,7 +303,11 @@ public final class GatewayBenchmark {
         }
 
         Map<String, Object> summary() {
-            long[] latencies = samples.stream().filter(s -> s.status() / 100 == 2).mapToLong(Sample::latencyNanos).sorted().toArray();
+            long[] latencies = samples.stream()
+                    .filter(s -> s.status() / 100 == 2)
+                    .mapToLong(Sample::latencyNanos)
+                    .sorted()
+                    .toArray();
             Map<String, Long> statuses = new java.util.TreeMap<>();
             samples.forEach(s -> statuses.merge(String.valueOf(s.status()), 1L, Long::sum));
             Map<String, Object> summary = new java.util.LinkedHashMap<>();
@@ -249,13 +315,22 @@ public final class GatewayBenchmark {
             summary.put("p50Ms", millis(percentile(latencies, 50)));
             summary.put("p95Ms", millis(percentile(latencies, 95)));
             summary.put("p99Ms", millis(percentile(latencies, 99)));
-            summary.put("p999Ms", millis(latencies.length == 0 ? 0 : latencies[Math.min(latencies.length - 1, (int) Math.ceil(0.999 * latencies.length) - 1)]));
+            summary.put(
+                    "p999Ms",
+                    millis(
+                            latencies.length == 0
+                                    ? 0
+                                    : latencies[
+                                            Math.min(
+                                                    latencies.length - 1,
+                                                    (int) Math.ceil(0.999 * latencies.length) - 1)]));
             summary.put("statuses", statuses);
             return summary;
         }
     }
 
-    private static Run closedLoop(HttpClient client, URI inbound, List<Signed> messages, int connections) throws InterruptedException {
+    private static Run closedLoop(HttpClient client, URI inbound, List<Signed> messages, int connections)
+            throws InterruptedException {
         System.out.printf("closed loop: %d messages over %d connections...%n", messages.size(), connections);
         Run run = new Run();
         Semaphore inFlight = new Semaphore(connections);
@@ -263,18 +338,23 @@ public final class GatewayBenchmark {
         for (Signed message : messages) {
             inFlight.acquire();
             long start = System.nanoTime();
-            client.sendAsync(request(inbound, message.body()), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                run.samples.add(new Sample(System.nanoTime() - start, failure == null ? response.statusCode() : -1, message.records()));
-                inFlight.release();
-                done.countDown();
-            });
+            client.sendAsync(request(inbound, message.body()), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> {
+                        run.samples.add(new Sample(
+                                System.nanoTime() - start,
+                                failure == null ? response.statusCode() : -1,
+                                message.records()));
+                        inFlight.release();
+                        done.countDown();
+                    });
         }
         done.await();
         run.endNanos = System.nanoTime();
         return run;
     }
 
-    private static Run openLoop(HttpClient client, URI inbound, List<Signed> messages, int rate) throws InterruptedException {
+    private static Run openLoop(HttpClient client, URI inbound, List<Signed> messages, int rate)
+            throws InterruptedException {
         System.out.printf("open loop: %d messages offered at %d/s...%n", messages.size(), rate);
         Run run = new Run();
         CountDownLatch done = new CountDownLatch(messages.size());
@@ -285,12 +365,17 @@ public final class GatewayBenchmark {
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
-            // Latency counts from when the message was due, so a stalled gateway cannot hide its queueing (no coordinated omission).
+            // Latency counts from when the message was due, so a stalled gateway cannot hide its queueing (no
+            // coordinated omission).
             Signed message = messages.get(i);
-            client.sendAsync(request(inbound, message.body()), HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-                run.samples.add(new Sample(System.nanoTime() - due, failure == null ? response.statusCode() : -1, message.records()));
-                done.countDown();
-            });
+            client.sendAsync(request(inbound, message.body()), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> {
+                        run.samples.add(new Sample(
+                                System.nanoTime() - due,
+                                failure == null ? response.statusCode() : -1,
+                                message.records()));
+                        done.countDown();
+                    });
         }
         done.await();
         run.endNanos = System.nanoTime();
@@ -301,7 +386,8 @@ public final class GatewayBenchmark {
      * Issue 18 §5: partner intake under a login flood. The same open loop (200 msg/s for 10 s) runs alone, then with
      * six clients guessing passwords at /api/v1/session as fast as they are answered; the accept latency of both.
      */
-    private static Map<String, Object> loginFlood(HttpClient client, URI inbound, int port, List<Signed> messages, NationalSink sink)
+    private static Map<String, Object> loginFlood(
+            HttpClient client, URI inbound, int port, List<Signed> messages, NationalSink sink)
             throws InterruptedException {
         int half = messages.size() / 2;
         System.out.println("login flood: open loop at 200 msg/s alone...");
@@ -315,21 +401,31 @@ public final class GatewayBenchmark {
         List<Thread> guessers = new ArrayList<>();
         for (int g = 0; g < 6; g++) {
             int guesser = g;
-            Thread thread = new Thread(() -> {
-                HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                int attempt = 0;
-                while (flooding.get()) {
-                    String body = "{\"name\":\"operator" + (guesser * 100_000 + attempt % 50) + "\",\"password\":\"guess-" + attempt++ + "\"}";
-                    try {
-                        HttpResponse<Void> answer = own.send(HttpRequest.newBuilder(login).header("Content-Type", "application/json")
-                                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
-                        answers.merge(answer.statusCode(), 1L, Long::sum);
-                    } catch (Exception e) {
-                        answers.merge(-1, 1L, Long::sum);
-                    }
-                    guesses.incrementAndGet();
-                }
-            }, "login-guesser-" + g);
+            Thread thread = new Thread(
+                    () -> {
+                        HttpClient own = HttpClient.newBuilder()
+                                .version(HttpClient.Version.HTTP_1_1)
+                                .build();
+                        int attempt = 0;
+                        while (flooding.get()) {
+                            String body = "{\"name\":\"operator" + (guesser * 100_000 + attempt % 50)
+                                    + "\",\"password\":\"guess-" + attempt++ + "\"}";
+                            try {
+                                HttpResponse<Void> answer = own.send(
+                                        HttpRequest.newBuilder(login)
+                                                .header("Content-Type", "application/json")
+                                                .timeout(Duration.ofSeconds(30))
+                                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding());
+                                answers.merge(answer.statusCode(), 1L, Long::sum);
+                            } catch (Exception e) {
+                                answers.merge(-1, 1L, Long::sum);
+                            }
+                            guesses.incrementAndGet();
+                        }
+                    },
+                    "login-guesser-" + g);
             thread.start();
             guessers.add(thread);
         }
@@ -349,7 +445,8 @@ public final class GatewayBenchmark {
         return result;
     }
 
-    private static Run warmUp(HttpClient client, URI inbound, List<Signed> messages, int connections) throws InterruptedException {
+    private static Run warmUp(HttpClient client, URI inbound, List<Signed> messages, int connections)
+            throws InterruptedException {
         System.out.println("warming up...");
         return closedLoop(client, inbound, messages, connections);
     }
@@ -383,23 +480,30 @@ public final class GatewayBenchmark {
      * the floors put the gateway's figures and the issue's targets in proportion. Each floor runs twice over the
      * messages and the second run counts (the first warms the route up).
      */
-    private static Map<String, Object> floors(GatewayRuntime gateway, HttpClient client, int port, List<Signed> messages, int connections)
+    private static Map<String, Object> floors(
+            GatewayRuntime gateway, HttpClient client, int port, List<Signed> messages, int connections)
             throws Exception {
         Semaphore drained = new Semaphore(0);
         RouteBuilder floorRoutes = new RouteBuilder() {
             @Override
             public void configure() {
                 // The issue's floor: the same generator fetching a small static page from the running gateway.
-                from("platform-http:/bench/floor/static?httpMethodRestrict=GET").routeId("bench-floor-static")
+                from("platform-http:/bench/floor/static?httpMethodRestrict=GET")
+                        .routeId("bench-floor-static")
                         .setBody(constant("<!doctype html><title>floor</title><p>A small static page.</p>"))
                         .setHeader(Exchange.CONTENT_TYPE, constant("text/html"));
-                from("platform-http:/bench/floor/empty?httpMethodRestrict=POST").routeId("bench-floor-empty")
-                        .setBody(constant("")).setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202));
+                from("platform-http:/bench/floor/empty?httpMethodRestrict=POST")
+                        .routeId("bench-floor-empty")
+                        .setBody(constant(""))
+                        .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202));
                 // A short body, like the message id the gateway queues; the HTTP headers stay out of the JMS message.
-                from("platform-http:/bench/floor/queued?httpMethodRestrict=POST").routeId("bench-floor-queued")
-                        .removeHeaders("*").setBody(constant("01JD0000000000000000000000"))
+                from("platform-http:/bench/floor/queued?httpMethodRestrict=POST")
+                        .routeId("bench-floor-queued")
+                        .removeHeaders("*")
+                        .setBody(constant("01JD0000000000000000000000"))
                         .to("jms:queue:bench.floor?exchangePattern=InOnly&deliveryPersistent=true")
-                        .setBody(constant("")).setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202));
+                        .setBody(constant(""))
+                        .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(202));
                 from("jms:queue:bench.floor").routeId("bench-floor-drain").process(exchange -> drained.release());
             }
         };
@@ -407,10 +511,15 @@ public final class GatewayBenchmark {
         Map<String, Object> floors = new java.util.LinkedHashMap<>();
         try {
             for (String floor : List.of("static", "empty", "queued")) {
-                System.out.printf("floor: %d messages to the %s route over %d connections, twice...%n", messages.size(), floor, connections);
+                System.out.printf(
+                        "floor: %d messages to the %s route over %d connections, twice...%n",
+                        messages.size(), floor, connections);
                 URI route = URI.create("http://127.0.0.1:" + port + "/bench/floor/" + floor);
                 closedLoop(client, route, messages, connections);
-                floors.put(floor.equals("static") ? "staticPage" : floor.equals("empty") ? "emptyHttpRoute" : "httpRouteWithOneDurableSend",
+                floors.put(
+                        floor.equals("static")
+                                ? "staticPage"
+                                : floor.equals("empty") ? "emptyHttpRoute" : "httpRouteWithOneDurableSend",
                         closedLoop(client, route, messages, connections).summary());
             }
             // The memory figures that follow are taken on a quiet gateway.
@@ -418,7 +527,8 @@ public final class GatewayBenchmark {
                 throw new IllegalStateException("the floor's queue was not drained in 5 minutes");
             }
         } finally {
-            for (String route : List.of("bench-floor-static", "bench-floor-empty", "bench-floor-queued", "bench-floor-drain")) {
+            for (String route :
+                    List.of("bench-floor-static", "bench-floor-empty", "bench-floor-queued", "bench-floor-drain")) {
                 gateway.camel().getRouteController().stopRoute(route);
                 gateway.camel().removeRoute(route);
             }
@@ -432,24 +542,44 @@ public final class GatewayBenchmark {
      * collection between samples, so the figure is what the gateway really held (the live set), at the cost of
      * a slower request.
      */
-    record Memory(long payloadBytes, int rows, long peakHeapDeltaBytes, long peakRssDeltaBytes, int status, long startedNanos) {
+    record Memory(
+            long payloadBytes,
+            int rows,
+            long peakHeapDeltaBytes,
+            long peakRssDeltaBytes,
+            int status,
+            long startedNanos) {
         Map<String, Object> summary() {
-            return Map.of("payloadMiB", round(payloadBytes / 1048576.0), "peakHeapDeltaMiB", round(peakHeapDeltaBytes / 1048576.0),
-                    "peakRssDeltaMiB", round(peakRssDeltaBytes / 1048576.0),
-                    "heapToPayload", round((double) peakHeapDeltaBytes / payloadBytes), "status", status);
+            return Map.of(
+                    "payloadMiB",
+                    round(payloadBytes / 1048576.0),
+                    "peakHeapDeltaMiB",
+                    round(peakHeapDeltaBytes / 1048576.0),
+                    "peakRssDeltaMiB",
+                    round(peakRssDeltaBytes / 1048576.0),
+                    "heapToPayload",
+                    round((double) peakHeapDeltaBytes / payloadBytes),
+                    "status",
+                    status);
         }
     }
 
-    private static Memory tenMegabyteCsv(HttpClient client, URI inbound, Credential signer, int firstRow, boolean live) throws Exception {
+    private static Memory tenMegabyteCsv(HttpClient client, URI inbound, Credential signer, int firstRow, boolean live)
+            throws Exception {
         StringBuilder csv = new StringBuilder(CSV_HEADER);
         int row = firstRow;
         while (csv.length() < 10 * 1024 * 1024) {
-            csv.append(String.format(Locale.ROOT, "CN%010d,Operator number %d of the big list,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
-                    ++row, row, row));
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "CN%010d,Operator number %d of the big list,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
+                    ++row,
+                    row,
+                    row));
         }
         byte[] body = sign(csv.toString().getBytes(StandardCharsets.UTF_8), signer);
-        System.out.printf("memory: one %.1f MiB AEO CSV (%d rows)%s...%n", body.length / 1048576.0, row - firstRow,
-                live ? ", live set (a full collection between samples)" : "");
+        System.out.printf(
+                "memory: one %.1f MiB AEO CSV (%d rows)%s...%n",
+                body.length / 1048576.0, row - firstRow, live ? ", live set (a full collection between samples)" : "");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         long heapBefore = memory.getHeapMemoryUsage().getUsed();
@@ -477,7 +607,13 @@ public final class GatewayBenchmark {
         HttpResponse<Void> response = client.send(request(inbound, body), HttpResponse.BodyHandlers.discarding());
         sampling.set(false);
         sampler.join();
-        return new Memory(body.length, row - firstRow, peakHeap.get() - heapBefore, peakRss.get() - rssBefore, response.statusCode(), startedNanos);
+        return new Memory(
+                body.length,
+                row - firstRow,
+                peakHeap.get() - heapBefore,
+                peakRss.get() - rssBefore,
+                response.statusCode(),
+                startedNanos);
     }
 
     private static long rss() {
@@ -509,8 +645,13 @@ public final class GatewayBenchmark {
             if (withCsv && i % 10 == 9) {
                 StringBuilder csv = new StringBuilder(CSV_HEADER);
                 for (int r = 0; r < 200; r++) {
-                    csv.append(String.format(Locale.ROOT, "CN%s%03d%06d,Operator %d,1 Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
-                            prefix.equals("C") ? "1" : prefix.equals("O") ? "2" : "3", r, i, r));
+                    csv.append(String.format(
+                            Locale.ROOT,
+                            "CN%s%03d%06d,Operator %d,1 Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
+                            prefix.equals("C") ? "1" : prefix.equals("O") ? "2" : "3",
+                            r,
+                            i,
+                            r));
                 }
                 signed.add(new Signed(sign(csv.toString().getBytes(StandardCharsets.UTF_8), signer), 200));
             } else {
@@ -521,7 +662,9 @@ public final class GatewayBenchmark {
     }
 
     private static String shipment(String waybill) {
-        String description = "Bluetooth headphones, over-ear, noise cancelling, black, with carrying case and USB-C cable ".repeat(12);
+        String description =
+                "Bluetooth headphones, over-ear, noise cancelling, black, with carrying case and USB-C cable "
+                        .repeat(12);
         return """
                 {"documentType":"ECOM_SHIPMENT","waybillNo":"%s","masterWaybillNo":"784-00000011",
                  "platform":{"id":"PLAT-CN-001","orderNo":"SO-99812"},
@@ -535,10 +678,16 @@ public final class GatewayBenchmark {
 
     private static HttpRequest request(URI inbound, byte[] body) {
         if (inbound.getPath().endsWith("/bench/floor/static")) {
-            return HttpRequest.newBuilder(inbound).timeout(Duration.ofSeconds(60)).GET().build();
+            return HttpRequest.newBuilder(inbound)
+                    .timeout(Duration.ofSeconds(60))
+                    .GET()
+                    .build();
         }
-        return HttpRequest.newBuilder(inbound).header("Content-Type", "application/pkcs7-mime")
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return HttpRequest.newBuilder(inbound)
+                .header("Content-Type", "application/pkcs7-mime")
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
     }
 
     // ---------------------------------------------------------------- the gateway and its sink
@@ -550,7 +699,8 @@ public final class GatewayBenchmark {
             if (!pair.isBlank()) {
                 String[] keyAndValue = pair.split("=", 2);
                 if (keyAndValue.length != 2) {
-                    throw new IllegalArgumentException("BENCH_SETTINGS wants key=value pairs separated by commas, not '" + pair + "'");
+                    throw new IllegalArgumentException(
+                            "BENCH_SETTINGS wants key=value pairs separated by commas, not '" + pair + "'");
                 }
                 overrides.put(keyAndValue[0].trim(), keyAndValue[1].trim());
             }
@@ -579,7 +729,8 @@ public final class GatewayBenchmark {
         settings.put("gateway.routes.dir", Path.of("routes").toAbsolutePath().toString());
         settings.put("gateway.national.aeo.url", sink.url());
         settings.put("gateway.national.shipment.url", sink.url());
-        // The sink takes batches, as the built-in simulator does; BENCH_SETTINGS can turn them off (gateway.national.*.batch=1).
+        // The sink takes batches, as the built-in simulator does; BENCH_SETTINGS can turn them off
+        // (gateway.national.*.batch=1).
         settings.put("gateway.national.aeo.batch-url", sink.url() + "/batch");
         settings.put("gateway.national.shipment.batch-url", sink.url() + "/batch");
         settings.put("gateway.national.simulator.enabled", "false");
@@ -588,7 +739,8 @@ public final class GatewayBenchmark {
         settings.putAll(overrides());
         StringBuilder properties = new StringBuilder(Files.readString(Path.of("config/application.properties")));
         properties.append("\n");
-        settings.forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
+        settings.forEach(
+                (key, value) -> properties.append(key).append('=').append(value).append('\n'));
         Files.writeString(config.resolve("application.properties"), properties);
         return config;
     }
@@ -605,7 +757,8 @@ public final class GatewayBenchmark {
             server.createContext("/", exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 // A batch (gateway.national.*.batch-url) is a JSON array of {"idempotencyKey":...,"record":...}.
-                received.addAndGet(exchange.getRequestURI().getPath().endsWith("/batch") ? occurrences(body, ENTRY) : 1);
+                received.addAndGet(
+                        exchange.getRequestURI().getPath().endsWith("/batch") ? occurrences(body, ENTRY) : 1);
                 firstAtNanos.compareAndSet(0, System.nanoTime());
                 exchange.sendResponseHeaders(200, -1);
                 exchange.close();
@@ -674,23 +827,35 @@ public final class GatewayBenchmark {
 
     private static Credential authority(String subject) throws Exception {
         KeyPair keys = rsaKeys();
-        X509Certificate certificate = certificate(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
+        X509Certificate certificate =
+                certificate(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate));
     }
 
     private static Credential signer(Credential issuer, String subject, KeyPair keys) throws Exception {
-        X509Certificate certificate = certificate(new X500Name(subject), keys,
-                X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.key(), false);
+        X509Certificate certificate = certificate(
+                new X500Name(subject),
+                keys,
+                X500Name.getInstance(
+                        issuer.certificate().getSubjectX500Principal().getEncoded()),
+                issuer.key(),
+                false);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuer.certificate()));
     }
 
-    private static X509Certificate certificate(X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority)
-            throws Exception {
+    private static X509Certificate certificate(
+            X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority) throws Exception {
         Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(now.toEpochMilli() + (authority ? 0 : 1)),
-                Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))), subject, keys.getPublic());
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(now.toEpochMilli() + (authority ? 0 : 1)),
+                Date.from(now.minus(Duration.ofDays(1))),
+                Date.from(now.plus(Duration.ofDays(30))),
+                subject,
+                keys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-        return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+        return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
     }
 
     /** CMS SignedData as a partner sends it: the gateway's own signer, with the partner's key and chain (signer first). */
@@ -707,8 +872,11 @@ public final class GatewayBenchmark {
 
     private static void write(Map<String, Object> results) throws IOException {
         Path directory = Files.createDirectories(Path.of("bench", "results"));
-        Files.writeString(directory.resolve("latest.json"), new com.fasterxml.jackson.databind.ObjectMapper()
-                .writerWithDefaultPrettyPrinter().writeValueAsString(results));
+        Files.writeString(
+                directory.resolve("latest.json"),
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(results));
         Files.writeString(directory.resolve("latest.md"), markdown(results));
         System.out.println("written: bench/results/latest.json, bench/results/latest.md");
     }
@@ -728,59 +896,91 @@ public final class GatewayBenchmark {
         Map<String, Object> flood = (Map<String, Object>) results.get("loginFlood");
         Map<String, Object> floodAlone = (Map<String, Object>) flood.get("alone");
         Map<String, Object> floodWith = (Map<String, Object>) flood.get("withLoginFlood");
-        return String.join("\n",
+        return String.join(
+                "\n",
                 "| figure | value |",
                 "|---|---|",
-                "| machine | " + machine.get("cores") + " cores, " + machine.get("cpu") + ", Java " + machine.get("java") + " |",
-                "| run | " + results.get("ranAt") + ", " + results.get("messages") + " messages, " + results.get("connections") + " connections"
-                        + (results.containsKey("settingsChanged") ? ", settings " + results.get("settingsChanged") : "") + " |",
-                "| accepted, mix of 90 % shipments and 10 % 200-row AEO CSVs (closed loop) | " + closed.get("acceptedPerSecond") + " msg/s; p50 " + closed.get("p50Ms") + " ms, p95 "
-                        + closed.get("p95Ms") + " ms, p99 " + closed.get("p99Ms") + " ms; statuses " + closed.get("statuses") + " |",
-                "| end to end (records delivered to the sink) | " + results.get("endToEndRecordsPerSecond") + " records/s |",
-                "| accepted, 2 KiB shipments only (closed loop) | " + shipments.get("acceptedPerSecond") + " msg/s; p50 " + shipments.get("p50Ms")
-                        + " ms, p95 " + shipments.get("p95Ms") + " ms, p99 " + shipments.get("p99Ms") + " ms; end to end "
-                        + shipments.get("endToEndRecordsPerSecond") + " records/s; limit " + shipments.get("bareCmsVerificationPerSecond")
+                "| machine | " + machine.get("cores") + " cores, " + machine.get("cpu") + ", Java "
+                        + machine.get("java") + " |",
+                "| run | " + results.get("ranAt") + ", " + results.get("messages") + " messages, "
+                        + results.get("connections") + " connections"
+                        + (results.containsKey("settingsChanged") ? ", settings " + results.get("settingsChanged") : "")
+                        + " |",
+                "| accepted, mix of 90 % shipments and 10 % 200-row AEO CSVs (closed loop) | "
+                        + closed.get("acceptedPerSecond") + " msg/s; p50 " + closed.get("p50Ms") + " ms, p95 "
+                        + closed.get("p95Ms") + " ms, p99 " + closed.get("p99Ms") + " ms; statuses "
+                        + closed.get("statuses") + " |",
+                "| end to end (records delivered to the sink) | " + results.get("endToEndRecordsPerSecond")
+                        + " records/s |",
+                "| accepted, 2 KiB shipments only (closed loop) | " + shipments.get("acceptedPerSecond")
+                        + " msg/s; p50 " + shipments.get("p50Ms")
+                        + " ms, p95 " + shipments.get("p95Ms") + " ms, p99 " + shipments.get("p99Ms")
+                        + " ms; end to end "
+                        + shipments.get("endToEndRecordsPerSecond") + " records/s; limit "
+                        + shipments.get("bareCmsVerificationPerSecond")
                         + " msg/s; gateway / limit " + shipments.get("gatewayToLimitRatio") + " |",
-                "| time per item in each stage, shipments-only run (ms, wall time; stages overlap) | " + results.get("stageMsPerItemShipmentsOnly") + " |",
-                "| open loop at " + ((Map<String, Object>) results.get("openLoop")).get("offeredPerSecond") + " msg/s (2 KiB shipments) | p50 " + open.get("p50Ms")
-                        + " ms, p95 " + open.get("p95Ms") + " ms, p99 " + open.get("p99Ms") + " ms, p99.9 " + open.get("p999Ms") + " ms; statuses " + open.get("statuses") + " |",
-                "| AS4 intake, signed 2 KiB shipments to /as4 (closed loop) | " + results.get("as4ClosedLoopShipments") + " |",
-                "| limit: bare CMS verification, same messages | " + results.get("bareCmsVerificationPerSecond") + " msg/s |",
+                "| time per item in each stage, shipments-only run (ms, wall time; stages overlap) | "
+                        + results.get("stageMsPerItemShipmentsOnly") + " |",
+                "| open loop at " + ((Map<String, Object>) results.get("openLoop")).get("offeredPerSecond")
+                        + " msg/s (2 KiB shipments) | p50 " + open.get("p50Ms") + " ms, p95 " + open.get("p95Ms")
+                        + " ms, p99 " + open.get("p99Ms") + " ms, p99.9 " + open.get("p999Ms") + " ms; statuses "
+                        + open.get("statuses") + " |",
+                "| AS4 intake, signed 2 KiB shipments to /as4 (closed loop) | " + results.get("as4ClosedLoopShipments")
+                        + " |",
+                "| limit: bare CMS verification, same messages | " + results.get("bareCmsVerificationPerSecond")
+                        + " msg/s |",
                 "| gateway / limit | " + results.get("gatewayToLimitRatio") + " |",
-                "| floor: a small static page (GET), same generator and connections | " + floor(floors.get("staticPage")) + " |",
+                "| floor: a small static page (GET), same generator and connections | "
+                        + floor(floors.get("staticPage")) + " |",
                 "| accepted shipments / static-page floor | " + ratios.get("acceptedShipments") + " (target >= 0.5) |",
-                "| delivered shipment records / static-page floor | " + ratios.get("deliveredShipmentRecords") + " (target >= 0.3) |",
-                "| 10 MB AEO CSV (" + largeList.get("rows") + " rows): first record at the national system | after " + largeList.get("firstRecordAfterSeconds")
-                        + " s; all after " + largeList.get("allRecordsAfterSeconds") + " s (target first <= 30 s) |",
-                "| partner intake at 200 msg/s, alone / with six clients guessing passwords | p50 " + floodAlone.get("p50Ms") + " / " + floodWith.get("p50Ms")
-                        + " ms, p99 " + floodAlone.get("p99Ms") + " / " + floodWith.get("p99Ms") + " ms; statuses " + floodAlone.get("statuses") + " / "
-                        + floodWith.get("statuses") + "; " + flood.get("loginGuesses") + " guesses answered " + flood.get("loginAnswers") + " |",
-                "| data directory after the run / bytes received | " + storage.get("dataDirMiB") + " MiB / " + storage.get("receivedMiB") + " MiB = "
-                        + storage.get("dataDirToReceived") + " (target <= 2) |",
+                "| delivered shipment records / static-page floor | " + ratios.get("deliveredShipmentRecords")
+                        + " (target >= 0.3) |",
+                "| 10 MB AEO CSV (" + largeList.get("rows") + " rows): first record at the national system | after "
+                        + largeList.get("firstRecordAfterSeconds") + " s; all after "
+                        + largeList.get("allRecordsAfterSeconds") + " s (target first <= 30 s) |",
+                "| partner intake at 200 msg/s, alone / with six clients guessing passwords | p50 "
+                        + floodAlone.get("p50Ms") + " / " + floodWith.get("p50Ms")
+                        + " ms, p99 " + floodAlone.get("p99Ms") + " / " + floodWith.get("p99Ms") + " ms; statuses "
+                        + floodAlone.get("statuses") + " / "
+                        + floodWith.get("statuses") + "; " + flood.get("loginGuesses") + " guesses answered "
+                        + flood.get("loginAnswers") + " |",
+                "| data directory after the run / bytes received | " + storage.get("dataDirMiB") + " MiB / "
+                        + storage.get("receivedMiB") + " MiB = " + storage.get("dataDirToReceived")
+                        + " (target <= 2) |",
                 "| floor: an HTTP route that answers 202 at once, same generator, messages and connections | "
                         + floor(floors.get("emptyHttpRoute")) + " |",
-                "| floor: the same route after one persistent send to a durable queue | " + floor(floors.get("httpRouteWithOneDurableSend")) + " |",
-                "| 10 MB AEO CSV | payload " + memory.get("payloadMiB") + " MiB, peak heap +" + memory.get("peakHeapDeltaMiB") + " MiB ("
-                        + memory.get("heapToPayload") + "x, garbage included), peak RSS +" + memory.get("peakRssDeltaMiB") + " MiB, HTTP " + memory.get("status") + " |",
-                "| 10 MB AEO CSV, live set | peak heap after full collections +" + live.get("peakHeapDeltaMiB") + " MiB (" + live.get("heapToPayload")
-                        + "x), HTTP " + live.get("status") + " |",
-                "| on disk after the run | database " + ((Map<String, Object>) results.get("storageAfterRun")).get("databaseMiB")
-                        + " MiB, broker journal " + ((Map<String, Object>) results.get("storageAfterRun")).get("brokerMiB") + " MiB |",
+                "| floor: the same route after one persistent send to a durable queue | "
+                        + floor(floors.get("httpRouteWithOneDurableSend")) + " |",
+                "| 10 MB AEO CSV | payload " + memory.get("payloadMiB") + " MiB, peak heap +"
+                        + memory.get("peakHeapDeltaMiB") + " MiB (" + memory.get("heapToPayload")
+                        + "x, garbage included), peak RSS +" + memory.get("peakRssDeltaMiB") + " MiB, HTTP "
+                        + memory.get("status") + " |",
+                "| 10 MB AEO CSV, live set | peak heap after full collections +" + live.get("peakHeapDeltaMiB")
+                        + " MiB (" + live.get("heapToPayload") + "x), HTTP " + live.get("status") + " |",
+                "| on disk after the run | database "
+                        + ((Map<String, Object>) results.get("storageAfterRun")).get("databaseMiB")
+                        + " MiB, broker journal "
+                        + ((Map<String, Object>) results.get("storageAfterRun")).get("brokerMiB") + " MiB |",
                 "");
     }
 
-    private static void awaitOpenConnectionsBelow(HttpClient client, int port, int most, Duration timeout) throws Exception {
+    private static void awaitOpenConnectionsBelow(HttpClient client, int port, int most, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         double open = Double.MAX_VALUE;
         while (System.nanoTime() < deadline) {
             String text;
             try {
-                text = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                text = client.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
             } catch (IOException refusedAtTheCap) {
                 text = "";
             }
-            java.util.regex.Matcher gauge = java.util.regex.Pattern.compile("(?m)^gateway_http_connections (\\S+)$").matcher(text);
+            java.util.regex.Matcher gauge = java.util.regex.Pattern.compile("(?m)^gateway_http_connections (\\S+)$")
+                    .matcher(text);
             open = gauge.find() ? Double.parseDouble(gauge.group(1)) : Double.MAX_VALUE;
             if (open < most) {
                 return;
@@ -792,11 +992,16 @@ public final class GatewayBenchmark {
 
     /** Each stage's seconds and items so far, from the gateway's own metrics ({@code gateway_stage_*}). */
     private static Map<String, double[]> stages(HttpClient client, int port) throws Exception {
-        String text = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String text = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Map<String, double[]> stages = new java.util.TreeMap<>();
         java.util.regex.Matcher line = java.util.regex.Pattern.compile(
-                "^gateway_stage_(seconds_sum|items_total)\\{stage=\"([a-z]+)\"\\} (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(text);
+                        "^gateway_stage_(seconds_sum|items_total)\\{stage=\"([a-z]+)\"\\} (\\S+)$",
+                        java.util.regex.Pattern.MULTILINE)
+                .matcher(text);
         while (line.find()) {
             double[] figures = stages.computeIfAbsent(line.group(2), stage -> new double[2]);
             figures[line.group(1).startsWith("seconds") ? 0 : 1] = Double.parseDouble(line.group(3));
@@ -817,11 +1022,14 @@ public final class GatewayBenchmark {
     }
 
     private static String floor(Map<String, Object> run) {
-        return run.get("acceptedPerSecond") + " msg/s; p50 " + run.get("p50Ms") + " ms, p99 " + run.get("p99Ms") + " ms; statuses " + run.get("statuses");
+        return run.get("acceptedPerSecond") + " msg/s; p50 " + run.get("p50Ms") + " ms, p99 " + run.get("p99Ms")
+                + " ms; statuses " + run.get("statuses");
     }
 
     private static long percentile(long[] sorted, int percent) {
-        return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(percent / 100.0 * sorted.length) - 1)];
+        return sorted.length == 0
+                ? 0
+                : sorted[Math.min(sorted.length - 1, (int) Math.ceil(percent / 100.0 * sorted.length) - 1)];
     }
 
     private static double millis(long nanos) {
@@ -834,8 +1042,11 @@ public final class GatewayBenchmark {
 
     private static String cpuModel() {
         try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown cpu");
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("unknown cpu");
         } catch (IOException e) {
             return "unknown cpu";
         }

@@ -9,5 +9,11 @@ import org.cbec.gateway.canonical.RecordType;
  * A canonical record as an agreement lets it cross: the allowed fields, {@code legalBasis} and
  * {@code withheldFields}. Its key and version are those of the full record, so its idempotency key is the same.
  */
-public record AgreedRecord(RecordType recordType, String recordId, String recordVersion, String sourcePartner, String sourceMessageId,
-                           @JsonValue ObjectNode json) implements CanonicalRecord {}
+public record AgreedRecord(
+        RecordType recordType,
+        String recordId,
+        String recordVersion,
+        String sourcePartner,
+        String sourceMessageId,
+        @JsonValue ObjectNode json)
+        implements CanonicalRecord {}

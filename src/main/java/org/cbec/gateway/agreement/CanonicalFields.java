@@ -20,8 +20,16 @@ public final class CanonicalFields {
      * What identifies a record and where it came from: always kept, never an agreement's to withhold or refuse
      * ({@code mutualRecognition} is the gateway's own finding, not the partner's data).
      */
-    public static final Set<String> ENVELOPE = Set.of("recordType", "recordId", "recordVersion", "sourcePartner", "sourceMessageId",
-            "sourceFormat", "mutualRecognition", "legalBasis", "withheldFields");
+    public static final Set<String> ENVELOPE = Set.of(
+            "recordType",
+            "recordId",
+            "recordVersion",
+            "sourcePartner",
+            "sourceMessageId",
+            "sourceFormat",
+            "mutualRecognition",
+            "legalBasis",
+            "withheldFields");
 
     private static final Map<RecordType, Set<String>> PATHS = new EnumMap<>(RecordType.class);
 
@@ -59,7 +67,8 @@ public final class CanonicalFields {
         if (type instanceof Class<?> plain) {
             return plain;
         }
-        if (type instanceof ParameterizedType generic && generic.getActualTypeArguments().length == 1
+        if (type instanceof ParameterizedType generic
+                && generic.getActualTypeArguments().length == 1
                 && generic.getActualTypeArguments()[0] instanceof Class<?> element) {
             return element; // List<ShipmentItem>: a path names a field of every element
         }

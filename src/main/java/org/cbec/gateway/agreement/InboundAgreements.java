@@ -32,12 +32,18 @@ public final class InboundAgreements {
             return already;
         }
         ObjectNode full = CanonicalJson.mapper().valueToTree(record);
-        FieldPaths.Filtered filtered = agreement.inboundFields(record.recordType()).filterInPlace(full);
+        FieldPaths.Filtered filtered =
+                agreement.inboundFields(record.recordType()).filterInPlace(full);
         ObjectNode json = filtered.record();
         json.put("legalBasis", agreement.reference());
         json.set("withheldFields", CanonicalJson.mapper().valueToTree(filtered.withheld()));
-        return new AgreedRecord(record.recordType(), record.recordId(), record.recordVersion(), record.sourcePartner(),
-                record.sourceMessageId(), json);
+        return new AgreedRecord(
+                record.recordType(),
+                record.recordId(),
+                record.recordVersion(),
+                record.sourcePartner(),
+                record.sourceMessageId(),
+                json);
     }
 
     private static final class Mapped extends AbstractList<CanonicalRecord> implements RandomAccess {

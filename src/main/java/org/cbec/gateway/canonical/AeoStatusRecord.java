@@ -26,12 +26,18 @@ public record AeoStatusRecord(
         Address address,
         String programme,
         AeoStatus status,
-        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoTimeJson.LocalDateDeserializer.class)
+
+        @JsonSerialize(using = ToStringSerializer.class)
+        @JsonDeserialize(using = IsoTimeJson.LocalDateDeserializer.class)
         LocalDate validFrom,
-        @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoTimeJson.LocalDateDeserializer.class)
+
+        @JsonSerialize(using = ToStringSerializer.class)
+        @JsonDeserialize(using = IsoTimeJson.LocalDateDeserializer.class)
         LocalDate validUntil,
+
         @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = IsoTimeJson.InstantDeserializer.class)
         Instant statusChangedAt,
+
         String statusReason)
         implements CanonicalRecord {
 
@@ -62,12 +68,38 @@ public record AeoStatusRecord(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(statusChangedAt, "statusChangedAt");
         String recordId = recordIdOf(source.partnerId(), aeoId, statusChangedAt);
-        AeoStatusRecord unversioned = new AeoStatusRecord(RecordType.AEO_STATUS, recordId, null,
-                source.partnerId(), source.messageId(), source.format(), aeoId, operatorName, address, programme,
-                status, validFrom, validUntil, statusChangedAt, statusReason);
-        return new AeoStatusRecord(RecordType.AEO_STATUS, recordId, RecordVersion.of(unversioned),
-                source.partnerId(), source.messageId(), source.format(), aeoId, operatorName, address, programme,
-                status, validFrom, validUntil, statusChangedAt, statusReason);
+        AeoStatusRecord unversioned = new AeoStatusRecord(
+                RecordType.AEO_STATUS,
+                recordId,
+                null,
+                source.partnerId(),
+                source.messageId(),
+                source.format(),
+                aeoId,
+                operatorName,
+                address,
+                programme,
+                status,
+                validFrom,
+                validUntil,
+                statusChangedAt,
+                statusReason);
+        return new AeoStatusRecord(
+                RecordType.AEO_STATUS,
+                recordId,
+                RecordVersion.of(unversioned),
+                source.partnerId(),
+                source.messageId(),
+                source.format(),
+                aeoId,
+                operatorName,
+                address,
+                programme,
+                status,
+                validFrom,
+                validUntil,
+                statusChangedAt,
+                statusReason);
     }
 
     /** The business key: a statement re-sent in a later list is the same record. */

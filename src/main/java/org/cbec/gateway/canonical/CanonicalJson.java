@@ -157,7 +157,9 @@ public final class CanonicalJson {
         }
         // plain digits where ECMAScript would write them plain, else scientific; either way every digit is kept
         int exponent = stripped.precision() - stripped.scale() - 1;
-        return exponent >= -6 && exponent < 21 ? stripped.toPlainString() : stripped.toString().replace("E", "e");
+        return exponent >= -6 && exponent < 21
+                ? stripped.toPlainString()
+                : stripped.toString().replace("E", "e");
     }
 
     /** ECMAScript Number::toString(x) (ECMA-262 §6.1.6.1.20) for a finite double. */

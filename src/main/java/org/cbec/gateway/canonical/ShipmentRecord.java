@@ -75,14 +75,46 @@ public record ShipmentRecord(
             total = total.add(new BigDecimal(item.value()));
         }
         String recordId = recordIdOf(source.partnerId(), houseTransportDocId);
-        ShipmentRecord unversioned = new ShipmentRecord(RecordType.ECOM_SHIPMENT, recordId, null,
-                source.partnerId(), source.messageId(), source.format(), houseTransportDocId, masterTransportDocId,
-                platformId, orderId, seller, buyer, items, total.toPlainString(), currency, exportCountry,
-                destinationCountry, transportMode, null);
-        return new ShipmentRecord(RecordType.ECOM_SHIPMENT, recordId, RecordVersion.of(unversioned),
-                source.partnerId(), source.messageId(), source.format(), houseTransportDocId, masterTransportDocId,
-                platformId, orderId, seller, buyer, items, total.toPlainString(), currency, exportCountry,
-                destinationCountry, transportMode, null);
+        ShipmentRecord unversioned = new ShipmentRecord(
+                RecordType.ECOM_SHIPMENT,
+                recordId,
+                null,
+                source.partnerId(),
+                source.messageId(),
+                source.format(),
+                houseTransportDocId,
+                masterTransportDocId,
+                platformId,
+                orderId,
+                seller,
+                buyer,
+                items,
+                total.toPlainString(),
+                currency,
+                exportCountry,
+                destinationCountry,
+                transportMode,
+                null);
+        return new ShipmentRecord(
+                RecordType.ECOM_SHIPMENT,
+                recordId,
+                RecordVersion.of(unversioned),
+                source.partnerId(),
+                source.messageId(),
+                source.format(),
+                houseTransportDocId,
+                masterTransportDocId,
+                platformId,
+                orderId,
+                seller,
+                buyer,
+                items,
+                total.toPlainString(),
+                currency,
+                exportCountry,
+                destinationCountry,
+                transportMode,
+                null);
     }
 
     /** The business key: the same house waybill from the same partner is the same record. */
@@ -92,8 +124,25 @@ public record ShipmentRecord(
 
     /** A copy carrying the gateway's mutual-recognition finding; {@code recordVersion} does not change. */
     public ShipmentRecord withMutualRecognition(MutualRecognition mutualRecognition) {
-        return new ShipmentRecord(recordType, recordId, recordVersion, sourcePartner, sourceMessageId, sourceFormat,
-                houseTransportDocId, masterTransportDocId, platformId, orderId, seller, buyer, items, totalValue,
-                currency, exportCountry, destinationCountry, transportMode, mutualRecognition);
+        return new ShipmentRecord(
+                recordType,
+                recordId,
+                recordVersion,
+                sourcePartner,
+                sourceMessageId,
+                sourceFormat,
+                houseTransportDocId,
+                masterTransportDocId,
+                platformId,
+                orderId,
+                seller,
+                buyer,
+                items,
+                totalValue,
+                currency,
+                exportCountry,
+                destinationCountry,
+                transportMode,
+                mutualRecognition);
     }
 }

@@ -36,9 +36,9 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemGenerationException;
 import org.bouncycastle.util.io.pem.PemObjectGenerator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.signature.GatewaySigningKey;
@@ -48,12 +48,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code certs init}: the demo PKI of certs-example/make-demo-pki.sh, made in Java, for machines without OpenSSL. */
-@Command(name = "certs", mixinStandardHelpOptions = true, description = "Make certificates for demos and tests.",
+@Command(
+        name = "certs",
+        mixinStandardHelpOptions = true,
+        description = "Make certificates for demos and tests.",
         subcommands = CertsCommand.Init.class)
 final class CertsCommand {
 
-    @Command(name = "init", mixinStandardHelpOptions = true,
-            description = "Write the DEMO-ONLY PKI (same layout, subjects, file names and passwords as certs-example/make-demo-pki.sh): a CA and a signer (signer.key, signer.pem, signer.p12) for each demo partner, and the gateway's CA and gateway.p12. The p12 passwords are demo-only (or GATEWAY_KEYSTORE_PASSWORD / GATEWAY_SIGNER_PASSWORD). Existing files are kept unless --force.",
+    @Command(
+            name = "init",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Write the DEMO-ONLY PKI (same layout, subjects, file names and passwords as certs-example/make-demo-pki.sh): a CA and a signer (signer.key, signer.pem, signer.p12) for each demo partner, and the gateway's CA and gateway.p12. The p12 passwords are demo-only (or GATEWAY_KEYSTORE_PASSWORD / GATEWAY_SIGNER_PASSWORD). Existing files are kept unless --force.",
             footer = "Example: cbec-gateway certs init --dir /tmp/demo-pki")
     static final class Init implements Callable<Integer> {
         private static final SecureRandom RANDOM = new SecureRandom();
@@ -80,20 +86,31 @@ final class CertsCommand {
         public Integer call() {
             refuseToOverwrite();
             Map<String, String> environment = GatewayCli.environment(spec);
-            String signerPassword = environment.getOrDefault(SignerOptions.PASSWORD_VARIABLE, SignerOptions.DEMO_PASSWORD);
+            String signerPassword =
+                    environment.getOrDefault(SignerOptions.PASSWORD_VARIABLE, SignerOptions.DEMO_PASSWORD);
             for (DemoPartner partner : PARTNERS) {
                 Path folder = dir.resolve(partner.folder());
-                Issued ca = certificateAuthority(folder, subject(partner.country(), partner.organisation(), partner.id() + " Demo CA"));
-                Issued signer = signer(folder, "signer", ca, subject(partner.country(), partner.organisation(), partner.id() + " Demo Signer"));
+                Issued ca = certificateAuthority(
+                        folder, subject(partner.country(), partner.organisation(), partner.id() + " Demo CA"));
+                Issued signer = signer(
+                        folder,
+                        "signer",
+                        ca,
+                        subject(partner.country(), partner.organisation(), partner.id() + " Demo Signer"));
                 pkcs12(folder.resolve("signer.p12"), "signer", signer, signerPassword);
             }
             String organisation = "CBEC Gateway (DEMO ONLY)";
             Path gateway = dir.resolve("gateway");
             Issued ca = certificateAuthority(gateway, subject("XX", organisation, "CBEC Gateway Demo CA"));
-            Issued receipts = signer(gateway, "gateway", ca, subject("XX", organisation, "CBEC Gateway Demo Receipt Signer"));
-            pkcs12(gateway.resolve("gateway.p12"), "gateway", receipts,
+            Issued receipts =
+                    signer(gateway, "gateway", ca, subject("XX", organisation, "CBEC Gateway Demo Receipt Signer"));
+            pkcs12(
+                    gateway.resolve("gateway.p12"),
+                    "gateway",
+                    receipts,
                     environment.getOrDefault("GATEWAY_KEYSTORE_PASSWORD", SignerOptions.DEMO_PASSWORD));
-            // The built-in demo TSA of gateway.evidence.tsa.url empty: its only purpose is timeStamping (critical), as RFC 3161 asks.
+            // The built-in demo TSA of gateway.evidence.tsa.url empty: its only purpose is timeStamping (critical), as
+            // RFC 3161 asks.
             Path tsa = dir.resolve("tsa");
             Issued tsaCa = certificateAuthority(tsa, subject("XX", organisation, "CBEC Gateway Demo TSA CA"));
             Issued tsaKey = issued(tsa, "tsa", tsaCa, subject("XX", organisation, "CBEC Gateway Demo TSA"), true);
@@ -117,8 +134,10 @@ final class CertsCommand {
                 }
             }
             if (!existing.isEmpty()) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, existing.size() + " demo PKI file(s) exist already ("
-                        + existing.get(0) + (existing.size() > 1 ? ", ..." : "") + "); pass --force to overwrite them");
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID,
+                        existing.size() + " demo PKI file(s) exist already (" + existing.get(0)
+                                + (existing.size() > 1 ? ", ..." : "") + "); pass --force to overwrite them");
             }
         }
 
@@ -142,9 +161,12 @@ final class CertsCommand {
         /** A signer no partner knows: a fresh RSA key with a self-signed certificate, for the conformance run's untrusted case. */
         static GatewaySigningKey selfSignedSigner(String commonName) {
             KeyPair keys = generate("RSA");
-            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+            X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
+                    .addRDN(BCStyle.CN, commonName)
+                    .build();
             Instant now = Instant.now();
-            X509Certificate certificate = certificate(subject, keys, subject, keys, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), false);
+            X509Certificate certificate = certificate(
+                    subject, keys, subject, keys, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), false);
             return new GatewaySigningKey(keys.getPrivate(), List.of(certificate));
         }
 
@@ -153,8 +175,11 @@ final class CertsCommand {
 
         // The script's order /C=../O=../CN=..: the same encoded names, so either tool's files match the partner files.
         private static X500Name subject(String country, String organisation, String commonName) {
-            return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, country).addRDN(BCStyle.O, organisation)
-                    .addRDN(BCStyle.CN, commonName).build();
+            return new X500NameBuilder(BCStyle.INSTANCE)
+                    .addRDN(BCStyle.C, country)
+                    .addRDN(BCStyle.O, organisation)
+                    .addRDN(BCStyle.CN, commonName)
+                    .build();
         }
 
         /** An EC P-256 self-signed CA, as {@code openssl req -x509 -newkey ec} makes it. */
@@ -176,39 +201,80 @@ final class CertsCommand {
         private static Issued issued(Path folder, String name, Issued ca, X500Name subject, boolean timeStamping) {
             KeyPair keys = generate("RSA");
             Instant now = Instant.now();
-            X509Certificate certificate = certificate(X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
-                    new KeyPair(ca.certificate().getPublicKey(), ca.key()), subject, keys, now, now.plus(SIGNER_VALIDITY), false, timeStamping);
+            X509Certificate certificate = certificate(
+                    X500Name.getInstance(
+                            ca.certificate().getSubjectX500Principal().getEncoded()),
+                    new KeyPair(ca.certificate().getPublicKey(), ca.key()),
+                    subject,
+                    keys,
+                    now,
+                    now.plus(SIGNER_VALIDITY),
+                    false,
+                    timeStamping);
             writeKey(folder.resolve(name + ".key"), keys.getPrivate());
             writePem(folder.resolve(name + ".pem"), certificate);
             return new Issued(certificate, keys.getPrivate(), List.of(certificate, ca.certificate()));
         }
 
-        private static X509Certificate certificate(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair keys,
-                                                   Instant notBefore, Instant notAfter, boolean authority) {
+        private static X509Certificate certificate(
+                X500Name issuer,
+                KeyPair issuerKeys,
+                X500Name subject,
+                KeyPair keys,
+                Instant notBefore,
+                Instant notAfter,
+                boolean authority) {
             return certificate(issuer, issuerKeys, subject, keys, notBefore, notAfter, authority, false);
         }
 
-        private static X509Certificate certificate(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair keys,
-                                                   Instant notBefore, Instant notAfter, boolean authority, boolean timeStamping) {
+        private static X509Certificate certificate(
+                X500Name issuer,
+                KeyPair issuerKeys,
+                X500Name subject,
+                KeyPair keys,
+                Instant notBefore,
+                Instant notAfter,
+                boolean authority,
+                boolean timeStamping) {
             try {
-                X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(127, RANDOM).add(BigInteger.ONE),
-                        Date.from(notBefore), Date.from(notAfter), subject, keys.getPublic());
+                X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                        issuer,
+                        new BigInteger(127, RANDOM).add(BigInteger.ONE),
+                        Date.from(notBefore),
+                        Date.from(notAfter),
+                        subject,
+                        keys.getPublic());
                 JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
                 builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-                builder.addExtension(Extension.keyUsage, true, authority
-                        ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-                        : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+                builder.addExtension(
+                        Extension.keyUsage,
+                        true,
+                        authority
+                                ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                                : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
                 if (timeStamping) {
-                    builder.addExtension(Extension.extendedKeyUsage, true,
-                            new org.bouncycastle.asn1.x509.ExtendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_timeStamping));
+                    builder.addExtension(
+                            Extension.extendedKeyUsage,
+                            true,
+                            new org.bouncycastle.asn1.x509.ExtendedKeyUsage(
+                                    org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_timeStamping));
                 }
-                builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
-                builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
-                String algorithm = issuerKeys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-                return new JcaX509CertificateConverter().getCertificate(
-                        builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate())));
+                builder.addExtension(
+                        Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+                builder.addExtension(
+                        Extension.authorityKeyIdentifier,
+                        false,
+                        extensions.createAuthorityKeyIdentifier(issuerKeys.getPublic()));
+                String algorithm =
+                        issuerKeys.getPrivate().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
+                return new JcaX509CertificateConverter()
+                        .getCertificate(
+                                builder.build(new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate())));
             } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {
-                throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot make the demo certificate " + subject + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.INTERNAL_ERROR,
+                        "cannot make the demo certificate " + subject + ": " + e.getMessage(),
+                        e);
             }
         }
 
@@ -222,7 +288,8 @@ final class CertsCommand {
                 }
                 return generator.generateKeyPair();
             } catch (GeneralSecurityException e) {
-                throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot make a " + algorithm + " key: " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.INTERNAL_ERROR, "cannot make a " + algorithm + " key: " + e.getMessage(), e);
             }
         }
 
@@ -231,12 +298,14 @@ final class CertsCommand {
             try {
                 KeyStore store = KeyStore.getInstance("PKCS12");
                 store.load(null, null);
-                store.setKeyEntry(alias, key.key(), password.toCharArray(), key.chain().toArray(new X509Certificate[0]));
+                store.setKeyEntry(
+                        alias, key.key(), password.toCharArray(), key.chain().toArray(new X509Certificate[0]));
                 try (OutputStream out = Files.newOutputStream(file)) {
                     store.store(out, password.toCharArray());
                 }
             } catch (IOException | GeneralSecurityException e) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot write " + file + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID, "cannot write " + file + ": " + e.getMessage(), e);
             }
         }
 
@@ -245,7 +314,8 @@ final class CertsCommand {
             try {
                 writePem(file, new JcaPKCS8Generator(key, null));
             } catch (PemGenerationException e) {
-                throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot encode " + file + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.INTERNAL_ERROR, "cannot encode " + file + ": " + e.getMessage(), e);
             }
         }
 
@@ -258,13 +328,15 @@ final class CertsCommand {
                     writer.writeObject(object);
                 }
             } catch (IOException e) {
-                throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot encode " + file + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.INTERNAL_ERROR, "cannot encode " + file + ": " + e.getMessage(), e);
             }
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
                 Files.writeString(file, text.toString());
             } catch (IOException e) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot write " + file + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID, "cannot write " + file + ": " + e.getMessage(), e);
             }
         }
     }

@@ -22,8 +22,11 @@ import picocli.CommandLine.Spec;
  * {@code conformance}: prove a partner works end to end against a running gateway, with a fresh test set
  * signed by the partner's key, and print a pass/fail table.
  */
-@Command(name = "conformance", mixinStandardHelpOptions = true,
-        description = "Send a partner's full test set to a gateway and print case | expected | got | result. For each message type the partner may send: valid -> 202, same bytes -> 200 duplicate, flipped byte -> 403 SIGNATURE_INVALID, schema-invalid -> 422 SCHEMA_INVALID, unknown self-signed signer -> 403 UNKNOWN_SIGNER, and the accepted message reaches FORWARDED. Without --keystore it signs with the demo signer certs-example/<id>/signer.p12 (or signer.key + signer.pem). The message API is asked with HTTP Basic --user and GATEWAY_API_PASSWORD (demo default: operator-demo). Exit 0 when every case passes, 1 otherwise.",
+@Command(
+        name = "conformance",
+        mixinStandardHelpOptions = true,
+        description =
+                "Send a partner's full test set to a gateway and print case | expected | got | result. For each message type the partner may send: valid -> 202, same bytes -> 200 duplicate, flipped byte -> 403 SIGNATURE_INVALID, schema-invalid -> 422 SCHEMA_INVALID, unknown self-signed signer -> 403 UNKNOWN_SIGNER, and the accepted message reaches FORWARDED. Without --keystore it signs with the demo signer certs-example/<id>/signer.p12 (or signer.key + signer.pem). The message API is asked with HTTP Basic --user and GATEWAY_API_PASSWORD (demo default: operator-demo). Exit 0 when every case passes, 1 otherwise.",
         footer = "Example: cbec-gateway conformance --partner config/partners/CN-GACC.yaml --url http://localhost:8080")
 final class ConformanceCommand implements Callable<Integer> {
     static final String API_PASSWORD_VARIABLE = "GATEWAY_API_PASSWORD";
@@ -33,7 +36,11 @@ final class ConformanceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--partner", required = true, paramLabel = "FILE", description = "the partner's file, e.g. config/partners/CN-GACC.yaml")
+    @Option(
+            names = "--partner",
+            required = true,
+            paramLabel = "FILE",
+            description = "the partner's file, e.g. config/partners/CN-GACC.yaml")
     Path partnerFile;
 
     @Option(names = "--url", required = true, description = "the gateway, e.g. http://localhost:8080")
@@ -42,21 +49,33 @@ final class ConformanceCommand implements Callable<Integer> {
     @Mixin
     SignerOptions signer;
 
-    @Option(names = "--user", description = "operator for the message API (default: ${DEFAULT-VALUE}); password from GATEWAY_API_PASSWORD")
+    @Option(
+            names = "--user",
+            description =
+                    "operator for the message API (default: ${DEFAULT-VALUE}); password from GATEWAY_API_PASSWORD")
     String user = "operator";
 
-    @Option(names = "--timeout", description = "how long an accepted message may take to be FORWARDED (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            description = "how long an accepted message may take to be FORWARDED (default: ${DEFAULT-VALUE})")
     Duration timeout = Duration.ofSeconds(60);
 
     @Override
     public Integer call() {
         Map<String, String> environment = GatewayCli.environment(spec);
         Partner partner = PartnerRegistry.loadFile(partnerFile).all().iterator().next();
-        GatewaySigningKey key = signer.keystore != null ? signer.load(environment) : signer.loadDemoSigner(environment, partner.id());
-        GatewayClient gateway = GatewayClient.of(url, user, environment.getOrDefault(API_PASSWORD_VARIABLE, DEMO_API_PASSWORD));
+        GatewaySigningKey key =
+                signer.keystore != null ? signer.load(environment) : signer.loadDemoSigner(environment, partner.id());
+        GatewayClient gateway =
+                GatewayClient.of(url, user, environment.getOrDefault(API_PASSWORD_VARIABLE, DEMO_API_PASSWORD));
         Clock clock = Clock.systemUTC();
-        ConformanceSuite suite = new ConformanceSuite(gateway, new CmsSigner(key, clock),
-                new CmsSigner(CertsCommand.Init.selfSignedSigner("Conformance Stranger (unknown to every partner)"), clock), partner, timeout);
+        ConformanceSuite suite = new ConformanceSuite(
+                gateway,
+                new CmsSigner(key, clock),
+                new CmsSigner(
+                        CertsCommand.Init.selfSignedSigner("Conformance Stranger (unknown to every partner)"), clock),
+                partner,
+                timeout);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Conformance of partner " + partner.id() + " at " + gateway.base() + ", signing as "
                 + key.certificate().getSubjectX500Principal().getName());
@@ -74,7 +93,8 @@ final class ConformanceCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, List<ConformanceSuite.Result> results) {
         int name = width(results.stream().map(ConformanceSuite.Result::name).toList(), "case");
-        int expected = width(results.stream().map(ConformanceSuite.Result::expected).toList(), "expected");
+        int expected =
+                width(results.stream().map(ConformanceSuite.Result::expected).toList(), "expected");
         int got = width(results.stream().map(ConformanceSuite.Result::got).toList(), "got");
         String row = "%-" + name + "s | %-" + expected + "s | %-" + got + "s | %s%n";
         out.printf(row, "case", "expected", "got", "result");
@@ -83,15 +103,19 @@ final class ConformanceCommand implements Callable<Integer> {
             out.printf(row, result.name(), result.expected(), result.got(), result.passed() ? "PASS" : "FAIL");
         }
         long failed = results.stream().filter(r -> !r.passed()).count();
-        results.stream().filter(r -> !r.passed()).forEach(r -> out.println("FAIL " + r.name() + ": " + oneLine(r.note())));
-        out.println(failed == 0
-                ? "PASSED: all " + results.size() + " cases passed"
-                : "FAILED: " + failed + " of " + results.size() + " cases failed");
+        results.stream()
+                .filter(r -> !r.passed())
+                .forEach(r -> out.println("FAIL " + r.name() + ": " + oneLine(r.note())));
+        out.println(
+                failed == 0
+                        ? "PASSED: all " + results.size() + " cases passed"
+                        : "FAILED: " + failed + " of " + results.size() + " cases failed");
         out.flush();
     }
 
     private static int width(List<String> values, String header) {
-        return Math.max(header.length(), values.stream().mapToInt(String::length).max().orElse(0));
+        return Math.max(
+                header.length(), values.stream().mapToInt(String::length).max().orElse(0));
     }
 
     private static String oneLine(String text) {

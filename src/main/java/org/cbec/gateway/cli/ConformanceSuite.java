@@ -50,7 +50,12 @@ final class ConformanceSuite {
     private final Duration forwardTimeout;
     private final String run = String.valueOf(ThreadLocalRandom.current().nextLong(1_000_000_000L, 10_000_000_000L));
 
-    ConformanceSuite(GatewayClient gateway, CmsSigner partnerSigner, CmsSigner strangerSigner, Partner partner, Duration forwardTimeout) {
+    ConformanceSuite(
+            GatewayClient gateway,
+            CmsSigner partnerSigner,
+            CmsSigner strangerSigner,
+            Partner partner,
+            Duration forwardTimeout) {
         this.gateway = gateway;
         this.partnerSigner = partnerSigner;
         this.strangerSigner = strangerSigner;
@@ -81,28 +86,42 @@ final class ConformanceSuite {
         String label = type + " " + document.format();
         byte[] signed = partnerSigner.sign(document.valid());
         GatewayClient.Answer first = gateway.send(signed, GatewayClient.CMS);
-        results.add(Result.of(label + ": valid document", "202 ACCEPTED", describe(first)).because(first.body()));
+        results.add(Result.of(label + ": valid document", "202 ACCEPTED", describe(first))
+                .because(first.body()));
         Optional<String> messageId = first.status() == 202 ? Optional.of(field(first, "messageId")) : Optional.empty();
 
         GatewayClient.Answer again = gateway.send(signed, GatewayClient.CMS);
         String expectedDuplicate = "200 DUPLICATE of " + messageId.orElse("the first");
-        results.add(Result.of(label + ": same bytes again", expectedDuplicate,
-                describe(again) + (again.successful() ? " of " + field(again, "messageId") : "")).because(again.body()));
+        results.add(Result.of(
+                        label + ": same bytes again",
+                        expectedDuplicate,
+                        describe(again) + (again.successful() ? " of " + field(again, "messageId") : ""))
+                .because(again.body()));
 
         byte[] tampered = flipContentByte(signed, document.valid());
-        results.add(refusal(label + ": content byte flipped", GatewayError.SIGNATURE_INVALID, gateway.send(tampered, GatewayClient.CMS)));
+        results.add(refusal(
+                label + ": content byte flipped",
+                GatewayError.SIGNATURE_INVALID,
+                gateway.send(tampered, GatewayClient.CMS)));
 
         byte[] invalid = partnerSigner.sign(document.schemaInvalid());
-        results.add(refusal(label + ": schema-invalid document", GatewayError.SCHEMA_INVALID, gateway.send(invalid, GatewayClient.CMS)));
+        results.add(refusal(
+                label + ": schema-invalid document",
+                GatewayError.SCHEMA_INVALID,
+                gateway.send(invalid, GatewayClient.CMS)));
 
         // The valid document again but with a fresh id, so only the signer differs from an accepted message.
         byte[] stranger = strangerSigner.sign(document(type).valid());
-        results.add(refusal(label + ": self-signed unknown signer", GatewayError.UNKNOWN_SIGNER, gateway.send(stranger, GatewayClient.CMS)));
+        results.add(refusal(
+                label + ": self-signed unknown signer",
+                GatewayError.UNKNOWN_SIGNER,
+                gateway.send(stranger, GatewayClient.CMS)));
         return new Accepted(label, messageId);
     }
 
     private Result refusal(String name, GatewayError expected, GatewayClient.Answer answer) {
-        return Result.of(name, expected.httpStatus() + " " + expected.code(), describe(answer)).because(answer.body());
+        return Result.of(name, expected.httpStatus() + " " + expected.code(), describe(answer))
+                .because(answer.body());
     }
 
     /** Polls the message API until the message is FORWARDED, a final status, 401, or the timeout. */
@@ -116,12 +135,16 @@ final class ConformanceSuite {
         while (true) {
             GatewayClient.Answer answer = gateway.message(message.messageId().get());
             if (answer.status() == 401 || answer.status() == 403) {
-                return Result.of(name, "FORWARDED", "HTTP " + answer.status()).because("the message API wants operator credentials: pass "
-                        + "--user NAME and set GATEWAY_API_PASSWORD");
+                return Result.of(name, "FORWARDED", "HTTP " + answer.status())
+                        .because("the message API wants operator credentials: pass "
+                                + "--user NAME and set GATEWAY_API_PASSWORD");
             }
             status = answer.status() == 200 ? field(answer, "status") : "HTTP " + answer.status();
-            if (status.equals("FORWARDED") || status.equals("DEAD_LETTERED") || Instant.now().isAfter(deadline)) {
-                return Result.of(name, "FORWARDED", status).because("status " + status + " after waiting up to " + forwardTimeout);
+            if (status.equals("FORWARDED")
+                    || status.equals("DEAD_LETTERED")
+                    || Instant.now().isAfter(deadline)) {
+                return Result.of(name, "FORWARDED", status)
+                        .because("status " + status + " after waiting up to " + forwardTimeout);
             }
             pause();
         }
@@ -149,9 +172,11 @@ final class ConformanceSuite {
         String changedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         String row = aeoId + ",Conformance Test Operator " + run + ",1 Test Road,Testville,00000," + partner.country()
                 + ",AEO,ACTIVE,2024-01-01,," + changedAt + ",";
-        String invalidRow = aeoId + ",Conformance Test Operator " + run + ",1 Test Road,Testville,00000," + partner.country()
-                + ",AEO,NOT-A-STATUS,first of may,," + changedAt + ",";
-        return new TestDocument("aeo-status-csv", utf8(AeoStatusCsvTranslator.HEADER + "\n" + row + "\n"),
+        String invalidRow = aeoId + ",Conformance Test Operator " + run + ",1 Test Road,Testville,00000,"
+                + partner.country() + ",AEO,NOT-A-STATUS,first of may,," + changedAt + ",";
+        return new TestDocument(
+                "aeo-status-csv",
+                utf8(AeoStatusCsvTranslator.HEADER + "\n" + row + "\n"),
                 utf8(AeoStatusCsvTranslator.HEADER + "\n" + invalidRow + "\n"));
     }
 
@@ -168,9 +193,11 @@ final class ConformanceSuite {
                  "exportCountry":"%s","destinationCountry":"DE","transportMode":"%s"}
                 """;
         String country = partner.country();
-        String valid = template.formatted(waybill, run, run, run, sellerAeoId, country, "851830", country, country, "4");
+        String valid =
+                template.formatted(waybill, run, run, run, sellerAeoId, country, "851830", country, country, "4");
         // A 2-digit HS code and transport mode 9 break the format's rules (FORMATS.md).
-        String invalid = template.formatted(waybill + "-X", run, run, run, sellerAeoId, country, "85", country, country, "9");
+        String invalid =
+                template.formatted(waybill + "-X", run, run, run, sellerAeoId, country, "85", country, country, "9");
         return new TestDocument("ecom-shipment-json", utf8(valid), utf8(invalid));
     }
 
@@ -179,7 +206,8 @@ final class ConformanceSuite {
         byte[] tampered = signed.clone();
         int at = indexOf(signed, content);
         if (at < 0) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the signed message does not carry its content as one block");
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the signed message does not carry its content as one block");
         }
         tampered[at + content.length / 2] ^= 0x01;
         return tampered;

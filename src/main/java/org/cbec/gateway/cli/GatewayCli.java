@@ -13,10 +13,21 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code users hash} for the console's users file.
  * Exit codes: 0 success, 1 a check failed, 2 bad usage or configuration.
  */
-@Command(name = "cbec-gateway", mixinStandardHelpOptions = true, version = "CBEC Gateway 0.1.0",
+@Command(
+        name = "cbec-gateway",
+        mixinStandardHelpOptions = true,
+        version = "CBEC Gateway 0.1.0",
         description = "Cross-agency data exchange gateway for customs administrations.",
-        subcommands = {RunCommand.class, EvidenceCommand.class, SendCommand.class, VerifyCommand.class,
-                PartnerCommand.class, CertsCommand.class, ConformanceCommand.class, UsersCommand.class})
+        subcommands = {
+            RunCommand.class,
+            EvidenceCommand.class,
+            SendCommand.class,
+            VerifyCommand.class,
+            PartnerCommand.class,
+            CertsCommand.class,
+            ConformanceCommand.class,
+            UsersCommand.class
+        })
 public final class GatewayCli {
     static final int OK = 0;
     static final int CHECK_FAILED = 1;
@@ -50,7 +61,8 @@ public final class GatewayCli {
         commandLine.setParameterExceptionHandler((exception, args) -> {
             CommandLine failed = exception.getCommandLine();
             failed.getErr().println("cbec-gateway: " + exception.getMessage());
-            failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            failed.getErr()
+                    .println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             return BAD_USAGE;
         });
         return commandLine;

@@ -20,8 +20,10 @@ final class GatewayClient {
     private final URI base;
     private final Optional<String> authorization;
     // HTTP/1.1: the gateway and the proxies before it need no h2c upgrade to understand us.
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     /** An answer: its status and body as text. */
     record Answer(int status, String body) {
@@ -41,13 +43,17 @@ final class GatewayClient {
         try {
             base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (IllegalArgumentException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "--url '" + url + "' is not a URL: " + e.getMessage());
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "--url '" + url + "' is not a URL: " + e.getMessage());
         }
         if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "--url must be like http://localhost:8080, not '" + url + "'");
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "--url must be like http://localhost:8080, not '" + url + "'");
         }
-        Optional<String> authorization = user == null ? Optional.empty() : Optional.of("Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        Optional<String> authorization = user == null
+                ? Optional.empty()
+                : Optional.of("Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         return new GatewayClient(base, authorization);
     }
 
@@ -57,20 +63,26 @@ final class GatewayClient {
 
     /** POSTs a signed message to {@code /api/v1/inbound}; inbound is open to every partner, so no credentials go with it. */
     Answer send(byte[] signed, String contentType) throws IOException {
-        return exchange(HttpRequest.newBuilder(base.resolve("/api/v1/inbound")).timeout(TIMEOUT)
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(signed)).build());
+        return exchange(HttpRequest.newBuilder(base.resolve("/api/v1/inbound"))
+                .timeout(TIMEOUT)
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(signed))
+                .build());
     }
 
     /** {@code GET /api/v1/messages/{id}}, with the operator's credentials. */
     Answer message(String messageId) throws IOException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/api/v1/messages/" + messageId)).timeout(TIMEOUT).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/api/v1/messages/" + messageId))
+                .timeout(TIMEOUT)
+                .GET();
         authorization.ifPresent(value -> request.header("Authorization", value));
         return exchange(request.build());
     }
 
     private Answer exchange(HttpRequest request) throws IOException {
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Answer(response.statusCode(), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -80,6 +92,7 @@ final class GatewayClient {
 
     /** The one-line reason an exchange failed, for the integrator: "cannot reach http://...: Connection refused". */
     String unreachable(IOException e) {
-        return "cannot reach the gateway at " + base + ": " + (e.getMessage() == null ? "no connection (" + e.getClass().getSimpleName() + ")" : e.getMessage());
+        return "cannot reach the gateway at " + base + ": "
+                + (e.getMessage() == null ? "no connection (" + e.getClass().getSimpleName() + ")" : e.getMessage());
     }
 }

@@ -30,13 +30,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code partner add}: write a partner administration's file (CONTRACT.md §2) from its CA certificate. */
-@Command(name = "partner", mixinStandardHelpOptions = true, description = "Manage partner administration files.",
+@Command(
+        name = "partner",
+        mixinStandardHelpOptions = true,
+        description = "Manage partner administration files.",
         subcommands = PartnerCommand.Add.class)
 final class PartnerCommand {
 
-    @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Copy the partner's CA certificate to DIR/certs/<id>-ca.pem and write DIR/<ID>.yaml, then check the directory loads as the gateway loads it. On any error nothing is left behind. A running gateway watching DIR takes it up at its next look (gateway.reload.interval), without a restart.",
-            footer = "Example: cbec-gateway partner add --id KR-KCS --name \"Korea Customs Service\" --country KR --ca kr-ca.pem")
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Copy the partner's CA certificate to DIR/certs/<id>-ca.pem and write DIR/<ID>.yaml, then check the directory loads as the gateway loads it. On any error nothing is left behind. A running gateway watching DIR takes it up at its next look (gateway.reload.interval), without a restart.",
+            footer =
+                    "Example: cbec-gateway partner add --id KR-KCS --name \"Korea Customs Service\" --country KR --ca kr-ca.pem")
     static final class Add implements Callable<Integer> {
         private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,17 +59,30 @@ final class PartnerCommand {
         @Option(names = "--country", required = true, description = "ISO 3166-1 alpha-2 code, e.g. KR")
         String country;
 
-        @Option(names = "--ca", required = true, paramLabel = "PEM", description = "the CA certificate(s) that issue the partner's signing certificates")
+        @Option(
+                names = "--ca",
+                required = true,
+                paramLabel = "PEM",
+                description = "the CA certificate(s) that issue the partner's signing certificates")
         Path ca;
 
-        @Option(names = "--message-types", split = ",", paramLabel = "TYPE",
+        @Option(
+                names = "--message-types",
+                split = ",",
+                paramLabel = "TYPE",
                 description = "what the partner may send (default: ${DEFAULT-VALUE})")
         List<String> messageTypes = List.of("AEO_STATUS", "ECOM_SHIPMENT");
 
-        @Option(names = "--revocation", description = "none | crl | ocsp | ocsp-then-crl (default: ${DEFAULT-VALUE}; none is for tests and demos)")
+        @Option(
+                names = "--revocation",
+                description =
+                        "none | crl | ocsp | ocsp-then-crl (default: ${DEFAULT-VALUE}; none is for tests and demos)")
         String revocation = RevocationPolicy.OCSP_THEN_CRL.value();
 
-        @Option(names = "--signer-subject", paramLabel = "DN", description = "pin a signer subject (RFC 4514); repeat for more")
+        @Option(
+                names = "--signer-subject",
+                paramLabel = "DN",
+                description = "pin a signer subject (RFC 4514); repeat for more")
         List<String> signerSubjects = new ArrayList<>();
 
         @Option(names = "--dir", description = "partners directory (default: ${DEFAULT-VALUE})")
@@ -77,8 +97,10 @@ final class PartnerCommand {
             Path partnerFile = dir.resolve(id + ".yaml");
             Path caFile = dir.resolve("certs").resolve(id.toLowerCase(Locale.ROOT) + "-ca.pem");
             if (!force && (Files.exists(partnerFile) || Files.exists(caFile))) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "partner " + id + " exists already ("
-                        + (Files.exists(partnerFile) ? partnerFile : caFile) + "); pass --force to replace it");
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID,
+                        "partner " + id + " exists already (" + (Files.exists(partnerFile) ? partnerFile : caFile)
+                                + "); pass --force to replace it");
             }
             String caPem = pem(SignerOptions.certificates(ca));
             try (Rollback rollback = new Rollback()) {
@@ -88,36 +110,48 @@ final class PartnerCommand {
                 PartnerRegistry.load(dir);
                 rollback.commit();
             }
-            spec.commandLine().getOut().println("Wrote " + partnerFile + " and " + caFile + "; restart the gateway to take partner " + id + " up.");
+            spec.commandLine()
+                    .getOut()
+                    .println("Wrote " + partnerFile + " and " + caFile + "; restart the gateway to take partner " + id
+                            + " up.");
             return GatewayCli.OK;
         }
 
         // Refused before anything is written: the id names files, so nothing but the contract's shape may pass.
         private void checkOptions() {
             if (!Partner.ID.matcher(id).matches()) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "--id must match [A-Z0-9-]{2,32}, not '" + id + "'");
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID, "--id must match [A-Z0-9-]{2,32}, not '" + id + "'");
             }
             for (String type : messageTypes) {
                 try {
                     RecordType.valueOf(type.trim());
                 } catch (IllegalArgumentException e) {
-                    throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "--message-types: '" + type + "' is not one of AEO_STATUS, ECOM_SHIPMENT");
+                    throw new GatewayException(
+                            GatewayError.CONFIGURATION_INVALID,
+                            "--message-types: '" + type + "' is not one of AEO_STATUS, ECOM_SHIPMENT");
                 }
             }
             if (RevocationPolicy.of(revocation).isEmpty()) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "--revocation must be none, crl, ocsp or ocsp-then-crl, not '" + revocation + "'");
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID,
+                        "--revocation must be none, crl, ocsp or ocsp-then-crl, not '" + revocation + "'");
             }
             for (String subject : signerSubjects) {
                 try {
                     new X500Principal(subject);
                 } catch (IllegalArgumentException e) {
-                    throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "--signer-subject '" + subject + "' is not an RFC 4514 name");
+                    throw new GatewayException(
+                            GatewayError.CONFIGURATION_INVALID,
+                            "--signer-subject '" + subject + "' is not an RFC 4514 name");
                 }
             }
             for (X509Certificate certificate : SignerOptions.certificates(ca)) {
                 if (certificate.getBasicConstraints() < 0) {
-                    throw new GatewayException(GatewayError.CONFIGURATION_INVALID, ca + ": " + certificate.getSubjectX500Principal().getName()
-                            + " is not a CA certificate (no basicConstraints CA:TRUE); give the CA that issues the partner's signers");
+                    throw new GatewayException(
+                            GatewayError.CONFIGURATION_INVALID,
+                            ca + ": " + certificate.getSubjectX500Principal().getName()
+                                    + " is not a CA certificate (no basicConstraints CA:TRUE); give the CA that issues the partner's signers");
                 }
             }
         }
@@ -129,10 +163,12 @@ final class PartnerCommand {
                     + "country: " + quoted(country) + "\n"
                     + "trustAnchors:\n"
                     + "  - " + quoted(caPath.toString().replace('\\', '/')) + "\n"
-                    + "signerSubjects: [" + signerSubjects.stream().map(Add::quoted).collect(Collectors.joining(", ")) + "]\n"
+                    + "signerSubjects: ["
+                    + signerSubjects.stream().map(Add::quoted).collect(Collectors.joining(", ")) + "]\n"
                     + "revocation: " + revocation + "\n"
                     + "crls: []\n"
-                    + "messageTypes: [" + messageTypes.stream().map(String::trim).collect(Collectors.joining(", ")) + "]\n"
+                    + "messageTypes: ["
+                    + messageTypes.stream().map(String::trim).collect(Collectors.joining(", ")) + "]\n"
                     + "enabled: true\n";
         }
 
@@ -179,7 +215,8 @@ final class PartnerCommand {
                     Files.deleteIfExists(temporary);
                 }
             } catch (IOException e) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot write " + file + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID, "cannot write " + file + ": " + e.getMessage(), e);
             }
         }
 
@@ -213,7 +250,8 @@ final class PartnerCommand {
                     Files.deleteIfExists(directory);
                 }
             } catch (IOException e) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "could not undo the partial write: " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID, "could not undo the partial write: " + e.getMessage(), e);
             }
         }
     }

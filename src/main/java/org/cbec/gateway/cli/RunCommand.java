@@ -13,12 +13,17 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /** {@code run}: start the gateway and keep it running until SIGTERM, then stop in order and exit 0. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Start the gateway. Settings come from DIR/application.properties, each overridable by environment variable.")
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description =
+                "Start the gateway. Settings come from DIR/application.properties, each overridable by environment variable.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(names = "--config", description = "configuration directory (default: ${DEFAULT-VALUE}, or GATEWAY_CONFIG_DIR)")
+    @Option(
+            names = "--config",
+            description = "configuration directory (default: ${DEFAULT-VALUE}, or GATEWAY_CONFIG_DIR)")
     Path configDir = GatewayCli.defaultConfigDir();
 
     @Override
@@ -48,8 +53,10 @@ final class RunCommand implements Callable<Integer> {
             Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "gateway-shutdown").start());
             Signal.handle(new Signal("INT"), signal -> new Thread(stop, "gateway-shutdown").start());
         } catch (IllegalArgumentException signalsReserved) {
-            LOG.warn("Cannot handle SIGTERM and SIGINT here (the JVM runs with -Xrs?): the stop runs as a shutdown hook, "
-                    + "alongside the database's own: {}", signalsReserved.getMessage());
+            LOG.warn(
+                    "Cannot handle SIGTERM and SIGINT here (the JVM runs with -Xrs?): the stop runs as a shutdown hook, "
+                            + "alongside the database's own: {}",
+                    signalsReserved.getMessage());
         }
         stopped.await();
         return 0;

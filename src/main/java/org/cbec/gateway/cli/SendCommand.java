@@ -20,10 +20,14 @@ import picocli.CommandLine.Spec;
  * {@code send}: sign a business document as a partner would (CMS SignedData, content attached, signing
  * time, signer chain) and POST it to a gateway. The tool an integrator tries a partner's key with.
  */
-@Command(name = "send", mixinStandardHelpOptions = true,
-        description = "Sign FILE with a PKCS#12 key into CMS SignedData and POST it to {url}/api/v1/inbound; print the HTTP status and the answer. The keystore password comes from GATEWAY_SIGNER_PASSWORD, else from --password (asked for). Exit 0 on 2xx, 1 otherwise.",
-        footer = "Example: GATEWAY_SIGNER_PASSWORD=demo-only cbec-gateway send --keystore certs-example/cn-gacc/signer.p12 "
-                + "--url http://localhost:8080 samples/aeo-status.csv")
+@Command(
+        name = "send",
+        mixinStandardHelpOptions = true,
+        description =
+                "Sign FILE with a PKCS#12 key into CMS SignedData and POST it to {url}/api/v1/inbound; print the HTTP status and the answer. The keystore password comes from GATEWAY_SIGNER_PASSWORD, else from --password (asked for). Exit 0 on 2xx, 1 otherwise.",
+        footer =
+                "Example: GATEWAY_SIGNER_PASSWORD=demo-only cbec-gateway send --keystore certs-example/cn-gacc/signer.p12 "
+                        + "--url http://localhost:8080 samples/aeo-status.csv")
 final class SendCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -61,7 +65,8 @@ final class SendCommand implements Callable<Integer> {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot read " + file + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 }

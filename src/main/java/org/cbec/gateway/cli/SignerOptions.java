@@ -31,15 +31,23 @@ final class SignerOptions {
     static final String PASSWORD_VARIABLE = "GATEWAY_SIGNER_PASSWORD";
     /** The demo PKI's published password (certs-example/README.md): demo keys only. */
     static final String DEMO_PASSWORD = "demo-only";
+
     static final Path DEMO_PKI = Path.of("certs-example");
 
     @Option(names = "--keystore", paramLabel = "P12", description = "the signer's PKCS#12 keystore")
     Path keystore;
 
-    @Option(names = "--alias", paramLabel = "A", description = "the key entry to sign with (default: the first key entry)")
+    @Option(
+            names = "--alias",
+            paramLabel = "A",
+            description = "the key entry to sign with (default: the first key entry)")
     String alias;
 
-    @Option(names = "--password", interactive = true, arity = "0..1", paramLabel = "PASSWORD",
+    @Option(
+            names = "--password",
+            interactive = true,
+            arity = "0..1",
+            paramLabel = "PASSWORD",
             description = "ask for the keystore password (used when GATEWAY_SIGNER_PASSWORD is not set)")
     char[] password;
 
@@ -61,9 +69,12 @@ final class SignerOptions {
         if (Files.isRegularFile(folder.resolve("signer.key")) && Files.isRegularFile(folder.resolve("signer.pem"))) {
             return pem(folder.resolve("signer.key"), folder.resolve("signer.pem"), folder.resolve("ca.pem"));
         }
-        throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no demo signer for partner " + partnerId + ": neither "
-                + p12 + " nor " + folder.resolve("signer.key") + " exists (run from the project folder, make them with "
-                + "'certs init', or pass --keystore)");
+        throw new GatewayException(
+                GatewayError.CONFIGURATION_INVALID,
+                "no demo signer for partner " + partnerId + ": neither "
+                        + p12 + " nor " + folder.resolve("signer.key")
+                        + " exists (run from the project folder, make them with "
+                        + "'certs init', or pass --keystore)");
     }
 
     private char[] password(Map<String, String> environment, Path p12) {
@@ -77,14 +88,17 @@ final class SignerOptions {
         if (isDemo(p12)) {
             return DEMO_PASSWORD.toCharArray();
         }
-        throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no password for " + p12 + ": set "
-                + PASSWORD_VARIABLE + " or pass --password to be asked for it");
+        throw new GatewayException(
+                GatewayError.CONFIGURATION_INVALID,
+                "no password for " + p12 + ": set " + PASSWORD_VARIABLE + " or pass --password to be asked for it");
     }
 
     // Only keys of the published demo PKI open without being given a password.
     private static boolean isDemo(Path p12) {
         Path partnerFolder = p12.toAbsolutePath().normalize().getParent();
-        return partnerFolder != null && partnerFolder.getParent() != null && partnerFolder.getParent().endsWith(DEMO_PKI);
+        return partnerFolder != null
+                && partnerFolder.getParent() != null
+                && partnerFolder.getParent().endsWith(DEMO_PKI);
     }
 
     static GatewaySigningKey pkcs12(Path p12, String alias, char[] password) {
@@ -104,7 +118,8 @@ final class SignerOptions {
     }
 
     private static PrivateKey privateKey(Path keyFile) {
-        try (Reader reader = Files.newBufferedReader(keyFile); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = Files.newBufferedReader(keyFile);
+                PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PrivateKeyInfo info) {
@@ -113,9 +128,13 @@ final class SignerOptions {
             if (object instanceof PEMKeyPair pair) {
                 return converter.getKeyPair(pair).getPrivate();
             }
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, keyFile + " holds no unencrypted PEM private key");
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, keyFile + " holds no unencrypted PEM private key");
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot read the private key " + keyFile + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "cannot read the private key " + keyFile + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -130,9 +149,11 @@ final class SignerOptions {
             }
             return certificates;
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot read " + pem + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "cannot read " + pem + ": " + e.getMessage(), e);
         } catch (CertificateException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, pem + " is not a PEM certificate: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, pem + " is not a PEM certificate: " + e.getMessage(), e);
         }
     }
 }

@@ -11,13 +11,19 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code users hash}: the bcrypt hash of a password, for the console's users file. */
-@Command(name = "users", mixinStandardHelpOptions = true, description = "The console's users file.",
+@Command(
+        name = "users",
+        mixinStandardHelpOptions = true,
+        description = "The console's users file.",
         subcommands = UsersCommand.Hash.class)
 final class UsersCommand {
 
-    @Command(name = "hash", mixinStandardHelpOptions = true,
-            description = "Read a password (typed without echo, or one line of standard input) and print its bcrypt hash"
-                    + " for the passwordHash of a user in the users file.")
+    @Command(
+            name = "hash",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Read a password (typed without echo, or one line of standard input) and print its bcrypt hash"
+                            + " for the passwordHash of a user in the users file.")
     static final class Hash implements Callable<Integer> {
         @Spec
         CommandSpec spec;

@@ -36,21 +36,34 @@ import picocli.CommandLine.Spec;
  * translators, against one partner file. The same steps, in the same order, as InboundIntake.admit, less
  * what needs the running gateway: revocation (network), duplicates and evidence (database).
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Check a signed FILE offline against one partner file as the gateway would judge it: signature, signer trust, algorithms, signing time, document format, message type and schema. Revocation is not checked offline. Exit 0 when the gateway would accept it, 1 with the refusal code otherwise, 2 on bad usage or configuration.",
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description =
+                "Check a signed FILE offline against one partner file as the gateway would judge it: signature, signer trust, algorithms, signing time, document format, message type and schema. Revocation is not checked offline. Exit 0 when the gateway would accept it, 1 with the refusal code otherwise, 2 on bad usage or configuration.",
         footer = "Example: cbec-gateway verify --partner config/partners/CN-GACC.yaml /tmp/aeo.p7m")
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--partner", required = true, paramLabel = "FILE", description = "the partner file to judge against, e.g. config/partners/CN-GACC.yaml")
+    @Option(
+            names = "--partner",
+            required = true,
+            paramLabel = "FILE",
+            description = "the partner file to judge against, e.g. config/partners/CN-GACC.yaml")
     Path partnerFile;
 
-    @Option(names = "--content-type", paramLabel = "TYPE", description = "the Content-Type it would be sent with (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--content-type",
+            paramLabel = "TYPE",
+            description = "the Content-Type it would be sent with (default: ${DEFAULT-VALUE})")
     String contentType = GatewayClient.CMS;
 
-    @Option(names = "--config", paramLabel = "DIR", description = "configuration directory for the algorithm and signing-time settings "
-            + "(default: ${DEFAULT-VALUE}, or GATEWAY_CONFIG_DIR)")
+    @Option(
+            names = "--config",
+            paramLabel = "DIR",
+            description = "configuration directory for the algorithm and signing-time settings "
+                    + "(default: ${DEFAULT-VALUE}, or GATEWAY_CONFIG_DIR)")
     Path configDir = GatewayCli.defaultConfigDir();
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the signed message, as it would be POSTed")
@@ -68,7 +81,8 @@ final class VerifyCommand implements Callable<Integer> {
             judge(settings, registry, body);
             return GatewayCli.OK;
         } catch (GatewayException refusal) {
-            out.println("REFUSED: " + refusal.error().code() + " (HTTP " + refusal.error().httpStatus() + "): " + refusal.detail());
+            out.println("REFUSED: " + refusal.error().code() + " (HTTP "
+                    + refusal.error().httpStatus() + "): " + refusal.detail());
             return GatewayCli.CHECK_FAILED;
         } finally {
             out.flush();
@@ -80,42 +94,61 @@ final class VerifyCommand implements Callable<Integer> {
         Instant now = clock.instant();
         long maxBytes = settings.getLong("gateway.inbound.max-bytes");
         if (body.length > maxBytes) {
-            throw new GatewayException(GatewayError.PAYLOAD_TOO_LARGE, "the file has " + body.length + " bytes; the limit is " + maxBytes);
+            throw new GatewayException(
+                    GatewayError.PAYLOAD_TOO_LARGE, "the file has " + body.length + " bytes; the limit is " + maxBytes);
         }
         SignedDocument signed = container(settings).open(body, contentType);
-        out.println("signer:        " + signed.signer().getSubjectX500Principal().getName());
-        out.println("signing time:  " + signed.signingTime().map(Instant::toString).orElse("none (judged at the time received)"));
+        out.println(
+                "signer:        " + signed.signer().getSubjectX500Principal().getName());
+        out.println("signing time:  "
+                + signed.signingTime().map(Instant::toString).orElse("none (judged at the time received)"));
         SignatureAlgorithm algorithm = signed.algorithm();
         out.println("algorithm:     " + algorithm);
         SigningTimePolicy signingTime = GatewayRuntime.signingTimePolicy(settings, clock);
-        TrustedSigner trusted = new SignerTrust(registry).partnerOf(signed.signer(), signed.carriedCertificates(),
-                signingTime.effectiveSigningTime(signed, now));
+        TrustedSigner trusted = new SignerTrust(registry)
+                .partnerOf(
+                        signed.signer(), signed.carriedCertificates(), signingTime.effectiveSigningTime(signed, now));
         Partner partner = trusted.partner();
         out.println("partner:       " + partner.id() + " (" + partner.name() + ")");
-        GatewayRuntime.algorithmPolicy(settings).with(partner.algorithms())
+        GatewayRuntime.algorithmPolicy(settings)
+                .with(partner.algorithms())
                 .check(algorithm, signed.signer(), trusted.chain());
-        out.println("revocation:    NOT CHECKED offline (the partner's policy is '" + partner.revocation().value() + "'; the gateway checks it)");
+        out.println("revocation:    NOT CHECKED offline (the partner's policy is '"
+                + partner.revocation().value() + "'; the gateway checks it)");
         signingTime.check(signed.signingTime());
         Translators translators = Translators.standard();
-        DocumentFormat format = translators.recognise(signed.signedContent()).orElseThrow(() ->
-                new GatewayException(GatewayError.UNSUPPORTED_FORMAT, "the signed content is not a business document format the gateway knows"));
+        DocumentFormat format = translators
+                .recognise(signed.signedContent())
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.UNSUPPORTED_FORMAT,
+                        "the signed content is not a business document format the gateway knows"));
         out.println("format:        " + format.id());
         if (!partner.maySend(format.recordType())) {
-            throw new GatewayException(GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
-                    "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: " + partner.messageTypes() + ")");
+            throw new GatewayException(
+                    GatewayError.MESSAGE_TYPE_NOT_ALLOWED,
+                    "partner " + partner.id() + " may not send " + format.recordType() + " (allowed: "
+                            + partner.messageTypes() + ")");
         }
-        Translation translation = translators.translate(format, signed.signedContent(), new TranslationContext(partner.id(), "offline-verify", partner.country()));
+        Translation translation = translators.translate(
+                format,
+                signed.signedContent(),
+                new TranslationContext(partner.id(), "offline-verify", partner.country()));
         if (translation instanceof Translation.Invalid invalid) {
             printErrors(invalid.errors());
-            throw new GatewayException(GatewayError.SCHEMA_INVALID, "the " + format.id() + " document has " + invalid.errors().size() + " error(s)");
+            throw new GatewayException(
+                    GatewayError.SCHEMA_INVALID,
+                    "the " + format.id() + " document has " + invalid.errors().size() + " error(s)");
         }
-        out.println("records:       " + ((Translation.Records) translation).records().size());
+        out.println("records:       "
+                + ((Translation.Records) translation).records().size());
         out.println("ACCEPTABLE: the gateway would accept this message (revocation not checked offline)");
     }
 
     private SignatureContainer container(GatewaySettings settings) {
-        ContainerType type = ContainerType.fromContentType(contentType).orElseThrow(() -> new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
-                "the Content-Type '" + contentType + "' is not a signature container the gateway accepts"));
+        ContainerType type = ContainerType.fromContentType(contentType)
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.UNSUPPORTED_FORMAT,
+                        "the Content-Type '" + contentType + "' is not a signature container the gateway accepts"));
         return GatewayRuntime.signatureContainers(settings).get(type);
     }
 

@@ -18,6 +18,7 @@ public final class Database implements AutoCloseable {
     private final GroupCommit writer;
     /** The embedded archive's segment files roll at this size; retention removes whole segments. */
     private static final long ARCHIVE_SEGMENT_BYTES = 64L << 20;
+
     private ArchiveSegments segments;
     private EmbeddedStoreCompaction compaction;
     private final java.util.List<AutoCloseable> afterwards = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -33,20 +34,24 @@ public final class Database implements AutoCloseable {
         boolean embedded = url == null || url.isBlank();
         if (embedded) {
             Path file = dataDir.toAbsolutePath().resolve("db").resolve("gateway");
-            config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+            config.setJdbcUrl("jdbc:h2:file:" + file
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
                     // Lets the evidence command read the database while the gateway runs.
                     + ";AUTO_SERVER=TRUE"
                     // Each commit is written to the file before it returns: evidence survives a kill -9 of the process.
                     // (H2 still does not fsync: a power loss needs PostgreSQL.)
                     + ";WRITE_DELAY=0"
-                    // Small documents (a shipment's records, its receipt, a signed 2 KiB message) stay in their row, written
+                    // Small documents (a shipment's records, its receipt, a signed 2 KiB message) stay in their row,
+                    // written
                     // once with it; only larger ones go to H2's separate large-object store, which costs several more
                     // index writes per value.
                     + ";MAX_LENGTH_INPLACE_LOB=4096"
-                    // The one writer's connection runs some twenty statements in turn; H2 keeps eight parsed per session
+                    // The one writer's connection runs some twenty statements in turn; H2 keeps eight parsed per
+                    // session
                     // by default, so each came back parsed anew.
                     + ";QUERY_CACHE_SIZE=64"
-                    // The page cache (KiB; H2's default is 16 MiB): the ledger's and the duplicate index's pages are read
+                    // The page cache (KiB; H2's default is 16 MiB): the ledger's and the duplicate index's pages are
+                    // read
                     // back for every commit that touches them.
                     + ";CACHE_SIZE=65536");
             config.setUsername("gateway");
@@ -60,16 +65,22 @@ public final class Database implements AutoCloseable {
         config.setMaximumPoolSize(32);
         config.setAutoCommit(true);
         HikariDataSource dataSource = new HikariDataSource(config);
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
                 // Large documents go where each database keeps large objects apart from its table pages.
-                .placeholders(embedded
-                        ? Map.of("large_text", "CHARACTER LARGE OBJECT", "large_bytes", "BINARY LARGE OBJECT")
-                        : Map.of("large_text", "TEXT", "large_bytes", "BYTEA"))
-                .load().migrate();
+                .placeholders(
+                        embedded
+                                ? Map.of("large_text", "CHARACTER LARGE OBJECT", "large_bytes", "BINARY LARGE OBJECT")
+                                : Map.of("large_text", "TEXT", "large_bytes", "BYTEA"))
+                .load()
+                .migrate();
         Database database = new Database(dataSource, embedded);
         if (embedded) {
-            // The embedded archive keeps received bytes in append-only segments, forced before each commit that refers to them.
-            ArchiveSegments segments = ArchiveSegments.open(dataDir.toAbsolutePath().resolve("archive"), ARCHIVE_SEGMENT_BYTES, java.time.Clock.systemUTC());
+            // The embedded archive keeps received bytes in append-only segments, forced before each commit that refers
+            // to them.
+            ArchiveSegments segments = ArchiveSegments.open(
+                    dataDir.toAbsolutePath().resolve("archive"), ARCHIVE_SEGMENT_BYTES, java.time.Clock.systemUTC());
             database.segments = segments;
             database.writer.beforeEveryCommit(segments::sync);
             database.closeAfterwards(segments);
@@ -118,7 +129,8 @@ public final class Database implements AutoCloseable {
             try {
                 resource.close();
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(Database.class).warn("{} did not close cleanly: {}", resource, e.toString());
+                org.slf4j.LoggerFactory.getLogger(Database.class)
+                        .warn("{} did not close cleanly: {}", resource, e.toString());
             }
         }
     }

@@ -49,7 +49,9 @@ final class EmbeddedStoreCompaction implements AutoCloseable {
         try (Connection connection = dataSource.getConnection()) {
             store = storeOf(connection);
         } catch (SQLException | RuntimeException e) {
-            LOG.warn("The embedded database's file cannot be compacted while it runs ({}); it is compacted when the gateway stops", e.toString());
+            LOG.warn(
+                    "The embedded database's file cannot be compacted while it runs ({}); it is compacted when the gateway stops",
+                    e.toString());
             return null;
         }
         if (store == null) {

@@ -25,10 +25,17 @@ public final class GatewaySettings {
      * (the database and broker passwords) can live in the environment only, as they should.
      */
     static final java.util.List<String> OPTIONAL_KEYS = java.util.List.of(
-            "gateway.db.url", "gateway.db.user", "gateway.db.password",
-            "gateway.broker.url", "gateway.broker.user", "gateway.broker.password",
-            "gateway.national.aeo.url", "gateway.national.shipment.url",
-            "gateway.national.aeo.batch-url", "gateway.national.shipment.batch-url", "gateway.evidence.retention");
+            "gateway.db.url",
+            "gateway.db.user",
+            "gateway.db.password",
+            "gateway.broker.url",
+            "gateway.broker.user",
+            "gateway.broker.password",
+            "gateway.national.aeo.url",
+            "gateway.national.shipment.url",
+            "gateway.national.aeo.batch-url",
+            "gateway.national.shipment.batch-url",
+            "gateway.evidence.retention");
 
     private final Path configDir;
     private final Properties properties;
@@ -46,10 +53,12 @@ public final class GatewaySettings {
             try (InputStream in = Files.newInputStream(file)) {
                 properties.load(in);
             } catch (IOException e) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot read " + file + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID, "cannot read " + file + ": " + e.getMessage(), e);
             }
         } else {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
                     "no " + FILE_NAME + " in configuration directory " + configDir.toAbsolutePath()
                             + " (set --config DIR or GATEWAY_CONFIG_DIR)");
         }
@@ -159,7 +168,8 @@ public final class GatewaySettings {
     }
 
     private static GatewayException invalid(String key, String problem) {
-        return new GatewayException(GatewayError.CONFIGURATION_INVALID,
+        return new GatewayException(
+                GatewayError.CONFIGURATION_INVALID,
                 "setting " + key + " (environment " + environmentVariableOf(key) + ") " + problem);
     }
 }

@@ -44,8 +44,8 @@ public final class GroupCommit implements AutoCloseable {
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean running = true;
-    private volatile Observer observer = (pieces, busyNanos) -> { };
-    private volatile Runnable beforeCommit = () -> { };
+    private volatile Observer observer = (pieces, busyNanos) -> {};
+    private volatile Runnable beforeCommit = () -> {};
 
     public GroupCommit(DataSource dataSource, String name) {
         this.dataSource = dataSource;
@@ -86,7 +86,10 @@ public final class GroupCommit implements AutoCloseable {
             if (e.getCause() instanceof GatewayException known) {
                 throw known;
             }
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the database could not commit: " + e.getCause().getMessage(), e.getCause());
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "the database could not commit: " + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -124,7 +127,8 @@ public final class GroupCommit implements AutoCloseable {
         } catch (GatewayException e) {
             throw e;
         } catch (SQLException | RuntimeException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the database could not commit: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the database could not commit: " + e.getMessage(), e);
         }
     }
 
@@ -151,7 +155,8 @@ public final class GroupCommit implements AutoCloseable {
     private void failPending() {
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);
-        GatewayException closed = new GatewayException(GatewayError.OVERLOADED, "the database writer closed before this work was committed");
+        GatewayException closed = new GatewayException(
+                GatewayError.OVERLOADED, "the database writer closed before this work was committed");
         left.forEach(pending -> pending.done().completeExceptionally(closed));
     }
 
@@ -175,8 +180,14 @@ public final class GroupCommit implements AutoCloseable {
                     succeeded.add(pending);
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback(savepoint);
-                    pending.done().completeExceptionally(e instanceof GatewayException ? e
-                            : new GatewayException(GatewayError.INTERNAL_ERROR, "database work failed: " + e.getMessage(), e));
+                    pending.done()
+                            .completeExceptionally(
+                                    e instanceof GatewayException
+                                            ? e
+                                            : new GatewayException(
+                                                    GatewayError.INTERNAL_ERROR,
+                                                    "database work failed: " + e.getMessage(),
+                                                    e));
                 }
             }
             beforeCommit.run();
@@ -184,8 +195,10 @@ public final class GroupCommit implements AutoCloseable {
             succeeded.forEach(pending -> pending.done().complete(null));
         } catch (SQLException | RuntimeException e) {
             LOG.warn("A group commit of {} piece(s) of work failed: {}", batch.size(), e.toString());
-            GatewayException failure = e instanceof GatewayException known ? known
-                    : new GatewayException(GatewayError.INTERNAL_ERROR, "the database could not commit: " + e.getMessage(), e);
+            GatewayException failure = e instanceof GatewayException known
+                    ? known
+                    : new GatewayException(
+                            GatewayError.INTERNAL_ERROR, "the database could not commit: " + e.getMessage(), e);
             // Every waiter of the group gets the failure: those whose work ran, and those never reached because the
             // connection could not be had or the commit failed. (Before, the latter waited for ever.)
             batch.forEach(pending -> pending.done().completeExceptionally(failure));
@@ -199,7 +212,7 @@ public final class GroupCommit implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        queue.add(new Pending(connection -> { }, new CompletableFuture<>())); // wakes a writer waiting for work
+        queue.add(new Pending(connection -> {}, new CompletableFuture<>())); // wakes a writer waiting for work
         try {
             writer.join(CLOSE_WAIT_MS);
         } catch (InterruptedException e) {

@@ -26,7 +26,10 @@ import org.cbec.gateway.error.GatewayException;
 public final class MessageBroker implements AutoCloseable {
     /** The queues the routes use; declared durable so that none is ever missing when a message is sent. */
     public static final List<String> QUEUES = List.of(
-            "gateway.accepted", "gateway.forward.aeo", "gateway.forward.shipment", "gateway.dead-letter.forward",
+            "gateway.accepted",
+            "gateway.forward.aeo",
+            "gateway.forward.shipment",
+            "gateway.dead-letter.forward",
             "gateway.dead-letter.routing");
 
     private static final int PAGE_FILE_BYTES = 1 << 20;
@@ -45,10 +48,13 @@ public final class MessageBroker implements AutoCloseable {
      */
     public static MessageBroker start(String url, String user, String password, Path dataDir, long queueMemoryBytes) {
         if (queueMemoryBytes < 1) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.broker.queue-memory-bytes must be positive, not " + queueMemoryBytes);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "gateway.broker.queue-memory-bytes must be positive, not " + queueMemoryBytes);
         }
         if (url != null && !url.isBlank()) {
-            ActiveMQConnectionFactory external = new ActiveMQConnectionFactory(url, emptyToNull(user), emptyToNull(password));
+            ActiveMQConnectionFactory external =
+                    new ActiveMQConnectionFactory(url, emptyToNull(user), emptyToNull(password));
             declareQueues(external, url, emptyToNull(user), emptyToNull(password));
             return new MessageBroker(null, external);
         }
@@ -69,19 +75,25 @@ public final class MessageBroker implements AutoCloseable {
         } catch (Exception e) {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot configure the embedded broker", e);
         }
-        configuration.addAddressSetting("#", pagedQueueSettings(queueMemoryBytes).setMaxDeliveryAttempts(-1));
+        configuration.addAddressSetting(
+                "#", pagedQueueSettings(queueMemoryBytes).setMaxDeliveryAttempts(-1));
         // An accepted message that cannot be dispatched after this many tries is parked, not retried for ever.
-        configuration.addAddressSetting("gateway.accepted", pagedQueueSettings(queueMemoryBytes).setMaxDeliveryAttempts(20));
+        configuration.addAddressSetting(
+                "gateway.accepted", pagedQueueSettings(queueMemoryBytes).setMaxDeliveryAttempts(20));
         for (String queue : QUEUES) {
-            configuration.addQueueConfiguration(QueueConfiguration.of(queue).setAddress(queue)
-                    .setRoutingType(RoutingType.ANYCAST).setDurable(true));
+            configuration.addQueueConfiguration(QueueConfiguration.of(queue)
+                    .setAddress(queue)
+                    .setRoutingType(RoutingType.ANYCAST)
+                    .setDurable(true));
         }
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(configuration);
         try {
             broker.start();
         } catch (Exception e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
-                    "the embedded broker cannot start on " + brokerDir + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "the embedded broker cannot start on " + brokerDir + ": " + e.getMessage(),
+                    e);
         }
         return new MessageBroker(broker, new ActiveMQConnectionFactory("vm://0"));
     }
@@ -93,18 +105,23 @@ public final class MessageBroker implements AutoCloseable {
      */
     private static void declareQueues(ActiveMQConnectionFactory factory, String url, String user, String password) {
         try (ClientSessionFactory sessions = factory.getServerLocator().createSessionFactory();
-             ClientSession session = sessions.createSession(user, password, false, true, true, false, 0)) {
+                ClientSession session = sessions.createSession(user, password, false, true, true, false, 0)) {
             for (String queue : QUEUES) {
                 try {
-                    session.createQueue(QueueConfiguration.of(queue).setAddress(queue)
-                            .setRoutingType(RoutingType.ANYCAST).setDurable(true).setAutoCreated(false));
+                    session.createQueue(QueueConfiguration.of(queue)
+                            .setAddress(queue)
+                            .setRoutingType(RoutingType.ANYCAST)
+                            .setDurable(true)
+                            .setAutoCreated(false));
                 } catch (ActiveMQQueueExistsException alreadyThere) {
                     // declared by another instance or by the broker's configuration: nothing to do
                 }
             }
         } catch (Exception e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
-                    "cannot declare the gateway's queues on the broker " + url + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "cannot declare the gateway's queues on the broker " + url + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -137,7 +154,8 @@ public final class MessageBroker implements AutoCloseable {
                 .setAddressFullMessagePolicy(AddressFullMessagePolicy.PAGE)
                 // Read back from the page files while this much is still unacknowledged. The default (two page files)
                 // is less than the forward consumers' prefetch buffers: reading stopped until they had drained.
-                .setMaxReadPageBytes((int) Math.min(Integer.MAX_VALUE, Math.max(queueMemoryBytes, 2L * PAGE_FILE_BYTES)));
+                .setMaxReadPageBytes(
+                        (int) Math.min(Integer.MAX_VALUE, Math.max(queueMemoryBytes, 2L * PAGE_FILE_BYTES)));
     }
 
     public ConnectionFactory connectionFactory() {
@@ -151,7 +169,10 @@ public final class MessageBroker implements AutoCloseable {
     /** Null when the broker is up, otherwise what is wrong. */
     public String problem() {
         if (embedded != null) {
-            return embedded.getActiveMQServer() != null && embedded.getActiveMQServer().isActive() ? null : "embedded broker is not active";
+            return embedded.getActiveMQServer() != null
+                            && embedded.getActiveMQServer().isActive()
+                    ? null
+                    : "embedded broker is not active";
         }
         try (var connection = connectionFactory.createConnection()) {
             return null;

@@ -73,7 +73,8 @@ public final class RouteFileReload {
         Resource resource = ResourceHelper.resolveResource(camel, "file:" + file);
         try {
             Set<String> loaded = PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
-            // The REST DSL's OpenAPI route is made once from the rest configuration, not again on a reload: it stays, and
+            // The REST DSL's OpenAPI route is made once from the rest configuration, not again on a reload: it stays,
+            // and
             // serves the document of the rests as they are now.
             String apiRoute = camel.getRestConfiguration().getApiContextRouteId();
             for (RouteDefinition old : before) {
@@ -86,12 +87,17 @@ public final class RouteFileReload {
         } catch (Exception e) {
             String reason = rootMessage(e);
             LOG.error("Route file {} REFUSED, its previous routes stay in force: {}", file.getFileName(), reason);
-            List<RouteDefinition> missing = before.stream().filter(d -> camel.getRoute(d.getRouteId()) == null).toList();
+            List<RouteDefinition> missing = before.stream()
+                    .filter(d -> camel.getRoute(d.getRouteId()) == null)
+                    .toList();
             if (!missing.isEmpty()) {
                 try {
                     model.addRouteDefinitions(missing);
                 } catch (Exception restore) {
-                    LOG.error("Could not put back the previous routes of {}: {}", file.getFileName(), rootMessage(restore));
+                    LOG.error(
+                            "Could not put back the previous routes of {}: {}",
+                            file.getFileName(),
+                            rootMessage(restore));
                 }
             }
             changes.refused("routes", file.getFileName().toString(), reason);
@@ -138,10 +144,14 @@ public final class RouteFileReload {
     private Map<Path, String> digests() {
         Map<Path, String> digests = new HashMap<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
+                    .toList()) {
                 try {
-                    digests.put(file.toAbsolutePath().normalize(), HexFormat.of().formatHex(
-                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
+                    digests.put(
+                            file.toAbsolutePath().normalize(),
+                            HexFormat.of()
+                                    .formatHex(
+                                            MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))));
                 } catch (IOException e) {
                     // Removed or being replaced this instant: seen on the next look.
                 }

@@ -36,6 +36,7 @@ import org.cbec.gateway.monitor.WatchedCertificate;
 public final class ChartHistory {
     /** The percentiles drawn, as fractions. */
     private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
+
     private static final Duration KEPT = Duration.ofDays(1);
 
     private final MeterRegistry registry;
@@ -51,10 +52,16 @@ public final class ChartHistory {
     private double lastDecisions;
 
     /** One sample: counts per partner since the previous one ({accepted, refused, delivered}), latency in ms, gauges. */
-    private record Point(Instant at, Map<String, long[]> partners, Double[] latencyMillis, long backlog, long deadLetters) {}
+    private record Point(
+            Instant at, Map<String, long[]> partners, Double[] latencyMillis, long backlog, long deadLetters) {}
 
-    public ChartHistory(MeterRegistry registry, LongSupplier backlog, LongSupplier deadLetters,
-                        Supplier<List<WatchedCertificate>> certificates, Clock clock, Duration step) {
+    public ChartHistory(
+            MeterRegistry registry,
+            LongSupplier backlog,
+            LongSupplier deadLetters,
+            Supplier<List<WatchedCertificate>> certificates,
+            Clock clock,
+            Duration step) {
         this.registry = registry;
         this.backlog = backlog;
         this.deadLetters = deadLetters;
@@ -127,10 +134,12 @@ public final class ChartHistory {
         try {
             span = window == null || window.isBlank() ? Duration.ofHours(1) : Duration.parse(window);
         } catch (DateTimeParseException e) {
-            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "window must be an ISO duration such as PT1H or P1D", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.SCHEMA_INVALID, "window must be an ISO duration such as PT1H or P1D", null, null);
         }
         if (span.isNegative() || span.isZero() || span.compareTo(KEPT) > 0) {
-            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "window must be more than zero and at most P1D", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.SCHEMA_INVALID, "window must be more than zero and at most P1D", null, null);
         }
         Instant now = clock.instant();
         Instant from = now.minus(span);
@@ -141,7 +150,15 @@ public final class ChartHistory {
         List<Long> times = new ArrayList<>();
         Map<String, Map<String, List<Long>>> partners = new LinkedHashMap<>();
         for (String partner : partnerIds) {
-            partners.put(partner, Map.of("accepted", new ArrayList<>(), "refused", new ArrayList<>(), "delivered", new ArrayList<>()));
+            partners.put(
+                    partner,
+                    Map.of(
+                            "accepted",
+                            new ArrayList<>(),
+                            "refused",
+                            new ArrayList<>(),
+                            "delivered",
+                            new ArrayList<>()));
         }
         Map<String, List<Double>> latency = new LinkedHashMap<>();
         for (double p : PERCENTILES) {
@@ -166,9 +183,17 @@ public final class ChartHistory {
         List<Map<String, Object>> expiry = new ArrayList<>();
         for (WatchedCertificate certificate : certificates.get()) {
             Instant notAfter = certificate.certificate().getNotAfter().toInstant();
-            expiry.add(Map.of("partner", certificate.partner(), "subject", certificate.certificate().getSubjectX500Principal().getName(),
-                    "notAfter", notAfter.toString(), "notAfterEpoch", notAfter.getEpochSecond(),
-                    "daysToExpiry", Duration.between(now, notAfter).toDays()));
+            expiry.add(Map.of(
+                    "partner",
+                    certificate.partner(),
+                    "subject",
+                    certificate.certificate().getSubjectX500Principal().getName(),
+                    "notAfter",
+                    notAfter.toString(),
+                    "notAfterEpoch",
+                    notAfter.getEpochSecond(),
+                    "daysToExpiry",
+                    Duration.between(now, notAfter).toDays()));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("window", span.toString());

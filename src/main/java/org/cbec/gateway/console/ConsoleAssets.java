@@ -16,10 +16,17 @@ import org.cbec.gateway.http.HttpAnswer;
 public final class ConsoleAssets {
     private static final Pattern ASSET = Pattern.compile("[a-z0-9-]+\\.(html|js|css|svg)");
     private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
-            "css", "text/css; charset=utf-8", "svg", "image/svg+xml");
+            "html",
+            "text/html; charset=utf-8",
+            "js",
+            "text/javascript; charset=utf-8",
+            "css",
+            "text/css; charset=utf-8",
+            "svg",
+            "image/svg+xml");
     private static final Map<String, String> SECURITY_HEADERS = Map.of(
-            "Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+            "Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
             "X-Content-Type-Options", "nosniff",
             "X-Frame-Options", "DENY",
             "Referrer-Policy", "no-referrer",
@@ -27,7 +34,13 @@ public final class ConsoleAssets {
 
     /** The chart library's files, from its WebJar (org.webjars.npm:uplot), by the name the page asks for. */
     private static final Map<String, String> VENDOR = Map.of(
-            "vendor/uplot.js", "dist/uPlot.iife.min.js", "vendor/uplot.css", "dist/uPlot.min.css", "vendor/uplot-license.txt", "LICENSE");
+            "vendor/uplot.js",
+            "dist/uPlot.iife.min.js",
+            "vendor/uplot.css",
+            "dist/uPlot.min.css",
+            "vendor/uplot-license.txt",
+            "LICENSE");
+
     private static final String UPLOT = "/META-INF/resources/webjars/uplot/" + webJarVersion("uplot") + "/";
 
     public HttpAnswer serve(@Header(Exchange.HTTP_PATH) String path) {
@@ -58,7 +71,8 @@ public final class ConsoleAssets {
 
     /** A WebJar's version, from the Maven properties it carries: the page names no version, the jar decides. */
     private static String webJarVersion(String artifact) {
-        try (InputStream in = ConsoleAssets.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties")) {
+        try (InputStream in = ConsoleAssets.class.getResourceAsStream(
+                "/META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties")) {
             java.util.Properties properties = new java.util.Properties();
             if (in != null) {
                 properties.load(in);

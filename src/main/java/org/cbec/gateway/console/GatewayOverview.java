@@ -25,8 +25,13 @@ public final class GatewayOverview {
     private final ConfigurationChanges changes;
     private final Clock clock;
 
-    public GatewayOverview(PartnerTraffic traffic, LongSupplier backlog, LongSupplier deadLetters, Supplier<List<?>> alerts,
-                           ConfigurationChanges changes, Clock clock) {
+    public GatewayOverview(
+            PartnerTraffic traffic,
+            LongSupplier backlog,
+            LongSupplier deadLetters,
+            Supplier<List<?>> alerts,
+            ConfigurationChanges changes,
+            Clock clock) {
         this.traffic = traffic;
         this.backlog = backlog;
         this.deadLetters = deadLetters;
@@ -51,8 +56,8 @@ public final class GatewayOverview {
     private static Map<String, Map<String, Long>> byPartner(List<PartnerTraffic.PartnerCount> counts) {
         Map<String, Map<String, Long>> partners = new TreeMap<>();
         for (PartnerTraffic.PartnerCount count : counts) {
-            Map<String, Long> verdicts = partners.computeIfAbsent(count.partnerId() == null ? "(no partner)" : count.partnerId(),
-                    id -> new TreeMap<>());
+            Map<String, Long> verdicts = partners.computeIfAbsent(
+                    count.partnerId() == null ? "(no partner)" : count.partnerId(), id -> new TreeMap<>());
             verdicts.merge(count.verdict(), count.count(), Long::sum);
         }
         return partners;

@@ -54,7 +54,10 @@ public final class LoginThrottle {
         if (failures.size() >= MAX_TRACKED) {
             failures.values().removeIf(f -> expired(f, now));
         }
-        failures.merge(key, new Failures(1, now), (old, one) -> expired(old, now) ? one : new Failures(old.count() + 1, old.since()));
+        failures.merge(
+                key,
+                new Failures(1, now),
+                (old, one) -> expired(old, now) ? one : new Failures(old.count() + 1, old.since()));
     }
 
     private Duration remaining(Failures failures, int max, Instant now) {

@@ -8,7 +8,9 @@ public record Operator(String name, Role role) {
      * national system's account, which only sends data to partners (POST /api/v1/outbound/{partnerId}).
      */
     public enum Role {
-        OPERATOR, ADMIN, NATIONAL;
+        OPERATOR,
+        ADMIN,
+        NATIONAL;
 
         public boolean mayAct() {
             return this == ADMIN;

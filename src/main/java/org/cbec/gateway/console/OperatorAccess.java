@@ -27,6 +27,7 @@ public final class OperatorAccess {
     public static final String OPERATOR = "GatewayOperator";
     /** The header the routes read the acting user's role from (set here, never taken from the request). */
     public static final String OPERATOR_ROLE = "GatewayOperatorRole";
+
     static final String SESSION_COOKIE = "cbec_session";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(OperatorAccess.class);
@@ -42,7 +43,11 @@ public final class OperatorAccess {
     private final java.util.Set<String> trustedProxies;
 
     public OperatorAccess(OperatorUsers users, OperatorSessions sessions) {
-        this(users, sessions, new LoginThrottle(new LoginThrottle.Limits(5, 20, java.time.Duration.ofMinutes(5)), java.time.Clock.systemUTC()),
+        this(
+                users,
+                sessions,
+                new LoginThrottle(
+                        new LoginThrottle.Limits(5, 20, java.time.Duration.ofMinutes(5)), java.time.Clock.systemUTC()),
                 java.util.Set.of());
     }
 
@@ -50,7 +55,11 @@ public final class OperatorAccess {
      * @param trustedProxies addresses whose X-Forwarded-Proto and X-Forwarded-For are believed
      *                       ({@code gateway.http.trusted-proxies}); from any other address they are ignored
      */
-    public OperatorAccess(OperatorUsers users, OperatorSessions sessions, LoginThrottle throttle, java.util.Set<String> trustedProxies) {
+    public OperatorAccess(
+            OperatorUsers users,
+            OperatorSessions sessions,
+            LoginThrottle throttle,
+            java.util.Set<String> trustedProxies) {
         this.users = users;
         this.sessions = sessions;
         this.throttle = throttle;
@@ -63,25 +72,39 @@ public final class OperatorAccess {
         String method = message.getHeader(Exchange.HTTP_METHOD, "GET", String.class);
         boolean reads = "GET".equalsIgnoreCase(method) || "HEAD".equalsIgnoreCase(method);
         Optional<Operator> byBasic = basic(exchange, message.getHeader("Authorization", String.class));
-        Optional<Operator> bySession = byBasic.isPresent() ? Optional.empty() : sessions.find(cookie(message, SESSION_COOKIE));
+        Optional<Operator> bySession =
+                byBasic.isPresent() ? Optional.empty() : sessions.find(cookie(message, SESSION_COOKIE));
         message.removeHeader("Authorization");
         message.removeHeader("Cookie");
         message.removeHeader(OPERATOR);
         message.removeHeader(OPERATOR_ROLE);
-        Operator operator = byBasic.or(() -> bySession).orElseThrow(() ->
-                new GatewayException(GatewayError.LOGIN_REQUIRED, "log in to the console, or send HTTP Basic credentials of a user in the users file"));
+        Operator operator = byBasic.or(() -> bySession)
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.LOGIN_REQUIRED,
+                        "log in to the console, or send HTTP Basic credentials of a user in the users file"));
         if (operator.role() == Operator.Role.NATIONAL) {
-            throw new GatewayException(GatewayError.NOT_PERMITTED, "user " + operator.name() + " is a national system's account, which "
-                    + "may only send data to partners (POST /api/v1/outbound/{partnerId})");
+            throw new GatewayException(
+                    GatewayError.NOT_PERMITTED,
+                    "user " + operator.name() + " is a national system's account, which "
+                            + "may only send data to partners (POST /api/v1/outbound/{partnerId})");
         }
         if (!reads && !operator.role().mayAct()) {
-            LOG.warn("User {} ({}) may not {} {}", operator.name(), operator.role().id(), method, message.getHeader(Exchange.HTTP_PATH));
-            throw new GatewayException(GatewayError.NOT_PERMITTED, "user " + operator.name() + " has the role "
-                    + operator.role().id() + ", which may read but not act; an admin may");
+            LOG.warn(
+                    "User {} ({}) may not {} {}",
+                    operator.name(),
+                    operator.role().id(),
+                    method,
+                    message.getHeader(Exchange.HTTP_PATH));
+            throw new GatewayException(
+                    GatewayError.NOT_PERMITTED,
+                    "user " + operator.name() + " has the role "
+                            + operator.role().id() + ", which may read but not act; an admin may");
         }
         if (!reads && bySession.isPresent() && message.getHeader(HttpAnswerWriter.CONSOLE_HEADER) == null) {
-            throw new GatewayException(GatewayError.NOT_PERMITTED, "a console session acts only from the console (header "
-                    + HttpAnswerWriter.CONSOLE_HEADER + " missing)");
+            throw new GatewayException(
+                    GatewayError.NOT_PERMITTED,
+                    "a console session acts only from the console (header " + HttpAnswerWriter.CONSOLE_HEADER
+                            + " missing)");
         }
         message.setHeader(OPERATOR, operator.name());
         message.setHeader(OPERATOR_ROLE, operator.role().id());
@@ -98,11 +121,13 @@ public final class OperatorAccess {
         message.removeHeader("Cookie");
         message.removeHeader(OPERATOR);
         message.removeHeader(OPERATOR_ROLE);
-        Operator caller = byBasic.orElseThrow(() ->
-                new GatewayException(GatewayError.LOGIN_REQUIRED, "send HTTP Basic credentials of a user with the role national"));
+        Operator caller = byBasic.orElseThrow(() -> new GatewayException(
+                GatewayError.LOGIN_REQUIRED, "send HTTP Basic credentials of a user with the role national"));
         if (caller.role() != Operator.Role.NATIONAL) {
-            throw new GatewayException(GatewayError.NOT_PERMITTED, "user " + caller.name() + " has the role " + caller.role().id()
-                    + "; only a national system's account (role national) sends data to partners");
+            throw new GatewayException(
+                    GatewayError.NOT_PERMITTED,
+                    "user " + caller.name() + " has the role " + caller.role().id()
+                            + "; only a national system's account (role national) sends data to partners");
         }
         message.setHeader(OPERATOR, caller.name());
         message.setHeader(OPERATOR_ROLE, caller.role().id());
@@ -117,12 +142,17 @@ public final class OperatorAccess {
         Message message = exchange.getMessage();
         String contentType = message.getHeader("Content-Type", String.class);
         if (contentType == null || !contentType.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
-            return HttpAnswer.problem(GatewayError.UNSUPPORTED_FORMAT, "send {\"name\": ..., \"password\": ...} as application/json", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.UNSUPPORTED_FORMAT,
+                    "send {\"name\": ..., \"password\": ...} as application/json",
+                    null,
+                    null);
         }
         String crossSite = crossSite(exchange);
         if (crossSite != null) {
             LOG.warn("Refused a console login from another site ({}) from {}", crossSite, clientAddress(exchange));
-            return HttpAnswer.problem(GatewayError.NOT_PERMITTED, "a console login comes from the console's own page only", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.NOT_PERMITTED, "a console login comes from the console's own page only", null, null);
         }
         JsonNode credentials;
         try {
@@ -132,18 +162,26 @@ public final class OperatorAccess {
             credentials = null;
         }
         if (credentials == null || !credentials.isObject()) {
-            return HttpAnswer.problem(GatewayError.LOGIN_REQUIRED, "send {\"name\": ..., \"password\": ...} as JSON", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.LOGIN_REQUIRED, "send {\"name\": ..., \"password\": ...} as JSON", null, null);
         }
         String name = credentials.path("name").asText(null);
-        Optional<Operator> operator = authenticate(exchange, name, credentials.path("password").asText(null));
+        Optional<Operator> operator =
+                authenticate(exchange, name, credentials.path("password").asText(null));
         if (operator.isEmpty()) {
             LOG.warn("Failed console login for user '{}' from {}", name, clientAddress(exchange));
             return HttpAnswer.problem(GatewayError.LOGIN_REQUIRED, "wrong name or password", null, null);
         }
-        LOG.info("User {} ({}) logged into the console", operator.get().name(), operator.get().role().id());
+        LOG.info(
+                "User {} ({}) logged into the console",
+                operator.get().name(),
+                operator.get().role().id());
         String token = sessions.open(operator.get());
-        return whoIs(operator.get()).withHeader("Set-Cookie", SESSION_COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
-                + sessions.idleTimeout().toSeconds() + (secure(exchange) ? "; Secure" : ""));
+        return whoIs(operator.get())
+                .withHeader(
+                        "Set-Cookie",
+                        SESSION_COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
+                                + sessions.idleTimeout().toSeconds() + (secure(exchange) ? "; Secure" : ""));
     }
 
     /**
@@ -157,8 +195,9 @@ public final class OperatorAccess {
             long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
             exchange.setProperty(RETRY_AFTER, String.valueOf(seconds));
             LOG.warn("Refused a login for user '{}' from {}: too many failed logins", name, address);
-            throw new GatewayException(GatewayError.TOO_MANY_LOGIN_ATTEMPTS, "too many failed logins for this user or from this address; retry in "
-                    + seconds + " s");
+            throw new GatewayException(
+                    GatewayError.TOO_MANY_LOGIN_ATTEMPTS,
+                    "too many failed logins for this user or from this address; retry in " + seconds + " s");
         }
         Optional<Operator> operator = users.authenticate(name, password);
         if (operator.isPresent()) {
@@ -194,12 +233,18 @@ public final class OperatorAccess {
 
     /** {@code GET /api/v1/session}: the user the request came from (after {@link #require}). */
     public HttpAnswer current(Exchange exchange) {
-        return HttpAnswer.json(200, Map.of("name", exchange.getMessage().getHeader(OPERATOR, String.class),
-                "role", exchange.getMessage().getHeader(OPERATOR_ROLE, String.class)));
+        return HttpAnswer.json(
+                200,
+                Map.of(
+                        "name",
+                        exchange.getMessage().getHeader(OPERATOR, String.class),
+                        "role",
+                        exchange.getMessage().getHeader(OPERATOR_ROLE, String.class)));
     }
 
     private HttpAnswer whoIs(Operator operator) {
-        return HttpAnswer.json(200, Map.of("name", operator.name(), "role", operator.role().id()));
+        return HttpAnswer.json(
+                200, Map.of("name", operator.name(), "role", operator.role().id()));
     }
 
     private Optional<Operator> basic(Exchange exchange, String authorization) {
@@ -208,7 +253,8 @@ public final class OperatorAccess {
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -218,7 +264,10 @@ public final class OperatorAccess {
         }
         Optional<Operator> operator = authenticate(exchange, decoded.substring(0, colon), decoded.substring(colon + 1));
         if (operator.isEmpty()) {
-            LOG.warn("Wrong HTTP Basic credentials for user '{}' from {}", decoded.substring(0, colon), clientAddress(exchange));
+            LOG.warn(
+                    "Wrong HTTP Basic credentials for user '{}' from {}",
+                    decoded.substring(0, colon),
+                    clientAddress(exchange));
         }
         return operator;
     }
@@ -239,7 +288,8 @@ public final class OperatorAccess {
 
     /** HTTPS as the client sees it: only a trusted proxy's X-Forwarded-Proto says so (this server itself speaks plain HTTP). */
     private boolean secure(Exchange exchange) {
-        return fromTrustedProxy(exchange) && "https".equalsIgnoreCase(exchange.getMessage().getHeader("X-Forwarded-Proto", String.class));
+        return fromTrustedProxy(exchange)
+                && "https".equalsIgnoreCase(exchange.getMessage().getHeader("X-Forwarded-Proto", String.class));
     }
 
     /** The client's address: the peer's, or the last X-Forwarded-For entry when the peer is a trusted proxy. */

@@ -51,6 +51,7 @@ public final class OperatorUsers {
      * An unsalted digest would be a fast hash of the password for anyone who reads the memory.
      */
     private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+
     private final byte[] macKey = new byte[32];
     /** Checked against when the name is unknown, so that an unknown name takes as long as a known one. */
     private final String dummyHash;
@@ -61,24 +62,32 @@ public final class OperatorUsers {
         this.users = users;
         this.demo = demo;
         new SecureRandom().nextBytes(macKey);
-        this.dummyHash = hash(new java.math.BigInteger(128, new SecureRandom()).toString(36).toCharArray());
+        this.dummyHash = hash(
+                new java.math.BigInteger(128, new SecureRandom()).toString(36).toCharArray());
         useHashingThreads(1, 8);
     }
 
     /** Runs password checks on {@code threads} threads with at most {@code queue} waiting; more are refused with OVERLOADED. */
     public void useHashingThreads(int threads, int queue) {
         if (threads < 1 || queue < 0) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
                     "gateway.console.login.hash-threads must be at least 1 and gateway.console.login.hash-queue at least 0");
         }
-        java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 0,
+        java.util.concurrent.ThreadPoolExecutor executor = new java.util.concurrent.ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
                 java.util.concurrent.TimeUnit.MILLISECONDS,
-                queue == 0 ? new java.util.concurrent.SynchronousQueue<>() : new java.util.concurrent.ArrayBlockingQueue<>(queue),
+                queue == 0
+                        ? new java.util.concurrent.SynchronousQueue<>()
+                        : new java.util.concurrent.ArrayBlockingQueue<>(queue),
                 runnable -> {
                     Thread thread = new Thread(runnable, "password-check");
                     thread.setDaemon(true);
                     return thread;
-                }, new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
+                },
+                new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
         java.util.concurrent.ThreadPoolExecutor old = hashing;
         hashing = executor;
         if (old != null) {
@@ -116,7 +125,10 @@ public final class OperatorUsers {
             }
             String hash = entry.path("passwordHash").asText("");
             if (!BCRYPT.matcher(hash).matches()) {
-                throw invalid(file, where + ".passwordHash must be a bcrypt hash ($2y$...); make one with: java -jar cbec-gateway.jar users hash");
+                throw invalid(
+                        file,
+                        where
+                                + ".passwordHash must be a bcrypt hash ($2y$...); make one with: java -jar cbec-gateway.jar users hash");
             }
             if (users.putIfAbsent(name, new User(new Operator(name, role), hash)) != null) {
                 throw invalid(file, where + ".name repeats the user " + name);
@@ -135,7 +147,9 @@ public final class OperatorUsers {
         byte[] mac = mac(name, candidate);
         if (user != null && !candidate.isEmpty()) {
             Checked known = checked.get(name);
-            if (known != null && System.nanoTime() - known.expiresAtNanos() < 0 && MessageDigest.isEqual(known.mac(), mac)) {
+            if (known != null
+                    && System.nanoTime() - known.expiresAtNanos() < 0
+                    && MessageDigest.isEqual(known.mac(), mac)) {
                 return Optional.of(user.operator());
             }
         }
@@ -153,7 +167,8 @@ public final class OperatorUsers {
         try {
             check = hashing.submit(() -> OpenBSDBCrypt.checkPassword(hash, password.toCharArray()));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new GatewayException(GatewayError.OVERLOADED, "too many logins are being checked at once; retry later");
+            throw new GatewayException(
+                    GatewayError.OVERLOADED, "too many logins are being checked at once; retry later");
         }
         try {
             return check.get();

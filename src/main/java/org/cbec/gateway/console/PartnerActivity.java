@@ -37,7 +37,8 @@ public final class PartnerActivity {
         Map<String, List<PartnerTraffic.PartnerCount>> lastDay = new TreeMap<>();
         for (PartnerTraffic.PartnerCount count : traffic.countsByVerdictSince(now.minus(DAY))) {
             if (count.partnerId() != null) {
-                lastDay.computeIfAbsent(count.partnerId(), id -> new ArrayList<>()).add(count);
+                lastDay.computeIfAbsent(count.partnerId(), id -> new ArrayList<>())
+                        .add(count);
             }
         }
         List<Map<String, Object>> answer = new ArrayList<>();
@@ -58,9 +59,11 @@ public final class PartnerActivity {
         return node;
     }
 
-    private static Map<String, Object> fields(Map<org.cbec.gateway.canonical.RecordType, org.cbec.gateway.agreement.FieldPaths> byType) {
+    private static Map<String, Object> fields(
+            Map<org.cbec.gateway.canonical.RecordType, org.cbec.gateway.agreement.FieldPaths> byType) {
         Map<String, Object> node = new TreeMap<>();
-        byType.forEach((type, paths) -> node.put(type.name(), paths.paths().stream().sorted().toList()));
+        byType.forEach((type, paths) ->
+                node.put(type.name(), paths.paths().stream().sorted().toList()));
         return node;
     }
 
@@ -70,17 +73,22 @@ public final class PartnerActivity {
         node.put("name", partner.name());
         node.put("country", partner.country());
         node.put("enabled", partner.enabled());
-        node.put("messageTypes", partner.messageTypes().stream().map(Enum::name).sorted().toList());
+        node.put(
+                "messageTypes",
+                partner.messageTypes().stream().map(Enum::name).sorted().toList());
         node.put("revocation", partner.revocation().toString());
         node.put("agreement", agreement(partner.agreement()));
-        // A partner without an agreement sends and receives everything, with no legal basis on its records (CONTRACT.md §9).
+        // A partner without an agreement sends and receives everything, with no legal basis on its records (CONTRACT.md
+        // §9).
         node.put("withoutAgreement", partner.agreement() == null);
         List<Map<String, Object>> certificates = new ArrayList<>();
         for (X509Certificate anchor : partner.trustAnchors()) {
             certificates.add(certificate(anchor, now));
         }
         node.put("certificates", certificates);
-        node.put("lastMessageAt", traffic.lastMessageAt(partner.id()).map(Instant::toString).orElse(null));
+        node.put(
+                "lastMessageAt",
+                traffic.lastMessageAt(partner.id()).map(Instant::toString).orElse(null));
         long accepted = 0;
         long duplicates = 0;
         long refused = 0;
@@ -91,7 +99,8 @@ public final class PartnerActivity {
                 case "DUPLICATE" -> duplicates += count.count();
                 default -> {
                     refused += count.count();
-                    refusalCodes.merge(count.refusalCode() == null ? "UNKNOWN" : count.refusalCode(), count.count(), Long::sum);
+                    refusalCodes.merge(
+                            count.refusalCode() == null ? "UNKNOWN" : count.refusalCode(), count.count(), Long::sum);
                 }
             }
         }
@@ -108,7 +117,9 @@ public final class PartnerActivity {
         Map<String, Object> node = new LinkedHashMap<>();
         node.put("subject", certificate.getSubjectX500Principal().getName());
         node.put("notAfter", certificate.getNotAfter().toInstant().toString());
-        node.put("daysToExpiry", Duration.between(now, certificate.getNotAfter().toInstant()).toDays());
+        node.put(
+                "daysToExpiry",
+                Duration.between(now, certificate.getNotAfter().toInstant()).toDays());
         return node;
     }
 }

@@ -33,7 +33,11 @@ public final class RouteStatistics {
             node.put("source", route.getSourceLocationShort());
             ManagedRouteMBean managed = management == null ? null : management.getManagedRoute(route.getRouteId());
             if (managed == null) {
-                node.put("state", camel.getRouteController().getRouteStatus(route.getRouteId()).name());
+                node.put(
+                        "state",
+                        camel.getRouteController()
+                                .getRouteStatus(route.getRouteId())
+                                .name());
             } else {
                 node.put("state", managed.getState());
                 node.put("exchanges", managed.getExchangesTotal());

@@ -17,6 +17,7 @@ public final class SenderText {
     private static final Pattern STACK_FRAME = Pattern.compile("\\s*\\bat [\\w$.]+\\([^)]*\\)");
     /** A fully qualified class name (two or more package segments), optionally with its message's colon. */
     private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.){2,}[A-Z][\\w$]*:?\\s*");
+
     private static final Pattern EXCEPTION_NAME = Pattern.compile("\\b[A-Z]\\w*(?:Exception|Error)\\b:?\\s*");
 
     private SenderText() {}

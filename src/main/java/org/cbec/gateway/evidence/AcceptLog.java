@@ -35,6 +35,7 @@ public final class AcceptLog implements AutoCloseable {
     public static final String QUEUE = "gateway.accepted";
     /** Artemis' duplicate-detection property: a second append of the same bytes is refused by the broker. */
     private static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+
     private static final Logger LOG = LoggerFactory.getLogger(AcceptLog.class);
     private static final long FORGET_AFTER_NANOS = TimeUnit.MINUTES.toNanos(10);
 
@@ -65,8 +66,9 @@ public final class AcceptLog implements AutoCloseable {
             forgetOld();
         }
         if (byMessageId.size() >= maxInFlight) {
-            throw new GatewayException(GatewayError.OVERLOADED, "the accept log has " + byMessageId.size()
-                    + " entries not yet projected; retry later");
+            throw new GatewayException(
+                    GatewayError.OVERLOADED,
+                    "the accept log has " + byMessageId.size() + " entries not yet projected; retry later");
         }
         InFlight mine = new InFlight(entry, System.nanoTime());
         InFlight first = byDigest.putIfAbsent(key(entry), mine);
@@ -101,7 +103,8 @@ public final class AcceptLog implements AutoCloseable {
                 return false;
             }
             LOG.warn("Cannot append message {} to the accept log: {}", entry.messageId(), e.toString());
-            throw new GatewayException(GatewayError.OVERLOADED, "the accept log cannot take the message now; retry later", e);
+            throw new GatewayException(
+                    GatewayError.OVERLOADED, "the accept log cannot take the message now; retry later", e);
         }
     }
 
@@ -110,12 +113,14 @@ public final class AcceptLog implements AutoCloseable {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             // Over the core protocol a duplicate in a transaction comes back as the commit's rollback; the caller then
             // waits for the first message to be archived, and answers OVERLOADED if it never is.
-            if (cause instanceof ActiveMQDuplicateIdException || cause instanceof jakarta.jms.TransactionRolledBackException
+            if (cause instanceof ActiveMQDuplicateIdException
+                    || cause instanceof jakarta.jms.TransactionRolledBackException
                     || cause instanceof org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException) {
                 return true;
             }
             if (cause instanceof org.apache.activemq.artemis.api.core.ActiveMQException artemis
-                    && artemis.getType() == org.apache.activemq.artemis.api.core.ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
+                    && artemis.getType()
+                            == org.apache.activemq.artemis.api.core.ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
                 return true;
             }
             if (cause instanceof JMSException jms && jms.getLinkedException() instanceof ActiveMQDuplicateIdException) {
@@ -141,7 +146,8 @@ public final class AcceptLog implements AutoCloseable {
      * a partner's retry re-signed is too). The broker's duplicate id is the same key.
      */
     static String key(LogEntry entry) {
-        return entry.partnerId() + ":" + (entry.contentSha256() == null ? "bytes:" + entry.sha256() : entry.contentSha256());
+        return entry.partnerId() + ":"
+                + (entry.contentSha256() == null ? "bytes:" + entry.sha256() : entry.contentSha256());
     }
 
     public Optional<InFlight> inFlight(String messageId) {

@@ -60,11 +60,18 @@ public final class ArchiveSegments implements AutoCloseable {
         ArchiveSegments segments = new ArchiveSegments(directory, segmentBytes, clock);
         try {
             Files.createDirectories(directory);
-            // A fresh segment at every start, made at the first append: whatever a crash left half-written at the end of
+            // A fresh segment at every start, made at the first append: whatever a crash left half-written at the end
+            // of
             // the last one is never appended to, and a process that only reads (the evidence command) writes nothing.
-            segments.current = segments.numbers().stream().mapToInt(Integer::intValue).max().orElse(0);
+            segments.current = segments.numbers().stream()
+                    .mapToInt(Integer::intValue)
+                    .max()
+                    .orElse(0);
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot open the archive segments in " + directory + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "cannot open the archive segments in " + directory + ": " + e.getMessage(),
+                    e);
         }
         return segments;
     }
@@ -90,7 +97,10 @@ public final class ArchiveSegments implements AutoCloseable {
             dirty = true;
             return ((long) current << OFFSET_BITS) | at;
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot append to the archive segment " + current + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "cannot append to the archive segment " + current + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -103,7 +113,10 @@ public final class ArchiveSegments implements AutoCloseable {
             channel.force(false);
             dirty = false;
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot sync the archive segment " + current + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "cannot sync the archive segment " + current + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -120,7 +133,10 @@ public final class ArchiveSegments implements AutoCloseable {
         } catch (NoSuchFileException removed) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the archive segment " + segment + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "cannot read the archive segment " + segment + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -138,7 +154,10 @@ public final class ArchiveSegments implements AutoCloseable {
                 if (number < open && Files.getLastModifiedTime(file).compareTo(before) < 0) {
                     Files.delete(file);
                     removed++;
-                    LOG.info("Archive segment {} removed: its last body is older than the retention of {}", file.getFileName(), retention);
+                    LOG.info(
+                            "Archive segment {} removed: its last body is older than the retention of {}",
+                            file.getFileName(),
+                            retention);
                 }
             } catch (IOException e) {
                 LOG.warn("Cannot apply retention to {}: {}", file, e.toString());
@@ -157,7 +176,8 @@ public final class ArchiveSegments implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot list the archive segments in " + directory, e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot list the archive segments in " + directory, e);
         }
         return numbers;
     }

@@ -31,8 +31,17 @@ public final class As4Messages {
     public record Claim(boolean first, byte[] firstReceipt, String firstMessageIds) {}
 
     /** One signal the gateway sent. */
-    public record Signal(String signalId, Instant sentAt, String partnerId, String ebmsMessageId, String requestSha256, String kind,
-                         String gatewayCode, String ebmsCode, String messageIds, byte[] signal) {}
+    public record Signal(
+            String signalId,
+            Instant sentAt,
+            String partnerId,
+            String ebmsMessageId,
+            String requestSha256,
+            String kind,
+            String gatewayCode,
+            String ebmsCode,
+            String messageIds,
+            byte[] signal) {}
 
     public As4Messages(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -45,8 +54,8 @@ public final class As4Messages {
      */
     public Claim claim(String partnerId, String ebmsMessageId, Instant now) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO as4_message (partner_id, ebms_message_id, claimed_at) VALUES (?, ?, ?)")) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO as4_message (partner_id, ebms_message_id, claimed_at) VALUES (?, ?, ?)")) {
             insert.setString(1, partnerId);
             insert.setString(2, ebmsMessageId);
             insert.setTimestamp(3, Timestamp.from(now));
@@ -57,7 +66,8 @@ public final class As4Messages {
             return new Claim(true, null, null);
         } catch (SQLException e) {
             if (!isUniqueViolation(e)) {
-                throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be recorded: " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be recorded: " + e.getMessage(), e);
             }
         }
         long deadline = System.nanoTime() + FIRST_IN_PROGRESS_WAIT.toNanos();
@@ -68,26 +78,29 @@ public final class As4Messages {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
-        throw new GatewayException(GatewayError.OVERLOADED, "the AS4 message " + ebmsMessageId + " is in progress already; retry later");
+        throw new GatewayException(
+                GatewayError.OVERLOADED, "the AS4 message " + ebmsMessageId + " is in progress already; retry later");
     }
 
     /** The first receipt of a claimed eb:MessageId, once it has one; empty while in progress, or when released. */
     private Optional<Claim> firstReceipt(String partnerId, String ebmsMessageId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT receipt, message_ids FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT receipt, message_ids FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
             select.setString(1, partnerId);
             select.setString(2, ebmsMessageId);
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
-                    throw new GatewayException(GatewayError.OVERLOADED, "the first AS4 message " + ebmsMessageId
-                            + " was refused a moment ago; retry");
+                    throw new GatewayException(
+                            GatewayError.OVERLOADED,
+                            "the first AS4 message " + ebmsMessageId + " was refused a moment ago; retry");
                 }
                 byte[] receipt = rows.getBytes(1);
                 return receipt == null ? Optional.empty() : Optional.of(new Claim(false, receipt, rows.getString(2)));
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -95,54 +108,74 @@ public final class As4Messages {
      * The claim answered with a receipt: from now on, the answer to every repeat. The request is kept as it was received,
      * the partner's signature and all: the evidence of what it sent (its payloads are archived in clear, as translated).
      */
-    public void completed(String partnerId, String ebmsMessageId, List<String> messageIds, byte[] receipt, byte[] request,
-                          String originalSender, String finalRecipient) {
-        update("UPDATE as4_message SET receipt = ?, message_ids = ?, request = ?, original_sender = ?, final_recipient = ?"
-                        + " WHERE partner_id = ? AND ebms_message_id = ?", receipt, String.join(",", messageIds), request,
-                originalSender == null ? null : truncate(originalSender, 255), finalRecipient == null ? null : truncate(finalRecipient, 255),
-                partnerId, ebmsMessageId);
+    public void completed(
+            String partnerId,
+            String ebmsMessageId,
+            List<String> messageIds,
+            byte[] receipt,
+            byte[] request,
+            String originalSender,
+            String finalRecipient) {
+        update(
+                "UPDATE as4_message SET receipt = ?, message_ids = ?, request = ?, original_sender = ?, final_recipient = ?"
+                        + " WHERE partner_id = ? AND ebms_message_id = ?",
+                receipt,
+                String.join(",", messageIds),
+                request,
+                originalSender == null ? null : truncate(originalSender, 255),
+                finalRecipient == null ? null : truncate(finalRecipient, 255),
+                partnerId,
+                ebmsMessageId);
     }
 
     /** The CEF four-corner properties a received message carried: originalSender and finalRecipient (either may be null). */
     public java.util.Optional<String[]> corners(String partnerId, String ebmsMessageId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT original_sender, final_recipient FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT original_sender, final_recipient FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
             select.setString(1, partnerId);
             select.setString(2, ebmsMessageId);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? java.util.Optional.of(new String[] {rows.getString(1), rows.getString(2)}) : java.util.Optional.empty();
+                return rows.next()
+                        ? java.util.Optional.of(new String[] {rows.getString(1), rows.getString(2)})
+                        : java.util.Optional.empty();
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 message cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the AS4 message cannot be read: " + e.getMessage(), e);
         }
     }
 
     /** The exact request bytes of an AS4 message received with a receipt. */
     public java.util.Optional<byte[]> request(String partnerId, String ebmsMessageId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT request FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT request FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
             select.setString(1, partnerId);
             select.setString(2, ebmsMessageId);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? java.util.Optional.ofNullable(rows.getBytes(1)) : java.util.Optional.empty();
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 request cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the AS4 request cannot be read: " + e.getMessage(), e);
         }
     }
 
     /** The claim answered with an error: the message was not received, and the partner may send it again. */
     public void released(String partnerId, String ebmsMessageId) {
-        update("DELETE FROM as4_message WHERE partner_id = ? AND ebms_message_id = ? AND receipt IS NULL", partnerId, ebmsMessageId);
+        update(
+                "DELETE FROM as4_message WHERE partner_id = ? AND ebms_message_id = ? AND receipt IS NULL",
+                partnerId,
+                ebmsMessageId);
     }
 
     /** Keeps a signal the gateway sent, as it was sent. */
     public void recordSignal(Signal signal) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO as4_signal (signal_id, sent_at, partner_id, ebms_message_id,"
-                     + " request_sha256, kind, gateway_code, ebms_code, message_ids, signal_xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO as4_signal (signal_id, sent_at, partner_id, ebms_message_id,"
+                                + " request_sha256, kind, gateway_code, ebms_code, message_ids, signal_xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, signal.signalId());
             insert.setTimestamp(2, Timestamp.from(signal.sentAt()));
             insert.setString(3, signal.partnerId());
@@ -158,7 +191,8 @@ public final class As4Messages {
                 connection.commit();
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 signal cannot be kept: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the AS4 signal cannot be kept: " + e.getMessage(), e);
         }
     }
 
@@ -166,23 +200,35 @@ public final class As4Messages {
     public List<Signal> signals(String ebmsMessageId) {
         List<Signal> signals = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT signal_id, sent_at, partner_id, ebms_message_id, request_sha256,"
-                     + " kind, gateway_code, ebms_code, message_ids, signal_xml FROM as4_signal WHERE ebms_message_id = ? ORDER BY sent_at, signal_id")) {
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT signal_id, sent_at, partner_id, ebms_message_id, request_sha256,"
+                                + " kind, gateway_code, ebms_code, message_ids, signal_xml FROM as4_signal WHERE ebms_message_id = ? ORDER BY sent_at, signal_id")) {
             select.setString(1, ebmsMessageId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    signals.add(new Signal(rows.getString(1), rows.getTimestamp(2).toInstant(), rows.getString(3), rows.getString(4),
-                            rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8), rows.getString(9), rows.getBytes(10)));
+                    signals.add(new Signal(
+                            rows.getString(1),
+                            rows.getTimestamp(2).toInstant(),
+                            rows.getString(3),
+                            rows.getString(4),
+                            rows.getString(5),
+                            rows.getString(6),
+                            rows.getString(7),
+                            rows.getString(8),
+                            rows.getString(9),
+                            rows.getBytes(10)));
                 }
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 signals cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the AS4 signals cannot be read: " + e.getMessage(), e);
         }
         return signals;
     }
 
     private void update(String sql, Object... values) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
                 if (values[i] instanceof byte[] bytes) {
                     statement.setBytes(i + 1, bytes);
@@ -195,7 +241,8 @@ public final class As4Messages {
                 connection.commit();
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be updated: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be updated: " + e.getMessage(), e);
         }
     }
 

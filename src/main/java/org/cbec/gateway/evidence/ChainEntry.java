@@ -48,7 +48,8 @@ public record ChainEntry(long chainSeq, String messageId, String previousHash, S
         try (Reader reader = text) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             // The writer's encoder keeps a surrogate pair split between two reads whole, as getBytes would.
-            try (Writer utf8 = new OutputStreamWriter(new DigestOutputStream(OutputStream.nullOutputStream(), digest), StandardCharsets.UTF_8)) {
+            try (Writer utf8 = new OutputStreamWriter(
+                    new DigestOutputStream(OutputStream.nullOutputStream(), digest), StandardCharsets.UTF_8)) {
                 reader.transferTo(utf8);
             }
             return HexFormat.of().formatHex(digest.digest());

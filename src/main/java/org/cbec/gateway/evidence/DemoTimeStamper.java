@@ -35,12 +35,18 @@ public final class DemoTimeStamper implements TimeStamper {
         this.serials = new AtomicLong(clock.millis());
         try {
             generator = new TimeStampTokenGenerator(
-                    new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", tsaKey.key(), tsaKey.certificate()),
-                    new JcaDigestCalculatorProviderBuilder().build().get(new DefaultDigestAlgorithmIdentifierFinder().find("SHA-256")),
+                    new JcaSimpleSignerInfoGeneratorBuilder()
+                            .build("SHA256withRSA", tsaKey.key(), tsaKey.certificate()),
+                    new JcaDigestCalculatorProviderBuilder()
+                            .build()
+                            .get(new DefaultDigestAlgorithmIdentifierFinder().find("SHA-256")),
                     DEMO_POLICY);
             generator.addCertificates(new JcaCertStore(tsaKey.chain()));
         } catch (Exception e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the demo TSA key cannot sign time-stamps: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "the demo TSA key cannot sign time-stamps: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -49,10 +55,15 @@ public final class DemoTimeStamper implements TimeStamper {
         try {
             TimeStampRequestGenerator request = new TimeStampRequestGenerator();
             request.setCertReq(true);
-            return generator.generate(request.generate(TSPAlgorithms.SHA256, HttpTimeStamper.sha256(data)),
-                    BigInteger.valueOf(serials.incrementAndGet()), Date.from(clock.instant())).getEncoded(ASN1Encoding.DER);
+            return generator
+                    .generate(
+                            request.generate(TSPAlgorithms.SHA256, HttpTimeStamper.sha256(data)),
+                            BigInteger.valueOf(serials.incrementAndGet()),
+                            Date.from(clock.instant()))
+                    .getEncoded(ASN1Encoding.DER);
         } catch (Exception e) {
-            throw new GatewayException(GatewayError.EVIDENCE_UNAVAILABLE, "the demo TSA cannot stamp: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.EVIDENCE_UNAVAILABLE, "the demo TSA cannot stamp: " + e.getMessage(), e);
         }
     }
 
@@ -60,5 +71,4 @@ public final class DemoTimeStamper implements TimeStamper {
     public String describe() {
         return "the built-in DEMO TSA";
     }
-
 }

@@ -56,7 +56,7 @@ public final class EvidenceArchive {
 
     /**
      * Removes the archive segments whose bodies are all older than {@code gateway.evidence.retention} (the
-     {@code evidence-retention} route, hourly). The message rows, their digests and the hash chain stay: what was
+     * {@code evidence-retention} route, hourly). The message rows, their digests and the hash chain stay: what was
      * received and decided can still be shown and proved, only the bytes themselves are gone.
      */
     public int applyRetention() {
@@ -84,19 +84,39 @@ public final class EvidenceArchive {
      * Archives an accepted message read from the accept log, inside the caller's transaction (the projection's,
      * which also books its records). Idempotent on the message id.
      */
-    public Projection project(Connection connection, InboundEvidence evidence, String contentSha256) throws SQLException {
+    public Projection project(Connection connection, InboundEvidence evidence, String contentSha256)
+            throws SQLException {
         Optional<String> earlier = acceptedMessageWithDigest(connection, evidence.sha256())
                 .or(() -> acceptedMessageWithContent(connection, evidence.partnerId(), contentSha256));
         if (earlier.isPresent()) {
             if (earlier.get().equals(evidence.messageId())) {
                 return Projection.ALREADY;
             }
-            InboundEvidence duplicate = new InboundEvidence(evidence.messageId(), evidence.receivedAt(), evidence.sha256(),
-                    evidence.sizeBytes(), evidence.contentType(), null, evidence.partnerId(), evidence.signerSubject(),
-                    evidence.signingTime(), evidence.documentFormat(), Verdict.DUPLICATE, null, null, List.of(), 0, null, null,
+            InboundEvidence duplicate = new InboundEvidence(
+                    evidence.messageId(),
+                    evidence.receivedAt(),
+                    evidence.sha256(),
+                    evidence.sizeBytes(),
+                    evidence.contentType(),
+                    null,
+                    evidence.partnerId(),
+                    evidence.signerSubject(),
+                    evidence.signingTime(),
+                    evidence.documentFormat(),
+                    Verdict.DUPLICATE,
+                    null,
+                    null,
+                    List.of(),
+                    0,
+                    null,
+                    null,
                     earlier.get());
             insertMessage(connection, duplicate, "DUPLICATE");
-            insertHistory(connection, evidence.messageId(), "DUPLICATE", evidence.receivedAt(),
+            insertHistory(
+                    connection,
+                    evidence.messageId(),
+                    "DUPLICATE",
+                    evidence.receivedAt(),
                     "duplicate of " + earlier.get() + " (both were accepted at once; only the first is forwarded)");
             return Projection.DUPLICATE;
         }
@@ -113,7 +133,7 @@ public final class EvidenceArchive {
      * accepted first (a concurrent duplicate), nothing is written and that message's id is returned.
      */
     public Optional<String> archiveAccepted(InboundEvidence evidence) {
-        return archiveAccepted(evidence, null, connection -> { });
+        return archiveAccepted(evidence, null, connection -> {});
     }
 
     /** Work that must commit or roll back with the evidence of a message (the AEO registry's statements). */
@@ -126,7 +146,8 @@ public final class EvidenceArchive {
      * As {@link #archiveAccepted(InboundEvidence)}, with more work in the same transaction; {@code contentSha256}, the
      * digest of the signed content, makes a re-signed copy of an accepted document from the same partner a duplicate.
      */
-    public Optional<String> archiveAccepted(InboundEvidence evidence, String contentSha256, InTransaction alsoInTransaction) {
+    public Optional<String> archiveAccepted(
+            InboundEvidence evidence, String contentSha256, InTransaction alsoInTransaction) {
         AtomicReference<String> first = new AtomicReference<>();
         try {
             GroupCommit.Work archive = connection -> {
@@ -143,11 +164,13 @@ public final class EvidenceArchive {
                 insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), null);
                 alsoInTransaction.run(connection);
             };
-            // Messages archived at the same moment share one commit, each caller waiting for its own; a large list alone.
+            // Messages archived at the same moment share one commit, each caller waiting for its own; a large list
+            // alone.
             groupCommit.run(archive, evidence.recordCount());
         } catch (GatewayException e) {
             // Another instance may have accepted the same bytes or content first (its digest row won).
-            Optional<String> earlier = acceptedMessageWithDigest(evidence.sha256()).or(() -> acceptedMessageWithContent(evidence.partnerId(), contentSha256));
+            Optional<String> earlier = acceptedMessageWithDigest(evidence.sha256())
+                    .or(() -> acceptedMessageWithContent(evidence.partnerId(), contentSha256));
             if (earlier.isPresent()) {
                 return earlier;
             }
@@ -162,7 +185,8 @@ public final class EvidenceArchive {
      * partner a duplicate (the same bytes to another partner are not); when one was accepted first, nothing is written
      * and its id is returned.
      */
-    public Optional<String> archiveOutbound(InboundEvidence evidence, String requestKey, InTransaction alsoInTransaction) {
+    public Optional<String> archiveOutbound(
+            InboundEvidence evidence, String requestKey, InTransaction alsoInTransaction) {
         AtomicReference<String> first = new AtomicReference<>();
         try {
             groupCommit.run(connection -> {
@@ -175,7 +199,12 @@ public final class EvidenceArchive {
                 insertMessage(connection, evidence, "ACCEPTED");
                 markOutbound(connection, evidence.messageId());
                 insertContent(connection, evidence);
-                insertHistory(connection, evidence.messageId(), "ACCEPTED", evidence.receivedAt(), "to be sent to " + evidence.partnerId());
+                insertHistory(
+                        connection,
+                        evidence.messageId(),
+                        "ACCEPTED",
+                        evidence.receivedAt(),
+                        "to be sent to " + evidence.partnerId());
                 alsoInTransaction.run(connection);
             });
         } catch (GatewayException e) {
@@ -198,13 +227,20 @@ public final class EvidenceArchive {
             if (evidence.content() != null && evidence.verdict() != Verdict.DUPLICATE) {
                 insertContent(connection, evidence);
             }
-            insertHistory(connection, evidence.messageId(), status, evidence.receivedAt(),
-                    evidence.verdict() == Verdict.DUPLICATE ? "duplicate of " + evidence.duplicateOf() : evidence.refusalCode());
+            insertHistory(
+                    connection,
+                    evidence.messageId(),
+                    status,
+                    evidence.receivedAt(),
+                    evidence.verdict() == Verdict.DUPLICATE
+                            ? "duplicate of " + evidence.duplicateOf()
+                            : evidence.refusalCode());
         });
     }
 
     private static void markOutbound(Connection connection, String messageId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE inbound_message SET direction = 'OUTBOUND' WHERE message_id = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("UPDATE inbound_message SET direction = 'OUTBOUND' WHERE message_id = ?")) {
             statement.setString(1, messageId);
             statement.executeUpdate();
         }
@@ -213,7 +249,8 @@ public final class EvidenceArchive {
     /** {@code INBOUND} or {@code OUTBOUND}. */
     public String direction(String messageId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT direction FROM inbound_message WHERE message_id = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT direction FROM inbound_message WHERE message_id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() && "OUTBOUND".equals(row.getString(1)) ? "OUTBOUND" : "INBOUND";
@@ -231,16 +268,22 @@ public final class EvidenceArchive {
             if (evidence.content() != null && evidence.verdict() != Verdict.DUPLICATE) {
                 insertContent(connection, evidence);
             }
-            insertHistory(connection, evidence.messageId(), status, evidence.receivedAt(),
-                    evidence.verdict() == Verdict.DUPLICATE ? "duplicate of " + evidence.duplicateOf() : evidence.refusalCode());
+            insertHistory(
+                    connection,
+                    evidence.messageId(),
+                    status,
+                    evidence.receivedAt(),
+                    evidence.verdict() == Verdict.DUPLICATE
+                            ? "duplicate of " + evidence.duplicateOf()
+                            : evidence.refusalCode());
         });
     }
 
     /** Keeps a signed receipt exactly as it was sent. */
     public void archiveSignedReceipt(String messageId, Instant signedAt, byte[] cms) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "INSERT INTO signed_receipt (message_id, signed_at, cms) VALUES (?, ?, ?)")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "INSERT INTO signed_receipt (message_id, signed_at, cms) VALUES (?, ?, ?)")) {
             statement.setString(1, messageId);
             statement.setObject(2, OffsetDateTime.ofInstant(signedAt, ZoneOffset.UTC));
             statement.setBytes(3, cms);
@@ -253,8 +296,8 @@ public final class EvidenceArchive {
     /** Every signed receipt sent for a message, oldest first. */
     public List<byte[]> signedReceipts(String messageId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT cms FROM signed_receipt WHERE message_id = ? ORDER BY signed_at")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT cms FROM signed_receipt WHERE message_id = ? ORDER BY signed_at")) {
             statement.setString(1, messageId);
             List<byte[]> receipts = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
@@ -271,8 +314,8 @@ public final class EvidenceArchive {
     /** For each signed receipt of an outbound AS4 message, the exact request it answers (Content-Type line first), oldest first. */
     public List<byte[]> sentRequests(String messageId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT sent_request FROM signed_receipt WHERE message_id = ? AND sent_request IS NOT NULL ORDER BY signed_at")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT sent_request FROM signed_receipt WHERE message_id = ? AND sent_request IS NOT NULL ORDER BY signed_at")) {
             statement.setString(1, messageId);
             List<byte[]> requests = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
@@ -296,22 +339,37 @@ public final class EvidenceArchive {
     }
 
     public Optional<ArchivedMessage> find(String messageId) {
-        String sql = "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
-                + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, d.errors, m.record_count, d.records,"
-                + " d.receipt, m.duplicate_of, m.status FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
-                + " WHERE m.message_id = ?";
+        String sql =
+                "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
+                        + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, d.errors, m.record_count, d.records,"
+                        + " d.receipt, m.duplicate_of, m.status FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
+                        + " WHERE m.message_id = ?";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
                     return inFlight(messageId);
                 }
                 return Optional.of(new ArchivedMessage(
-                        row.getString(1), instant(row, 2), row.getString(3), row.getLong(4), row.getString(5),
-                        row.getString(6), row.getString(7), instant(row, 8), row.getString(9),
-                        Verdict.valueOf(row.getString(10)), row.getString(11), row.getString(12), row.getString(13),
-                        row.getInt(14), row.getString(15), row.getString(16), row.getString(17), row.getString(18),
+                        row.getString(1),
+                        instant(row, 2),
+                        row.getString(3),
+                        row.getLong(4),
+                        row.getString(5),
+                        row.getString(6),
+                        row.getString(7),
+                        instant(row, 8),
+                        row.getString(9),
+                        Verdict.valueOf(row.getString(10)),
+                        row.getString(11),
+                        row.getString(12),
+                        row.getString(13),
+                        row.getInt(14),
+                        row.getString(15),
+                        row.getString(16),
+                        row.getString(17),
+                        row.getString(18),
                         history(connection, messageId)));
             }
         } catch (SQLException e) {
@@ -323,10 +381,27 @@ public final class EvidenceArchive {
     private Optional<ArchivedMessage> inFlight(String messageId) {
         AcceptLog log = acceptLog;
         Optional<AcceptLog.InFlight> inFlight = log == null ? Optional.empty() : log.inFlight(messageId);
-        return inFlight.map(AcceptLog.InFlight::entry).map(entry -> new ArchivedMessage(entry.messageId(), entry.receivedAt(),
-                entry.sha256(), entry.body().length, entry.contentType(), entry.partnerId(), entry.signerSubject(), entry.signingTime(),
-                entry.documentFormat(), Verdict.ACCEPTED, null, null, null, entry.recordCount(), entry.recordsJson(), entry.receiptJson(),
-                null, "ACCEPTED", List.of(new ArchivedMessage.StatusChange("ACCEPTED", entry.receivedAt(), null))));
+        return inFlight.map(AcceptLog.InFlight::entry)
+                .map(entry -> new ArchivedMessage(
+                        entry.messageId(),
+                        entry.receivedAt(),
+                        entry.sha256(),
+                        entry.body().length,
+                        entry.contentType(),
+                        entry.partnerId(),
+                        entry.signerSubject(),
+                        entry.signingTime(),
+                        entry.documentFormat(),
+                        Verdict.ACCEPTED,
+                        null,
+                        null,
+                        null,
+                        entry.recordCount(),
+                        entry.recordsJson(),
+                        entry.receiptJson(),
+                        null,
+                        "ACCEPTED",
+                        List.of(new ArchivedMessage.StatusChange("ACCEPTED", entry.receivedAt(), null))));
     }
 
     /** What a duplicate is answered with: the first message's partner, format and receipt. */
@@ -344,11 +419,14 @@ public final class EvidenceArchive {
             return Optional.of(new FirstReceipt(entry.partnerId(), entry.documentFormat(), entry.receiptJson()));
         }
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT m.partner_id, m.document_format, d.receipt FROM inbound_message m"
-                     + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id WHERE m.message_id = ?")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT m.partner_id, m.document_format, d.receipt FROM inbound_message m"
+                                + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id WHERE m.message_id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(new FirstReceipt(row.getString(1), row.getString(2), row.getString(3))) : Optional.empty();
+                return row.next()
+                        ? Optional.of(new FirstReceipt(row.getString(1), row.getString(2), row.getString(3)))
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw failure("cannot read the receipt of " + messageId, e);
@@ -363,7 +441,8 @@ public final class EvidenceArchive {
             return Optional.of(inFlight.get().entry().body().clone());
         }
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT content, segment_ref FROM inbound_content WHERE message_id = ?")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT content, segment_ref FROM inbound_content WHERE message_id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
@@ -375,7 +454,9 @@ public final class EvidenceArchive {
                 }
                 ArchiveSegments kept = segments;
                 if (kept == null) {
-                    throw new GatewayException(GatewayError.INTERNAL_ERROR, "the bytes of " + messageId + " are in archive segments this instance does not have");
+                    throw new GatewayException(
+                            GatewayError.INTERNAL_ERROR,
+                            "the bytes of " + messageId + " are in archive segments this instance does not have");
                 }
                 // Empty once retention removed its segment: the digest in the hash chain still stands for it.
                 return kept.read(reference);
@@ -387,13 +468,16 @@ public final class EvidenceArchive {
 
     /** Accepted messages whose records were never handed to the forward queues (a crash between archive and queue). */
     public List<String> acceptedButNotDispatched(Instant receivedBefore) {
-        // Within the signing-time window only: anything older was dispatched long ago, or was noticed by an earlier sweep.
-        String sql = "SELECT m.message_id FROM inbound_message m WHERE m.received_at < ? AND m.received_at > ? AND m.verdict = 'ACCEPTED'"
-                + " AND NOT EXISTS (SELECT 1 FROM message_progress p WHERE p.message_id = m.message_id) ORDER BY m.message_id";
+        // Within the signing-time window only: anything older was dispatched long ago, or was noticed by an earlier
+        // sweep.
+        String sql =
+                "SELECT m.message_id FROM inbound_message m WHERE m.received_at < ? AND m.received_at > ? AND m.verdict = 'ACCEPTED'"
+                        + " AND NOT EXISTS (SELECT 1 FROM message_progress p WHERE p.message_id = m.message_id) ORDER BY m.message_id";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, OffsetDateTime.ofInstant(receivedBefore, ZoneOffset.UTC));
-            statement.setObject(2, OffsetDateTime.ofInstant(receivedBefore.minus(java.time.Duration.ofDays(7)), ZoneOffset.UTC));
+            statement.setObject(
+                    2, OffsetDateTime.ofInstant(receivedBefore.minus(java.time.Duration.ofDays(7)), ZoneOffset.UTC));
             List<String> ids = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -412,7 +496,8 @@ public final class EvidenceArchive {
     }
 
     /** A search over archived messages, newest first: any of partner, status, document format and time range. */
-    public List<ArchivedMessage> search(String partnerId, String status, String documentFormat, Instant since, Instant until, int limit) {
+    public List<ArchivedMessage> search(
+            String partnerId, String status, String documentFormat, Instant since, Instant until, int limit) {
         StringBuilder sql = new StringBuilder("SELECT message_id FROM inbound_message WHERE 1 = 1");
         List<Object> parameters = new ArrayList<>();
         if (documentFormat != null) {
@@ -438,7 +523,7 @@ public final class EvidenceArchive {
         sql.append(" ORDER BY received_at DESC, message_id DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
         List<String> ids = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
@@ -457,8 +542,10 @@ public final class EvidenceArchive {
         return messages;
     }
 
-    private static Optional<String> acceptedMessageWithDigest(Connection connection, String sha256) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT message_id FROM accepted_digest WHERE sha256 = ?")) {
+    private static Optional<String> acceptedMessageWithDigest(Connection connection, String sha256)
+            throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT message_id FROM accepted_digest WHERE sha256 = ?")) {
             statement.setString(1, sha256);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
@@ -478,7 +565,8 @@ public final class EvidenceArchive {
         }
     }
 
-    private static Optional<String> acceptedMessageWithContent(Connection connection, String partnerId, String contentSha256) {
+    private static Optional<String> acceptedMessageWithContent(
+            Connection connection, String partnerId, String contentSha256) {
         if (partnerId == null || contentSha256 == null) {
             return Optional.empty();
         }
@@ -494,7 +582,8 @@ public final class EvidenceArchive {
         }
     }
 
-    private static void insertAcceptedContent(Connection connection, InboundEvidence evidence, String contentSha256) throws SQLException {
+    private static void insertAcceptedContent(Connection connection, InboundEvidence evidence, String contentSha256)
+            throws SQLException {
         if (contentSha256 == null || evidence.partnerId() == null) {
             return;
         }
@@ -508,18 +597,21 @@ public final class EvidenceArchive {
     }
 
     private static void insertDigest(Connection connection, InboundEvidence evidence) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO accepted_digest (sha256, message_id) VALUES (?, ?)")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("INSERT INTO accepted_digest (sha256, message_id) VALUES (?, ?)")) {
             statement.setString(1, evidence.sha256());
             statement.setString(2, evidence.messageId());
             statement.executeUpdate();
         }
     }
 
-    private static void insertMessage(Connection connection, InboundEvidence evidence, String status) throws SQLException {
-        String sql = "INSERT INTO inbound_message (message_id, received_at, sha256, size_bytes, content_type, partner_id,"
-                + " signer_subject, signing_time, document_format, verdict, refusal_code, refusal_detail,"
-                + " record_count, duplicate_of, status)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static void insertMessage(Connection connection, InboundEvidence evidence, String status)
+            throws SQLException {
+        String sql =
+                "INSERT INTO inbound_message (message_id, received_at, sha256, size_bytes, content_type, partner_id,"
+                        + " signer_subject, signing_time, document_format, verdict, refusal_code, refusal_detail,"
+                        + " record_count, duplicate_of, status)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, evidence.messageId());
             statement.setObject(2, OffsetDateTime.ofInstant(evidence.receivedAt(), ZoneOffset.UTC));
@@ -584,11 +676,13 @@ public final class EvidenceArchive {
             }
             return;
         }
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO inbound_content (message_id, content) VALUES (?, ?)")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("INSERT INTO inbound_content (message_id, content) VALUES (?, ?)")) {
             statement.setString(1, evidence.messageId());
             if (evidence.content().length() > STREAMED_FROM_BYTES && isH2(connection)) {
                 // Read by H2 straight into its large-object store, without a copy of the whole body first.
-                statement.setBinaryStream(2, evidence.content().stream(), evidence.content().length());
+                statement.setBinaryStream(
+                        2, evidence.content().stream(), evidence.content().length());
             } else {
                 statement.setBytes(2, evidence.content().bytes());
             }
@@ -597,11 +691,13 @@ public final class EvidenceArchive {
     }
 
     /** A status-history row, for other parts that change a message's status inside their own transaction. */
-    public static void insertHistoryRow(Connection connection, String messageId, String status, Instant at, String note) throws SQLException {
+    public static void insertHistoryRow(Connection connection, String messageId, String status, Instant at, String note)
+            throws SQLException {
         insertHistory(connection, messageId, status, at, note);
     }
 
-    static void insertHistory(Connection connection, String messageId, String status, Instant at, String note) throws SQLException {
+    static void insertHistory(Connection connection, String messageId, String status, Instant at, String note)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO message_status_history (message_id, status, at, note) VALUES (?, ?, ?, ?)")) {
             statement.setString(1, messageId);
@@ -612,14 +708,16 @@ public final class EvidenceArchive {
         }
     }
 
-    private static List<ArchivedMessage.StatusChange> history(Connection connection, String messageId) throws SQLException {
+    private static List<ArchivedMessage.StatusChange> history(Connection connection, String messageId)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT status, at, note FROM message_status_history WHERE message_id = ? ORDER BY at, status")) {
             statement.setString(1, messageId);
             try (ResultSet rows = statement.executeQuery()) {
                 List<ArchivedMessage.StatusChange> changes = new ArrayList<>();
                 while (rows.next()) {
-                    changes.add(new ArchivedMessage.StatusChange(rows.getString(1), instant(rows, 2), rows.getString(3)));
+                    changes.add(
+                            new ArchivedMessage.StatusChange(rows.getString(1), instant(rows, 2), rows.getString(3)));
                 }
                 return changes;
             }

@@ -69,7 +69,8 @@ public final class EvidenceBundleVerifier {
         int entries = verifyChain(bundle, manifest, hashBySeq, problems);
         int seals = verifySeals(bundle, manifest, hashBySeq, problems);
         if (entries != manifest.path("entries").asInt()) {
-            problems.add("manifest.json says " + manifest.path("entries").asInt() + " entries; chain.jsonl has " + entries);
+            problems.add(
+                    "manifest.json says " + manifest.path("entries").asInt() + " entries; chain.jsonl has " + entries);
         }
         return new Report(entries, seals, problems);
     }
@@ -102,19 +103,25 @@ public final class EvidenceBundleVerifier {
             String messageId = line.path("messageId").asText();
             String where = "entry " + seq + " (message " + messageId + ")";
             if (seq < expectedSeq) {
-                problems.add(where + " is out of order: it stands after entry " + (expectedSeq - 1) + (previousMessage == null ? "" : " (message " + previousMessage + ")"));
+                problems.add(where + " is out of order: it stands after entry " + (expectedSeq - 1)
+                        + (previousMessage == null ? "" : " (message " + previousMessage + ")"));
             } else if (seq > expectedSeq) {
-                problems.add("entries " + expectedSeq + (seq - 1 > expectedSeq ? " to " + (seq - 1) : "") + " are missing before " + where);
+                problems.add("entries " + expectedSeq + (seq - 1 > expectedSeq ? " to " + (seq - 1) : "")
+                        + " are missing before " + where);
             }
             JsonNode entry = line.path("entry");
-            if (!entry.isObject() || entry.path("chainSeq").asLong() != seq || !messageId.equals(entry.path("messageId").asText())) {
+            if (!entry.isObject()
+                    || entry.path("chainSeq").asLong() != seq
+                    || !messageId.equals(entry.path("messageId").asText())) {
                 problems.add(where + " was altered: its entry does not name the same position and message");
             }
             String claimedPrevious = line.path("previousHash").asText();
             if (previousHash != null && seq == expectedSeq && !claimedPrevious.equals(previousHash)) {
                 problems.add(where + " does not link to the entry before it (previousHash differs)");
             }
-            if (entry.isObject() && !ChainEntry.hashOf(claimedPrevious, (ObjectNode) entry).equals(line.path("entryHash").asText())) {
+            if (entry.isObject()
+                    && !ChainEntry.hashOf(claimedPrevious, (ObjectNode) entry)
+                            .equals(line.path("entryHash").asText())) {
                 problems.add(where + " was altered: its hash does not match its content");
             }
             verifyFiles(bundle, entry, where, messageId, problems);
@@ -130,11 +137,28 @@ public final class EvidenceBundleVerifier {
         return count;
     }
 
-    private static void verifyFiles(Path bundle, JsonNode entry, String where, String messageId, List<String> problems) {
-        checkFile(bundle.resolve("content/" + messageId + ".bin"), entry.path("contentSha256"), "exact bytes", where, problems);
-        checkFile(bundle.resolve("records/" + messageId + ".json"), entry.path("recordsSha256"), "records", where, problems);
-        checkFile(bundle.resolve("receipts/" + messageId + ".json"), entry.path("receiptSha256"), "receipt", where, problems);
-        checkFile(bundle.resolve("errors/" + messageId + ".json"), entry.path("errorsSha256"), "errors", where, problems);
+    private static void verifyFiles(
+            Path bundle, JsonNode entry, String where, String messageId, List<String> problems) {
+        checkFile(
+                bundle.resolve("content/" + messageId + ".bin"),
+                entry.path("contentSha256"),
+                "exact bytes",
+                where,
+                problems);
+        checkFile(
+                bundle.resolve("records/" + messageId + ".json"),
+                entry.path("recordsSha256"),
+                "records",
+                where,
+                problems);
+        checkFile(
+                bundle.resolve("receipts/" + messageId + ".json"),
+                entry.path("receiptSha256"),
+                "receipt",
+                where,
+                problems);
+        checkFile(
+                bundle.resolve("errors/" + messageId + ".json"), entry.path("errorsSha256"), "errors", where, problems);
     }
 
     private static void checkFile(Path file, JsonNode expected, String what, String where, List<String> problems) {
@@ -158,7 +182,8 @@ public final class EvidenceBundleVerifier {
         List<X509Certificate> gatewayCertificates = certificates(bundle.resolve("certificates/gateway.pem"), problems);
         // A bundle from before trusted time has no tsa.pem; then every seal's missing token is reported below.
         List<X509Certificate> tsaCertificates = Files.exists(bundle.resolve("certificates/tsa.pem"))
-                ? certificates(bundle.resolve("certificates/tsa.pem"), problems) : List.of();
+                ? certificates(bundle.resolve("certificates/tsa.pem"), problems)
+                : List.of();
         if (!tsaAnchors.isEmpty()) {
             List<X509Certificate> anchored = new ArrayList<>();
             for (X509Certificate certificate : tsaCertificates) {
@@ -166,7 +191,9 @@ public final class EvidenceBundleVerifier {
                 if (problem == null) {
                     anchored.add(certificate);
                 } else {
-                    problems.add("certificates/tsa.pem: " + certificate.getSubjectX500Principal().getName() + " does not chain to the given TSA CA: " + problem);
+                    problems.add("certificates/tsa.pem: "
+                            + certificate.getSubjectX500Principal().getName() + " does not chain to the given TSA CA: "
+                            + problem);
                 }
             }
             tsaCertificates = anchored;
@@ -194,16 +221,22 @@ public final class EvidenceBundleVerifier {
             }
             long seq = line.path("chainSeq").asLong();
             String where = "seal at entry " + seq;
-            JsonNode signedContent = verifiedSealContent(bundle.resolve(line.path("file").asText()), gatewayCertificates, where, problems);
+            JsonNode signedContent = verifiedSealContent(
+                    bundle.resolve(line.path("file").asText()), gatewayCertificates, where, problems);
             if (signedContent == null) {
                 continue;
             }
-            if (signedContent.path("chainSeq").asLong() != seq || !signedContent.path("headHash").asText().equals(line.path("headHash").asText())) {
+            if (signedContent.path("chainSeq").asLong() != seq
+                    || !signedContent
+                            .path("headHash")
+                            .asText()
+                            .equals(line.path("headHash").asText())) {
                 problems.add(where + ": seals.jsonl does not say what the signed seal says");
             }
             timeStampProblem(bundle, line, tsaCertificates).ifPresent(problem -> problems.add(where + ": " + problem));
             String entryHash = hashBySeq.get(seq);
-            if (entryHash != null && !entryHash.equals(signedContent.path("headHash").asText())) {
+            if (entryHash != null
+                    && !entryHash.equals(signedContent.path("headHash").asText())) {
                 problems.add(where + ": the sealed head hash does not match entry " + seq + " of the chain");
             }
             if (seq == manifest.path("lastChainSeq").asLong() && entryHash != null) {
@@ -211,27 +244,34 @@ public final class EvidenceBundleVerifier {
             }
         }
         if (!lastSealed) {
-            problems.add("no valid seal covers the last entry " + manifest.path("lastChainSeq").asLong() + " of the bundle");
+            problems.add("no valid seal covers the last entry "
+                    + manifest.path("lastChainSeq").asLong() + " of the bundle");
         }
         return count;
     }
 
     /** What is wrong with a seal's RFC 3161 token (CONTRACT.md §10: every seal carries one), if anything. */
-    private static java.util.Optional<String> timeStampProblem(Path bundle, JsonNode line, List<X509Certificate> tsaCertificates) {
+    private static java.util.Optional<String> timeStampProblem(
+            Path bundle, JsonNode line, List<X509Certificate> tsaCertificates) {
         if (!line.hasNonNull("timeStampToken")) {
-            return java.util.Optional.of("the seal carries no time-stamp token (the TSA was not reachable when it was exported)");
+            return java.util.Optional.of(
+                    "the seal carries no time-stamp token (the TSA was not reachable when it was exported)");
         }
         try {
-            byte[] token = Files.readAllBytes(bundle.resolve(line.path("timeStampToken").asText()));
+            byte[] token = Files.readAllBytes(
+                    bundle.resolve(line.path("timeStampToken").asText()));
             byte[] seal = Files.readAllBytes(bundle.resolve(line.path("file").asText()));
-            java.time.Instant sealedAt = line.hasNonNull("sealedAt") ? java.time.Instant.parse(line.path("sealedAt").asText()) : null;
+            java.time.Instant sealedAt = line.hasNonNull("sealedAt")
+                    ? java.time.Instant.parse(line.path("sealedAt").asText())
+                    : null;
             return java.util.Optional.ofNullable(SealTimeStamps.problem(token, seal, sealedAt, tsaCertificates));
         } catch (IOException | java.time.format.DateTimeParseException e) {
             return java.util.Optional.of("its time-stamp token cannot be read: " + e.getMessage());
         }
     }
 
-    private static JsonNode verifiedSealContent(Path file, List<X509Certificate> gatewayCertificates, String where, List<String> problems) {
+    private static JsonNode verifiedSealContent(
+            Path file, List<X509Certificate> gatewayCertificates, String where, List<String> problems) {
         try {
             CMSSignedData signed = new CMSSignedData(Files.readAllBytes(file));
             Collection<SignerInformation> signers = signed.getSignerInfos().getSigners();
@@ -276,8 +316,9 @@ public final class EvidenceBundleVerifier {
             anchors.forEach(anchor -> trust.add(new java.security.cert.TrustAnchor(anchor, null)));
             java.security.cert.PKIXParameters parameters = new java.security.cert.PKIXParameters(trust);
             parameters.setRevocationEnabled(false);
-            java.security.cert.CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate)), parameters);
+            java.security.cert.CertPathValidator.getInstance("PKIX")
+                    .validate(
+                            CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate)), parameters);
             return null;
         } catch (java.security.GeneralSecurityException e) {
             return e.getMessage();
@@ -289,7 +330,8 @@ public final class EvidenceBundleVerifier {
         List<String> problems = new ArrayList<>();
         List<X509Certificate> read = certificates(pem, problems);
         if (!problems.isEmpty() || read.isEmpty()) {
-            throw new org.cbec.gateway.error.GatewayException(org.cbec.gateway.error.GatewayError.CONFIGURATION_INVALID,
+            throw new org.cbec.gateway.error.GatewayException(
+                    org.cbec.gateway.error.GatewayError.CONFIGURATION_INVALID,
                     pem + " holds no readable PEM certificate" + (problems.isEmpty() ? "" : ": " + problems.get(0)));
         }
         return read;

@@ -42,7 +42,12 @@ public final class EvidenceChain {
      * @param timeStamper who time-stamps each seal (RFC 3161)
      * @param trustedTime told whether seals get their tokens, which the intake reads
      */
-    public EvidenceChain(DataSource dataSource, CmsSigner sealSigner, Clock clock, TimeStamper timeStamper, TrustedTime trustedTime) {
+    public EvidenceChain(
+            DataSource dataSource,
+            CmsSigner sealSigner,
+            Clock clock,
+            TimeStamper timeStamper,
+            TrustedTime trustedTime) {
         this.dataSource = dataSource;
         this.sealSigner = sealSigner;
         this.clock = clock;
@@ -74,8 +79,8 @@ public final class EvidenceChain {
                 long seq;
                 String head;
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1 FOR UPDATE");
-                     ResultSet row = statement.executeQuery()) {
+                                "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1 FOR UPDATE");
+                        ResultSet row = statement.executeQuery()) {
                     row.next();
                     seq = row.getLong(1);
                     head = row.getString(2);
@@ -83,8 +88,9 @@ public final class EvidenceChain {
                 List<ObjectNode> entries = lockablePrefix(connection, unchained(connection));
                 Instant now = clock.instant();
                 try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO evidence_chain (chain_seq, message_id, previous_hash, entry_hash, entry, chained_at) VALUES (?, ?, ?, ?, ?, ?)");
-                     PreparedStatement mark = connection.prepareStatement("UPDATE inbound_message SET chain_seq = ? WHERE message_id = ?")) {
+                                "INSERT INTO evidence_chain (chain_seq, message_id, previous_hash, entry_hash, entry, chained_at) VALUES (?, ?, ?, ?, ?, ?)");
+                        PreparedStatement mark = connection.prepareStatement(
+                                "UPDATE inbound_message SET chain_seq = ? WHERE message_id = ?")) {
                     for (ObjectNode entry : entries) {
                         seq++;
                         entry.put("chainSeq", seq);
@@ -119,7 +125,8 @@ public final class EvidenceChain {
                 throw e;
             }
         } catch (SQLException | JsonProcessingException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot extend the evidence chain: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot extend the evidence chain: " + e.getMessage(), e);
         }
     }
 
@@ -128,7 +135,8 @@ public final class EvidenceChain {
      * booking its delivery, on this instance or another): the chain never waits for such a row while holding
      * others, so it cannot deadlock with them; the rest is linked next time.
      */
-    private static List<ObjectNode> lockablePrefix(Connection connection, List<ObjectNode> entries) throws SQLException {
+    private static List<ObjectNode> lockablePrefix(Connection connection, List<ObjectNode> entries)
+            throws SQLException {
         if (entries.isEmpty()) {
             return entries;
         }
@@ -146,21 +154,24 @@ public final class EvidenceChain {
             }
         }
         int prefix = 0;
-        while (prefix < entries.size() && locked.contains(entries.get(prefix).path("messageId").asText())) {
+        while (prefix < entries.size()
+                && locked.contains(entries.get(prefix).path("messageId").asText())) {
             prefix++;
         }
         return prefix == entries.size() ? entries : new ArrayList<>(entries.subList(0, prefix));
     }
 
     private static List<ObjectNode> unchained(Connection connection) throws SQLException {
-        String sql = "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
-                + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, d.errors, m.record_count,"
-                + " d.records, d.receipt, m.duplicate_of, c.message_id, m.direction"
-                + " FROM inbound_message m LEFT JOIN inbound_content c ON c.message_id = m.message_id"
-                + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
-                + " WHERE m.chain_seq IS NULL ORDER BY m.received_at, m.message_id LIMIT " + BATCH;
+        String sql =
+                "SELECT m.message_id, m.received_at, m.sha256, m.size_bytes, m.content_type, m.partner_id, m.signer_subject,"
+                        + " m.signing_time, m.document_format, m.verdict, m.refusal_code, m.refusal_detail, d.errors, m.record_count,"
+                        + " d.records, d.receipt, m.duplicate_of, c.message_id, m.direction"
+                        + " FROM inbound_message m LEFT JOIN inbound_content c ON c.message_id = m.message_id"
+                        + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
+                        + " WHERE m.chain_seq IS NULL ORDER BY m.received_at, m.message_id LIMIT " + BATCH;
         List<ObjectNode> entries = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet row = statement.executeQuery()) {
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet row = statement.executeQuery()) {
             while (row.next()) {
                 ObjectNode entry = JSON.createObjectNode();
                 entry.put("messageId", row.getString(1));
@@ -184,7 +195,9 @@ public final class EvidenceChain {
                 // The kept bytes are the bytes whose digest the intake took: no need to read and hash them again.
                 entry.put("contentSha256", row.getString(18) == null ? null : row.getString(3));
                 if (row.getString(19) != null) {
-                    entry.put("direction", row.getString(19)); // absent for inbound: their entries hash as they always did
+                    entry.put(
+                            "direction",
+                            row.getString(19)); // absent for inbound: their entries hash as they always did
                 }
                 entries.add(entry);
             }
@@ -198,8 +211,9 @@ public final class EvidenceChain {
         try (Connection connection = dataSource.getConnection()) {
             long seq;
             String head;
-            try (PreparedStatement statement = connection.prepareStatement("SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1");
-                 ResultSet row = statement.executeQuery()) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                            "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1");
+                    ResultSet row = statement.executeQuery()) {
                 row.next();
                 seq = row.getLong(1);
                 head = row.getString(2);
@@ -207,11 +221,13 @@ public final class EvidenceChain {
             if (seq == 0) {
                 return Optional.empty();
             }
-            try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM evidence_seal WHERE chain_seq = ?")) {
+            try (PreparedStatement statement =
+                    connection.prepareStatement("SELECT 1 FROM evidence_seal WHERE chain_seq = ?")) {
                 statement.setLong(1, seq);
                 try (ResultSet row = statement.executeQuery()) {
                     if (row.next()) {
-                        // Nothing new to seal; a seal made while the TSA was away gets its token now (recovery needs no traffic).
+                        // Nothing new to seal; a seal made while the TSA was away gets its token now (recovery needs no
+                        // traffic).
                         stampPending(connection);
                         return Optional.empty();
                     }
@@ -239,7 +255,8 @@ public final class EvidenceChain {
             stampPending(connection);
             return Optional.of(new Seal(seq, head, now, cms, tokenOf(connection, seq)));
         } catch (SQLException | JsonProcessingException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot seal the evidence chain: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot seal the evidence chain: " + e.getMessage(), e);
         }
     }
 
@@ -251,8 +268,8 @@ public final class EvidenceChain {
         List<Long> sequences = new ArrayList<>();
         List<byte[]> seals = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT chain_seq, cms FROM evidence_seal WHERE tsa_token IS NULL ORDER BY chain_seq LIMIT 100");
-             ResultSet rows = statement.executeQuery()) {
+                        "SELECT chain_seq, cms FROM evidence_seal WHERE tsa_token IS NULL ORDER BY chain_seq LIMIT 100");
+                ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 sequences.add(rows.getLong(1));
                 seals.add(rows.getBytes(2));
@@ -264,8 +281,13 @@ public final class EvidenceChain {
                 token = timeStamper.stamp(seals.get(i));
             } catch (GatewayException e) {
                 trustedTime.failed(e.detail());
-                LOG.warn("The evidence seal at entry {} could not be time-stamped by {} (retried at the next seal interval; intake "
-                        + "refuses with EVIDENCE_UNAVAILABLE after {}): {}", sequences.get(i), timeStamper.describe(), trustedTime.maxOutage(), e.detail());
+                LOG.warn(
+                        "The evidence seal at entry {} could not be time-stamped by {} (retried at the next seal interval; intake "
+                                + "refuses with EVIDENCE_UNAVAILABLE after {}): {}",
+                        sequences.get(i),
+                        timeStamper.describe(),
+                        trustedTime.maxOutage(),
+                        e.detail());
                 return;
             }
             try (PreparedStatement update = connection.prepareStatement(
@@ -282,7 +304,8 @@ public final class EvidenceChain {
     }
 
     private static byte[] tokenOf(Connection connection, long chainSeq) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT tsa_token FROM evidence_seal WHERE chain_seq = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT tsa_token FROM evidence_seal WHERE chain_seq = ?")) {
             statement.setLong(1, chainSeq);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? row.getBytes(1) : null;
@@ -295,66 +318,85 @@ public final class EvidenceChain {
         String sql = "SELECT c.chain_seq, c.message_id, c.previous_hash, c.entry_hash, c.entry FROM evidence_chain c"
                 + " WHERE c.chain_seq >= (SELECT COALESCE(MIN(m.chain_seq), 0) FROM inbound_message m WHERE m.received_at >= ? AND m.chain_seq IS NOT NULL)"
                 + " AND c.chain_seq <= ? ORDER BY c.chain_seq";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
             statement.setLong(2, throughSeq);
             List<ChainEntry> entries = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    entries.add(new ChainEntry(row.getLong(1), row.getString(2), row.getString(3), row.getString(4),
-                            (ObjectNode) JSON.readTree(row.getString(5))));
+                    entries.add(new ChainEntry(
+                            row.getLong(1), row.getString(2), row.getString(3), row.getString(4), (ObjectNode)
+                                    JSON.readTree(row.getString(5))));
                 }
             }
             return entries;
         } catch (SQLException | JsonProcessingException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
         }
     }
 
     /** The chain position of the last message received at or before {@code to} (0 when none). */
     public long lastSeqReceivedBy(Instant to) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT COALESCE(MAX(chain_seq), 0) FROM inbound_message WHERE received_at <= ? AND chain_seq IS NOT NULL")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT COALESCE(MAX(chain_seq), 0) FROM inbound_message WHERE received_at <= ? AND chain_seq IS NOT NULL")) {
             statement.setObject(1, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getLong(1);
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
         }
     }
 
     /** The first seal at or after the given chain position. */
     public Optional<Seal> sealCovering(long chainSeq) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1")) {
             statement.setLong(1, chainSeq);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next()
-                        ? Optional.of(new Seal(row.getLong(1), row.getString(2), EvidenceArchive.instant(row, 3), row.getBytes(4), row.getBytes(5)))
+                        ? Optional.of(new Seal(
+                                row.getLong(1),
+                                row.getString(2),
+                                EvidenceArchive.instant(row, 3),
+                                row.getBytes(4),
+                                row.getBytes(5)))
                         : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
         }
     }
 
     /** Every seal between two chain positions, inclusive. */
     public List<Seal> seals(long fromSeq, long toSeq) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq")) {
             statement.setLong(1, fromSeq);
             statement.setLong(2, toSeq);
             List<Seal> seals = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
-                    seals.add(new Seal(row.getLong(1), row.getString(2), EvidenceArchive.instant(row, 3), row.getBytes(4), row.getBytes(5)));
+                    seals.add(new Seal(
+                            row.getLong(1),
+                            row.getString(2),
+                            EvidenceArchive.instant(row, 3),
+                            row.getBytes(4),
+                            row.getBytes(5)));
                 }
             }
             return seals;
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
         }
     }
 }

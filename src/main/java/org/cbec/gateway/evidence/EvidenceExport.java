@@ -40,7 +40,8 @@ public final class EvidenceExport {
     private final List<X509Certificate> gatewayCertificates;
     private final Clock clock;
 
-    public EvidenceExport(EvidenceChain chain, EvidenceArchive archive, List<X509Certificate> gatewayCertificates, Clock clock) {
+    public EvidenceExport(
+            EvidenceChain chain, EvidenceArchive archive, List<X509Certificate> gatewayCertificates, Clock clock) {
         this.chain = chain;
         this.archive = archive;
         this.gatewayCertificates = List.copyOf(gatewayCertificates);
@@ -51,15 +52,19 @@ public final class EvidenceExport {
     public int export(Instant from, Instant to, Path directory) {
         chain.seal();
         long last = chain.lastSeqReceivedBy(to);
-        EvidenceChain.Seal covering = chain.sealCovering(last).orElseThrow(() -> new GatewayException(GatewayError.INTERNAL_ERROR,
-                "no seal covers chain entry " + last + " yet; the gateway seals at gateway.evidence.seal-interval"));
+        EvidenceChain.Seal covering = chain.sealCovering(last)
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.INTERNAL_ERROR,
+                        "no seal covers chain entry " + last
+                                + " yet; the gateway seals at gateway.evidence.seal-interval"));
         List<ChainEntry> entries = chain.entriesForExport(from, to, covering.chainSeq());
         try {
             Files.createDirectories(directory);
             for (String folder : List.of("content", "records", "receipts", "errors", "seals", "certificates")) {
                 Files.createDirectories(directory.resolve(folder));
             }
-            try (BufferedWriter lines = Files.newBufferedWriter(directory.resolve("chain.jsonl"), StandardCharsets.UTF_8)) {
+            try (BufferedWriter lines =
+                    Files.newBufferedWriter(directory.resolve("chain.jsonl"), StandardCharsets.UTF_8)) {
                 for (ChainEntry entry : entries) {
                     ObjectNode line = JSON.createObjectNode();
                     line.put("chainSeq", entry.chainSeq());
@@ -72,10 +77,12 @@ public final class EvidenceExport {
                     writeFiles(entry.messageId(), directory);
                 }
             }
-            long firstSeq = entries.isEmpty() ? covering.chainSeq() : entries.get(0).chainSeq();
+            long firstSeq =
+                    entries.isEmpty() ? covering.chainSeq() : entries.get(0).chainSeq();
             List<EvidenceChain.Seal> seals = chain.seals(firstSeq, covering.chainSeq());
             java.util.Set<X509Certificate> tsaCertificates = new java.util.LinkedHashSet<>();
-            try (BufferedWriter lines = Files.newBufferedWriter(directory.resolve("seals.jsonl"), StandardCharsets.UTF_8)) {
+            try (BufferedWriter lines =
+                    Files.newBufferedWriter(directory.resolve("seals.jsonl"), StandardCharsets.UTF_8)) {
                 for (EvidenceChain.Seal seal : seals) {
                     String file = "seals/" + seal.chainSeq() + ".p7m";
                     Files.write(directory.resolve(file), seal.cms());
@@ -85,7 +92,8 @@ public final class EvidenceExport {
                     line.put("sealedAt", seal.sealedAt().toString());
                     line.put("file", file);
                     if (seal.timeStampToken() != null) {
-                        // The RFC 3161 token over the seal file's bytes: openssl ts -verify -data FILE -in TOKEN -token_in -CAfile TSA-CA
+                        // The RFC 3161 token over the seal file's bytes: openssl ts -verify -data FILE -in TOKEN
+                        // -token_in -CAfile TSA-CA
                         String token = "seals/" + seal.chainSeq() + ".tst";
                         Files.write(directory.resolve(token), seal.timeStampToken());
                         line.put("timeStampToken", token);
@@ -98,11 +106,13 @@ public final class EvidenceExport {
             StringBuilder pem = new StringBuilder();
             for (X509Certificate certificate : gatewayCertificates) {
                 pem.append("-----BEGIN CERTIFICATE-----\n")
-                        .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded()))
+                        .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(certificate.getEncoded()))
                         .append("\n-----END CERTIFICATE-----\n");
             }
             Files.writeString(directory.resolve("certificates/gateway.pem"), pem);
-            // The TSA certificates the tokens name, for the offline check; whoever relies on the bundle compares them with
+            // The TSA certificates the tokens name, for the offline check; whoever relies on the bundle compares them
+            // with
             // the TSA's published certificate (openssl ts -verify -CAfile).
             Files.writeString(directory.resolve("certificates/tsa.pem"), SealTimeStamps.pem(tsaCertificates));
             ObjectNode manifest = JSON.createObjectNode();
@@ -114,13 +124,20 @@ public final class EvidenceExport {
             manifest.put("lastChainSeq", covering.chainSeq());
             manifest.put("entries", entries.size());
             manifest.put("seals", seals.size());
-            manifest.put("rule", "entryHash = SHA-256(previousHash + \"\\n\" + RFC 8785 JSON of entry); seals are CMS SignedData over"
-                    + " {\"chainSeq\",\"headHash\",\"sealedAt\"} by the gateway key; each seal's RFC 3161 token (seals/N.tst) stamps the"
-                    + " SHA-256 of its seal file, by a TSA certificate of certificates/tsa.pem");
-            Files.writeString(directory.resolve("manifest.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
+            manifest.put(
+                    "rule",
+                    "entryHash = SHA-256(previousHash + \"\\n\" + RFC 8785 JSON of entry); seals are CMS SignedData over"
+                            + " {\"chainSeq\",\"headHash\",\"sealedAt\"} by the gateway key; each seal's RFC 3161 token (seals/N.tst) stamps the"
+                            + " SHA-256 of its seal file, by a TSA certificate of certificates/tsa.pem");
+            Files.writeString(
+                    directory.resolve("manifest.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(manifest));
             return entries.size();
         } catch (IOException | java.security.cert.CertificateEncodingException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot write the evidence bundle to " + directory + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "cannot write the evidence bundle to " + directory + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -129,8 +146,9 @@ public final class EvidenceExport {
         if (content.isPresent()) {
             Files.write(directory.resolve("content/" + messageId + ".bin"), content.get());
         }
-        ArchivedMessage message = archive.find(messageId).orElseThrow(() ->
-                new GatewayException(GatewayError.INTERNAL_ERROR, "chained message " + messageId + " is missing from the archive"));
+        ArchivedMessage message = archive.find(messageId)
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.INTERNAL_ERROR, "chained message " + messageId + " is missing from the archive"));
         if (message.recordsJson() != null) {
             Files.writeString(directory.resolve("records/" + messageId + ".json"), message.recordsJson());
         }

@@ -43,12 +43,16 @@ public final class HttpTimeStamper implements TimeStamper {
      *                        one of them, or it is no token (a TSA answering with another key is as good as none); empty:
      *                        any token that answers the request
      */
-    public HttpTimeStamper(URI url, Duration timeout, java.util.List<java.security.cert.X509Certificate> tsaCertificates) {
+    public HttpTimeStamper(
+            URI url, Duration timeout, java.util.List<java.security.cert.X509Certificate> tsaCertificates) {
         this.tsaCertificates = java.util.List.copyOf(tsaCertificates);
         this.url = url;
         this.timeout = timeout;
         // HTTP/1.1: TSAs are simple servers that do not answer an h2c upgrade.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
     }
 
     @Override
@@ -57,9 +61,13 @@ public final class HttpTimeStamper implements TimeStamper {
         generator.setCertReq(true);
         TimeStampRequest request = generator.generate(TSPAlgorithms.SHA256, sha256(data), new BigInteger(64, NONCES));
         try {
-            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(url).timeout(timeout)
-                    .header("Content-Type", "application/timestamp-query")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(request.getEncoded())).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> answer = http.send(
+                    HttpRequest.newBuilder(url)
+                            .timeout(timeout)
+                            .header("Content-Type", "application/timestamp-query")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(request.getEncoded()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             if (answer.statusCode() != 200) {
                 throw unavailable("the TSA " + url + " answered HTTP " + answer.statusCode(), null);
             }
@@ -67,13 +75,17 @@ public final class HttpTimeStamper implements TimeStamper {
             response.validate(request);
             if (response.getStatus() != PKIStatus.GRANTED && response.getStatus() != PKIStatus.GRANTED_WITH_MODS
                     || response.getTimeStampToken() == null) {
-                throw unavailable("the TSA " + url + " refused: status " + response.getStatus() + " " + response.getStatusString(), null);
+                throw unavailable(
+                        "the TSA " + url + " refused: status " + response.getStatus() + " "
+                                + response.getStatusString(),
+                        null);
             }
             byte[] token = response.getTimeStampToken().getEncoded(ASN1Encoding.DER);
             if (!tsaCertificates.isEmpty()) {
                 String problem = SealTimeStamps.problem(token, data, null, tsaCertificates);
                 if (problem != null) {
-                    throw unavailable("the TSA " + url + " answered with a token that is not its own: " + problem, null);
+                    throw unavailable(
+                            "the TSA " + url + " answered with a token that is not its own: " + problem, null);
                 }
             }
             return token;

@@ -79,18 +79,47 @@ public record LogEntry(
             byte[] body = new byte[in.readInt()];
             in.readFully(body);
             String recordsJson = readText(in);
-            return new LogEntry(messageId, receivedAt, sha256, contentSha256, contentType, partnerId, signerSubject,
-                    signing < 0 ? null : Instant.ofEpochMilli(signing), documentFormat, recordCount, receiptJson, body, recordsJson);
+            return new LogEntry(
+                    messageId,
+                    receivedAt,
+                    sha256,
+                    contentSha256,
+                    contentType,
+                    partnerId,
+                    signerSubject,
+                    signing < 0 ? null : Instant.ofEpochMilli(signing),
+                    documentFormat,
+                    recordCount,
+                    receiptJson,
+                    body,
+                    recordsJson);
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "an accept-log entry cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "an accept-log entry cannot be read: " + e.getMessage(), e);
         }
     }
 
     /** The evidence of the accepted message, as the archive keeps it. */
     public InboundEvidence evidence() {
-        return new InboundEvidence(messageId, receivedAt, sha256, body.length, contentType, ReceivedBody.of(body), partnerId,
-                signerSubject, signingTime, documentFormat, Verdict.ACCEPTED, null, null, List.of(), recordCount,
-                org.cbec.gateway.canonical.RecordsDocument.ofText(recordsJson, recordCount), receiptJson, null);
+        return new InboundEvidence(
+                messageId,
+                receivedAt,
+                sha256,
+                body.length,
+                contentType,
+                ReceivedBody.of(body),
+                partnerId,
+                signerSubject,
+                signingTime,
+                documentFormat,
+                Verdict.ACCEPTED,
+                null,
+                null,
+                List.of(),
+                recordCount,
+                org.cbec.gateway.canonical.RecordsDocument.ofText(recordsJson, recordCount),
+                receiptJson,
+                null);
     }
 
     private static void writeText(DataOutputStream out, String text) throws IOException {

@@ -38,7 +38,8 @@ public final class PartnerTraffic {
     /** When the partner's last message (accepted, duplicate or refused) was received, if ever. */
     public Optional<Instant> lastMessageAt(String partnerId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT MAX(received_at) FROM inbound_message WHERE partner_id = ?")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT MAX(received_at) FROM inbound_message WHERE partner_id = ?")) {
             statement.setString(1, partnerId);
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
@@ -46,7 +47,10 @@ public final class PartnerTraffic {
                 return Optional.ofNullable(last).map(OffsetDateTime::toInstant);
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the last message of " + partnerId + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "cannot read the last message of " + partnerId + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -56,7 +60,9 @@ public final class PartnerTraffic {
         for (PartnerCount count : countsByVerdictSince(since)) {
             if (count.partnerId() != null) {
                 long refused = "REJECTED".equals(count.verdict()) ? count.count() : 0;
-                counts.merge(count.partnerId(), new Counts(count.count(), refused),
+                counts.merge(
+                        count.partnerId(),
+                        new Counts(count.count(), refused),
                         (a, b) -> new Counts(a.messages() + b.messages(), a.refused() + b.refused()));
             }
         }
@@ -70,17 +76,20 @@ public final class PartnerTraffic {
     public List<PartnerCount> countsByVerdictSince(Instant since) {
         String sql = "SELECT partner_id, verdict, refusal_code, COUNT(*) FROM inbound_message WHERE received_at >= ?"
                 + " GROUP BY partner_id, verdict, refusal_code";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
             List<PartnerCount> counts = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    counts.add(new PartnerCount(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4)));
+                    counts.add(
+                            new PartnerCount(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4)));
                 }
             }
             return counts;
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot count recent messages per partner: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot count recent messages per partner: " + e.getMessage(), e);
         }
     }
 }

@@ -35,7 +35,8 @@ public final class SealTimeStamps {
     private SealTimeStamps() {}
 
     /** Null when the token stamps {@code seal} and verifies against one of {@code tsaCertificates}; otherwise what is wrong. */
-    public static String problem(byte[] token, byte[] seal, Instant sealedAt, Collection<X509Certificate> tsaCertificates) {
+    public static String problem(
+            byte[] token, byte[] seal, Instant sealedAt, Collection<X509Certificate> tsaCertificates) {
         TimeStampToken parsed;
         try {
             parsed = new TimeStampToken(new org.bouncycastle.cms.CMSSignedData(token));
@@ -60,8 +61,10 @@ public final class SealTimeStamps {
         } catch (TSPException | OperatorCreationException | RuntimeException e) {
             return "its time-stamp token does not verify: " + e.getMessage();
         }
-        if (sealedAt != null && parsed.getTimeStampInfo().getGenTime().toInstant().isBefore(sealedAt.minus(CLOCK_TOLERANCE))) {
-            return "its time-stamp token is dated " + parsed.getTimeStampInfo().getGenTime().toInstant() + ", before the seal (" + sealedAt + ")";
+        if (sealedAt != null
+                && parsed.getTimeStampInfo().getGenTime().toInstant().isBefore(sealedAt.minus(CLOCK_TOLERANCE))) {
+            return "its time-stamp token is dated "
+                    + parsed.getTimeStampInfo().getGenTime().toInstant() + ", before the seal (" + sealedAt + ")";
         }
         return null;
     }
@@ -87,7 +90,8 @@ public final class SealTimeStamps {
         for (X509Certificate certificate : certificates) {
             try {
                 pem.append("-----BEGIN CERTIFICATE-----\n")
-                        .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded()))
+                        .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                                .encodeToString(certificate.getEncoded()))
                         .append("\n-----END CERTIFICATE-----\n");
             } catch (CertificateEncodingException e) {
                 throw new IllegalArgumentException("a TSA certificate cannot be encoded", e);

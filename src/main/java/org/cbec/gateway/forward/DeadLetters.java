@@ -29,15 +29,22 @@ public final class DeadLetters {
         } catch (NumberFormatException e) {
             return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "limit must be a whole number", null, null);
         }
-        List<DeliveryLedger.DeadLetter> letters = ledger.deadLetters(partner == null || partner.isBlank() ? null : partner, max);
+        List<DeliveryLedger.DeadLetter> letters =
+                ledger.deadLetters(partner == null || partner.isBlank() ? null : partner, max);
         return HttpAnswer.json(200, Map.of("count", letters.size(), "deadLetters", letters));
     }
 
-    public Action replay(@Header("deadLetterId") String id, @Header("note") String note, @Header("GatewayOperator") String operator) {
+    public Action replay(
+            @Header("deadLetterId") String id,
+            @Header("note") String note,
+            @Header("GatewayOperator") String operator) {
         return act(id, true, noted(note, operator));
     }
 
-    public Action discard(@Header("deadLetterId") String id, @Header("note") String note, @Header("GatewayOperator") String operator) {
+    public Action discard(
+            @Header("deadLetterId") String id,
+            @Header("note") String note,
+            @Header("GatewayOperator") String operator) {
         return act(id, false, noted(note, operator));
     }
 
@@ -59,13 +66,18 @@ public final class DeadLetters {
             seq = -1;
         }
         if (seq < 0) {
-            return new Action(HttpAnswer.problem(GatewayError.NOT_FOUND, "a dead letter's id is messageId-seq, not " + id, null, null), List.of());
+            return new Action(
+                    HttpAnswer.problem(
+                            GatewayError.NOT_FOUND, "a dead letter's id is messageId-seq, not " + id, null, null),
+                    List.of());
         }
         Optional<OutboundRecord> record = ledger.actOnDeadLetter(id.substring(0, dash), seq, replay, note);
         if (record.isEmpty()) {
-            return new Action(HttpAnswer.problem(GatewayError.NOT_FOUND, "no dead letter " + id, null, null), List.of());
+            return new Action(
+                    HttpAnswer.problem(GatewayError.NOT_FOUND, "no dead letter " + id, null, null), List.of());
         }
-        return new Action(HttpAnswer.json(replay ? 202 : 200, Map.of("id", id, "status", replay ? "PENDING" : "DISCARDED")),
+        return new Action(
+                HttpAnswer.json(replay ? 202 : 200, Map.of("id", id, "status", replay ? "PENDING" : "DISCARDED")),
                 replay ? List.of(record.get()) : List.of());
     }
 }

@@ -56,7 +56,8 @@ public final class DeliveryLedger {
         // database writer's time is what every message waits for.
         List<OutboundRecord> records = acceptedRecords(messageId);
         AtomicReference<List<OutboundRecord>> pending = new AtomicReference<>();
-        // Messages dispatched at the same moment share one commit with everything else being written; a large list alone.
+        // Messages dispatched at the same moment share one commit with everything else being written; a large list
+        // alone.
         groupCommit.run(connection -> pending.set(dispatchIn(connection, messageId, records)), records.size());
         return pending.get();
     }
@@ -65,13 +66,15 @@ public final class DeliveryLedger {
      * The dispatch's work inside the caller's transaction (the accept log's projection archives the message and
      * dispatches it in one): creates the outbound rows once and returns the records still to deliver.
      */
-    public List<OutboundRecord> dispatchIn(Connection connection, String messageId, List<OutboundRecord> records) throws SQLException {
+    public List<OutboundRecord> dispatchIn(Connection connection, String messageId, List<OutboundRecord> records)
+            throws SQLException {
         if (isDispatchedMessage(connection, messageId)) {
             // A redelivered dispatch: what is still owed, including the records of replays.
             return pendingOf(connection, messageId, allRecordsOf(connection, messageId));
         }
         Instant now = clock.instant();
-        // Two dispatches of one message at once collide on these primary keys: the second rolls back and, redelivered, finds the first's work.
+        // Two dispatches of one message at once collide on these primary keys: the second rolls back and, redelivered,
+        // finds the first's work.
         List<OutboundRecord> fresh = insertOutboundRows(connection, records);
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO message_progress (message_id, records_pending, dispatched_at) VALUES (?, ?, ?)")) {
@@ -81,8 +84,14 @@ public final class DeliveryLedger {
             statement.executeUpdate();
         }
         if (fresh.isEmpty()) {
-            setStatus(connection, messageId, "FORWARDED", now,
-                    records.isEmpty() ? "no records to forward" : "every record was already forwarded with the same content");
+            setStatus(
+                    connection,
+                    messageId,
+                    "FORWARDED",
+                    now,
+                    records.isEmpty()
+                            ? "no records to forward"
+                            : "every record was already forwarded with the same content");
         }
         return fresh;
     }
@@ -94,13 +103,14 @@ public final class DeliveryLedger {
 
     private List<OutboundRecord> acceptedRecords(String messageId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT d.records FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
-                             + " WHERE m.message_id = ? AND m.verdict = 'ACCEPTED'")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT d.records FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
+                                + " WHERE m.message_id = ? AND m.verdict = 'ACCEPTED'")) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
-                    throw new GatewayException(GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
+                    throw new GatewayException(
+                            GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
                 }
                 return parse(messageId, row.getCharacterStream(1), 0);
             }
@@ -124,7 +134,9 @@ public final class DeliveryLedger {
                     lock.setString(1, messageId);
                     try (ResultSet row = lock.executeQuery()) {
                         if (!row.next()) {
-                            throw new GatewayException(GatewayError.NOT_REPLAYABLE, "message " + messageId + " is not dispatched yet; replay it later");
+                            throw new GatewayException(
+                                    GatewayError.NOT_REPLAYABLE,
+                                    "message " + messageId + " is not dispatched yet; replay it later");
                         }
                     }
                 }
@@ -166,13 +178,19 @@ public final class DeliveryLedger {
                     update.setString(2, messageId);
                     update.executeUpdate();
                 }
-                try (PreparedStatement update = connection.prepareStatement("UPDATE inbound_message SET status = ? WHERE message_id = ?")) {
+                try (PreparedStatement update =
+                        connection.prepareStatement("UPDATE inbound_message SET status = ? WHERE message_id = ?")) {
                     update.setString(1, pending.isEmpty() ? "FORWARDED" : "ACCEPTED");
                     update.setString(2, messageId);
                     update.executeUpdate();
                 }
-                EvidenceArchive.insertHistoryRow(connection, messageId, "REPLAYED", now,
-                        "replay " + replayNo + (operator == null ? "" : " by " + operator) + ": " + added + " new record version(s), " + resent + " dead-lettered record(s) sent again");
+                EvidenceArchive.insertHistoryRow(
+                        connection,
+                        messageId,
+                        "REPLAYED",
+                        now,
+                        "replay " + replayNo + (operator == null ? "" : " by " + operator) + ": " + added
+                                + " new record version(s), " + resent + " dead-lettered record(s) sent again");
                 connection.commit();
                 return new Replay(replayNo, added, resent, pending);
             } catch (SQLException | RuntimeException e) {
@@ -188,7 +206,8 @@ public final class DeliveryLedger {
     public record Replay(int replayNo, int newVersions, int resent, List<OutboundRecord> toQueue) {}
 
     private static boolean isDispatched(Connection connection, String key) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM dispatched_key WHERE idempotency_key = ?")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT 1 FROM dispatched_key WHERE idempotency_key = ?")) {
             select.setString(1, key);
             try (ResultSet row = select.executeQuery()) {
                 return row.next();
@@ -199,7 +218,8 @@ public final class DeliveryLedger {
     /** The message's original records and those of its replays. */
     private static List<OutboundRecord> allRecordsOf(Connection connection, String messageId) throws SQLException {
         List<OutboundRecord> records = new ArrayList<>();
-        try (PreparedStatement original = connection.prepareStatement("SELECT records FROM inbound_decision WHERE message_id = ?")) {
+        try (PreparedStatement original =
+                connection.prepareStatement("SELECT records FROM inbound_decision WHERE message_id = ?")) {
             original.setString(1, messageId);
             try (ResultSet row = original.executeQuery()) {
                 if (row.next()) {
@@ -220,16 +240,27 @@ public final class DeliveryLedger {
     }
 
     /** A dead-lettered record, as operators see it. */
-    public record DeadLetter(String id, String messageId, int seq, String partnerId, String recordType, String idempotencyKey,
-                             int attempts, String lastError, String receivedAt) {}
+    public record DeadLetter(
+            String id,
+            String messageId,
+            int seq,
+            String partnerId,
+            String recordType,
+            String idempotencyKey,
+            int attempts,
+            String lastError,
+            String receivedAt) {}
 
     /** Dead-lettered records, oldest first; optionally one partner's. */
     public List<DeadLetter> deadLetters(String partnerId, int limit) {
-        String sql = "SELECT r.message_id, r.seq, m.partner_id, r.record_type, r.idempotency_key, r.attempts, r.last_error, m.received_at"
-                + " FROM outbound_record r JOIN inbound_message m ON m.message_id = r.message_id WHERE r.status = 'DEAD_LETTERED'"
-                + (partnerId == null ? "" : " AND m.partner_id = ?") + " ORDER BY m.received_at, r.message_id, r.seq LIMIT "
-                + Math.max(1, Math.min(limit, 1000));
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        String sql =
+                "SELECT r.message_id, r.seq, m.partner_id, r.record_type, r.idempotency_key, r.attempts, r.last_error, m.received_at"
+                        + " FROM outbound_record r JOIN inbound_message m ON m.message_id = r.message_id WHERE r.status = 'DEAD_LETTERED'"
+                        + (partnerId == null ? "" : " AND m.partner_id = ?")
+                        + " ORDER BY m.received_at, r.message_id, r.seq LIMIT "
+                        + Math.max(1, Math.min(limit, 1000));
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             if (partnerId != null) {
                 statement.setString(1, partnerId);
             }
@@ -237,8 +268,16 @@ public final class DeliveryLedger {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     OffsetDateTime received = rows.getObject(8, OffsetDateTime.class);
-                    letters.add(new DeadLetter(rows.getString(1) + "-" + rows.getInt(2), rows.getString(1), rows.getInt(2), rows.getString(3),
-                            rows.getString(4), rows.getString(5), rows.getInt(6), rows.getString(7), received.toInstant().toString()));
+                    letters.add(new DeadLetter(
+                            rows.getString(1) + "-" + rows.getInt(2),
+                            rows.getString(1),
+                            rows.getInt(2),
+                            rows.getString(3),
+                            rows.getString(4),
+                            rows.getString(5),
+                            rows.getInt(6),
+                            rows.getString(7),
+                            received.toInstant().toString()));
                 }
             }
             return letters;
@@ -256,7 +295,8 @@ public final class DeliveryLedger {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ? FOR UPDATE")) {
+                try (PreparedStatement lock =
+                        connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ? FOR UPDATE")) {
                     lock.setString(1, messageId);
                     lock.executeQuery().close();
                 }
@@ -284,10 +324,17 @@ public final class DeliveryLedger {
                         update.executeUpdate();
                     }
                 }
-                EvidenceArchive.insertHistoryRow(connection, messageId, replay ? "DEAD_LETTER_REPLAYED" : "DEAD_LETTER_DISCARDED", now,
+                EvidenceArchive.insertHistoryRow(
+                        connection,
+                        messageId,
+                        replay ? "DEAD_LETTER_REPLAYED" : "DEAD_LETTER_DISCARDED",
+                        now,
                         "record " + seq + (note == null || note.isBlank() ? "" : ": " + note));
-                OutboundRecord record = allRecordsOf(connection, messageId).stream().filter(r -> r.seq() == seq).findFirst().orElseThrow(() ->
-                        new GatewayException(GatewayError.INTERNAL_ERROR, "record " + seq + " of " + messageId + " is missing"));
+                OutboundRecord record = allRecordsOf(connection, messageId).stream()
+                        .filter(r -> r.seq() == seq)
+                        .findFirst()
+                        .orElseThrow(() -> new GatewayException(
+                                GatewayError.INTERNAL_ERROR, "record " + seq + " of " + messageId + " is missing"));
                 connection.commit();
                 return Optional.of(record);
             } catch (SQLException | RuntimeException e) {
@@ -305,9 +352,11 @@ public final class DeliveryLedger {
      * makes the ledger, not the queue, the last word on what is still owed.
      */
     public List<OutboundRecord> pendingDispatchedBefore(Instant dispatchedBefore) {
-        String sql = "SELECT DISTINCT r.message_id FROM outbound_record r JOIN message_progress p ON p.message_id = r.message_id"
-                + " WHERE r.status = 'PENDING' AND p.dispatched_at < ?";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        String sql =
+                "SELECT DISTINCT r.message_id FROM outbound_record r JOIN message_progress p ON p.message_id = r.message_id"
+                        + " WHERE r.status = 'PENDING' AND p.dispatched_at < ?";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setObject(1, OffsetDateTime.ofInstant(dispatchedBefore, ZoneOffset.UTC));
             List<String> messageIds = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
@@ -337,7 +386,8 @@ public final class DeliveryLedger {
 
     private long recordsWithStatus(String status) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = ?")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = ?")) {
             statement.setString(1, status);
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
@@ -354,9 +404,9 @@ public final class DeliveryLedger {
      */
     public boolean alreadyDelivered(String idempotencyKey) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT 1 FROM dispatched_key k JOIN outbound_record r ON r.message_id = k.message_id AND r.seq = k.seq"
-                             + " WHERE k.idempotency_key = ? AND r.status = 'DELIVERED'")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT 1 FROM dispatched_key k JOIN outbound_record r ON r.message_id = k.message_id AND r.seq = k.seq"
+                                + " WHERE k.idempotency_key = ? AND r.status = 'DELIVERED'")) {
             statement.setString(1, idempotencyKey);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next();
@@ -368,18 +418,26 @@ public final class DeliveryLedger {
 
     /** Each record of the message with its delivery state, in record order. */
     public List<RecordDelivery> recordsOf(String messageId) {
-        String sql = "SELECT seq, record_type, record_id, record_version, idempotency_key, status, attempts, delivered_at, last_error"
-                + " FROM outbound_record WHERE message_id = ? ORDER BY seq";
+        String sql =
+                "SELECT seq, record_type, record_id, record_version, idempotency_key, status, attempts, delivered_at, last_error"
+                        + " FROM outbound_record WHERE message_id = ? ORDER BY seq";
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, messageId);
             try (ResultSet rows = statement.executeQuery()) {
                 List<RecordDelivery> records = new ArrayList<>();
                 while (rows.next()) {
                     OffsetDateTime deliveredAt = rows.getObject(8, OffsetDateTime.class);
-                    records.add(new RecordDelivery(rows.getInt(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                            rows.getString(5), rows.getString(6), rows.getInt(7),
-                            deliveredAt == null ? null : deliveredAt.toInstant(), rows.getString(9)));
+                    records.add(new RecordDelivery(
+                            rows.getInt(1),
+                            rows.getString(2),
+                            rows.getString(3),
+                            rows.getString(4),
+                            rows.getString(5),
+                            rows.getString(6),
+                            rows.getInt(7),
+                            deliveredAt == null ? null : deliveredAt.toInstant(),
+                            rows.getString(9)));
                 }
                 return records;
             }
@@ -420,12 +478,16 @@ public final class DeliveryLedger {
     public java.util.Map<String, RecordState> states(List<RecordBatch.QueuedRecord> records) {
         java.util.Map<String, RecordState> states = new java.util.HashMap<>();
         java.util.Map<String, List<Integer>> seqsByMessage = new java.util.LinkedHashMap<>();
-        records.forEach(r -> seqsByMessage.computeIfAbsent(r.messageId(), id -> new ArrayList<>()).add(r.seq()));
+        records.forEach(r -> seqsByMessage
+                .computeIfAbsent(r.messageId(), id -> new ArrayList<>())
+                .add(r.seq()));
         try (Connection connection = dataSource.getConnection()) {
             // One look-up by primary key per message: an OR of (message, seq) pairs made H2 scan the table.
             for (java.util.Map.Entry<String, List<Integer>> message : seqsByMessage.entrySet()) {
                 String sql = "SELECT seq, status, attempts FROM outbound_record WHERE message_id = ? AND seq IN ("
-                        + String.join(",", java.util.Collections.nCopies(message.getValue().size(), "?")) + ")";
+                        + String.join(
+                                ",",
+                                java.util.Collections.nCopies(message.getValue().size(), "?")) + ")";
                 try (PreparedStatement statement = connection.prepareStatement(sql)) {
                     statement.setString(1, message.getKey());
                     for (int i = 0; i < message.getValue().size(); i++) {
@@ -433,7 +495,9 @@ public final class DeliveryLedger {
                     }
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
-                            states.put(message.getKey() + "/" + rows.getInt(1), new RecordState(rows.getString(2), rows.getInt(3)));
+                            states.put(
+                                    message.getKey() + "/" + rows.getInt(1),
+                                    new RecordState(rows.getString(2), rows.getInt(3)));
                         }
                     }
                 }
@@ -448,9 +512,10 @@ public final class DeliveryLedger {
      * One outcome of a forward attempt: {@code DELIVERED}, {@code SUPERSEDED} or {@code DEAD_LETTERED} resolve the
      * record; {@code ATTEMPT_FAILED} counts a failed attempt and keeps its error.
      */
-    public record Outcome(String messageId, int seq, String status, String note, EvidenceArchive.InTransaction alsoInTransaction) {
+    public record Outcome(
+            String messageId, int seq, String status, String note, EvidenceArchive.InTransaction alsoInTransaction) {
         public static Outcome of(String messageId, int seq, String status, String note) {
-            return new Outcome(messageId, seq, status, note, connection -> { });
+            return new Outcome(messageId, seq, status, note, connection -> {});
         }
     }
 
@@ -495,7 +560,9 @@ public final class DeliveryLedger {
                         + " WHERE message_id = ? AND seq = ? AND status = 'PENDING'")) {
             for (Outcome resolution : resolutions) {
                 statement.setString(1, resolution.status());
-                statement.setObject(2, "DELIVERED".equals(resolution.status()) ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC) : null);
+                statement.setObject(
+                        2,
+                        "DELIVERED".equals(resolution.status()) ? OffsetDateTime.ofInstant(now, ZoneOffset.UTC) : null);
                 statement.setString(3, truncated(resolution.note()));
                 statement.setString(4, resolution.messageId());
                 statement.setInt(5, resolution.seq());
@@ -552,7 +619,8 @@ public final class DeliveryLedger {
 
     /** Whether the message was dispatched: its progress row exists. */
     private static boolean isDispatchedMessage(Connection connection, String messageId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next();
@@ -561,7 +629,8 @@ public final class DeliveryLedger {
     }
 
     private static int recordsPending(Connection connection, String messageId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT records_pending FROM message_progress WHERE message_id = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT records_pending FROM message_progress WHERE message_id = ?")) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? row.getInt(1) : 0;
@@ -591,8 +660,10 @@ public final class DeliveryLedger {
         return delivered == 0 ? "DEAD_LETTERED" : "PARTIALLY_FORWARDED";
     }
 
-    private static void setStatus(Connection connection, String messageId, String status, Instant at, String note) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE inbound_message SET status = ? WHERE message_id = ?")) {
+    private static void setStatus(Connection connection, String messageId, String status, Instant at, String note)
+            throws SQLException {
+        try (PreparedStatement statement =
+                connection.prepareStatement("UPDATE inbound_message SET status = ? WHERE message_id = ?")) {
             statement.setString(1, status);
             statement.setString(2, messageId);
             statement.executeUpdate();
@@ -604,7 +675,8 @@ public final class DeliveryLedger {
      * Inserts one outbound row per record: PENDING when its content was never dispatched before, UNCHANGED
      * when another message already carried the same record version. Returns the PENDING ones.
      */
-    private static List<OutboundRecord> insertOutboundRows(Connection connection, List<OutboundRecord> records) throws SQLException {
+    private static List<OutboundRecord> insertOutboundRows(Connection connection, List<OutboundRecord> records)
+            throws SQLException {
         List<OutboundRecord> pending = new ArrayList<>();
         if (records.isEmpty()) {
             return pending;
@@ -647,11 +719,13 @@ public final class DeliveryLedger {
                 return null;
             }
         }
-        try (PreparedStatement select = connection.prepareStatement("SELECT message_id FROM dispatched_key WHERE idempotency_key = ?")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT message_id FROM dispatched_key WHERE idempotency_key = ?")) {
             select.setString(1, record.idempotencyKey());
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
-                    throw new SQLException("the claim of " + record.idempotencyKey() + " conflicted but cannot be read");
+                    throw new SQLException(
+                            "the claim of " + record.idempotencyKey() + " conflicted but cannot be read");
                 }
                 return row.getString(1).equals(record.messageId()) ? null : row.getString(1);
             }
@@ -682,7 +756,8 @@ public final class DeliveryLedger {
         if (recordsJson == null) {
             return records;
         }
-        try (Reader document = recordsJson; JsonParser parser = JSON.createParser(document)) {
+        try (Reader document = recordsJson;
+                JsonParser parser = JSON.createParser(document)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new IOException("the records document is not a JSON array");
             }
@@ -692,14 +767,21 @@ public final class DeliveryLedger {
                 String type = record.path("recordType").asText();
                 // One group per operator: Artemis hands a group's records to one consumer at a time, in order.
                 String group = "AEO_STATUS".equals(type)
-                        ? aeoGroup(record.path("recordId").asText()) : null;
-                records.add(new OutboundRecord(messageId, seq++, type,
-                        record.path("recordId").asText() + ":" + record.path("recordVersion").asText(), group,
+                        ? aeoGroup(record.path("recordId").asText())
+                        : null;
+                records.add(new OutboundRecord(
+                        messageId,
+                        seq++,
+                        type,
+                        record.path("recordId").asText() + ":"
+                                + record.path("recordVersion").asText(),
+                        group,
                         JSON.writeValueAsString(record)));
             }
             return records;
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the archived records of " + messageId + " cannot be read", e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the archived records of " + messageId + " cannot be read", e);
         }
     }
 

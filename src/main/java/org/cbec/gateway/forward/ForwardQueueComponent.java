@@ -34,7 +34,8 @@ public final class ForwardQueueComponent extends DefaultComponent {
         int maxRecords = getAndRemoveParameter(parameters, "maxRecords", Integer.class, 200);
         int consumers = getAndRemoveParameter(parameters, "consumers", Integer.class, 8);
         if (remaining == null || remaining.isBlank() || maxRecords < 1 || consumers < 1) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
                     "forward-queue needs a queue name, maxRecords >= 1 and consumers >= 1: " + uri);
         }
         return new ForwardQueueEndpoint(uri, this, remaining, maxRecords, consumers);
@@ -59,13 +60,19 @@ public final class ForwardQueueComponent extends DefaultComponent {
 
         @Override
         public Producer createProducer() {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "forward-queue only consumes; queue records with RecordQueue");
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "forward-queue only consumes; queue records with RecordQueue");
         }
 
         @Override
         public Consumer createConsumer(Processor processor) throws Exception {
-            ForwardQueueConsumer consumer = new ForwardQueueConsumer(this, processor,
-                    ((ForwardQueueComponent) getComponent()).connectionFactory(), queue, maxRecords, consumers);
+            ForwardQueueConsumer consumer = new ForwardQueueConsumer(
+                    this,
+                    processor,
+                    ((ForwardQueueComponent) getComponent()).connectionFactory(),
+                    queue,
+                    maxRecords,
+                    consumers);
             configureConsumer(consumer);
             return consumer;
         }

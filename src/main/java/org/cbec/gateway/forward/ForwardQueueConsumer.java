@@ -36,8 +36,13 @@ final class ForwardQueueConsumer extends DefaultConsumer {
     private volatile boolean running;
     private Connection connection;
 
-    ForwardQueueConsumer(ForwardQueueComponent.ForwardQueueEndpoint endpoint, Processor processor, ConnectionFactory connectionFactory,
-                         String queue, int maxRecords, int consumers) {
+    ForwardQueueConsumer(
+            ForwardQueueComponent.ForwardQueueEndpoint endpoint,
+            Processor processor,
+            ConnectionFactory connectionFactory,
+            String queue,
+            int maxRecords,
+            int consumers) {
         super(endpoint, processor);
         this.connectionFactory = connectionFactory;
         this.queue = queue;
@@ -70,7 +75,9 @@ final class ForwardQueueConsumer extends DefaultConsumer {
         for (Thread thread : threads) {
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             if (thread.isAlive()) {
-                LOG.warn("{} did not finish its batch in time; closing its session gives the batch back to the queue", thread.getName());
+                LOG.warn(
+                        "{} did not finish its batch in time; closing its session gives the batch back to the queue",
+                        thread.getName());
             }
         }
         threads.clear();
@@ -83,7 +90,7 @@ final class ForwardQueueConsumer extends DefaultConsumer {
 
     private void consume() {
         try (Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-             MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
+                MessageConsumer consumer = session.createConsumer(session.createQueue(queue))) {
             while (running) {
                 List<RecordBatch.QueuedRecord> records = take(consumer);
                 if (records.isEmpty()) {
@@ -124,10 +131,15 @@ final class ForwardQueueConsumer extends DefaultConsumer {
     private RecordBatch.QueuedRecord queued(Message message) throws JMSException {
         String json = message instanceof TextMessage text ? text.getText() : null;
         String seq = message.getStringProperty(NationalDelivery.RECORD_SEQ);
-        return new RecordBatch.QueuedRecord(message.getStringProperty(NationalDelivery.MESSAGE_ID),
-                seq == null ? -1 : Integer.parseInt(seq), message.getStringProperty(NationalDelivery.RECORD_TYPE_HEADER),
-                message.getStringProperty(NationalDelivery.IDEMPOTENCY_KEY), json, message,
-                message.getJMSRedelivered() || message.propertyExists(RecordQueue.QUEUED_AGAIN)
+        return new RecordBatch.QueuedRecord(
+                message.getStringProperty(NationalDelivery.MESSAGE_ID),
+                seq == null ? -1 : Integer.parseInt(seq),
+                message.getStringProperty(NationalDelivery.RECORD_TYPE_HEADER),
+                message.getStringProperty(NationalDelivery.IDEMPOTENCY_KEY),
+                json,
+                message,
+                message.getJMSRedelivered()
+                        || message.propertyExists(RecordQueue.QUEUED_AGAIN)
                         || message.getJMSTimestamp() < startedAtMillis);
     }
 
@@ -147,8 +159,12 @@ final class ForwardQueueConsumer extends DefaultConsumer {
             }
             session.rollback();
             if (running) {
-                getExceptionHandler().handleException("forwarding " + records.size() + " record(s) from " + queue
-                        + " failed; they stay queued", exchange, exchange.getException());
+                getExceptionHandler()
+                        .handleException(
+                                "forwarding " + records.size() + " record(s) from " + queue
+                                        + " failed; they stay queued",
+                                exchange,
+                                exchange.getException());
             }
             return false;
         } finally {

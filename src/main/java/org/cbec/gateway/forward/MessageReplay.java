@@ -16,7 +16,6 @@ import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.intake.ContainerType;
 import org.cbec.gateway.recognition.AeoRegistry;
 import org.cbec.gateway.signature.SignatureContainer;
-import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.translate.DocumentFormat;
 import org.cbec.gateway.translate.Translation;
 import org.cbec.gateway.translate.TranslationContext;
@@ -37,9 +36,13 @@ public final class MessageReplay {
     private final java.util.function.Function<String, org.cbec.gateway.agreement.Agreement> agreements;
 
     /** @param agreements the agreement in force with a partner (by id), or null for none */
-    public MessageReplay(EvidenceArchive archive, Map<ContainerType, SignatureContainer> containers, Translators translators,
-                         AeoRegistry registry, DeliveryLedger ledger,
-                         java.util.function.Function<String, org.cbec.gateway.agreement.Agreement> agreements) {
+    public MessageReplay(
+            EvidenceArchive archive,
+            Map<ContainerType, SignatureContainer> containers,
+            Translators translators,
+            AeoRegistry registry,
+            DeliveryLedger ledger,
+            java.util.function.Function<String, org.cbec.gateway.agreement.Agreement> agreements) {
         this.agreements = agreements;
         this.archive = archive;
         this.containers = Map.copyOf(containers);
@@ -58,11 +61,14 @@ public final class MessageReplay {
             return refused(GatewayError.NOT_FOUND, "no message " + messageId);
         }
         if (message.verdict() != Verdict.ACCEPTED) {
-            return refused(GatewayError.NOT_REPLAYABLE, "message " + messageId + " was " + message.verdict()
-                    + (message.duplicateOf() == null ? "" : "; replay " + message.duplicateOf() + " instead"));
+            return refused(
+                    GatewayError.NOT_REPLAYABLE,
+                    "message " + messageId + " was " + message.verdict()
+                            + (message.duplicateOf() == null ? "" : "; replay " + message.duplicateOf() + " instead"));
         }
         if ("OUTBOUND".equals(archive.direction(messageId))) {
-            // Sent again exactly as signed the first time (same bytes, same idempotency key): its dead letter goes back to the queue.
+            // Sent again exactly as signed the first time (same bytes, same idempotency key): its dead letter goes back
+            // to the queue.
             DeliveryLedger.Replay replay = ledger.replay(messageId, message.recordsJson(), operator);
             Map<String, Object> body = new java.util.LinkedHashMap<>();
             body.put("messageId", messageId);
@@ -72,29 +78,44 @@ public final class MessageReplay {
             body.put("queued", replay.toQueue().size());
             return new Outcome(HttpAnswer.json(202, body), replay.toQueue());
         }
-        byte[] bytes = archive.content(messageId).orElseThrow(() ->
-                new GatewayException(GatewayError.INTERNAL_ERROR, "the archived bytes of " + messageId + " are missing"));
+        byte[] bytes = archive.content(messageId)
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.INTERNAL_ERROR, "the archived bytes of " + messageId + " are missing"));
         ReceivedBody content;
-        if (message.contentType() != null && message.contentType().startsWith(org.cbec.gateway.intake.As4Inbound.PAYLOAD_CONTENT_TYPE)) {
-            // an AS4 payload is archived in clear as translated; its signed request is kept with its eb:MessageId (As4Messages)
+        if (message.contentType() != null
+                && message.contentType().startsWith(org.cbec.gateway.intake.As4Inbound.PAYLOAD_CONTENT_TYPE)) {
+            // an AS4 payload is archived in clear as translated; its signed request is kept with its eb:MessageId
+            // (As4Messages)
             content = ReceivedBody.of(bytes);
         } else {
-            ContainerType type = message.contentType() != null && message.contentType().toLowerCase(java.util.Locale.ROOT).startsWith("application/soap+xml")
-                    ? ContainerType.SOAP : ContainerType.fromContentType(message.contentType()).orElseThrow();
-            content = containers.get(type).open(ReceivedBody.of(bytes), message.contentType()).signedContent();
+            ContainerType type = message.contentType() != null
+                            && message.contentType()
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .startsWith("application/soap+xml")
+                    ? ContainerType.SOAP
+                    : ContainerType.fromContentType(message.contentType()).orElseThrow();
+            content = containers
+                    .get(type)
+                    .open(ReceivedBody.of(bytes), message.contentType())
+                    .signedContent();
         }
         DocumentFormat format = DocumentFormat.byId(message.documentFormat()).orElseThrow();
-        Translation translation = translators.translate(format, content, new TranslationContext(message.partnerId(), messageId));
+        Translation translation =
+                translators.translate(format, content, new TranslationContext(message.partnerId(), messageId));
         if (translation instanceof Translation.Invalid invalid) {
-            return refused(GatewayError.SCHEMA_INVALID, "the current translator finds " + invalid.errors().size()
-                    + " error(s) in the archived document; nothing was forwarded: " + invalid.errors());
+            return refused(
+                    GatewayError.SCHEMA_INVALID,
+                    "the current translator finds " + invalid.errors().size()
+                            + " error(s) in the archived document; nothing was forwarded: " + invalid.errors());
         }
-        List<CanonicalRecord> records = registry.recognise(message.partnerId(), format.recordType(), ((Translation.Records) translation).records());
+        List<CanonicalRecord> records = registry.recognise(
+                message.partnerId(), format.recordType(), ((Translation.Records) translation).records());
         String recordsJson;
         try {
             // The agreement in force now: what the partner sent is judged again, as the translators are.
-            recordsJson = CanonicalJson.mapper().writeValueAsString(
-                    org.cbec.gateway.agreement.InboundAgreements.apply(agreements.apply(message.partnerId()), records));
+            recordsJson = CanonicalJson.mapper()
+                    .writeValueAsString(org.cbec.gateway.agreement.InboundAgreements.apply(
+                            agreements.apply(message.partnerId()), records));
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
         }

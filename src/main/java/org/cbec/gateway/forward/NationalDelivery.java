@@ -56,7 +56,14 @@ public final class NationalDelivery {
      *
      * @param batchUrl null: one POST per record to {@code url}; otherwise batches POSTed here as one JSON array
      */
-    public record Target(String name, URI url, URI batchUrl, int maxAttempts, Duration initialDelay, Duration maxDelay, Duration timeout) {}
+    public record Target(
+            String name,
+            URI url,
+            URI batchUrl,
+            int maxAttempts,
+            Duration initialDelay,
+            Duration maxDelay,
+            Duration timeout) {}
 
     private final DeliveryLedger ledger;
     private final AeoRegistry registry;
@@ -64,9 +71,11 @@ public final class NationalDelivery {
     private final HttpClient http;
     private final Target target;
 
-    public NationalDelivery(DeliveryLedger ledger, AeoRegistry registry, GatewayMetrics metrics, HttpClient http, Target target) {
+    public NationalDelivery(
+            DeliveryLedger ledger, AeoRegistry registry, GatewayMetrics metrics, HttpClient http, Target target) {
         if (target.maxAttempts() < 1) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.forward.max-attempts must be at least 1");
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "gateway.forward.max-attempts must be at least 1");
         }
         this.ledger = ledger;
         this.registry = registry;
@@ -97,7 +106,8 @@ public final class NationalDelivery {
             deliver(batch, claimed);
         } finally {
             claimed.forEach(inFlight::remove);
-            metrics.stage("forward", System.nanoTime() - started, batch.records().size());
+            metrics.stage(
+                    "forward", System.nanoTime() - started, batch.records().size());
         }
     }
 
@@ -106,18 +116,24 @@ public final class NationalDelivery {
         List<Owed> owed = new ArrayList<>();
         List<RecordBatch.QueuedRecord> readable = new ArrayList<>();
         for (RecordBatch.QueuedRecord record : batch.records()) {
-            if (record.messageId() == null || record.seq() < 0 || record.idempotencyKey() == null || record.json() == null) {
+            if (record.messageId() == null
+                    || record.seq() < 0
+                    || record.idempotencyKey() == null
+                    || record.json() == null) {
                 LOG.error("A message on {} lacks its record headers; parked on {}", batch.queue(), DEAD_LETTER_QUEUE);
                 batch.park(record, DEAD_LETTER_QUEUE);
             } else {
                 readable.add(record);
             }
         }
-        // A record on its first delivery was queued PENDING with no attempt, in the transaction that created its row: only
+        // A record on its first delivery was queued PENDING with no attempt, in the transaction that created its row:
+        // only
         // one that may have been handled before (redelivered, queued again) costs a read of its ledger row.
-        Map<String, DeliveryLedger.RecordState> states = ledger.states(readable.stream().filter(RecordBatch.QueuedRecord::again).toList());
+        Map<String, DeliveryLedger.RecordState> states = ledger.states(
+                readable.stream().filter(RecordBatch.QueuedRecord::again).toList());
         for (RecordBatch.QueuedRecord record : readable) {
-            DeliveryLedger.RecordState state = record.again() ? states.get(record.messageId() + "/" + record.seq()) : FIRST_DELIVERY;
+            DeliveryLedger.RecordState state =
+                    record.again() ? states.get(record.messageId() + "/" + record.seq()) : FIRST_DELIVERY;
             if (state == null || !"PENDING".equals(state.status())) {
                 continue; // resolved already (a redelivery after a crash), or not in the ledger: nothing is owed
             }
@@ -126,8 +142,13 @@ public final class NationalDelivery {
             }
             claimed.add(record.idempotencyKey());
             AeoStatement statement = aeoStatementOf(record.json());
-            if (statement != null && !registry.isCurrentForForwarding(statement.partnerId(), statement.aeoId(), statement.statusChangedAt())) {
-                outcomes.add(DeliveryLedger.Outcome.of(record.messageId(), record.seq(), "SUPERSEDED",
+            if (statement != null
+                    && !registry.isCurrentForForwarding(
+                            statement.partnerId(), statement.aeoId(), statement.statusChangedAt())) {
+                outcomes.add(DeliveryLedger.Outcome.of(
+                        record.messageId(),
+                        record.seq(),
+                        "SUPERSEDED",
                         "a newer statement about " + statement.aeoId() + " was already forwarded"));
                 continue;
             }
@@ -135,7 +156,8 @@ public final class NationalDelivery {
         }
         // Artemis hands an operator's records to one consumer in queue order, which is the order their messages were
         // dispatched, not their status order: a batch sends each operator's statements oldest first.
-        owed.sort(java.util.Comparator.comparing(o -> o.statement() == null ? Instant.MIN : o.statement().statusChangedAt()));
+        owed.sort(java.util.Comparator.comparing(
+                o -> o.statement() == null ? Instant.MIN : o.statement().statusChangedAt()));
         for (int round = 0; ; round++) {
             Set<Owed> booked = new HashSet<>();
             Map<Owed, String> failures = send(owed, booked);
@@ -150,10 +172,12 @@ public final class NationalDelivery {
                 } else if (failure.isEmpty()) {
                     retry.add(record); // not tried this round: behind a failed record of its operator
                 } else {
-                    outcomes.add(DeliveryLedger.Outcome.of(record.record().messageId(), record.record().seq(), "ATTEMPT_FAILED", failure));
+                    outcomes.add(DeliveryLedger.Outcome.of(
+                            record.record().messageId(), record.record().seq(), "ATTEMPT_FAILED", failure));
                     if (record.attemptsBefore() + 1 >= target.maxAttempts()) {
                         dead.add(record);
-                        outcomes.add(DeliveryLedger.Outcome.of(record.record().messageId(), record.record().seq(), "DEAD_LETTERED", failure));
+                        outcomes.add(DeliveryLedger.Outcome.of(
+                                record.record().messageId(), record.record().seq(), "DEAD_LETTERED", failure));
                     } else {
                         retry.add(new Owed(record.record(), record.statement(), record.attemptsBefore() + 1));
                     }
@@ -163,13 +187,20 @@ public final class NationalDelivery {
             for (Owed record : owed) {
                 if (!failures.containsKey(record)) {
                     // The message id carries the time of receipt: no database read to measure end to end.
-                    metrics.delivered(record.record().recordType(), partnerOf(record.record().idempotencyKey()),
+                    metrics.delivered(
+                            record.record().recordType(),
+                            partnerOf(record.record().idempotencyKey()),
                             MessageIds.timeOf(record.record().messageId()));
                 }
             }
             for (Owed record : dead) {
-                LOG.warn("Dead-lettered record {} of message {} ({}) after {} attempt(s): {}", record.record().seq(),
-                        record.record().messageId(), record.record().idempotencyKey(), target.maxAttempts(), failures.get(record));
+                LOG.warn(
+                        "Dead-lettered record {} of message {} ({}) after {} attempt(s): {}",
+                        record.record().seq(),
+                        record.record().messageId(),
+                        record.record().idempotencyKey(),
+                        target.maxAttempts(),
+                        failures.get(record));
                 batch.park(record.record(), DEAD_LETTER_QUEUE);
             }
             if (retry.isEmpty()) {
@@ -183,11 +214,13 @@ public final class NationalDelivery {
 
     private DeliveryLedger.Outcome delivered(Owed record) {
         AeoStatement statement = record.statement();
-        return new DeliveryLedger.Outcome(record.record().messageId(), record.record().seq(), "DELIVERED", null, connection -> {
-            if (statement != null) {
-                AeoRegistry.rememberForwarded(connection, statement.partnerId(), statement.aeoId(), statement.statusChangedAt());
-            }
-        });
+        return new DeliveryLedger.Outcome(
+                record.record().messageId(), record.record().seq(), "DELIVERED", null, connection -> {
+                    if (statement != null) {
+                        AeoRegistry.rememberForwarded(
+                                connection, statement.partnerId(), statement.aeoId(), statement.statusChangedAt());
+                    }
+                });
     }
 
     /**
@@ -209,12 +242,15 @@ public final class NationalDelivery {
         }
         Set<String> blockedGroups = new HashSet<>();
         for (Owed record : owed) {
-            String group = record.statement() == null ? null : record.statement().partnerId() + ":" + record.statement().aeoId();
+            String group = record.statement() == null
+                    ? null
+                    : record.statement().partnerId() + ":" + record.statement().aeoId();
             if (group != null && blockedGroups.contains(group)) {
                 failures.put(record, "");
                 continue;
             }
-            String failure = post(target.url(), record.record().json(), record.record().idempotencyKey());
+            String failure =
+                    post(target.url(), record.record().json(), record.record().idempotencyKey());
             if (failure == null) {
                 // One request per record: each delivery is booked as soon as it is answered (sharing a commit with the
                 // other consumers' bookings), so that a crash can repeat at most the one record each consumer has in
@@ -237,8 +273,12 @@ public final class NationalDelivery {
         try {
             for (int i = 0; i < owed.size(); i++) {
                 RecordBatch.QueuedRecord record = owed.get(i).record();
-                body.append(i == 0 ? "" : ",").append("{\"idempotencyKey\":").append(JSON.writeValueAsString(record.idempotencyKey()))
-                        .append(",\"record\":").append(record.json()).append('}');
+                body.append(i == 0 ? "" : ",")
+                        .append("{\"idempotencyKey\":")
+                        .append(JSON.writeValueAsString(record.idempotencyKey()))
+                        .append(",\"record\":")
+                        .append(record.json())
+                        .append('}');
             }
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot write a forward batch", e);
@@ -248,7 +288,8 @@ public final class NationalDelivery {
 
     /** POSTs; null when the national system took it (2xx, or 409: it has the record already), else the error. */
     private String post(URI url, String body, String idempotencyKey) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(target.timeout())
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(target.timeout())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (idempotencyKey != null) {
@@ -262,10 +303,12 @@ public final class NationalDelivery {
             }
             return "HTTP operation failed invoking " + url + " with statusCode: " + status;
         } catch (IOException e) {
-            return "cannot reach " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return "cannot reach " + url + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GatewayException(GatewayError.NATIONAL_SYSTEM_UNAVAILABLE, "interrupted while forwarding to " + url, e);
+            throw new GatewayException(
+                    GatewayError.NATIONAL_SYSTEM_UNAVAILABLE, "interrupted while forwarding to " + url, e);
         }
     }
 
@@ -278,7 +321,8 @@ public final class NationalDelivery {
         long until = System.nanoTime() + delay;
         while (System.nanoTime() < until) {
             if (batch.stopping()) {
-                throw new GatewayException(GatewayError.NATIONAL_SYSTEM_UNAVAILABLE,
+                throw new GatewayException(
+                        GatewayError.NATIONAL_SYSTEM_UNAVAILABLE,
                         "the gateway is stopping: " + retry.size() + " record(s) stay queued for " + target.name());
             }
             LockSupport.parkNanos(Math.min(BACKOFF_SLICE_NANOS, until - System.nanoTime()));
@@ -294,7 +338,8 @@ public final class NationalDelivery {
             // From the business key (partner:aeoId:statusChangedAt): an agreement may withhold the fields themselves.
             String[] key = record.path("recordId").asText().split(":", 3);
             if (key.length < 3) {
-                throw new GatewayException(GatewayError.INTERNAL_ERROR, "a queued AEO record has no partner:aeoId:time key");
+                throw new GatewayException(
+                        GatewayError.INTERNAL_ERROR, "a queued AEO record has no partner:aeoId:time key");
             }
             return new AeoStatement(key[0], key[1], Instant.parse(key[2]));
         } catch (JsonProcessingException | DateTimeParseException e) {

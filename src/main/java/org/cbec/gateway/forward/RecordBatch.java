@@ -20,8 +20,14 @@ public final class RecordBatch {
      * @param again whether this record may have been handled before: the broker redelivers it (a rollback, a crash), or
      *              it was queued again (an operator's replay, recovery after a start), so its ledger row must be read
      */
-    public record QueuedRecord(String messageId, int seq, String recordType, String idempotencyKey, String json, Message message,
-                               boolean again) {}
+    public record QueuedRecord(
+            String messageId,
+            int seq,
+            String recordType,
+            String idempotencyKey,
+            String json,
+            Message message,
+            boolean again) {}
 
     private final String queue;
     private final List<QueuedRecord> records;
@@ -67,6 +73,7 @@ public final class RecordBatch {
 
     /** How often an entry may go back to its queue before it is parked on the dead letters, as the broker would. */
     static final int MAX_REQUEUES = 20;
+
     static final String REQUEUES = "GatewayRequeues";
 
     /**
@@ -75,7 +82,8 @@ public final class RecordBatch {
      */
     public void requeue(QueuedRecord record) {
         try {
-            int requeues = record.message().propertyExists(REQUEUES) ? record.message().getIntProperty(REQUEUES) : 0;
+            int requeues =
+                    record.message().propertyExists(REQUEUES) ? record.message().getIntProperty(REQUEUES) : 0;
             if (requeues + 1 >= MAX_REQUEUES) {
                 park(record, "gateway.dead-letter");
                 return;
@@ -127,7 +135,10 @@ public final class RecordBatch {
                 producer.close();
             }
         } catch (JMSException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot park record " + record.idempotencyKey() + " on " + destination, e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "cannot park record " + record.idempotencyKey() + " on " + destination,
+                    e);
         }
     }
 }

@@ -1,17 +1,17 @@
 package org.cbec.gateway.forward;
 
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import jakarta.jms.BytesMessage;
-import jakarta.jms.JMSException;
-import jakarta.jms.Message;
-import org.apache.camel.Body;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.Body;
+import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
-import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.LogEntry;
@@ -43,8 +43,14 @@ public final class RecordDispatch {
      *        external broker the broker keeps what a dead instance held, and the other instances may have those
      *        records in hand right now: queueing them again would only send them twice
      */
-    public RecordDispatch(DeliveryLedger ledger, EvidenceArchive archive, GroupCommit groupCommit, AcceptLog acceptLog, Clock clock,
-                          Duration grace, boolean queueOwedAfterStart) {
+    public RecordDispatch(
+            DeliveryLedger ledger,
+            EvidenceArchive archive,
+            GroupCommit groupCommit,
+            AcceptLog acceptLog,
+            Clock clock,
+            Duration grace,
+            boolean queueOwedAfterStart) {
         this.groupCommit = groupCommit;
         this.acceptLog = acceptLog;
         this.ledger = ledger;
@@ -77,7 +83,8 @@ public final class RecordDispatch {
             return projectEach(batch);
         } finally {
             if (metrics != null) {
-                metrics.stage("project", System.nanoTime() - started, batch.records().size());
+                metrics.stage(
+                        "project", System.nanoTime() - started, batch.records().size());
             }
         }
     }
@@ -97,7 +104,8 @@ public final class RecordDispatch {
                 ids.add(queued);
             } else {
                 LogEntry entry = LogEntry.decode(encoded);
-                entries.add(new Taken(queued, entry, DeliveryLedger.outboundRecords(entry.messageId(), entry.recordsJson())));
+                entries.add(new Taken(
+                        queued, entry, DeliveryLedger.outboundRecords(entry.messageId(), entry.recordsJson())));
             }
         }
         int queued = 0;
@@ -116,12 +124,14 @@ public final class RecordDispatch {
         List<List<OutboundRecord>> owed = new ArrayList<>();
         int records = entries.stream().mapToInt(taken -> taken.records().size()).sum();
         try {
-            groupCommit.run(connection -> {
-                owed.clear();
-                for (Taken taken : entries) {
-                    owed.add(projectIn(connection, taken));
-                }
-            }, records);
+            groupCommit.run(
+                    connection -> {
+                        owed.clear();
+                        for (Taken taken : entries) {
+                            owed.add(projectIn(connection, taken));
+                        }
+                    },
+                    records);
         } catch (GatewayException together) {
             return projectOneByOne(batch, entries, together);
         }
@@ -136,13 +146,17 @@ public final class RecordDispatch {
 
     private List<OutboundRecord> projectIn(java.sql.Connection connection, Taken taken) throws java.sql.SQLException {
         LogEntry entry = taken.entry();
-        if (taken.queued().again() && queueOwedAfterStart && DeliveryLedger.dispatchedBefore(connection, entry.messageId(), startedAt)) {
+        if (taken.queued().again()
+                && queueOwedAfterStart
+                && DeliveryLedger.dispatchedBefore(connection, entry.messageId(), startedAt)) {
             // Projected before a crash, its transaction with the broker lost: the start queues again what the ledger
             // owes of it (owedSinceBeforeStart). Queueing it here too would put two copies in the queue at once.
             return List.of();
         }
-        return archive.project(connection, entry.evidence(), entry.contentSha256()) == EvidenceArchive.Projection.DUPLICATE
-                ? List.of() : ledger.dispatchIn(connection, entry.messageId(), taken.records());
+        return archive.project(connection, entry.evidence(), entry.contentSha256())
+                        == EvidenceArchive.Projection.DUPLICATE
+                ? List.of()
+                : ledger.dispatchIn(connection, entry.messageId(), taken.records());
     }
 
     private int projectOneByOne(RecordBatch batch, List<Taken> entries, GatewayException together) {
@@ -152,7 +166,9 @@ public final class RecordDispatch {
         for (Taken taken : entries) {
             AtomicReference<List<OutboundRecord>> owed = new AtomicReference<>();
             try {
-                groupCommit.run(connection -> owed.set(projectIn(connection, taken)), taken.records().size());
+                groupCommit.run(
+                        connection -> owed.set(projectIn(connection, taken)),
+                        taken.records().size());
             } catch (GatewayException e) {
                 failed.add(taken);
                 last = e;
@@ -166,7 +182,10 @@ public final class RecordDispatch {
             throw last; // nothing could be projected: the database, not an entry; the batch waits and comes again
         }
         for (Taken taken : failed) {
-            LOG.error("Accepted message {} could not be projected ({}); it goes back to the accept log", taken.entry().messageId(), last.getMessage());
+            LOG.error(
+                    "Accepted message {} could not be projected ({}); it goes back to the accept log",
+                    taken.entry().messageId(),
+                    last.getMessage());
             batch.requeue(taken.queued());
         }
         return queued;
@@ -176,7 +195,8 @@ public final class RecordDispatch {
         try {
             return message instanceof BytesMessage bytes ? bytes.getBody(byte[].class) : null;
         } catch (JMSException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "an accept-log entry cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "an accept-log entry cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -184,7 +204,8 @@ public final class RecordDispatch {
         try {
             return message.getBody(String.class);
         } catch (JMSException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "an accept-log entry cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "an accept-log entry cannot be read: " + e.getMessage(), e);
         }
     }
 

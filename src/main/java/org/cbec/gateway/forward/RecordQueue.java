@@ -31,9 +31,11 @@ public final class RecordQueue {
     public static final String SHIPMENT_QUEUE = "gateway.forward.shipment";
     /** Outbound messages to partners (org.cbec.gateway.outbound): one delivery per message, the same ledger and retries. */
     public static final String OUTBOUND_QUEUE = "gateway.forward.outbound";
+
     public static final String OUTBOUND_TYPE = "OUTBOUND";
     /** Shipments are also published, labelled, for content-based routes (shipment-routing-example.camel.yaml). */
     public static final String SHIPMENT_TOPIC = "gateway.shipments.routing";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SESSION = "gatewayJmsSession";
     private static final String REDELIVERED = "gatewayEntryRedelivered";
@@ -49,7 +51,9 @@ public final class RecordQueue {
 
     /** The forward queue of a record type. */
     public static String queueOf(String recordType) {
-        return "AEO_STATUS".equals(recordType) ? AEO_QUEUE : OUTBOUND_TYPE.equals(recordType) ? OUTBOUND_QUEUE : SHIPMENT_QUEUE;
+        return "AEO_STATUS".equals(recordType)
+                ? AEO_QUEUE
+                : OUTBOUND_TYPE.equals(recordType) ? OUTBOUND_QUEUE : SHIPMENT_QUEUE;
     }
 
     /**
@@ -62,7 +66,9 @@ public final class RecordQueue {
             exchange.setProperty(SESSION, jms.getJmsSession());
             try {
                 // A redelivered entry may have queued some of its records already (a crash before the commit).
-                exchange.setProperty(REDELIVERED, jms.getJmsMessage() != null && jms.getJmsMessage().getJMSRedelivered());
+                exchange.setProperty(
+                        REDELIVERED,
+                        jms.getJmsMessage() != null && jms.getJmsMessage().getJMSRedelivered());
             } catch (JMSException e) {
                 exchange.setProperty(REDELIVERED, true);
             }
@@ -76,7 +82,9 @@ public final class RecordQueue {
     public int queueInRouteTransaction(Exchange exchange, @Body List<OutboundRecord> records) {
         Session session = exchange.getProperty(SESSION, Session.class);
         if (session == null) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "records can be queued in a route's transaction only from a JMS consumer");
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "records can be queued in a route's transaction only from a JMS consumer");
         }
         try {
             send(session, records, Boolean.TRUE.equals(exchange.getProperty(REDELIVERED, Boolean.class)));
@@ -92,7 +100,7 @@ public final class RecordQueue {
             return 0;
         }
         try (Connection connection = connectionFactory.createConnection();
-             Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
             send(session, records, true);
             session.commit();
         } catch (JMSException e) {
@@ -122,7 +130,8 @@ public final class RecordQueue {
                 if ("AEO_STATUS".equals(record.recordType())) {
                     producer.send(aeo, message);
                 } else if (OUTBOUND_TYPE.equals(record.recordType())) {
-                    producer.send(session.createQueue(OUTBOUND_QUEUE), message); // national data on its way to a partner
+                    producer.send(
+                            session.createQueue(OUTBOUND_QUEUE), message); // national data on its way to a partner
                 } else {
                     producer.send(shipments, message);
                     TextMessage labelled = message(session, record);
@@ -165,7 +174,9 @@ public final class RecordQueue {
             hsCodes.append(item.path("hsCode").asText()).append(',');
         }
         message.setStringProperty("GatewayHsCodes", hsCodes.toString());
-        message.setStringProperty("GatewayDestination", record.path("destinationCountry").asText());
-        message.setStringProperty("GatewayExportCountry", record.path("exportCountry").asText());
+        message.setStringProperty(
+                "GatewayDestination", record.path("destinationCountry").asText());
+        message.setStringProperty(
+                "GatewayExportCountry", record.path("exportCountry").asText());
     }
 }

@@ -25,7 +25,8 @@ final class FormBodiesAsBytes implements Handler<RoutingContext> {
         }
         // The body handler decides how to read the body when it is called, which is within next(), and Camel decides
         // whether the body is a form from the routing context's parsed headers, parsed once on first use: both see a
-        // neutral type. The request's own header is the declared one again before a route reads it (after the body has come).
+        // neutral type. The request's own header is the declared one again before a route reads it (after the body has
+        // come).
         headers.set("Content-Type", NEUTRAL);
         try {
             context.parsedHeaders();

@@ -19,8 +19,10 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
     private final HttpLimits limits;
     private final java.util.Optional<TransportSecurity> tls;
     private HttpServer server;
-    private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.LongAdder refusedConnections = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.AtomicInteger openConnections =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.LongAdder refusedConnections =
+            new java.util.concurrent.atomic.LongAdder();
 
     /** Connections open now. */
     public int openConnections() {
@@ -37,7 +39,10 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
     }
 
     /** With TLS when {@code tls} is present: the port then serves HTTPS only. */
-    public GatewayHttpServer(VertxPlatformHttpServerConfiguration configuration, HttpLimits limits, java.util.Optional<TransportSecurity> tls) {
+    public GatewayHttpServer(
+            VertxPlatformHttpServerConfiguration configuration,
+            HttpLimits limits,
+            java.util.Optional<TransportSecurity> tls) {
         super(configuration);
         this.limits = limits;
         this.tls = tls;
@@ -47,7 +52,8 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
     protected void startServer() throws Exception {
         Router router = router();
         router.route().order(Integer.MIN_VALUE).handler(new FormBodiesAsBytes());
-        // Only the server names a connection's partner: a client's own header of that name is dropped, with TLS or without.
+        // Only the server names a connection's partner: a client's own header of that name is dropped, with TLS or
+        // without.
         router.route().order(Integer.MIN_VALUE + 1).handler(context -> {
             if (tls.isPresent()) {
                 tls.get().bindPartner(context);
@@ -56,9 +62,11 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
                 context.next();
             }
         });
-        HttpServer created = getVertx().createHttpServer(tls.map(t -> t.apply(limits.serverOptions())).orElseGet(limits::serverOptions));
+        HttpServer created = getVertx()
+                .createHttpServer(tls.map(t -> t.apply(limits.serverOptions())).orElseGet(limits::serverOptions));
         created.connectionHandler(connection -> {
-            // Every connection costs a file descriptor, and so does every journal, page and database file: past the cap a
+            // Every connection costs a file descriptor, and so does every journal, page and database file: past the cap
+            // a
             // new connection is closed at once, before it can take the descriptors that keep accepted messages safe.
             if (openConnections.incrementAndGet() > limits.maxConnections()) {
                 openConnections.decrementAndGet();
@@ -70,7 +78,10 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
             StrictHttpRequestDecoder.install(connection, limits);
         });
         created.requestHandler(router);
-        created.listen(getConfigurationPort(), getHost()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        created.listen(getConfigurationPort(), getHost())
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
         server = created;
         stopExecutor();
     }
@@ -91,7 +102,8 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
                 }));
             }
         } catch (ReflectiveOperationException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "this Camel version's HTTP server has no stop executor", e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "this Camel version's HTTP server has no stop executor", e);
         }
     }
 
@@ -125,7 +137,8 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
             field.setAccessible(true);
             return (Router) field.get(this);
         } catch (ReflectiveOperationException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "this Camel version's HTTP server has no router to serve", e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "this Camel version's HTTP server has no router to serve", e);
         }
     }
 }

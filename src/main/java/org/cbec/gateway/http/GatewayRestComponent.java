@@ -22,9 +22,15 @@ public final class GatewayRestComponent extends PlatformHttpComponent {
      * that it cannot drift from the codes the gateway really answers.
      */
     @Override
-    public Consumer createApiConsumer(CamelContext camelContext, Processor processor, String contextPath, RestConfiguration configuration,
-            Map<String, Object> parameters) throws Exception {
-        Map<String, Object> properties = new java.util.HashMap<>(configuration.getApiProperties() == null ? Map.of() : configuration.getApiProperties());
+    public Consumer createApiConsumer(
+            CamelContext camelContext,
+            Processor processor,
+            String contextPath,
+            RestConfiguration configuration,
+            Map<String, Object> parameters)
+            throws Exception {
+        Map<String, Object> properties = new java.util.HashMap<>(
+                configuration.getApiProperties() == null ? Map.of() : configuration.getApiProperties());
         Object description = properties.getOrDefault("api.description", "");
         if (!String.valueOf(description).contains(TABLE_TITLE)) {
             properties.put("api.description", description + "\n\n" + errorCodeTable());
@@ -39,15 +45,30 @@ public final class GatewayRestComponent extends PlatformHttpComponent {
     public static String errorCodeTable() {
         StringBuilder table = new StringBuilder(TABLE_TITLE).append("\n\n| code | HTTP | when |\n|---|---|---|\n");
         for (GatewayError error : GatewayError.values()) {
-            table.append("| `").append(error.code()).append("` | ").append(error.httpStatus()).append(" | ")
-                    .append(error.meaning().replace("|", "\\|")).append(" |\n");
+            table.append("| `")
+                    .append(error.code())
+                    .append("` | ")
+                    .append(error.httpStatus())
+                    .append(" | ")
+                    .append(error.meaning().replace("|", "\\|"))
+                    .append(" |\n");
         }
         return table.toString();
     }
 
     @Override
-    public Consumer createConsumer(CamelContext camelContext, Processor processor, String verb, String basePath, String uriTemplate,
-            String consumes, String produces, RestConfiguration configuration, Map<String, Object> parameters) throws Exception {
-        return super.createConsumer(camelContext, processor, verb, basePath, uriTemplate, null, null, configuration, parameters);
+    public Consumer createConsumer(
+            CamelContext camelContext,
+            Processor processor,
+            String verb,
+            String basePath,
+            String uriTemplate,
+            String consumes,
+            String produces,
+            RestConfiguration configuration,
+            Map<String, Object> parameters)
+            throws Exception {
+        return super.createConsumer(
+                camelContext, processor, verb, basePath, uriTemplate, null, null, configuration, parameters);
     }
 }

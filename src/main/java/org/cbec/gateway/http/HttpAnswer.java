@@ -49,7 +49,8 @@ public record HttpAnswer(int status, String contentType, byte[] content, Map<Str
             errors.forEach(e -> list.add(JSON.valueToTree(e)));
         }
         try {
-            return new HttpAnswer(error.httpStatus(), "application/problem+json", JSON.writeValueAsBytes(problem), Map.of());
+            return new HttpAnswer(
+                    error.httpStatus(), "application/problem+json", JSON.writeValueAsBytes(problem), Map.of());
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise problem", e);
         }

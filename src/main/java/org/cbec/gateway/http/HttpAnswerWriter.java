@@ -40,8 +40,9 @@ public final class HttpAnswerWriter {
     public void problemFor(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         HttpAnswer answer;
-        if (failure instanceof GatewayException known && (known.error() == GatewayError.INTERNAL_ERROR
-                || known.error() == GatewayError.CONFIGURATION_INVALID)) {
+        if (failure instanceof GatewayException known
+                && (known.error() == GatewayError.INTERNAL_ERROR
+                        || known.error() == GatewayError.CONFIGURATION_INVALID)) {
             // the gateway's own failure (a database error, say): its words are for the log, not for the sender
             LOG.error("Failure answering {}: {}", exchange.getFromRouteId(), known.detail(), known);
             answer = HttpAnswer.problem(known.error(), SenderText.INTERNAL, null, null);
@@ -55,16 +56,22 @@ public final class HttpAnswerWriter {
             }
             // Scripts and curl are told they may log in with HTTP Basic; the console (which says who it is)
             // is not, or the browser would put up its own login dialog over the console's.
-            if (known.error() == GatewayError.LOGIN_REQUIRED && exchange.getMessage().getHeader(CONSOLE_HEADER) == null) {
+            if (known.error() == GatewayError.LOGIN_REQUIRED
+                    && exchange.getMessage().getHeader(CONSOLE_HEADER) == null) {
                 answer = answer.withHeader("WWW-Authenticate", "Basic realm=\"CBEC Gateway\", charset=\"UTF-8\"");
             }
         } else if (failure != null && isBrokerFailure(failure)) {
             LOG.warn("Could not queue a message: {}", failure.toString());
-            answer = HttpAnswer.problem(GatewayError.OVERLOADED,
-                    "the gateway cannot queue messages just now; retry later", null, null).withHeader("Retry-After", "30");
+            answer = HttpAnswer.problem(
+                            GatewayError.OVERLOADED,
+                            "the gateway cannot queue messages just now; retry later",
+                            null,
+                            null)
+                    .withHeader("Retry-After", "30");
         } else {
             LOG.error("Unexpected failure answering {}", exchange.getFromRouteId(), failure);
-            answer = HttpAnswer.problem(GatewayError.INTERNAL_ERROR, "the gateway failed; the failure is logged", null, null);
+            answer = HttpAnswer.problem(
+                    GatewayError.INTERNAL_ERROR, "the gateway failed; the failure is logged", null, null);
         }
         exchange.getMessage().setBody(answer);
     }

@@ -11,37 +11,50 @@ import org.cbec.gateway.error.GatewayException;
  * long a request's header section and body may take to arrive, how large the request line and headers may be, and
  * how many connections may be open at once.
  */
-public record HttpLimits(Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxHeaderBytes,
-                         int maxRequestLineBytes, int maxConnections) {
+public record HttpLimits(
+        Duration idleTimeout,
+        Duration headerTimeout,
+        Duration bodyTimeout,
+        int maxHeaderBytes,
+        int maxRequestLineBytes,
+        int maxConnections) {
 
     public HttpLimits {
         requirePositive("gateway.http.idle-timeout", idleTimeout);
         requirePositive("gateway.http.header-timeout", headerTimeout);
         requirePositive("gateway.http.body-timeout", bodyTimeout);
         if (maxHeaderBytes < 1024) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.http.max-header-bytes must be at least 1024, not " + maxHeaderBytes);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "gateway.http.max-header-bytes must be at least 1024, not " + maxHeaderBytes);
         }
         if (maxRequestLineBytes < 256) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
                     "gateway.http.max-request-line-bytes must be at least 256, not " + maxRequestLineBytes);
         }
         if (maxConnections < 1) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.http.max-connections must be at least 1, not " + maxConnections);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "gateway.http.max-connections must be at least 1, not " + maxConnections);
         }
     }
 
     /** Vert.x's options for the gateway's one server: HTTP/1.1 only, so every request goes through the strict decoder. */
     public HttpServerOptions serverOptions() {
         return new HttpServerOptions()
-                .setIdleTimeout((int) Math.max(1, idleTimeout.toSeconds())).setIdleTimeoutUnit(TimeUnit.SECONDS)
-                .setMaxHeaderSize(maxHeaderBytes).setMaxInitialLineLength(maxRequestLineBytes)
+                .setIdleTimeout((int) Math.max(1, idleTimeout.toSeconds()))
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxHeaderSize(maxHeaderBytes)
+                .setMaxInitialLineLength(maxRequestLineBytes)
                 // An h2c upgrade would take later requests past the HTTP/1.1 decoder that checks their framing.
                 .setHttp2ClearTextEnabled(false);
     }
 
     private static void requirePositive(String key, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, key + " must be a positive duration, not " + value);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, key + " must be a positive duration, not " + value);
         }
     }
 }

@@ -47,12 +47,18 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
     private boolean inHeaders = true;
     /** True once the decoder has consumed a line of the current header section (it consumes whole lines only). */
     private boolean consumedHeaderLine;
+
     private boolean refused;
     private ScheduledFuture<?> timer;
 
     private StrictHttpRequestDecoder(HttpLimits limits, int maxChunkSize) {
-        super(new HttpDecoderConfig().setMaxInitialLineLength(limits.maxRequestLineBytes()).setMaxHeaderSize(limits.maxHeaderBytes())
-                .setMaxChunkSize(maxChunkSize).setStrictLineParsing(true).setAllowDuplicateContentLengths(false).setValidateHeaders(true));
+        super(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLineBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(maxChunkSize)
+                .setStrictLineParsing(true)
+                .setAllowDuplicateContentLengths(false)
+                .setValidateHeaders(true));
         this.limits = limits;
     }
 
@@ -70,7 +76,10 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
     @Override
     protected HttpMessage createMessage(String[] initialLine) {
         // As Vert.x's own decoder: its request reads these headers without a copy.
-        return new DefaultHttpRequest(HttpVersion.valueOf(initialLine[2]), HttpMethod.valueOf(initialLine[0]), initialLine[1],
+        return new DefaultHttpRequest(
+                HttpVersion.valueOf(initialLine[2]),
+                HttpMethod.valueOf(initialLine[0]),
+                initialLine[1],
                 HeadersMultiMap.httpHeaders());
     }
 
@@ -98,7 +107,11 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
                 return;
             }
             if (timer == null) {
-                timer = ctx.executor().schedule(() -> headerTimedOut(ctx), limits.headerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                timer = ctx.executor()
+                        .schedule(
+                                () -> headerTimedOut(ctx),
+                                limits.headerTimeout().toMillis(),
+                                TimeUnit.MILLISECONDS);
             }
         }
         int before = out.size();
@@ -112,10 +125,17 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
                     ReferenceCountUtil.release(out.remove(j));
                 }
                 if (decoded instanceof HttpMessage || !(decoded instanceof HttpContent)) {
-                    refuse(ctx, buffer, tooLarge(decoded) ? GatewayError.HTTP_HEADERS_TOO_LARGE : GatewayError.HTTP_FRAMING_INVALID, defect);
+                    refuse(
+                            ctx,
+                            buffer,
+                            tooLarge(decoded) ? GatewayError.HTTP_HEADERS_TOO_LARGE : GatewayError.HTTP_FRAMING_INVALID,
+                            defect);
                 } else {
                     // The request is already with the routes: answering over it would be a second answer, so close.
-                    LOG.warn("Closing a connection from {}: its body is malformed ({})", ctx.channel().remoteAddress(), defect);
+                    LOG.warn(
+                            "Closing a connection from {}: its body is malformed ({})",
+                            ctx.channel().remoteAddress(),
+                            defect);
                     refused = true;
                     buffer.skipBytes(buffer.readableBytes());
                     ctx.close();
@@ -126,7 +146,8 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
                 inHeaders = false;
                 consumedHeaderLine = false;
                 cancelTimer();
-                timer = ctx.executor().schedule(() -> bodyTimedOut(ctx), limits.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                timer = ctx.executor()
+                        .schedule(() -> bodyTimedOut(ctx), limits.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
             }
             if (decoded instanceof LastHttpContent) {
                 inHeaders = true;
@@ -184,7 +205,9 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
         }
         if (decoded instanceof HttpRequest request) {
             List<String> encodings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-            if (encodings.size() > 1 || (encodings.size() == 1 && !"chunked".equals(encodings.get(0).trim().toLowerCase(Locale.ROOT)))) {
+            if (encodings.size() > 1
+                    || (encodings.size() == 1
+                            && !"chunked".equals(encodings.get(0).trim().toLowerCase(Locale.ROOT)))) {
                 return "Transfer-Encoding " + encodings + " is not exactly chunked";
             }
         }
@@ -198,7 +221,11 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
     private void headerTimedOut(ChannelHandlerContext ctx) {
         timer = null;
         if (inHeaders && !refused && ctx.channel().isActive()) {
-            refuse(ctx, null, GatewayError.HTTP_REQUEST_TIMEOUT, "the header section took longer than " + limits.headerTimeout());
+            refuse(
+                    ctx,
+                    null,
+                    GatewayError.HTTP_REQUEST_TIMEOUT,
+                    "the header section took longer than " + limits.headerTimeout());
         }
     }
 
@@ -206,7 +233,10 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
         timer = null;
         if (!inHeaders && !refused && ctx.channel().isActive()) {
             // The request is with the routes, which answer once the body has come: closing is all that is left.
-            LOG.warn("Closing a connection from {}: its request body took longer than {}", ctx.channel().remoteAddress(), limits.bodyTimeout());
+            LOG.warn(
+                    "Closing a connection from {}: its request body took longer than {}",
+                    ctx.channel().remoteAddress(),
+                    limits.bodyTimeout());
             refused = true;
             ctx.close();
         }
@@ -221,8 +251,9 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
         }
         LOG.warn("Refused an HTTP request from {} with {}: {}", ctx.channel().remoteAddress(), error.code(), detail);
         HttpAnswer answer = HttpAnswer.problem(error, detail, null, null);
-        String head = "HTTP/1.1 " + error.httpStatus() + " " + reason(error.httpStatus()) + "\r\nContent-Type: " + answer.contentType()
-                + "\r\nContent-Length: " + answer.content().length + "\r\nConnection: close\r\n\r\n";
+        String head = "HTTP/1.1 " + error.httpStatus() + " " + reason(error.httpStatus()) + "\r\nContent-Type: "
+                + answer.contentType() + "\r\nContent-Length: " + answer.content().length
+                + "\r\nConnection: close\r\n\r\n";
         // Written from this handler, the bytes go out under the HTTP encoder, which has no request to answer.
         ctx.writeAndFlush(Unpooled.wrappedBuffer(head.getBytes(StandardCharsets.US_ASCII), answer.content()))
                 .addListener(ChannelFutureListener.CLOSE);

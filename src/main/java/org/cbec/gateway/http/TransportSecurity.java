@@ -36,20 +36,27 @@ import org.cbec.gateway.partner.PartnerRegistry;
 public final class TransportSecurity {
     /** Set by the server only: the partner whose client certificate the connection presented. */
     public static final String PARTNER_HEADER = "X-Gateway-Tls-Partner";
+
     public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
     /** Forward secrecy and AEAD only: the TLS 1.3 suites and the ECDHE-GCM/ChaCha20 suites of TLS 1.2. */
     public static final List<String> CIPHER_SUITES = List.of(
-            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     private final byte[] keystore;
     private final String password;
     private final ClientAuth clientAuth;
     private final Supplier<PartnerRegistry> partners;
 
-    private TransportSecurity(byte[] keystore, String password, ClientAuth clientAuth, Supplier<PartnerRegistry> partners) {
+    private TransportSecurity(
+            byte[] keystore, String password, ClientAuth clientAuth, Supplier<PartnerRegistry> partners) {
         this.keystore = keystore;
         this.password = password;
         this.clientAuth = clientAuth;
@@ -61,17 +68,21 @@ public final class TransportSecurity {
      *
      * @throws GatewayException CONFIGURATION_INVALID for an unreadable keystore, a wrong password or an unknown client-auth
      */
-    public static Optional<TransportSecurity> of(String keystorePath, String password, String clientAuth, Supplier<PartnerRegistry> partners) {
+    public static Optional<TransportSecurity> of(
+            String keystorePath, String password, String clientAuth, Supplier<PartnerRegistry> partners) {
         if (keystorePath == null || keystorePath.isBlank()) {
             return Optional.empty();
         }
-        ClientAuth auth = switch (clientAuth == null ? "none" : clientAuth.strip().toLowerCase(Locale.ROOT)) {
-            case "", "none" -> ClientAuth.NONE;
-            case "want" -> ClientAuth.REQUEST;
-            case "need" -> ClientAuth.REQUIRED;
-            default -> throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
-                    "gateway.tls.client-auth must be none, want or need, not '" + clientAuth + "'");
-        };
+        ClientAuth auth =
+                switch (clientAuth == null ? "none" : clientAuth.strip().toLowerCase(Locale.ROOT)) {
+                    case "", "none" -> ClientAuth.NONE;
+                    case "want" -> ClientAuth.REQUEST;
+                    case "need" -> ClientAuth.REQUIRED;
+                    default ->
+                        throw new GatewayException(
+                                GatewayError.CONFIGURATION_INVALID,
+                                "gateway.tls.client-auth must be none, want or need, not '" + clientAuth + "'");
+                };
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(Path.of(keystorePath));
@@ -84,18 +95,26 @@ public final class TransportSecurity {
                 hasKey |= store.isKeyEntry(alias);
             }
             if (!hasKey) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.tls.keystore " + keystorePath + " holds no private key");
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID,
+                        "gateway.tls.keystore " + keystorePath + " holds no private key");
             }
         } catch (IOException | GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.tls.keystore " + keystorePath
-                    + " cannot be opened (a PKCS#12 file with GATEWAY_TLS_KEYSTORE_PASSWORD): " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "gateway.tls.keystore " + keystorePath
+                            + " cannot be opened (a PKCS#12 file with GATEWAY_TLS_KEYSTORE_PASSWORD): "
+                            + e.getMessage(),
+                    e);
         }
         return Optional.of(new TransportSecurity(bytes, password, auth, partners));
     }
 
     /** The server options with TLS on: the key, the protocols and suites, and client certificates from the partners' anchors. */
     public HttpServerOptions apply(HttpServerOptions options) {
-        options.setSsl(true).setKeyCertOptions(new PfxOptions().setValue(Buffer.buffer(keystore)).setPassword(password));
+        options.setSsl(true)
+                .setKeyCertOptions(
+                        new PfxOptions().setValue(Buffer.buffer(keystore)).setPassword(password));
         options.setEnabledSecureTransportProtocols(PROTOCOLS);
         CIPHER_SUITES.forEach(options::addEnabledCipherSuite);
         options.setClientAuth(clientAuth);
@@ -167,8 +186,10 @@ public final class TransportSecurity {
 
     private static String pem(X509Certificate certificate) {
         try {
-            return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                    .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                            .encodeToString(certificate.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "a partner anchor cannot be encoded", e);
         }
@@ -181,8 +202,10 @@ public final class TransportSecurity {
         }
         return partnerId -> {
             if (!partnerId.equals(transportPartner)) {
-                throw new GatewayException(GatewayError.TRANSPORT_PARTNER_MISMATCH, "the TLS client certificate belongs to " + transportPartner
-                        + "; the message is signed for " + partnerId);
+                throw new GatewayException(
+                        GatewayError.TRANSPORT_PARTNER_MISMATCH,
+                        "the TLS client certificate belongs to " + transportPartner + "; the message is signed for "
+                                + partnerId);
             }
         };
     }

@@ -58,8 +58,16 @@ public final class As4Inbound {
     /** The answer, and the accepted messages the route queues for dispatch (those not in the accept log already). */
     public record As4Decision(HttpAnswer answer, List<String> toDispatch) {}
 
-    public As4Inbound(InboundIntake intake, As4SecurityVerifier verifier, As4Signals signals, As4Messages messages, MessageIds signalIds,
-                      GatewayMetrics metrics, Clock clock, Settings settings, long maxBytes) {
+    public As4Inbound(
+            InboundIntake intake,
+            As4SecurityVerifier verifier,
+            As4Signals signals,
+            As4Messages messages,
+            MessageIds signalIds,
+            GatewayMetrics metrics,
+            Clock clock,
+            Settings settings,
+            long maxBytes) {
         this.intake = intake;
         this.verifier = verifier;
         this.signals = signals;
@@ -72,8 +80,10 @@ public final class As4Inbound {
     }
 
     /** Camel's entry: the body as the HTTP server read it. */
-    public As4Decision admit(@Body byte[] body, @Header("Content-Type") String contentType,
-                             @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
+    public As4Decision admit(
+            @Body byte[] body,
+            @Header("Content-Type") String contentType,
+            @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
         return admit(ReceivedBody.of(body == null ? new byte[0] : body), contentType, tlsPartner);
     }
 
@@ -89,7 +99,9 @@ public final class As4Inbound {
         boolean claimed = false;
         try {
             if (body.length() > maxBytes) {
-                throw As4Failure.of(GatewayError.PAYLOAD_TOO_LARGE, As4Failure.EBMS_OTHER,
+                throw As4Failure.of(
+                        GatewayError.PAYLOAD_TOO_LARGE,
+                        As4Failure.EBMS_OTHER,
                         "the request has " + body.length() + " bytes; the limit is " + maxBytes);
             }
             As4Request request = As4Request.parse(body.bytes(), contentType);
@@ -97,8 +109,14 @@ public final class As4Inbound {
             ebmsMessageId = user.messageId();
             As4SecurityVerifier.Verified verified = verifier.verify(request);
             signer = verified.signer();
-            TrustedSigner trusted = intake.judgeSigner(new SignedDocument(body, verified.signer(), verified.carried(),
-                    Optional.of(user.timestamp()), verified.algorithm()), receivedAt);
+            TrustedSigner trusted = intake.judgeSigner(
+                    new SignedDocument(
+                            body,
+                            verified.signer(),
+                            verified.carried(),
+                            Optional.of(user.timestamp()),
+                            verified.algorithm()),
+                    receivedAt);
             partner = trusted.partner();
             java.util.function.Consumer<String> transport = org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner);
             if (transport != null) {
@@ -106,31 +124,58 @@ public final class As4Inbound {
             }
             checkParties(user, partner);
             boolean test = TEST_SERVICE.equals(user.service()) && TEST_ACTION.equals(user.action());
-            if (!test && !(settings.service().equals(user.service()) && settings.action().equals(user.action()))) {
-                throw As4Failure.of(GatewayError.AS4_SERVICE_UNKNOWN, As4Failure.EBMS_PROCESSING_MODE_MISMATCH, "Service " + user.service()
-                        + " with Action " + user.action() + " is not taken; send " + settings.service() + " / " + settings.action());
+            if (!test
+                    && !(settings.service().equals(user.service())
+                            && settings.action().equals(user.action()))) {
+                throw As4Failure.of(
+                        GatewayError.AS4_SERVICE_UNKNOWN,
+                        As4Failure.EBMS_PROCESSING_MODE_MISMATCH,
+                        "Service " + user.service() + " with Action " + user.action() + " is not taken; send "
+                                + settings.service() + " / " + settings.action());
             }
             As4Messages.Claim claim = messages.claim(partner.id(), ebmsMessageId, receivedAt);
             if (!claim.first()) {
-                return answered(body, partner, ebmsMessageId, "duplicate", null, null, claim.firstMessageIds(), claim.firstReceipt(), List.of());
+                return answered(
+                        body,
+                        partner,
+                        ebmsMessageId,
+                        "duplicate",
+                        null,
+                        null,
+                        claim.firstMessageIds(),
+                        claim.firstReceipt(),
+                        List.of());
             }
             claimed = true;
             List<String> messageIds = new ArrayList<>();
             List<String> toDispatch = new ArrayList<>();
             if (!test) {
                 if (verified.payloads().isEmpty()) {
-                    throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_VALUE_INCONSISTENT,
+                    throw As4Failure.of(
+                            GatewayError.MALFORMED_MESSAGE,
+                            As4Failure.EBMS_VALUE_INCONSISTENT,
                             "a business document message carries at least one payload");
                 }
                 Partner signersPartner = partner;
                 for (As4SecurityVerifier.Payload payload : verified.payloads()) {
-                    IntakeDecision decision = intake.admitOpened(ReceivedBody.of(payload.content()), payloadContentType(ebmsMessageId, payload),
-                            new SignedDocument(payload.content(), verified.signer(), verified.carried(), Optional.of(user.timestamp()), verified.algorithm()),
+                    IntakeDecision decision = intake.admitOpened(
+                            ReceivedBody.of(payload.content()),
+                            payloadContentType(ebmsMessageId, payload),
+                            new SignedDocument(
+                                    payload.content(),
+                                    verified.signer(),
+                                    verified.carried(),
+                                    Optional.of(user.timestamp()),
+                                    verified.algorithm()),
                             samePartner(signersPartner));
                     if (decision.verdict() == Verdict.REJECTED) {
-                        // Payloads before it stay accepted; a resend under a new eb:MessageId finds them as duplicates by content.
-                        throw As4Failure.of(decision.error(), As4Failure.ebmsCodeOf(decision.error()), "payload cid:" + payload.contentId()
-                                + " was refused as evidence " + decision.messageId() + ": " + decision.detail());
+                        // Payloads before it stay accepted; a resend under a new eb:MessageId finds them as duplicates
+                        // by content.
+                        throw As4Failure.of(
+                                decision.error(),
+                                As4Failure.ebmsCodeOf(decision.error()),
+                                "payload cid:" + payload.contentId() + " was refused as evidence "
+                                        + decision.messageId() + ": " + decision.detail());
                     }
                     messageIds.add(decision.messageId());
                     if (decision.toDispatch()) {
@@ -140,9 +185,24 @@ public final class As4Inbound {
             }
             byte[] receipt = signals.receipt(ebmsMessageId, verified.references(), clock.instant());
             // The CEF four-corner properties are recorded, not required (CONTRACT §6).
-            messages.completed(partner.id(), ebmsMessageId, messageIds, receipt, body.bytes(),
-                    user.messageProperties().get("originalSender"), user.messageProperties().get("finalRecipient"));
-            return answered(body, partner, ebmsMessageId, test ? "test" : "receipt", null, null, String.join(",", messageIds), receipt, toDispatch);
+            messages.completed(
+                    partner.id(),
+                    ebmsMessageId,
+                    messageIds,
+                    receipt,
+                    body.bytes(),
+                    user.messageProperties().get("originalSender"),
+                    user.messageProperties().get("finalRecipient"));
+            return answered(
+                    body,
+                    partner,
+                    ebmsMessageId,
+                    test ? "test" : "receipt",
+                    null,
+                    null,
+                    String.join(",", messageIds),
+                    receipt,
+                    toDispatch);
         } catch (GatewayException refusal) {
             if (claimed) {
                 messages.released(partner.id(), ebmsMessageId);
@@ -153,7 +213,12 @@ public final class As4Inbound {
             if (claimed) {
                 messages.released(partner.id(), ebmsMessageId);
             }
-            return refused(body, contentType, ebmsMessageId, signer, partner,
+            return refused(
+                    body,
+                    contentType,
+                    ebmsMessageId,
+                    signer,
+                    partner,
                     new GatewayException(GatewayError.INTERNAL_ERROR, "the gateway failed on this AS4 message"));
         }
     }
@@ -162,48 +227,94 @@ public final class As4Inbound {
     private void checkParties(As4Request.UserMessage user, Partner partner) {
         Partner.As4Party party = partner.as4();
         if (!party.partyId().equals(user.fromPartyId()) || !sameType(party.partyIdType(), user.fromPartyIdType())) {
-            throw As4Failure.of(GatewayError.AS4_PARTY_MISMATCH, As4Failure.EBMS_VALUE_INCONSISTENT, "From PartyId " + user.fromPartyId()
-                    + " is not the signer's partner " + partner.id() + " (its AS4 PartyId is " + party.partyId() + ")");
+            throw As4Failure.of(
+                    GatewayError.AS4_PARTY_MISMATCH,
+                    As4Failure.EBMS_VALUE_INCONSISTENT,
+                    "From PartyId " + user.fromPartyId() + " is not the signer's partner " + partner.id()
+                            + " (its AS4 PartyId is " + party.partyId() + ")");
         }
         if (!settings.partyId().equals(user.toPartyId()) || !sameType(settings.partyIdType(), user.toPartyIdType())) {
-            throw As4Failure.of(GatewayError.AS4_PARTY_MISMATCH, As4Failure.EBMS_VALUE_INCONSISTENT, "To PartyId " + user.toPartyId()
-                    + " is not this gateway (" + settings.partyId() + ")");
+            throw As4Failure.of(
+                    GatewayError.AS4_PARTY_MISMATCH,
+                    As4Failure.EBMS_VALUE_INCONSISTENT,
+                    "To PartyId " + user.toPartyId() + " is not this gateway (" + settings.partyId() + ")");
         }
     }
 
     /** A PartyId without a type attribute is taken for the configured type only when that is the unregistered one. */
     private static boolean sameType(String expected, String given) {
-        return expected.equals(given) || ((given == null || given.isEmpty()) && Partner.As4Party.UNREGISTERED.equals(expected));
+        return expected.equals(given)
+                || ((given == null || given.isEmpty()) && Partner.As4Party.UNREGISTERED.equals(expected));
     }
 
     private static java.util.function.Consumer<String> samePartner(Partner expected) {
         return partnerId -> {
             if (!partnerId.equals(expected.id())) {
-                throw new GatewayException(GatewayError.AS4_PARTY_MISMATCH, "the payload's signer belongs to " + partnerId + ", not " + expected.id());
+                throw new GatewayException(
+                        GatewayError.AS4_PARTY_MISMATCH,
+                        "the payload's signer belongs to " + partnerId + ", not " + expected.id());
             }
         };
     }
 
     private static String payloadContentType(String ebmsMessageId, As4SecurityVerifier.Payload payload) {
-        String type = PAYLOAD_CONTENT_TYPE + "; ebms-message-id=\"" + ebmsMessageId.replace("\"", "") + "\"; part=\"" + payload.contentId().replace("\"", "") + "\"";
+        String type = PAYLOAD_CONTENT_TYPE + "; ebms-message-id=\"" + ebmsMessageId.replace("\"", "") + "\"; part=\""
+                + payload.contentId().replace("\"", "") + "\"";
         return type.length() <= 255 ? type : type.substring(0, 255);
     }
 
-    private As4Decision refused(ReceivedBody body, String contentType, String ebmsMessageId, X509Certificate signer, Partner partner,
-                                GatewayException refusal) {
+    private As4Decision refused(
+            ReceivedBody body,
+            String contentType,
+            String ebmsMessageId,
+            X509Certificate signer,
+            Partner partner,
+            GatewayException refusal) {
         String ebmsCode = As4Failure.ebmsCodeOf(refusal);
         // A refused payload was archived by the intake already; the request as a whole is archived here, with its code.
-        IntakeDecision evidence = intake.refuse(body, contentType, refusal.error(),
-                (ebmsMessageId == null ? "" : "AS4 eb:MessageId " + ebmsMessageId + ": ") + refusal.detail(), signer, partner);
-        byte[] error = signals.error(ebmsMessageId, ebmsCode, refusal.error(), refusal.detail(), evidence.messageId(), clock.instant());
-        return answered(body, partner, ebmsMessageId, "error", refusal.error(), ebmsCode, evidence.messageId(), error, List.of());
+        IntakeDecision evidence = intake.refuse(
+                body,
+                contentType,
+                refusal.error(),
+                (ebmsMessageId == null ? "" : "AS4 eb:MessageId " + ebmsMessageId + ": ") + refusal.detail(),
+                signer,
+                partner);
+        byte[] error = signals.error(
+                ebmsMessageId, ebmsCode, refusal.error(), refusal.detail(), evidence.messageId(), clock.instant());
+        return answered(
+                body,
+                partner,
+                ebmsMessageId,
+                "error",
+                refusal.error(),
+                ebmsCode,
+                evidence.messageId(),
+                error,
+                List.of());
     }
 
-    private As4Decision answered(ReceivedBody body, Partner partner, String ebmsMessageId, String kind, GatewayError error, String ebmsCode,
-                                 String messageIds, byte[] signal, List<String> toDispatch) {
+    private As4Decision answered(
+            ReceivedBody body,
+            Partner partner,
+            String ebmsMessageId,
+            String kind,
+            GatewayError error,
+            String ebmsCode,
+            String messageIds,
+            byte[] signal,
+            List<String> toDispatch) {
         String partnerId = partner == null ? null : partner.id();
-        messages.recordSignal(new As4Messages.Signal(signalIds.next(), clock.instant(), partnerId, ebmsMessageId, body.sha256(), kind,
-                error == null ? null : error.code(), ebmsCode, messageIds, signal));
+        messages.recordSignal(new As4Messages.Signal(
+                signalIds.next(),
+                clock.instant(),
+                partnerId,
+                ebmsMessageId,
+                body.sha256(),
+                kind,
+                error == null ? null : error.code(),
+                ebmsCode,
+                messageIds,
+                signal));
         metrics.as4(partnerId, kind, ebmsCode);
         // Every signal is HTTP 200 on the same connection, as AS4 access points expect; the signal says what happened.
         return new As4Decision(new HttpAnswer(200, As4Signals.CONTENT_TYPE, signal, Map.of()), List.copyOf(toDispatch));

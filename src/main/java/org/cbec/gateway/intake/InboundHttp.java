@@ -15,16 +15,29 @@ public final class InboundHttp {
         this.intake = intake;
     }
 
-    public IntakeDecision admit(Exchange exchange, @Header("Content-Type") String contentType, @Header("Accept") String accept,
-                                @Header("Content-Encoding") String contentEncoding,
-                                @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
+    public IntakeDecision admit(
+            Exchange exchange,
+            @Header("Content-Type") String contentType,
+            @Header("Accept") String accept,
+            @Header("Content-Encoding") String contentEncoding,
+            @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
         ReceivedBody body = received(exchange);
-        if (contentEncoding != null && !contentEncoding.isBlank() && !"identity".equalsIgnoreCase(contentEncoding.trim())) {
-            // The signature covers the bytes as sent; a compressed body is a different container the gateway does not take.
-            return intake.refuseUnread(body, contentType, GatewayError.UNSUPPORTED_FORMAT,
+        if (contentEncoding != null
+                && !contentEncoding.isBlank()
+                && !"identity".equalsIgnoreCase(contentEncoding.trim())) {
+            // The signature covers the bytes as sent; a compressed body is a different container the gateway does not
+            // take.
+            return intake.refuseUnread(
+                    body,
+                    contentType,
+                    GatewayError.UNSUPPORTED_FORMAT,
                     "Content-Encoding " + contentEncoding + " is not accepted; send the signed container uncompressed");
         }
-        return intake.admit(body, contentType, wantsSignedReceipt(accept), org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner));
+        return intake.admit(
+                body,
+                contentType,
+                wantsSignedReceipt(accept),
+                org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner));
     }
 
     /**

@@ -9,8 +9,14 @@ import org.cbec.gateway.http.HttpAnswer;
  * sends {@link #answer()}. {@code error} and {@code detail} say why a message was refused; {@code receiptJson}
  * is the receipt of an accepted or duplicate one.
  */
-public record IntakeDecision(Verdict verdict, String messageId, HttpAnswer answer, GatewayError error, String detail, String receiptJson,
-                             boolean inAcceptLog) {
+public record IntakeDecision(
+        Verdict verdict,
+        String messageId,
+        HttpAnswer answer,
+        GatewayError error,
+        String detail,
+        String receiptJson,
+        boolean inAcceptLog) {
     public static IntakeDecision accepted(Verdict verdict, String messageId, HttpAnswer answer, String receiptJson) {
         return new IntakeDecision(verdict, messageId, answer, null, null, receiptJson, false);
     }

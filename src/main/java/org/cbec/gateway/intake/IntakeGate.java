@@ -41,10 +41,13 @@ public final class IntakeGate implements AutoCloseable {
     public record Limits(long maxBacklog, Duration maxWait, long largeBodyBytes, int largeBodiesAtOnce) {
         public Limits {
             if (maxWait.isNegative() || maxWait.isZero()) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.inbound.max-wait must be positive, not " + maxWait);
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID,
+                        "gateway.inbound.max-wait must be positive, not " + maxWait);
             }
             if (largeBodiesAtOnce < 1) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID,
                         "gateway.inbound.large-bodies-at-once must be at least 1, not " + largeBodiesAtOnce);
             }
         }
@@ -97,26 +100,33 @@ public final class IntakeGate implements AutoCloseable {
     public void enter(Exchange exchange) {
         if (draining) {
             onShed.run();
-            throw new GatewayException(GatewayError.OVERLOADED, "the gateway is stopping; send again to another instance or later");
+            throw new GatewayException(
+                    GatewayError.OVERLOADED, "the gateway is stopping; send again to another instance or later");
         }
         if (lastBacklog > maxBacklog) {
             onShed.run();
-            throw new GatewayException(GatewayError.OVERLOADED, "the forward backlog is " + lastBacklog
-                    + " records, over the limit of " + maxBacklog + "; send again later");
+            throw new GatewayException(
+                    GatewayError.OVERLOADED,
+                    "the forward backlog is " + lastBacklog + " records, over the limit of " + maxBacklog
+                            + "; send again later");
         }
         // The exchange was made when the request had arrived whole; the time since is time spent queued for a worker.
         long waitedMillis = clock.millis() - exchange.getClock().getCreated();
         if (waitedMillis > maxWait.toMillis()) {
             onShed.run();
-            throw new GatewayException(GatewayError.OVERLOADED, "the message waited " + waitedMillis
-                    + " ms for the gateway, longer than " + maxWait.toMillis() + " ms (gateway.inbound.max-wait): more arrives than it can take; send again later");
+            throw new GatewayException(
+                    GatewayError.OVERLOADED,
+                    "the message waited " + waitedMillis + " ms for the gateway, longer than " + maxWait.toMillis()
+                            + " ms (gateway.inbound.max-wait): more arrives than it can take; send again later");
         }
         long size = bodySize(exchange);
         boolean large = size > largeBodyBytes;
         if (large && !largeBodies.tryAcquire()) {
             onShed.run();
-            throw new GatewayException(GatewayError.OVERLOADED, "the body has " + size + " bytes, and " + largeBodiesAtOnce
-                    + " document(s) over " + largeBodyBytes + " bytes are being taken already (gateway.inbound.large-bodies-at-once); send again later");
+            throw new GatewayException(
+                    GatewayError.OVERLOADED,
+                    "the body has " + size + " bytes, and " + largeBodiesAtOnce + " document(s) over " + largeBodyBytes
+                            + " bytes are being taken already (gateway.inbound.large-bodies-at-once); send again later");
         }
         inFlight.incrementAndGet();
         exchange.getExchangeExtension().addOnCompletion(new org.apache.camel.support.SynchronizationAdapter() {

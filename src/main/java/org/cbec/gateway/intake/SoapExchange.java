@@ -32,9 +32,12 @@ public final class SoapExchange {
         this.responseSigner = responseSigner;
     }
 
-    public IntakeDecision admit(@Body byte[] body, @Header("Content-Type") String contentType,
-                                @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
-        return intake.admit(body, contentType, ContainerType.SOAP, org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner));
+    public IntakeDecision admit(
+            @Body byte[] body,
+            @Header("Content-Type") String contentType,
+            @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
+        return intake.admit(
+                body, contentType, ContainerType.SOAP, org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner));
     }
 
     /** The SOAP answer to a decision: a signed response with the receipt, or a fault. */
@@ -64,14 +67,20 @@ public final class SoapExchange {
     /** The WSDL, with this endpoint's address as the client called it. */
     public HttpAnswer wsdl(@Header("CamelHttpUrl") String requestUrl) {
         String endpoint = endpointOf(requestUrl);
-        return new HttpAnswer(200, "text/xml; charset=utf-8", WSDL.replace("${endpoint}", endpoint).getBytes(StandardCharsets.UTF_8), Map.of());
+        return new HttpAnswer(
+                200,
+                "text/xml; charset=utf-8",
+                WSDL.replace("${endpoint}", endpoint).getBytes(StandardCharsets.UTF_8),
+                Map.of());
     }
 
     /** This endpoint's URL from the URL the WSDL was asked at; only scheme, host and port are kept from it. */
     static String endpointOf(String requestUrl) {
         try {
             java.net.URI uri = java.net.URI.create(requestUrl);
-            return new java.net.URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), "/soap/v1/exchange", null, null).toString();
+            return new java.net.URI(
+                            uri.getScheme(), null, uri.getHost(), uri.getPort(), "/soap/v1/exchange", null, null)
+                    .toString();
         } catch (RuntimeException | java.net.URISyntaxException e) {
             return "http://localhost/soap/v1/exchange";
         }
@@ -81,7 +90,10 @@ public final class SoapExchange {
     public HttpAnswer failure(@Body HttpAnswer problem) {
         try {
             JsonNode node = JSON.readTree(problem.content());
-            return signed(fault(GatewayError.valueOf(node.path("code").asText("INTERNAL_ERROR")), node.path("detail").asText(), null)
+            return signed(fault(
+                            GatewayError.valueOf(node.path("code").asText("INTERNAL_ERROR")),
+                            node.path("detail").asText(),
+                            null)
                     .withRetryAfter(problem.retryAfter()));
         } catch (IOException | IllegalArgumentException e) {
             return signed(fault(GatewayError.INTERNAL_ERROR, "the gateway failed", null));
@@ -90,20 +102,27 @@ public final class SoapExchange {
 
     /** Faults are signed like answers, so a partner can prove what the gateway refused, and why. */
     private HttpAnswer signed(HttpAnswer unsigned) {
-        return new HttpAnswer(unsigned.status(), unsigned.contentType(),
-                responseSigner.sign(new String(unsigned.content(), StandardCharsets.UTF_8)), unsigned.headers());
+        return new HttpAnswer(
+                unsigned.status(),
+                unsigned.contentType(),
+                responseSigner.sign(new String(unsigned.content(), StandardCharsets.UTF_8)),
+                unsigned.headers());
     }
 
     static HttpAnswer fault(GatewayError error, String detail, String messageId) {
         String code = error.httpStatus() >= 500 ? "soap:Receiver" : "soap:Sender";
-        String envelope = "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:ex=\"urn:cbec:gateway:exchange:1\">"
-                + "<soap:Body><soap:Fault>"
-                + "<soap:Code><soap:Value>" + code + "</soap:Value><soap:Subcode><soap:Value>ex:" + error.code() + "</soap:Value></soap:Subcode></soap:Code>"
-                + "<soap:Reason><soap:Text xml:lang=\"en\">" + escape(error.code() + ": " + SenderText.clean(error, detail)) + "</soap:Text></soap:Reason>"
-                + "<soap:Detail><ex:Refusal>" + element("Code", error.code())
-                + (messageId == null ? "" : element("MessageId", messageId)) + "</ex:Refusal></soap:Detail>"
-                + "</soap:Fault></soap:Body></soap:Envelope>";
-        // Every fault is HTTP 500, as Apache CXF and most SOAP stacks send and expect (a CXF client reads a 400 as a transport error).
+        String envelope =
+                "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:ex=\"urn:cbec:gateway:exchange:1\">"
+                        + "<soap:Body><soap:Fault>"
+                        + "<soap:Code><soap:Value>" + code + "</soap:Value><soap:Subcode><soap:Value>ex:" + error.code()
+                        + "</soap:Value></soap:Subcode></soap:Code>"
+                        + "<soap:Reason><soap:Text xml:lang=\"en\">"
+                        + escape(error.code() + ": " + SenderText.clean(error, detail)) + "</soap:Text></soap:Reason>"
+                        + "<soap:Detail><ex:Refusal>" + element("Code", error.code())
+                        + (messageId == null ? "" : element("MessageId", messageId)) + "</ex:Refusal></soap:Detail>"
+                        + "</soap:Fault></soap:Body></soap:Envelope>";
+        // Every fault is HTTP 500, as Apache CXF and most SOAP stacks send and expect (a CXF client reads a 400 as a
+        // transport error).
         return new HttpAnswer(500, SOAP_CONTENT_TYPE, envelope.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
@@ -112,7 +131,9 @@ public final class SoapExchange {
     }
 
     private static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return text == null
+                ? ""
+                : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String wsdlTemplate() {

@@ -29,7 +29,12 @@ public final class Alerts {
     private static final Logger LOG = LoggerFactory.getLogger(Alerts.class);
 
     /** What can be alerted on. */
-    public enum Kind { CERTIFICATE_EXPIRY, DEAD_LETTERS, PARTNER_SILENT, REFUSAL_RATE }
+    public enum Kind {
+        CERTIFICATE_EXPIRY,
+        DEAD_LETTERS,
+        PARTNER_SILENT,
+        REFUSAL_RATE
+    }
 
     /** One active alert, as operators see it. */
     public record Alert(String alert, String subject, String detail, Instant since) {}
@@ -41,7 +46,8 @@ public final class Alerts {
      * @param window                the window for the refusal rate
      * @param minMessages           fewer messages than this in the window are no rate to judge
      */
-    public record Settings(long certificateExpiryDays, long deadLetters, double refusalRate, Duration window, long minMessages) {}
+    public record Settings(
+            long certificateExpiryDays, long deadLetters, double refusalRate, Duration window, long minMessages) {}
 
     private final Settings settings;
     private final Clock clock;
@@ -53,8 +59,14 @@ public final class Alerts {
     private final Instant startedAt;
     private final Map<Kind, Map<String, Alert>> active = new LinkedHashMap<>();
 
-    public Alerts(Settings settings, Clock clock, Supplier<PartnerRegistry> partners, Supplier<List<WatchedCertificate>> certificates, LongSupplier deadLetters,
-                  PartnerTraffic traffic, GatewayMetrics metrics) {
+    public Alerts(
+            Settings settings,
+            Clock clock,
+            Supplier<PartnerRegistry> partners,
+            Supplier<List<WatchedCertificate>> certificates,
+            LongSupplier deadLetters,
+            PartnerTraffic traffic,
+            GatewayMetrics metrics) {
         this.settings = settings;
         this.clock = clock;
         this.partners = partners;
@@ -107,10 +119,13 @@ public final class Alerts {
             Instant notAfter = watched.notAfter();
             if (!notAfter.isAfter(horizon)) {
                 String subject = watched.partner() + " " + watched.subject();
-                found.put(subject, notAfter.isAfter(now)
-                        ? watched.describe() + " expires at " + notAfter + ", in " + (long) Math.floor(watched.daysToExpiry(now))
-                                + " day(s); the limit is " + settings.certificateExpiryDays() + " (gateway.alerts.certificate-expiry-days)"
-                        : watched.describe() + " expired at " + notAfter);
+                found.put(
+                        subject,
+                        notAfter.isAfter(now)
+                                ? watched.describe() + " expires at " + notAfter + ", in "
+                                        + (long) Math.floor(watched.daysToExpiry(now)) + " day(s); the limit is "
+                                        + settings.certificateExpiryDays() + " (gateway.alerts.certificate-expiry-days)"
+                                : watched.describe() + " expired at " + notAfter);
             }
         }
         return found;
@@ -121,8 +136,10 @@ public final class Alerts {
         if (count <= settings.deadLetters()) {
             return Map.of();
         }
-        return Map.of("forward", count + " record(s) dead-lettered, over the limit of " + settings.deadLetters()
-                + " (gateway.alerts.dead-letters); see GET /api/v1/dead-letters");
+        return Map.of(
+                "forward",
+                count + " record(s) dead-lettered, over the limit of " + settings.deadLetters()
+                        + " (gateway.alerts.dead-letters); see GET /api/v1/dead-letters");
     }
 
     private Map<String, String> silentPartners(Instant now) {
@@ -136,9 +153,14 @@ public final class Alerts {
             // A partner that never sent is counted from the gateway's start, not from the beginning of time.
             Instant since = last.orElse(startedAt);
             if (Duration.between(since, now).compareTo(expected) > 0) {
-                found.put(partner.id(), "no message from " + partner.id() + " since "
-                        + (last.isPresent() ? last.get().truncatedTo(ChronoUnit.SECONDS) : "the gateway started at " + startedAt.truncatedTo(ChronoUnit.SECONDS))
-                        + "; expected at least every " + expected + " (expectedInterval in " + partner.source().getFileName() + ")");
+                found.put(
+                        partner.id(),
+                        "no message from " + partner.id() + " since "
+                                + (last.isPresent()
+                                        ? last.get().truncatedTo(ChronoUnit.SECONDS)
+                                        : "the gateway started at " + startedAt.truncatedTo(ChronoUnit.SECONDS))
+                                + "; expected at least every " + expected + " (expectedInterval in "
+                                + partner.source().getFileName() + ")");
             }
         }
         return found;
@@ -148,8 +170,11 @@ public final class Alerts {
         Map<String, String> found = new LinkedHashMap<>();
         traffic.countsSince(now.minus(settings.window())).forEach((partner, counts) -> {
             if (counts.messages() >= settings.minMessages() && counts.refusalRate() > settings.refusalRate()) {
-                found.put(partner, counts.refused() + " of " + counts.messages() + " message(s) from " + partner + " refused in the last "
-                        + settings.window() + ", over the limit of " + settings.refusalRate() + " (gateway.alerts.refusal-rate)");
+                found.put(
+                        partner,
+                        counts.refused() + " of " + counts.messages() + " message(s) from " + partner
+                                + " refused in the last " + settings.window() + ", over the limit of "
+                                + settings.refusalRate() + " (gateway.alerts.refusal-rate)");
             }
         });
         return found;
@@ -174,12 +199,19 @@ public final class Alerts {
                 LOG.warn("Alert {} raised for {}: {}", kind, raised.getKey(), raised.getValue());
                 metrics.alert(kind.name(), raised.getKey(), true);
             }
-            current.put(raised.getKey(), new Alert(kind.name(), raised.getKey(), raised.getValue(), before == null ? now : before.since()));
+            current.put(
+                    raised.getKey(),
+                    new Alert(kind.name(), raised.getKey(), raised.getValue(), before == null ? now : before.since()));
         }
         for (var it = current.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Alert> entry = it.next();
             if (!found.containsKey(entry.getKey())) {
-                LOG.info("Alert {} cleared for {} (active since {}): {}", kind, entry.getKey(), entry.getValue().since(), clearedBecause(kind));
+                LOG.info(
+                        "Alert {} cleared for {} (active since {}): {}",
+                        kind,
+                        entry.getKey(),
+                        entry.getValue().since(),
+                        clearedBecause(kind));
                 metrics.alert(kind.name(), entry.getKey(), false);
                 it.remove();
             }

@@ -3,10 +3,9 @@ package org.cbec.gateway.monitor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import java.util.function.Supplier;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
@@ -37,6 +37,7 @@ public final class GatewayMetrics {
     public static final String UNKNOWN = "unknown";
     /** Prometheus text format 0.0.4, what every Prometheus server scrapes. */
     public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
     private volatile Supplier<List<WatchedCertificate>> certificates = List::of;
     private volatile MultiGauge certificateExpiry;
     /** The certificates the gauge has rows for now: re-registering only on a change keeps scrapes from seeing half a swap. */
@@ -66,16 +67,24 @@ public final class GatewayMetrics {
      * Registers the gauges: forward backlog, dead letters, and days to expiry of each watched certificate. The
      * certificates are looked up again on {@link #refreshCertificates()}: partner files change while running.
      */
-    public void watch(LongSupplier forwardBacklog, LongSupplier deadLetters, Supplier<List<WatchedCertificate>> certificates) {
-        // Held strongly: Micrometer keeps a gauge's object weakly, and a method reference passed here (gate::lastBacklog)
-        // is held by nothing else, so after a collection the gauge read NaN (seen while a 10 MB list was taken: issue 19).
-        Gauge.builder("gateway.forward.backlog", forwardBacklog, LongSupplier::getAsLong).strongReference(true)
-                .description("records still PENDING for a national system (sampled once a second)").register(registry);
-        Gauge.builder("gateway.dead.letters", deadLetters, LongSupplier::getAsLong).strongReference(true)
-                .description("records whose retries are spent, waiting for an operator").register(registry);
+    public void watch(
+            LongSupplier forwardBacklog, LongSupplier deadLetters, Supplier<List<WatchedCertificate>> certificates) {
+        // Held strongly: Micrometer keeps a gauge's object weakly, and a method reference passed here
+        // (gate::lastBacklog)
+        // is held by nothing else, so after a collection the gauge read NaN (seen while a 10 MB list was taken: issue
+        // 19).
+        Gauge.builder("gateway.forward.backlog", forwardBacklog, LongSupplier::getAsLong)
+                .strongReference(true)
+                .description("records still PENDING for a national system (sampled once a second)")
+                .register(registry);
+        Gauge.builder("gateway.dead.letters", deadLetters, LongSupplier::getAsLong)
+                .strongReference(true)
+                .description("records whose retries are spent, waiting for an operator")
+                .register(registry);
         this.certificates = certificates;
         this.certificateExpiry = MultiGauge.builder("gateway.certificate.days.to.expiry")
-                .description("days until the certificate expires; negative once expired").register(registry);
+                .description("days until the certificate expires; negative once expired")
+                .register(registry);
         refreshCertificates();
     }
 
@@ -86,9 +95,12 @@ public final class GatewayMetrics {
      * its groups. When the writer nears 1.0, the database is what limits the gateway.
      */
     public GroupCommit.Observer databaseWriter() {
-        Counter busy = Counter.builder("gateway.database.writer.busy").baseUnit("seconds")
-                .description("time the database writer spent executing and committing groups").register(registry);
-        DistributionSummary pieces = DistributionSummary.builder("gateway.database.group.pieces").description("pieces of work (accepts, dispatches, deliveries) per database commit")
+        Counter busy = Counter.builder("gateway.database.writer.busy")
+                .baseUnit("seconds")
+                .description("time the database writer spent executing and committing groups")
+                .register(registry);
+        DistributionSummary pieces = DistributionSummary.builder("gateway.database.group.pieces")
+                .description("pieces of work (accepts, dispatches, deliveries) per database commit")
                 .register(registry);
         return (count, busyNanos) -> {
             busy.increment(busyNanos / 1e9);
@@ -102,16 +114,22 @@ public final class GatewayMetrics {
             return;
         }
         List<WatchedCertificate> watched = certificates.get();
-        List<String> identities = watched.stream().map(w -> w.partner() + "|" + w.subject() + "|" + w.notAfter()).toList();
+        List<String> identities = watched.stream()
+                .map(w -> w.partner() + "|" + w.subject() + "|" + w.notAfter())
+                .toList();
         // Swapping rows removes meters and adds others: a scrape in the middle could see a row twice or not at all.
         synchronized (registry) {
             if (identities.equals(registeredCertificates)) {
                 return;
             }
-            certificateExpiry.register(watched.stream()
-                    .map(w -> MultiGauge.Row.of(Tags.of("partner", w.partner(), "subject", w.subject()), w,
-                            (WatchedCertificate c) -> c.daysToExpiry(clock.instant())))
-                    .toList(), true);
+            certificateExpiry.register(
+                    watched.stream()
+                            .map(w -> MultiGauge.Row.of(
+                                    Tags.of("partner", w.partner(), "subject", w.subject()),
+                                    w,
+                                    (WatchedCertificate c) -> c.daysToExpiry(clock.instant())))
+                            .toList(),
+                    true);
             registeredCertificates = identities;
         }
     }
@@ -126,10 +144,14 @@ public final class GatewayMetrics {
         if (decision.verdict() == Verdict.REJECTED) {
             refused(partnerTag, decision.error());
         }
-        Timer.builder("gateway.accept").description("from the start of the intake to its decision")
+        Timer.builder("gateway.accept")
+                .description("from the start of the intake to its decision")
                 .tag("verdict", decision.verdict().name())
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry).record(took);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry)
+                .record(took);
     }
 
     /**
@@ -138,22 +160,33 @@ public final class GatewayMetrics {
      * item, so the next bottleneck is visible on a running gateway, not only in a profile.
      */
     public void stage(String stage, long nanos, int items) {
-        Timer.builder("gateway.stage").description("time spent in a stage of the way of a message").tag("stage", stage)
-                .register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        Counter.builder("gateway.stage.items").description("messages or records a stage handled").tag("stage", stage)
-                .register(registry).increment(items);
+        Timer.builder("gateway.stage")
+                .description("time spent in a stage of the way of a message")
+                .tag("stage", stage)
+                .register(registry)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        Counter.builder("gateway.stage.items")
+                .description("messages or records a stage handled")
+                .tag("stage", stage)
+                .register(registry)
+                .increment(items);
     }
 
     private final List<Object> heldForMeters = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The HTTP server's connections: open now, and closed at once because gateway.http.max-connections were open. */
     public void watchConnections(java.util.function.IntSupplier open, LongSupplier refused) {
-        Gauge.builder("gateway.http.connections", open, java.util.function.IntSupplier::getAsInt).strongReference(true)
-                .description("HTTP connections open now").register(registry);
-        // A function counter holds its object weakly: the supplier is kept here, else it is collected and the count reads 0.
+        Gauge.builder("gateway.http.connections", open, java.util.function.IntSupplier::getAsInt)
+                .strongReference(true)
+                .description("HTTP connections open now")
+                .register(registry);
+        // A function counter holds its object weakly: the supplier is kept here, else it is collected and the count
+        // reads 0.
         heldForMeters.add(refused);
-        io.micrometer.core.instrument.FunctionCounter.builder("gateway.http.connections.refused", refused, LongSupplier::getAsLong)
-                .description("connections closed at once because gateway.http.max-connections were open").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "gateway.http.connections.refused", refused, LongSupplier::getAsLong)
+                .description("connections closed at once because gateway.http.max-connections were open")
+                .register(registry);
     }
 
     /**
@@ -161,9 +194,13 @@ public final class GatewayMetrics {
      * service) or error; {@code ebmsCode} is the error's ebMS code, else none.
      */
     public void as4(String partner, String signal, String ebmsCode) {
-        io.micrometer.core.instrument.Counter.builder("gateway.as4.messages").description("AS4 requests answered, by partner, signal and ebMS error code")
-                .tag("partner", partner == null ? UNKNOWN : partner).tag("signal", signal).tag("ebms_code", ebmsCode == null ? "none" : ebmsCode)
-                .register(registry).increment();
+        io.micrometer.core.instrument.Counter.builder("gateway.as4.messages")
+                .description("AS4 requests answered, by partner, signal and ebMS error code")
+                .tag("partner", partner == null ? UNKNOWN : partner)
+                .tag("signal", signal)
+                .tag("ebms_code", ebmsCode == null ? "none" : ebmsCode)
+                .register(registry)
+                .increment();
     }
 
     /** A message refused OVERLOADED before it was read: the gateway drains for a stop or the backlog is too deep. */
@@ -174,26 +211,37 @@ public final class GatewayMetrics {
 
     /** A national system acknowledged a record of a partner's message received at {@code receivedAt}. */
     public void delivered(String recordType, String partner, Instant receivedAt) {
-        Counter.builder("gateway.records.delivered").description("records a national system acknowledged")
-                .tag("partner", partner == null ? UNKNOWN : partner).tag("record_type", recordType == null ? UNKNOWN : recordType)
-                .register(registry).increment();
+        Counter.builder("gateway.records.delivered")
+                .description("records a national system acknowledged")
+                .tag("partner", partner == null ? UNKNOWN : partner)
+                .tag("record_type", recordType == null ? UNKNOWN : recordType)
+                .register(registry)
+                .increment();
         if (receivedAt == null) {
             return;
         }
-        Timer.builder("gateway.end.to.end").description("from the message's receipt to the national system's acknowledgement")
+        Timer.builder("gateway.end.to.end")
+                .description("from the message's receipt to the national system's acknowledgement")
                 .tag("record_type", recordType == null ? UNKNOWN : recordType)
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(6))
-                .register(registry).record(Duration.between(receivedAt, clock.instant()));
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(6))
+                .register(registry)
+                .record(Duration.between(receivedAt, clock.instant()));
     }
 
     /** An alert raised (1) or cleared (0); the series stays once it has been raised. */
     public void alert(String alert, String subject, boolean active) {
         alerts.computeIfAbsent(alert + '\u0000' + subject, key -> {
-            AtomicInteger value = new AtomicInteger();
-            Gauge.builder("gateway.alert.active", value, AtomicInteger::get).description("1 while the alert is active")
-                    .tag("alert", alert).tag("subject", subject).register(registry);
-            return value;
-        }).set(active ? 1 : 0);
+                    AtomicInteger value = new AtomicInteger();
+                    Gauge.builder("gateway.alert.active", value, AtomicInteger::get)
+                            .description("1 while the alert is active")
+                            .tag("alert", alert)
+                            .tag("subject", subject)
+                            .register(registry);
+                    return value;
+                })
+                .set(active ? 1 : 0);
     }
 
     private volatile Supplier<java.util.Map<String, org.cbec.gateway.outbound.OutboundStatus.PartnerState>> outbound;
@@ -203,12 +251,21 @@ public final class GatewayMetrics {
     private volatile MultiGauge outboundLastDelivery;
 
     /** The outbound direction per partner (backlog, dead letters, failed attempts, last delivery), read at each scrape. */
-    public void watchOutbound(Supplier<java.util.Map<String, org.cbec.gateway.outbound.OutboundStatus.PartnerState>> states) {
+    public void watchOutbound(
+            Supplier<java.util.Map<String, org.cbec.gateway.outbound.OutboundStatus.PartnerState>> states) {
         outbound = states;
-        outboundBacklog = MultiGauge.builder("gateway.outbound.backlog").description("outbound messages still PENDING for the partner").register(registry);
-        outboundDeadLetters = MultiGauge.builder("gateway.outbound.dead.letters").description("outbound messages dead-lettered, waiting for an operator").register(registry);
-        outboundFailures = MultiGauge.builder("gateway.outbound.failed.attempts").description("failed delivery attempts to the partner since this instance started").register(registry);
-        outboundLastDelivery = MultiGauge.builder("gateway.outbound.last.delivery.seconds").description("epoch seconds of the partner's last delivery (its receipt)").register(registry);
+        outboundBacklog = MultiGauge.builder("gateway.outbound.backlog")
+                .description("outbound messages still PENDING for the partner")
+                .register(registry);
+        outboundDeadLetters = MultiGauge.builder("gateway.outbound.dead.letters")
+                .description("outbound messages dead-lettered, waiting for an operator")
+                .register(registry);
+        outboundFailures = MultiGauge.builder("gateway.outbound.failed.attempts")
+                .description("failed delivery attempts to the partner since this instance started")
+                .register(registry);
+        outboundLastDelivery = MultiGauge.builder("gateway.outbound.last.delivery.seconds")
+                .description("epoch seconds of the partner's last delivery (its receipt)")
+                .register(registry);
     }
 
     private void refreshOutbound() {
@@ -217,11 +274,32 @@ public final class GatewayMetrics {
             return;
         }
         var byPartner = states.get().values();
-        outboundBacklog.register(byPartner.stream().map(s -> MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.backlog())).toList(), true);
-        outboundDeadLetters.register(byPartner.stream().map(s -> MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.deadLettered())).toList(), true);
-        outboundFailures.register(byPartner.stream().map(s -> MultiGauge.Row.of(io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.failedAttempts())).toList(), true);
-        outboundLastDelivery.register(byPartner.stream().filter(s -> s.lastDeliveredAt() != null).map(s -> MultiGauge.Row.of(
-                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.lastDeliveredAt().getEpochSecond())).toList(), true);
+        outboundBacklog.register(
+                byPartner.stream()
+                        .map(s -> MultiGauge.Row.of(
+                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.backlog()))
+                        .toList(),
+                true);
+        outboundDeadLetters.register(
+                byPartner.stream()
+                        .map(s -> MultiGauge.Row.of(
+                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.deadLettered()))
+                        .toList(),
+                true);
+        outboundFailures.register(
+                byPartner.stream()
+                        .map(s -> MultiGauge.Row.of(
+                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.failedAttempts()))
+                        .toList(),
+                true);
+        outboundLastDelivery.register(
+                byPartner.stream()
+                        .filter(s -> s.lastDeliveredAt() != null)
+                        .map(s -> MultiGauge.Row.of(
+                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()),
+                                s.lastDeliveredAt().getEpochSecond()))
+                        .toList(),
+                true);
     }
 
     /** {@code GET /metrics}: every meter in Prometheus text format. */
@@ -235,12 +313,21 @@ public final class GatewayMetrics {
     }
 
     private void count(Verdict verdict, String partner, String format) {
-        Counter.builder("gateway.messages").description("intake decisions").tag("partner", partner).tag("format", format)
-                .tag("verdict", verdict.name()).register(registry).increment();
+        Counter.builder("gateway.messages")
+                .description("intake decisions")
+                .tag("partner", partner)
+                .tag("format", format)
+                .tag("verdict", verdict.name())
+                .register(registry)
+                .increment();
     }
 
     private void refused(String partner, GatewayError error) {
-        Counter.builder("gateway.refusals").description("refusals by code").tag("partner", partner)
-                .tag("code", error == null ? GatewayError.INTERNAL_ERROR.code() : error.code()).register(registry).increment();
+        Counter.builder("gateway.refusals")
+                .description("refusals by code")
+                .tag("partner", partner)
+                .tag("code", error == null ? GatewayError.INTERNAL_ERROR.code() : error.code())
+                .register(registry)
+                .increment();
     }
 }

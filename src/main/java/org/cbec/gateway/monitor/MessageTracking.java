@@ -36,8 +36,13 @@ public final class MessageTracking {
                 .orElseGet(() -> HttpAnswer.problem(GatewayError.NOT_FOUND, "no message " + messageId, null, null));
     }
 
-    public HttpAnswer search(@Header("partner") String partner, @Header("status") String status, @Header("format") String format,
-                             @Header("since") String since, @Header("until") String until, @Header("limit") String limit) {
+    public HttpAnswer search(
+            @Header("partner") String partner,
+            @Header("status") String status,
+            @Header("format") String format,
+            @Header("since") String since,
+            @Header("until") String until,
+            @Header("limit") String limit) {
         Instant from;
         Instant to;
         int max;
@@ -45,14 +50,19 @@ public final class MessageTracking {
             from = since == null || since.isBlank() ? null : Instant.parse(since);
             to = until == null || until.isBlank() ? null : Instant.parse(until);
         } catch (DateTimeParseException e) {
-            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "since and until must be ISO instants such as 2026-11-28T10:00:00Z", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.SCHEMA_INVALID,
+                    "since and until must be ISO instants such as 2026-11-28T10:00:00Z",
+                    null,
+                    null);
         }
         try {
             max = limit == null || limit.isBlank() ? 100 : Integer.parseInt(limit);
         } catch (NumberFormatException e) {
             return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "limit must be a whole number", null, null);
         }
-        List<ArchivedMessage> found = archive.search(blankToNull(partner), blankToNull(status), blankToNull(format), from, to, max);
+        List<ArchivedMessage> found =
+                archive.search(blankToNull(partner), blankToNull(status), blankToNull(format), from, to, max);
         ObjectNode answer = JSON.createObjectNode();
         answer.put("count", found.size());
         ArrayNode messages = answer.putArray("messages");
@@ -63,11 +73,20 @@ public final class MessageTracking {
     /** {@code GET /api/v1/messages/{messageId}/content}: the archived bytes exactly as received, for download. */
     public HttpAnswer content(@Header("messageId") String messageId) {
         return archive.content(messageId)
-                .map(bytes -> new HttpAnswer(200, "application/octet-stream", bytes, java.util.Map.of(
-                        "Content-Disposition", "attachment; filename=\"" + messageId + ".bin\"",
-                        "X-Content-Type-Options", "nosniff")))
-                .orElseGet(() -> HttpAnswer.problem(GatewayError.NOT_FOUND, "no archived bytes for message " + messageId
-                        + " (a body over the size limit is not kept)", null, null));
+                .map(bytes -> new HttpAnswer(
+                        200,
+                        "application/octet-stream",
+                        bytes,
+                        java.util.Map.of(
+                                "Content-Disposition",
+                                "attachment; filename=\"" + messageId + ".bin\"",
+                                "X-Content-Type-Options",
+                                "nosniff")))
+                .orElseGet(() -> HttpAnswer.problem(
+                        GatewayError.NOT_FOUND,
+                        "no archived bytes for message " + messageId + " (a body over the size limit is not kept)",
+                        null,
+                        null));
     }
 
     /** The eb:MessageId of an AS4 payload, which its Content-Type names (As4Inbound). */
@@ -75,7 +94,8 @@ public final class MessageTracking {
         if (contentType == null || !contentType.startsWith(org.cbec.gateway.intake.As4Inbound.PAYLOAD_CONTENT_TYPE)) {
             return java.util.Optional.empty();
         }
-        java.util.regex.Matcher id = java.util.regex.Pattern.compile("ebms-message-id=\"([^\"]*)\"").matcher(contentType);
+        java.util.regex.Matcher id =
+                java.util.regex.Pattern.compile("ebms-message-id=\"([^\"]*)\"").matcher(contentType);
         return id.find() ? java.util.Optional.of(id.group(1)) : java.util.Optional.empty();
     }
 
@@ -90,7 +110,9 @@ public final class MessageTracking {
         as4MessageId(message.contentType()).ifPresent(id -> node.put("as4MessageId", id));
         node.put("receivedAt", message.receivedAt().toString());
         node.put("signer", message.signerSubject());
-        node.put("signingTime", message.signingTime() == null ? null : message.signingTime().toString());
+        node.put(
+                "signingTime",
+                message.signingTime() == null ? null : message.signingTime().toString());
         node.put("verdict", message.verdict().name());
         node.put("status", message.status());
         node.put("records", message.recordCount());
@@ -136,7 +158,11 @@ public final class MessageTracking {
             if (delivery != null) {
                 entry.put("idempotencyKey", delivery.idempotencyKey());
                 entry.put("attempts", delivery.attempts());
-                entry.put("deliveredAt", delivery.deliveredAt() == null ? null : delivery.deliveredAt().toString());
+                entry.put(
+                        "deliveredAt",
+                        delivery.deliveredAt() == null
+                                ? null
+                                : delivery.deliveredAt().toString());
                 entry.put("lastError", delivery.lastError());
             }
             entry.set("record", records.get(seq));

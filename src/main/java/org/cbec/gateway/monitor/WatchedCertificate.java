@@ -42,7 +42,8 @@ public record WatchedCertificate(String partner, X509Certificate certificate) {
 
     /** What an operator reads: "trust anchor CN=... of partner CN-GACC" or "the gateway's signing certificate CN=...". */
     public String describe() {
-        return GATEWAY.equals(partner) ? "the gateway's signing certificate " + subject()
+        return GATEWAY.equals(partner)
+                ? "the gateway's signing certificate " + subject()
                 : "trust anchor " + subject() + " of partner " + partner;
     }
 }

@@ -62,13 +62,23 @@ public final class As4Transport implements OutboundTransport {
     private final Duration timeout;
     private final Clock clock;
 
-    public As4Transport(As4UserMessageWriter writer, As4SecurityVerifier verifier, Identity identity, SSLContext tls, Duration timeout, Clock clock) {
+    public As4Transport(
+            As4UserMessageWriter writer,
+            As4SecurityVerifier verifier,
+            Identity identity,
+            SSLContext tls,
+            Duration timeout,
+            Clock clock) {
         this.writer = writer;
         this.verifier = verifier;
         this.identity = identity;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).sslContext(tls).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .sslContext(tls)
+                .build();
     }
 
     @Override
@@ -78,7 +88,8 @@ public final class As4Transport implements OutboundTransport {
 
     /** The eb:MessageId of one attempt: the idempotency key, then a part of the attempt's own, as an RFC 2822 msg-id. */
     String ebmsMessageId(String idempotencyKey) {
-        return idempotencyKey.replaceAll("[^A-Za-z0-9._-]", ".") + "." + java.util.UUID.randomUUID().toString().substring(0, 8) + "@"
+        return idempotencyKey.replaceAll("[^A-Za-z0-9._-]", ".") + "."
+                + java.util.UUID.randomUUID().toString().substring(0, 8) + "@"
                 + identity.partyId().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
     }
 
@@ -87,7 +98,8 @@ public final class As4Transport implements OutboundTransport {
         PartnerOutbound outbound = partner.outbound();
         byte[] content;
         try {
-            content = (byte[]) new CMSSignedData(document.signed()).getSignedContent().getContent();
+            content = (byte[])
+                    new CMSSignedData(document.signed()).getSignedContent().getContent();
         } catch (CMSException | RuntimeException e) {
             return Result.failed(NOT_BUILT + ": the queued document cannot be opened: " + e.getMessage());
         }
@@ -99,38 +111,60 @@ public final class As4Transport implements OutboundTransport {
         String ebmsId = ebmsMessageId(document.idempotencyKey());
         As4UserMessageWriter.Written written;
         try {
-            written = writer.write(new As4UserMessageWriter.Message(ebmsId, clock.instant(), identity.partyId(), identity.partyIdType(),
-                    partner.as4().partyId(), partner.as4().partyIdType(), identity.service(), ACTION, document.messageId(), properties, content,
-                    mimeType(outbound.format())), outbound.encryptCert());
+            written = writer.write(
+                    new As4UserMessageWriter.Message(
+                            ebmsId,
+                            clock.instant(),
+                            identity.partyId(),
+                            identity.partyIdType(),
+                            partner.as4().partyId(),
+                            partner.as4().partyIdType(),
+                            identity.service(),
+                            ACTION,
+                            document.messageId(),
+                            properties,
+                            content,
+                            mimeType(outbound.format())),
+                    outbound.encryptCert());
         } catch (GatewayException e) {
             return Result.failed(NOT_BUILT + ": the AS4 message cannot be built: " + e.getMessage());
         }
-        HttpRequest request = HttpRequest.newBuilder(outbound.url()).timeout(timeout).header("Content-Type", written.contentType())
-                .header("MIME-Version", "1.0").POST(HttpRequest.BodyPublishers.ofByteArray(written.body())).build();
+        HttpRequest request = HttpRequest.newBuilder(outbound.url())
+                .timeout(timeout)
+                .header("Content-Type", written.contentType())
+                .header("MIME-Version", "1.0")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(written.body()))
+                .build();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            return Result.failed(UNREACHABLE + ": cannot reach " + outbound.url() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return Result.failed(UNREACHABLE + ": cannot reach " + outbound.url() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Result.failed(UNREACHABLE + ": interrupted while sending to " + outbound.url());
         }
         if (response.statusCode() != 200 && response.body().length == 0) {
-            return Result.failed(UNREACHABLE + ": the partner's access point at " + outbound.url() + " answered HTTP " + response.statusCode());
+            return Result.failed(UNREACHABLE + ": the partner's access point at " + outbound.url() + " answered HTTP "
+                    + response.statusCode());
         }
         String problem = null;
         As4Answer answer;
         try {
-            answer = As4Answer.parse(response.body(), response.headers().firstValue("Content-Type").orElse(null));
+            answer = As4Answer.parse(
+                    response.body(),
+                    response.headers().firstValue("Content-Type").orElse(null));
         } catch (IllegalArgumentException | GatewayException e) {
-            return Result.failed((response.statusCode() == 200 ? RECEIPT_INVALID : UNREACHABLE) + ": HTTP " + response.statusCode()
-                    + ", no AS4 signal for " + ebmsId + ": " + e.getMessage());
+            return Result.failed((response.statusCode() == 200 ? RECEIPT_INVALID : UNREACHABLE) + ": HTTP "
+                    + response.statusCode() + ", no AS4 signal for " + ebmsId + ": " + e.getMessage());
         }
         if (!answer.errors().isEmpty()) {
-            return Result.failed(PARTNER_ERROR + ": the partner answered " + ebmsId + " with eb:Error " + answer.errors().stream()
-                    .map(error -> error.code() + " (" + error.severity() + ") " + error.shortDescription() + ": " + error.description())
-                    .collect(Collectors.joining("; ")));
+            return Result.failed(PARTNER_ERROR + ": the partner answered " + ebmsId + " with eb:Error "
+                    + answer.errors().stream()
+                            .map(error -> error.code() + " (" + error.severity() + ") " + error.shortDescription()
+                                    + ": " + error.description())
+                            .collect(Collectors.joining("; ")));
         }
         if (!answer.isReceipt()) {
             problem = "the signal is neither an eb:Receipt nor an eb:Error";
@@ -146,8 +180,11 @@ public final class As4Transport implements OutboundTransport {
         if (problem != null) {
             return Result.failed(RECEIPT_INVALID + ": " + problem);
         }
-        return Result.delivered(response.body(), "eb:Receipt for " + ebmsId + " verified (signed by the partner, NonRepudiationInformation of "
-                + written.references().size() + " references)" + (outbound.encryptCert() != null ? ", payload encrypted" : ""),
+        return Result.delivered(
+                response.body(),
+                "eb:Receipt for " + ebmsId + " verified (signed by the partner, NonRepudiationInformation of "
+                        + written.references().size() + " references)"
+                        + (outbound.encryptCert() != null ? ", payload encrypted" : ""),
                 asEvidence(written));
     }
 
@@ -161,7 +198,8 @@ public final class As4Transport implements OutboundTransport {
         List<X509Certificate> path = new ArrayList<>();
         path.add(signed.signer());
         for (X509Certificate carried : signed.carried()) {
-            if (!carried.equals(signed.signer()) && !carried.getSubjectX500Principal().equals(carried.getIssuerX500Principal())) {
+            if (!carried.equals(signed.signer())
+                    && !carried.getSubjectX500Principal().equals(carried.getIssuerX500Principal())) {
                 path.add(carried);
             }
         }

@@ -40,7 +40,11 @@ public final class CmsHttpsTransport implements OutboundTransport {
     /** @param tls the trust for partners' HTTPS servers ({@code gateway.outbound.tls-anchors}, or the JDK's own) */
     public CmsHttpsTransport(SSLContext tls, Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).sslContext(tls).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .sslContext(tls)
+                .build();
     }
 
     @Override
@@ -51,16 +55,19 @@ public final class CmsHttpsTransport implements OutboundTransport {
     @Override
     public Result send(Document document, Partner target) {
         PartnerOutbound partner = target.outbound();
-        HttpRequest request = HttpRequest.newBuilder(partner.url()).timeout(timeout)
+        HttpRequest request = HttpRequest.newBuilder(partner.url())
+                .timeout(timeout)
                 .header("Content-Type", CONTENT_TYPE)
                 .header("Idempotency-Key", document.idempotencyKey())
                 .header("Legal-Basis", document.legalBasis().replaceAll("[\\r\\n]", " "))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(document.signed())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(document.signed()))
+                .build();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            return Result.failed("cannot reach " + partner.url() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return Result.failed("cannot reach " + partner.url() + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Result.failed("interrupted while sending to " + partner.url());
@@ -71,10 +78,14 @@ public final class CmsHttpsTransport implements OutboundTransport {
         }
         String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (!type.startsWith("application/pkcs7-mime") || response.body().length == 0) {
-            return Result.delivered(null, "HTTP " + status + (status == 409 ? " (the partner had it already)" : "") + ", no signed receipt");
+            return Result.delivered(
+                    null,
+                    "HTTP " + status + (status == 409 ? " (the partner had it already)" : "") + ", no signed receipt");
         }
         String problem = receiptProblem(response.body(), partner.receiptAnchors());
-        return Result.delivered(response.body(), "HTTP " + status + ", signed receipt " + (problem == null ? "verified" : "NOT verified: " + problem));
+        return Result.delivered(
+                response.body(),
+                "HTTP " + status + ", signed receipt " + (problem == null ? "verified" : "NOT verified: " + problem));
     }
 
     /** Null when the receipt is CMS SignedData whose one signature verifies and whose signer chains to an anchor. */
@@ -91,7 +102,8 @@ public final class CmsHttpsTransport implements OutboundTransport {
             if (matches.isEmpty()) {
                 return "it does not carry its signer's certificate";
             }
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(matches.iterator().next());
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                    .getCertificate(matches.iterator().next());
             if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(certificate))) {
                 return "its signature does not verify";
             }
@@ -111,7 +123,8 @@ public final class CmsHttpsTransport implements OutboundTransport {
             anchors.forEach(anchor -> trust.add(new TrustAnchor(anchor, null)));
             PKIXParameters parameters = new PKIXParameters(trust);
             parameters.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), parameters);
             return null;
         } catch (CertPathValidatorException e) {
             return "its signer does not chain to the partner's receipt anchors: " + e.getMessage();

@@ -44,6 +44,7 @@ public final class OutboundDelivery {
             LOCKS[i] = new ReentrantLock();
         }
     }
+
     private static final long BACKOFF_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Attempts and backoff: the forward settings. */
@@ -58,10 +59,18 @@ public final class OutboundDelivery {
     private final Clock clock;
     private final OutboundStatus status;
 
-    public OutboundDelivery(DeliveryLedger ledger, EvidenceArchive archive, GroupCommit writer, Supplier<PartnerRegistry> partners,
-                            Map<String, OutboundTransport> transports, Retries retries, Clock clock, OutboundStatus status) {
+    public OutboundDelivery(
+            DeliveryLedger ledger,
+            EvidenceArchive archive,
+            GroupCommit writer,
+            Supplier<PartnerRegistry> partners,
+            Map<String, OutboundTransport> transports,
+            Retries retries,
+            Clock clock,
+            OutboundStatus status) {
         if (retries.maxAttempts() < 1) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "gateway.forward.max-attempts must be at least 1");
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "gateway.forward.max-attempts must be at least 1");
         }
         this.ledger = ledger;
         this.archive = archive;
@@ -81,13 +90,16 @@ public final class OutboundDelivery {
                 batch.park(record, DEAD_LETTER_QUEUE);
                 continue;
             }
-            // After a restart the journal's copy and the ledger's re-queued copy of one message can reach two consumers at
-            // once, and the journal's copy need not say it was delivered before: one copy at a time per key, and the ledger
+            // After a restart the journal's copy and the ledger's re-queued copy of one message can reach two consumers
+            // at
+            // once, and the journal's copy need not say it was delivered before: one copy at a time per key, and the
+            // ledger
             // read each time (an outbound message is one row, and a partner must never get one key twice).
             ReentrantLock lock = LOCKS[Math.floorMod(record.idempotencyKey().hashCode(), LOCKS.length)];
             lock.lock();
             try {
-                DeliveryLedger.RecordState state = ledger.states(List.of(record)).get(record.messageId() + "/" + record.seq());
+                DeliveryLedger.RecordState state =
+                        ledger.states(List.of(record)).get(record.messageId() + "/" + record.seq());
                 if (state == null || !"PENDING".equals(state.status())) {
                     continue; // delivered, dead-lettered or discarded already: never sent twice
                 }
@@ -101,20 +113,26 @@ public final class OutboundDelivery {
     private void deliverOne(RecordBatch batch, RecordBatch.QueuedRecord record, int attemptsBefore) {
         JsonNode delivery = read(record.json());
         String partnerId = delivery.path("partner").asText();
-        OutboundTransport.Document document = new OutboundTransport.Document(record.messageId(), partnerId, record.idempotencyKey(),
-                delivery.path("legalBasis").asText(), Base64.getDecoder().decode(delivery.path("signed").asText()));
+        OutboundTransport.Document document = new OutboundTransport.Document(
+                record.messageId(),
+                partnerId,
+                record.idempotencyKey(),
+                delivery.path("legalBasis").asText(),
+                Base64.getDecoder().decode(delivery.path("signed").asText()));
         int attempts = attemptsBefore;
         for (int round = 0; ; round++) {
             OutboundTransport.Result result = attempt(document);
             attempts++;
             if (result.delivered()) {
                 String note = "attempt " + attempts + " to " + partnerId + ": " + result.note();
-                ledger.book(List.of(new DeliveryLedger.Outcome(record.messageId(), record.seq(), "DELIVERED", null, connection -> {
-                    EvidenceArchive.insertHistoryRow(connection, record.messageId(), "DELIVERED", clock.instant(), note);
-                    if (result.receipt() != null) {
-                        archiveReceipt(connection, record.messageId(), result.receipt(), result.sent());
-                    }
-                })));
+                ledger.book(List.of(new DeliveryLedger.Outcome(
+                        record.messageId(), record.seq(), "DELIVERED", null, connection -> {
+                            EvidenceArchive.insertHistoryRow(
+                                    connection, record.messageId(), "DELIVERED", clock.instant(), note);
+                            if (result.receipt() != null) {
+                                archiveReceipt(connection, record.messageId(), result.receipt(), result.sent());
+                            }
+                        })));
                 status.delivered(partnerId, clock.instant(), result.receipt() != null);
                 LOG.info("Outbound message {} delivered to {} ({})", record.messageId(), partnerId, result.note());
                 return;
@@ -129,10 +147,19 @@ public final class OutboundDelivery {
                 outcomes.add(DeliveryLedger.Outcome.of(record.messageId(), record.seq(), "DEAD_LETTERED", failure));
             }
             ledger.book(outcomes);
-            writer.run(connection -> EvidenceArchive.insertHistoryRow(connection, record.messageId(), "DELIVERY_FAILED", clock.instant(),
+            writer.run(connection -> EvidenceArchive.insertHistoryRow(
+                    connection,
+                    record.messageId(),
+                    "DELIVERY_FAILED",
+                    clock.instant(),
                     "attempt " + attempt + " to " + partnerId + ": " + failure));
             if (dead) {
-                LOG.warn("Dead-lettered outbound message {} to {} after {} attempt(s): {}", record.messageId(), partnerId, attempts, failure);
+                LOG.warn(
+                        "Dead-lettered outbound message {} to {} after {} attempt(s): {}",
+                        record.messageId(),
+                        partnerId,
+                        attempts,
+                        failure);
                 batch.park(record, DEAD_LETTER_QUEUE);
                 return;
             }
@@ -145,7 +172,8 @@ public final class OutboundDelivery {
         Partner partner = partners.get().byId(document.partnerId()).orElse(null);
         PartnerOutbound outbound = partner == null ? null : partner.outbound();
         if (outbound == null) {
-            return OutboundTransport.Result.failed("partner " + document.partnerId() + " has no outbound section any more");
+            return OutboundTransport.Result.failed(
+                    "partner " + document.partnerId() + " has no outbound section any more");
         }
         OutboundTransport transport = transports.get(outbound.transport());
         if (transport == null) {
@@ -155,7 +183,8 @@ public final class OutboundDelivery {
     }
 
     /** The partner's receipt, and for a transport that builds its request per attempt (AS4) the exact request it answers. */
-    private static void archiveReceipt(java.sql.Connection connection, String messageId, byte[] receipt, byte[] sent) throws java.sql.SQLException {
+    private static void archiveReceipt(java.sql.Connection connection, String messageId, byte[] receipt, byte[] sent)
+            throws java.sql.SQLException {
         try (java.sql.PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO signed_receipt (message_id, signed_at, cms, sent_request) VALUES (?, ?, ?, ?)")) {
             statement.setString(1, messageId);
@@ -175,7 +204,8 @@ public final class OutboundDelivery {
         long until = System.nanoTime() + delay;
         while (System.nanoTime() < until) {
             if (batch.stopping()) {
-                throw new GatewayException(GatewayError.NATIONAL_SYSTEM_UNAVAILABLE,
+                throw new GatewayException(
+                        GatewayError.NATIONAL_SYSTEM_UNAVAILABLE,
                         "the gateway is stopping: outbound message " + messageId + " stays queued");
             }
             LockSupport.parkNanos(Math.min(BACKOFF_SLICE_NANOS, until - System.nanoTime()));

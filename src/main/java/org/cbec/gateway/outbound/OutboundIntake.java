@@ -57,6 +57,7 @@ import org.slf4j.LoggerFactory;
 public final class OutboundIntake {
     /** The record type of the ledger's one delivery per outbound message. */
     public static final String DELIVERY_TYPE = "OUTBOUND";
+
     private static final Logger LOG = LoggerFactory.getLogger(OutboundIntake.class);
 
     private final java.util.function.Supplier<PartnerRegistry> partners;
@@ -77,9 +78,17 @@ public final class OutboundIntake {
      * @param country    the gateway's own country ({@code gateway.country}): every AEO id it sends is one of its own
      * @param transports the transports this gateway can send with, by name; a partner on another is OUTBOUND_NOT_CONFIGURED
      */
-    public OutboundIntake(java.util.function.Supplier<PartnerRegistry> partners, EvidenceArchive archive, DeliveryLedger ledger,
-                          CmsSigner signer, MessageIds messageIds, Clock clock, Map<String, OutboundTransport> transports,
-                          String partyId, String country, long maxBytes) {
+    public OutboundIntake(
+            java.util.function.Supplier<PartnerRegistry> partners,
+            EvidenceArchive archive,
+            DeliveryLedger ledger,
+            CmsSigner signer,
+            MessageIds messageIds,
+            Clock clock,
+            Map<String, OutboundTransport> transports,
+            String partyId,
+            String country,
+            long maxBytes) {
         this.partners = partners;
         this.archive = archive;
         this.ledger = ledger;
@@ -106,7 +115,13 @@ public final class OutboundIntake {
         String format;
         List<LocatedError> errors = List.of();
 
-        Request(String messageId, Instant receivedAt, String partnerId, ReceivedBody body, String contentType, String caller) {
+        Request(
+                String messageId,
+                Instant receivedAt,
+                String partnerId,
+                ReceivedBody body,
+                String contentType,
+                String caller) {
             this.messageId = messageId;
             this.receivedAt = receivedAt;
             this.partnerId = partnerId;
@@ -115,43 +130,89 @@ public final class OutboundIntake {
             this.caller = caller;
         }
 
-        InboundEvidence evidence(Verdict verdict, String code, String detail, int recordCount, RecordsDocument records, String receipt,
-                                 String duplicateOf, boolean keepContent) {
-            return new InboundEvidence(messageId, receivedAt, body.sha256(), body.length(), contentType, keepContent ? body : null, partnerId,
-                    "national system user " + caller, null, format, verdict, code, detail, errors.stream().map(LocatedError::toString).toList(),
-                    recordCount, records, receipt, duplicateOf);
+        InboundEvidence evidence(
+                Verdict verdict,
+                String code,
+                String detail,
+                int recordCount,
+                RecordsDocument records,
+                String receipt,
+                String duplicateOf,
+                boolean keepContent) {
+            return new InboundEvidence(
+                    messageId,
+                    receivedAt,
+                    body.sha256(),
+                    body.length(),
+                    contentType,
+                    keepContent ? body : null,
+                    partnerId,
+                    "national system user " + caller,
+                    null,
+                    format,
+                    verdict,
+                    code,
+                    detail,
+                    errors.stream().map(LocatedError::toString).toList(),
+                    recordCount,
+                    records,
+                    receipt,
+                    duplicateOf);
         }
     }
 
-    public Outcome submit(@Header("partnerId") String partnerId, @Body byte[] body, @Header("Content-Type") String contentType,
-                          @Header(OperatorAccess.OPERATOR) String caller) {
-        Request request = new Request(messageIds.next(), clock.instant().truncatedTo(ChronoUnit.MILLIS),
+    public Outcome submit(
+            @Header("partnerId") String partnerId,
+            @Body byte[] body,
+            @Header("Content-Type") String contentType,
+            @Header(OperatorAccess.OPERATOR) String caller) {
+        Request request = new Request(
+                messageIds.next(),
+                clock.instant().truncatedTo(ChronoUnit.MILLIS),
                 partnerId != null && Partner.ID.matcher(partnerId).matches() ? partnerId : null,
-                ReceivedBody.of(body == null ? new byte[0] : body), contentType, caller);
+                ReceivedBody.of(body == null ? new byte[0] : body),
+                contentType,
+                caller);
         try {
             return accept(request, partnerId);
         } catch (GatewayException refusal) {
             return refuse(request, refusal.error(), refusal.detail());
         } catch (RuntimeException unexpected) {
             LOG.error("Unexpected failure on outbound request {}", request.messageId, unexpected);
-            return refuse(request, GatewayError.INTERNAL_ERROR, "the gateway failed on this request; it is archived as " + request.messageId);
+            return refuse(
+                    request,
+                    GatewayError.INTERNAL_ERROR,
+                    "the gateway failed on this request; it is archived as " + request.messageId);
         }
     }
 
     private Outcome accept(Request request, String partnerIdAsGiven) {
         if (request.body.length() > maxBytes) {
-            throw new GatewayException(GatewayError.PAYLOAD_TOO_LARGE, "the body has " + request.body.length() + " bytes; the limit is " + maxBytes);
+            throw new GatewayException(
+                    GatewayError.PAYLOAD_TOO_LARGE,
+                    "the body has " + request.body.length() + " bytes; the limit is " + maxBytes);
         }
-        Partner partner = partners.get().byId(request.partnerId == null ? "" : request.partnerId).orElseThrow(() ->
-                new GatewayException(GatewayError.NOT_FOUND, "no partner '" + partnerIdAsGiven + "'"));
+        Partner partner = partners.get()
+                .byId(request.partnerId == null ? "" : request.partnerId)
+                .orElseThrow(
+                        () -> new GatewayException(GatewayError.NOT_FOUND, "no partner '" + partnerIdAsGiven + "'"));
         PartnerOutbound outbound = partner.outbound();
         if (!partner.enabled() || outbound == null || partner.agreement() == null) {
-            throw new GatewayException(GatewayError.OUTBOUND_NOT_CONFIGURED, "partner " + partner.id() + (!partner.enabled() ? " is disabled"
-                    : outbound == null ? " has no outbound section in its file" : " has no agreement in its file: nothing is sent without one"));
+            throw new GatewayException(
+                    GatewayError.OUTBOUND_NOT_CONFIGURED,
+                    "partner " + partner.id()
+                            + (!partner.enabled()
+                                    ? " is disabled"
+                                    : outbound == null
+                                            ? " has no outbound section in its file"
+                                            : " has no agreement in its file: nothing is sent without one"));
         }
         if (!transports.containsKey(outbound.transport())) {
-            throw new GatewayException(GatewayError.OUTBOUND_NOT_CONFIGURED, "partner " + partner.id() + " receives by " + outbound.transport()
-                    + ", which this gateway cannot send with yet (it sends with: " + String.join(", ", transports.keySet()) + ")");
+            throw new GatewayException(
+                    GatewayError.OUTBOUND_NOT_CONFIGURED,
+                    "partner " + partner.id() + " receives by " + outbound.transport()
+                            + ", which this gateway cannot send with yet (it sends with: "
+                            + String.join(", ", transports.keySet()) + ")");
         }
         DocumentFormat format = DocumentFormat.byId(outbound.format()).orElseThrow();
         request.format = format.id();
@@ -170,23 +231,28 @@ public final class OutboundIntake {
                 try {
                     type = RecordType.valueOf(record.path("recordType").asText());
                 } catch (IllegalArgumentException e) {
-                    violations.add(new LocatedError(at + "/recordType", "'" + record.path("recordType").asText() + "' is not a record type"));
+                    violations.add(new LocatedError(
+                            at + "/recordType", "'" + record.path("recordType").asText() + "' is not a record type"));
                     continue;
                 }
             }
             Optional<FieldPaths> allowed = partner.agreement().outboundFields(type);
             if (allowed.isEmpty()) {
-                violations.add(new LocatedError(at, "the agreement with " + partner.id() + " does not let " + type + " records be sent"));
+                violations.add(new LocatedError(
+                        at, "the agreement with " + partner.id() + " does not let " + type + " records be sent"));
                 continue;
             }
             for (String field : allowed.get().outside((ObjectNode) record)) {
-                violations.add(new LocatedError(at + "/" + field.replace('.', '/'), "outside the agreement with " + partner.id()));
+                violations.add(new LocatedError(
+                        at + "/" + field.replace('.', '/'), "outside the agreement with " + partner.id()));
             }
         }
         if (!violations.isEmpty()) {
             request.errors = violations;
-            throw new GatewayException(GatewayError.AGREEMENT_VIOLATION, violations.size() + " record(s) or field(s) are outside the agreement with "
-                    + partner.id() + " (" + partner.agreement().reference() + "); each is listed in errors; nothing was sent");
+            throw new GatewayException(
+                    GatewayError.AGREEMENT_VIOLATION,
+                    violations.size() + " record(s) or field(s) are outside the agreement with " + partner.id() + " ("
+                            + partner.agreement().reference() + "); each is listed in errors; nothing was sent");
         }
         List<AeoStatusRecord> canonical = validated(request, records);
         String legalBasis = partner.agreement().reference();
@@ -207,7 +273,8 @@ public final class OutboundIntake {
             json.put("legalBasis", legalBasis);
             sent.add(json);
         }
-        // The exact bytes sent, whatever the retries: evidence (hashed into the chain with the records) and the delivery's payload.
+        // The exact bytes sent, whatever the retries: evidence (hashed into the chain with the records) and the
+        // delivery's payload.
         delivery.put("documentSha256", HexFormat.of().formatHex(sha256(document)));
         delivery.put("signedSha256", HexFormat.of().formatHex(sha256(signed)));
         delivery.put("signed", Base64.getEncoder().encodeToString(signed));
@@ -226,15 +293,31 @@ public final class OutboundIntake {
         receipt.put("receivedAt", request.receivedAt.toString());
         receipt.put("status", "ACCEPTED");
         String receiptJson = json(receipt);
-        java.util.concurrent.atomic.AtomicReference<List<OutboundRecord>> toQueue = new java.util.concurrent.atomic.AtomicReference<>(List.of());
-        Optional<String> first = archive.archiveOutbound(request.evidence(Verdict.ACCEPTED, null, null, canonical.size(),
-                        RecordsDocument.ofText(deliveryJson, 1), receiptJson, null, true), requestKey,
+        java.util.concurrent.atomic.AtomicReference<List<OutboundRecord>> toQueue =
+                new java.util.concurrent.atomic.AtomicReference<>(List.of());
+        Optional<String> first = archive.archiveOutbound(
+                request.evidence(
+                        Verdict.ACCEPTED,
+                        null,
+                        null,
+                        canonical.size(),
+                        RecordsDocument.ofText(deliveryJson, 1),
+                        receiptJson,
+                        null,
+                        true),
+                requestKey,
                 connection -> toQueue.set(ledger.dispatchIn(connection, request.messageId, owed)));
         if (first.isPresent()) {
             return duplicate(request, first.get());
         }
-        LOG.info("Outbound message {} to {}: {} record(s) as {}, {} bytes signed, by {}", request.messageId, partner.id(), canonical.size(),
-                format.id(), signed.length, request.caller);
+        LOG.info(
+                "Outbound message {} to {}: {} record(s) as {}, {} bytes signed, by {}",
+                request.messageId,
+                partner.id(),
+                canonical.size(),
+                format.id(),
+                signed.length,
+                request.caller);
         return new Outcome(HttpAnswer.rawJson(202, receiptJson), toQueue.get());
     }
 
@@ -254,13 +337,21 @@ public final class OutboundIntake {
                 }
             }
         }
-        Translation read = translators.translate(DocumentFormat.AEO_STATUS_JSON, json(list).getBytes(StandardCharsets.UTF_8),
+        Translation read = translators.translate(
+                DocumentFormat.AEO_STATUS_JSON,
+                json(list).getBytes(StandardCharsets.UTF_8),
                 new TranslationContext(partyId, request.messageId, country));
         if (read instanceof Translation.Invalid invalid) {
-            request.errors = invalid.errors().stream().map(e -> new LocatedError(e.location().replace("/operators/", "/records/")
-                    .replaceAll("/name$", "/operatorName"), e.message())).toList();
-            throw new GatewayException(GatewayError.SCHEMA_INVALID, "the records have " + invalid.errors().size()
-                    + " error(s); each is listed in errors (AEO ids must be the gateway's own country's, " + country + ")");
+            request.errors = invalid.errors().stream()
+                    .map(e -> new LocatedError(
+                            e.location().replace("/operators/", "/records/").replaceAll("/name$", "/operatorName"),
+                            e.message()))
+                    .toList();
+            throw new GatewayException(
+                    GatewayError.SCHEMA_INVALID,
+                    "the records have " + invalid.errors().size()
+                            + " error(s); each is listed in errors (AEO ids must be the gateway's own country's, "
+                            + country + ")");
         }
         List<AeoStatusRecord> canonical = new ArrayList<>();
         for (CanonicalRecord record : ((Translation.Records) read).records()) {
@@ -274,10 +365,15 @@ public final class OutboundIntake {
         try {
             root = CanonicalJson.mapper().readTree(request.body.bytes());
         } catch (java.io.IOException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body is not JSON: " + firstLine(e.getMessage()));
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the body is not JSON: " + firstLine(e.getMessage()));
         }
-        if (root == null || !root.isObject() || !root.path("records").isArray() || root.path("records").isEmpty()) {
-            throw new GatewayException(GatewayError.SCHEMA_INVALID, "the body must be {\"records\":[...]} with at least one record");
+        if (root == null
+                || !root.isObject()
+                || !root.path("records").isArray()
+                || root.path("records").isEmpty()) {
+            throw new GatewayException(
+                    GatewayError.SCHEMA_INVALID, "the body must be {\"records\":[...]} with at least one record");
         }
         List<LocatedError> errors = new ArrayList<>();
         ArrayNode records = (ArrayNode) root.get("records");
@@ -287,22 +383,27 @@ public final class OutboundIntake {
                 errors.add(new LocatedError("/records/" + i, "must be an object"));
                 continue;
             }
-            for (String filled : List.of("recordId", "recordVersion", "sourcePartner", "sourceMessageId", "sourceFormat", "legalBasis")) {
+            for (String filled : List.of(
+                    "recordId", "recordVersion", "sourcePartner", "sourceMessageId", "sourceFormat", "legalBasis")) {
                 if (record.has(filled)) {
-                    errors.add(new LocatedError("/records/" + i + "/" + filled, "the gateway sets this field itself; leave it out"));
+                    errors.add(new LocatedError(
+                            "/records/" + i + "/" + filled, "the gateway sets this field itself; leave it out"));
                 }
             }
         }
         if (!errors.isEmpty()) {
             request.errors = errors;
-            throw new GatewayException(GatewayError.SCHEMA_INVALID, "the records have " + errors.size() + " error(s); each is listed in errors");
+            throw new GatewayException(
+                    GatewayError.SCHEMA_INVALID,
+                    "the records have " + errors.size() + " error(s); each is listed in errors");
         }
         return records;
     }
 
     private Outcome duplicate(Request request, String firstMessageId) {
-        EvidenceArchive.FirstReceipt first = archive.receiptOf(firstMessageId).orElseThrow(() ->
-                new GatewayException(GatewayError.INTERNAL_ERROR, "the first request " + firstMessageId + " has no receipt"));
+        EvidenceArchive.FirstReceipt first = archive.receiptOf(firstMessageId)
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.INTERNAL_ERROR, "the first request " + firstMessageId + " has no receipt"));
         ObjectNode receipt;
         try {
             receipt = (ObjectNode) CanonicalJson.mapper().readTree(first.receiptJson());
@@ -311,18 +412,21 @@ public final class OutboundIntake {
         }
         receipt.put("status", "DUPLICATE");
         String answer = json(receipt);
-        archive.archiveOutboundNotAccepted(request.evidence(Verdict.DUPLICATE, null, null, 0, null, null, firstMessageId, false));
+        archive.archiveOutboundNotAccepted(
+                request.evidence(Verdict.DUPLICATE, null, null, 0, null, null, firstMessageId, false));
         return new Outcome(HttpAnswer.rawJson(200, answer), List.of());
     }
 
     private Outcome refuse(Request request, GatewayError error, String detail) {
         try {
-            archive.archiveOutboundNotAccepted(request.evidence(Verdict.REJECTED, error.code(), detail, 0, null, null, null,
-                    request.body.length() <= maxBytes));
+            archive.archiveOutboundNotAccepted(request.evidence(
+                    Verdict.REJECTED, error.code(), detail, 0, null, null, null, request.body.length() <= maxBytes));
         } catch (RuntimeException e) {
             LOG.error("The refusal of outbound request {} could not be archived", request.messageId, e);
         }
-        return new Outcome(HttpAnswer.problem(error, detail, request.messageId, request.errors.isEmpty() ? null : request.errors), List.of());
+        return new Outcome(
+                HttpAnswer.problem(error, detail, request.messageId, request.errors.isEmpty() ? null : request.errors),
+                List.of());
     }
 
     /** The same request to the same partner: its own digest space, never equal to an inbound content digest. */
@@ -349,5 +453,4 @@ public final class OutboundIntake {
     private static String firstLine(String message) {
         return message == null ? "" : message.lines().findFirst().orElse("");
     }
-
 }

@@ -29,8 +29,14 @@ public final class OutboundStatus {
     }
 
     /** One partner's outbound state. */
-    public record PartnerState(String partnerId, long backlog, long deadLettered, long delivered, long failedAttempts, Instant lastDeliveredAt,
-                               Instant lastReceiptAt) {}
+    public record PartnerState(
+            String partnerId,
+            long backlog,
+            long deadLettered,
+            long delivered,
+            long failedAttempts,
+            Instant lastDeliveredAt,
+            Instant lastReceiptAt) {}
 
     void failed(String partnerId) {
         failures.computeIfAbsent(partnerId, id -> new AtomicLong()).incrementAndGet();
@@ -49,15 +55,16 @@ public final class OutboundStatus {
         Map<String, Instant> delivered = new TreeMap<>();
         String sql = "SELECT m.partner_id, r.status, COUNT(*), MAX(r.delivered_at) FROM outbound_record r"
                 + " JOIN inbound_message m ON m.message_id = r.message_id WHERE r.record_type = 'OUTBOUND' GROUP BY m.partner_id, r.status";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql);
-             ResultSet rows = statement.executeQuery()) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 long[] partner = counts.computeIfAbsent(rows.getString(1), id -> new long[3]);
                 switch (rows.getString(2)) {
                     case "PENDING" -> partner[0] += rows.getLong(3);
                     case "DEAD_LETTERED" -> partner[1] += rows.getLong(3);
                     case "DELIVERED" -> partner[2] += rows.getLong(3);
-                    default -> { }
+                    default -> {}
                 }
                 java.time.OffsetDateTime at = rows.getObject(4, java.time.OffsetDateTime.class);
                 if (at != null) {
@@ -65,26 +72,49 @@ public final class OutboundStatus {
                 }
             }
         } catch (SQLException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot read the outbound ledger: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot read the outbound ledger: " + e.getMessage(), e);
         }
         Map<String, PartnerState> states = new TreeMap<>();
-        counts.forEach((id, c) -> states.put(id, new PartnerState(id, c[0], c[1], c[2],
-                failures.getOrDefault(id, new AtomicLong()).get(), delivered.getOrDefault(id, lastDelivery.get(id)), lastReceipt.get(id))));
+        counts.forEach((id, c) -> states.put(
+                id,
+                new PartnerState(
+                        id,
+                        c[0],
+                        c[1],
+                        c[2],
+                        failures.getOrDefault(id, new AtomicLong()).get(),
+                        delivered.getOrDefault(id, lastDelivery.get(id)),
+                        lastReceipt.get(id))));
         return states;
     }
 
     /** {@code GET /api/v1/outbound}: each partner's outbound backlog, dead letters, deliveries, failed attempts, last delivery and receipt. */
     public HttpAnswer describe() {
-        return HttpAnswer.json(200, Map.of("partners", byPartner().values().stream().map(s -> {
-            Map<String, Object> node = new java.util.LinkedHashMap<>();
-            node.put("partner", s.partnerId());
-            node.put("backlog", s.backlog());
-            node.put("deadLettered", s.deadLettered());
-            node.put("delivered", s.delivered());
-            node.put("failedAttempts", s.failedAttempts());
-            node.put("lastDeliveredAt", s.lastDeliveredAt() == null ? null : s.lastDeliveredAt().toString());
-            node.put("lastReceiptAt", s.lastReceiptAt() == null ? null : s.lastReceiptAt().toString());
-            return node;
-        }).toList()));
+        return HttpAnswer.json(
+                200,
+                Map.of(
+                        "partners",
+                        byPartner().values().stream()
+                                .map(s -> {
+                                    Map<String, Object> node = new java.util.LinkedHashMap<>();
+                                    node.put("partner", s.partnerId());
+                                    node.put("backlog", s.backlog());
+                                    node.put("deadLettered", s.deadLettered());
+                                    node.put("delivered", s.delivered());
+                                    node.put("failedAttempts", s.failedAttempts());
+                                    node.put(
+                                            "lastDeliveredAt",
+                                            s.lastDeliveredAt() == null
+                                                    ? null
+                                                    : s.lastDeliveredAt().toString());
+                                    node.put(
+                                            "lastReceiptAt",
+                                            s.lastReceiptAt() == null
+                                                    ? null
+                                                    : s.lastReceiptAt().toString());
+                                    return node;
+                                })
+                                .toList()));
     }
 }

@@ -30,18 +30,23 @@ final class AgreementSection {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw PartnerFileParser.problem(file, "agreement." + name, "is not an agreement field (known: reference, inbound, outbound)");
+                throw PartnerFileParser.problem(
+                        file, "agreement." + name, "is not an agreement field (known: reference, inbound, outbound)");
             }
         }
         JsonNode reference = node.get("reference");
         if (reference == null || !reference.isTextual() || reference.asText().isBlank()) {
-            throw PartnerFileParser.problem(file, "agreement.reference", "is required: the legal basis every record crossing under it carries");
+            throw PartnerFileParser.problem(
+                    file, "agreement.reference", "is required: the legal basis every record crossing under it carries");
         }
         Map<RecordType, FieldPaths> inbound = direction(file, node, "inbound");
         for (RecordType type : messageTypes) {
             if (!inbound.containsKey(type)) {
-                throw PartnerFileParser.problem(file, "agreement.inbound", "must list the fields of every type in messageTypes; "
-                        + type + " is missing (\"*\" for all its fields)");
+                throw PartnerFileParser.problem(
+                        file,
+                        "agreement.inbound",
+                        "must list the fields of every type in messageTypes; " + type
+                                + " is missing (\"*\" for all its fields)");
             }
         }
         return new Agreement(reference.asText().trim(), inbound, direction(file, node, "outbound"));
@@ -54,7 +59,10 @@ final class AgreementSection {
             return fields;
         }
         if (!node.isObject()) {
-            throw PartnerFileParser.problem(file, "agreement." + direction, "must map record types (AEO_STATUS, ECOM_SHIPMENT) to lists of fields");
+            throw PartnerFileParser.problem(
+                    file,
+                    "agreement." + direction,
+                    "must map record types (AEO_STATUS, ECOM_SHIPMENT) to lists of fields");
         }
         for (Iterator<Map.Entry<String, JsonNode>> types = node.fields(); types.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = types.next();
@@ -76,8 +84,11 @@ final class AgreementSection {
                     throw PartnerFileParser.problem(file, field, "must list non-empty field paths");
                 }
                 if (!path.equals("*") && !known.contains(path)) {
-                    throw PartnerFileParser.problem(file, field, "'" + path + "' is not a field of the canonical " + type
-                            + " record (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+                    throw PartnerFileParser.problem(
+                            file,
+                            field,
+                            "'" + path + "' is not a field of the canonical " + type + " record (known: "
+                                    + String.join(", ", new TreeSet<>(known)) + ")");
                 }
                 paths.add(path);
             }

@@ -6,11 +6,11 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Locale;
 import java.util.Set;
-import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.signature.SignatureAlgorithm;
 
 /**
  * Which signature algorithms and keys the gateway accepts: by default RSA of at least 2048 bits
@@ -25,7 +25,10 @@ import org.cbec.gateway.error.GatewayException;
  */
 public record AlgorithmPolicy(Set<String> digests, Set<String> schemes, int minRsaBits, Set<String> ecCurves) {
     public static final AlgorithmPolicy DEFAULT = new AlgorithmPolicy(
-            Set.of("SHA-256", "SHA-384", "SHA-512"), Set.of("RSA", "RSASSA-PSS", "ECDSA", "Ed25519"), 2048, Set.of("P-256", "P-384"));
+            Set.of("SHA-256", "SHA-384", "SHA-512"),
+            Set.of("RSA", "RSASSA-PSS", "ECDSA", "Ed25519"),
+            2048,
+            Set.of("P-256", "P-384"));
 
     /**
      * The only transforms and canonicalisation methods an XML signature (enveloped XMLDSig, SOAP WS-Security) may
@@ -54,7 +57,8 @@ public record AlgorithmPolicy(Set<String> digests, Set<String> schemes, int minR
      * @param scheme RSA, RSASSA-PSS, ECDSA or Ed25519, or whatever the container named
      * @param name   the container's own name for the algorithm, for the refusal's detail
      */
-    public void check(String digest, String scheme, String name, X509Certificate signer, Iterable<X509Certificate> chain) {
+    public void check(
+            String digest, String scheme, String name, X509Certificate signer, Iterable<X509Certificate> chain) {
         check(new SignatureAlgorithm(digest, scheme, name), signer, chain);
     }
 
@@ -67,14 +71,16 @@ public record AlgorithmPolicy(Set<String> digests, Set<String> schemes, int minR
         String scheme = algorithm.scheme();
         String name = algorithm.name();
         if (!schemes.contains(scheme)) {
-            throw refused("the signature scheme " + scheme + " (" + name + ") is not allowed (allowed: " + schemes + ")");
+            throw refused(
+                    "the signature scheme " + scheme + " (" + name + ") is not allowed (allowed: " + schemes + ")");
         }
         if (!digests.contains(digest)) {
             throw refused("the digest " + digest + " of " + name + " is not allowed (allowed: " + digests + ")");
         }
         for (String referenceDigest : algorithm.referenceDigests()) {
             if (!digests.contains(referenceDigest)) {
-                throw refused("the DigestMethod " + referenceDigest + " of a signed Reference is not allowed (allowed: " + digests + ")");
+                throw refused("the DigestMethod " + referenceDigest + " of a signed Reference is not allowed (allowed: "
+                        + digests + ")");
             }
         }
         checkKey(signer.getPublicKey(), "the signer's key");
@@ -105,7 +111,8 @@ public record AlgorithmPolicy(Set<String> digests, Set<String> schemes, int minR
         } else if (key instanceof ECPublicKey ec) {
             String curve = curveName(ec);
             if (curve == null || !ecCurves.contains(curve)) {
-                throw refused(whose + " is on EC curve " + (curve == null ? "(unnamed)" : curve) + "; allowed: " + ecCurves);
+                throw refused(
+                        whose + " is on EC curve " + (curve == null ? "(unnamed)" : curve) + "; allowed: " + ecCurves);
             }
         } else if (!key.getAlgorithm().equals("Ed25519") && !key.getAlgorithm().equals("EdDSA")) {
             throw refused(whose + " is a " + key.getAlgorithm() + " key, which is not allowed");
@@ -116,20 +123,30 @@ public record AlgorithmPolicy(Set<String> digests, Set<String> schemes, int minR
         String name = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
         if (name.equals("RSASSA-PSS")) {
             // A PSS certificate names its digest in the algorithm parameters; its key is still judged below.
-            checkKey(certificate.getPublicKey(), "the key of " + certificate.getSubjectX500Principal().getName());
+            checkKey(
+                    certificate.getPublicKey(),
+                    "the key of " + certificate.getSubjectX500Principal().getName());
             return;
         }
-        String digest = name.startsWith("SHA1") || name.startsWith("SHA-1") ? "SHA-1"
-                : name.startsWith("MD5") || name.startsWith("MD2") ? "MD5"
-                : name.startsWith("SHA256") ? "SHA-256"
-                : name.startsWith("SHA384") ? "SHA-384"
-                : name.startsWith("SHA512") || name.equals("ED25519") || name.equals("EDDSA") ? "SHA-512"
-                : name;
+        String digest = name.startsWith("SHA1") || name.startsWith("SHA-1")
+                ? "SHA-1"
+                : name.startsWith("MD5") || name.startsWith("MD2")
+                        ? "MD5"
+                        : name.startsWith("SHA256")
+                                ? "SHA-256"
+                                : name.startsWith("SHA384")
+                                        ? "SHA-384"
+                                        : name.startsWith("SHA512") || name.equals("ED25519") || name.equals("EDDSA")
+                                                ? "SHA-512"
+                                                : name;
         if (!digests.contains(digest)) {
-            throw refused("the certificate " + certificate.getSubjectX500Principal().getName() + " is signed with "
-                    + certificate.getSigAlgName() + ", which is not allowed");
+            throw refused(
+                    "the certificate " + certificate.getSubjectX500Principal().getName() + " is signed with "
+                            + certificate.getSigAlgName() + ", which is not allowed");
         }
-        checkKey(certificate.getPublicKey(), "the key of " + certificate.getSubjectX500Principal().getName());
+        checkKey(
+                certificate.getPublicKey(),
+                "the key of " + certificate.getSubjectX500Principal().getName());
     }
 
     /** This policy with whatever a partner's agreement sets instead. */
@@ -150,7 +167,9 @@ public record AlgorithmPolicy(Set<String> digests, Set<String> schemes, int minR
     private static String curveName(ECPublicKey key) {
         for (String name : new String[] {"P-256", "P-384", "P-521"}) {
             X9ECParameters parameters = ECNamedCurveTable.getByName(name);
-            if (parameters != null && parameters.getCurve().getFieldSize() == key.getParams().getCurve().getField().getFieldSize()
+            if (parameters != null
+                    && parameters.getCurve().getFieldSize()
+                            == key.getParams().getCurve().getField().getFieldSize()
                     && parameters.getN().equals(key.getParams().getOrder())) {
                 return name;
             }

@@ -24,17 +24,22 @@ final class OutboundSection {
             return null;
         }
         if (!node.isObject()) {
-            throw PartnerFileParser.problem(file, "outbound", "must be a mapping of transport, url, format, encryptCert, receiptAnchors");
+            throw PartnerFileParser.problem(
+                    file, "outbound", "must be a mapping of transport, url, format, encryptCert, receiptAnchors");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!FIELDS.contains(name)) {
-                throw PartnerFileParser.problem(file, "outbound." + name, "is not an outbound field (known: " + String.join(", ", FIELDS) + ")");
+                throw PartnerFileParser.problem(
+                        file,
+                        "outbound." + name,
+                        "is not an outbound field (known: " + String.join(", ", FIELDS) + ")");
             }
         }
         String transport = text(file, node, "transport");
         if (!PartnerOutbound.AS4.equals(transport) && !PartnerOutbound.CMS_HTTPS.equals(transport)) {
-            throw PartnerFileParser.problem(file, "outbound.transport", "must be as4 or cms-https, not '" + transport + "'");
+            throw PartnerFileParser.problem(
+                    file, "outbound.transport", "must be as4 or cms-https, not '" + transport + "'");
         }
         String urlText = text(file, node, "url");
         URI url;
@@ -43,18 +48,32 @@ final class OutboundSection {
         } catch (URISyntaxException e) {
             throw PartnerFileParser.problem(file, "outbound.url", "is not a URL: " + e.getMessage());
         }
-        if (!"https".equalsIgnoreCase(url.getScheme()) && !"http".equalsIgnoreCase(url.getScheme()) || url.getHost() == null) {
-            throw PartnerFileParser.problem(file, "outbound.url", "must be an https:// (or, for tests, http://) URL, not '" + urlText + "'");
+        if (!"https".equalsIgnoreCase(url.getScheme()) && !"http".equalsIgnoreCase(url.getScheme())
+                || url.getHost() == null) {
+            throw PartnerFileParser.problem(
+                    file, "outbound.url", "must be an https:// (or, for tests, http://) URL, not '" + urlText + "'");
         }
         String format = text(file, node, "format");
-        if (DocumentFormat.byId(format).filter(DocumentWriter.standard()::containsKey).isEmpty()) {
-            throw PartnerFileParser.problem(file, "outbound.format", "must be a format the gateway writes ("
-                    + String.join(", ", DocumentWriter.standard().keySet().stream().map(DocumentFormat::id).sorted().toList())
-                    + "), not '" + format + "'");
+        if (DocumentFormat.byId(format)
+                .filter(DocumentWriter.standard()::containsKey)
+                .isEmpty()) {
+            throw PartnerFileParser.problem(
+                    file,
+                    "outbound.format",
+                    "must be a format the gateway writes ("
+                            + String.join(
+                                    ", ",
+                                    DocumentWriter.standard().keySet().stream()
+                                            .map(DocumentFormat::id)
+                                            .sorted()
+                                            .toList())
+                            + "), not '" + format + "'");
         }
         X509Certificate encryptCert = null;
         if (node.hasNonNull("encryptCert")) {
-            encryptCert = PartnerFileParser.certificatesAt(file, "outbound.encryptCert", file.resolveSibling(text(file, node, "encryptCert"))).get(0);
+            encryptCert = PartnerFileParser.certificatesAt(
+                            file, "outbound.encryptCert", file.resolveSibling(text(file, node, "encryptCert")))
+                    .get(0);
         }
         List<X509Certificate> receiptAnchors = new ArrayList<>();
         JsonNode anchors = node.get("receiptAnchors");
@@ -66,10 +85,14 @@ final class OutboundSection {
                 if (!anchor.isTextual() || anchor.asText().isBlank()) {
                     throw PartnerFileParser.problem(file, "outbound.receiptAnchors", "must list non-empty paths");
                 }
-                receiptAnchors.addAll(PartnerFileParser.certificatesAt(file, "outbound.receiptAnchors", file.resolveSibling(anchor.asText().trim())));
+                receiptAnchors.addAll(PartnerFileParser.certificatesAt(
+                        file,
+                        "outbound.receiptAnchors",
+                        file.resolveSibling(anchor.asText().trim())));
             }
         }
-        return new PartnerOutbound(transport, url, format, encryptCert, receiptAnchors.isEmpty() ? trustAnchors : receiptAnchors);
+        return new PartnerOutbound(
+                transport, url, format, encryptCert, receiptAnchors.isEmpty() ? trustAnchors : receiptAnchors);
     }
 
     private static String text(Path file, JsonNode node, String field) {

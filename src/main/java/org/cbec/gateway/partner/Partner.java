@@ -1,8 +1,8 @@
 package org.cbec.gateway.partner;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -48,10 +48,10 @@ public record Partner(
 
     /** The extendedKeyUsage purposes a signer may have when the partner's file names none. */
     public static final Set<String> DEFAULT_SIGNER_EXTENDED_KEY_USAGES = Set.of(
-            "1.3.6.1.5.5.7.3.4",        // id-kp-emailProtection (S/MIME)
-            "1.3.6.1.4.1.311.10.3.12",  // Microsoft documentSigning
-            "1.3.6.1.5.5.7.3.36",       // id-kp-documentSigning (RFC 9336)
-            "2.5.29.37.0");             // anyExtendedKeyUsage
+            "1.3.6.1.5.5.7.3.4", // id-kp-emailProtection (S/MIME)
+            "1.3.6.1.4.1.311.10.3.12", // Microsoft documentSigning
+            "1.3.6.1.5.5.7.3.36", // id-kp-documentSigning (RFC 9336)
+            "2.5.29.37.0"); // anyExtendedKeyUsage
 
     public Partner {
         trustAnchors = List.copyOf(trustAnchors);
@@ -64,26 +64,95 @@ public record Partner(
     }
 
     /** A partner without an {@code agreement}, {@code outbound} or {@code as4} in its file (its AS4 PartyId is its id). */
-    public Partner(String id, String name, String country, List<X509Certificate> trustAnchors, Set<X500Principal> signerSubjects,
-                   RevocationPolicy revocation, List<Path> crls, Set<RecordType> messageTypes, boolean enabled,
-                   AlgorithmPolicy.Overrides algorithms, Path source, Duration expectedInterval, Set<String> signerExtendedKeyUsages) {
-        this(id, name, country, trustAnchors, signerSubjects, revocation, crls, messageTypes, enabled, algorithms, source,
-                expectedInterval, signerExtendedKeyUsages, null, null, null);
+    public Partner(
+            String id,
+            String name,
+            String country,
+            List<X509Certificate> trustAnchors,
+            Set<X500Principal> signerSubjects,
+            RevocationPolicy revocation,
+            List<Path> crls,
+            Set<RecordType> messageTypes,
+            boolean enabled,
+            AlgorithmPolicy.Overrides algorithms,
+            Path source,
+            Duration expectedInterval,
+            Set<String> signerExtendedKeyUsages) {
+        this(
+                id,
+                name,
+                country,
+                trustAnchors,
+                signerSubjects,
+                revocation,
+                crls,
+                messageTypes,
+                enabled,
+                algorithms,
+                source,
+                expectedInterval,
+                signerExtendedKeyUsages,
+                null,
+                null,
+                null);
     }
 
     /** A partner without {@code signerExtendedKeyUsages} in its file: {@link #DEFAULT_SIGNER_EXTENDED_KEY_USAGES}. */
-    public Partner(String id, String name, String country, List<X509Certificate> trustAnchors, Set<X500Principal> signerSubjects,
-                   RevocationPolicy revocation, List<Path> crls, Set<RecordType> messageTypes, boolean enabled,
-                   AlgorithmPolicy.Overrides algorithms, Path source, Duration expectedInterval) {
-        this(id, name, country, trustAnchors, signerSubjects, revocation, crls, messageTypes, enabled, algorithms, source,
-                expectedInterval, DEFAULT_SIGNER_EXTENDED_KEY_USAGES);
+    public Partner(
+            String id,
+            String name,
+            String country,
+            List<X509Certificate> trustAnchors,
+            Set<X500Principal> signerSubjects,
+            RevocationPolicy revocation,
+            List<Path> crls,
+            Set<RecordType> messageTypes,
+            boolean enabled,
+            AlgorithmPolicy.Overrides algorithms,
+            Path source,
+            Duration expectedInterval) {
+        this(
+                id,
+                name,
+                country,
+                trustAnchors,
+                signerSubjects,
+                revocation,
+                crls,
+                messageTypes,
+                enabled,
+                algorithms,
+                source,
+                expectedInterval,
+                DEFAULT_SIGNER_EXTENDED_KEY_USAGES);
     }
 
     /** A partner without {@code expectedInterval} in its file. */
-    public Partner(String id, String name, String country, List<X509Certificate> trustAnchors, Set<X500Principal> signerSubjects,
-                   RevocationPolicy revocation, List<Path> crls, Set<RecordType> messageTypes, boolean enabled,
-                   AlgorithmPolicy.Overrides algorithms, Path source) {
-        this(id, name, country, trustAnchors, signerSubjects, revocation, crls, messageTypes, enabled, algorithms, source, null);
+    public Partner(
+            String id,
+            String name,
+            String country,
+            List<X509Certificate> trustAnchors,
+            Set<X500Principal> signerSubjects,
+            RevocationPolicy revocation,
+            List<Path> crls,
+            Set<RecordType> messageTypes,
+            boolean enabled,
+            AlgorithmPolicy.Overrides algorithms,
+            Path source) {
+        this(
+                id,
+                name,
+                country,
+                trustAnchors,
+                signerSubjects,
+                revocation,
+                crls,
+                messageTypes,
+                enabled,
+                algorithms,
+                source,
+                null);
     }
 
     public boolean mayAccept(X500Principal signer) {

@@ -27,8 +27,21 @@ import org.cbec.gateway.error.GatewayException;
 /** Reads one partner file; every problem names the file and the field. */
 final class PartnerFileParser {
     private static final Set<String> KNOWN_FIELDS = Set.of(
-            "id", "name", "country", "trustAnchors", "signerSubjects", "revocation", "crls", "messageTypes", "enabled", "algorithms",
-            "expectedInterval", "signerExtendedKeyUsages", "agreement", "outbound", "as4");
+            "id",
+            "name",
+            "country",
+            "trustAnchors",
+            "signerSubjects",
+            "revocation",
+            "crls",
+            "messageTypes",
+            "enabled",
+            "algorithms",
+            "expectedInterval",
+            "signerExtendedKeyUsages",
+            "agreement",
+            "outbound",
+            "as4");
     private static final java.util.regex.Pattern OID = java.util.regex.Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
     private static final Set<String> ALGORITHM_FIELDS = Set.of("digests", "schemes", "minRsaBits", "ecCurves");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
@@ -77,8 +90,9 @@ final class PartnerFileParser {
             }
         }
         String revocationText = root.has("revocation") ? text(file, root, "revocation", true) : "none";
-        RevocationPolicy revocation = RevocationPolicy.of(revocationText).orElseThrow(() ->
-                problem(file, "revocation", "must be none, crl, ocsp or ocsp-then-crl, not '" + revocationText + "'"));
+        RevocationPolicy revocation = RevocationPolicy.of(revocationText)
+                .orElseThrow(() -> problem(
+                        file, "revocation", "must be none, crl, ocsp or ocsp-then-crl, not '" + revocationText + "'"));
         List<Path> crls = new ArrayList<>();
         for (String path : textList(file, root, "crls")) {
             Path crl = file.resolveSibling(path);
@@ -106,9 +120,23 @@ final class PartnerFileParser {
             }
             enabled = node.booleanValue();
         }
-        return new Partner(id, name, country, anchors, subjects, revocation, crls, types, enabled, algorithms(file, root), file,
-                expectedInterval(file, root), signerExtendedKeyUsages(file, root), AgreementSection.parse(file, root.get("agreement"), types),
-                OutboundSection.parse(file, root.get("outbound"), anchors), as4(file, root, id));
+        return new Partner(
+                id,
+                name,
+                country,
+                anchors,
+                subjects,
+                revocation,
+                crls,
+                types,
+                enabled,
+                algorithms(file, root),
+                file,
+                expectedInterval(file, root),
+                signerExtendedKeyUsages(file, root),
+                AgreementSection.parse(file, root.get("agreement"), types),
+                OutboundSection.parse(file, root.get("outbound"), anchors),
+                as4(file, root, id));
     }
 
     /** The partner's AS4 party: {@code as4: {partyId, partyIdType}}; absent, its id of the unregistered type. */
@@ -132,9 +160,14 @@ final class PartnerFileParser {
         }
         JsonNode type = as4.get("partyIdType");
         if (type != null && !type.isTextual()) {
-            throw problem(file, "as4.partyIdType", "must be text (a URN such as " + Partner.As4Party.UNREGISTERED + ")");
+            throw problem(
+                    file, "as4.partyIdType", "must be text (a URN such as " + Partner.As4Party.UNREGISTERED + ")");
         }
-        return new Partner.As4Party(partyId.asText().strip(), type == null || type.asText().isBlank() ? Partner.As4Party.UNREGISTERED : type.asText().strip());
+        return new Partner.As4Party(
+                partyId.asText().strip(),
+                type == null || type.asText().isBlank()
+                        ? Partner.As4Party.UNREGISTERED
+                        : type.asText().strip());
     }
 
     /** How long the partner may stay silent before an alert: an ISO-8601 duration (PT1H, P1D), or absent for never. */
@@ -154,7 +187,10 @@ final class PartnerFileParser {
                 }
                 interval = Duration.ofDays(period.getDays());
             } catch (DateTimeParseException e) {
-                throw problem(file, "expectedInterval", "must be an ISO-8601 duration such as PT1H or P1D, not '" + value + "'");
+                throw problem(
+                        file,
+                        "expectedInterval",
+                        "must be an ISO-8601 duration such as PT1H or P1D, not '" + value + "'");
             }
         }
         if (interval.isNegative() || interval.isZero()) {
@@ -165,18 +201,25 @@ final class PartnerFileParser {
 
     /** The extendedKeyUsage OIDs a signer may have; absent means {@link Partner#DEFAULT_SIGNER_EXTENDED_KEY_USAGES}. */
     private static Set<String> signerExtendedKeyUsages(Path file, JsonNode root) {
-        if (!root.has("signerExtendedKeyUsages") || root.get("signerExtendedKeyUsages").isNull()) {
+        if (!root.has("signerExtendedKeyUsages")
+                || root.get("signerExtendedKeyUsages").isNull()) {
             return Partner.DEFAULT_SIGNER_EXTENDED_KEY_USAGES;
         }
         Set<String> oids = new LinkedHashSet<>();
         for (String oid : textList(file, root, "signerExtendedKeyUsages")) {
             if (!OID.matcher(oid).matches()) {
-                throw problem(file, "signerExtendedKeyUsages", "'" + oid + "' is not an object identifier such as 1.3.6.1.5.5.7.3.4");
+                throw problem(
+                        file,
+                        "signerExtendedKeyUsages",
+                        "'" + oid + "' is not an object identifier such as 1.3.6.1.5.5.7.3.4");
             }
             oids.add(oid);
         }
         if (oids.isEmpty()) {
-            throw problem(file, "signerExtendedKeyUsages", "must list at least one object identifier, or be left out for the defaults");
+            throw problem(
+                    file,
+                    "signerExtendedKeyUsages",
+                    "must list at least one object identifier, or be left out for the defaults");
         }
         return oids;
     }
@@ -192,18 +235,25 @@ final class PartnerFileParser {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!ALGORITHM_FIELDS.contains(name)) {
-                throw problem(file, "algorithms." + name, "is not an algorithm setting (known: " + String.join(", ", ALGORITHM_FIELDS) + ")");
+                throw problem(
+                        file,
+                        "algorithms." + name,
+                        "is not an algorithm setting (known: " + String.join(", ", ALGORITHM_FIELDS) + ")");
             }
         }
         Integer minRsaBits = null;
         if (node.has("minRsaBits")) {
-            if (!node.get("minRsaBits").canConvertToInt() || node.get("minRsaBits").asInt() < 1024) {
+            if (!node.get("minRsaBits").canConvertToInt()
+                    || node.get("minRsaBits").asInt() < 1024) {
                 throw problem(file, "algorithms.minRsaBits", "must be a whole number of at least 1024");
             }
             minRsaBits = node.get("minRsaBits").asInt();
         }
-        return new AlgorithmPolicy.Overrides(optionalSet(file, node, "digests"), optionalSet(file, node, "schemes"),
-                minRsaBits, optionalSet(file, node, "ecCurves"));
+        return new AlgorithmPolicy.Overrides(
+                optionalSet(file, node, "digests"),
+                optionalSet(file, node, "schemes"),
+                minRsaBits,
+                optionalSet(file, node, "ecCurves"));
     }
 
     private static Set<String> optionalSet(Path file, JsonNode algorithms, String field) {
@@ -274,6 +324,7 @@ final class PartnerFileParser {
     }
 
     static GatewayException problem(Path file, String field, String problem) {
-        return new GatewayException(GatewayError.CONFIGURATION_INVALID, "partner file " + file + ": field '" + field + "' " + problem);
+        return new GatewayException(
+                GatewayError.CONFIGURATION_INVALID, "partner file " + file + ": field '" + field + "' " + problem);
     }
 }

@@ -13,7 +13,8 @@ import java.util.List;
  * @param encryptCert     AS4 only: the certificate payloads are encrypted to, or null
  * @param receiptAnchors  the CA certificates the partner's signed receipts chain to (the partner's trust anchors when the file names none)
  */
-public record PartnerOutbound(String transport, URI url, String format, X509Certificate encryptCert, List<X509Certificate> receiptAnchors) {
+public record PartnerOutbound(
+        String transport, URI url, String format, X509Certificate encryptCert, List<X509Certificate> receiptAnchors) {
     public static final String AS4 = "as4";
     public static final String CMS_HTTPS = "cms-https";
 

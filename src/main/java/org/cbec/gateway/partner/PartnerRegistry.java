@@ -32,7 +32,8 @@ public final class PartnerRegistry {
                 continue;
             }
             for (X509Certificate anchor : partner.trustAnchors()) {
-                byAnchor.computeIfAbsent(anchor.getSubjectX500Principal(), k -> new ArrayList<>()).add(partner);
+                byAnchor.computeIfAbsent(anchor.getSubjectX500Principal(), k -> new ArrayList<>())
+                        .add(partner);
             }
         }
         byAnchor.replaceAll((subject, partners) -> List.copyOf(partners));
@@ -42,22 +43,28 @@ public final class PartnerRegistry {
     /** Reads every {@code *.yaml} file of the directory; the first invalid file stops with its name and field. */
     public static PartnerRegistry load(Path directory) {
         if (!Files.isDirectory(directory)) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
-                    "partners directory " + directory.toAbsolutePath() + " does not exist (setting gateway.partners.dir)");
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "partners directory " + directory.toAbsolutePath()
+                            + " does not exist (setting gateway.partners.dir)");
         }
         List<Path> files;
         try (Stream<Path> listing = Files.list(directory)) {
-            files = listing.filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
-                    .sorted().toList();
+            files = listing.filter(p -> p.getFileName().toString().endsWith(".yaml")
+                            || p.getFileName().toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot list partners directory " + directory, e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "cannot list partners directory " + directory, e);
         }
         Map<String, Partner> partners = new LinkedHashMap<>();
         for (Path file : files) {
             Partner partner = PartnerFileParser.parse(file);
             Partner earlier = partners.putIfAbsent(partner.id(), partner);
             if (earlier != null) {
-                throw PartnerFileParser.problem(file, "id", "'" + partner.id() + "' is already used by " + earlier.source());
+                throw PartnerFileParser.problem(
+                        file, "id", "'" + partner.id() + "' is already used by " + earlier.source());
             }
         }
         return of(partners.values());
@@ -66,7 +73,8 @@ public final class PartnerRegistry {
     /** A registry of the one partner a single file describes: how the command line judges a message offline. */
     public static PartnerRegistry loadFile(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "partner file " + file.toAbsolutePath() + " does not exist");
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "partner file " + file.toAbsolutePath() + " does not exist");
         }
         return of(List.of(PartnerFileParser.parse(file)));
     }
@@ -87,7 +95,8 @@ public final class PartnerRegistry {
                 for (int j = i + 1; j < partners.size(); j++) {
                     Partner a = partners.get(i);
                     Partner b = partners.get(j);
-                    throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+                    throw new GatewayException(
+                            GatewayError.CONFIGURATION_INVALID,
                             "partners " + a.id() + " (" + a.source() + ") and " + b.id() + " (" + b.source()
                                     + ") share the trust anchor " + subject.getName()
                                     + ": a certificate must chain to one partner only");
@@ -109,9 +118,12 @@ public final class PartnerRegistry {
             for (X509Certificate anchor : issued.trustAnchors()) {
                 for (Partner issuer : enabledPartnersWithAnchor(anchor.getIssuerX500Principal())) {
                     if (issuer != issued && issuedBy(anchor, issuer)) {
-                        throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
-                                "the trust anchor " + anchor.getSubjectX500Principal().getName() + " of partner " + issued.id()
-                                        + " (" + issued.source() + ") is issued by the trust anchor of partner " + issuer.id()
+                        throw new GatewayException(
+                                GatewayError.CONFIGURATION_INVALID,
+                                "the trust anchor "
+                                        + anchor.getSubjectX500Principal().getName() + " of partner " + issued.id()
+                                        + " (" + issued.source() + ") is issued by the trust anchor of partner "
+                                        + issuer.id()
                                         + " (" + issuer.source() + "): a certificate must chain to one partner only");
                     }
                 }

@@ -50,14 +50,17 @@ public final class AeoRegistry {
     public record CurrentStatus(String aeoId, AeoStatus status, Instant statusChangedAt, OperatorDetails operator) {}
 
     /** Who an operator is, as a statement describes it: what a withdrawal repeats. */
-    public record OperatorDetails(String name, Address address, String programme, LocalDate validFrom, LocalDate validUntil) {}
+    public record OperatorDetails(
+            String name, Address address, String programme, LocalDate validFrom, LocalDate validUntil) {}
 
     /**
      * Records the AEO statements among the records of an accepted message, inside the caller's transaction.
      * The canonical record is in the message's records document; a statement row keeps only what the
      * registry reads. The records are read once, in order (a large list's are made as they are read).
      */
-    public void record(Connection connection, String messageId, Instant receivedAt, List<? extends CanonicalRecord> records) throws SQLException {
+    public void record(
+            Connection connection, String messageId, Instant receivedAt, List<? extends CanonicalRecord> records)
+            throws SQLException {
         // A message's records are all of its format's one record type: a shipment message has no statements.
         if (records.isEmpty() || !(records.get(0) instanceof AeoStatusRecord)) {
             return;
@@ -110,7 +113,8 @@ public final class AeoRegistry {
         }
         String sql = "SELECT s.status FROM aeo_statement s WHERE s.partner_id = ? AND s.aeo_id = ?"
                 + " ORDER BY s.status_changed_at DESC, s.received_at DESC LIMIT 1";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (String aeoId : Set.copyOf(aeoIds)) {
                 statement.setString(1, partnerId);
                 statement.setString(2, aeoId);
@@ -128,11 +132,13 @@ public final class AeoRegistry {
 
     /** Every operator of the partner whose current status is not WITHDRAWN. */
     public List<CurrentStatus> listed(String partnerId) {
-        String sql = "SELECT s.aeo_id, s.status, s.status_changed_at, s.record, s.operator_name, s.address_line, s.city, s.postcode,"
-                + " s.country, s.programme, s.valid_from, s.valid_until FROM aeo_statement s WHERE s.partner_id = ?"
-                + " AND NOT EXISTS (SELECT 1 FROM aeo_statement later WHERE later.partner_id = s.partner_id AND later.aeo_id = s.aeo_id"
-                + " AND later.status_changed_at > s.status_changed_at) ORDER BY s.aeo_id, s.received_at DESC";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        String sql =
+                "SELECT s.aeo_id, s.status, s.status_changed_at, s.record, s.operator_name, s.address_line, s.city, s.postcode,"
+                        + " s.country, s.programme, s.valid_from, s.valid_until FROM aeo_statement s WHERE s.partner_id = ?"
+                        + " AND NOT EXISTS (SELECT 1 FROM aeo_statement later WHERE later.partner_id = s.partner_id AND later.aeo_id = s.aeo_id"
+                        + " AND later.status_changed_at > s.status_changed_at) ORDER BY s.aeo_id, s.received_at DESC";
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, partnerId);
             Map<String, CurrentStatus> byOperator = new java.util.LinkedHashMap<>();
             try (ResultSet rows = statement.executeQuery()) {
@@ -141,7 +147,9 @@ public final class AeoRegistry {
                     byOperator.putIfAbsent(status.aeoId(), status);
                 }
             }
-            return byOperator.values().stream().filter(s -> s.status() != AeoStatus.WITHDRAWN).toList();
+            return byOperator.values().stream()
+                    .filter(s -> s.status() != AeoStatus.WITHDRAWN)
+                    .toList();
         } catch (SQLException e) {
             throw failure("cannot read the AEO registry", e);
         }
@@ -151,15 +159,24 @@ public final class AeoRegistry {
      * For a FULL list: WITHDRAWN statements for the partner's listed operators that the list omits, dated
      * {@code withdrawnAt} and carrying the operator's last known details.
      */
-    public List<AeoStatusRecord> withdrawalsForFullList(RecordSource source, Set<String> listedInDocument, Instant withdrawnAt) {
+    public List<AeoStatusRecord> withdrawalsForFullList(
+            RecordSource source, Set<String> listedInDocument, Instant withdrawnAt) {
         List<AeoStatusRecord> withdrawals = new ArrayList<>();
         for (CurrentStatus operator : listed(source.partnerId())) {
             if (listedInDocument.contains(operator.aeoId()) || !withdrawnAt.isAfter(operator.statusChangedAt())) {
                 continue;
             }
             OperatorDetails last = operator.operator();
-            withdrawals.add(AeoStatusRecord.create(source, operator.aeoId(), last.name(), last.address(), last.programme(),
-                    AeoStatus.WITHDRAWN, last.validFrom(), last.validUntil(), withdrawnAt,
+            withdrawals.add(AeoStatusRecord.create(
+                    source,
+                    operator.aeoId(),
+                    last.name(),
+                    last.address(),
+                    last.programme(),
+                    AeoStatus.WITHDRAWN,
+                    last.validFrom(),
+                    last.validUntil(),
+                    withdrawnAt,
                     "absent from the FULL list of message " + source.messageId()));
         }
         return withdrawals;
@@ -176,7 +193,9 @@ public final class AeoRegistry {
         }
         List<String> sellers = new ArrayList<>();
         for (CanonicalRecord record : records) {
-            if (record instanceof ShipmentRecord shipment && shipment.seller() != null && shipment.seller().aeoId() != null) {
+            if (record instanceof ShipmentRecord shipment
+                    && shipment.seller() != null
+                    && shipment.seller().aeoId() != null) {
                 sellers.add(shipment.seller().aeoId());
             }
         }
@@ -184,9 +203,11 @@ public final class AeoRegistry {
         List<CanonicalRecord> recognised = new ArrayList<>(records.size());
         for (CanonicalRecord record : records) {
             if (record instanceof ShipmentRecord shipment) {
-                String seller = shipment.seller() == null ? null : shipment.seller().aeoId();
+                String seller =
+                        shipment.seller() == null ? null : shipment.seller().aeoId();
                 AeoStatus status = seller == null ? null : current.get(seller);
-                recognised.add(shipment.withMutualRecognition(status == null ? MutualRecognition.unknown() : MutualRecognition.of(status)));
+                recognised.add(shipment.withMutualRecognition(
+                        status == null ? MutualRecognition.unknown() : MutualRecognition.of(status)));
             } else {
                 recognised.add(record);
             }
@@ -199,16 +220,21 @@ public final class AeoRegistry {
      * forwarded for its operator. Called by the forward route, one operator at a time (message groups).
      */
     public boolean isCurrentForForwarding(String partnerId, String aeoId, Instant statusChangedAt) {
-        return lastForwarded(partnerId, aeoId).map(last -> !statusChangedAt.isBefore(last)).orElse(true);
+        return lastForwarded(partnerId, aeoId)
+                .map(last -> !statusChangedAt.isBefore(last))
+                .orElse(true);
     }
 
     public Optional<Instant> lastForwarded(String partnerId, String aeoId) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT status_changed_at FROM aeo_forwarded WHERE partner_id = ? AND aeo_id = ?")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT status_changed_at FROM aeo_forwarded WHERE partner_id = ? AND aeo_id = ?")) {
             statement.setString(1, partnerId);
             statement.setString(2, aeoId);
             try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(row.getObject(1, OffsetDateTime.class).toInstant()) : Optional.empty();
+                return row.next()
+                        ? Optional.of(row.getObject(1, OffsetDateTime.class).toInstant())
+                        : Optional.empty();
             }
         } catch (SQLException e) {
             throw failure("cannot read the forwarded AEO statements", e);
@@ -216,7 +242,8 @@ public final class AeoRegistry {
     }
 
     /** Remembers that this statement reached the national system, inside the caller's transaction. */
-    public static void rememberForwarded(Connection connection, String partnerId, String aeoId, Instant statusChangedAt) throws SQLException {
+    public static void rememberForwarded(Connection connection, String partnerId, String aeoId, Instant statusChangedAt)
+            throws SQLException {
         // Insert first: an operator's first statement (the usual case) costs one write and no lookup.
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO aeo_forwarded (partner_id, aeo_id, status_changed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
@@ -239,24 +266,39 @@ public final class AeoRegistry {
     }
 
     private static CurrentStatus currentOf(ResultSet row) throws SQLException {
-        return new CurrentStatus(row.getString(1), AeoStatus.valueOf(row.getString(2)), row.getObject(3, OffsetDateTime.class).toInstant(),
+        return new CurrentStatus(
+                row.getString(1),
+                AeoStatus.valueOf(row.getString(2)),
+                row.getObject(3, OffsetDateTime.class).toInstant(),
                 row.getString(4) == null ? detailsInColumns(row) : detailsInJson(row.getString(4)));
     }
 
     private static OperatorDetails detailsInColumns(ResultSet row) throws SQLException {
         // Every translator requires an address's country: a row without one had no address.
-        Address address = row.getString(9) == null ? null : new Address(row.getString(6), row.getString(7), row.getString(8), row.getString(9));
-        return new OperatorDetails(row.getString(5), address, row.getString(10),
-                row.getObject(11, LocalDate.class), row.getObject(12, LocalDate.class));
+        Address address = row.getString(9) == null
+                ? null
+                : new Address(row.getString(6), row.getString(7), row.getString(8), row.getString(9));
+        return new OperatorDetails(
+                row.getString(5),
+                address,
+                row.getString(10),
+                row.getObject(11, LocalDate.class),
+                row.getObject(12, LocalDate.class));
     }
 
     /** A row written before V11, which kept the whole canonical record as JSON. */
     private static OperatorDetails detailsInJson(String json) {
         try {
             AeoStatusRecord record = JSON.readValue(json, AeoStatusRecord.class);
-            return new OperatorDetails(record.operatorName(), record.address(), record.programme(), record.validFrom(), record.validUntil());
+            return new OperatorDetails(
+                    record.operatorName(),
+                    record.address(),
+                    record.programme(),
+                    record.validFrom(),
+                    record.validUntil());
         } catch (JsonProcessingException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "an AEO statement in the registry cannot be read", e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "an AEO statement in the registry cannot be read", e);
         }
     }
 

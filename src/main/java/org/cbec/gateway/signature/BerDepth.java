@@ -13,6 +13,7 @@ import org.cbec.gateway.evidence.ReceivedBody;
 public final class BerDepth {
     /** The deepest nesting accepted; CMS SignedData with certificates and signed attributes needs about twelve. */
     public static final int MAX_DEPTH = 64;
+
     private static final int INDEFINITE = -1;
 
     private BerDepth() {}
@@ -24,12 +25,16 @@ public final class BerDepth {
 
     /** The same for {@code der[from, end)}. */
     public static void check(byte[] der, int from, int end, String what) {
-        check(new Bytes() {
-            @Override
-            public int at(int index) {
-                return der[index] & 0xFF;
-            }
-        }, from, end, what);
+        check(
+                new Bytes() {
+                    @Override
+                    public int at(int index) {
+                        return der[index] & 0xFF;
+                    }
+                },
+                from,
+                end,
+                what);
     }
 
     /** The same for a body read in place. */
@@ -103,8 +108,10 @@ public final class BerDepth {
                 continue;
             }
             if (++depth > MAX_DEPTH) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                        what + " nests ASN.1 deeper than " + MAX_DEPTH + " levels; no signature container needs that many");
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE,
+                        what + " nests ASN.1 deeper than " + MAX_DEPTH
+                                + " levels; no signature container needs that many");
             }
             ends[depth] = length == INDEFINITE ? INDEFINITE : pos + (int) length;
         }

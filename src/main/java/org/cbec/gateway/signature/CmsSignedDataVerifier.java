@@ -3,7 +3,6 @@ package org.cbec.gateway.signature;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -47,7 +46,8 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
             return verify(body.bytes());
         }
         BerDepth.check(body, "the CMS body");
-        Optional<SignedDocument> inPlace = EncapsulatedContent.in(body).flatMap(content -> verifiedInPlace(body, content));
+        Optional<SignedDocument> inPlace =
+                EncapsulatedContent.in(body).flatMap(content -> verifiedInPlace(body, content));
         return inPlace.orElseGet(() -> verified(parse(body.stream())));
     }
 
@@ -104,7 +104,8 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
     private static SignedDocument verified(CMSSignedData signedData) {
         CMSProcessable signedContent = signedData.getSignedContent();
         if (signedContent == null) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the CMS SignedData has no encapsulated content (a detached signature needs multipart/signed)");
         }
         return verified(CmsSignerInfo.of(signedData), ReceivedBody.of(contentOf(signedContent)));
@@ -115,12 +116,19 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         try {
             verified = signer.signerInformation().verify(signer.verifier());
         } catch (CMSException | RuntimeException e) { // Bouncy Castle reports some defects of the signature unchecked
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the signature does not verify: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the signature does not verify: " + e.getMessage(), e);
         }
         if (!verified) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the signature does not verify over the content");
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the signature does not verify over the content");
         }
-        return new SignedDocument(content, signer.signer(), signer.carriedCertificates(), signer.signingTime(), signer.algorithm(),
+        return new SignedDocument(
+                content,
+                signer.signer(),
+                signer.carriedCertificates(),
+                signer.signingTime(),
+                signer.algorithm(),
                 signer.signatureTimeStamp());
     }
 
@@ -142,15 +150,19 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
             signedData = new CMSSignedData(der);
         } catch (CMSException | RuntimeException e) {
             // Bouncy Castle reports truncated or garbled ASN.1 with several unchecked exception types.
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                    "the body is not CMS SignedData (DER or PEM): " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the body is not CMS SignedData (DER or PEM): " + e.getMessage(),
+                    e);
         }
         // Bouncy Castle stops reading at the end of the ContentInfo. The archive keeps the body as the signed
         // message, so anything after it would be kept as if it were signed.
         int following = der.available();
         if (following > 0) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, following + (following == 1 ? " byte" : " bytes")
-                    + " after the end of the CMS structure; nothing may follow it");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    following + (following == 1 ? " byte" : " bytes")
+                            + " after the end of the CMS structure; nothing may follow it");
         }
         return signedData;
     }
@@ -161,12 +173,13 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
         int headerEnd = text.indexOf("-----", begin + 11);
         int end = text.indexOf("-----END ", headerEnd);
         if (begin < 0 || headerEnd < 0 || end < 0) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the PEM body has no matching BEGIN and END lines");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the PEM body has no matching BEGIN and END lines");
         }
         String label = text.substring(begin + 11, headerEnd);
         if (!label.equals("CMS") && !label.equals("PKCS7")) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                    "the PEM label is '" + label + "'; expected CMS or PKCS7");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the PEM label is '" + label + "'; expected CMS or PKCS7");
         }
         String base64 = text.substring(headerEnd + 5, end).replaceAll("\\s", "");
         try {

@@ -55,15 +55,24 @@ public final class CmsSigner {
             ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(clock.instant())))));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(BOUNCY_CASTLE).build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
-                    .build(new JcaContentSignerBuilder(algorithm).setProvider(BOUNCY_CASTLE).build(signingKey.key()), signingKey.certificate()));
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder()
+                            .setProvider(BOUNCY_CASTLE)
+                            .build())
+                    .setSignedAttributeGenerator(
+                            new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+                    .build(
+                            new JcaContentSignerBuilder(algorithm)
+                                    .setProvider(BOUNCY_CASTLE)
+                                    .build(signingKey.key()),
+                            signingKey.certificate()));
             generator.addCertificates(new JcaCertStore(signingKey.chain()));
             // DER, as OpenSSL writes it: Bouncy Castle's default is BER, with the content cut in 1,000-byte pieces.
-            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded(ASN1Encoding.DER);
+            return generator
+                    .generate(new CMSProcessableByteArray(content), true)
+                    .getEncoded(ASN1Encoding.DER);
         } catch (OperatorCreationException | CertificateEncodingException | CMSException | IOException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot sign with the gateway key: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot sign with the gateway key: " + e.getMessage(), e);
         }
     }
 }

@@ -50,8 +50,10 @@ public record CmsSignerInfo(
         Optional<SignatureTimeStamp> signatureTimeStamp) {
 
     private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
-    private static final JcaX509CertificateConverter CERTIFICATES = new JcaX509CertificateConverter().setProvider(BOUNCY_CASTLE);
-    private static final DefaultCMSSignatureAlgorithmNameGenerator ALGORITHM_NAMES = new DefaultCMSSignatureAlgorithmNameGenerator();
+    private static final JcaX509CertificateConverter CERTIFICATES =
+            new JcaX509CertificateConverter().setProvider(BOUNCY_CASTLE);
+    private static final DefaultCMSSignatureAlgorithmNameGenerator ALGORITHM_NAMES =
+            new DefaultCMSSignatureAlgorithmNameGenerator();
     private static final Map<String, String> DIGEST_NAMES = Map.of(
             "1.3.14.3.2.26", "SHA-1",
             "2.16.840.1.101.3.4.2.1", "SHA-256",
@@ -83,7 +85,8 @@ public record CmsSignerInfo(
         } catch (GatewayException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the CMS signer information cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the CMS signer information cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -93,14 +96,16 @@ public record CmsSignerInfo(
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the CMS SignedData has no signer");
         }
         if (signers.size() > 1) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the CMS SignedData has " + signers.size() + " signers; exactly one is accepted");
         }
         SignerInformation signer = signers.iterator().next();
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = store.getMatches(signer.getSID());
         if (matches.isEmpty()) {
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the CMS SignedData does not carry the signer's certificate");
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER, "the CMS SignedData does not carry the signer's certificate");
         }
         X509Certificate signerCertificate = toCertificate(matches.iterator().next());
         List<X509Certificate> carried = new ArrayList<>();
@@ -109,7 +114,13 @@ public record CmsSignerInfo(
         for (X509CertificateHolder holder : all) {
             carried.add(toCertificate(holder));
         }
-        return new CmsSignerInfo(signer, signerCertificate, carried, verifierFor(signerCertificate), signingTime(signer), algorithmOf(signer),
+        return new CmsSignerInfo(
+                signer,
+                signerCertificate,
+                carried,
+                verifierFor(signerCertificate),
+                signingTime(signer),
+                algorithmOf(signer),
                 signatureTimeStamp(signer));
     }
 
@@ -132,7 +143,8 @@ public record CmsSignerInfo(
             }
             return builder.build(key);
         } catch (OperatorCreationException | RuntimeException e) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "no verifier for the signer's key: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "no verifier for the signer's key: " + e.getMessage(), e);
         }
     }
 
@@ -146,14 +158,19 @@ public record CmsSignerInfo(
             scheme = "RSASSA-PSS";
         } else if (oid.startsWith(PKCSObjectIdentifiers.pkcs_1.getId() + ".")) {
             scheme = "RSA";
-        } else if (oid.startsWith(X9ObjectIdentifiers.id_ecSigType.getId()) || oid.equals(X9ObjectIdentifiers.id_ecPublicKey.getId())) {
+        } else if (oid.startsWith(X9ObjectIdentifiers.id_ecSigType.getId())
+                || oid.equals(X9ObjectIdentifiers.id_ecPublicKey.getId())) {
             scheme = "ECDSA";
         } else if (oid.equals(EdECObjectIdentifiers.id_Ed25519.getId())) {
             scheme = "Ed25519";
         } else {
             scheme = oid;
         }
-        return new SignatureAlgorithm(DIGEST_NAMES.getOrDefault(digest.getAlgorithm().getId(), digest.getAlgorithm().getId()), scheme, name);
+        return new SignatureAlgorithm(
+                DIGEST_NAMES.getOrDefault(
+                        digest.getAlgorithm().getId(), digest.getAlgorithm().getId()),
+                scheme,
+                name);
     }
 
     /** The unsigned id-aa-signatureTimeStampToken attribute (RFC 3161 Appendix A), when the signer has one; one token only. */
@@ -166,14 +183,22 @@ public record CmsSignerInfo(
         if (tokens.size() == 0) {
             return Optional.empty();
         }
-        if (tokens.size() > 1 || Attribute.getInstance(tokens.get(0)).getAttrValues().size() != 1) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the signer carries more than one signature time-stamp token; one is accepted");
+        if (tokens.size() > 1
+                || Attribute.getInstance(tokens.get(0)).getAttrValues().size() != 1) {
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the signer carries more than one signature time-stamp token; one is accepted");
         }
         try {
-            byte[] token = Attribute.getInstance(tokens.get(0)).getAttrValues().getObjectAt(0).toASN1Primitive().getEncoded(ASN1Encoding.DER);
+            byte[] token = Attribute.getInstance(tokens.get(0))
+                    .getAttrValues()
+                    .getObjectAt(0)
+                    .toASN1Primitive()
+                    .getEncoded(ASN1Encoding.DER);
             return Optional.of(new SignatureTimeStamp(token, signer.getSignature()));
         } catch (java.io.IOException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the signature time-stamp token cannot be read", e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the signature time-stamp token cannot be read", e);
         }
     }
 

@@ -42,13 +42,13 @@ final class EncapsulatedContent {
         if (contentInfoEnd != body.length() || !wellFormed(position, contentInfoEnd, 0)) {
             return Optional.empty();
         }
-        skip(OBJECT_IDENTIFIER);  // contentType (id-signedData; Bouncy Castle checks it)
-        enter(EXPLICIT_0);        // content
-        enter(SEQUENCE);          // SignedData
-        skip(INTEGER);            // version
-        skip(SET);                // digestAlgorithms
+        skip(OBJECT_IDENTIFIER); // contentType (id-signedData; Bouncy Castle checks it)
+        enter(EXPLICIT_0); // content
+        enter(SEQUENCE); // SignedData
+        skip(INTEGER); // version
+        skip(SET); // digestAlgorithms
         int encapsulatedEnd = enter(SEQUENCE); // EncapsulatedContentInfo
-        skip(OBJECT_IDENTIFIER);  // eContentType
+        skip(OBJECT_IDENTIFIER); // eContentType
         if (position == encapsulatedEnd) {
             return Optional.empty(); // detached: no eContent
         }

@@ -40,10 +40,14 @@ public final class FailClosedContainer implements SignatureContainer {
     }
 
     private static GatewayException tooDeep(StackOverflowError e) {
-        return new GatewayException(GatewayError.MALFORMED_MESSAGE, "the signature container is nested too deeply to be read", e);
+        return new GatewayException(
+                GatewayError.MALFORMED_MESSAGE, "the signature container is nested too deeply to be read", e);
     }
 
     private static GatewayException tooLarge(OutOfMemoryError e) {
-        return new GatewayException(GatewayError.MALFORMED_MESSAGE, "the signature container needs more memory to read than one message may use", e);
+        return new GatewayException(
+                GatewayError.MALFORMED_MESSAGE,
+                "the signature container needs more memory to read than one message may use",
+                e);
     }
 }

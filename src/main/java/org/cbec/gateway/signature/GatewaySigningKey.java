@@ -47,13 +47,24 @@ public record GatewaySigningKey(PrivateKey key, List<X509Certificate> chain) {
                     return new GatewaySigningKey((PrivateKey) store.getKey(entry, password), chain);
                 }
             }
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the keystore " + keystore + " holds no private key"
-                    + (alias == null ? "" : " under the alias '" + alias + "' (it has: " + Collections.list(store.aliases()) + ")"));
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "the keystore " + keystore + " holds no private key"
+                            + (alias == null
+                                    ? ""
+                                    : " under the alias '" + alias + "' (it has: " + Collections.list(store.aliases())
+                                            + ")"));
         } catch (IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot read the keystore " + keystore
-                    + " (a wrong password reads as a corrupt file): " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "cannot read the keystore " + keystore + " (a wrong password reads as a corrupt file): "
+                            + e.getMessage(),
+                    e);
         } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "cannot open the keystore " + keystore + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "cannot open the keystore " + keystore + ": " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -36,7 +36,8 @@ final class PkixPaths {
     private PkixPaths() {}
 
     /** Validates {@code chain} (the end entity first) under {@code parameters}. */
-    static CertPathValidatorResult validate(List<X509Certificate> chain, PKIXParameters parameters) throws GeneralSecurityException {
+    static CertPathValidatorResult validate(List<X509Certificate> chain, PKIXParameters parameters)
+            throws GeneralSecurityException {
         return VALIDATORS.get().validate(CERTIFICATES.get().generateCertPath(chain), parameters);
     }
 }

@@ -27,13 +27,21 @@ public record SignedDocument(
     }
 
     /** A container without a signature time-stamp token (all but CMS and S/MIME, which may carry one). */
-    public SignedDocument(ReceivedBody signedContent, X509Certificate signer, List<X509Certificate> carriedCertificates,
-                          Optional<Instant> signingTime, SignatureAlgorithm algorithm) {
+    public SignedDocument(
+            ReceivedBody signedContent,
+            X509Certificate signer,
+            List<X509Certificate> carriedCertificates,
+            Optional<Instant> signingTime,
+            SignatureAlgorithm algorithm) {
         this(signedContent, signer, carriedCertificates, signingTime, algorithm, Optional.empty());
     }
 
-    public SignedDocument(byte[] content, X509Certificate signer, List<X509Certificate> carriedCertificates,
-                          Optional<Instant> signingTime, SignatureAlgorithm algorithm) {
+    public SignedDocument(
+            byte[] content,
+            X509Certificate signer,
+            List<X509Certificate> carriedCertificates,
+            Optional<Instant> signingTime,
+            SignatureAlgorithm algorithm) {
         this(ReceivedBody.of(content), signer, carriedCertificates, signingTime, algorithm);
     }
 

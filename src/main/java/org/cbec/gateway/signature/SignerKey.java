@@ -12,8 +12,7 @@ import org.cbec.gateway.error.GatewayException;
  * cannot be verified with either, whatever the container: {@code SIGNATURE_INVALID}.
  */
 public final class SignerKey {
-    private SignerKey() {
-    }
+    private SignerKey() {}
 
     /** @param whose names the certificate in the refusal, e.g. "the x5c signer certificate" */
     public static PublicKey of(X509Certificate certificate, String whose) {
@@ -21,10 +20,15 @@ public final class SignerKey {
         try {
             key = certificate.getPublicKey();
         } catch (RuntimeException e) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the public key of " + whose + " cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID,
+                    "the public key of " + whose + " cannot be read: " + e.getMessage(),
+                    e);
         }
         if (key == null) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the public key of " + whose + " is of an algorithm that cannot be read");
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID,
+                    "the public key of " + whose + " is of an algorithm that cannot be read");
         }
         return key;
     }

@@ -40,7 +40,8 @@ public final class SignerProfile {
         }
         if (extendedKeyUsage != null && extendedKeyUsage.stream().noneMatch(allowedExtendedKeyUsages::contains)) {
             throw refusal("the signer " + subject + " has an extendedKeyUsage " + extendedKeyUsage
-                    + " with none of the purposes its partner allows " + allowedExtendedKeyUsages.stream().sorted().toList()
+                    + " with none of the purposes its partner allows "
+                    + allowedExtendedKeyUsages.stream().sorted().toList()
                     + " (partner setting signerExtendedKeyUsages)");
         }
     }

@@ -46,8 +46,11 @@ public final class SignerTrust {
     public SignerTrust(PartnerRegistry partners) {
         this.partners = partners;
         for (Partner partner : partners.all()) {
-            anchorsByPartner.put(partner.id(), partner.trustAnchors().stream()
-                    .map(anchor -> new TrustAnchor(anchor, null)).collect(Collectors.toUnmodifiableSet()));
+            anchorsByPartner.put(
+                    partner.id(),
+                    partner.trustAnchors().stream()
+                            .map(anchor -> new TrustAnchor(anchor, null))
+                            .collect(Collectors.toUnmodifiableSet()));
         }
     }
 
@@ -76,11 +79,14 @@ public final class SignerTrust {
             chain.add(issuer);
             current = issuer;
         }
-        throw new GatewayException(GatewayError.UNKNOWN_SIGNER,
-                "the signer " + signer.getSubjectX500Principal().getName() + " chains to no enabled partner's trust anchor");
+        throw new GatewayException(
+                GatewayError.UNKNOWN_SIGNER,
+                "the signer " + signer.getSubjectX500Principal().getName()
+                        + " chains to no enabled partner's trust anchor");
     }
 
-    private TrustedSigner validated(X509Certificate signer, List<X509Certificate> chain, List<Partner> candidates, Date at) {
+    private TrustedSigner validated(
+            X509Certificate signer, List<X509Certificate> chain, List<Partner> candidates, Date at) {
         GatewayException lastRefusal = null;
         List<Partner> trusted = new ArrayList<>();
         X509Certificate anchor = null;
@@ -96,14 +102,17 @@ public final class SignerTrust {
             throw lastRefusal;
         }
         if (trusted.size() > 1) {
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the signer chains to more than one partner: "
-                    + trusted.stream().map(Partner::id).collect(Collectors.joining(", ")));
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER,
+                    "the signer chains to more than one partner: "
+                            + trusted.stream().map(Partner::id).collect(Collectors.joining(", ")));
         }
         Partner partner = trusted.get(0);
         SignerProfile.check(signer, partner.signerExtendedKeyUsages());
         X500Principal subject = signer.getSubjectX500Principal();
         if (!partner.mayAccept(subject)) {
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER,
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER,
                     "the signer " + subject.getName() + " is not among partner " + partner.id() + "'s signerSubjects");
         }
         return new TrustedSigner(partner, chain, anchor);
@@ -115,20 +124,30 @@ public final class SignerTrust {
             try {
                 certificate.checkValidity(at);
             } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-                throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate "
-                        + certificate.getSubjectX500Principal().getName() + " was not valid at " + at.toInstant()
-                        + ", the time received or proved by a trusted time-stamp token (valid " + certificate.getNotBefore().toInstant() + " to "
-                        + certificate.getNotAfter().toInstant() + ")");
+                throw new GatewayException(
+                        GatewayError.CERTIFICATE_EXPIRED,
+                        "the certificate "
+                                + certificate.getSubjectX500Principal().getName() + " was not valid at "
+                                + at.toInstant()
+                                + ", the time received or proved by a trusted time-stamp token (valid "
+                                + certificate.getNotBefore().toInstant() + " to "
+                                + certificate.getNotAfter().toInstant() + ")");
             }
         }
         for (TrustAnchor anchor : anchors) {
             X509Certificate anchorCertificate = anchor.getTrustedCert();
-            if (anchorCertificate.getSubjectX500Principal().equals(chain.get(chain.size() - 1).getIssuerX500Principal())) {
+            if (anchorCertificate
+                    .getSubjectX500Principal()
+                    .equals(chain.get(chain.size() - 1).getIssuerX500Principal())) {
                 try {
                     anchorCertificate.checkValidity(at);
                 } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-                    throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the trust anchor "
-                            + anchorCertificate.getSubjectX500Principal().getName() + " was not valid at " + at.toInstant());
+                    throw new GatewayException(
+                            GatewayError.CERTIFICATE_EXPIRED,
+                            "the trust anchor "
+                                    + anchorCertificate
+                                            .getSubjectX500Principal()
+                                            .getName() + " was not valid at " + at.toInstant());
                 }
             }
         }
@@ -140,24 +159,37 @@ public final class SignerTrust {
             return result.getTrustAnchor().getTrustedCert();
         } catch (CertPathValidatorException e) {
             if (e.getReason() == BasicReason.EXPIRED || e.getReason() == BasicReason.NOT_YET_VALID) {
-                throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, "the certificate path was not valid at " + at.toInstant() + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.CERTIFICATE_EXPIRED,
+                        "the certificate path was not valid at " + at.toInstant() + ": " + e.getMessage(),
+                        e);
             }
             if (NOT_PERMITTED_TO_ISSUE.contains(e.getReason()) && issuedAlongThePath(chain, anchors)) {
-                // The CA above the signer may not issue certificates: PKIX says why; each link verified, so it is no forgery.
-                throw new GatewayException(GatewayError.SIGNER_NOT_PERMITTED, "the certificate " + failing(chain, e)
-                        + " in the signer's path may not issue certificates: " + ISSUER_CONSTRAINT.get(e.getReason()), e);
+                // The CA above the signer may not issue certificates: PKIX says why; each link verified, so it is no
+                // forgery.
+                throw new GatewayException(
+                        GatewayError.SIGNER_NOT_PERMITTED,
+                        "the certificate " + failing(chain, e) + " in the signer's path may not issue certificates: "
+                                + ISSUER_CONSTRAINT.get(e.getReason()),
+                        e);
             }
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path does not validate: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER, "the certificate path does not validate: " + e.getMessage(), e);
         } catch (InvalidAlgorithmParameterException e) {
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the partner has no usable trust anchor: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER, "the partner has no usable trust anchor: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path cannot be checked: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER, "the certificate path cannot be checked: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // The JDK's validator checks each certificate's key algorithm before its signature, and Bouncy Castle reads
             // a certificate's key only then: a key it cannot decode (an EC point off its curve) fails unchecked. Any
             // sender can put such a certificate in a chain under the name of a partner's CA, without its key.
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the certificate path cannot be checked: a certificate in it "
-                    + "cannot be read (" + e.getMessage() + ")", e);
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER,
+                    "the certificate path cannot be checked: a certificate in it " + "cannot be read (" + e.getMessage()
+                            + ")",
+                    e);
         }
     }
 
@@ -184,7 +216,9 @@ public final class SignerTrust {
 
     private static String failing(List<X509Certificate> chain, CertPathValidatorException e) {
         int index = e.getIndex();
-        return index >= 0 && index < chain.size() ? chain.get(index).getSubjectX500Principal().getName() : "(unknown)";
+        return index >= 0 && index < chain.size()
+                ? chain.get(index).getSubjectX500Principal().getName()
+                : "(unknown)";
     }
 
     private static X509Certificate issuerOf(X509Certificate certificate, List<X509Certificate> carried) {

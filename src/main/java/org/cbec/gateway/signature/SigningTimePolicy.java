@@ -21,7 +21,8 @@ public final class SigningTimePolicy {
     private final Duration maxClockSkew;
     private final TimeStampAuthorities timeStampAuthorities;
 
-    public SigningTimePolicy(Clock clock, Duration maxAge, Duration maxClockSkew, TimeStampAuthorities timeStampAuthorities) {
+    public SigningTimePolicy(
+            Clock clock, Duration maxAge, Duration maxClockSkew, TimeStampAuthorities timeStampAuthorities) {
         this.clock = clock;
         this.maxAge = maxAge;
         this.maxClockSkew = maxClockSkew;
@@ -48,12 +49,16 @@ public final class SigningTimePolicy {
         Instant signed = signingTime.get();
         Instant now = clock.instant();
         if (signed.isAfter(now.plus(maxClockSkew))) {
-            throw new GatewayException(GatewayError.STALE_MESSAGE,
-                    "the signing time " + signed + " lies beyond the allowed clock skew of " + maxClockSkew + " (now " + now + ")");
+            throw new GatewayException(
+                    GatewayError.STALE_MESSAGE,
+                    "the signing time " + signed + " lies beyond the allowed clock skew of " + maxClockSkew + " (now "
+                            + now + ")");
         }
         if (signed.isBefore(now.minus(maxAge))) {
-            throw new GatewayException(GatewayError.STALE_MESSAGE,
-                    "the signing time " + signed + " is older than the allowed age of " + maxAge + " (now " + now + ")");
+            throw new GatewayException(
+                    GatewayError.STALE_MESSAGE,
+                    "the signing time " + signed + " is older than the allowed age of " + maxAge + " (now " + now
+                            + ")");
         }
     }
 }

@@ -66,7 +66,10 @@ public final class TimeStampAuthorities {
                     anchors.add((X509Certificate) certificate);
                 }
             } catch (IOException | CertificateException e) {
-                throw new GatewayException(GatewayError.CONFIGURATION_INVALID, setting + ": cannot read the TSA anchor " + pem + ": " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.CONFIGURATION_INVALID,
+                        setting + ": cannot read the TSA anchor " + pem + ": " + e.getMessage(),
+                        e);
             }
         }
         return new TimeStampAuthorities(anchors);
@@ -80,14 +83,22 @@ public final class TimeStampAuthorities {
         } catch (CMSException | TSPException | IOException | RuntimeException e) {
             throw invalid("the signature time-stamp token cannot be read: " + e.getMessage(), e);
         }
-        String imprintAlgorithm = token.getTimeStampInfo().getMessageImprintAlgOID().getId();
+        String imprintAlgorithm =
+                token.getTimeStampInfo().getMessageImprintAlgOID().getId();
         String digestName = IMPRINT_DIGESTS.get(imprintAlgorithm);
         if (digestName == null) {
-            throw invalid("the signature time-stamp token's imprint algorithm " + imprintAlgorithm + " is not SHA-256, SHA-384 or SHA-512", null);
+            throw invalid(
+                    "the signature time-stamp token's imprint algorithm " + imprintAlgorithm
+                            + " is not SHA-256, SHA-384 or SHA-512",
+                    null);
         }
-        if (!MessageDigest.isEqual(digest(digestName, stamp.signatureValue()), token.getTimeStampInfo().getMessageImprintDigest())) {
-            throw invalid("the signature time-stamp token's message imprint is not the " + digestName
-                    + " digest of this signature's value: it stamps another signature", null);
+        if (!MessageDigest.isEqual(
+                digest(digestName, stamp.signatureValue()),
+                token.getTimeStampInfo().getMessageImprintDigest())) {
+            throw invalid(
+                    "the signature time-stamp token's message imprint is not the " + digestName
+                            + " digest of this signature's value: it stamps another signature",
+                    null);
         }
         Instant stampedAt = token.getTimeStampInfo().getGenTime().toInstant();
         List<X509Certificate> carried = certificates(token);
@@ -96,8 +107,10 @@ public final class TimeStampAuthorities {
         try {
             token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(tsa));
         } catch (TSPException | OperatorCreationException | RuntimeException e) {
-            throw invalid("the signature time-stamp token does not verify under its TSA certificate "
-                    + tsa.getSubjectX500Principal().getName() + ": " + e.getMessage(), e);
+            throw invalid(
+                    "the signature time-stamp token does not verify under its TSA certificate "
+                            + tsa.getSubjectX500Principal().getName() + ": " + e.getMessage(),
+                    e);
         }
         return stampedAt;
     }
@@ -105,7 +118,10 @@ public final class TimeStampAuthorities {
     private void validatePath(X509Certificate tsa, List<X509Certificate> carried, Instant at) {
         String name = tsa.getSubjectX500Principal().getName();
         if (anchors.isEmpty()) {
-            throw invalid("the signature time-stamp token is by " + name + ", and the gateway trusts no TSA (gateway.inbound.tsa-anchors is empty)", null);
+            throw invalid(
+                    "the signature time-stamp token is by " + name
+                            + ", and the gateway trusts no TSA (gateway.inbound.tsa-anchors is empty)",
+                    null);
         }
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(tsa);
@@ -124,20 +140,25 @@ public final class TimeStampAuthorities {
             parameters.setDate(java.util.Date.from(at));
             PkixPaths.validate(chain, parameters);
         } catch (CertPathValidatorException e) {
-            throw invalid("the TSA " + name + " does not chain to a trusted TSA anchor (gateway.inbound.tsa-anchors) at "
-                    + at + ": " + e.getMessage(), e);
+            throw invalid(
+                    "the TSA " + name + " does not chain to a trusted TSA anchor (gateway.inbound.tsa-anchors) at " + at
+                            + ": " + e.getMessage(),
+                    e);
         } catch (GeneralSecurityException | RuntimeException e) {
             throw invalid("the TSA " + name + "'s certificate path cannot be checked: " + e.getMessage(), e);
         }
     }
 
     private boolean issuedByAnchor(X509Certificate certificate) {
-        return anchors.stream().anyMatch(anchor -> anchor.getTrustedCert().getSubjectX500Principal().equals(certificate.getIssuerX500Principal()));
+        return anchors.stream()
+                .anyMatch(anchor ->
+                        anchor.getTrustedCert().getSubjectX500Principal().equals(certificate.getIssuerX500Principal()));
     }
 
     private static X509Certificate issuerOf(X509Certificate certificate, List<X509Certificate> carried) {
         for (X509Certificate candidate : carried) {
-            if (!candidate.equals(certificate) && candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
+            if (!candidate.equals(certificate)
+                    && candidate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal())) {
                 return candidate;
             }
         }
@@ -148,7 +169,9 @@ public final class TimeStampAuthorities {
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = token.getCertificates().getMatches(token.getSID());
         if (matches.isEmpty()) {
-            throw invalid("the signature time-stamp token does not carry its TSA's certificate (ask the TSA for it: certReq)", null);
+            throw invalid(
+                    "the signature time-stamp token does not carry its TSA's certificate (ask the TSA for it: certReq)",
+                    null);
         }
         return certificate(matches.iterator().next());
     }
@@ -178,7 +201,8 @@ public final class TimeStampAuthorities {
     }
 
     private static GatewayException invalid(String detail, Exception cause) {
-        return cause == null ? new GatewayException(GatewayError.TIMESTAMP_INVALID, detail)
+        return cause == null
+                ? new GatewayException(GatewayError.TIMESTAMP_INVALID, detail)
                 : new GatewayException(GatewayError.TIMESTAMP_INVALID, detail, cause);
     }
 }

@@ -31,9 +31,11 @@ public final class NationalSystemSimulator {
         this.clock = clock;
     }
 
-    public synchronized HttpAnswer receive(@Header("kind") String kind, @Header("Idempotency-Key") String key, @Body String body) {
+    public synchronized HttpAnswer receive(
+            @Header("kind") String kind, @Header("Idempotency-Key") String key, @Body String body) {
         if (key == null || key.isBlank()) {
-            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "the Idempotency-Key header is required", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.SCHEMA_INVALID, "the Idempotency-Key header is required", null, null);
         }
         JsonNode record;
         try {
@@ -60,11 +62,18 @@ public final class NationalSystemSimulator {
             return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "the body is not JSON", null, null);
         }
         if (batch == null || !batch.isArray()) {
-            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "a batch is a JSON array of {idempotencyKey, record}", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.SCHEMA_INVALID, "a batch is a JSON array of {idempotencyKey, record}", null, null);
         }
         for (JsonNode entry : batch) {
-            if (!entry.path("idempotencyKey").isTextual() || entry.path("idempotencyKey").asText().isBlank() || !entry.path("record").isObject()) {
-                return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "every entry needs an idempotencyKey and a record object", null, null);
+            if (!entry.path("idempotencyKey").isTextual()
+                    || entry.path("idempotencyKey").asText().isBlank()
+                    || !entry.path("record").isObject()) {
+                return HttpAnswer.problem(
+                        GatewayError.SCHEMA_INVALID,
+                        "every entry needs an idempotencyKey and a record object",
+                        null,
+                        null);
             }
         }
         int received = 0;
@@ -73,7 +82,8 @@ public final class NationalSystemSimulator {
                 received++;
             }
         }
-        return HttpAnswer.json(200, Map.of("status", "RECEIVED", "received", received, "alreadyReceived", batch.size() - received));
+        return HttpAnswer.json(
+                200, Map.of("status", "RECEIVED", "received", received, "alreadyReceived", batch.size() - received));
     }
 
     /** Keeps a record under its key; false when the key was kept before. */

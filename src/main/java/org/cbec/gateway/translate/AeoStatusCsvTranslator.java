@@ -89,14 +89,15 @@ public final class AeoStatusCsvTranslator implements Translator {
             if (row.malformed()) {
                 errors.add(new LocatedError(location(row.line(), row.errorField()), row.error()));
             } else if (row.fields().size() != COLUMNS.size()) {
-                errors.add(new LocatedError("row " + row.line(),
-                        "has " + row.fields().size() + " columns, expected " + COLUMNS.size()));
+                errors.add(new LocatedError(
+                        "row " + row.line(), "has " + row.fields().size() + " columns, expected " + COLUMNS.size()));
             } else {
                 Optional<AeoStatusRecord> record = new Row(row, errors, context).toRecord(source);
                 if (record.isPresent()) {
                     Integer earlier = statementRows.putIfAbsent(statementKey(record.get()), row.line());
                     if (earlier != null) {
-                        errors.add(new LocatedError(location(row.line(), AEO_ID),
+                        errors.add(new LocatedError(
+                                location(row.line(), AEO_ID),
                                 "repeats the statement of row " + earlier + " (same aeo_id and status_changed_at)"));
                     }
                     starts.add(position);
@@ -113,11 +114,13 @@ public final class AeoStatusCsvTranslator implements Translator {
         if (!errors.isEmpty()) {
             return new Translation.Invalid(format(), errors);
         }
-        return new Translation.Records(format(), records != null ? records
-                : onDemand(text, starts.build().toArray(), source, context));
+        return new Translation.Records(
+                format(),
+                records != null ? records : onDemand(text, starts.build().toArray(), source, context));
     }
 
-    private static OnDemandRecords onDemand(CharSequence text, int[] rowStarts, RecordSource source, TranslationContext context) {
+    private static OnDemandRecords onDemand(
+            CharSequence text, int[] rowStarts, RecordSource source, TranslationContext context) {
         return new OnDemandRecords(rowStarts.length, index -> recordAt(text, rowStarts[index], source, context));
     }
 
@@ -125,10 +128,13 @@ public final class AeoStatusCsvTranslator implements Translator {
      * The record of the valid row that starts at {@code position}, made again. Its line is not kept: a row found
      * valid is valid again, and line numbers only ever locate errors.
      */
-    private static AeoStatusRecord recordAt(CharSequence text, int position, RecordSource source, TranslationContext context) {
+    private static AeoStatusRecord recordAt(
+            CharSequence text, int position, RecordSource source, TranslationContext context) {
         List<LocatedError> errors = new ArrayList<>();
-        return new Row(CsvParser.from(text, position, 0).next(), errors, context).toRecord(source)
-                .orElseThrow(() -> new IllegalStateException("the row at character " + position + " was valid and is not now: " + errors));
+        return new Row(CsvParser.from(text, position, 0).next(), errors, context)
+                .toRecord(source)
+                .orElseThrow(() -> new IllegalStateException(
+                        "the row at character " + position + " was valid and is not now: " + errors));
     }
 
     /** Checks the header line (after any blank lines); returns a reader of the rows after it, or null. */
@@ -184,11 +190,13 @@ public final class AeoStatusCsvTranslator implements Translator {
         }
 
         Optional<AeoStatusRecord> toRecord(RecordSource source) {
-            String aeoId = required(AEO_ID, text -> context.isOwnAeoId(text) ? Optional.of(text) : Optional.empty(),
+            String aeoId = required(
+                    AEO_ID,
+                    text -> context.isOwnAeoId(text) ? Optional.of(text) : Optional.empty(),
                     context.aeoIdRule());
             String operatorName = required(OPERATOR_NAME, Optional::of, Rules.REQUIRED);
-            String country = required(COUNTRY, text -> Rules.isCountry(text) ? Optional.of(text) : Optional.empty(),
-                    Rules.COUNTRY);
+            String country = required(
+                    COUNTRY, text -> Rules.isCountry(text) ? Optional.of(text) : Optional.empty(), Rules.COUNTRY);
             AeoStatus status = required(STATUS, Rules::status, Rules.STATUS);
             LocalDate validFrom = required(VALID_FROM, Rules::date, Rules.DATE);
             LocalDate validUntil = optional(VALID_UNTIL, Rules::date, Rules.DATE);
@@ -197,8 +205,17 @@ public final class AeoStatusCsvTranslator implements Translator {
                 return Optional.empty();
             }
             Address address = new Address(cell(ADDRESS_LINE), cell(CITY), cell(POSTCODE), country);
-            return Optional.of(AeoStatusRecord.create(source, aeoId, operatorName, address, cell(PROGRAMME),
-                    status, validFrom, validUntil, statusChangedAt, cell(STATUS_REASON)));
+            return Optional.of(AeoStatusRecord.create(
+                    source,
+                    aeoId,
+                    operatorName,
+                    address,
+                    cell(PROGRAMME),
+                    status,
+                    validFrom,
+                    validUntil,
+                    statusChangedAt,
+                    cell(STATUS_REASON)));
         }
 
         /** The cell's text, or null when it is empty: CSV has no other way to say "none". */

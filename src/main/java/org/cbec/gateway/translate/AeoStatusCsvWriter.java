@@ -18,10 +18,20 @@ public final class AeoStatusCsvWriter implements DocumentWriter {
         StringBuilder csv = new StringBuilder(AeoStatusCsvTranslator.HEADER).append("\r\n");
         for (AeoStatusRecord record : records) {
             Address address = record.address();
-            row(csv, record.aeoId(), record.operatorName(), address == null ? null : address.line(), address == null ? null : address.city(),
-                    address == null ? null : address.postcode(), address == null ? null : address.country(), record.programme(),
-                    record.status().name(), String.valueOf(record.validFrom()), record.validUntil() == null ? null : record.validUntil().toString(),
-                    record.statusChangedAt().toString(), record.statusReason());
+            row(
+                    csv,
+                    record.aeoId(),
+                    record.operatorName(),
+                    address == null ? null : address.line(),
+                    address == null ? null : address.city(),
+                    address == null ? null : address.postcode(),
+                    address == null ? null : address.country(),
+                    record.programme(),
+                    record.status().name(),
+                    String.valueOf(record.validFrom()),
+                    record.validUntil() == null ? null : record.validUntil().toString(),
+                    record.statusChangedAt().toString(),
+                    record.statusReason());
         }
         return csv.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -32,7 +42,10 @@ public final class AeoStatusCsvWriter implements DocumentWriter {
                 csv.append(',');
             }
             String cell = cells[i] == null ? "" : cells[i];
-            if (cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0 || cell.indexOf('\r') >= 0) {
+            if (cell.indexOf(',') >= 0
+                    || cell.indexOf('"') >= 0
+                    || cell.indexOf('\n') >= 0
+                    || cell.indexOf('\r') >= 0) {
                 csv.append('"').append(cell.replace("\"", "\"\"")).append('"');
             } else {
                 csv.append(cell);

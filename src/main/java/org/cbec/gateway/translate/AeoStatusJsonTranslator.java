@@ -59,7 +59,8 @@ public final class AeoStatusJsonTranslator implements Translator {
             operator(operators.get(i), at, fields, source, context).ifPresent(record -> {
                 String earlier = statements.putIfAbsent(record.aeoId() + " " + record.statusChangedAt(), at);
                 if (earlier != null) {
-                    fields.error(JsonFields.pointer(at, "aeoId"),
+                    fields.error(
+                            JsonFields.pointer(at, "aeoId"),
                             "repeats the statement of " + earlier + " (same aeoId and statusChangedAt)");
                 }
                 records.add(record);
@@ -75,8 +76,8 @@ public final class AeoStatusJsonTranslator implements Translator {
                 : new Translation.Invalid(format(), schemaErrors);
     }
 
-    private static Optional<AeoStatusRecord> operator(JsonNode operator, String at, JsonFields fields,
-            RecordSource source, TranslationContext context) {
+    private static Optional<AeoStatusRecord> operator(
+            JsonNode operator, String at, JsonFields fields, RecordSource source, TranslationContext context) {
         if (!operator.isObject()) {
             fields.error(at, "must be a JSON object");
             return Optional.empty();
@@ -94,8 +95,8 @@ public final class AeoStatusJsonTranslator implements Translator {
         if (fields.errorCount() > errorsBefore) {
             return Optional.empty();
         }
-        return Optional.of(AeoStatusRecord.create(source, aeoId, name, address, programme, status, validFrom,
-                validUntil, statusChangedAt, statusReason));
+        return Optional.of(AeoStatusRecord.create(
+                source, aeoId, name, address, programme, status, validFrom, validUntil, statusChangedAt, statusReason));
     }
 
     private static Address address(JsonNode operator, String at, JsonFields fields) {

@@ -43,7 +43,9 @@ public final class AeoStatusJsonWriter implements DocumentWriter {
             operator.put("programme", record.programme());
             operator.put("status", record.status().name());
             operator.put("validFrom", String.valueOf(record.validFrom()));
-            operator.put("validUntil", record.validUntil() == null ? null : record.validUntil().toString());
+            operator.put(
+                    "validUntil",
+                    record.validUntil() == null ? null : record.validUntil().toString());
             operator.put("statusChangedAt", record.statusChangedAt().toString());
             operator.put("statusReason", record.statusReason());
         }

@@ -1,9 +1,8 @@
 package org.cbec.gateway.translate;
 
-import org.cbec.gateway.evidence.ReceivedBody;
-
 import java.util.Objects;
 import java.util.Optional;
+import org.cbec.gateway.evidence.ReceivedBody;
 
 /**
  * What an AEO status list says about itself besides its records: whether it is a DELTA or a FULL list.
@@ -44,8 +43,10 @@ public final class AeoStatusList {
         Objects.requireNonNull(document, "document");
         return switch (format) {
             case AEO_STATUS_CSV -> Optional.of(ListType.DELTA);
-            case AEO_STATUS_JSON -> document.read((array, offset, length) ->
-                    JsonInput.topLevelString(array, offset, offset + length, "listType")).flatMap(ListType::parse);
+            case AEO_STATUS_JSON ->
+                document.read((array, offset, length) ->
+                                JsonInput.topLevelString(array, offset, offset + length, "listType"))
+                        .flatMap(ListType::parse);
             case AEO_STATUS_XML -> AeoStatusXmlTranslator.listType(document.bytes());
             default -> Optional.empty();
         };

@@ -52,7 +52,9 @@ final class AeoStatusXmlMapping {
                     String earlier = statements.putIfAbsent(key, operator.path);
                     if (earlier != null) {
                         Node id = operator.child("ID").orElse(operator);
-                        reading.add(id.path, id.line,
+                        reading.add(
+                                id.path,
+                                id.line,
                                 "repeats the statement of " + earlier + " (same ID and StatusChangeDateTime)");
                     }
                     records.add(record.get());
@@ -65,7 +67,10 @@ final class AeoStatusXmlMapping {
     }
 
     private void metaData(Node metaData) throws TooManyErrors {
-        checked(metaData, "ResponsibleCountryCode", text -> Rules.isCountry(text) ? Optional.of(text) : Optional.empty(),
+        checked(
+                metaData,
+                "ResponsibleCountryCode",
+                text -> Rules.isCountry(text) ? Optional.of(text) : Optional.empty(),
                 Rules.COUNTRY);
         checked(metaData, "IssueDateTime", Rules::instant, Rules.INSTANT);
     }
@@ -74,7 +79,8 @@ final class AeoStatusXmlMapping {
         String aeoId = checked(operator, "ID", matching(context::isOwnAeoId), context.aeoIdRule());
         String name = text(operator, "Name");
         Optional<Node> addressNode = operator.child("Address");
-        String country = addressNode.isEmpty() ? null
+        String country = addressNode.isEmpty()
+                ? null
                 : checked(addressNode.get(), "CountryCode", matching(Rules::isCountry), Rules.COUNTRY);
         String programme = text(operator, "ProgrammeCode");
         AeoStatus status = checked(operator, "StatusCode", Rules::status, Rules.STATUS);
@@ -90,8 +96,8 @@ final class AeoStatusXmlMapping {
                 addressNode.map(a -> text(a, "CityName")).orElse(null),
                 addressNode.map(a -> text(a, "PostcodeID")).orElse(null),
                 country);
-        return Optional.of(AeoStatusRecord.create(source, aeoId, name, address, programme, status, validFrom,
-                validUntil, statusChangedAt, statusReason));
+        return Optional.of(AeoStatusRecord.create(
+                source, aeoId, name, address, programme, status, validFrom, validUntil, statusChangedAt, statusReason));
     }
 
     private static Function<String, Optional<String>> matching(Predicate<String> rule) {

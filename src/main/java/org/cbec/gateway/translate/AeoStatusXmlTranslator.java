@@ -74,10 +74,11 @@ public final class AeoStatusXmlTranslator implements Translator {
             Map.entry("ID", Rules.AEO_ID),
             Map.entry("Name", ONE_LINE_512),
             Map.entry("Line", ONE_LINE_512),
-            Map.entry("CityName",
-                    "must be 1 to 128 characters on one line, without leading or trailing white space"),
-            Map.entry("PostcodeID", "must be 1 to 17 letters, digits, spaces or hyphens, "
-                    + "starting and ending with a letter or digit"),
+            Map.entry("CityName", "must be 1 to 128 characters on one line, without leading or trailing white space"),
+            Map.entry(
+                    "PostcodeID",
+                    "must be 1 to 17 letters, digits, spaces or hyphens, "
+                            + "starting and ending with a letter or digit"),
             Map.entry("CountryCode", Rules.COUNTRY),
             Map.entry("ProgrammeCode", "must be 1 to 35 characters A-Z, 0-9 or -, starting and ending with A-Z or 0-9"),
             Map.entry("StatusCode", Rules.STATUS),
@@ -87,8 +88,13 @@ public final class AeoStatusXmlTranslator implements Translator {
             Map.entry("StatusReason", "must be 1 to 1024 characters, without leading or trailing white space"));
 
     /** Schema error keys that mean "this element's text breaks its type" rather than "wrong structure". */
-    private static final List<String> VALUE_ERROR_KEYS = List.of("cvc-datatype-valid", "cvc-pattern-valid",
-            "cvc-enumeration-valid", "cvc-minLength-valid", "cvc-maxLength-valid", "cvc-length-valid",
+    private static final List<String> VALUE_ERROR_KEYS = List.of(
+            "cvc-datatype-valid",
+            "cvc-pattern-valid",
+            "cvc-enumeration-valid",
+            "cvc-minLength-valid",
+            "cvc-maxLength-valid",
+            "cvc-length-valid",
             "cvc-type.3.1.3");
 
     // compiled once: a Schema is immutable and thread-safe; validator handlers are made per document
@@ -105,8 +111,8 @@ public final class AeoStatusXmlTranslator implements Translator {
         if (reading.root == null || reading.stopped) {
             return new Translation.Invalid(format(), reading.errors());
         }
-        AeoStatusXmlMapping mapping = new AeoStatusXmlMapping(reading,
-                new RecordSource(context.partnerId(), context.messageId(), format().id()), context);
+        AeoStatusXmlMapping mapping = new AeoStatusXmlMapping(
+                reading, new RecordSource(context.partnerId(), context.messageId(), format().id()), context);
         List<CanonicalRecord> records = mapping.records();
         List<LocatedError> errors = reading.errors();
         return errors.isEmpty()
@@ -155,10 +161,12 @@ public final class AeoStatusXmlTranslator implements Translator {
             handler.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             handler.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
         } catch (SAXNotRecognizedException | SAXNotSupportedException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the JDK schema validator refuses the hardened settings", e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the JDK schema validator refuses the hardened settings", e);
         }
         try {
-            handler.setProperty(SecureXml.LOCALE, Locale.ROOT); // the same (English) messages whatever the machine's locale
+            handler.setProperty(
+                    SecureXml.LOCALE, Locale.ROOT); // the same (English) messages whatever the machine's locale
         } catch (SAXNotRecognizedException | SAXNotSupportedException e) {
             // messages then follow the default locale; the locations and the errors found stay the same
             return handler;
@@ -169,7 +177,8 @@ public final class AeoStatusXmlTranslator implements Translator {
     private static Schema loadSchema() {
         URL resource = AeoStatusXmlTranslator.class.getResource(SCHEMA_RESOURCE);
         if (resource == null) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the schema " + SCHEMA_RESOURCE + " is not on the class path");
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the schema " + SCHEMA_RESOURCE + " is not on the class path");
         }
         SchemaFactory factory = SchemaFactory.newDefaultInstance();
         try (InputStream in = resource.openStream()) {
@@ -178,7 +187,8 @@ public final class AeoStatusXmlTranslator implements Translator {
             factory.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             return factory.newSchema(new StreamSource(in, resource.toExternalForm()));
         } catch (SAXException | IOException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the schema " + SCHEMA_RESOURCE + " cannot be compiled", e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the schema " + SCHEMA_RESOURCE + " cannot be compiled", e);
         }
     }
 
@@ -197,11 +207,15 @@ public final class AeoStatusXmlTranslator implements Translator {
         }
 
         Optional<Node> child(String name) {
-            return children.stream().filter(child -> child.localName.equals(name)).findFirst();
+            return children.stream()
+                    .filter(child -> child.localName.equals(name))
+                    .findFirst();
         }
 
         List<Node> all(String name) {
-            return children.stream().filter(child -> child.localName.equals(name)).toList();
+            return children.stream()
+                    .filter(child -> child.localName.equals(name))
+                    .toList();
         }
     }
 
@@ -252,7 +266,8 @@ public final class AeoStatusXmlTranslator implements Translator {
                 errors.add(f.error());
             }
             if (stopped) {
-                errors.add(new LocatedError("document", "more than " + MAX_ERRORS + " errors; the rest are not listed"));
+                errors.add(
+                        new LocatedError("document", "more than " + MAX_ERRORS + " errors; the rest are not listed"));
             }
             return errors;
         }
@@ -307,7 +322,8 @@ public final class AeoStatusXmlTranslator implements Translator {
         }
 
         @Override
-        public void startElement(String uri, String localName, String qName, Attributes attributes) throws SAXException {
+        public void startElement(String uri, String localName, String qName, Attributes attributes)
+                throws SAXException {
             boolean ours = NAMESPACE.equals(uri);
             String name = ours ? localName : qName;
             Frame parent = frames.peek();
@@ -391,9 +407,12 @@ public final class AeoStatusXmlTranslator implements Translator {
                 if (hasErrorAt(path)) {
                     return; // the schema reports a bad value twice (facet, then type): once is enough
                 }
-                // No element of the list's own (a value error inside foreign content): the schema's words. Map.of has no null key.
+                // No element of the list's own (a value error inside foreign content): the schema's words. Map.of has
+                // no null key.
                 String elementName = frame == null || frame.node == null ? null : frame.node.localName;
-                message = elementName == null ? plain(message, key) : VALUE_RULES.getOrDefault(elementName, plain(message, key));
+                message = elementName == null
+                        ? plain(message, key)
+                        : VALUE_RULES.getOrDefault(elementName, plain(message, key));
             } else if (key.equals("cvc-elt.1.a") && frames.size() == 1) {
                 message = "the root element must be " + LIST + " in namespace " + NAMESPACE; // not "no declaration"
             } else {
@@ -404,7 +423,9 @@ public final class AeoStatusXmlTranslator implements Translator {
 
         /** The schema message without its {@code cvc-} key and with the list's namespace left out of names. */
         private static String plain(String message, String key) {
-            String text = key.isEmpty() ? message : message.substring(key.length() + 1).trim();
+            String text = key.isEmpty()
+                    ? message
+                    : message.substring(key.length() + 1).trim();
             return text.replace("\"" + NAMESPACE + "\":", "")
                     .replace("\"" + XMLDSIG + "\":", "ds:")
                     .replace("'{", "'")
@@ -424,7 +445,8 @@ public final class AeoStatusXmlTranslator implements Translator {
         private Optional<String> found = Optional.empty();
 
         @Override
-        public void startElement(String uri, String localName, String qName, Attributes attributes) throws SAXException {
+        public void startElement(String uri, String localName, String qName, Attributes attributes)
+                throws SAXException {
             depth++;
             boolean ours = NAMESPACE.equals(uri);
             if (depth == 1) {

@@ -17,7 +17,8 @@ public final class AeoStatusXmlWriter implements DocumentWriter {
 
     @Override
     public byte[] write(List<AeoStatusRecord> records, String administration, Instant generatedAt, String legalBasis) {
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AEOStatusList xmlns=\"urn:cbec:aeo-status:1\">");
+        StringBuilder xml = new StringBuilder(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AEOStatusList xmlns=\"urn:cbec:aeo-status:1\">");
         xml.append("<MetaData>");
         element(xml, "ResponsibleCountryCode", administration);
         element(xml, "IssueDateTime", generatedAt.toString());
@@ -38,7 +39,10 @@ public final class AeoStatusXmlWriter implements DocumentWriter {
             element(xml, "ProgrammeCode", record.programme());
             element(xml, "StatusCode", record.status().name());
             element(xml, "EffectiveDate", String.valueOf(record.validFrom()));
-            element(xml, "ExpiryDate", record.validUntil() == null ? null : record.validUntil().toString());
+            element(
+                    xml,
+                    "ExpiryDate",
+                    record.validUntil() == null ? null : record.validUntil().toString());
             element(xml, "StatusChangeDateTime", record.statusChangedAt().toString());
             element(xml, "StatusReason", record.statusReason());
             xml.append("</AuthorisedEconomicOperator>");

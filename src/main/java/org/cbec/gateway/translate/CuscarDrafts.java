@@ -15,8 +15,7 @@ import org.cbec.gateway.canonical.TransportMode;
  * message, consignment (CNI), goods item (GID), party (NAD), each value with the segment that gave it.
  */
 final class CuscarDrafts {
-    private CuscarDrafts() {
-    }
+    private CuscarDrafts() {}
 
     /** A value that a group holds once, with the segment that gave it; present even when it was invalid. */
     static final class Slot<T> {
@@ -63,7 +62,8 @@ final class CuscarDrafts {
         boolean tinSeen;
 
         Party party() {
-            return name == null || country == null ? null
+            return name == null || country == null
+                    ? null
                     : new Party(name, tin, aeoId, new Address(street, city, postcode, country));
         }
     }

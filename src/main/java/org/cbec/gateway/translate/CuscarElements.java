@@ -15,8 +15,8 @@ import org.cbec.gateway.translate.CuscarDrafts.Slot;
  * against its rule with the error located at its element and component. Decimals use the interchange's mark.
  */
 final class CuscarElements {
-    static final String TRANSPORT_MODE = "must be a UN/ECE Recommendation 19 code: 1 (sea), 2 (rail), "
-            + "3 (road), 4 (air) or 5 (post)";
+    static final String TRANSPORT_MODE =
+            "must be a UN/ECE Recommendation 19 code: 1 (sea), 2 (rail), " + "3 (road), 4 (air) or 5 (post)";
     static final String DECIMAL = "must be an unsigned decimal number such as 59.80";
 
     private static final Pattern GOODS_ITEM_NUMBER = Pattern.compile("[0-9]{1,5}");
@@ -118,8 +118,12 @@ final class CuscarElements {
             consignment.currency = currency;
             consignment.currencyAt = moa;
         } else if (currency != null && !currency.equals(consignment.currency)) {
-            errors.add(moa, 1, 3, "is " + currency + " but " + consignment.currencyAt.at() + " is "
-                    + consignment.currency + ": all goods of a consignment are in one currency");
+            errors.add(
+                    moa,
+                    1,
+                    3,
+                    "is " + currency + " but " + consignment.currencyAt.at() + " is " + consignment.currency
+                            + ": all goods of a consignment are in one currency");
         }
     }
 

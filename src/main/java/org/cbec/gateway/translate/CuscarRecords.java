@@ -51,7 +51,9 @@ final class CuscarRecords {
         }
         BigDecimal quantity = item.quantity.isPresent() ? item.quantity.value() : item.packages;
         String unit = item.quantity.isPresent() ? item.unit : item.packageType;
-        if (!item.quantity.isPresent() && item.packages == null && !gid.text(2, 1).isEmpty()) {
+        if (!item.quantity.isPresent()
+                && item.packages == null
+                && !gid.text(2, 1).isEmpty()) {
             quantity = null; // the number of packages was there but wrong: already reported
         } else if (!item.quantity.isPresent() && item.packages == null) {
             errors.add(gid, "starts a goods item without quantity (QTY+1, or the number of packages in GID)");
@@ -63,8 +65,16 @@ final class CuscarRecords {
             errors.add(gid, "starts a goods item without country of origin (LOC+27)");
         }
         if (errors.isEmpty()) { // an item is only made while the document is valid so far
-            consignment.items.add(new ShipmentItem(item.seq.value(), description, item.hsCode.value(), quantity,
-                    unit, item.grossMass.value(), item.value.value(), item.currency, item.origin.value()));
+            consignment.items.add(new ShipmentItem(
+                    item.seq.value(),
+                    description,
+                    item.hsCode.value(),
+                    quantity,
+                    unit,
+                    item.grossMass.value(),
+                    item.value.value(),
+                    item.currency,
+                    item.origin.value()));
         }
     }
 
@@ -110,8 +120,17 @@ final class CuscarRecords {
         }
         Party seller = consignment.seller.value().party();
         Party buyer = consignment.buyer.value().party();
-        records.add(ShipmentRecord.create(source, consignment.houseBill.value(), masterBill.value(),
-                consignment.platformId.value(), consignment.orderId.value(), seller, buyer, consignment.items,
-                exportCountry.value(), destination.value(), mode.value()));
+        records.add(ShipmentRecord.create(
+                source,
+                consignment.houseBill.value(),
+                masterBill.value(),
+                consignment.platformId.value(),
+                consignment.orderId.value(),
+                seller,
+                buyer,
+                consignment.items,
+                exportCountry.value(),
+                destination.value(),
+                mode.value()));
     }
 }

@@ -20,10 +20,10 @@ import org.cbec.gateway.translate.CuscarDrafts.Shared;
  */
 final class CuscarSegments implements Consumer<EdifactSegment> {
     /** The segment tags of CUSCAR in D.01B and later directories; any other tag is an unknown segment. */
-    private static final Set<String> CUSCAR_TAGS = Set.of("BGM", "CNI", "CNT", "COM", "CPI", "CST", "CTA",
-            "DGS", "DIM", "DOC", "DTM", "EQA", "EQD", "EQN", "FTX", "GDS", "GEI", "GID", "GIS", "GOR", "HAN",
-            "LOC", "MEA", "MOA", "NAD", "PAC", "PCD", "PCI", "PIA", "QTY", "RFF", "RNG", "SEL", "SGP", "TCC",
-            "TDT", "TMD", "TMP", "TOD", "TPL", "TSR");
+    private static final Set<String> CUSCAR_TAGS = Set.of(
+            "BGM", "CNI", "CNT", "COM", "CPI", "CST", "CTA", "DGS", "DIM", "DOC", "DTM", "EQA", "EQD", "EQN", "FTX",
+            "GDS", "GEI", "GID", "GIS", "GOR", "HAN", "LOC", "MEA", "MOA", "NAD", "PAC", "PCD", "PCI", "PIA", "QTY",
+            "RFF", "RNG", "SEL", "SGP", "TCC", "TDT", "TMD", "TMP", "TOD", "TPL", "TSR");
 
     /** Segments that exist only inside a goods item group. */
     private static final Set<String> GOODS_ITEM_TAGS = Set.of("PIA", "PCI", "SGP", "DGS", "HAN", "TMD");
@@ -70,8 +70,12 @@ final class CuscarSegments implements Consumer<EdifactSegment> {
     private boolean messageHeader(EdifactSegment unh) {
         String type = unh.text(2, 1);
         if (!EdifactCuscarTranslator.MESSAGE_TYPE.equals(type)) {
-            errors.add(unh, 2, 1, "is " + (type.isEmpty() ? "empty" : type)
-                    + ": an edifact-cuscar interchange holds CUSCAR messages only");
+            errors.add(
+                    unh,
+                    2,
+                    1,
+                    "is " + (type.isEmpty() ? "empty" : type)
+                            + ": an edifact-cuscar interchange holds CUSCAR messages only");
             return false;
         }
         if (!"D".equals(unh.text(2, 2))) {
@@ -165,7 +169,11 @@ final class CuscarSegments implements Consumer<EdifactSegment> {
             case "RFF" -> {
                 String reference = segment.text(1, 1);
                 if ("MB".equals(reference)) {
-                    header.masterBill.set(segment, elements.required(segment, 1, 2), "master bill (RFF+MB)", errors,
+                    header.masterBill.set(
+                            segment,
+                            elements.required(segment, 1, 2),
+                            "master bill (RFF+MB)",
+                            errors,
                             "message header");
                 } else if (isConsignmentReference(reference)) {
                     misplacedInConsignment(segment, "RFF+" + reference);
@@ -190,8 +198,9 @@ final class CuscarSegments implements Consumer<EdifactSegment> {
                 switch (qualifier) {
                     case "CZ" -> elements.party(consignment, consignment.seller, segment, "consignor (NAD+CZ)");
                     case "CN" -> elements.party(consignment, consignment.buyer, segment, "consignee (NAD+CN)");
-                    case "ZZZ" -> consignment.platformId.set(segment, elements.required(segment, 2, 1),
-                            "platform (NAD+ZZZ)", errors, "consignment");
+                    case "ZZZ" ->
+                        consignment.platformId.set(
+                                segment, elements.required(segment, 2, 1), "platform (NAD+ZZZ)", errors, "consignment");
                     default -> {
                         // carriers, notify parties and the like are not part of the canonical record
                     }
@@ -217,15 +226,21 @@ final class CuscarSegments implements Consumer<EdifactSegment> {
                         && houseBill != null) {
                     EdifactSegment earlier = houseBills.putIfAbsent(houseBill, segment);
                     if (earlier != null) {
-                        errors.add(segment, 1, 2, "repeats the house bill of " + earlier.at()
-                                + ": each house consignment is reported once");
+                        errors.add(
+                                segment,
+                                1,
+                                2,
+                                "repeats the house bill of " + earlier.at()
+                                        + ": each house consignment is reported once");
                     }
                 }
             }
-            case "MB" -> consignment.own.masterBill.set(segment, elements.required(segment, 1, 2),
-                    "master bill (RFF+MB)", errors, "consignment");
-            case "ON" -> consignment.orderId.set(segment, elements.required(segment, 1, 2), "order number (RFF+ON)",
-                    errors, "consignment");
+            case "MB" ->
+                consignment.own.masterBill.set(
+                        segment, elements.required(segment, 1, 2), "master bill (RFF+MB)", errors, "consignment");
+            case "ON" ->
+                consignment.orderId.set(
+                        segment, elements.required(segment, 1, 2), "order number (RFF+ON)", errors, "consignment");
             case "FC" -> {
                 PartyDraft party = consignment.lastParty;
                 if (consignment.inOtherParty) {
@@ -255,17 +270,21 @@ final class CuscarSegments implements Consumer<EdifactSegment> {
         switch (segment.tag()) {
             case "TDT" -> {
                 if ("20".equals(qualifier)) {
-                    shared.transportMode.set(segment, elements.transportMode(segment),
-                            "main-carriage transport (TDT+20)", errors, group);
+                    shared.transportMode.set(
+                            segment,
+                            elements.transportMode(segment),
+                            "main-carriage transport (TDT+20)",
+                            errors,
+                            group);
                 }
             }
             case "LOC" -> {
                 if ("35".equals(qualifier)) {
-                    shared.exportCountry.set(segment, elements.country(segment, 2, 1), "export country (LOC+35)",
-                            errors, group);
+                    shared.exportCountry.set(
+                            segment, elements.country(segment, 2, 1), "export country (LOC+35)", errors, group);
                 } else if ("28".equals(qualifier)) {
-                    shared.destinationCountry.set(segment, elements.country(segment, 2, 1),
-                            "destination country (LOC+28)", errors, group);
+                    shared.destinationCountry.set(
+                            segment, elements.country(segment, 2, 1), "destination country (LOC+28)", errors, group);
                 }
             }
             default -> {
@@ -285,15 +304,19 @@ final class CuscarSegments implements Consumer<EdifactSegment> {
             case "PIA" -> elements.hsCode(item, segment);
             case "QTY" -> {
                 if ("1".equals(segment.text(1, 1))) {
-                    item.quantity.set(segment, elements.positive(segment, 1, 2, CuscarElements.DECIMAL),
-                            "quantity (QTY+1)", errors, "goods item");
+                    item.quantity.set(
+                            segment,
+                            elements.positive(segment, 1, 2, CuscarElements.DECIMAL),
+                            "quantity (QTY+1)",
+                            errors,
+                            "goods item");
                     item.unit = CuscarElements.blankToNull(segment.text(1, 3));
                 }
             }
             case "MEA" -> {
                 if ("AAE".equals(qualifier) && "G".equals(segment.text(2, 1))) {
-                    item.grossMass.set(segment, elements.grossMass(segment), "gross weight (MEA+AAE+G)", errors,
-                            "goods item");
+                    item.grossMass.set(
+                            segment, elements.grossMass(segment), "gross weight (MEA+AAE+G)", errors, "goods item");
                 }
             }
             case "MOA" -> {
@@ -303,7 +326,11 @@ final class CuscarSegments implements Consumer<EdifactSegment> {
             }
             case "LOC" -> {
                 if ("27".equals(qualifier)) {
-                    item.origin.set(segment, elements.country(segment, 2, 1), "country of origin (LOC+27)", errors,
+                    item.origin.set(
+                            segment,
+                            elements.country(segment, 2, 1),
+                            "country of origin (LOC+27)",
+                            errors,
                             "goods item");
                 } else if ("35".equals(qualifier) || "28".equals(qualifier)) {
                     misplacedInGoodsItem(segment, "LOC+" + qualifier);
@@ -342,12 +369,15 @@ final class CuscarSegments implements Consumer<EdifactSegment> {
     }
 
     private void misplacedInConsignment(EdifactSegment segment, String what) {
-        errors.add(segment, "is misplaced: " + what + " belongs to a consignment, after CNI and before its "
-                + "first GID");
+        errors.add(
+                segment,
+                "is misplaced: " + what + " belongs to a consignment, after CNI and before its " + "first GID");
     }
 
     private void misplacedInGoodsItem(EdifactSegment segment, String what) {
-        errors.add(segment, "is misplaced: " + what + " belongs to the message header or to a consignment "
-                + "before its first GID");
+        errors.add(
+                segment,
+                "is misplaced: " + what + " belongs to the message header or to a consignment "
+                        + "before its first GID");
     }
 }

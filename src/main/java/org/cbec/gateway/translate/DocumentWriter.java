@@ -20,8 +20,12 @@ public interface DocumentWriter {
 
     /** The writers of every format the gateway sends, by format. */
     static java.util.Map<DocumentFormat, DocumentWriter> standard() {
-        return java.util.Map.of(DocumentFormat.AEO_STATUS_CSV, new AeoStatusCsvWriter(),
-                DocumentFormat.AEO_STATUS_JSON, new AeoStatusJsonWriter(),
-                DocumentFormat.AEO_STATUS_XML, new AeoStatusXmlWriter());
+        return java.util.Map.of(
+                DocumentFormat.AEO_STATUS_CSV,
+                new AeoStatusCsvWriter(),
+                DocumentFormat.AEO_STATUS_JSON,
+                new AeoStatusJsonWriter(),
+                DocumentFormat.AEO_STATUS_XML,
+                new AeoStatusXmlWriter());
     }
 }

@@ -29,8 +29,8 @@ public final class EcomShipmentJsonTranslator implements Translator {
     /** The {@code documentType} of a document holding a {@code shipments} array. */
     public static final String BATCH = "ECOM_SHIPMENT_BATCH";
 
-    private static final String TRANSPORT_MODE = "must be a UN/ECE Recommendation 19 code: 1 (sea), 2 (rail), "
-            + "3 (road), 4 (air) or 5 (post)";
+    private static final String TRANSPORT_MODE =
+            "must be a UN/ECE Recommendation 19 code: 1 (sea), 2 (rail), " + "3 (road), 4 (air) or 5 (post)";
 
     @Override
     public DocumentFormat format() {
@@ -84,8 +84,8 @@ public final class EcomShipmentJsonTranslator implements Translator {
                 : new Translation.Invalid(format(), schemaErrors);
     }
 
-    private static Optional<ShipmentRecord> shipment(JsonNode shipment, String at, JsonFields fields,
-            RecordSource source) {
+    private static Optional<ShipmentRecord> shipment(
+            JsonNode shipment, String at, JsonFields fields, RecordSource source) {
         if (!shipment.isObject()) {
             fields.error(at, "must be a JSON object");
             return Optional.empty();
@@ -107,8 +107,18 @@ public final class EcomShipmentJsonTranslator implements Translator {
         if (fields.errorCount() > errorsBefore) {
             return Optional.empty();
         }
-        return Optional.of(ShipmentRecord.create(source, waybillNo, masterWaybillNo, platformId, orderNo, seller,
-                buyer, items, exportCountry, destinationCountry, transportMode));
+        return Optional.of(ShipmentRecord.create(
+                source,
+                waybillNo,
+                masterWaybillNo,
+                platformId,
+                orderNo,
+                seller,
+                buyer,
+                items,
+                exportCountry,
+                destinationCountry,
+                transportMode));
     }
 
     private static Party party(JsonNode shipment, String at, String role, JsonFields fields) {
@@ -125,11 +135,15 @@ public final class EcomShipmentJsonTranslator implements Translator {
             return null;
         }
         String addressAt = JsonFields.pointer(partyAt, "address");
-        return new Party(name, tin, aeoId, new Address(
-                fields.optionalText(address, addressAt, "street"),
-                fields.optionalText(address, addressAt, "city"),
-                fields.optionalText(address, addressAt, "postcode"),
-                fields.requiredChecked(address, addressAt, "countryCode", Rules::isCountry, Rules.COUNTRY)));
+        return new Party(
+                name,
+                tin,
+                aeoId,
+                new Address(
+                        fields.optionalText(address, addressAt, "street"),
+                        fields.optionalText(address, addressAt, "city"),
+                        fields.optionalText(address, addressAt, "postcode"),
+                        fields.requiredChecked(address, addressAt, "countryCode", Rules::isCountry, Rules.COUNTRY)));
     }
 
     private static List<ShipmentItem> items(JsonNode shipment, String at, JsonFields fields) {
@@ -172,14 +186,23 @@ public final class EcomShipmentJsonTranslator implements Translator {
                     currency = itemCurrency;
                     currencyAt = JsonFields.pointer(priceAt, "currency");
                 } else if (itemCurrency != null && !itemCurrency.equals(currency)) {
-                    fields.error(JsonFields.pointer(priceAt, "currency"), "is " + itemCurrency + " but "
-                            + currencyAt + " is " + currency + ": all goods of a shipment are in one currency");
+                    fields.error(
+                            JsonFields.pointer(priceAt, "currency"),
+                            "is " + itemCurrency + " but " + currencyAt + " is " + currency
+                                    + ": all goods of a shipment are in one currency");
                 }
             }
             String origin = fields.requiredChecked(item, itemAt, "origin", Rules::isCountry, Rules.COUNTRY);
             if (seq != null && value != null && itemCurrency != null) {
-                items.add(new ShipmentItem(seq, description, hsCode, quantity, unit,
-                        grossMass == null ? null : grossMass.toPlainString(), value.toPlainString(), itemCurrency,
+                items.add(new ShipmentItem(
+                        seq,
+                        description,
+                        hsCode,
+                        quantity,
+                        unit,
+                        grossMass == null ? null : grossMass.toPlainString(),
+                        value.toPlainString(),
+                        itemCurrency,
                         origin));
             }
         }
@@ -204,9 +227,9 @@ public final class EcomShipmentJsonTranslator implements Translator {
             return null;
         }
         // a code sent as 4 or as "4" is the same code; 4.0 or "04" is not
-        String code = value.isTextual() ? value.textValue()
-                : value.isIntegralNumber() ? value.bigIntegerValue().toString()
-                : null;
+        String code = value.isTextual()
+                ? value.textValue()
+                : value.isIntegralNumber() ? value.bigIntegerValue().toString() : null;
         Optional<TransportMode> mode = code == null ? Optional.empty() : TransportMode.ofRec19Code(code);
         if (mode.isEmpty()) {
             fields.error(where, TRANSPORT_MODE);

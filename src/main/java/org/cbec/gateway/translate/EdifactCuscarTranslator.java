@@ -61,8 +61,8 @@ public final class EdifactCuscarTranslator implements Translator {
     public Translation translate(byte[] document, TranslationContext context) {
         EdifactErrors errors = new EdifactErrors();
         EdifactInterchange interchange = new EdifactInterchange(document, errors);
-        CuscarSegments messages = new CuscarSegments(interchange, errors,
-                new RecordSource(context.partnerId(), context.messageId(), format().id()));
+        CuscarSegments messages = new CuscarSegments(
+                interchange, errors, new RecordSource(context.partnerId(), context.messageId(), format().id()));
         if (interchange.read(messages) && messages.records().isEmpty() && errors.isEmpty()) {
             errors.add(Integer.MAX_VALUE, "document", "holds no consignment (CNI)");
         }

@@ -51,8 +51,7 @@ final class EdifactErrors {
                 .sorted(Comparator.comparingInt(Found::position).thenComparingInt(Found::sequence))
                 .forEach(f -> errors.add(f.error()));
         if (overflow) {
-            errors.add(new LocatedError("document",
-                    "more than " + MAX_ERRORS + " errors; the rest are not listed"));
+            errors.add(new LocatedError("document", "more than " + MAX_ERRORS + " errors; the rest are not listed"));
         }
         return errors;
     }

@@ -185,8 +185,11 @@ final class EdifactInterchange {
         }
         usable &= separators.stream().distinct().count() == separators.size();
         if (!usable) {
-            errors.add(1, where, "must give distinct component separator, element separator, release character "
-                    + "and segment terminator, each an ASCII punctuation character");
+            errors.add(
+                    1,
+                    where,
+                    "must give distinct component separator, element separator, release character "
+                            + "and segment terminator, each an ASCII punctuation character");
         }
         if (decimal != '.' && decimal != ',') {
             errors.add(1, where, "must give . or , as decimal mark");
@@ -250,7 +253,9 @@ final class EdifactInterchange {
         if (location.getElementOccurrence() > 1) {
             if (!repetitionReported) {
                 repetitionReported = true;
-                errors.add(openPosition, EdifactSegment.at(openPosition, openTag, element),
+                errors.add(
+                        openPosition,
+                        EdifactSegment.at(openPosition, openTag, element),
                         "repeats: no data element of a CUSCAR message is repeated");
             }
             return;
@@ -258,7 +263,9 @@ final class EdifactInterchange {
         if (element > MAX_ELEMENTS || component > MAX_ELEMENTS) {
             if (!elementLimitReported) {
                 elementLimitReported = true;
-                errors.add(openPosition, EdifactSegment.at(openPosition, openTag),
+                errors.add(
+                        openPosition,
+                        EdifactSegment.at(openPosition, openTag),
                         "has more than " + MAX_ELEMENTS + " data elements or components");
             }
             return;
@@ -284,7 +291,9 @@ final class EdifactInterchange {
         switch (syntaxIdentifier) {
             case "UNOA", "UNOB" -> {
                 if (text.chars().anyMatch(c -> c > 0x7F)) {
-                    errors.add(openPosition, where,
+                    errors.add(
+                            openPosition,
+                            where,
                             "holds a character that syntax identifier " + syntaxIdentifier + " (ASCII) does not have");
                     return text;
                 }
@@ -294,8 +303,10 @@ final class EdifactInterchange {
                 try {
                     decoded = utf8().decode(ByteBuffer.wrap(bytes)).toString();
                 } catch (CharacterCodingException e) {
-                    errors.add(openPosition, where, "is not valid UTF-8, which syntax identifier "
-                            + syntaxIdentifier + " declares");
+                    errors.add(
+                            openPosition,
+                            where,
+                            "is not valid UTF-8, which syntax identifier " + syntaxIdentifier + " declares");
                     return new String(bytes, StandardCharsets.UTF_8);
                 }
             }
@@ -306,8 +317,13 @@ final class EdifactInterchange {
         for (int i = 0; i < decoded.length(); i++) {
             char c = decoded.charAt(i);
             if (Character.isISOControl(c)) {
-                errors.add(openPosition, where, String.format(Locale.ROOT,
-                        "holds the control character U+%04X, which EDIFACT text does not allow", (int) c));
+                errors.add(
+                        openPosition,
+                        where,
+                        String.format(
+                                Locale.ROOT,
+                                "holds the control character U+%04X, which EDIFACT text does not allow",
+                                (int) c));
                 break;
             }
         }
@@ -316,7 +332,8 @@ final class EdifactInterchange {
 
     private CharsetDecoder utf8() {
         if (utf8 == null) {
-            utf8 = StandardCharsets.UTF_8.newDecoder()
+            utf8 = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT);
         }
@@ -328,18 +345,24 @@ final class EdifactInterchange {
         switch (segment.tag()) {
             case "UNB" -> {
                 if (interchanges > 1) {
-                    errors.add(segment.position(), segment.at(),
+                    errors.add(
+                            segment.position(),
+                            segment.at(),
                             "starts a second interchange: a document holds one interchange");
                 }
                 String identifier = segment.text(1, 1);
                 switch (identifier) {
                     case "UNOA", "UNOB", "UNOC", "UNOW", "UNOY" -> syntaxIdentifier = identifier;
-                    default -> errors.add(segment.position(), segment.at(1, 1), "is not a supported syntax "
-                            + "identifier: UNOA, UNOB (ASCII), UNOC (ISO-8859-1), UNOW or UNOY (UTF-8)");
+                    default ->
+                        errors.add(
+                                segment.position(),
+                                segment.at(1, 1),
+                                "is not a supported syntax "
+                                        + "identifier: UNOA, UNOB (ASCII), UNOC (ISO-8859-1), UNOW or UNOY (UTF-8)");
                 }
                 String version = segment.text(1, 2);
-                syntaxVersion = version.length() == 1 && Character.isDigit(version.charAt(0))
-                        ? version.charAt(0) - '0' : 0;
+                syntaxVersion =
+                        version.length() == 1 && Character.isDigit(version.charAt(0)) ? version.charAt(0) - '0' : 0;
                 unbReference = segment.text(5);
             }
             case "UNH" -> unhReference = segment.text(1);
@@ -373,26 +396,30 @@ final class EdifactInterchange {
         int element = location.getElementPosition();
         int component = location.getComponentPosition();
         String where = element > 0
-                ? (component > 0 ? EdifactSegment.at(position, tag, element, component)
+                ? (component > 0
+                        ? EdifactSegment.at(position, tag, element, component)
                         : EdifactSegment.at(position, tag, element))
                 : EdifactSegment.at(position, tag);
         String text = textOf(reader);
         String message = switch (type) {
-            case CONTROL_COUNT_DOES_NOT_MATCH_ACTUAL_COUNT -> "UNT".equals(tag)
-                    ? "says " + text + " segments but the message has " + (position - unhPosition + 1)
-                            + " (UNH to UNT)"
-                    : "says " + text + " messages but the interchange has " + messages;
-            case CONTROL_REFERENCE_MISMATCH -> "UNT".equals(tag)
-                    ? "is message reference " + text + " but UNH says " + unhReference
-                    : "is interchange control reference " + text + " but UNB says " + unbReference;
-            case SEGMENT_EXCEEDS_MAXIMUM_USE -> "UNH".equals(tag)
-                    ? "starts a message before the previous one ended with UNT"
-                    : "appears more often than its place allows";
+            case CONTROL_COUNT_DOES_NOT_MATCH_ACTUAL_COUNT ->
+                "UNT".equals(tag)
+                        ? "says " + text + " segments but the message has " + (position - unhPosition + 1)
+                                + " (UNH to UNT)"
+                        : "says " + text + " messages but the interchange has " + messages;
+            case CONTROL_REFERENCE_MISMATCH ->
+                "UNT".equals(tag)
+                        ? "is message reference " + text + " but UNH says " + unhReference
+                        : "is interchange control reference " + text + " but UNB says " + unbReference;
+            case SEGMENT_EXCEEDS_MAXIMUM_USE ->
+                "UNH".equals(tag)
+                        ? "starts a message before the previous one ended with UNT"
+                        : "appears more often than its place allows";
             case UNEXPECTED_SEGMENT, SEGMENT_NOT_IN_DEFINED_TRANSACTION_SET ->
-                    "is outside a message: data segments belong between UNH and UNT";
+                "is outside a message: data segments belong between UNH and UNT";
             case MANDATORY_SEGMENT_MISSING, CONDITIONAL_REQUIRED_SEGMENT_MISSING ->
-                    // a functional group (UNG) is the alternative to messages directly in the interchange
-                    "UNG".equals(text) ? null : "comes where segment " + text + " is missing";
+                // a functional group (UNG) is the alternative to messages directly in the interchange
+                "UNG".equals(text) ? null : "comes where segment " + text + " is missing";
             case REQUIRED_DATA_ELEMENT_MISSING -> "is required";
             case DATA_ELEMENT_TOO_LONG -> "is longer than its data element allows";
             case DATA_ELEMENT_TOO_SHORT -> "is shorter than its data element allows";
@@ -418,13 +445,16 @@ final class EdifactInterchange {
             int release = escapingRelease();
             // StAEDI stops at a release character in UNT and UNZ, or at the end when it escaped the terminator
             if (release >= 0 && offset > release - start) {
-                errors.add(openPosition, where, "is not terminated: the release character " + releaseCharacter
-                        + " at the end escapes the segment terminator " + segmentTerminator);
+                errors.add(
+                        openPosition,
+                        where,
+                        "is not terminated: the release character " + releaseCharacter
+                                + " at the end escapes the segment terminator " + segmentTerminator);
             } else if (atEnd) {
                 errors.add(openPosition, where, "is not terminated: the interchange ends inside it");
             } else if (cause instanceof BufferOverflowException) {
-                errors.add(openPosition, where,
-                        "has a data element longer than " + PARSER_ELEMENT_LIMIT + " characters");
+                errors.add(
+                        openPosition, where, "has a data element longer than " + PARSER_ELEMENT_LIMIT + " characters");
             } else {
                 errors.add(openPosition, where, "cannot be read: " + offending(offset) + " is not allowed here");
             }
@@ -433,23 +463,32 @@ final class EdifactInterchange {
             String tag = rawTag(start + (serviceStringAdvice ? UNA_LENGTH : 0));
             String where = EdifactSegment.at(position, tag);
             if (!"UNB".equals(tag)) {
-                errors.add(position, where, "is not the interchange header: an interchange starts with UNB, "
-                        + "after an optional UNA");
+                errors.add(
+                        position,
+                        where,
+                        "is not the interchange header: an interchange starts with UNB, " + "after an optional UNA");
             } else if (atEnd) {
                 errors.add(position, where, "is not terminated: the interchange ends inside it");
             } else {
-                errors.add(position, where, "cannot be read as interchange header: " + offending(offset)
-                        + " is not allowed here");
+                errors.add(
+                        position,
+                        where,
+                        "cannot be read as interchange header: " + offending(offset) + " is not allowed here");
             }
         } else if (atEnd) {
-            errors.add(closedPosition, EdifactSegment.at(closedPosition, closedTag),
+            errors.add(
+                    closedPosition,
+                    EdifactSegment.at(closedPosition, closedTag),
                     "is the last segment: the interchange ends without its trailer UNZ");
         } else {
             int position = closedPosition + 1;
             String where = EdifactSegment.at(position, rawTag(start + nextSegmentOffset));
-            errors.add(position, where, interchangeEnded
-                    ? "follows the interchange trailer UNZ: a document holds one interchange"
-                    : "is not a segment: a segment starts with a tag of three letters or digits");
+            errors.add(
+                    position,
+                    where,
+                    interchangeEnded
+                            ? "follows the interchange trailer UNZ: a document holds one interchange"
+                            : "is not a segment: a segment starts with a tag of three letters or digits");
         }
     }
 
@@ -491,7 +530,9 @@ final class EdifactInterchange {
         }
         for (; i < document.length && tag.length() < EdifactSegment.MAX_SHOWN_TAG; i++) {
             char c = (char) (document[i] & 0xFF);
-            if (c == segmentTerminator || c == elementSeparator || c == componentSeparator
+            if (c == segmentTerminator
+                    || c == elementSeparator
+                    || c == componentSeparator
                     || isWhitespace(document[i])) {
                 break;
             }

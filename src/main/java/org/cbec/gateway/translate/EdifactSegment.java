@@ -11,7 +11,6 @@ record EdifactSegment(int position, String tag, List<List<String>> elements) {
     /** A tag is shown with at most this many characters, unprintable ones as {@code ?}. */
     static final int MAX_SHOWN_TAG = 8;
 
-
     EdifactSegment {
         elements = elements.stream().map(List::copyOf).toList();
     }

@@ -53,7 +53,7 @@ public final class FormatRecognizer {
         return JsonInput.topLevelString(document, from, end, "documentType").flatMap(type -> switch (type) {
             case AeoStatusJsonTranslator.DOCUMENT_TYPE -> Optional.of(DocumentFormat.AEO_STATUS_JSON);
             case EcomShipmentJsonTranslator.SHIPMENT, EcomShipmentJsonTranslator.BATCH ->
-                    Optional.of(DocumentFormat.ECOM_SHIPMENT_JSON);
+                Optional.of(DocumentFormat.ECOM_SHIPMENT_JSON);
             default -> Optional.empty();
         });
     }
@@ -85,7 +85,8 @@ public final class FormatRecognizer {
     }
 
     private static Optional<DocumentFormat> edifact(byte[] document, int start, int end) {
-        return new EdifactHeaderScanner(document, start, end).messageType()
+        return new EdifactHeaderScanner(document, start, end)
+                .messageType()
                 .filter("CUSCAR"::equals)
                 .map(type -> DocumentFormat.EDIFACT_CUSCAR);
     }

@@ -41,9 +41,8 @@ final class JsonInput {
             .build();
 
     // scanning for one field tolerates duplicate keys, so that the translator, not recognition, reports them
-    private static final JsonFactory SCAN_FACTORY = JsonFactory.builder()
-            .streamReadConstraints(LIMITS)
-            .build();
+    private static final JsonFactory SCAN_FACTORY =
+            JsonFactory.builder().streamReadConstraints(LIMITS).build();
 
     private static final ObjectReader TREE_READER = JsonMapper.builder(FACTORY)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -101,7 +100,9 @@ final class JsonInput {
             } catch (NumberFormatException e) {
                 // Short enough for the number-length limit, yet no decimal: an exponent beyond what BigDecimal holds
                 // (1e99999990001, 1e-99999990001). Jackson lets this one through unwrapped.
-                errors.add(located(parser.currentLocation(), "a number out of range (its exponent is beyond what a decimal can hold)"));
+                errors.add(located(
+                        parser.currentLocation(),
+                        "a number out of range (its exponent is beyond what a decimal can hold)"));
             }
             return Optional.empty();
         } catch (IOException e) {

@@ -43,12 +43,19 @@ public final class JsonSchemas {
     }
 
     private static JsonSchemas load(String name) {
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).locale(Locale.ROOT).build();
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                .pathType(PathType.JSON_POINTER)
+                .locale(Locale.ROOT)
+                .build();
         try (InputStream in = JsonSchemas.class.getResourceAsStream("/schemas/" + name)) {
             if (in == null) {
-                throw new IllegalStateException("schema " + name + " is not on the classpath (the build copies schemas/ into the jar)");
+                throw new IllegalStateException(
+                        "schema " + name + " is not on the classpath (the build copies schemas/ into the jar)");
             }
-            return new JsonSchemas(name, JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in, config));
+            return new JsonSchemas(
+                    name,
+                    JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                            .getSchema(in, config));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read schema " + name, e);
         }
@@ -75,7 +82,8 @@ public final class JsonSchemas {
         if (text.startsWith(pointer + ": ")) {
             text = text.substring(pointer.length() + 2);
         }
-        return new LocatedError(pointer.isEmpty() || "/".equals(pointer) ? "document" : pointer,
+        return new LocatedError(
+                pointer.isEmpty() || "/".equals(pointer) ? "document" : pointer,
                 text + " (schema " + message.getType() + ")");
     }
 }

@@ -14,6 +14,7 @@ import org.cbec.gateway.evidence.ReceivedBody;
 final class NulCharacters {
     /** Enough to locate the defect; a document full of them is reported by its first few. */
     private static final int MAX_REPORTED = 10;
+
     static final String MESSAGE = "holds a NUL character (U+0000), which no field may hold";
 
     private NulCharacters() {}
@@ -32,7 +33,8 @@ final class NulCharacters {
                 line++;
                 lineStart = i + 1;
             } else if (b == 0) {
-                errors.add(new LocatedError("line " + line + ", column " + (i - lineStart + 1) + " (byte " + (i - from) + ")",
+                errors.add(new LocatedError(
+                        "line " + line + ", column " + (i - lineStart + 1) + " (byte " + (i - from) + ")",
                         "the document " + MESSAGE));
             }
         }

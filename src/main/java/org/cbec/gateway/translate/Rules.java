@@ -25,8 +25,8 @@ final class Rules {
     static final String CURRENCY = "must be an ISO 4217 currency code";
     static final String HS_CODE = "must be a string of 6 to 10 digits";
     static final String DECIMAL = "must be a decimal number (a JSON number or a string such as \"59.80\")";
-    static final String DECIMAL_RANGE = "must have at most " + Rules.MAX_DIGITS
-            + " digits before and after the decimal point";
+    static final String DECIMAL_RANGE =
+            "must have at most " + Rules.MAX_DIGITS + " digits before and after the decimal point";
 
     /** Enough for any amount, weight or quantity, and small enough that no exponent can blow up a string. */
     static final int MAX_DIGITS = 30;

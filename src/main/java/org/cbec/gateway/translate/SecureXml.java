@@ -136,7 +136,8 @@ public final class SecureXml {
             limits(factory::setAttribute);
             return factory.newDocumentBuilder();
         } catch (ParserConfigurationException | IllegalArgumentException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
         }
     }
 
@@ -157,7 +158,8 @@ public final class SecureXml {
             limits(parser::setProperty);
             return parser;
         } catch (ParserConfigurationException | SAXException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
         }
     }
 

@@ -23,8 +23,11 @@ public record TranslationContext(String partnerId, String messageId, String part
 
     /** What {@link #isOwnAeoId} asks, as the located error says it. */
     public String aeoIdRule() {
-        return partnerCountry == null ? Rules.AEO_ID
-                : Rules.AEO_ID.replace("an ISO 3166-1 alpha-2 country code", partnerCountry + ", the sending partner's country "
-                        + "(a partner publishes the AEO status of its own operators only)");
+        return partnerCountry == null
+                ? Rules.AEO_ID
+                : Rules.AEO_ID.replace(
+                        "an ISO 3166-1 alpha-2 country code",
+                        partnerCountry + ", the sending partner's country "
+                                + "(a partner publishes the AEO status of its own operators only)");
     }
 }

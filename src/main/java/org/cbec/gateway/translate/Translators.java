@@ -1,7 +1,5 @@
 package org.cbec.gateway.translate;
 
-import org.cbec.gateway.evidence.ReceivedBody;
-
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -10,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.ReceivedBody;
 
 /**
  * The registry of translators: recognises a document's format and translates it with the translator for
@@ -33,7 +32,8 @@ public final class Translators {
         Map<DocumentFormat, Translator> map = new EnumMap<>(DocumentFormat.class);
         for (Translator translator : translators) {
             if (map.putIfAbsent(translator.format(), translator) != null) {
-                throw new IllegalArgumentException("two translators for " + translator.format().id());
+                throw new IllegalArgumentException(
+                        "two translators for " + translator.format().id());
             }
         }
         this.byFormat = Collections.unmodifiableMap(map);
@@ -85,8 +85,8 @@ public final class Translators {
         Objects.requireNonNull(context, "context");
         Translator translator = byFormat.get(Objects.requireNonNull(format, "format"));
         if (translator == null) {
-            throw new GatewayException(GatewayError.UNSUPPORTED_FORMAT,
-                    "no translator for business document format " + format.id());
+            throw new GatewayException(
+                    GatewayError.UNSUPPORTED_FORMAT, "no translator for business document format " + format.id());
         }
         List<LocatedError> nul = NulCharacters.in(document);
         if (!nul.isEmpty()) {
@@ -95,11 +95,15 @@ public final class Translators {
         try {
             return translator.translate(document, context);
         } catch (StackOverflowError e) {
-            // a reader that recursed past the shared depth limits: the document is refused, and archived, like any other
-            return new Translation.Invalid(format, List.of(new LocatedError("document", "nested too deeply to be read")));
+            // a reader that recursed past the shared depth limits: the document is refused, and archived, like any
+            // other
+            return new Translation.Invalid(
+                    format, List.of(new LocatedError("document", "nested too deeply to be read")));
         } catch (OutOfMemoryError e) {
             // this one document's records, dropped as the Error unwound; the gateway goes on with the next message
-            return new Translation.Invalid(format, List.of(new LocatedError("document", "needs more memory to translate than one message may use")));
+            return new Translation.Invalid(
+                    format,
+                    List.of(new LocatedError("document", "needs more memory to translate than one message may use")));
         }
     }
 }

@@ -46,7 +46,8 @@ final class Utf8 {
      */
     static List<LocatedError> malformedSequences(byte[] document, int start, int from, int end) {
         List<LocatedError> errors = new ArrayList<>();
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(document, from, end - from);
@@ -58,8 +59,8 @@ final class Utf8 {
             if (result.isError()) {
                 int offset = in.position();
                 if (offset != previousEnd) { // bad bytes in a row are one defect, reported once
-                    errors.add(new LocatedError("byte " + (offset - start),
-                            "invalid UTF-8 byte sequence on line " + lines.lineAt(offset)));
+                    errors.add(new LocatedError(
+                            "byte " + (offset - start), "invalid UTF-8 byte sequence on line " + lines.lineAt(offset)));
                 }
                 previousEnd = offset + result.length();
                 in.position(previousEnd);

@@ -32,8 +32,8 @@ final class WcoDeclarationMapping {
     private static final String EXPORTER_ROLE = "EX";
     private static final String IMPORTER_ROLE = "IM";
 
-    private static final String TRANSPORT_MODE = "must be a UN/ECE Recommendation 19 code: 1 (sea), 2 (rail), "
-            + "3 (road), 4 (air) or 5 (post)";
+    private static final String TRANSPORT_MODE =
+            "must be a UN/ECE Recommendation 19 code: 1 (sea), 2 (rail), " + "3 (road), 4 (air) or 5 (post)";
     private static final String DECIMAL = "must be a decimal number such as 59.80: at most " + Rules.MAX_DIGITS
             + " digits before and after the point, no sign or exponent";
     private static final String SEQUENCE = "must be a whole number of at least 1";
@@ -76,7 +76,8 @@ final class WcoDeclarationMapping {
                 errors.add(f.error());
             }
             if (truncated) {
-                errors.add(new LocatedError("document",
+                errors.add(new LocatedError(
+                        "document",
                         "more than " + WcoDeclarationXmlTranslator.MAX_ERRORS + " errors; the rest are not listed"));
             }
             return errors;
@@ -88,25 +89,39 @@ final class WcoDeclarationMapping {
     Optional<ShipmentRecord> shipment(Node declaration, RecordSource source) {
         Node goodsShipment = child(declaration, "GoodsShipment", true);
         String platformId = token(child(child(declaration, "Declarant", false), "ID", false), false);
-        String orderId =
-                token(child(child(goodsShipment, "UCR", false), "TraderAssignedReferenceID", false), false);
+        String orderId = token(child(child(goodsShipment, "UCR", false), "TraderAssignedReferenceID", false), false);
         Waybills waybills = waybills(child(goodsShipment, "Consignment", true));
         Map<String, String> tins = tins(goodsShipment);
         Party seller = party(exporter(declaration, goodsShipment), tins.get(EXPORTER_ROLE));
         Party buyer = party(child(goodsShipment, "Importer", true), tins.get(IMPORTER_ROLE));
         List<ShipmentItem> items = items(goodsShipment);
-        String exportCountry = checked(child(child(goodsShipment, "ExportCountry", true), "ID", true),
-                true, Rules::isCountry, Rules.COUNTRY);
-        String destinationCountry = checked(child(child(goodsShipment, "Destination", true), "CountryCode", true),
-                true, Rules::isCountry, Rules.COUNTRY);
+        String exportCountry = checked(
+                child(child(goodsShipment, "ExportCountry", true), "ID", true), true, Rules::isCountry, Rules.COUNTRY);
+        String destinationCountry = checked(
+                child(child(goodsShipment, "Destination", true), "CountryCode", true),
+                true,
+                Rules::isCountry,
+                Rules.COUNTRY);
         TransportMode transportMode = parsed(
                 child(child(declaration, "BorderTransportMeans", true), "ModeCode", true),
-                true, TransportMode::ofRec19Code, TRANSPORT_MODE);
+                true,
+                TransportMode::ofRec19Code,
+                TRANSPORT_MODE);
         if (!errors.isEmpty()) {
             return Optional.empty(); // its errors are listed; a record of half a declaration means nothing
         }
-        return Optional.of(ShipmentRecord.create(source, waybills.house(), waybills.master(), platformId, orderId,
-                seller, buyer, items, exportCountry, destinationCountry, transportMode));
+        return Optional.of(ShipmentRecord.create(
+                source,
+                waybills.house(),
+                waybills.master(),
+                platformId,
+                orderId,
+                seller,
+                buyer,
+                items,
+                exportCountry,
+                destinationCountry,
+                transportMode));
     }
 
     private record Waybills(String house, String master) {}
@@ -123,14 +138,20 @@ final class WcoDeclarationMapping {
                 if (master == null) {
                     master = document;
                 } else {
-                    errors.add(document.path, document.line, "is a second master waybill: only one "
-                            + TRANSPORT_DOCUMENT + " may have TypeCode 704 or 741");
+                    errors.add(
+                            document.path,
+                            document.line,
+                            "is a second master waybill: only one " + TRANSPORT_DOCUMENT
+                                    + " may have TypeCode 704 or 741");
                 }
             } else if (house == null) {
                 house = document;
             } else {
-                errors.add(document.path, document.line, "is a second house waybill: only one "
-                        + TRANSPORT_DOCUMENT + " may be without master TypeCode 704 or 741");
+                errors.add(
+                        document.path,
+                        document.line,
+                        "is a second house waybill: only one " + TRANSPORT_DOCUMENT
+                                + " may be without master TypeCode 704 or 741");
             }
         }
         if (house == null) {
@@ -170,8 +191,11 @@ final class WcoDeclarationMapping {
         Node atDeclaration = child(declaration, EXPORTER, false);
         Node atGoodsShipment = child(goodsShipment, EXPORTER, atDeclaration == null);
         if (atDeclaration != null && atGoodsShipment != null) {
-            errors.add(atGoodsShipment.path, atGoodsShipment.line, "repeats the seller of " + atDeclaration.path
-                    + ": the Exporter is given once, under Declaration or under GoodsShipment");
+            errors.add(
+                    atGoodsShipment.path,
+                    atGoodsShipment.line,
+                    "repeats the seller of " + atDeclaration.path
+                            + ": the Exporter is given once, under Declaration or under GoodsShipment");
             return null;
         }
         return atGoodsShipment != null ? atGoodsShipment : atDeclaration;
@@ -215,8 +239,7 @@ final class WcoDeclarationMapping {
             }
             Node commodity = child(item, "Commodity", true);
             String description = text(child(commodity, "Description", true), true);
-            String hsCode =
-                    checked(child(classification(commodity), "ID", true), true, Rules::isHsCode, Rules.HS_CODE);
+            String hsCode = checked(child(classification(commodity), "ID", true), true, Rules::isHsCode, Rules.HS_CODE);
             Node measure = child(commodity, "GoodsMeasure", true);
             Node tariffQuantity = child(measure, "TariffQuantity", true);
             BigDecimal quantity = decimal(tariffQuantity, true, true);
@@ -238,15 +261,25 @@ final class WcoDeclarationMapping {
                 currency = itemCurrency;
                 currencyAt = amount.path + "/@currencyID";
             } else if (itemCurrency != null && !itemCurrency.equals(currency)) {
-                errors.add(amount.path + "/@currencyID", amount.line, "is " + itemCurrency + " but " + currencyAt
-                        + " is " + currency + ": all goods of a shipment are in one currency");
+                errors.add(
+                        amount.path + "/@currencyID",
+                        amount.line,
+                        "is " + itemCurrency + " but " + currencyAt + " is " + currency
+                                + ": all goods of a shipment are in one currency");
             }
-            String origin = checked(child(child(item, "Origin", true), "CountryCode", true), true,
-                    Rules::isCountry, Rules.COUNTRY);
+            String origin = checked(
+                    child(child(item, "Origin", true), "CountryCode", true), true, Rules::isCountry, Rules.COUNTRY);
             if (seq != null && value != null && itemCurrency != null) {
-                items.add(new ShipmentItem(seq, description, hsCode, quantity, unit,
-                        grossMassKg == null ? null : grossMassKg.toPlainString(), value.toPlainString(),
-                        itemCurrency, origin));
+                items.add(new ShipmentItem(
+                        seq,
+                        description,
+                        hsCode,
+                        quantity,
+                        unit,
+                        grossMassKg == null ? null : grossMassKg.toPlainString(),
+                        value.toPlainString(),
+                        itemCurrency,
+                        origin));
             }
         }
         return items;
@@ -266,8 +299,11 @@ final class WcoDeclarationMapping {
             if (found == null) {
                 found = classification;
             } else {
-                errors.add(classification.path, classification.line, "is a second HS Classification: only one "
-                        + "may be without IdentificationTypeCode or with IdentificationTypeCode HS");
+                errors.add(
+                        classification.path,
+                        classification.line,
+                        "is a second HS Classification: only one "
+                                + "may be without IdentificationTypeCode or with IdentificationTypeCode HS");
             }
         }
         if (found == null) {

@@ -22,8 +22,7 @@ import org.xml.sax.helpers.DefaultHandler;
  * keeps the tree of the declaration's own elements; foreign subtrees are skipped whole.
  */
 final class WcoDeclarationTree {
-    private WcoDeclarationTree() {
-    }
+    private WcoDeclarationTree() {}
 
     /** Reads the document with the hardened parser; a document that is no well-formed XML has {@code failure}. */
     static Reading read(byte[] document) {
@@ -60,7 +59,9 @@ final class WcoDeclarationTree {
         }
 
         List<Node> all(String childName) {
-            return children.stream().filter(child -> child.name.equals(childName)).toList();
+            return children.stream()
+                    .filter(child -> child.name.equals(childName))
+                    .toList();
         }
     }
 

@@ -93,12 +93,15 @@ public final class WcoDeclarationXmlTranslator implements Translator {
         Node root = reading.root;
         if (!root.ours || !ROOT.equals(root.name)) {
             // another document: its fields mean nothing here
-            return new Translation.Invalid(format(), List.of(new LocatedError(root.path + ", line " + root.line,
-                    "the root element must be " + ROOT + " in namespace " + NAMESPACE)));
+            return new Translation.Invalid(
+                    format(),
+                    List.of(new LocatedError(
+                            root.path + ", line " + root.line,
+                            "the root element must be " + ROOT + " in namespace " + NAMESPACE)));
         }
         WcoDeclarationMapping mapping = new WcoDeclarationMapping();
-        Optional<ShipmentRecord> record = mapping.shipment(root,
-                new RecordSource(context.partnerId(), context.messageId(), format().id()));
+        Optional<ShipmentRecord> record =
+                mapping.shipment(root, new RecordSource(context.partnerId(), context.messageId(), format().id()));
         return record.isPresent()
                 ? new Translation.Records(format(), List.<CanonicalRecord>of(record.get()))
                 : new Translation.Invalid(format(), mapping.errors.list());

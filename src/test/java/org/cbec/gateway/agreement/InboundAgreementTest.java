@@ -29,8 +29,11 @@ class InboundAgreementTest {
     @Test
     void withholds_fields_outside_the_agreement_carries_the_legal_basis_and_applies_a_changed_agreement_at_once() {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root).with("gateway.reload.interval", "PT1H")) {
-            writeCnGacc(gateway, REFERENCE, "[houseTransportDocId, seller, buyer.address.country, items.hsCode, items.description, "
-                    + "exportCountry, destinationCountry, transportMode]");
+            writeCnGacc(
+                    gateway,
+                    REFERENCE,
+                    "[houseTransportDocId, seller, buyer.address.country, items.hsCode, items.description, "
+                            + "exportCountry, destinationCountry, transportMode]");
             gateway.start();
             Fixtures.Document shipment = Fixtures.load("valid/ecom-shipment.json");
             byte[] signed = TestPki.signCms(shipment.bytes(), gateway.cnSigner);
@@ -39,12 +42,28 @@ class InboundAgreementTest {
 
             JsonNode record = forwarded(gateway.national(), shipment.number());
             assertThat(record.path("legalBasis").asText()).isEqualTo(REFERENCE);
-            assertThat(texts(record.path("withheldFields"))).containsExactlyInAnyOrder("masterTransportDocId", "platformId", "orderId",
-                    "buyer.name", "buyer.address.line", "buyer.address.city", "buyer.address.postcode", "items.seq", "items.quantity", "items.unit",
-                    "items.grossMassKg", "items.value", "items.currency", "items.originCountry", "totalValue", "currency");
+            assertThat(texts(record.path("withheldFields")))
+                    .containsExactlyInAnyOrder(
+                            "masterTransportDocId",
+                            "platformId",
+                            "orderId",
+                            "buyer.name",
+                            "buyer.address.line",
+                            "buyer.address.city",
+                            "buyer.address.postcode",
+                            "items.seq",
+                            "items.quantity",
+                            "items.unit",
+                            "items.grossMassKg",
+                            "items.value",
+                            "items.currency",
+                            "items.originCountry",
+                            "totalValue",
+                            "currency");
             assertThat(record.has("masterTransportDocId")).isFalse();
             assertThat(record.path("buyer").has("name")).isFalse();
-            assertThat(record.path("buyer").path("address").path("country").asText()).isEqualTo("DE");
+            assertThat(record.path("buyer").path("address").path("country").asText())
+                    .isEqualTo("DE");
             assertThat(record.path("buyer").path("address").has("line")).isFalse();
             assertThat(record.path("seller").path("name").asText()).isEqualTo("Shenzhen Bright Export Co. Ltd");
             assertThat(record.path("items").get(0).path("hsCode").asText()).isEqualTo("851830");
@@ -53,13 +72,18 @@ class InboundAgreementTest {
             assertThat(record.path("mutualRecognition").isObject()).isTrue();
             // The archive keeps the exact bytes the partner sent, withheld fields included, as evidence.
             String messageId = GatewayUnderTest.json(accepted).path("messageId").asText();
-            assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("sha256").asText()).isEqualTo(sha256Hex(signed));
+            assertThat(gateway.getJson("/api/v1/messages/" + messageId)
+                            .path("sha256")
+                            .asText())
+                    .isEqualTo(sha256Hex(signed));
 
             // The agreement changes: the very next message is forwarded under the new one.
             writeCnGacc(gateway, "Amended MRA 2027", "[\"*\"]");
             gateway.runtime().reloadConfiguration();
             Fixtures.Document next = Fixtures.load("valid/ecom-shipment.json");
-            assertThat(gateway.postCms(TestPki.signCms(next.bytes(), gateway.cnSigner)).statusCode()).isEqualTo(202);
+            assertThat(gateway.postCms(TestPki.signCms(next.bytes(), gateway.cnSigner))
+                            .statusCode())
+                    .isEqualTo(202);
             JsonNode amended = forwarded(gateway.national(), next.number());
             assertThat(amended.path("legalBasis").asText()).isEqualTo("Amended MRA 2027");
             assertThat(amended.path("withheldFields").size()).isZero();
@@ -69,7 +93,11 @@ class InboundAgreementTest {
             JsonNode cn = partner(partners, "CN-GACC");
             assertThat(cn.path("withoutAgreement").asBoolean()).isFalse();
             assertThat(cn.path("agreement").path("reference").asText()).isEqualTo("Amended MRA 2027");
-            assertThat(cn.path("agreement").path("inbound").path("ECOM_SHIPMENT").toString()).isEqualTo("[\"*\"]");
+            assertThat(cn.path("agreement")
+                            .path("inbound")
+                            .path("ECOM_SHIPMENT")
+                            .toString())
+                    .isEqualTo("[\"*\"]");
         }
     }
 
@@ -77,7 +105,9 @@ class InboundAgreementTest {
     void a_partner_without_an_agreement_is_forwarded_whole_without_a_legal_basis_and_flagged() {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root).start()) {
             Fixtures.Document shipment = Fixtures.load("valid/ecom-shipment.json");
-            assertThat(gateway.postCms(TestPki.signCms(shipment.bytes(), gateway.cnSigner)).statusCode()).isEqualTo(202);
+            assertThat(gateway.postCms(TestPki.signCms(shipment.bytes(), gateway.cnSigner))
+                            .statusCode())
+                    .isEqualTo(202);
 
             JsonNode record = forwarded(gateway.national(), shipment.number());
             assertThat(record.has("legalBasis")).isFalse();
@@ -92,16 +122,25 @@ class InboundAgreementTest {
     @Test
     void an_aeo_status_record_whose_key_fields_are_withheld_is_still_forwarded_in_order() {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
-            GatewayUnderTest.write(root.resolve("partners/CN-GACC.yaml"), cnGacc(REFERENCE, "[\"*\"]")
-                    .replace("AEO_STATUS: [\"*\"]", "AEO_STATUS: [status, programme]"));
+            GatewayUnderTest.write(
+                    root.resolve("partners/CN-GACC.yaml"),
+                    cnGacc(REFERENCE, "[\"*\"]").replace("AEO_STATUS: [\"*\"]", "AEO_STATUS: [status, programme]"));
             gateway.start();
             Fixtures.Document list = Fixtures.load("valid/aeo-status-3-rows.csv");
-            assertThat(gateway.postCms(TestPki.signCms(list.bytes(), gateway.cnSigner)).statusCode()).isEqualTo(202);
+            assertThat(gateway.postCms(TestPki.signCms(list.bytes(), gateway.cnSigner))
+                            .statusCode())
+                    .isEqualTo(202);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().received().stream()
-                    .filter(r -> r.record().path("recordId").asText().contains(list.number())).count() == 3);
-            List<JsonNode> records = gateway.national().received().stream().map(NationalSystemStub.Received::record)
-                    .filter(r -> r.path("recordId").asText().contains(list.number())).toList();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.national().received().stream()
+                                    .filter(r ->
+                                            r.record().path("recordId").asText().contains(list.number()))
+                                    .count()
+                            == 3);
+            List<JsonNode> records = gateway.national().received().stream()
+                    .map(NationalSystemStub.Received::record)
+                    .filter(r -> r.path("recordId").asText().contains(list.number()))
+                    .toList();
             assertThat(records).allSatisfy(r -> {
                 assertThat(r.has("aeoId")).isFalse();
                 assertThat(r.has("operatorName")).isFalse();
@@ -113,9 +152,14 @@ class InboundAgreementTest {
     }
 
     private static JsonNode forwarded(NationalSystemStub national, String number) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> national.received().stream().anyMatch(r -> r.record().path("recordId").asText().endsWith(number)));
-        return national.received().stream().map(NationalSystemStub.Received::record)
-                .filter(r -> r.path("recordId").asText().endsWith(number)).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> national.received().stream()
+                        .anyMatch(r -> r.record().path("recordId").asText().endsWith(number)));
+        return national.received().stream()
+                .map(NationalSystemStub.Received::record)
+                .filter(r -> r.path("recordId").asText().endsWith(number))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static JsonNode partner(JsonNode partners, String id) {
@@ -129,7 +173,9 @@ class InboundAgreementTest {
 
     private static String sha256Hex(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -32,8 +32,10 @@ class CanonicalJsonTest {
                   "string": "\\u20ac$\\u000F\\u000aA'\\u0042\\u0022\\u005c\\\\\\"\\/",
                   "literals": [null, true, false]
                 }""");
-        assertEquals("{\"literals\":[null,true,false],\"numbers\":[333333333.33333329,1e+30,4.5,0.002,1e-27],"
-                + "\"string\":\"€$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}", CanonicalJson.serialize(input));
+        assertEquals(
+                "{\"literals\":[null,true,false],\"numbers\":[333333333.33333329,1e+30,4.5,0.002,1e-27],"
+                        + "\"string\":\"€$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\"}",
+                CanonicalJson.serialize(input));
     }
 
     @Test
@@ -42,9 +44,10 @@ class CanonicalJsonTest {
                 {"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh",
                  "1":"One","\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control",
                  "\\u00f6":"Latin Small Letter O With Diaeresis"}""");
-        assertEquals("{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\","
-                + "\"ö\":\"Latin Small Letter O With Diaeresis\",\"€\":\"Euro Sign\","
-                + "\"😀\":\"Emoji: Grinning Face\",\"דּ\":\"Hebrew Letter Dalet With Dagesh\"}",
+        assertEquals(
+                "{\"\\r\":\"Carriage Return\",\"1\":\"One\",\"\u0080\":\"Control\","
+                        + "\"ö\":\"Latin Small Letter O With Diaeresis\",\"€\":\"Euro Sign\","
+                        + "\"😀\":\"Emoji: Grinning Face\",\"דּ\":\"Hebrew Letter Dalet With Dagesh\"}",
                 CanonicalJson.serialize(input));
     }
 
@@ -84,21 +87,28 @@ class CanonicalJsonTest {
     @Test
     void refuses_numbers_that_json_cannot_hold() {
         assertThrows(IllegalArgumentException.class, () -> CanonicalJson.ecmaScriptNumber(Double.NaN));
-        assertThrows(IllegalArgumentException.class,
-                () -> CanonicalJson.ecmaScriptNumber(Double.POSITIVE_INFINITY));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.ecmaScriptNumber(Double.POSITIVE_INFINITY));
     }
 
     /** Through a double, 1.0000000000000000001 and ...002 were both "1": one record version for two quantities. */
     @Test
     void long_decimals_are_written_exactly_so_that_neighbours_differ() {
-        assertEquals("1.0000000000000000001", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1.0000000000000000001"))));
-        assertEquals("1.0000000000000000002", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1.00000000000000000020"))));
-        assertEquals("1.2345678901234567891e+29", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1234567890123456789.1E+11"))));
+        assertEquals(
+                "1.0000000000000000001",
+                CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1.0000000000000000001"))));
+        assertEquals(
+                "1.0000000000000000002",
+                CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1.00000000000000000020"))));
+        assertEquals(
+                "1.2345678901234567891e+29",
+                CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1234567890123456789.1E+11"))));
         // a value a double holds is written as RFC 8785 writes it, so versions of ordinary records stay as they were
         assertEquals("59.8", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("59.80"))));
         assertEquals("1e+21", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1E+21"))));
         assertEquals("1e-7", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1E-7"))));
-        assertEquals("0.00000100000000000000000001", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("0.00000100000000000000000001"))));
+        assertEquals(
+                "0.00000100000000000000000001",
+                CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("0.00000100000000000000000001"))));
     }
 
     @Test
@@ -109,22 +119,23 @@ class CanonicalJsonTest {
         assertEquals("100", CanonicalJson.serialize(DecimalNode.valueOf(new BigDecimal("1E+2"))));
         assertEquals("-7", CanonicalJson.serialize(nodes.numberNode(-7)));
         // beyond 2^53 an integer is written in full, where ECMAScript would round it (documented limitation)
-        assertEquals("9007199254740993",
-                CanonicalJson.serialize(nodes.numberNode(new BigInteger("9007199254740993"))));
+        assertEquals("9007199254740993", CanonicalJson.serialize(nodes.numberNode(new BigInteger("9007199254740993"))));
     }
 
     @Test
     void escapes_strings_as_json_stringify_does() {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("s", "\u0000\u0001\u001f\b\t\n\f\r\"\\/\u007f\u2028 \ud800x\udc00 😀 Grüße 你好");
-        assertEquals("{\"s\":\"\\u0000\\u0001\\u001f\\b\\t\\n\\f\\r\\\"\\\\/\u007f\u2028 \\ud800x\\udc00 😀 Grüße 你好\"}",
+        assertEquals(
+                "{\"s\":\"\\u0000\\u0001\\u001f\\b\\t\\n\\f\\r\\\"\\\\/\u007f\u2028 \\ud800x\\udc00 😀 Grüße 你好\"}",
                 CanonicalJson.serialize(node));
     }
 
     @Test
     void serialises_records_with_their_nulls_and_no_whitespace() {
         Address address = new Address(null, "Berlin", null, "DE");
-        assertEquals("{\"city\":\"Berlin\",\"country\":\"DE\",\"line\":null,\"postcode\":null}",
+        assertEquals(
+                "{\"city\":\"Berlin\",\"country\":\"DE\",\"line\":null,\"postcode\":null}",
                 CanonicalJson.serialize(address));
     }
 }

@@ -71,7 +71,8 @@ class RecordsDocumentTest {
             byte[] document = Files.readAllBytes(fixture);
             Translators translators = Translators.standard();
             DocumentFormat format = translators.recognise(document).orElseThrow();
-            Translation translation = translators.translate(format, document, new TranslationContext("CN-GACC", "01KB0000000000000000000000"));
+            Translation translation = translators.translate(
+                    format, document, new TranslationContext("CN-GACC", "01KB0000000000000000000000"));
             List<CanonicalRecord> records = ((Translation.Records) translation).records();
             assertThat(records).as(fixture.toString()).isNotEmpty();
             return records;

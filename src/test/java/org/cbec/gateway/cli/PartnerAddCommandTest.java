@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code partner add}: a partner file the gateway loads, or nothing at all. */
 class PartnerAddCommandTest {
-    static final TestPki.Credential KR_CA = TestPki.certificateAuthority("CN=KR-KCS Test CA,O=Korea Customs Service,C=KR");
+    static final TestPki.Credential KR_CA =
+            TestPki.certificateAuthority("CN=KR-KCS Test CA,O=Korea Customs Service,C=KR");
 
     @TempDir
     Path root;
@@ -35,9 +36,25 @@ class PartnerAddCommandTest {
 
     @Test
     void writes_a_partner_file_and_its_ca_that_the_partner_registry_loads() {
-        CliRun run = CliRun.of("partner", "add", "--id", "KR-KCS", "--name", "Korea Customs Service: \"KCS\" # main office",
-                "--country", "KR", "--ca", caFile().toString(), "--message-types", "AEO_STATUS", "--revocation", "crl",
-                "--signer-subject", "CN=KCS Signer,O=Korea Customs Service,C=KR", "--dir", partners().toString());
+        CliRun run = CliRun.of(
+                "partner",
+                "add",
+                "--id",
+                "KR-KCS",
+                "--name",
+                "Korea Customs Service: \"KCS\" # main office",
+                "--country",
+                "KR",
+                "--ca",
+                caFile().toString(),
+                "--message-types",
+                "AEO_STATUS",
+                "--revocation",
+                "crl",
+                "--signer-subject",
+                "CN=KCS Signer,O=Korea Customs Service,C=KR",
+                "--dir",
+                partners().toString());
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(0);
         assertThat(partners().resolve("KR-KCS.yaml")).exists();
@@ -48,26 +65,53 @@ class PartnerAddCommandTest {
         assertThat(partner.trustAnchors()).containsExactly(KR_CA.certificate());
         assertThat(partner.messageTypes()).containsExactly(RecordType.AEO_STATUS);
         assertThat(partner.revocation()).isEqualTo(RevocationPolicy.CRL);
-        assertThat(partner.signerSubjects()).containsExactly(new X500Principal("CN=KCS Signer,O=Korea Customs Service,C=KR"));
+        assertThat(partner.signerSubjects())
+                .containsExactly(new X500Principal("CN=KCS Signer,O=Korea Customs Service,C=KR"));
     }
 
     @Test
     void refuses_a_file_that_is_no_certificate_and_leaves_nothing_behind() throws IOException {
-        Path notACertificate = Files.writeString(root.resolve("kr-ca.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        Path notACertificate = Files.writeString(
+                root.resolve("kr-ca.pem"),
+                "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
 
-        CliRun run = CliRun.of("partner", "add", "--id", "KR-KCS", "--name", "Korea Customs Service", "--country", "KR",
-                "--ca", notACertificate.toString(), "--dir", partners().toString());
+        CliRun run = CliRun.of(
+                "partner",
+                "add",
+                "--id",
+                "KR-KCS",
+                "--name",
+                "Korea Customs Service",
+                "--country",
+                "KR",
+                "--ca",
+                notACertificate.toString(),
+                "--dir",
+                partners().toString());
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).startsWith("cbec-gateway: CONFIGURATION_INVALID: ").contains("kr-ca.pem");
+        assertThat(run.err())
+                .startsWith("cbec-gateway: CONFIGURATION_INVALID: ")
+                .contains("kr-ca.pem");
         assertThat(partners()).doesNotExist();
     }
 
     @Test
     void undoes_everything_when_the_gateway_loader_refuses_what_was_written() throws IOException {
         // 'XX' passes the command's own checks; the gateway's loader refuses it after both files are written.
-        CliRun run = CliRun.of("partner", "add", "--id", "KR-KCS", "--name", "Korea Customs Service", "--country", "XX",
-                "--ca", caFile().toString(), "--dir", partners().toString());
+        CliRun run = CliRun.of(
+                "partner",
+                "add",
+                "--id",
+                "KR-KCS",
+                "--name",
+                "Korea Customs Service",
+                "--country",
+                "XX",
+                "--ca",
+                caFile().toString(),
+                "--dir",
+                partners().toString());
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("field 'country'");
@@ -76,8 +120,22 @@ class PartnerAddCommandTest {
 
     @Test
     void refuses_to_overwrite_an_existing_partner_unless_forced() throws IOException {
-        String[] add = {"partner", "add", "--id", "KR-KCS", "--name", "Korea Customs Service", "--country", "KR",
-                "--ca", caFile().toString(), "--revocation", "none", "--dir", partners().toString()};
+        String[] add = {
+            "partner",
+            "add",
+            "--id",
+            "KR-KCS",
+            "--name",
+            "Korea Customs Service",
+            "--country",
+            "KR",
+            "--ca",
+            caFile().toString(),
+            "--revocation",
+            "none",
+            "--dir",
+            partners().toString()
+        };
         assertThat(CliRun.of(add).exit()).isEqualTo(0);
         String before = Files.readString(partners().resolve("KR-KCS.yaml"));
 
@@ -93,8 +151,19 @@ class PartnerAddCommandTest {
 
     @Test
     void refuses_an_id_that_is_not_a_partner_id_before_writing_anything() {
-        CliRun run = CliRun.of("partner", "add", "--id", "../KR", "--name", "Korea Customs Service", "--country", "KR",
-                "--ca", caFile().toString(), "--dir", partners().toString());
+        CliRun run = CliRun.of(
+                "partner",
+                "add",
+                "--id",
+                "../KR",
+                "--name",
+                "Korea Customs Service",
+                "--country",
+                "KR",
+                "--ca",
+                caFile().toString(),
+                "--dir",
+                partners().toString());
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("--id must match");
@@ -109,7 +178,9 @@ class PartnerAddCommandTest {
 
     private static List<String> files(Path directory) throws IOException {
         try (Stream<Path> walk = Files.walk(directory)) {
-            return walk.filter(Files::isRegularFile).map(p -> directory.relativize(p).toString().replace('\\', '/')).toList();
+            return walk.filter(Files::isRegularFile)
+                    .map(p -> directory.relativize(p).toString().replace('\\', '/'))
+                    .toList();
         }
     }
 }

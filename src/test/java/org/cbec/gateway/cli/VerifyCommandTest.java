@@ -17,6 +17,7 @@ class VerifyCommandTest {
 
     @TempDir
     Path root;
+
     Path partnerFile;
 
     @BeforeEach
@@ -42,7 +43,9 @@ class VerifyCommandTest {
         CliRun run = verify(TestPki.signCms(koreanOperators(), SIGNER));
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(0);
-        assertThat(run.out()).contains("signer:        ").contains("CN=KR-KCS Signer")
+        assertThat(run.out())
+                .contains("signer:        ")
+                .contains("CN=KR-KCS Signer")
                 .contains("partner:       KR-KCS (Korea Customs Service)")
                 .contains("algorithm:     RSA with SHA-256")
                 .contains("format:        aeo-status-csv")
@@ -63,15 +66,19 @@ class VerifyCommandTest {
 
     @Test
     void refuses_a_document_type_the_partner_may_not_send() throws Exception {
-        CliRun run = verify(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), SIGNER));
+        CliRun run =
+                verify(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), SIGNER));
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).contains("format:        ecom-shipment-json").contains("REFUSED: MESSAGE_TYPE_NOT_ALLOWED");
+        assertThat(run.out())
+                .contains("format:        ecom-shipment-json")
+                .contains("REFUSED: MESSAGE_TYPE_NOT_ALLOWED");
     }
 
     @Test
     void lists_each_located_error_of_a_schema_invalid_document() throws Exception {
-        String csv = new String(koreanOperators(), java.nio.charset.StandardCharsets.UTF_8).replace("SUSPENDED", "ASLEEP");
+        String csv =
+                new String(koreanOperators(), java.nio.charset.StandardCharsets.UTF_8).replace("SUSPENDED", "ASLEEP");
 
         CliRun run = verify(TestPki.signCms(csv.getBytes(java.nio.charset.StandardCharsets.UTF_8), SIGNER));
 
@@ -81,9 +88,11 @@ class VerifyCommandTest {
 
     @Test
     void refuses_a_signer_of_another_ca_as_unknown_signer() throws Exception {
-        TestPki.Credential stranger = TestPki.signer(TestPki.certificateAuthority("CN=Other CA,C=KR"), "CN=Other Signer,C=KR");
+        TestPki.Credential stranger =
+                TestPki.signer(TestPki.certificateAuthority("CN=Other CA,C=KR"), "CN=Other Signer,C=KR");
 
-        CliRun run = verify(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), stranger));
+        CliRun run = verify(
+                TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), stranger));
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).contains("REFUSED: UNKNOWN_SIGNER");
@@ -94,12 +103,16 @@ class VerifyCommandTest {
         CliRun run = verify(TestPki.signCms(koreanOperators(), CA));
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).contains("REFUSED: SIGNER_NOT_PERMITTED (HTTP 403)").contains("basicConstraints CA:true");
+        assertThat(run.out())
+                .contains("REFUSED: SIGNER_NOT_PERMITTED (HTTP 403)")
+                .contains("basicConstraints CA:true");
     }
 
     /** The valid AEO list with KR ids: a partner publishes the status of its own country's operators only. */
     private static byte[] koreanOperators() {
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
-        return csv.text().replace("\nCN" + csv.number(), "\nKR" + csv.number()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return csv.text()
+                .replace("\nCN" + csv.number(), "\nKR" + csv.number())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -30,17 +30,20 @@ class EmbeddedStoreCompactionTest {
         config.setJdbcUrl("jdbc:h2:file:" + directory.resolve("db") + ";WRITE_DELAY=0;RETENTION_TIME=0");
         config.setMaximumPoolSize(2);
         try (HikariDataSource dataSource = new HikariDataSource(config)) {
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE digest (sha CHAR(64) PRIMARY KEY, message VARCHAR(26))");
                 statement.execute("CREATE TABLE progress (id INT PRIMARY KEY, n INT)");
                 statement.execute("INSERT INTO progress SELECT X, 0 FROM SYSTEM_RANGE(1, 5000)");
             }
             Random random = new Random(19);
             try (Connection connection = dataSource.getConnection();
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO digest VALUES (?, ?)");
-                 PreparedStatement update = connection.prepareStatement("UPDATE progress SET n = n + 1 WHERE id = ?")) {
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO digest VALUES (?, ?)");
+                    PreparedStatement update =
+                            connection.prepareStatement("UPDATE progress SET n = n + 1 WHERE id = ?")) {
                 for (int i = 0; i < 4_000; i++) {
-                    // A random key, as a content digest is, and a random row, as a delivery's progress row is: each commit
+                    // A random key, as a content digest is, and a random row, as a delivery's progress row is: each
+                    // commit
                     // rewrites pages all over both trees, and leaves the chunks before it a little deader.
                     insert.setString(1, String.format("%064x", random.nextLong()));
                     insert.setString(2, "M" + i);
@@ -50,22 +53,33 @@ class EmbeddedStoreCompactionTest {
                 }
             }
             EmbeddedStoreCompaction compaction = EmbeddedStoreCompaction.start(dataSource);
-            assertThat(compaction).as("an embedded H2 database can be compacted").isNotNull();
+            assertThat(compaction)
+                    .as("an embedded H2 database can be compacted")
+                    .isNotNull();
             try {
                 int before = compaction.fillRate();
-                assertThat(before).as("live share of the file after scattered commits").isLessThan(EmbeddedStoreCompaction.TARGET_FILL_RATE);
-                for (int round = 0; round < 50 && compaction.fillRate() < EmbeddedStoreCompaction.TARGET_FILL_RATE; round++) {
+                assertThat(before)
+                        .as("live share of the file after scattered commits")
+                        .isLessThan(EmbeddedStoreCompaction.TARGET_FILL_RATE);
+                for (int round = 0;
+                        round < 50 && compaction.fillRate() < EmbeddedStoreCompaction.TARGET_FILL_RATE;
+                        round++) {
                     compaction.compactOnce();
                 }
-                System.out.printf("embedded store: live share %d %% before compaction, %d %% after%n", before, compaction.fillRate());
+                System.out.printf(
+                        "embedded store: live share %d %% before compaction, %d %% after%n",
+                        before, compaction.fillRate());
                 assertThat(compaction.fillRate()).isGreaterThanOrEqualTo(EmbeddedStoreCompaction.TARGET_FILL_RATE);
             } finally {
                 compaction.close();
             }
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                 var rows = statement.executeQuery("SELECT COUNT(*), (SELECT SUM(n) FROM progress) FROM digest")) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement();
+                    var rows = statement.executeQuery("SELECT COUNT(*), (SELECT SUM(n) FROM progress) FROM digest")) {
                 rows.next();
-                assertThat(rows.getInt(1)).as("every row still there after compaction").isEqualTo(4_000);
+                assertThat(rows.getInt(1))
+                        .as("every row still there after compaction")
+                        .isEqualTo(4_000);
                 assertThat(rows.getInt(2)).isEqualTo(4_000);
             }
         }

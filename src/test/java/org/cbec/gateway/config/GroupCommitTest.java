@@ -30,7 +30,8 @@ class GroupCommitTest {
         config.setJdbcUrl("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
         config.setMaximumPoolSize(4);
         HikariDataSource dataSource = new HikariDataSource(config);
-        try (var connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (var connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE t (id INT PRIMARY KEY)");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
@@ -40,12 +41,15 @@ class GroupCommitTest {
 
     @Test
     void pieces_of_one_group_commit_together_and_a_failing_piece_fails_alone() throws Exception {
-        try (HikariDataSource dataSource = database("together"); GroupCommit commit = new GroupCommit(dataSource, "together")) {
+        try (HikariDataSource dataSource = database("together");
+                GroupCommit commit = new GroupCommit(dataSource, "together")) {
             commit.run(connection -> connection.createStatement().execute("INSERT INTO t VALUES (1)"));
-            assertThatThrownBy(() -> commit.run(connection -> connection.createStatement().execute("INSERT INTO t VALUES (1)")))
+            assertThatThrownBy(() -> commit.run(
+                            connection -> connection.createStatement().execute("INSERT INTO t VALUES (1)")))
                     .isInstanceOf(GatewayException.class);
             commit.run(connection -> connection.createStatement().execute("INSERT INTO t VALUES (2)"));
-            try (var connection = dataSource.getConnection(); ResultSet rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+            try (var connection = dataSource.getConnection();
+                    ResultSet rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
                 rows.next();
                 assertThat(rows.getInt(1)).isEqualTo(2);
             }
@@ -57,7 +61,7 @@ class GroupCommitTest {
         HikariDataSource dataSource = database("failing");
         try (GroupCommit commit = new GroupCommit(dataSource, "failing")) {
             dataSource.close(); // every getConnection now throws
-            CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> commit.run(connection -> { }));
+            CompletableFuture<Void> waiter = CompletableFuture.runAsync(() -> commit.run(connection -> {}));
             assertThatThrownBy(() -> waiter.get(15, TimeUnit.SECONDS)).hasCauseInstanceOf(GatewayException.class);
         }
     }
@@ -77,8 +81,8 @@ class GroupCommitTest {
                 }
             }));
             assertThat(inside.await(15, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<Void> queued = CompletableFuture.runAsync(() -> commit.run(connection ->
-                    connection.createStatement().execute("INSERT INTO t VALUES (3)")));
+            CompletableFuture<Void> queued = CompletableFuture.runAsync(
+                    () -> commit.run(connection -> connection.createStatement().execute("INSERT INTO t VALUES (3)")));
             CompletableFuture<Void> closing = CompletableFuture.runAsync(commit::close);
             release.countDown();
 
@@ -89,13 +93,15 @@ class GroupCommitTest {
             } catch (java.util.concurrent.ExecutionException failed) {
                 assertThat(failed.getCause()).isInstanceOf(GatewayException.class); // or failed: either way, answered
             }
-            assertThatThrownBy(() -> commit.run(connection -> { }))
-                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.OVERLOADED));
+            assertThatThrownBy(() -> commit.run(connection -> {}))
+                    .isInstanceOfSatisfying(
+                            GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.OVERLOADED));
         }
     }
 
     private static int count(HikariDataSource dataSource) throws java.sql.SQLException {
-        try (var connection = dataSource.getConnection(); ResultSet rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+        try (var connection = dataSource.getConnection();
+                ResultSet rows = connection.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
             rows.next();
             return rows.getInt(1);
         }
@@ -155,15 +161,19 @@ class GroupCommitTest {
     }
 
     @Test
-    void work_queued_while_the_writer_is_busy_commits_as_one_group_and_a_failing_piece_is_rolled_back_alone() throws Exception {
-        try (HikariDataSource dataSource = database("group"); GroupCommit commit = new GroupCommit(dataSource, "group")) {
+    void work_queued_while_the_writer_is_busy_commits_as_one_group_and_a_failing_piece_is_rolled_back_alone()
+            throws Exception {
+        try (HikariDataSource dataSource = database("group");
+                GroupCommit commit = new GroupCommit(dataSource, "group")) {
             List<Integer> groups = new CopyOnWriteArrayList<>();
             commit.observe((pieces, busyNanos) -> groups.add(pieces));
             List<CompletableFuture<Void>> callers = new java.util.ArrayList<>();
             try (HeldWriter held = new HeldWriter(commit)) {
                 for (int id = 10; id < 14; id++) {
                     int row = id;
-                    callers.add(queued(commit, connection -> connection.createStatement().execute("INSERT INTO t VALUES (" + row + ")")));
+                    callers.add(queued(
+                            commit,
+                            connection -> connection.createStatement().execute("INSERT INTO t VALUES (" + row + ")")));
                 }
                 // Its own INSERT succeeds, the second one collides: the savepoint takes back both, the others stay.
                 callers.add(queued(commit, connection -> {
@@ -174,7 +184,8 @@ class GroupCommitTest {
             for (int i = 0; i < 4; i++) {
                 callers.get(i).get(15, TimeUnit.SECONDS);
             }
-            assertThatThrownBy(() -> callers.get(4).get(15, TimeUnit.SECONDS)).hasCauseInstanceOf(GatewayException.class);
+            assertThatThrownBy(() -> callers.get(4).get(15, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(GatewayException.class);
             assertThat(groups).containsExactly(1, 5);
             assertThat(count(dataSource)).isEqualTo(4);
         }
@@ -182,7 +193,8 @@ class GroupCommitTest {
 
     @Test
     void a_failing_step_before_the_commit_fails_every_waiter_of_the_group_and_commits_nothing() throws Exception {
-        try (HikariDataSource dataSource = database("presync"); GroupCommit commit = new GroupCommit(dataSource, "presync")) {
+        try (HikariDataSource dataSource = database("presync");
+                GroupCommit commit = new GroupCommit(dataSource, "presync")) {
             AtomicReference<String> syncFailure = new AtomicReference<>();
             commit.beforeEveryCommit(() -> {
                 if (syncFailure.get() != null) {
@@ -194,14 +206,20 @@ class GroupCommitTest {
                 syncFailure.set("the archive segment cannot be forced to disk");
                 for (int id = 30; id < 33; id++) {
                     int row = id;
-                    callers.add(queued(commit, connection -> connection.createStatement().execute("INSERT INTO t VALUES (" + row + ")")));
+                    callers.add(queued(
+                            commit,
+                            connection -> connection.createStatement().execute("INSERT INTO t VALUES (" + row + ")")));
                 }
             } catch (java.util.concurrent.ExecutionException heldFailedToo) {
-                assertThat(heldFailedToo.getCause()).isInstanceOf(GatewayException.class); // the held group met the failure first
+                assertThat(heldFailedToo.getCause())
+                        .isInstanceOf(GatewayException.class); // the held group met the failure first
             }
             for (CompletableFuture<Void> caller : callers) {
-                assertThatThrownBy(() -> caller.get(15, TimeUnit.SECONDS)).cause()
-                        .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.detail()).isEqualTo("the archive segment cannot be forced to disk"));
+                assertThatThrownBy(() -> caller.get(15, TimeUnit.SECONDS))
+                        .cause()
+                        .isInstanceOfSatisfying(
+                                GatewayException.class,
+                                e -> assertThat(e.detail()).isEqualTo("the archive segment cannot be forced to disk"));
             }
             assertThat(count(dataSource)).isZero();
 
@@ -212,28 +230,39 @@ class GroupCommitTest {
     }
 
     @Test
-    void large_work_runs_alone_on_the_callers_thread_without_waiting_for_the_group_and_rolls_back_whole() throws Exception {
-        try (HikariDataSource dataSource = database("alone"); GroupCommit commit = new GroupCommit(dataSource, "alone")) {
+    void large_work_runs_alone_on_the_callers_thread_without_waiting_for_the_group_and_rolls_back_whole()
+            throws Exception {
+        try (HikariDataSource dataSource = database("alone");
+                GroupCommit commit = new GroupCommit(dataSource, "alone")) {
             List<Integer> groups = new CopyOnWriteArrayList<>();
             commit.observe((pieces, busyNanos) -> groups.add(pieces));
             try (HeldWriter held = new HeldWriter(commit)) {
                 Thread caller = Thread.currentThread();
-                commit.run(connection -> {
-                    assertThat(Thread.currentThread()).isSameAs(caller);
-                    connection.createStatement().execute("INSERT INTO t VALUES (40)");
-                }, GroupCommit.ALONE_FROM_RECORDS);
+                commit.run(
+                        connection -> {
+                            assertThat(Thread.currentThread()).isSameAs(caller);
+                            connection.createStatement().execute("INSERT INTO t VALUES (40)");
+                        },
+                        GroupCommit.ALONE_FROM_RECORDS);
                 assertThat(count(dataSource)).isEqualTo(1); // committed while the group writer is still held
 
-                assertThatThrownBy(() -> commit.run(connection -> {
-                    connection.createStatement().execute("INSERT INTO t VALUES (41)");
-                    connection.createStatement().execute("INSERT INTO t VALUES (40)");
-                }, GroupCommit.ALONE_FROM_RECORDS)).isInstanceOfSatisfying(GatewayException.class,
-                        e -> assertThat(e.error()).isEqualTo(GatewayError.INTERNAL_ERROR));
+                assertThatThrownBy(() -> commit.run(
+                                connection -> {
+                                    connection.createStatement().execute("INSERT INTO t VALUES (41)");
+                                    connection.createStatement().execute("INSERT INTO t VALUES (40)");
+                                },
+                                GroupCommit.ALONE_FROM_RECORDS))
+                        .isInstanceOfSatisfying(
+                                GatewayException.class,
+                                e -> assertThat(e.error()).isEqualTo(GatewayError.INTERNAL_ERROR));
                 assertThat(count(dataSource)).isEqualTo(1);
             }
-            commit.run(connection -> connection.createStatement().execute("INSERT INTO t VALUES (42)"), GroupCommit.ALONE_FROM_RECORDS - 1);
+            commit.run(
+                    connection -> connection.createStatement().execute("INSERT INTO t VALUES (42)"),
+                    GroupCommit.ALONE_FROM_RECORDS - 1);
             assertThat(count(dataSource)).isEqualTo(2);
-            assertThat(groups).containsExactly(1, 1); // the held piece and the small one; the large ones never joined a group
+            assertThat(groups)
+                    .containsExactly(1, 1); // the held piece and the small one; the large ones never joined a group
         }
     }
 }

@@ -28,12 +28,18 @@ class HttpIntakeSettingsTest {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
             gateway.with("gateway.http.worker-threads", "7").start();
 
-            VertxOptions options = CamelContextHelper.findSingleByType(gateway.runtime().camel(), VertxOptions.class);
-            assertThat(options).as("the options the platform-http server builds its Vert.x from").isNotNull();
+            VertxOptions options =
+                    CamelContextHelper.findSingleByType(gateway.runtime().camel(), VertxOptions.class);
+            assertThat(options)
+                    .as("the options the platform-http server builds its Vert.x from")
+                    .isNotNull();
             assertThat(options.getWorkerPoolSize()).isEqualTo(7);
             assertThat(CamelContextHelper.findSingleByType(gateway.runtime().camel(), Vertx.class))
-                    .as("no Vert.x of its own in the registry, which the server would use instead of the options").isNull();
-            assertThat(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)).statusCode())
+                    .as("no Vert.x of its own in the registry, which the server would use instead of the options")
+                    .isNull();
+            assertThat(gateway.postCms(TestPki.signCms(
+                                    Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner))
+                            .statusCode())
                     .isEqualTo(202);
         }
     }
@@ -60,7 +66,9 @@ class HttpIntakeSettingsTest {
             gateway.with(key, value);
 
             assertThatThrownBy(gateway::start)
-                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
+                    .isInstanceOfSatisfying(
+                            GatewayException.class,
+                            e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
                     .hasMessageContaining(key);
         }
     }

@@ -27,8 +27,10 @@ class RestApiReloadTest {
                 Files.copy(file, routes.resolve(file.getFileName()));
             }
         }
-        try (GatewayUnderTest gateway = new GatewayUnderTest(root).with("gateway.routes.dir", routes.toString())
-                .with("gateway.reload.interval", "PT1H").start()) {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)
+                .with("gateway.routes.dir", routes.toString())
+                .with("gateway.reload.interval", "PT1H")
+                .start()) {
             Path rest = routes.resolve("rest-api.camel.yaml");
             String text = Files.readString(rest);
             int metrics = text.indexOf("      - path: /metrics");
@@ -43,14 +45,20 @@ class RestApiReloadTest {
             HttpResponse<String> openApi = gateway.getAs("/api/v1/openapi.json", null, null);
             HttpResponse<String> messages = gateway.get("/api/v1/messages");
             HttpResponse<String> unauthenticated = gateway.getAs("/api/v1/messages", null, null);
-            String changes = gateway.getJson("/api/v1/overview").path("configurationChanges").toString();
+            String changes = gateway.getJson("/api/v1/overview")
+                    .path("configurationChanges")
+                    .toString();
 
             assertThat(changes).as(changes).doesNotContain("REFUSED");
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             assertThat(messages.statusCode()).as(messages.body()).isEqualTo(200);
             assertThat(unauthenticated.statusCode()).isEqualTo(401);
-            assertThat(metricsAfter.statusCode()).as("the operation taken out is no longer served").isEqualTo(404);
-            assertThat(openApi.statusCode()).as("the OpenAPI route outlives the reload").isEqualTo(200);
+            assertThat(metricsAfter.statusCode())
+                    .as("the operation taken out is no longer served")
+                    .isEqualTo(404);
+            assertThat(openApi.statusCode())
+                    .as("the OpenAPI route outlives the reload")
+                    .isEqualTo(200);
             assertThat(openApi.body()).contains("\"/api/v1/inbound\"");
         }
     }

@@ -41,18 +41,33 @@ class ConsoleBrowserTest {
 
     @TempDir
     Path root;
+
     GatewayUnderTest gateway;
     WebDriver browser;
     WebDriverWait wait;
 
     @BeforeEach
     void start() {
-        assertThat(CHROMEDRIVER).as("install the Debian packages chromium and chromium-driver (.ci/run does)").exists();
+        assertThat(CHROMEDRIVER)
+                .as("install the Debian packages chromium and chromium-driver (.ci/run does)")
+                .exists();
         // the charts sample every half second here, so that the chart test sees its traffic at once
-        gateway = new GatewayUnderTest(root).with("gateway.forward.max-attempts", "1").with("gateway.console.chart-step", "PT0.5S").start();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        gateway = new GatewayUnderTest(root)
+                .with("gateway.forward.max-attempts", "1")
+                .with("gateway.console.chart-step", "PT0.5S")
+                .start();
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments(
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-dev-shm-usage",
+                        "--disable-gpu",
+                        "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     }
@@ -68,19 +83,30 @@ class ConsoleBrowserTest {
     @Test
     void an_operator_finds_and_opens_a_message_but_only_an_admin_replays_a_dead_letter() {
         Fixtures.Document shipment = Fixtures.load("valid/ecom-shipment.json");
-        String delivered = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(shipment.bytes(), gateway.cnSigner))).path("messageId").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + delivered).path("status").asText()));
+        String delivered = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(shipment.bytes(), gateway.cnSigner)))
+                .path("messageId")
+                .asText();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "FORWARDED"
+                        .equals(gateway.getJson("/api/v1/messages/" + delivered)
+                                .path("status")
+                                .asText()));
         gateway.national().setDown(true);
-        String dead = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)))
-                .path("messageId").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/dead-letters").path("count").asInt() == 1);
+        String dead = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(
+                        Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)))
+                .path("messageId")
+                .asText();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        gateway.getJson("/api/v1/dead-letters").path("count").asInt() == 1);
         gateway.national().setDown(false);
 
         logIn(GatewayUnderTest.OPERATOR, GatewayUnderTest.OPERATOR_PASSWORD);
         browser.get(console("#/messages?partner=CN-GACC"));
         WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText(delivered)));
         link.click();
-        String status = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message-status"))).getText();
+        String status = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message-status")))
+                .getText();
         String page = browser.findElement(By.id("view")).getText();
         browser.get(console("#/dead-letters"));
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("view"), dead + "-0"));
@@ -89,49 +115,86 @@ class ConsoleBrowserTest {
 
         logIn(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD);
         browser.get(console("#/dead-letters"));
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.replay[data-id='" + dead + "-0']"))).click();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + dead).path("status").asText()));
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.replay[data-id='" + dead + "-0']")))
+                .click();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "FORWARDED"
+                        .equals(gateway.getJson("/api/v1/messages/" + dead)
+                                .path("status")
+                                .asText()));
 
         assertThat(status).isEqualTo("FORWARDED");
-        assertThat(page).contains("CN-GACC", "ecom-shipment-json", "CN=CN-GACC Signer", "Download the archived bytes", "ACCEPTED");
+        assertThat(page)
+                .contains(
+                        "CN-GACC",
+                        "ecom-shipment-json",
+                        "CN=CN-GACC Signer",
+                        "Download the archived bytes",
+                        "ACCEPTED");
         assertThat(operatorButtons).as("an operator is offered no replay").isEmpty();
-        assertThat(gateway.getJson("/api/v1/messages/" + dead).path("history").toString()).contains("DEAD_LETTER_REPLAYED", "by admin");
+        assertThat(gateway.getJson("/api/v1/messages/" + dead).path("history").toString())
+                .contains("DEAD_LETTER_REPLAYED", "by admin");
     }
 
     @Test
     void the_charts_draw_the_live_traffic_backlog_latency_and_certificates() throws Exception {
-        String delivered = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)))
-                .path("messageId").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + delivered).path("status").asText()));
-        HttpResponse<String> refused = gateway.postCms(TestPki.signCms(Fixtures.load("invalid/unknown-document-type.json").bytes(), gateway.cnSigner));
+        String delivered = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(
+                        Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)))
+                .path("messageId")
+                .asText();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "FORWARDED"
+                        .equals(gateway.getJson("/api/v1/messages/" + delivered)
+                                .path("status")
+                                .asText()));
+        HttpResponse<String> refused = gateway.postCms(TestPki.signCms(
+                Fixtures.load("invalid/unknown-document-type.json").bytes(), gateway.cnSigner));
         gateway.national().setDown(true);
-        gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/dead-letters").path("count").asInt() == 1);
+        gateway.postCms(
+                TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        gateway.getJson("/api/v1/dead-letters").path("count").asInt() == 1);
         gateway.national().setDown(false);
         // the samples have taken it all in: accepted, refused and delivered for CN-GACC, and the dead letter
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             JsonNode charts = gateway.getJson("/api/v1/charts");
             JsonNode cn = charts.path("partners").path("CN-GACC");
-            return sum(cn.path("accepted")) >= 2 && sum(cn.path("refused")) >= 1 && sum(cn.path("delivered")) >= 1
+            return sum(cn.path("accepted")) >= 2
+                    && sum(cn.path("refused")) >= 1
+                    && sum(cn.path("delivered")) >= 1
                     && sum(charts.path("deadLetters")) >= 1;
         });
 
         logIn(GatewayUnderTest.OPERATOR, GatewayUnderTest.OPERATOR_PASSWORD);
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1500)); // every chart in the screenshot
+        browser.manage()
+                .window()
+                .setSize(new org.openqa.selenium.Dimension(1400, 1500)); // every chart in the screenshot
         browser.get(console("#/charts"));
-        List<String> charts = List.of("chart-accepted", "chart-refused", "chart-delivered", "chart-latency", "chart-backlog", "chart-certificates");
+        List<String> charts = List.of(
+                "chart-accepted",
+                "chart-refused",
+                "chart-delivered",
+                "chart-latency",
+                "chart-backlog",
+                "chart-certificates");
         for (String chart : charts) {
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#" + chart + " canvas")));
         }
         Map<String, Double> hour = totals(charts);
         Map<String, String> series = attributes(charts, "series");
         Path screenshots = Files.createDirectories(Path.of("target", "console-screenshots"));
-        Files.write(screenshots.resolve("charts-last-hour.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        Files.write(
+                screenshots.resolve("charts-last-hour.png"),
+                ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         browser.findElement(By.id("window-day")).click();
-        wait.ignoring(StaleElementReferenceException.class).until(ExpectedConditions.attributeContains(By.id("window-day"), "class", "active"));
+        wait.ignoring(StaleElementReferenceException.class)
+                .until(ExpectedConditions.attributeContains(By.id("window-day"), "class", "active"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-accepted canvas")));
         Map<String, Double> day = totals(charts);
-        Files.write(screenshots.resolve("charts-last-day.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        Files.write(
+                screenshots.resolve("charts-last-day.png"),
+                ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
         assertThat(refused.statusCode()).isEqualTo(415);
         assertThat(hour.get("chart-accepted")).as("accepted messages drawn").isGreaterThanOrEqualTo(2);
@@ -149,16 +212,20 @@ class ConsoleBrowserTest {
 
     private Map<String, Double> totals(List<String> charts) {
         Map<String, Double> totals = new java.util.HashMap<>();
-        attributes(charts, "total").forEach((chart, total) -> totals.put(chart, total == null ? 0 : Double.parseDouble(total)));
+        attributes(charts, "total")
+                .forEach((chart, total) -> totals.put(chart, total == null ? 0 : Double.parseDouble(total)));
         return totals;
     }
 
     /** A data attribute of each chart, read in one script: the view redraws itself every 10 s. */
     @SuppressWarnings("unchecked")
     private Map<String, String> attributes(List<String> charts, String name) {
-        return (Map<String, String>) ((JavascriptExecutor) browser).executeScript(
-                "const found = {}; for (const id of arguments[0]) { const e = document.getElementById(id); found[id] = e ? e.dataset[arguments[1]] : null; }"
-                        + " return found;", charts, name);
+        return (Map<String, String>) ((JavascriptExecutor) browser)
+                .executeScript(
+                        "const found = {}; for (const id of arguments[0]) { const e = document.getElementById(id); found[id] = e ? e.dataset[arguments[1]] : null; }"
+                                + " return found;",
+                        charts,
+                        name);
     }
 
     private static double sum(JsonNode values) {
@@ -172,7 +239,8 @@ class ConsoleBrowserTest {
     @Test
     void a_wrong_password_shows_an_error_and_no_view() {
         browser.get(console(""));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-name"))).sendKeys("admin");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-name")))
+                .sendKeys("admin");
         browser.findElement(By.id("login-password")).sendKeys("wrong");
         browser.findElement(By.id("login-submit")).click();
 
@@ -184,7 +252,8 @@ class ConsoleBrowserTest {
 
     private void logIn(String user, String password) {
         browser.get(console(""));
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-name"))).sendKeys(user);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-name")))
+                .sendKeys(user);
         browser.findElement(By.id("login-password")).sendKeys(password);
         browser.findElement(By.id("login-submit")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), user));

@@ -14,7 +14,8 @@ class LoginThrottleTest {
 
     @Test
     void one_address_guessing_many_names_is_locked_out_though_no_name_is() {
-        LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(5, 3, Duration.ofMinutes(5)), Clock.fixed(start, ZoneOffset.UTC));
+        LoginThrottle throttle = new LoginThrottle(
+                new LoginThrottle.Limits(5, 3, Duration.ofMinutes(5)), Clock.fixed(start, ZoneOffset.UTC));
         for (int i = 0; i < 3; i++) {
             throttle.failed("name-" + i, "203.0.113.7");
         }
@@ -27,9 +28,20 @@ class LoginThrottleTest {
     void a_locked_name_is_free_again_when_its_period_is_over() {
         Instant[] now = {start};
         Clock clock = new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-            @Override public Instant instant() { return now[0]; }
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
         };
         LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Limits(2, 100, Duration.ofMinutes(5)), clock);
         throttle.failed("alice", "a");

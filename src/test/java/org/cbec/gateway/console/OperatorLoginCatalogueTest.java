@@ -35,7 +35,9 @@ class OperatorLoginCatalogueTest {
     @BeforeAll
     void start(@TempDir Path root) {
         // The simulator asked for explicitly, beside the tests' national stub: its records must still need a login.
-        gateway = new GatewayUnderTest(root).with("gateway.national.simulator.enabled", "true").start();
+        gateway = new GatewayUnderTest(root)
+                .with("gateway.national.simulator.enabled", "true")
+                .start();
     }
 
     @AfterEach
@@ -51,18 +53,24 @@ class OperatorLoginCatalogueTest {
     @Test
     void login_flood_is_throttled_with_retry_after() {
         for (int i = 0; i < 5; i++) {
-            assertThat(login(GatewayUnderTest.OPERATOR, "guess-" + i).statusCode()).isEqualTo(401);
+            assertThat(login(GatewayUnderTest.OPERATOR, "guess-" + i).statusCode())
+                    .isEqualTo(401);
         }
         HttpResponse<String> throttled = login(GatewayUnderTest.OPERATOR, "guess-5");
         HttpResponse<String> rightPasswordToo = login(GatewayUnderTest.OPERATOR, GatewayUnderTest.OPERATOR_PASSWORD);
-        HttpResponse<String> basicToo = gateway.getAs("/api/v1/messages", GatewayUnderTest.OPERATOR, GatewayUnderTest.OPERATOR_PASSWORD);
+        HttpResponse<String> basicToo =
+                gateway.getAs("/api/v1/messages", GatewayUnderTest.OPERATOR, GatewayUnderTest.OPERATOR_PASSWORD);
 
         for (HttpResponse<String> answer : List.of(throttled, rightPasswordToo, basicToo)) {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(429);
             assertThat(GatewayUnderTest.json(answer).path("code").asText()).isEqualTo("TOO_MANY_LOGIN_ATTEMPTS");
-            assertThat(answer.headers().firstValue("Retry-After")).hasValueSatisfying(seconds -> assertThat(Long.parseLong(seconds)).isPositive());
+            assertThat(answer.headers().firstValue("Retry-After"))
+                    .hasValueSatisfying(
+                            seconds -> assertThat(Long.parseLong(seconds)).isPositive());
         }
-        assertThat(gateway.get("/api/v1/messages").statusCode()).as("another user is not locked out").isEqualTo(200);
+        assertThat(gateway.get("/api/v1/messages").statusCode())
+                .as("another user is not locked out")
+                .isEqualTo(200);
     }
 
     /** A name that is not a user must not answer faster than one that is (user enumeration by timing). */
@@ -72,13 +80,18 @@ class OperatorLoginCatalogueTest {
         long[] known = new long[3];
         for (int i = 0; i < 3; i++) {
             String nobody = "nobody-" + i;
-            unknown[i] = timed(() -> assertThat(login(nobody, "wrong").statusCode()).isEqualTo(401));
-            known[i] = timed(() -> assertThat(login(GatewayUnderTest.ADMIN, "wrong").statusCode()).isEqualTo(401));
+            unknown[i] =
+                    timed(() -> assertThat(login(nobody, "wrong").statusCode()).isEqualTo(401));
+            known[i] = timed(
+                    () -> assertThat(login(GatewayUnderTest.ADMIN, "wrong").statusCode())
+                            .isEqualTo(401));
         }
         long unknownMedian = median(unknown);
         long knownMedian = median(known);
         // A generous margin: the same bcrypt work either way; before, an unknown name took about 1/200 of a known one.
-        assertThat(unknownMedian).as("median nanos, unknown %s vs known %s", unknownMedian, knownMedian).isGreaterThan(knownMedian / 3);
+        assertThat(unknownMedian)
+                .as("median nanos, unknown %s vs known %s", unknownMedian, knownMedian)
+                .isGreaterThan(knownMedian / 3);
         assertThat(knownMedian).isGreaterThan(unknownMedian / 3);
     }
 
@@ -86,14 +99,26 @@ class OperatorLoginCatalogueTest {
     @Test
     void text_plain_cross_site_login_is_refused() {
         String credentials = "{\"name\":\"admin\",\"password\":\"admin-demo\"}";
-        HttpResponse<String> textPlain = gateway.send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(credentials))
-                .header("Content-Type", "text/plain").header("Origin", "https://evil.example").header("Sec-Fetch-Site", "cross-site"),
+        HttpResponse<String> textPlain = gateway.send(
+                HttpRequest.newBuilder()
+                        .POST(HttpRequest.BodyPublishers.ofString(credentials))
+                        .header("Content-Type", "text/plain")
+                        .header("Origin", "https://evil.example")
+                        .header("Sec-Fetch-Site", "cross-site"),
                 "/api/v1/session");
-        HttpResponse<String> jsonCrossSite = gateway.send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(credentials))
-                .header("Content-Type", "application/json").header("Origin", "https://evil.example"), "/api/v1/session");
-        HttpResponse<String> sameOrigin = gateway.send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(credentials))
-                .header("Content-Type", "application/json").header("Origin", "http://127.0.0.1:" + gateway.port())
-                .header("Sec-Fetch-Site", "same-origin"), "/api/v1/session");
+        HttpResponse<String> jsonCrossSite = gateway.send(
+                HttpRequest.newBuilder()
+                        .POST(HttpRequest.BodyPublishers.ofString(credentials))
+                        .header("Content-Type", "application/json")
+                        .header("Origin", "https://evil.example"),
+                "/api/v1/session");
+        HttpResponse<String> sameOrigin = gateway.send(
+                HttpRequest.newBuilder()
+                        .POST(HttpRequest.BodyPublishers.ofString(credentials))
+                        .header("Content-Type", "application/json")
+                        .header("Origin", "http://127.0.0.1:" + gateway.port())
+                        .header("Sec-Fetch-Site", "same-origin"),
+                "/api/v1/session");
 
         assertThat(textPlain.statusCode()).as(textPlain.body()).isEqualTo(415);
         assertThat(GatewayUnderTest.json(textPlain).path("code").asText()).isEqualTo("UNSUPPORTED_FORMAT");
@@ -101,7 +126,9 @@ class OperatorLoginCatalogueTest {
         assertThat(GatewayUnderTest.json(jsonCrossSite).path("code").asText()).isEqualTo("NOT_PERMITTED");
         assertThat(textPlain.headers().firstValue("Set-Cookie")).isEmpty();
         assertThat(jsonCrossSite.headers().firstValue("Set-Cookie")).isEmpty();
-        assertThat(sameOrigin.statusCode()).as("the console's own page still logs in: " + sameOrigin.body()).isEqualTo(200);
+        assertThat(sameOrigin.statusCode())
+                .as("the console's own page still logs in: " + sameOrigin.body())
+                .isEqualTo(200);
     }
 
     @Test
@@ -109,30 +136,41 @@ class OperatorLoginCatalogueTest {
         HttpResponse<String> answer = login(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD);
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie ->
-                assertThat(cookie).contains("SameSite=Strict").contains("HttpOnly"));
+        assertThat(answer.headers().firstValue("Set-Cookie"))
+                .hasValueSatisfying(
+                        cookie -> assertThat(cookie).contains("SameSite=Strict").contains("HttpOnly"));
     }
 
     /** Only a configured proxy (gateway.http.trusted-proxies, empty here) may say the client used HTTPS. */
     @Test
     void forwarded_proto_from_untrusted_address_is_ignored() {
-        HttpResponse<String> answer = gateway.send(HttpRequest.newBuilder()
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\"admin-demo\"}"))
-                .header("Content-Type", "application/json").header("X-Forwarded-Proto", "https"), "/api/v1/session");
+        HttpResponse<String> answer = gateway.send(
+                HttpRequest.newBuilder()
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"admin\",\"password\":\"admin-demo\"}"))
+                        .header("Content-Type", "application/json")
+                        .header("X-Forwarded-Proto", "https"),
+                "/api/v1/session");
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-        assertThat(answer.headers().firstValue("Set-Cookie")).hasValueSatisfying(cookie -> assertThat(cookie).doesNotContain("Secure"));
+        assertThat(answer.headers().firstValue("Set-Cookie"))
+                .hasValueSatisfying(cookie -> assertThat(cookie).doesNotContain("Secure"));
     }
 
     @Test
     void crlf_in_user_name_does_not_forge_a_log_line() {
-        String forged = "1999-01-01T00:00:00.000Z INFO  [main] OperatorAccess - User admin (admin) logged into the console";
+        String forged =
+                "1999-01-01T00:00:00.000Z INFO  [main] OperatorAccess - User admin (admin) logged into the console";
         StringWriter log = new StringWriter();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         Configuration configuration = context.getConfiguration();
         // The layout of the gateway's own console appender (log4j2.xml), writing to a string this test reads.
-        WriterAppender capture = WriterAppender.createAppender((StringLayout) configuration.getAppender("console").getLayout(), null, log,
-                "login-log-capture", false, true);
+        WriterAppender capture = WriterAppender.createAppender(
+                (StringLayout) configuration.getAppender("console").getLayout(),
+                null,
+                log,
+                "login-log-capture",
+                false,
+                true);
         capture.start();
         configuration.getRootLogger().addAppender(capture, null, null);
         context.updateLoggers();
@@ -145,7 +183,8 @@ class OperatorLoginCatalogueTest {
         }
 
         List<String> lines = Arrays.asList(log.toString().split("\r?\n"));
-        assertThat(lines).anySatisfy(line -> assertThat(line).contains("Failed console login for user 'nobody\\r\\n1999-01-01"));
+        assertThat(lines)
+                .anySatisfy(line -> assertThat(line).contains("Failed console login for user 'nobody\\r\\n1999-01-01"));
         assertThat(lines).noneSatisfy(line -> assertThat(line).startsWith("1999-01-01"));
     }
 
@@ -166,19 +205,34 @@ class OperatorLoginCatalogueTest {
     void simulator_refused_when_a_real_national_url_is_set(@TempDir Path root) {
         try (GatewayUnderTest real = new GatewayUnderTest(root).start()) {
             HttpResponse<String> records = real.get("/national-sim/records");
-            HttpResponse<String> forged = real.send(HttpRequest.newBuilder().header("Idempotency-Key", "forged:1")
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")), "/national-sim/aeo");
+            HttpResponse<String> forged = real.send(
+                    HttpRequest.newBuilder()
+                            .header("Idempotency-Key", "forged:1")
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")),
+                    "/national-sim/aeo");
 
             assertThat(records.statusCode()).as(records.body()).isEqualTo(404);
             assertThat(forged.statusCode()).as(forged.body()).isEqualTo(404);
-            assertThat(real.runtime().camel().getRouteController().getRouteStatus("national-sim-records").isStarted()).isFalse();
+            assertThat(real.runtime()
+                            .camel()
+                            .getRouteController()
+                            .getRouteStatus("national-sim-records")
+                            .isStarted())
+                    .isFalse();
         }
     }
 
     private HttpResponse<String> login(String name, String password) {
-        JsonNode credentials = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("name", name).put("password", password);
-        return gateway.send(HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(credentials.toString()))
-                .header("Content-Type", "application/json"), "/api/v1/session");
+        JsonNode credentials = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode()
+                .put("name", name)
+                .put("password", password);
+        return gateway.send(
+                HttpRequest.newBuilder()
+                        .POST(HttpRequest.BodyPublishers.ofString(credentials.toString()))
+                        .header("Content-Type", "application/json"),
+                "/api/v1/session");
     }
 
     private static long timed(Runnable call) {

@@ -22,7 +22,8 @@ class OperatorUsersTest {
 
         assertThat(users.demo()).isTrue();
         assertThat(users.authenticate("admin", "admin-demo")).hasValue(new Operator("admin", Operator.Role.ADMIN));
-        assertThat(users.authenticate("operator", "operator-demo")).hasValue(new Operator("operator", Operator.Role.OPERATOR));
+        assertThat(users.authenticate("operator", "operator-demo"))
+                .hasValue(new Operator("operator", Operator.Role.OPERATOR));
         assertThat(users.authenticate("operator", "admin-demo")).isEmpty();
         assertThat(users.authenticate("nobody", "admin-demo")).isEmpty();
         assertThat(users.authenticate("admin", "")).isEmpty();
@@ -31,7 +32,9 @@ class OperatorUsersTest {
     @Test
     void a_hash_made_by_the_users_hash_command_logs_in() throws IOException {
         String hash = OperatorUsers.hash("correct horse".toCharArray());
-        Files.writeString(root.resolve("users.yaml"), "users:\n  - name: alice\n    role: admin\n    passwordHash: \"" + hash + "\"\n");
+        Files.writeString(
+                root.resolve("users.yaml"),
+                "users:\n  - name: alice\n    role: admin\n    passwordHash: \"" + hash + "\"\n");
 
         OperatorUsers users = OperatorUsers.load(root.resolve("users.yaml"));
 
@@ -42,7 +45,9 @@ class OperatorUsersTest {
 
     @Test
     void users_file_with_unknown_role_is_refused_naming_the_field() throws IOException {
-        assertRefused("users:\n  - name: bob\n    role: root\n    passwordHash: \"" + OperatorUsers.hash("password1".toCharArray()) + "\"\n",
+        assertRefused(
+                "users:\n  - name: bob\n    role: root\n    passwordHash: \""
+                        + OperatorUsers.hash("password1".toCharArray()) + "\"\n",
                 "users[0].role");
     }
 
@@ -54,14 +59,17 @@ class OperatorUsersTest {
     @Test
     void users_file_with_repeated_name_is_refused() throws IOException {
         String hash = OperatorUsers.hash("password1".toCharArray());
-        assertRefused("users:\n  - {name: bob, role: admin, passwordHash: \"" + hash + "\"}\n  - {name: bob, role: operator, passwordHash: \""
-                + hash + "\"}\n", "users[1].name repeats");
+        assertRefused(
+                "users:\n  - {name: bob, role: admin, passwordHash: \"" + hash
+                        + "\"}\n  - {name: bob, role: operator, passwordHash: \"" + hash + "\"}\n",
+                "users[1].name repeats");
     }
 
     @Test
     void users_file_that_is_missing_is_refused_with_its_setting() {
         assertThatThrownBy(() -> OperatorUsers.load(root.resolve("none.yaml")))
-                .isInstanceOf(GatewayException.class).hasMessageContaining("gateway.console.users-file");
+                .isInstanceOf(GatewayException.class)
+                .hasMessageContaining("gateway.console.users-file");
     }
 
     @Test
@@ -82,6 +90,8 @@ class OperatorUsersTest {
 
     private void assertRefused(String yaml, String named) throws IOException {
         Path file = Files.writeString(root.resolve("users.yaml"), yaml);
-        assertThatThrownBy(() -> OperatorUsers.load(file)).isInstanceOf(GatewayException.class).hasMessageContaining(named);
+        assertThatThrownBy(() -> OperatorUsers.load(file))
+                .isInstanceOf(GatewayException.class)
+                .hasMessageContaining(named);
     }
 }

@@ -12,13 +12,21 @@ class SenderTextTest {
     /** A NUL byte in a name reached PostgreSQL, and its error text came back in the problem (issue 18). */
     @Test
     void a_database_error_in_a_problem_detail_is_not_shown_to_the_sender() {
-        String detail = "the archive cannot write message 01JD: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00 "
-                + "(org.postgresql.util.PSQLException) SQLState: 22021";
+        String detail =
+                "the archive cannot write message 01JD: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00 "
+                        + "(org.postgresql.util.PSQLException) SQLState: 22021";
 
-        String problem = new String(HttpAnswer.problem(GatewayError.INTERNAL_ERROR, detail, "01JD", null).content(), StandardCharsets.UTF_8);
+        String problem = new String(
+                HttpAnswer.problem(GatewayError.INTERNAL_ERROR, detail, "01JD", null)
+                        .content(),
+                StandardCharsets.UTF_8);
 
-        assertThat(problem).doesNotContain("PSQLException").doesNotContain("0x00").doesNotContain("SQLState")
-                .contains(SenderText.INTERNAL).contains("01JD");
+        assertThat(problem)
+                .doesNotContain("PSQLException")
+                .doesNotContain("0x00")
+                .doesNotContain("SQLState")
+                .contains(SenderText.INTERNAL)
+                .contains("01JD");
     }
 
     @Test

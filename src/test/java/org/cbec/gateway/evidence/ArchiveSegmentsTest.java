@@ -20,7 +20,8 @@ class ArchiveSegmentsTest {
         byte[] first = "first body".getBytes(StandardCharsets.UTF_8);
         byte[] second = new byte[1000];
         second[999] = 7;
-        byte[] third = ReceivedBody.of("xx third body yy".getBytes(StandardCharsets.UTF_8), 3, 10).bytes();
+        byte[] third = ReceivedBody.of("xx third body yy".getBytes(StandardCharsets.UTF_8), 3, 10)
+                .bytes();
         long a;
         long b;
         long c;
@@ -41,7 +42,8 @@ class ArchiveSegmentsTest {
     }
 
     @Test
-    void retention_removes_closed_segments_older_than_it_and_keeps_the_one_being_written(@TempDir Path directory) throws Exception {
+    void retention_removes_closed_segments_older_than_it_and_keeps_the_one_being_written(@TempDir Path directory)
+            throws Exception {
         long old;
         try (ArchiveSegments segments = ArchiveSegments.open(directory, 1 << 20, Clock.systemUTC())) {
             old = segments.append(ReceivedBody.of("kept for a while".getBytes(StandardCharsets.UTF_8)));

@@ -38,7 +38,11 @@ class MessageIdsTest {
         String id = new MessageIds(Clock.fixed(Instant.ofEpochMilli(1_469_922_850_259L), ZoneOffset.UTC)).next();
 
         assertEquals("01ARZ3NDEK", id.substring(0, 10));
-        assertEquals("0000000000", new MessageIds(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)).next().substring(0, 10));
+        assertEquals(
+                "0000000000",
+                new MessageIds(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
+                        .next()
+                        .substring(0, 10));
     }
 
     @Test

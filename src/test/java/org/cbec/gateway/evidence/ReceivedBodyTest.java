@@ -21,7 +21,9 @@ class ReceivedBodyTest {
         assertThat(PART.stream().readAllBytes()).isEqualTo(WHOLE.bytes());
         assertThat(PART.head(3)).asString(StandardCharsets.US_ASCII).isEqualTo("THE");
         assertThat(PART.head(100)).isEqualTo(WHOLE.bytes());
-        assertThat(PART.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(WHOLE.bytes())));
+        assertThat(PART.sha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(WHOLE.bytes())));
     }
 
     @Test
@@ -35,7 +37,8 @@ class ReceivedBodyTest {
     @Test
     void no_body_is_an_empty_one() {
         assertThat(ReceivedBody.of(null).length()).isZero();
-        assertThat(ReceivedBody.of(null).sha256()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        assertThat(ReceivedBody.of(null).sha256())
+                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     }
 
     @Test

@@ -30,9 +30,12 @@ class TrustedTimeOutageTest {
     void intake_refuses_while_the_tsa_is_gone_past_the_allowed_outage_and_recovers_by_itself_when_it_is_back() {
         TestTsa tsa = new TestTsa("Outage Test TSA");
         try (TsaServer server = new TsaServer(tsa);
-             GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway")).with("gateway.evidence.tsa.url", server.url())
-                     .with("gateway.evidence.seal-interval", "PT0.2S").with("gateway.evidence.tsa.max-outage", "PT1S")
-                     .with("gateway.evidence.tsa.timeout", "PT2S").start()) {
+                GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway"))
+                        .with("gateway.evidence.tsa.url", server.url())
+                        .with("gateway.evidence.seal-interval", "PT0.2S")
+                        .with("gateway.evidence.tsa.max-outage", "PT1S")
+                        .with("gateway.evidence.tsa.timeout", "PT2S")
+                        .start()) {
             Instant from = Instant.now().minusSeconds(1);
             assertThat(gateway.postCms(shipment(gateway)).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(30)).until(() -> server.granted() > 0);
@@ -40,10 +43,12 @@ class TrustedTimeOutageTest {
             server.kill();
             // Partners keep sending; each message moves the chain, whose next seal cannot be time-stamped.
             AtomicReference<HttpResponse<String>> refused = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                refused.set(gateway.postCms(shipment(gateway)));
-                return refused.get().statusCode() == 503;
-            });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        refused.set(gateway.postCms(shipment(gateway)));
+                        return refused.get().statusCode() == 503;
+                    });
             gateway.refusedAndArchived(refused.get(), 503, "EVIDENCE_UNAVAILABLE");
             HttpResponse<String> health = gateway.get("/health");
             assertThat(health.statusCode()).isEqualTo(503);
@@ -51,14 +56,24 @@ class TrustedTimeOutageTest {
 
             server.restart();
             // Nothing is sent meanwhile: the seal timer alone stamps what waited and ends the outage.
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.get("/health").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.get("/health").statusCode() == 200);
             HttpResponse<String> after = gateway.postCms(shipment(gateway));
             assertThat(after.statusCode()).as(after.body()).isEqualTo(202);
 
             // Every seal, those made while the TSA was away included, carries a token that verifies offline.
             Path bundle = root.resolve("bundle");
-            assertThat(GatewayCli.execute("evidence", "export", "--config", gateway.configDir().toString(),
-                    "--from", from.toString(), "--to", Instant.now().toString(), bundle.toString())).isZero();
+            assertThat(GatewayCli.execute(
+                            "evidence",
+                            "export",
+                            "--config",
+                            gateway.configDir().toString(),
+                            "--from",
+                            from.toString(),
+                            "--to",
+                            Instant.now().toString(),
+                            bundle.toString()))
+                    .isZero();
             EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(bundle);
             assertThat(report.problems()).isEmpty();
             assertThat(report.seals()).isGreaterThanOrEqualTo(2);
@@ -71,17 +86,26 @@ class TrustedTimeOutageTest {
         TestTsa expected = new TestTsa("Expected TSA");
         TestPki.writePem(root.resolve("expected-tsa.pem"), expected.tsa.certificate());
         try (TsaServer server = new TsaServer(impostor);
-             GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway")).with("gateway.evidence.tsa.url", server.url())
-                     .with("gateway.evidence.tsa.certificates", root.resolve("expected-tsa.pem").toString())
-                     .with("gateway.evidence.seal-interval", "PT0.2S").with("gateway.evidence.tsa.max-outage", "PT1S").start()) {
+                GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway"))
+                        .with("gateway.evidence.tsa.url", server.url())
+                        .with(
+                                "gateway.evidence.tsa.certificates",
+                                root.resolve("expected-tsa.pem").toString())
+                        .with("gateway.evidence.seal-interval", "PT0.2S")
+                        .with("gateway.evidence.tsa.max-outage", "PT1S")
+                        .start()) {
             AtomicReference<HttpResponse<String>> refused = new AtomicReference<>();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                refused.set(gateway.postCms(shipment(gateway)));
-                return refused.get().statusCode() == 503;
-            });
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        refused.set(gateway.postCms(shipment(gateway)));
+                        return refused.get().statusCode() == 503;
+                    });
 
             gateway.refusedAndArchived(refused.get(), 503, "EVIDENCE_UNAVAILABLE");
-            assertThat(server.granted()).as("the impostor answered; its tokens were not taken").isPositive();
+            assertThat(server.granted())
+                    .as("the impostor answered; its tokens were not taken")
+                    .isPositive();
             assertThat(gateway.get("/health").body()).contains("not its own");
         }
     }

@@ -32,13 +32,15 @@ class BacklogPagingTest {
     private static final int ROWS = 1_500;
 
     @Test
-    void a_backlog_beyond_the_queue_memory_waits_on_disk_and_is_forwarded_whole_when_the_national_system_returns(@TempDir Path root) {
+    void a_backlog_beyond_the_queue_memory_waits_on_disk_and_is_forwarded_whole_when_the_national_system_returns(
+            @TempDir Path root) {
         String prefix = "CN8" + ThreadLocalRandom.current().nextInt(100_000, 1_000_000);
         try (GatewayUnderTest gateway = new GatewayUnderTest(root).with("gateway.broker.queue-memory-bytes", "65536")) {
             gateway.national().setDown(true);
             gateway.start();
 
-            HttpResponse<String> accepted = gateway.postCms(TestPki.signCms(list(prefix).getBytes(StandardCharsets.UTF_8), gateway.cnSigner));
+            HttpResponse<String> accepted =
+                    gateway.postCms(TestPki.signCms(list(prefix).getBytes(StandardCharsets.UTF_8), gateway.cnSigner));
 
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             // 1,500 records of ~600 bytes are far more than 64 KiB: the forward queue pages.
@@ -47,10 +49,16 @@ class BacklogPagingTest {
 
             gateway.national().setDown(false);
 
-            await().atMost(Duration.ofSeconds(120)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:" + prefix).size() >= ROWS);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> gateway.national()
+                                    .receivedWithKeyPrefix("CN-GACC:" + prefix)
+                                    .size()
+                            >= ROWS);
             List<Received> received = gateway.national().receivedWithKeyPrefix("CN-GACC:" + prefix);
-            assertThat(received.stream().collect(Collectors.groupingBy(Received::idempotencyKey, Collectors.counting())))
-                    .hasSize(ROWS).allSatisfy((key, times) -> assertThat(times).as(key).isEqualTo(1L));
+            assertThat(received.stream()
+                            .collect(Collectors.groupingBy(Received::idempotencyKey, Collectors.counting())))
+                    .hasSize(ROWS)
+                    .allSatisfy((key, times) -> assertThat(times).as(key).isEqualTo(1L));
         }
     }
 
@@ -58,7 +66,9 @@ class BacklogPagingTest {
     void no_queue_memory_is_a_configuration_error_naming_the_key(@TempDir Path root) {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root).with("gateway.broker.queue-memory-bytes", "0")) {
             assertThatThrownBy(gateway::start)
-                    .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
+                    .isInstanceOfSatisfying(
+                            GatewayException.class,
+                            e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
                     .hasMessageContaining("gateway.broker.queue-memory-bytes");
         }
     }
@@ -66,7 +76,8 @@ class BacklogPagingTest {
     private static String list(String prefix) {
         StringBuilder csv = new StringBuilder(AeoStatusCsvTranslator.HEADER).append('\n');
         for (int row = 1; row <= ROWS; row++) {
-            csv.append(String.format("%s%04d,Operator %d,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
+            csv.append(String.format(
+                    "%s%04d,Operator %d,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
                     prefix, row, row, row));
         }
         return csv.toString();
@@ -77,7 +88,8 @@ class BacklogPagingTest {
             return 0;
         }
         try (Stream<Path> files = Files.walk(paging)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".page")).count();
+            return files.filter(file -> file.getFileName().toString().endsWith(".page"))
+                    .count();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -66,8 +66,10 @@ class CrashRecoveryTest {
             if (batches) {
                 gateway.withNationalBatches();
             }
-            Path config = gateway.with("gateway.forward.initial-delay", "PT0.2S").with("gateway.forward.max-delay", "PT1S")
-                    .with("gateway.forward.max-attempts", "1000").prepareConfig();
+            Path config = gateway.with("gateway.forward.initial-delay", "PT0.2S")
+                    .with("gateway.forward.max-delay", "PT1S")
+                    .with("gateway.forward.max-attempts", "1000")
+                    .prepareConfig();
             if (nationalDownSeconds > 0) {
                 gateway.national().downFor(Duration.ofSeconds(nationalDownSeconds));
             }
@@ -87,7 +89,8 @@ class CrashRecoveryTest {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> acceptedWaybills.size() >= MESSAGES / 2);
             if (batches) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> gateway.national().batches() > 0);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> gateway.national().batches() > 0);
             }
             first.destroyForcibly().waitFor();
             int acceptedBeforeKill = acceptedWaybills.size();
@@ -107,12 +110,16 @@ class CrashRecoveryTest {
                 });
                 retries.shutdown();
                 assertThat(retries.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(acceptedWaybills).as("every message accepted, before or after the kill").hasSize(MESSAGES);
+                assertThat(acceptedWaybills)
+                        .as("every message accepted, before or after the kill")
+                        .hasSize(MESSAGES);
                 Set<String> promised = Set.copyOf(acceptedWaybills.keySet());
-                await().atMost(Duration.ofSeconds(nationalDownSeconds + 120)).pollInterval(Duration.ofMillis(500))
+                await().atMost(Duration.ofSeconds(nationalDownSeconds + 120))
+                        .pollInterval(Duration.ofMillis(500))
                         .alias("every promised record delivered")
                         .until(() -> {
-                            Set<String> missing = new java.util.TreeSet<>(promised.stream().map(w -> "CN-GACC:" + w).toList());
+                            Set<String> missing = new java.util.TreeSet<>(
+                                    promised.stream().map(w -> "CN-GACC:" + w).toList());
                             missing.removeAll(delivered(gateway).keySet());
                             if (!missing.isEmpty() && missing.size() < 20) {
                                 System.out.println("still missing: " + missing + " of " + promised.size());
@@ -121,12 +128,17 @@ class CrashRecoveryTest {
                         });
 
                 Map<String, Long> deliveries = delivered(gateway);
-                long duplicates = deliveries.values().stream().filter(n -> n > 1).count();
-                System.out.printf("crash recovery: %d sent, %d accepted (%d before the kill), %d delivered, %d keys delivered twice%n",
+                long duplicates =
+                        deliveries.values().stream().filter(n -> n > 1).count();
+                System.out.printf(
+                        "crash recovery: %d sent, %d accepted (%d before the kill), %d delivered, %d keys delivered twice%n",
                         sent.get(), promised.size(), acceptedBeforeKill, deliveries.size(), duplicates);
-                assertThat(deliveries.keySet()).containsAll(promised.stream().map(w -> "CN-GACC:" + w).toList());
-                // At least once: a key is repeated only if its POST was answered and the gateway died before booking it;
-                // with batches that window is the batches in flight at the kill (up to gateway.national.*.batch records each).
+                assertThat(deliveries.keySet())
+                        .containsAll(promised.stream().map(w -> "CN-GACC:" + w).toList());
+                // At least once: a key is repeated only if its POST was answered and the gateway died before booking
+                // it;
+                // with batches that window is the batches in flight at the kill (up to gateway.national.*.batch records
+                // each).
                 assertThat(duplicates).isLessThanOrEqualTo(batches ? 8L * 200 : 8);
             } finally {
                 second.destroy();
@@ -139,15 +151,23 @@ class CrashRecoveryTest {
     void sigterm_stops_the_gateway_cleanly_with_exit_code_0() throws Exception {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
             Path config = gateway.prepareConfig();
-            Process process = startGatewayProcess(config, java.nio.file.Files.createDirectories(Path.of("target", "crash-recovery")).resolve("sigterm.log"));
+            Process process = startGatewayProcess(
+                    config,
+                    java.nio.file.Files.createDirectories(Path.of("target", "crash-recovery"))
+                            .resolve("sigterm.log"));
             awaitHealthy(gateway.port());
-            HttpResponse<String> accepted = post(gateway.port(),
-                    TestPki.signCms(shipment("784-" + System.nanoTime() % 100_000_000L).getBytes(StandardCharsets.UTF_8), gateway.cnSigner));
+            HttpResponse<String> accepted = post(
+                    gateway.port(),
+                    TestPki.signCms(
+                            shipment("784-" + System.nanoTime() % 100_000_000L).getBytes(StandardCharsets.UTF_8),
+                            gateway.cnSigner));
 
             process.destroy(); // SIGTERM on Linux
 
             assertThat(accepted.statusCode()).isEqualTo(202);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within the drain and shutdown time").isTrue();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                    .as("stopped within the drain and shutdown time")
+                    .isTrue();
             assertThat(process.exitValue()).isZero();
         }
     }
@@ -161,14 +181,18 @@ class CrashRecoveryTest {
     void sigterm_under_load_lets_the_work_in_flight_finish_before_the_database_closes() throws Exception {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
             Path config = gateway.prepareConfig();
-            Path log = java.nio.file.Files.createDirectories(Path.of("target", "crash-recovery")).resolve("sigterm-under-load.log");
+            Path log = java.nio.file.Files.createDirectories(Path.of("target", "crash-recovery"))
+                    .resolve("sigterm-under-load.log");
             Process process = startGatewayProcess(config, log);
             awaitHealthy(gateway.port());
             ExecutorService partners = Executors.newFixedThreadPool(8);
             AtomicInteger accepted = new AtomicInteger();
             try {
                 for (int i = 0; i < 200; i++) {
-                    byte[] signed = TestPki.signCms(shipment("785-" + i + "-" + System.nanoTime() % 1_000_000L).getBytes(StandardCharsets.UTF_8), gateway.cnSigner);
+                    byte[] signed = TestPki.signCms(
+                            shipment("785-" + i + "-" + System.nanoTime() % 1_000_000L)
+                                    .getBytes(StandardCharsets.UTF_8),
+                            gateway.cnSigner);
                     partners.submit(() -> {
                         HttpResponse<String> response = post(gateway.port(), signed);
                         if (response != null && response.statusCode() == 202) {
@@ -180,14 +204,17 @@ class CrashRecoveryTest {
 
                 process.destroy(); // SIGTERM on Linux, with messages still arriving and records being dispatched
 
-                assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within the drain and shutdown time").isTrue();
+                assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                        .as("stopped within the drain and shutdown time")
+                        .isTrue();
                 assertThat(process.exitValue()).isZero();
             } finally {
                 partners.shutdownNow();
                 process.destroyForcibly().waitFor();
             }
             String written = java.nio.file.Files.readString(log);
-            assertThat(written).contains("CBEC Gateway stopped")
+            assertThat(written)
+                    .contains("CBEC Gateway stopped")
                     .doesNotContain("Database is already closed")
                     .doesNotContain("Timeout occurred during graceful shutdown");
         }
@@ -197,41 +224,69 @@ class CrashRecoveryTest {
      * One partner POST. A 202, or a 200 DUPLICATE for bytes the gateway had already accepted (their 202 was lost
      * with the killed process), is the gateway's promise for the waybill.
      */
-    private static void send(int port, String waybill, byte[] signed, AtomicInteger sent, Map<String, String> acceptedWaybills) {
+    private static void send(
+            int port, String waybill, byte[] signed, AtomicInteger sent, Map<String, String> acceptedWaybills) {
         sent.incrementAndGet();
         HttpResponse<String> response = post(port, signed);
-        if (response != null && (response.statusCode() == 202
-                || response.statusCode() == 200 && "DUPLICATE".equals(GatewayUnderTest.json(response).path("status").asText()))) {
-            acceptedWaybills.put(waybill, GatewayUnderTest.json(response).path("messageId").asText());
+        if (response != null
+                && (response.statusCode() == 202
+                        || response.statusCode() == 200
+                                && "DUPLICATE"
+                                        .equals(GatewayUnderTest.json(response)
+                                                .path("status")
+                                                .asText()))) {
+            acceptedWaybills.put(
+                    waybill, GatewayUnderTest.json(response).path("messageId").asText());
         }
     }
 
     /** Deliveries per record id (the key without its version) at the national system. */
     private static Map<String, Long> delivered(GatewayUnderTest gateway) {
         List<Received> received = gateway.national().received();
-        return received.stream().map(r -> r.record().path("recordId").asText())
+        return received.stream()
+                .map(r -> r.record().path("recordId").asText())
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     }
 
     private static Process startGatewayProcess(Path config, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager",
-                GatewayApplication.class.getName(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager",
+                        GatewayApplication.class.getName(),
+                        "run",
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     private static void awaitHealthy(int port) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
-                HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(() -> HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
     }
 
     private static HttpResponse<String> post(int port, byte[] body) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/inbound"))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/pkcs7-mime")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/inbound"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Content-Type", "application/pkcs7-mime")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null; // the gateway was killed under this request: no 202, so no promise
         } catch (InterruptedException e) {

@@ -28,31 +28,61 @@ class DeadLettersTest {
             gateway.national().setDown(true);
             Fixtures.Document first = Fixtures.load("valid/ecom-shipment.json");
             Fixtures.Document second = Fixtures.load("valid/ecom-shipment.json");
-            String firstId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(first.bytes(), gateway.cnSigner))).path("messageId").asText();
-            String secondId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(second.bytes(), gateway.cnSigner))).path("messageId").asText();
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/dead-letters").path("count").asInt() == 2);
+            String firstId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(first.bytes(), gateway.cnSigner)))
+                    .path("messageId")
+                    .asText();
+            String secondId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(second.bytes(), gateway.cnSigner)))
+                    .path("messageId")
+                    .asText();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.getJson("/api/v1/dead-letters")
+                                    .path("count")
+                                    .asInt()
+                            == 2);
             gateway.national().setDown(false);
 
             JsonNode letters = gateway.getJson("/api/v1/dead-letters?partner=CN-GACC");
-            HttpResponse<String> replayed = gateway.post("/api/v1/dead-letters/" + firstId + "-0/replay", new byte[0], null);
+            HttpResponse<String> replayed =
+                    gateway.post("/api/v1/dead-letters/" + firstId + "-0/replay", new byte[0], null);
             HttpResponse<String> discarded = delete(gateway, "/api/v1/dead-letters/" + secondId + "-0");
 
-            assertThat(letters.path("deadLetters").findValuesAsText("messageId")).contains(firstId, secondId);
+            assertThat(letters.path("deadLetters").findValuesAsText("messageId"))
+                    .contains(firstId, secondId);
             assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(202);
             assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + firstId).path("status").asText()));
-            assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + first.number())).hasSize(1);
-            assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + second.number())).isEmpty();
-            assertThat(gateway.getJson("/api/v1/messages/" + firstId).path("history").findValuesAsText("status")).contains("DEAD_LETTER_REPLAYED");
-            assertThat(gateway.getJson("/api/v1/messages/" + secondId).path("history").findValuesAsText("status")).contains("DEAD_LETTER_DISCARDED");
-            assertThat(gateway.getJson("/api/v1/dead-letters").path("count").asInt()).isZero();
-            assertThat(gateway.post("/api/v1/dead-letters/" + secondId + "-0/replay", new byte[0], null).statusCode()).isEqualTo(404);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "FORWARDED"
+                            .equals(gateway.getJson("/api/v1/messages/" + firstId)
+                                    .path("status")
+                                    .asText()));
+            assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + first.number()))
+                    .hasSize(1);
+            assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + second.number()))
+                    .isEmpty();
+            assertThat(gateway.getJson("/api/v1/messages/" + firstId)
+                            .path("history")
+                            .findValuesAsText("status"))
+                    .contains("DEAD_LETTER_REPLAYED");
+            assertThat(gateway.getJson("/api/v1/messages/" + secondId)
+                            .path("history")
+                            .findValuesAsText("status"))
+                    .contains("DEAD_LETTER_DISCARDED");
+            assertThat(gateway.getJson("/api/v1/dead-letters").path("count").asInt())
+                    .isZero();
+            assertThat(gateway.post("/api/v1/dead-letters/" + secondId + "-0/replay", new byte[0], null)
+                            .statusCode())
+                    .isEqualTo(404);
         }
     }
 
     private static HttpResponse<String> delete(GatewayUnderTest gateway, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.runtime().httpPort() + path))
-                .header("Authorization", GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD)).DELETE().build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.runtime().httpPort() + path))
+                .header(
+                        "Authorization",
+                        GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD))
+                .DELETE()
+                .build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -48,21 +48,24 @@ class DeliveryLedgerTest {
     }
 
     private static String record(String id, String version) {
-        return "{\"recordType\":\"SHIPMENT\",\"recordId\":\"" + id + "\",\"recordVersion\":\"" + version + "\",\"weightKg\":1.5}";
+        return "{\"recordType\":\"SHIPMENT\",\"recordId\":\"" + id + "\",\"recordVersion\":\"" + version
+                + "\",\"weightKg\":1.5}";
     }
 
     /** An accepted message as the archive leaves it: its evidence row and its decision with the records document. */
     private void accepted(String messageId, String... records) throws SQLException {
         try (Connection connection = database.dataSource().getConnection()) {
-            try (PreparedStatement message = connection.prepareStatement("INSERT INTO inbound_message (message_id, received_at, sha256,"
-                    + " size_bytes, partner_id, verdict, record_count, status) VALUES (?, ?, ?, 10, 'P1', 'ACCEPTED', ?, 'ACCEPTED')")) {
+            try (PreparedStatement message = connection.prepareStatement(
+                    "INSERT INTO inbound_message (message_id, received_at, sha256,"
+                            + " size_bytes, partner_id, verdict, record_count, status) VALUES (?, ?, ?, 10, 'P1', 'ACCEPTED', ?, 'ACCEPTED')")) {
                 message.setString(1, messageId);
                 message.setObject(2, OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC));
                 message.setString(3, "0".repeat(63) + messageId.charAt(messageId.length() - 1));
                 message.setInt(4, records.length);
                 message.executeUpdate();
             }
-            try (PreparedStatement decision = connection.prepareStatement("INSERT INTO inbound_decision (message_id, records) VALUES (?, ?)")) {
+            try (PreparedStatement decision =
+                    connection.prepareStatement("INSERT INTO inbound_decision (message_id, records) VALUES (?, ?)")) {
                 decision.setString(1, messageId);
                 decision.setString(2, "[" + String.join(",", records) + "]");
                 decision.executeUpdate();
@@ -77,8 +80,8 @@ class DeliveryLedgerTest {
     private List<String> history(String messageId) throws SQLException {
         List<String> statuses = new ArrayList<>();
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "SELECT status, note FROM message_status_history WHERE message_id = ? ORDER BY at, status")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT status, note FROM message_status_history WHERE message_id = ? ORDER BY at, status")) {
             statement.setString(1, messageId);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -90,7 +93,8 @@ class DeliveryLedgerTest {
     }
 
     private String single(String sql, String messageId) throws SQLException {
-        try (Connection connection = database.dataSource().getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = database.dataSource().getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, messageId);
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? row.getString(1) : null;
@@ -104,11 +108,14 @@ class DeliveryLedgerTest {
 
         List<OutboundRecord> pending = ledger.dispatch("01M1");
 
-        assertThat(pending).extracting(OutboundRecord::seq, OutboundRecord::idempotencyKey)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(0, "P1:HWB-1:00000000000000a1"),
+        assertThat(pending)
+                .extracting(OutboundRecord::seq, OutboundRecord::idempotencyKey)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, "P1:HWB-1:00000000000000a1"),
                         org.assertj.core.groups.Tuple.tuple(1, "P1:HWB-2:00000000000000a2"));
         assertThat(pending.get(0).json()).contains("\"weightKg\":1.5");
-        assertThat(ledger.recordsOf("01M1")).extracting(RecordDelivery::status, RecordDelivery::attempts)
+        assertThat(ledger.recordsOf("01M1"))
+                .extracting(RecordDelivery::status, RecordDelivery::attempts)
                 .containsOnly(org.assertj.core.groups.Tuple.tuple("PENDING", 0));
         assertThat(ledger.backlog()).isEqualTo(2);
         assertThat(ledger.alreadyDelivered("P1:HWB-1:00000000000000a1")).isFalse();
@@ -128,35 +135,48 @@ class DeliveryLedgerTest {
     }
 
     @Test
-    void one_batch_books_failed_attempts_and_resolutions_and_the_last_resolution_sets_the_final_status() throws Exception {
-        accepted("01M3", record("P1:HWB-1", "00000000000000c1"), record("P1:HWB-2", "00000000000000c2"),
+    void one_batch_books_failed_attempts_and_resolutions_and_the_last_resolution_sets_the_final_status()
+            throws Exception {
+        accepted(
+                "01M3",
+                record("P1:HWB-1", "00000000000000c1"),
+                record("P1:HWB-2", "00000000000000c2"),
                 record("P1:HWB-3", "00000000000000c3"));
         ledger.dispatch("01M3");
 
-        ledger.book(List.of(Outcome.of("01M3", 0, "ATTEMPT_FAILED", "national system answered 503"),
+        ledger.book(List.of(
+                Outcome.of("01M3", 0, "ATTEMPT_FAILED", "national system answered 503"),
                 Outcome.of("01M3", 1, "DELIVERED", null),
                 Outcome.of("01M3", 2, "ATTEMPT_FAILED", "timeout"),
                 Outcome.of("01M3", 2, "ATTEMPT_FAILED", "timeout again")));
 
         List<RecordDelivery> records = ledger.recordsOf("01M3");
-        assertThat(records).extracting(RecordDelivery::status, RecordDelivery::attempts, RecordDelivery::lastError).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("PENDING", 1, "national system answered 503"),
-                org.assertj.core.groups.Tuple.tuple("DELIVERED", 0, null),
-                org.assertj.core.groups.Tuple.tuple("PENDING", 2, "timeout again"));
+        assertThat(records)
+                .extracting(RecordDelivery::status, RecordDelivery::attempts, RecordDelivery::lastError)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("PENDING", 1, "national system answered 503"),
+                        org.assertj.core.groups.Tuple.tuple("DELIVERED", 0, null),
+                        org.assertj.core.groups.Tuple.tuple("PENDING", 2, "timeout again"));
         assertThat(records.get(1).deliveredAt()).isEqualTo(NOW);
         assertThat(messageStatus("01M3")).isEqualTo("ACCEPTED");
         assertThat(ledger.alreadyDelivered("P1:HWB-2:00000000000000c2")).isTrue();
 
-        ledger.book(List.of(Outcome.of("01M3", 0, "DEAD_LETTERED", "gave up after 5 attempts"), Outcome.of("01M3", 2, "DELIVERED", null)));
+        ledger.book(List.of(
+                Outcome.of("01M3", 0, "DEAD_LETTERED", "gave up after 5 attempts"),
+                Outcome.of("01M3", 2, "DELIVERED", null)));
 
-        assertThat(ledger.recordsOf("01M3")).extracting(RecordDelivery::status, RecordDelivery::lastError).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("DEAD_LETTERED", "gave up after 5 attempts"),
-                org.assertj.core.groups.Tuple.tuple("DELIVERED", null),
-                org.assertj.core.groups.Tuple.tuple("DELIVERED", "timeout again"));
+        assertThat(ledger.recordsOf("01M3"))
+                .extracting(RecordDelivery::status, RecordDelivery::lastError)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("DEAD_LETTERED", "gave up after 5 attempts"),
+                        org.assertj.core.groups.Tuple.tuple("DELIVERED", null),
+                        org.assertj.core.groups.Tuple.tuple("DELIVERED", "timeout again"));
         assertThat(messageStatus("01M3")).isEqualTo("PARTIALLY_FORWARDED");
         assertThat(history("01M3")).containsExactly("PARTIALLY_FORWARDED");
         assertThat(ledger.deadLetterCount()).isEqualTo(1);
-        assertThat(ledger.deadLetters("P1", 10)).extracting(DeliveryLedger.DeadLetter::seq).containsExactly(0);
+        assertThat(ledger.deadLetters("P1", 10))
+                .extracting(DeliveryLedger.DeadLetter::seq)
+                .containsExactly(0);
         assertThat(ledger.backlog()).isZero();
     }
 
@@ -179,7 +199,8 @@ class DeliveryLedgerTest {
         ledger.book(List.of(Outcome.of("01M5", 0, "DELIVERED", null), Outcome.of("01M5", 0, "DEAD_LETTERED", "late")));
 
         assertThat(messageStatus("01M5")).isEqualTo("ACCEPTED");
-        assertThat(single("SELECT records_pending FROM message_progress WHERE message_id = ?", "01M5")).isEqualTo("1");
+        assertThat(single("SELECT records_pending FROM message_progress WHERE message_id = ?", "01M5"))
+                .isEqualTo("1");
         assertThat(ledger.recordsOf("01M5").get(0).status()).isEqualTo("DELIVERED");
 
         ledger.markDelivered("01M5", 1);
@@ -197,9 +218,12 @@ class DeliveryLedgerTest {
         List<OutboundRecord> pending = ledger.dispatch("01M7");
 
         assertThat(pending).extracting(OutboundRecord::seq).containsExactly(1);
-        assertThat(ledger.recordsOf("01M7")).extracting(RecordDelivery::status, RecordDelivery::lastError).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("UNCHANGED", "same content already forwarded from message 01M6"),
-                org.assertj.core.groups.Tuple.tuple("PENDING", null));
+        assertThat(ledger.recordsOf("01M7"))
+                .extracting(RecordDelivery::status, RecordDelivery::lastError)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                "UNCHANGED", "same content already forwarded from message 01M6"),
+                        org.assertj.core.groups.Tuple.tuple("PENDING", null));
     }
 
     @Test
@@ -213,7 +237,8 @@ class DeliveryLedgerTest {
         assertThat(ledger.dispatch("01MA")).isEmpty();
 
         assertThat(messageStatus("01M9")).isEqualTo("FORWARDED");
-        assertThat(history("01M9")).containsExactly("FORWARDED (every record was already forwarded with the same content)");
+        assertThat(history("01M9"))
+                .containsExactly("FORWARDED (every record was already forwarded with the same content)");
         assertThat(history("01MA")).containsExactly("FORWARDED (no records to forward)");
         assertThat(ledger.dispatch("01M9")).isEmpty();
         assertThat(history("01M9")).hasSize(1);
@@ -226,7 +251,8 @@ class DeliveryLedgerTest {
         ledger.book(List.of(Outcome.of("01MB", 0, "ATTEMPT_FAILED", "x"), Outcome.of("01MB", 1, "DELIVERED", null)));
 
         var states = ledger.states(pending.stream()
-                .map(r -> new RecordBatch.QueuedRecord(r.messageId(), r.seq(), r.recordType(), r.idempotencyKey(), r.json(), null, false))
+                .map(r -> new RecordBatch.QueuedRecord(
+                        r.messageId(), r.seq(), r.recordType(), r.idempotencyKey(), r.json(), null, false))
                 .toList());
 
         assertThat(states).containsOnlyKeys("01MB/0", "01MB/1");
@@ -237,8 +263,10 @@ class DeliveryLedgerTest {
     @Test
     void refuses_to_dispatch_a_message_that_was_not_accepted_or_to_resolve_one_never_dispatched() {
         assertThatThrownBy(() -> ledger.dispatch("01NOPE"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.NOT_FOUND));
         assertThatThrownBy(() -> ledger.markDelivered("01NOPE", 0))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.NOT_FOUND));
     }
 }

@@ -27,7 +27,10 @@ class LargeListsTest {
 
     @Test
     void two_10_mb_aeo_lists_sent_back_to_back_are_both_delivered_in_full(@TempDir Path root) {
-        try (GatewayUnderTest gateway = new GatewayUnderTest(root).withNationalBatches().with("gateway.inbound.max-bytes", String.valueOf(32 * 1024 * 1024)).start()) {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)
+                .withNationalBatches()
+                .with("gateway.inbound.max-bytes", String.valueOf(32 * 1024 * 1024))
+                .start()) {
             byte[] first = TestPki.signCms(tenMegabyteList(0), gateway.cnSigner);
             int firstRows = rows;
             byte[] second = TestPki.signCms(tenMegabyteList(firstRows), gateway.cnSigner);
@@ -37,20 +40,32 @@ class LargeListsTest {
             HttpResponse<String> two = gateway.postCms(second);
             assertThat(one.statusCode()).as(one.body()).isEqualTo(202);
             assertThat(two.statusCode()).as(two.body()).isEqualTo(202);
-            assertThat(GatewayUnderTest.json(one).path("records").asInt() + GatewayUnderTest.json(two).path("records").asInt()).isEqualTo(allRows);
+            assertThat(GatewayUnderTest.json(one).path("records").asInt()
+                            + GatewayUnderTest.json(two).path("records").asInt())
+                    .isEqualTo(allRows);
 
-            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofSeconds(1)).alias("every record of both lists at the national system")
+            await().atMost(Duration.ofMinutes(6))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .alias("every record of both lists at the national system")
                     .until(() -> gateway.national().received().size() >= allRows);
             Set<String> keys = new HashSet<>();
             for (NationalSystemStub.Received received : gateway.national().received()) {
-                assertThat(keys.add(received.idempotencyKey())).as("delivered once: %s", received.idempotencyKey()).isTrue();
+                assertThat(keys.add(received.idempotencyKey()))
+                        .as("delivered once: %s", received.idempotencyKey())
+                        .isTrue();
             }
             assertThat(keys).hasSize(allRows);
-            assertThat(gateway.national().batches()).as("records went in batches, not one request each").isLessThan(allRows / 50);
+            assertThat(gateway.national().batches())
+                    .as("records went in batches, not one request each")
+                    .isLessThan(allRows / 50);
             for (HttpResponse<String> answer : java.util.List.of(one, two)) {
-                String messageId = GatewayUnderTest.json(answer).path("messageId").asText();
-                await().atMost(Duration.ofMinutes(1)).until(() ->
-                        "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
+                String messageId =
+                        GatewayUnderTest.json(answer).path("messageId").asText();
+                await().atMost(Duration.ofMinutes(1))
+                        .until(() -> "FORWARDED"
+                                .equals(gateway.getJson("/api/v1/messages/" + messageId)
+                                        .path("status")
+                                        .asText()));
             }
         }
     }
@@ -63,9 +78,12 @@ class LargeListsTest {
         int row = from;
         while (csv.length() < 10 * 1024 * 1024) {
             row++;
-            csv.append(String.format(Locale.ROOT,
+            csv.append(String.format(
+                    Locale.ROOT,
                     "CN%010d,Operator number %d of the big list,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
-                    row, row, row));
+                    row,
+                    row,
+                    row));
         }
         rows = row;
         return csv.toString().getBytes(StandardCharsets.UTF_8);

@@ -39,20 +39,36 @@ class MessageReplayTest {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
             gateway.start(new Translators(List.of(new MappingWithABug(), new EcomShipmentJsonTranslator())));
             Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
-            String messageId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(csv.bytes(), gateway.cnSigner))).path("messageId").asText();
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
+            String messageId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(csv.bytes(), gateway.cnSigner)))
+                    .path("messageId")
+                    .asText();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.national()
+                                    .receivedWithKeyPrefix("CN-GACC:CN" + csv.number())
+                                    .size()
+                            == 3);
             gateway.stop();
 
             gateway.start();
             HttpResponse<String> replay = gateway.post("/api/v1/messages/" + messageId + "/replay", new byte[0], null);
 
             assertThat(replay.statusCode()).as(replay.body()).isEqualTo(202);
-            assertThat(GatewayUnderTest.json(replay).path("newVersions").asInt()).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 4);
+            assertThat(GatewayUnderTest.json(replay).path("newVersions").asInt())
+                    .isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.national()
+                                    .receivedWithKeyPrefix("CN-GACC:CN" + csv.number())
+                                    .size()
+                            == 4);
             List<Received> received = gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number() + "2");
-            assertThat(received).extracting(r -> r.record().path("operatorName").asText())
+            assertThat(received)
+                    .extracting(r -> r.record().path("operatorName").asText())
                     .containsExactly("NINGBO HARBOUR TRADING, LTD", "Ningbo Harbour Trading, Ltd");
-            await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "FORWARDED"
+                            .equals(gateway.getJson("/api/v1/messages/" + messageId)
+                                    .path("status")
+                                    .asText()));
             JsonNode tracked = gateway.getJson("/api/v1/messages/" + messageId);
             assertThat(tracked.path("history").findValuesAsText("status")).contains("REPLAYED");
             // The replay is an operator's action: its history row says who acted, as a dead letter's does.
@@ -66,15 +82,27 @@ class MessageReplayTest {
             gateway.with("gateway.forward.max-attempts", "2").start();
             gateway.national().setDown(true);
             Fixtures.Document shipment = Fixtures.load("valid/ecom-shipment.json");
-            String messageId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(shipment.bytes(), gateway.cnSigner))).path("messageId").asText();
-            await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD_LETTERED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
+            String messageId = GatewayUnderTest.json(
+                            gateway.postCms(TestPki.signCms(shipment.bytes(), gateway.cnSigner)))
+                    .path("messageId")
+                    .asText();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "DEAD_LETTERED"
+                            .equals(gateway.getJson("/api/v1/messages/" + messageId)
+                                    .path("status")
+                                    .asText()));
             gateway.national().setDown(false);
 
             HttpResponse<String> replay = gateway.post("/api/v1/messages/" + messageId + "/replay", new byte[0], null);
 
             assertThat(GatewayUnderTest.json(replay).path("resent").asInt()).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
-            assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number())).hasSize(1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "FORWARDED"
+                            .equals(gateway.getJson("/api/v1/messages/" + messageId)
+                                    .path("status")
+                                    .asText()));
+            assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number()))
+                    .hasSize(1);
         }
     }
 
@@ -82,7 +110,9 @@ class MessageReplayTest {
     void a_refused_message_cannot_be_replayed() {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
             gateway.start();
-            String messageId = GatewayUnderTest.json(gateway.postCms(new byte[] {1, 2, 3})).path("messageId").asText();
+            String messageId = GatewayUnderTest.json(gateway.postCms(new byte[] {1, 2, 3}))
+                    .path("messageId")
+                    .asText();
 
             HttpResponse<String> replay = gateway.post("/api/v1/messages/" + messageId + "/replay", new byte[0], null);
 
@@ -109,9 +139,20 @@ class MessageReplayTest {
             List<CanonicalRecord> buggy = new ArrayList<>();
             for (CanonicalRecord record : records.records()) {
                 AeoStatusRecord r = (AeoStatusRecord) record;
-                buggy.add(r.operatorName().contains(",") ? AeoStatusRecord.create(new RecordSource(r.sourcePartner(), r.sourceMessageId(), r.sourceFormat()),
-                        r.aeoId(), r.operatorName().toUpperCase(java.util.Locale.ROOT), r.address(), r.programme(), r.status(), r.validFrom(),
-                        r.validUntil(), r.statusChangedAt(), r.statusReason()) : r);
+                buggy.add(
+                        r.operatorName().contains(",")
+                                ? AeoStatusRecord.create(
+                                        new RecordSource(r.sourcePartner(), r.sourceMessageId(), r.sourceFormat()),
+                                        r.aeoId(),
+                                        r.operatorName().toUpperCase(java.util.Locale.ROOT),
+                                        r.address(),
+                                        r.programme(),
+                                        r.status(),
+                                        r.validFrom(),
+                                        r.validUntil(),
+                                        r.statusChangedAt(),
+                                        r.statusReason())
+                                : r);
             }
             return new Translation.Records(records.format(), buggy);
         }

@@ -22,7 +22,9 @@ class NationalSimulatorBatchTest {
 
     @BeforeAll
     void start(@TempDir Path root) {
-        gateway = new GatewayUnderTest(root).with("gateway.national.simulator.enabled", "true").start();
+        gateway = new GatewayUnderTest(root)
+                .with("gateway.national.simulator.enabled", "true")
+                .start();
     }
 
     @AfterAll
@@ -51,7 +53,8 @@ class NationalSimulatorBatchTest {
 
     @Test
     void a_batch_is_kept_once_per_key_and_a_repeat_counts_as_already_received() {
-        String batch = "[{\"idempotencyKey\":\"K-4\",\"record\":{\"a\":1}},{\"idempotencyKey\":\"K-5\",\"record\":{\"a\":2}}]";
+        String batch =
+                "[{\"idempotencyKey\":\"K-4\",\"record\":{\"a\":1}},{\"idempotencyKey\":\"K-5\",\"record\":{\"a\":2}}]";
         HttpResponse<String> first = post(batch);
         HttpResponse<String> again = post(batch);
 

@@ -21,21 +21,37 @@ class ShipmentRoutingExampleTest {
     void electronics_for_germany_also_reach_the_routed_endpoint_and_other_shipments_do_not() {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
             gateway.with("gateway.routing.example.enabled", "true")
-                    .with("gateway.routing.example.url", gateway.national().url("/market-surveillance")).start();
+                    .with("gateway.routing.example.url", gateway.national().url("/market-surveillance"))
+                    .start();
             Fixtures.Document headphones = Fixtures.load("valid/ecom-shipment.json");
             Fixtures.Document tshirt = Fixtures.load("valid/ecom-shipment.json");
-            byte[] tshirtDocument = tshirt.text().replace("\"hsCode\":\"851830\"", "\"hsCode\":\"610910\"").getBytes(StandardCharsets.UTF_8);
+            byte[] tshirtDocument = tshirt.text()
+                    .replace("\"hsCode\":\"851830\"", "\"hsCode\":\"610910\"")
+                    .getBytes(StandardCharsets.UTF_8);
 
             gateway.postCms(TestPki.signCms(headphones.bytes(), gateway.cnSigner));
             gateway.postCms(TestPki.signCms(tshirtDocument, gateway.cnSigner));
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().received().stream()
-                    .filter(r -> r.path().equals("/market-surveillance")).count() == 1
-                    && gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + tshirt.number()).size() == 1);
-            assertThat(gateway.national().received()).filteredOn(r -> r.path().equals("/market-surveillance"))
-                    .singleElement().satisfies(r -> {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> gateway.national().received().stream()
+                                            .filter(r -> r.path().equals("/market-surveillance"))
+                                            .count()
+                                    == 1
+                            && gateway.national()
+                                            .receivedWithKeyPrefix("CN-GACC:784-" + tshirt.number())
+                                            .size()
+                                    == 1);
+            assertThat(gateway.national().received())
+                    .filteredOn(r -> r.path().equals("/market-surveillance"))
+                    .singleElement()
+                    .satisfies(r -> {
                         assertThat(r.idempotencyKey()).startsWith("CN-GACC:784-" + headphones.number() + ":");
-                        assertThat(r.record().path("items").get(0).path("hsCode").asText()).isEqualTo("851830");
+                        assertThat(r.record()
+                                        .path("items")
+                                        .get(0)
+                                        .path("hsCode")
+                                        .asText())
+                                .isEqualTo("851830");
                     });
         }
     }

@@ -91,13 +91,16 @@ class ParserFuzzTest {
     void cmsContainerInPlace(byte[] input) {
         byte[] buffer = new byte[input.length + 7];
         System.arraycopy(input, 0, buffer, 3, input.length);
-        SignedDocument inPlace = opened(() -> CMS.open(ReceivedBody.of(buffer, 3, input.length), "application/pkcs7-mime"));
+        SignedDocument inPlace =
+                opened(() -> CMS.open(ReceivedBody.of(buffer, 3, input.length), "application/pkcs7-mime"));
         SignedDocument whole = opened(() -> CMS.verify(input));
         if ((inPlace == null) != (whole == null)) {
             throw new AssertionError("read in place " + (inPlace == null ? "refused" : "accepted") + " what read whole "
                     + (whole == null ? "refused" : "accepted"));
         }
-        if (inPlace != null && (!java.util.Arrays.equals(inPlace.content(), whole.content()) || !inPlace.signer().equals(whole.signer()))) {
+        if (inPlace != null
+                && (!java.util.Arrays.equals(inPlace.content(), whole.content())
+                        || !inPlace.signer().equals(whole.signer()))) {
             throw new AssertionError("read in place gave other content or another signer than read whole");
         }
     }
@@ -124,10 +127,14 @@ class ParserFuzzTest {
         if (format.isEmpty()) {
             return;
         }
-        same("list type", outcome(() -> AeoStatusList.listType(format.get(), inPlace)),
+        same(
+                "list type",
+                outcome(() -> AeoStatusList.listType(format.get(), inPlace)),
                 outcome(() -> AeoStatusList.listType(format.get(), input)));
         if (Translators.standard().supports(format.get())) {
-            same("translation", outcome(() -> Translators.standard().translate(format.get(), inPlace, CONTEXT)),
+            same(
+                    "translation",
+                    outcome(() -> Translators.standard().translate(format.get(), inPlace, CONTEXT)),
                     outcome(() -> Translators.standard().translate(format.get(), input, CONTEXT)));
         }
     }
@@ -149,7 +156,10 @@ class ParserFuzzTest {
 
     @FuzzTest(maxDuration = "10s")
     void smimeContainer(byte[] input) {
-        open(SMIME, input, "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"B\"");
+        open(
+                SMIME,
+                input,
+                "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"B\"");
     }
 
     @FuzzTest(maxDuration = "10s")

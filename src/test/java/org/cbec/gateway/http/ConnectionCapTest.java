@@ -28,34 +28,51 @@ class ConnectionCapTest {
     private static final int CAP = 8;
 
     @Test
-    void a_connection_flood_beyond_the_cap_is_closed_at_once_and_the_gateway_keeps_accepting(@TempDir Path root) throws Exception {
-        try (GatewayUnderTest gateway = new GatewayUnderTest(root).with("gateway.http.max-connections", String.valueOf(CAP)).start()) {
+    void a_connection_flood_beyond_the_cap_is_closed_at_once_and_the_gateway_keeps_accepting(@TempDir Path root)
+            throws Exception {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)
+                .with("gateway.http.max-connections", String.valueOf(CAP))
+                .start()) {
             List<Socket> held = new ArrayList<>();
             try {
-                // Each held connection proves itself with a request answered on it, so all CAP are open when the next one comes.
+                // Each held connection proves itself with a request answered on it, so all CAP are open when the next
+                // one comes.
                 for (int i = 0; i < CAP; i++) {
                     Socket socket = new Socket("127.0.0.1", gateway.port());
                     held.add(socket);
-                    socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    socket.getOutputStream()
+                            .write("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n"
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                     assertThat(readAnswerHead(socket)).startsWith("HTTP/1.1 200");
                 }
                 try (Socket beyond = new Socket("127.0.0.1", gateway.port())) {
                     beyond.setSoTimeout(10_000);
-                    beyond.getOutputStream().write("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                    assertThat(readAll(beyond.getInputStream())).as("the connection beyond the cap is closed unanswered").isEmpty();
+                    beyond.getOutputStream()
+                            .write("GET /health HTTP/1.1\r\nHost: gateway\r\n\r\n"
+                                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    assertThat(readAll(beyond.getInputStream()))
+                            .as("the connection beyond the cap is closed unanswered")
+                            .isEmpty();
                 }
             } finally {
                 for (Socket socket : held) {
                     socket.close();
                 }
             }
-            // Once connections close, new ones are taken again: the metrics count the one refused, and a partner's message is accepted.
-            await().atMost(Duration.ofSeconds(10)).until(() -> gateway.get("/health").statusCode() == 200);
+            // Once connections close, new ones are taken again: the metrics count the one refused, and a partner's
+            // message is accepted.
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> gateway.get("/health").statusCode() == 200);
             String metrics = gateway.get("/metrics").body();
-            Matcher refused = Pattern.compile("(?m)^gateway_http_connections_refused_total(?:\\{[^}]*\\})? (\\S+)$").matcher(metrics);
-            assertThat(refused.find()).as("gateway_http_connections_refused_total is published").isTrue();
+            Matcher refused = Pattern.compile("(?m)^gateway_http_connections_refused_total(?:\\{[^}]*\\})? (\\S+)$")
+                    .matcher(metrics);
+            assertThat(refused.find())
+                    .as("gateway_http_connections_refused_total is published")
+                    .isTrue();
             assertThat(Double.parseDouble(refused.group(1))).isGreaterThanOrEqualTo(1);
-            assertThat(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)).statusCode())
+            assertThat(gateway.postCms(TestPki.signCms(
+                                    Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner))
+                            .statusCode())
                     .isEqualTo(202);
         }
     }

@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.Awaitility;
 import org.cbec.gateway.testing.Fixtures;
 import org.cbec.gateway.testing.GatewayUnderTest;
 import org.cbec.gateway.testing.TestPki;
@@ -43,7 +42,9 @@ class HttpFramingCatalogueTest {
 
     @BeforeAll
     void start(@TempDir Path root) {
-        gateway = new GatewayUnderTest(root).with("gateway.http.header-timeout", "PT1S").start();
+        gateway = new GatewayUnderTest(root)
+                .with("gateway.http.header-timeout", "PT1S")
+                .start();
     }
 
     @AfterEach
@@ -60,29 +61,33 @@ class HttpFramingCatalogueTest {
     @Test
     void content_length_with_transfer_encoding_chunked_is_refused_and_closed() {
         String body = "0\r\n\r\n" + SMUGGLED;
-        Answer answer = exchange("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/pkcs7-mime\r\n"
-                + "Content-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+        Answer answer =
+                exchange("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/pkcs7-mime\r\n"
+                        + "Content-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
         answer.isFramingRefusal();
     }
 
     @Test
     void duplicate_content_length() {
-        Answer answer = exchange("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/pkcs7-mime\r\n"
-                + "Content-Length: 5\r\nContent-Length: 45\r\n\r\nhello" + SMUGGLED);
+        Answer answer =
+                exchange("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/pkcs7-mime\r\n"
+                        + "Content-Length: 5\r\nContent-Length: 45\r\n\r\nhello" + SMUGGLED);
         answer.isFramingRefusal();
     }
 
     @Test
     void obs_fold_header() {
-        Answer answer = exchange("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/pkcs7-mime\r\n"
-                + "X-Note: first\r\n chunked\r\nContent-Length: 5\r\n\r\nhello" + SMUGGLED);
+        Answer answer =
+                exchange("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/pkcs7-mime\r\n"
+                        + "X-Note: first\r\n chunked\r\nContent-Length: 5\r\n\r\nhello" + SMUGGLED);
         answer.isFramingRefusal();
     }
 
     @Test
     void bare_lf_header() {
-        Answer answer = exchange("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\nContent-Type: application/pkcs7-mime\r\n"
-                + "Content-Length: 5\r\n\r\nhello" + SMUGGLED);
+        Answer answer =
+                exchange("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\nContent-Type: application/pkcs7-mime\r\n"
+                        + "Content-Length: 5\r\n\r\nhello" + SMUGGLED);
         answer.isFramingRefusal();
     }
 
@@ -90,31 +95,37 @@ class HttpFramingCatalogueTest {
     @Test
     void slow_header_sender_is_cut_off() throws Exception {
         byte[] request = ("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/pkcs7-mime\r\n"
-                + "X-Padding: " + "a".repeat(200) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "X-Padding: " + "a".repeat(200) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             AtomicInteger sent = new AtomicInteger();
-            trickle.scheduleAtFixedRate(() -> {
-                int next = sent.get();
-                if (next < request.length) {
-                    try {
-                        out.write(request[next]);
-                        out.flush();
-                        sent.incrementAndGet();
-                    } catch (IOException closedByTheGateway) {
-                        sent.set(request.length);
-                    }
-                }
-            }, 0, 100, TimeUnit.MILLISECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> {
+                        int next = sent.get();
+                        if (next < request.length) {
+                            try {
+                                out.write(request[next]);
+                                out.flush();
+                                sent.incrementAndGet();
+                            } catch (IOException closedByTheGateway) {
+                                sent.set(request.length);
+                            }
+                        }
+                    },
+                    0,
+                    100,
+                    TimeUnit.MILLISECONDS);
             long started = System.nanoTime();
             String answer = readAll(socket.getInputStream());
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
             assertThat(answer).startsWith("HTTP/1.1 408");
             assertThat(answer).contains("\"code\":\"HTTP_REQUEST_TIMEOUT\"");
-            assertThat(took).as("cut off well before the whole header section (%s bytes, 100 ms each) arrived", request.length)
+            assertThat(took)
+                    .as("cut off well before the whole header section (%s bytes, 100 ms each) arrived", request.length)
                     .isLessThan(Duration.ofSeconds(15));
         } finally {
             trickle.shutdownNow();
@@ -124,16 +135,21 @@ class HttpFramingCatalogueTest {
     /** curl -d sends application/x-www-form-urlencoded: the signed bytes must still be read, archived and refused with a problem. */
     @Test
     void form_urlencoded_signed_body_is_archived_and_refused() throws Exception {
-        byte[] signed = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
-        JsonNode archived = refusedAndArchived(gateway.post("/api/v1/inbound", signed, "application/x-www-form-urlencoded"));
-        assertThat(archived.path("sha256").asText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(signed)));
+        byte[] signed =
+                TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
+        JsonNode archived =
+                refusedAndArchived(gateway.post("/api/v1/inbound", signed, "application/x-www-form-urlencoded"));
+        assertThat(archived.path("sha256").asText())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(signed)));
     }
 
     @Test
     void form_body_a_equals_b_is_archived_verbatim() {
-        JsonNode archived = refusedAndArchived(gateway.post("/api/v1/inbound", "a=b".getBytes(StandardCharsets.US_ASCII),
-                "application/x-www-form-urlencoded"));
-        HttpResponse<String> content = gateway.get("/api/v1/messages/" + archived.path("messageId").asText() + "/content");
+        JsonNode archived = refusedAndArchived(gateway.post(
+                "/api/v1/inbound", "a=b".getBytes(StandardCharsets.US_ASCII), "application/x-www-form-urlencoded"));
+        HttpResponse<String> content =
+                gateway.get("/api/v1/messages/" + archived.path("messageId").asText() + "/content");
         assertThat(content.statusCode()).isEqualTo(200);
         assertThat(content.body()).isEqualTo("a=b");
     }
@@ -176,7 +192,9 @@ class HttpFramingCatalogueTest {
         /** One answer, 400 with the gateway's framing code, nothing for a smuggled request, and the connection closed. */
         void isFramingRefusal() {
             assertThat(raw).as(raw).startsWith("HTTP/1.1 400");
-            assertThat(raw.split("HTTP/1\\.1 ", -1)).as("exactly one answer: the smuggled request got none\n" + raw).hasSize(2);
+            assertThat(raw.split("HTTP/1\\.1 ", -1))
+                    .as("exactly one answer: the smuggled request got none\n" + raw)
+                    .hasSize(2);
             assertThat(raw).contains("application/problem+json").contains("\"code\":\"HTTP_FRAMING_INVALID\"");
             assertThat(raw).doesNotContain("<connection left open>");
         }

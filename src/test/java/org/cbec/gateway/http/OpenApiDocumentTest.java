@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.http.HttpResponse;
@@ -37,6 +36,7 @@ class OpenApiDocumentTest {
 
     @TempDir
     static Path root;
+
     static GatewayUnderTest gateway;
     static String document;
     static OpenAPI api;
@@ -70,7 +70,9 @@ class OpenApiDocumentTest {
         for (String name : gateway.runtime().camel().getComponentNames()) {
             if (gateway.runtime().camel().getComponent(name) instanceof PlatformHttpComponent http) {
                 for (HttpEndpointModel endpoint : http.getHttpEndpoints()) {
-                    String verbs = endpoint.getVerbs() == null ? "GET,HEAD,POST,PUT,DELETE,PATCH,OPTIONS" : endpoint.getVerbs();
+                    String verbs = endpoint.getVerbs() == null
+                            ? "GET,HEAD,POST,PUT,DELETE,PATCH,OPTIONS"
+                            : endpoint.getVerbs();
                     for (String verb : verbs.split(",")) {
                         served.add(verb.trim().toUpperCase() + " " + endpoint.getUri());
                     }
@@ -78,28 +80,43 @@ class OpenApiDocumentTest {
             }
         }
         TreeSet<String> documented = new TreeSet<>();
-        api.getPaths().forEach((path, item) -> item.readOperationsMap().keySet().forEach(verb -> documented.add(verb.name() + " " + path)));
+        api.getPaths()
+                .forEach((path, item) ->
+                        item.readOperationsMap().keySet().forEach(verb -> documented.add(verb.name() + " " + path)));
 
-        assertThat(served).as("the gateway serves its API through the REST DSL").contains("POST /api/v1/inbound", "GET /api/v1/messages/{messageId}");
+        assertThat(served)
+                .as("the gateway serves its API through the REST DSL")
+                .contains("POST /api/v1/inbound", "GET /api/v1/messages/{messageId}");
         List<String> missing = served.stream()
                 .filter(endpoint -> !endpoint.contains(SIMULATOR) && !endpoint.endsWith(" /api/v1/openapi.json"))
-                .filter(endpoint -> !documented.contains(endpoint)).toList();
-        assertThat(missing).as("served but not in /api/v1/openapi.json (add them to routes/rest-api.camel.yaml)").isEmpty();
+                .filter(endpoint -> !documented.contains(endpoint))
+                .toList();
+        assertThat(missing)
+                .as("served but not in /api/v1/openapi.json (add them to routes/rest-api.camel.yaml)")
+                .isEmpty();
         assertThat(documented.size()).isGreaterThanOrEqualTo(20);
     }
 
     @Test
     void operations_say_their_roles_and_refusals() {
-        Operation replay = api.getPaths().get("/api/v1/messages/{messageId}/replay").getPost();
+        Operation replay =
+                api.getPaths().get("/api/v1/messages/{messageId}/replay").getPost();
         Operation search = api.getPaths().get("/api/v1/messages").getGet();
         Operation inbound = api.getPaths().get("/api/v1/inbound").getPost();
 
-        assertThat(replay.getSecurity()).allSatisfy(requirement -> assertThat(requirement.values()).allSatisfy(scopes -> assertThat(scopes).containsExactly("admin")));
-        assertThat(search.getSecurity()).allSatisfy(requirement -> assertThat(requirement.values()).allSatisfy(scopes -> assertThat(scopes).contains("operator", "admin")));
-        assertThat(inbound.getSecurity()).as("partners authenticate by their signature").isNullOrEmpty();
+        assertThat(replay.getSecurity())
+                .allSatisfy(requirement -> assertThat(requirement.values())
+                        .allSatisfy(scopes -> assertThat(scopes).containsExactly("admin")));
+        assertThat(search.getSecurity())
+                .allSatisfy(requirement -> assertThat(requirement.values())
+                        .allSatisfy(scopes -> assertThat(scopes).contains("operator", "admin")));
+        assertThat(inbound.getSecurity())
+                .as("partners authenticate by their signature")
+                .isNullOrEmpty();
         assertThat(inbound.getResponses()).containsKeys("200", "202", "400", "403", "409", "413", "415", "422", "503");
         assertThat(inbound.getResponses().get("422").getContent()).containsKey("application/problem+json");
-        assertThat(inbound.getRequestBody().getContent()).containsKeys("application/pkcs7-mime", "application/xml", "application/jose");
+        assertThat(inbound.getRequestBody().getContent())
+                .containsKeys("application/pkcs7-mime", "application/xml", "application/jose");
         assertThat(api.getComponents().getSecuritySchemes()).containsKeys("user", "session");
     }
 
@@ -107,16 +124,20 @@ class OpenApiDocumentTest {
     void the_problem_schema_and_the_description_carry_every_error_code() {
         Schema<?> problem = api.getComponents().getSchemas().get("Problem");
         Schema<?> code = (Schema<?>) problem.getProperties().get("code");
-        List<String> codes = java.util.Arrays.stream(GatewayError.values()).map(GatewayError::code).toList();
+        List<String> codes = java.util.Arrays.stream(GatewayError.values())
+                .map(GatewayError::code)
+                .toList();
 
         assertThat(code.getEnum()).extracting(String::valueOf).containsExactlyInAnyOrderElementsOf(codes);
-        assertThat(api.getInfo().getDescription()).contains(codes.stream().map(c -> "`" + c + "`").toList());
+        assertThat(api.getInfo().getDescription())
+                .contains(codes.stream().map(c -> "`" + c + "`").toList());
         assertThat(problem.getRequired()).contains("type", "title", "status", "code", "detail");
     }
 
     @Test
     void the_receipt_and_problem_schemas_describe_the_real_answers() {
-        HttpResponse<String> accepted = gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
+        HttpResponse<String> accepted = gateway.postCms(
+                TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
         HttpResponse<String> refused = gateway.post("/api/v1/inbound", "hello".getBytes(), "text/plain");
 
         assertThat(accepted.statusCode()).isEqualTo(202);
@@ -130,7 +151,9 @@ class OpenApiDocumentTest {
         Map<String, Schema> properties = schema.getProperties();
         List<String> names = new ArrayList<>();
         answer.fieldNames().forEachRemaining(names::add);
-        assertThat(properties.keySet()).as(name + " lists every field the gateway answers").containsAll(names);
+        assertThat(properties.keySet())
+                .as(name + " lists every field the gateway answers")
+                .containsAll(names);
         assertThat(names).as(name + "'s required fields are in the answer").containsAll(schema.getRequired());
     }
 }

@@ -42,6 +42,7 @@ class PublishedSchemasTest {
 
     @TempDir
     static Path root;
+
     static GatewayUnderTest gateway;
 
     @BeforeAll
@@ -58,19 +59,26 @@ class PublishedSchemasTest {
     void every_schema_file_is_listed_and_served_as_it_is_in_the_repository() throws IOException {
         List<String> files;
         try (Stream<Path> walk = Files.walk(SCHEMAS)) {
-            files = walk.filter(Files::isRegularFile).map(f -> SCHEMAS.relativize(f).toString().replace('\\', '/')).sorted().toList();
+            files = walk.filter(Files::isRegularFile)
+                    .map(f -> SCHEMAS.relativize(f).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
         }
         JsonNode list = gateway.getJson("/api/v1/schemas");
         List<String> listed = new ArrayList<>();
         list.path("schemas").forEach(s -> listed.add(s.path("name").asText()));
 
         assertThat(files).hasSizeGreaterThanOrEqualTo(6);
-        assertThat(PublishedSchemas.FILES.keySet()).as("PublishedSchemas.FILES lists every file of schemas/").containsExactlyInAnyOrderElementsOf(files);
+        assertThat(PublishedSchemas.FILES.keySet())
+                .as("PublishedSchemas.FILES lists every file of schemas/")
+                .containsExactlyInAnyOrderElementsOf(files);
         assertThat(listed).containsExactlyInAnyOrderElementsOf(files);
         for (String file : files) {
             HttpResponse<String> served = gateway.getAs("/api/v1/schemas/" + file, null, null);
             assertThat(served.statusCode()).as(file).isEqualTo(200);
-            assertThat(served.body()).as(file).isEqualTo(Files.readString(SCHEMAS.resolve(file), StandardCharsets.UTF_8));
+            assertThat(served.body())
+                    .as(file)
+                    .isEqualTo(Files.readString(SCHEMAS.resolve(file), StandardCharsets.UTF_8));
         }
         HttpResponse<String> unknown = gateway.getAs("/api/v1/schemas/json/nothing.schema.json", null, null);
         assertThat(unknown.statusCode()).isEqualTo(404);
@@ -84,8 +92,10 @@ class PublishedSchemasTest {
         assertValidXml(Path.of("samples/aeo-status.xml"), "xml/aeo-status-1.xsd");
         assertValidXml(Path.of("samples/wco-declaration.xml"), "xml/wco-dec-ecommerce.xsd");
         try (Stream<Path> samples = Files.list(Path.of("samples"))) {
-            assertThat(samples.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json") || n.endsWith(".xml")))
-                    .as("a new JSON or XML sample gets its line above").containsExactlyInAnyOrder(
+            assertThat(samples.map(p -> p.getFileName().toString())
+                            .filter(n -> n.endsWith(".json") || n.endsWith(".xml")))
+                    .as("a new JSON or XML sample gets its line above")
+                    .containsExactlyInAnyOrder(
                             "aeo-status.json", "ecom-shipment.json", "aeo-status.xml", "wco-declaration.xml");
         }
     }
@@ -93,17 +103,24 @@ class PublishedSchemasTest {
     @Test
     void every_valid_fixture_validates_and_its_records_fit_the_canonical_schemas() throws Exception {
         int documents = 0;
-        documents += forEachValid("aeo-status-json", ".json", doc -> assertValidJson(doc, "json/aeo-status-list.schema.json"));
-        documents += forEachValid("ecom-shipment-json", ".json", doc -> assertValidJson(doc, "json/ecom-shipment.schema.json"));
+        documents += forEachValid(
+                "aeo-status-json", ".json", doc -> assertValidJson(doc, "json/aeo-status-list.schema.json"));
+        documents += forEachValid(
+                "ecom-shipment-json", ".json", doc -> assertValidJson(doc, "json/ecom-shipment.schema.json"));
         documents += forEachValid("aeo-status-xml", ".xml", doc -> assertValidXml(doc, "xml/aeo-status-1.xsd"));
         documents += forEachValid("wco-dec-xml", ".xml", doc -> assertValidXml(doc, "xml/wco-dec-ecommerce.xsd"));
         int records = 0;
         try (Stream<Path> expected = Files.walk(FIXTURES)) {
-            for (Path file : expected.filter(f -> f.getFileName().toString().endsWith(".expected.json")).toList()) {
+            for (Path file : expected.filter(f -> f.getFileName().toString().endsWith(".expected.json"))
+                    .toList()) {
                 for (JsonNode record : JSON.readTree(file.toFile())) {
-                    String schema = "AEO_STATUS".equals(record.path("recordType").asText())
-                            ? "canonical/aeo-status-record.schema.json" : "canonical/ecom-shipment-record.schema.json";
-                    assertThat(schema(schema).validate(record)).as(file + " against " + schema).isEmpty();
+                    String schema =
+                            "AEO_STATUS".equals(record.path("recordType").asText())
+                                    ? "canonical/aeo-status-record.schema.json"
+                                    : "canonical/ecom-shipment-record.schema.json";
+                    assertThat(schema(schema).validate(record))
+                            .as(file + " against " + schema)
+                            .isEmpty();
                     records++;
                 }
             }
@@ -116,17 +133,29 @@ class PublishedSchemasTest {
     void the_wco_schema_checks_the_values_read_wherever_they_stand() throws Exception {
         String sample = Files.readString(Path.of("samples/wco-declaration.xml"));
 
-        assertThat(xmlErrors(sample.replace("<ItemChargeAmount currencyID=\"EUR\">59.80<", "<ItemChargeAmount currencyID=\"EUR\">59,80<"),
-                "xml/wco-dec-ecommerce.xsd")).isNotEmpty();
-        assertThat(xmlErrors(sample.replace("<CountryCode>DE</CountryCode>", "<CountryCode>Germany</CountryCode>"),
-                "xml/wco-dec-ecommerce.xsd")).isNotEmpty();
-        assertThat(xmlErrors(sample.replace("<UCR>", "<AdditionalInformation><StatementCode>AAA</StatementCode></AdditionalInformation><UCR>"),
-                "xml/wco-dec-ecommerce.xsd")).as("other WCO content is skipped").isEmpty();
+        assertThat(xmlErrors(
+                        sample.replace(
+                                "<ItemChargeAmount currencyID=\"EUR\">59.80<",
+                                "<ItemChargeAmount currencyID=\"EUR\">59,80<"),
+                        "xml/wco-dec-ecommerce.xsd"))
+                .isNotEmpty();
+        assertThat(xmlErrors(
+                        sample.replace("<CountryCode>DE</CountryCode>", "<CountryCode>Germany</CountryCode>"),
+                        "xml/wco-dec-ecommerce.xsd"))
+                .isNotEmpty();
+        assertThat(xmlErrors(
+                        sample.replace(
+                                "<UCR>",
+                                "<AdditionalInformation><StatementCode>AAA</StatementCode></AdditionalInformation><UCR>"),
+                        "xml/wco-dec-ecommerce.xsd"))
+                .as("other WCO content is skipped")
+                .isEmpty();
     }
 
     @Test
     void the_gateways_schema_check_locates_each_error_by_json_pointer() throws IOException {
-        JsonNode broken = JSON.readTree(Files.readString(Path.of("samples/ecom-shipment.json")).replace("\"851830\"", "851830")
+        JsonNode broken = JSON.readTree(Files.readString(Path.of("samples/ecom-shipment.json"))
+                .replace("\"851830\"", "851830")
                 .replace("\"exportCountry\":\"CN\"", "\"exportCountry\":\"china\""));
 
         List<LocatedError> errors = JsonSchemas.ECOM_SHIPMENT.validate(broken);
@@ -137,15 +166,21 @@ class PublishedSchemasTest {
 
     @Test
     void a_broken_document_gets_the_located_errors_of_its_rules_as_before() throws IOException {
-        String broken = Files.readString(Path.of("samples/ecom-shipment.json")).replace("\"851830\"", "851830")
+        String broken = Files.readString(Path.of("samples/ecom-shipment.json"))
+                .replace("\"851830\"", "851830")
                 .replace("\"exportCountry\":\"CN\"", "\"exportCountry\":\"XX\"");
 
-        JsonNode problem = gateway.refusedAndArchived(gateway.postCms(org.cbec.gateway.testing.TestPki.signCms(
-                broken.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422, "SCHEMA_INVALID");
+        JsonNode problem = gateway.refusedAndArchived(
+                gateway.postCms(org.cbec.gateway.testing.TestPki.signCms(
+                        broken.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)),
+                422,
+                "SCHEMA_INVALID");
 
         // the translator's words, not the schema validator's: the schema only sees what the rules accept
-        assertThat(problem.path("errors").toString()).isEqualTo("[{\"location\":\"/goods/0/hsCode\",\"message\":\"must be a string of 6 to 10 digits\"},"
-                + "{\"location\":\"/exportCountry\",\"message\":\"must be an ISO 3166-1 alpha-2 country code\"}]");
+        assertThat(problem.path("errors").toString())
+                .isEqualTo(
+                        "[{\"location\":\"/goods/0/hsCode\",\"message\":\"must be a string of 6 to 10 digits\"},"
+                                + "{\"location\":\"/exportCountry\",\"message\":\"must be an ISO 3166-1 alpha-2 country code\"}]");
     }
 
     private interface Check {
@@ -155,7 +190,9 @@ class PublishedSchemasTest {
     private static int forEachValid(String format, String extension, Check check) throws Exception {
         List<Path> documents;
         try (Stream<Path> files = Files.list(FIXTURES.resolve(format).resolve("valid"))) {
-            documents = files.filter(f -> f.toString().endsWith(extension) && !f.toString().endsWith(".expected.json")).toList();
+            documents = files.filter(f ->
+                            f.toString().endsWith(extension) && !f.toString().endsWith(".expected.json"))
+                    .toList();
         }
         for (Path document : documents) {
             check.on(document);
@@ -164,22 +201,28 @@ class PublishedSchemasTest {
     }
 
     private static JsonSchema schema(String name) {
-        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SCHEMAS.resolve(name).toUri());
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(SCHEMAS.resolve(name).toUri());
     }
 
     private static void assertValidJson(Path document, String schema) throws IOException {
         String text = Files.readString(document, StandardCharsets.UTF_8).replaceFirst("^\uFEFF", "");
-        assertThat(schema(schema).validate(JSON.readTree(text))).as(document + " against " + schema).isEmpty();
+        assertThat(schema(schema).validate(JSON.readTree(text)))
+                .as(document + " against " + schema)
+                .isEmpty();
     }
 
     private static void assertValidXml(Path document, String schema) throws Exception {
-        assertThat(xmlErrors(Files.readString(document, StandardCharsets.UTF_8), schema)).as(document + " against " + schema).isEmpty();
+        assertThat(xmlErrors(Files.readString(document, StandardCharsets.UTF_8), schema))
+                .as(document + " against " + schema)
+                .isEmpty();
     }
 
     private static List<String> xmlErrors(String document, String schema) throws IOException {
         try {
             SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
-            Validator validator = factory.newSchema(SCHEMAS.resolve(schema).toFile()).newValidator();
+            Validator validator =
+                    factory.newSchema(SCHEMAS.resolve(schema).toFile()).newValidator();
             validator.validate(new StreamSource(new java.io.StringReader(document)));
             return List.of();
         } catch (SAXException e) {

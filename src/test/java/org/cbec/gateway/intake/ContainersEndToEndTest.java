@@ -10,7 +10,6 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,14 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.cbec.gateway.testing.Fixtures;
 import org.cbec.gateway.testing.GatewayUnderTest;
+import org.cbec.gateway.testing.Openssl;
 import org.cbec.gateway.testing.TestPki;
+import org.cbec.gateway.testing.Xmlsec1;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.cbec.gateway.testing.Openssl;
-import org.cbec.gateway.testing.Xmlsec1;
 
 /**
  * Every container through the whole gateway: S/MIME detached as {@code openssl cms -sign} writes it, and
@@ -59,12 +58,25 @@ class ContainersEndToEndTest {
         Path key = root.resolve("smime-signer.key");
         TestPki.writePem(signer, gateway.cnSigner.certificate());
         TestPki.writePem(key, gateway.cnSigner.key());
-        Process openssl = new ProcessBuilder("openssl", "cms", "-sign", "-in", document.toString(), "-signer", signer.toString(),
-                "-inkey", key.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process openssl = new ProcessBuilder(
+                        "openssl",
+                        "cms",
+                        "-sign",
+                        "-in",
+                        document.toString(),
+                        "-signer",
+                        signer.toString(),
+                        "-inkey",
+                        key.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         byte[] mime = openssl.getInputStream().readAllBytes();
         assertThat(openssl.waitFor()).isZero();
         String text = new String(mime, StandardCharsets.ISO_8859_1);
-        String contentType = text.lines().filter(l -> l.startsWith("Content-Type: multipart/signed")).findFirst().orElseThrow()
+        String contentType = text.lines()
+                .filter(l -> l.startsWith("Content-Type: multipart/signed"))
+                .findFirst()
+                .orElseThrow()
                 .substring("Content-Type: ".length());
         byte[] body = text.substring(text.indexOf("\n\n") + 2).getBytes(StandardCharsets.ISO_8859_1);
 
@@ -78,41 +90,70 @@ class ContainersEndToEndTest {
     void accepts_an_aeo_status_xml_signed_with_xmlsec1() throws Exception {
         Xmlsec1.require();
         String id = "CN" + Fixtures.load("valid/ecom-shipment.json").number() + "9";
-        byte[] signed = Xmlsec1.sign(Files.createDirectories(root.resolve("xmlsec1")),
-                Xmlsec1.AEO_STATUS_LIST_TEMPLATE.replace("{{ID}}", id), gateway.cnSigner);
+        byte[] signed = Xmlsec1.sign(
+                Files.createDirectories(root.resolve("xmlsec1")),
+                Xmlsec1.AEO_STATUS_LIST_TEMPLATE.replace("{{ID}}", id),
+                gateway.cnSigner);
 
         HttpResponse<String> response = gateway.post("/api/v1/inbound", signed, "application/xml");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        assertThat(GatewayUnderTest.json(response).path("documentFormat").asText()).isEqualTo("aeo-status-xml");
-        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:" + id).size() == 1);
-        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:" + id).get(0).record().path("operatorName").asText())
+        assertThat(GatewayUnderTest.json(response).path("documentFormat").asText())
+                .isEqualTo("aeo-status-xml");
+        await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> gateway.national()
+                                .receivedWithKeyPrefix("CN-GACC:" + id)
+                                .size()
+                        == 1);
+        assertThat(gateway.national()
+                        .receivedWithKeyPrefix("CN-GACC:" + id)
+                        .get(0)
+                        .record()
+                        .path("operatorName")
+                        .asText())
                 .isEqualTo("深圳光明出口有限公司");
     }
 
     @Test
     void accepts_a_jws_with_its_signer_chain_in_x5c() throws Exception {
         byte[] shipment = Fixtures.load("valid/ecom-shipment.json").bytes();
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JOSE)
-                .x509CertChain(x5c(gateway.cnSigner.chain())).build(), new Payload(shipment));
+        JWSObject jws = new JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(JOSEObjectType.JOSE)
+                        .x509CertChain(x5c(gateway.cnSigner.chain()))
+                        .build(),
+                new Payload(shipment));
         jws.sign(new RSASSASigner(gateway.cnSigner.key()));
 
-        HttpResponse<String> response = gateway.post("/api/v1/inbound", jws.serialize().getBytes(StandardCharsets.US_ASCII), "application/jose");
+        HttpResponse<String> response = gateway.post(
+                "/api/v1/inbound", jws.serialize().getBytes(StandardCharsets.US_ASCII), "application/jose");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        assertThat(GatewayUnderTest.json(response).path("documentFormat").asText()).isEqualTo("ecom-shipment-json");
+        assertThat(GatewayUnderTest.json(response).path("documentFormat").asText())
+                .isEqualTo("ecom-shipment-json");
     }
 
     @Test
     void a_jws_with_alg_none_is_algorithm_not_allowed_and_archived() {
-        String header = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(Fixtures.load("valid/ecom-shipment.json").bytes());
+        String header = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
+        String payload = java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Fixtures.load("valid/ecom-shipment.json").bytes());
 
-        HttpResponse<String> response = gateway.post("/api/v1/inbound", (header + "." + payload + ".").getBytes(StandardCharsets.US_ASCII), "application/jose");
+        HttpResponse<String> response = gateway.post(
+                "/api/v1/inbound",
+                (header + "." + payload + ".").getBytes(StandardCharsets.US_ASCII),
+                "application/jose");
 
         assertThat(response.statusCode()).isEqualTo(403);
         String messageId = GatewayUnderTest.json(response).path("messageId").asText();
-        assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("refusal").path("code").asText()).isEqualTo("ALGORITHM_NOT_ALLOWED");
+        assertThat(gateway.getJson("/api/v1/messages/" + messageId)
+                        .path("refusal")
+                        .path("code")
+                        .asText())
+                .isEqualTo("ALGORITHM_NOT_ALLOWED");
     }
 
     private static List<Base64> x5c(List<X509Certificate> chain) throws CertificateEncodingException {
@@ -122,5 +163,4 @@ class ContainersEndToEndTest {
         }
         return encoded;
     }
-
 }

@@ -41,19 +41,24 @@ class FormatsEndToEndTest {
 
     @Test
     void a_cuscar_with_three_house_consignments_becomes_three_records_as_its_golden_file_says() throws IOException {
-        assertForwardedAsGolden("translate/edifact-cuscar/valid/three-house-consignments.edi",
-                "translate/edifact-cuscar/valid/three-house-consignments.expected.json", "edifact-cuscar");
+        assertForwardedAsGolden(
+                "translate/edifact-cuscar/valid/three-house-consignments.edi",
+                "translate/edifact-cuscar/valid/three-house-consignments.expected.json",
+                "edifact-cuscar");
     }
 
     @Test
     void a_wco_declaration_becomes_the_record_its_golden_file_says() throws IOException {
-        assertForwardedAsGolden("translate/wco-dec-xml/valid/three-goods-items-non-ascii.xml",
-                "translate/wco-dec-xml/valid/three-goods-items-non-ascii.expected.json", "wco-dec-xml");
+        assertForwardedAsGolden(
+                "translate/wco-dec-xml/valid/three-goods-items-non-ascii.xml",
+                "translate/wco-dec-xml/valid/three-goods-items-non-ascii.expected.json",
+                "wco-dec-xml");
     }
 
     @Test
     void an_edifact_syntax_error_is_schema_invalid_naming_the_segment() throws IOException {
-        HttpResponse<String> response = gateway.postCms(TestPki.signCms(resource("translate/edifact-cuscar/invalid/unterminated-segment.edi"), gateway.cnSigner));
+        HttpResponse<String> response = gateway.postCms(TestPki.signCms(
+                resource("translate/edifact-cuscar/invalid/unterminated-segment.edi"), gateway.cnSigner));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
         JsonNode problem = GatewayUnderTest.json(response);
@@ -71,21 +76,34 @@ class FormatsEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> received(expected).size() == expected.size());
         for (JsonNode record : expected) {
             Received landed = gateway.national().received().stream()
-                    .filter(r -> r.record().path("recordId").asText().equals(record.path("recordId").asText())).findFirst().orElseThrow();
+                    .filter(r -> r.record()
+                            .path("recordId")
+                            .asText()
+                            .equals(record.path("recordId").asText()))
+                    .findFirst()
+                    .orElseThrow();
             JsonNode actual = landed.record().deepCopy();
-            ((com.fasterxml.jackson.databind.node.ObjectNode) actual).remove(java.util.List.of("sourceMessageId", "mutualRecognition"));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) actual)
+                    .remove(java.util.List.of("sourceMessageId", "mutualRecognition"));
             com.fasterxml.jackson.databind.node.ObjectNode want = record.deepCopy();
             want.remove(java.util.List.of("sourceMessageId", "mutualRecognition"));
             assertThat(actual).isEqualTo(want);
-            assertThat(landed.record().path("sourceMessageId").asText()).isEqualTo(receipt.path("messageId").asText());
-            assertThat(landed.record().path("mutualRecognition").path("sellerAeoStatus").asText()).isNotEmpty();
+            assertThat(landed.record().path("sourceMessageId").asText())
+                    .isEqualTo(receipt.path("messageId").asText());
+            assertThat(landed.record()
+                            .path("mutualRecognition")
+                            .path("sellerAeoStatus")
+                            .asText())
+                    .isNotEmpty();
         }
     }
 
     private java.util.List<Received> received(JsonNode expected) {
         java.util.Set<String> ids = new java.util.HashSet<>();
         expected.forEach(r -> ids.add(r.path("recordId").asText()));
-        return gateway.national().received().stream().filter(r -> ids.contains(r.record().path("recordId").asText())).toList();
+        return gateway.national().received().stream()
+                .filter(r -> ids.contains(r.record().path("recordId").asText()))
+                .toList();
     }
 
     private static byte[] resource(String path) throws IOException {

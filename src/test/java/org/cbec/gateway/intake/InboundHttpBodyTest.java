@@ -21,7 +21,9 @@ class InboundHttpBodyTest {
         Buffer buffer = Buffer.buffer(4096);
         buffer.appendString("the signed body");
 
-        assertThat(InboundHttp.received(exchangeWith(buffer)).bytes()).asString(StandardCharsets.US_ASCII).isEqualTo("the signed body");
+        assertThat(InboundHttp.received(exchangeWith(buffer)).bytes())
+                .asString(StandardCharsets.US_ASCII)
+                .isEqualTo("the signed body");
     }
 
     @Test
@@ -29,19 +31,25 @@ class InboundHttpBodyTest {
         Buffer buffer = Buffer.buffer("headerthe signed body");
         Buffer body = buffer.slice(6, buffer.length());
 
-        assertThat(InboundHttp.received(exchangeWith(body)).bytes()).asString(StandardCharsets.US_ASCII).isEqualTo("the signed body");
+        assertThat(InboundHttp.received(exchangeWith(body)).bytes())
+                .asString(StandardCharsets.US_ASCII)
+                .isEqualTo("the signed body");
     }
 
     @Test
     void bytes_text_and_no_body_are_taken_too() {
-        assertThat(InboundHttp.received(exchangeWith(new byte[] {1, 2})).bytes()).containsExactly(1, 2);
-        assertThat(InboundHttp.received(exchangeWith("text")).bytes()).asString(StandardCharsets.US_ASCII).isEqualTo("text");
+        assertThat(InboundHttp.received(exchangeWith(new byte[] {1, 2})).bytes())
+                .containsExactly(1, 2);
+        assertThat(InboundHttp.received(exchangeWith("text")).bytes())
+                .asString(StandardCharsets.US_ASCII)
+                .isEqualTo("text");
         assertThat(InboundHttp.received(exchangeWith(null)).length()).isZero();
     }
 
     @Test
     void a_signed_receipt_is_asked_for_with_the_cms_media_type() {
-        assertThat(InboundHttp.wantsSignedReceipt("application/json, Application/PKCS7-MIME")).isTrue();
+        assertThat(InboundHttp.wantsSignedReceipt("application/json, Application/PKCS7-MIME"))
+                .isTrue();
         assertThat(InboundHttp.wantsSignedReceipt("application/json")).isFalse();
         assertThat(InboundHttp.wantsSignedReceipt(null)).isFalse();
     }

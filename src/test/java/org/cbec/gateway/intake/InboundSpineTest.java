@@ -51,21 +51,30 @@ class InboundSpineTest {
         assertThat(receipt.path("sha256").asText()).hasSize(64);
 
         List<Received> received = awaitRecords("CN-GACC:CN" + csv.number(), 3);
-        Received suspended = received.stream().filter(r -> r.record().path("aeoId").asText().endsWith("2")).findFirst().orElseThrow();
+        Received suspended = received.stream()
+                .filter(r -> r.record().path("aeoId").asText().endsWith("2"))
+                .findFirst()
+                .orElseThrow();
         JsonNode record = suspended.record();
         assertThat(suspended.path()).isEqualTo("/aeo");
         assertThat(record.path("recordType").asText()).isEqualTo("AEO_STATUS");
         assertThat(record.path("recordId").asText()).isEqualTo("CN-GACC:CN" + csv.number() + "2:2026-11-20T09:30:00Z");
         assertThat(record.path("recordVersion").asText()).matches("[0-9a-f]{16}");
-        assertThat(suspended.idempotencyKey()).isEqualTo(record.path("recordId").asText() + ":" + record.path("recordVersion").asText());
+        assertThat(suspended.idempotencyKey())
+                .isEqualTo(record.path("recordId").asText() + ":"
+                        + record.path("recordVersion").asText());
         assertThat(record.path("sourcePartner").asText()).isEqualTo("CN-GACC");
-        assertThat(record.path("sourceMessageId").asText()).isEqualTo(receipt.path("messageId").asText());
+        assertThat(record.path("sourceMessageId").asText())
+                .isEqualTo(receipt.path("messageId").asText());
         assertThat(record.path("operatorName").asText()).isEqualTo("Ningbo Harbour Trading, Ltd");
         assertThat(record.path("status").asText()).isEqualTo("SUSPENDED");
         assertThat(record.path("statusReason").asText()).isEqualTo("audit pending");
         assertThat(record.path("validUntil").isNull()).isTrue();
         assertThat(record.path("address").path("city").asText()).isEqualTo("Ningbo");
-        Received chinese = received.stream().filter(r -> r.record().path("aeoId").asText().endsWith("3")).findFirst().orElseThrow();
+        Received chinese = received.stream()
+                .filter(r -> r.record().path("aeoId").asText().endsWith("3"))
+                .findFirst()
+                .orElseThrow();
         assertThat(chinese.record().path("operatorName").asText()).isEqualTo("深圳市光明出口有限公司");
 
         awaitStatus(receipt.path("messageId").asText(), "FORWARDED");
@@ -78,8 +87,10 @@ class InboundSpineTest {
         HttpResponse<String> response = gateway.postCms(TestPki.signCms(json.bytes(), gateway.cnSigner));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        assertThat(GatewayUnderTest.json(response).path("documentFormat").asText()).isEqualTo("aeo-status-json");
-        JsonNode record = awaitRecords("CN-GACC:CN" + json.number() + "7", 1).get(0).record();
+        assertThat(GatewayUnderTest.json(response).path("documentFormat").asText())
+                .isEqualTo("aeo-status-json");
+        JsonNode record =
+                awaitRecords("CN-GACC:CN" + json.number() + "7", 1).get(0).record();
         assertThat(record.path("operatorName").asText()).isEqualTo("Müller & Söhne Handels GmbH Shenzhen");
         assertThat(record.path("statusChangedAt").asText()).isEqualTo("2019-05-01T00:00:00Z");
     }
@@ -108,8 +119,10 @@ class InboundSpineTest {
 
         JsonNode tracked = awaitStatus(receipt.path("messageId").asText(), "FORWARDED");
         assertThat(tracked.path("partner").asText()).isEqualTo("CN-GACC");
-        assertThat(tracked.path("sha256").asText()).isEqualTo(receipt.path("sha256").asText());
-        assertThat(tracked.path("recordList").get(0).path("deliveryStatus").asText()).isEqualTo("DELIVERED");
+        assertThat(tracked.path("sha256").asText())
+                .isEqualTo(receipt.path("sha256").asText());
+        assertThat(tracked.path("recordList").get(0).path("deliveryStatus").asText())
+                .isEqualTo("DELIVERED");
         assertThat(tracked.path("history").findValuesAsText("status")).containsExactly("ACCEPTED", "FORWARDED");
     }
 
@@ -126,10 +139,13 @@ class InboundSpineTest {
         JsonNode firstReceipt = GatewayUnderTest.json(first);
         JsonNode secondReceipt = GatewayUnderTest.json(second);
         assertThat(secondReceipt.path("status").asText()).isEqualTo("DUPLICATE");
-        assertThat(secondReceipt.path("messageId").asText()).isEqualTo(firstReceipt.path("messageId").asText());
-        assertThat(secondReceipt.path("receivedAt").asText()).isEqualTo(firstReceipt.path("receivedAt").asText());
+        assertThat(secondReceipt.path("messageId").asText())
+                .isEqualTo(firstReceipt.path("messageId").asText());
+        assertThat(secondReceipt.path("receivedAt").asText())
+                .isEqualTo(firstReceipt.path("receivedAt").asText());
         awaitStatus(firstReceipt.path("messageId").asText(), "FORWARDED");
-        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number())).hasSize(1);
+        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number()))
+                .hasSize(1);
     }
 
     /**
@@ -143,18 +159,23 @@ class InboundSpineTest {
         assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
         String firstId = GatewayUnderTest.json(first).path("messageId").asText();
 
-        org.cbec.gateway.testing.ContainerSigning.Signed smime = org.cbec.gateway.testing.ContainerSigning.smime(shipment.bytes(), gateway.cnSigner);
+        org.cbec.gateway.testing.ContainerSigning.Signed smime =
+                org.cbec.gateway.testing.ContainerSigning.smime(shipment.bytes(), gateway.cnSigner);
         HttpResponse<String> resigned = gateway.post(smime.path(), smime.body(), smime.contentType());
-        org.cbec.gateway.testing.ContainerSigning.Signed soap = org.cbec.gateway.testing.ContainerSigning.soap(shipment.bytes(), gateway.cnSigner);
+        org.cbec.gateway.testing.ContainerSigning.Signed soap =
+                org.cbec.gateway.testing.ContainerSigning.soap(shipment.bytes(), gateway.cnSigner);
         HttpResponse<String> overSoap = gateway.post(soap.path(), soap.body(), soap.contentType());
 
         assertThat(resigned.statusCode()).as(resigned.body()).isEqualTo(200);
         assertThat(GatewayUnderTest.json(resigned).path("status").asText()).isEqualTo("DUPLICATE");
         assertThat(GatewayUnderTest.json(resigned).path("messageId").asText()).isEqualTo(firstId);
-        assertThat(overSoap.statusCode()).as("SOAP answers 200 with its receipt").isEqualTo(200);
+        assertThat(overSoap.statusCode())
+                .as("SOAP answers 200 with its receipt")
+                .isEqualTo(200);
         assertThat(overSoap.body()).contains(firstId).contains("DUPLICATE");
         awaitStatus(firstId, "FORWARDED");
-        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number())).hasSize(1);
+        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number()))
+                .hasSize(1);
     }
 
     @Test
@@ -167,8 +188,10 @@ class InboundSpineTest {
         assertThat(response.statusCode()).isEqualTo(202);
         String messageId = GatewayUnderTest.json(response).path("messageId").asText();
         JsonNode tracked = awaitStatus(messageId, "FORWARDED");
-        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number())).hasSize(1);
-        assertThat(gateway.national().attempts().stream().filter(a -> a.contains("784-" + shipment.number()))).hasSize(3);
+        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:784-" + shipment.number()))
+                .hasSize(1);
+        assertThat(gateway.national().attempts().stream().filter(a -> a.contains("784-" + shipment.number())))
+                .hasSize(3);
         assertThat(tracked.path("recordList").get(0).path("attempts").asInt()).isEqualTo(2);
     }
 
@@ -190,7 +213,9 @@ class InboundSpineTest {
     }
 
     private List<Received> awaitRecords(String recordIdPrefix, int count) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix(recordIdPrefix).size() >= count);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        gateway.national().receivedWithKeyPrefix(recordIdPrefix).size() >= count);
         List<Received> received = gateway.national().receivedWithKeyPrefix(recordIdPrefix);
         assertThat(received).hasSize(count);
         return received;
@@ -198,7 +223,10 @@ class InboundSpineTest {
 
     private JsonNode awaitStatus(String messageId, String status) {
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> gateway.getJson("/api/v1/messages/" + messageId).path("status").asText().equals(status));
+                .until(() -> gateway.getJson("/api/v1/messages/" + messageId)
+                        .path("status")
+                        .asText()
+                        .equals(status));
         return gateway.getJson("/api/v1/messages/" + messageId);
     }
 }

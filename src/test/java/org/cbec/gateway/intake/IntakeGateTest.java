@@ -1,9 +1,8 @@
 package org.cbec.gateway.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -23,19 +22,31 @@ import org.junit.jupiter.api.io.TempDir;
 /** Back-pressure and stopping: the intake answers 503 OVERLOADED with Retry-After instead of taking what it cannot hold. */
 class IntakeGateTest {
     private static final IntakeGate.Limits LIMITS = new IntakeGate.Limits(100, Duration.ofSeconds(2), 1_048_576, 4);
+
     @TempDir
     Path root;
 
     @Test
     void past_the_backlog_limit_new_messages_are_overloaded_with_retry_after() {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
-            gateway.with("gateway.inbound.max-backlog", "0").with("gateway.forward.initial-delay", "PT5S").start();
+            gateway.with("gateway.inbound.max-backlog", "0")
+                    .with("gateway.forward.initial-delay", "PT5S")
+                    .start();
             gateway.national().setDown(true);
-            assertThat(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)).statusCode()).isEqualTo(202);
+            assertThat(gateway.postCms(TestPki.signCms(
+                                    Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner))
+                            .statusCode())
+                    .isEqualTo(202);
 
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)).statusCode() == 503);
-            HttpResponse<String> shed = gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> gateway.postCms(TestPki.signCms(
+                                            Fixtures.load("valid/ecom-shipment.json")
+                                                    .bytes(),
+                                            gateway.cnSigner))
+                                    .statusCode()
+                            == 503);
+            HttpResponse<String> shed = gateway.postCms(
+                    TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
 
             assertThat(shed.statusCode()).isEqualTo(503);
             assertThat(GatewayUnderTest.json(shed).path("code").asText()).isEqualTo("OVERLOADED");
@@ -50,7 +61,8 @@ class IntakeGateTest {
             gateway.start();
 
             gateway.runtime().intakeGate().drain(Duration.ZERO);
-            HttpResponse<String> response = gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
+            HttpResponse<String> response = gateway.postCms(
+                    TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
 
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(GatewayUnderTest.json(response).path("code").asText()).isEqualTo("OVERLOADED");
@@ -59,21 +71,24 @@ class IntakeGateTest {
     }
 
     @Test
-    void a_message_that_waited_past_max_wait_for_a_worker_is_overloaded_and_one_that_did_not_is_let_in() throws Exception {
+    void a_message_that_waited_past_max_wait_for_a_worker_is_overloaded_and_one_that_did_not_is_let_in()
+            throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             Exchange waitedLong = new DefaultExchange(camel);
             Exchange fresh = new DefaultExchange(camel);
             // The gate's clock runs ten seconds past the moment both requests arrived: the first has waited that long.
-            try (IntakeGate late = new IntakeGate(LIMITS, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10)), () -> 0, () -> { });
-                 IntakeGate onTime = new IntakeGate(LIMITS, Clock.systemUTC(), () -> 0, () -> { })) {
+            try (IntakeGate late = new IntakeGate(
+                            LIMITS, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(10)), () -> 0, () -> {});
+                    IntakeGate onTime = new IntakeGate(LIMITS, Clock.systemUTC(), () -> 0, () -> {})) {
 
-                assertThatThrownBy(() -> late.enter(waitedLong))
-                        .isInstanceOfSatisfying(GatewayException.class, e -> {
-                            assertThat(e.error()).isEqualTo(GatewayError.OVERLOADED);
-                            assertThat(e.detail()).contains("gateway.inbound.max-wait");
-                        });
+                assertThatThrownBy(() -> late.enter(waitedLong)).isInstanceOfSatisfying(GatewayException.class, e -> {
+                    assertThat(e.error()).isEqualTo(GatewayError.OVERLOADED);
+                    assertThat(e.detail()).contains("gateway.inbound.max-wait");
+                });
                 onTime.enter(fresh);
-                assertThat(onTime.drain(Duration.ZERO)).as("the fresh message is counted in flight").isEqualTo(1);
+                assertThat(onTime.drain(Duration.ZERO))
+                        .as("the fresh message is counted in flight")
+                        .isEqualTo(1);
             }
         }
     }
@@ -87,17 +102,20 @@ class IntakeGateTest {
     @Test
     void large_documents_are_taken_only_so_many_at_once_and_a_finished_one_makes_room() throws Exception {
         try (DefaultCamelContext camel = new DefaultCamelContext();
-             IntakeGate gate = new IntakeGate(new IntakeGate.Limits(100, Duration.ofSeconds(2), 1024, 1), Clock.systemUTC(), () -> 0, () -> { })) {
+                IntakeGate gate = new IntakeGate(
+                        new IntakeGate.Limits(100, Duration.ofSeconds(2), 1024, 1),
+                        Clock.systemUTC(),
+                        () -> 0,
+                        () -> {})) {
             Exchange firstLarge = exchangeWithBody(camel, 2048);
             Exchange secondLarge = exchangeWithBody(camel, 2048);
             Exchange small = exchangeWithBody(camel, 512);
 
             gate.enter(firstLarge);
-            assertThatThrownBy(() -> gate.enter(secondLarge))
-                    .isInstanceOfSatisfying(GatewayException.class, e -> {
-                        assertThat(e.error()).isEqualTo(GatewayError.OVERLOADED);
-                        assertThat(e.detail()).contains("gateway.inbound.large-bodies-at-once");
-                    });
+            assertThatThrownBy(() -> gate.enter(secondLarge)).isInstanceOfSatisfying(GatewayException.class, e -> {
+                assertThat(e.error()).isEqualTo(GatewayError.OVERLOADED);
+                assertThat(e.detail()).contains("gateway.inbound.large-bodies-at-once");
+            });
             gate.enter(small);
 
             // The first large document's exchange completes (the route answered it): its place is free again.
@@ -108,10 +126,16 @@ class IntakeGateTest {
 
     @Test
     void over_http_a_large_document_past_the_limit_is_overloaded_and_taken_once_there_is_room() throws Exception {
-        try (GatewayUnderTest gateway = new GatewayUnderTest(root); DefaultCamelContext camel = new DefaultCamelContext()) {
-            gateway.with("gateway.inbound.large-body-bytes", "100").with("gateway.inbound.large-bodies-at-once", "1").start();
-            byte[] shipment = TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner);
-            assertThat(shipment.length).as("the signed shipment is a large document here").isGreaterThan(100);
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root);
+                DefaultCamelContext camel = new DefaultCamelContext()) {
+            gateway.with("gateway.inbound.large-body-bytes", "100")
+                    .with("gateway.inbound.large-bodies-at-once", "1")
+                    .start();
+            byte[] shipment =
+                    TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner);
+            assertThat(shipment.length)
+                    .as("the signed shipment is a large document here")
+                    .isGreaterThan(100);
             // Another large document is being taken: it holds the one place.
             Exchange inProgress = exchangeWithBody(camel, 4096);
             gateway.runtime().intakeGate().enter(inProgress);
@@ -122,7 +146,9 @@ class IntakeGateTest {
             assertThat(shed.statusCode()).as(shed.body()).isEqualTo(503);
             assertThat(GatewayUnderTest.json(shed).path("code").asText()).isEqualTo("OVERLOADED");
             assertThat(shed.headers().firstValue("Retry-After")).isPresent();
-            assertThat(GatewayUnderTest.json(small).path("code").asText()).as("a small body passes the gate").isNotEqualTo("OVERLOADED");
+            assertThat(GatewayUnderTest.json(small).path("code").asText())
+                    .as("a small body passes the gate")
+                    .isNotEqualTo("OVERLOADED");
 
             inProgress.getExchangeExtension().handoverCompletions().forEach(done -> done.onComplete(inProgress));
             assertThat(gateway.postCms(shipment).statusCode()).isEqualTo(202);

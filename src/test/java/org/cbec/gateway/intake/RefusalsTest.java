@@ -28,7 +28,9 @@ class RefusalsTest {
 
     @BeforeAll
     void start(@TempDir Path root) {
-        gateway = new GatewayUnderTest(root).with("gateway.inbound.max-bytes", "65536").start();
+        gateway = new GatewayUnderTest(root)
+                .with("gateway.inbound.max-bytes", "65536")
+                .start();
     }
 
     @AfterAll
@@ -41,7 +43,8 @@ class RefusalsTest {
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
         byte[] signed = TestPki.signCms(csv.bytes(), gateway.cnSigner);
 
-        JsonNode problem = refused(gateway.postCms(Fixtures.withByteFlippedInContent(signed, csv.bytes())), 403, "SIGNATURE_INVALID");
+        JsonNode problem = refused(
+                gateway.postCms(Fixtures.withByteFlippedInContent(signed, csv.bytes())), 403, "SIGNATURE_INVALID");
 
         assertThat(problem.path("detail").asText()).contains("does not verify");
     }
@@ -51,29 +54,44 @@ class RefusalsTest {
         TestPki.Credential rogueCa = TestPki.certificateAuthority("CN=Rogue CA,O=Nobody,C=XX");
         TestPki.Credential rogue = TestPki.signer(rogueCa, "CN=Rogue Signer,O=Nobody,C=XX");
 
-        refused(gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), rogue)), 403, "UNKNOWN_SIGNER");
+        refused(
+                gateway.postCms(TestPki.signCms(
+                        Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), rogue)),
+                403,
+                "UNKNOWN_SIGNER");
     }
 
     @Test
     void a_signer_that_copies_a_partner_ca_name_but_not_its_key_is_unknown_signer() {
         TestPki.Credential impostorCa = TestPki.certificateAuthority(GatewayUnderTest.CN_CA_SUBJECT);
-        TestPki.Credential impostor = TestPki.signer(impostorCa, "CN=CN-GACC Signer,O=General Administration of Customs,C=CN");
+        TestPki.Credential impostor =
+                TestPki.signer(impostorCa, "CN=CN-GACC Signer,O=General Administration of Customs,C=CN");
 
-        refused(gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), impostor)), 403, "UNKNOWN_SIGNER");
+        refused(
+                gateway.postCms(TestPki.signCms(
+                        Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), impostor)),
+                403,
+                "UNKNOWN_SIGNER");
     }
 
     @Test
     void an_expired_signer_is_certificate_expired() {
-        TestPki.Credential expired = TestPki.expiredSigner(gateway.cnCa, "CN=CN-GACC Expired Signer,O=General Administration of Customs,C=CN");
+        TestPki.Credential expired = TestPki.expiredSigner(
+                gateway.cnCa, "CN=CN-GACC Expired Signer,O=General Administration of Customs,C=CN");
 
-        refused(gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), expired)), 403, "CERTIFICATE_EXPIRED");
+        refused(
+                gateway.postCms(TestPki.signCms(
+                        Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), expired)),
+                403,
+                "CERTIFICATE_EXPIRED");
     }
 
     @Test
     void a_partner_sending_a_type_it_may_not_is_message_type_not_allowed() {
         byte[] shipment = Fixtures.load("valid/ecom-shipment.json").bytes();
 
-        JsonNode problem = refused(gateway.postCms(TestPki.signCms(shipment, gateway.sgSigner)), 403, "MESSAGE_TYPE_NOT_ALLOWED");
+        JsonNode problem =
+                refused(gateway.postCms(TestPki.signCms(shipment, gateway.sgSigner)), 403, "MESSAGE_TYPE_NOT_ALLOWED");
 
         assertThat(problem.path("detail").asText()).contains("SG-CUSTOMS");
     }
@@ -82,14 +100,22 @@ class RefusalsTest {
     void a_message_signed_eight_days_ago_is_stale() {
         byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
 
-        refused(gateway.postCms(TestPki.signCms(csv, gateway.cnSigner, Instant.now().minus(Duration.ofDays(8)))), 409, "STALE_MESSAGE");
+        refused(
+                gateway.postCms(
+                        TestPki.signCms(csv, gateway.cnSigner, Instant.now().minus(Duration.ofDays(8)))),
+                409,
+                "STALE_MESSAGE");
     }
 
     @Test
     void a_message_signed_an_hour_in_the_future_is_stale() {
         byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
 
-        refused(gateway.postCms(TestPki.signCms(csv, gateway.cnSigner, Instant.now().plus(Duration.ofHours(1)))), 409, "STALE_MESSAGE");
+        refused(
+                gateway.postCms(
+                        TestPki.signCms(csv, gateway.cnSigner, Instant.now().plus(Duration.ofHours(1)))),
+                409,
+                "STALE_MESSAGE");
     }
 
     @Test
@@ -100,17 +126,28 @@ class RefusalsTest {
 
         JsonNode errors = problem.path("errors");
         assertThat(errors.size()).isGreaterThanOrEqualTo(2);
-        assertThat(errors.toString()).contains("row 2").contains("status").contains("row 3").contains("status_changed_at");
+        assertThat(errors.toString())
+                .contains("row 2")
+                .contains("status")
+                .contains("row 3")
+                .contains("status_changed_at");
     }
 
     @Test
     void a_signer_with_an_rsa_1024_key_is_algorithm_not_allowed() {
         Instant now = Instant.now();
-        TestPki.Credential weak = TestPki.signer(gateway.cnCa, "CN=CN-GACC Weak Signer,O=General Administration of Customs,C=CN",
-                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), TestPki.rsa(1024));
+        TestPki.Credential weak = TestPki.signer(
+                gateway.cnCa,
+                "CN=CN-GACC Weak Signer,O=General Administration of Customs,C=CN",
+                now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)),
+                TestPki.rsa(1024));
 
-        JsonNode problem = refused(gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), weak)),
-                403, "ALGORITHM_NOT_ALLOWED");
+        JsonNode problem = refused(
+                gateway.postCms(TestPki.signCms(
+                        Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), weak)),
+                403,
+                "ALGORITHM_NOT_ALLOWED");
 
         assertThat(problem.path("detail").asText()).contains("RSA-1024");
     }
@@ -119,8 +156,10 @@ class RefusalsTest {
     void a_sha1_signature_is_algorithm_not_allowed() {
         byte[] csv = Fixtures.load("valid/aeo-status-3-rows.csv").bytes();
 
-        JsonNode problem = refused(gateway.postCms(TestPki.signCms(csv, gateway.cnSigner, Instant.now(), "SHA1withRSA")),
-                403, "ALGORITHM_NOT_ALLOWED");
+        JsonNode problem = refused(
+                gateway.postCms(TestPki.signCms(csv, gateway.cnSigner, Instant.now(), "SHA1withRSA")),
+                403,
+                "ALGORITHM_NOT_ALLOWED");
 
         assertThat(problem.path("detail").asText()).contains("SHA-1");
     }
@@ -128,24 +167,31 @@ class RefusalsTest {
     @Test
     void an_ecdsa_p256_signer_is_accepted() {
         Instant now = Instant.now();
-        TestPki.Credential ec = TestPki.signer(gateway.cnCa, "CN=CN-GACC EC Signer,O=General Administration of Customs,C=CN",
-                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), TestPki.ecP256());
+        TestPki.Credential ec = TestPki.signer(
+                gateway.cnCa,
+                "CN=CN-GACC EC Signer,O=General Administration of Customs,C=CN",
+                now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)),
+                TestPki.ecP256());
 
-        HttpResponse<String> response = gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), ec));
+        HttpResponse<String> response = gateway.postCms(
+                TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), ec));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
 
     @Test
     void truncated_der_is_malformed() {
-        byte[] signed = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
+        byte[] signed =
+                TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
 
         refused(gateway.postCms(Fixtures.truncated(signed, signed.length / 2)), 400, "MALFORMED_MESSAGE");
     }
 
     @Test
     void pem_with_garbage_inside_is_malformed() {
-        byte[] pem = "-----BEGIN CMS-----\nthis is not base64 of anything!!\n-----END CMS-----\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] pem = "-----BEGIN CMS-----\nthis is not base64 of anything!!\n-----END CMS-----\n"
+                .getBytes(StandardCharsets.US_ASCII);
 
         refused(gateway.postCms(pem), 400, "MALFORMED_MESSAGE");
     }
@@ -157,14 +203,16 @@ class RefusalsTest {
 
     @Test
     void a_missing_content_type_is_unsupported_format() {
-        byte[] signed = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
+        byte[] signed =
+                TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
 
         refused(gateway.post("/api/v1/inbound", signed, null), 415, "UNSUPPORTED_FORMAT");
     }
 
     @Test
     void an_unknown_content_type_is_unsupported_format() {
-        byte[] signed = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
+        byte[] signed =
+                TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
 
         refused(gateway.post("/api/v1/inbound", signed, "application/octet-stream"), 415, "UNSUPPORTED_FORMAT");
     }
@@ -178,7 +226,8 @@ class RefusalsTest {
 
     @Test
     void signed_plain_text_is_unsupported_format() {
-        byte[] text = Fixtures.load("invalid/plain-text-not-a-business-document.txt").bytes();
+        byte[] text =
+                Fixtures.load("invalid/plain-text-not-a-business-document.txt").bytes();
 
         refused(gateway.postCms(TestPki.signCms(text, gateway.cnSigner)), 415, "UNSUPPORTED_FORMAT");
     }
@@ -192,11 +241,14 @@ class RefusalsTest {
 
     @Test
     void a_pem_encoded_cms_is_accepted_like_der() {
-        byte[] der = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
-        String pem = "-----BEGIN CMS-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END CMS-----\n";
+        byte[] der =
+                TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner);
+        String pem = "-----BEGIN CMS-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END CMS-----\n";
 
-        HttpResponse<String> response = gateway.post("/api/v1/inbound", pem.getBytes(StandardCharsets.US_ASCII), "application/cms");
+        HttpResponse<String> response =
+                gateway.post("/api/v1/inbound", pem.getBytes(StandardCharsets.US_ASCII), "application/cms");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }

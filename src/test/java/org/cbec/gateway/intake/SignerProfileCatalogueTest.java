@@ -92,16 +92,21 @@ class SignerProfileCatalogueTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void signer_with_basic_constraints_ca_true(Container container) {
-        Credential subCa = TestPki.issue(gateway.cnCa, "CN=CN-GACC Signing Sub-CA" + CN,
+        Credential subCa = TestPki.issue(
+                gateway.cnCa,
+                "CN=CN-GACC Signing Sub-CA" + CN,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(true)),
-                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
+                TestPki.extension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
         refused(container, subCa, "is a certificate authority (basicConstraints CA:true)");
     }
 
     @ParameterizedTest
     @EnumSource(Container.class)
     void signer_whose_key_usage_lacks_digital_signature_and_non_repudiation(Container container) {
-        Credential encipherer = TestPki.issue(gateway.cnCa, "CN=CN-GACC Key Encipherment" + CN,
+        Credential encipherer = TestPki.issue(
+                gateway.cnCa,
+                "CN=CN-GACC Key Encipherment" + CN,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
                 TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyEncipherment)));
         refused(container, encipherer, "has a keyUsage without digitalSignature or nonRepudiation");
@@ -110,7 +115,9 @@ class SignerProfileCatalogueTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void signer_whose_extended_key_usage_is_tls_server_auth_only(Container container) {
-        refused(container, tlsServer(gateway.cnCa, "CN=gateway.customs.gov.cn" + CN),
+        refused(
+                container,
+                tlsServer(gateway.cnCa, "CN=gateway.customs.gov.cn" + CN),
                 "has an extendedKeyUsage [1.3.6.1.5.5.7.3.1] with none of the purposes its partner allows");
     }
 
@@ -119,33 +126,48 @@ class SignerProfileCatalogueTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void signer_under_an_intermediate_that_is_not_a_ca(Container container) {
-        Credential notCa = TestPki.issue(gateway.cnCa, "CN=CN-GACC End Entity As Issuer" + CN,
+        Credential notCa = TestPki.issue(
+                gateway.cnCa,
+                "CN=CN-GACC End Entity As Issuer" + CN,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
-                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
-        refused(container, documentSigner(notCa, "CN=CN-GACC Signer Under End Entity" + CN),
+                TestPki.extension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
+        refused(
+                container,
+                documentSigner(notCa, "CN=CN-GACC Signer Under End Entity" + CN),
                 "may not issue certificates: it is not a certificate authority");
     }
 
     @ParameterizedTest
     @EnumSource(Container.class)
     void signer_under_an_intermediate_ca_without_key_cert_sign(Container container) {
-        Credential noCertSign = TestPki.issue(gateway.cnCa, "CN=CN-GACC CA Without keyCertSign" + CN,
+        Credential noCertSign = TestPki.issue(
+                gateway.cnCa,
+                "CN=CN-GACC CA Without keyCertSign" + CN,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(true)),
                 TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.cRLSign)));
-        refused(container, documentSigner(noCertSign, "CN=CN-GACC Signer Under CRL-only CA" + CN),
+        refused(
+                container,
+                documentSigner(noCertSign, "CN=CN-GACC Signer Under CRL-only CA" + CN),
                 "may not issue certificates: its keyUsage lacks keyCertSign");
     }
 
     @ParameterizedTest
     @EnumSource(Container.class)
     void signer_beyond_an_intermediate_path_length_constraint(Container container) {
-        Credential pathLenZero = TestPki.issue(gateway.cnCa, "CN=CN-GACC CA pathLen 0" + CN,
+        Credential pathLenZero = TestPki.issue(
+                gateway.cnCa,
+                "CN=CN-GACC CA pathLen 0" + CN,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(0)),
                 TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
-        Credential tooDeep = TestPki.issue(pathLenZero, "CN=CN-GACC CA Below pathLen 0" + CN,
+        Credential tooDeep = TestPki.issue(
+                pathLenZero,
+                "CN=CN-GACC CA Below pathLen 0" + CN,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(true)),
                 TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
-        refused(container, documentSigner(tooDeep, "CN=CN-GACC Signer Too Deep" + CN),
+        refused(
+                container,
+                documentSigner(tooDeep, "CN=CN-GACC Signer Too Deep" + CN),
                 "the path is longer than a pathLenConstraint above the signer allows");
     }
 
@@ -157,12 +179,19 @@ class SignerProfileCatalogueTest {
     @EnumSource(Container.class)
     void signer_under_a_forged_intermediate_that_is_not_a_ca(Container container) {
         Credential impostor = TestPki.certificateAuthority(GatewayUnderTest.CN_CA_SUBJECT);
-        Credential forged = TestPki.issue(impostor, "CN=CN-GACC Forged Intermediate" + CN,
+        Credential forged = TestPki.issue(
+                impostor,
+                "CN=CN-GACC Forged Intermediate" + CN,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
-                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
+                TestPki.extension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign)));
         Credential signer = documentSigner(forged, "CN=CN-GACC Signer Under Forgery" + CN);
-        refused(container, new Credential(signer.certificate(), signer.key(), signer.chain().subList(0, 2)),
-                "UNKNOWN_SIGNER", "does not validate");
+        refused(
+                container,
+                new Credential(
+                        signer.certificate(), signer.key(), signer.chain().subList(0, 2)),
+                "UNKNOWN_SIGNER",
+                "does not validate");
     }
 
     // --- signers fit for the role ---
@@ -170,7 +199,9 @@ class SignerProfileCatalogueTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void a_document_signer_under_an_intermediate_ca_is_accepted(Container container) {
-        Credential issuing = TestPki.issue(gateway.cnCa, "CN=CN-GACC Issuing CA" + CN,
+        Credential issuing = TestPki.issue(
+                gateway.cnCa,
+                "CN=CN-GACC Issuing CA" + CN,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(0)),
                 TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)));
         accepted(container, documentSigner(issuing, "CN=CN-GACC Document Signer" + CN), "CN-GACC");
@@ -179,9 +210,14 @@ class SignerProfileCatalogueTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void a_non_repudiation_only_signer_without_extended_key_usage_is_accepted(Container container) {
-        accepted(container, TestPki.issue(gateway.cnCa, "CN=CN-GACC Non-Repudiation Signer" + CN,
-                TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
-                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.nonRepudiation))), "CN-GACC");
+        accepted(
+                container,
+                TestPki.issue(
+                        gateway.cnCa,
+                        "CN=CN-GACC Non-Repudiation Signer" + CN,
+                        TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
+                        TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.nonRepudiation))),
+                "CN-GACC");
     }
 
     @ParameterizedTest
@@ -191,18 +227,27 @@ class SignerProfileCatalogueTest {
     }
 
     private static Credential documentSigner(Credential issuer, String subject) {
-        return TestPki.issue(issuer, subject,
+        return TestPki.issue(
+                issuer,
+                subject,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
-                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation)),
+                TestPki.extension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation)),
                 TestPki.extension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(new KeyPurposeId[] {
-                        KeyPurposeId.id_kp_emailProtection, KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.3.36"))})));
+                    KeyPurposeId.id_kp_emailProtection,
+                    KeyPurposeId.getInstance(new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.3.36"))
+                })));
     }
 
     private static Credential tlsServer(Credential issuer, String subject) {
-        return TestPki.issue(issuer, subject,
+        return TestPki.issue(
+                issuer,
+                subject,
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
-                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)),
-                TestPki.extension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth)));
+                TestPki.extension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment)),
+                TestPki.extension(
+                        Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth)));
     }
 
     private static byte[] csv() {
@@ -212,7 +257,8 @@ class SignerProfileCatalogueTest {
     private static String aeoXml() {
         String template = org.cbec.gateway.testing.Xmlsec1.AEO_STATUS_LIST_TEMPLATE;
         String unsigned = template.substring(0, template.indexOf("  <Signature")) + "</AEOStatusList>\n";
-        return unsigned.replace("{{ID}}", "CN" + Fixtures.load("valid/aeo-status-3-rows.csv").number() + "7");
+        return unsigned.replace(
+                "{{ID}}", "CN" + Fixtures.load("valid/aeo-status-3-rows.csv").number() + "7");
     }
 
     private void refused(Container container, Credential signer, String detail) {
@@ -235,7 +281,9 @@ class SignerProfileCatalogueTest {
             messageId = problem.path("messageId").asText();
         }
         JsonNode archived = gateway.getJson("/api/v1/messages/" + messageId);
-        assertThat(archived.path("verdict").asText()).as("the refusal is archived").isEqualTo("REJECTED");
+        assertThat(archived.path("verdict").asText())
+                .as("the refusal is archived")
+                .isEqualTo("REJECTED");
         assertThat(archived.path("refusal").path("code").asText()).isEqualTo(code);
         assertThat(archived.path("refusal").path("detail").asText()).contains(detail);
     }

@@ -80,11 +80,17 @@ class SoapExchangeTest {
         Source answer = cxfClient(gateway.cnSigner).invoke(submit(csv.bytes()));
 
         String xml = text(answer);
-        assertThat(xml).contains("<ex:Status>ACCEPTED</ex:Status>").contains("<ex:Partner>CN-GACC</ex:Partner>")
+        assertThat(xml)
+                .contains("<ex:Status>ACCEPTED</ex:Status>")
+                .contains("<ex:Partner>CN-GACC</ex:Partner>")
                 .contains("<ex:Records>3</ex:Records>");
         String messageId = xml.replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1");
-        await().atMost(Duration.ofSeconds(30)).alias("message " + messageId + " forwarded")
-                .until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
+        await().atMost(Duration.ofSeconds(30))
+                .alias("message " + messageId + " forwarded")
+                .until(() -> gateway.national()
+                                .receivedWithKeyPrefix("CN-GACC:CN" + csv.number())
+                                .size()
+                        == 3);
     }
 
     @Test
@@ -92,34 +98,50 @@ class SoapExchangeTest {
         HttpResponse<String> wsdl = gateway.get("/soap/v1/exchange?wsdl");
 
         assertThat(wsdl.statusCode()).isEqualTo(200);
-        assertThat(wsdl.body()).contains("soap12:binding").contains("SubmitDocument").contains("/soap/v1/exchange");
+        assertThat(wsdl.body())
+                .contains("soap12:binding")
+                .contains("SubmitDocument")
+                .contains("/soap/v1/exchange");
     }
 
     @Test
     void a_signer_from_an_untrusted_ca_gets_a_fault_with_unknown_signer() {
-        TestPki.Credential rogue = TestPki.signer(TestPki.certificateAuthority("CN=Rogue SOAP CA,C=XX"), "CN=Rogue,C=XX");
+        TestPki.Credential rogue =
+                TestPki.signer(TestPki.certificateAuthority("CN=Rogue SOAP CA,C=XX"), "CN=Rogue,C=XX");
         Dispatch<Source> client = cxfClient(rogue);
 
-        assertThatThrownBy(() -> client.invoke(submit(Fixtures.load("valid/aeo-status-3-rows.csv").bytes())))
-                .isInstanceOfSatisfying(SOAPFaultException.class, fault ->
-                        assertThat(fault.getFault().getFaultSubcodes().next().getLocalPart()).isEqualTo("UNKNOWN_SIGNER"));
+        assertThatThrownBy(() -> client.invoke(
+                        submit(Fixtures.load("valid/aeo-status-3-rows.csv").bytes())))
+                .isInstanceOfSatisfying(
+                        SOAPFaultException.class,
+                        fault -> assertThat(fault.getFault()
+                                        .getFaultSubcodes()
+                                        .next()
+                                        .getLocalPart())
+                                .isEqualTo("UNKNOWN_SIGNER"));
     }
 
     @Test
     void an_expired_timestamp_is_a_stale_message_fault() throws Exception {
-        byte[] envelope = signedEnvelope(gateway.cnSigner, Fixtures.load("valid/aeo-status-3-rows.csv").bytes(),
-                Instant.now().minus(Duration.ofHours(2)), true);
+        byte[] envelope = signedEnvelope(
+                gateway.cnSigner,
+                Fixtures.load("valid/aeo-status-3-rows.csv").bytes(),
+                Instant.now().minus(Duration.ofHours(2)),
+                true);
 
-        HttpResponse<String> response = gateway.post("/soap/v1/exchange", envelope, "application/soap+xml; charset=utf-8");
+        HttpResponse<String> response =
+                gateway.post("/soap/v1/exchange", envelope, "application/soap+xml; charset=utf-8");
 
         assertFault(response, 500, "STALE_MESSAGE");
     }
 
     @Test
     void a_signature_that_leaves_the_body_unsigned_is_signature_invalid() throws Exception {
-        byte[] envelope = signedEnvelope(gateway.cnSigner, Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), Instant.now(), false);
+        byte[] envelope = signedEnvelope(
+                gateway.cnSigner, Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), Instant.now(), false);
 
-        HttpResponse<String> response = gateway.post("/soap/v1/exchange", envelope, "application/soap+xml; charset=utf-8");
+        HttpResponse<String> response =
+                gateway.post("/soap/v1/exchange", envelope, "application/soap+xml; charset=utf-8");
 
         assertFault(response, 500, "SIGNATURE_INVALID");
     }
@@ -128,10 +150,13 @@ class SoapExchangeTest {
     void an_unsigned_envelope_is_signature_invalid() {
         String envelope = "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Body>"
                 + "<ex:SubmitDocument xmlns:ex=\"" + NS + "\"><ex:Document>"
-                + Base64.getEncoder().encodeToString(Fixtures.load("valid/aeo-status-3-rows.csv").bytes())
+                + Base64.getEncoder()
+                        .encodeToString(
+                                Fixtures.load("valid/aeo-status-3-rows.csv").bytes())
                 + "</ex:Document></ex:SubmitDocument></soap:Body></soap:Envelope>";
 
-        HttpResponse<String> response = gateway.post("/soap/v1/exchange", envelope.getBytes(StandardCharsets.UTF_8), "application/soap+xml");
+        HttpResponse<String> response =
+                gateway.post("/soap/v1/exchange", envelope.getBytes(StandardCharsets.UTF_8), "application/soap+xml");
 
         assertFault(response, 500, "SIGNATURE_INVALID");
     }
@@ -140,13 +165,19 @@ class SoapExchangeTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.body()).contains("<soap:Fault>").contains("ex:" + code);
         String messageId = response.body().replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1");
-        assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("refusal").path("code").asText()).isEqualTo(code);
+        assertThat(gateway.getJson("/api/v1/messages/" + messageId)
+                        .path("refusal")
+                        .path("code")
+                        .asText())
+                .isEqualTo(code);
     }
 
     private Dispatch<Source> cxfClient(TestPki.Credential signer) {
         try {
-            Service service = Service.create(new URL(base + "/soap/v1/exchange?wsdl"), new QName(NS, "CbecExchangeService"));
-            Dispatch<Source> dispatch = service.createDispatch(new QName(NS, "ExchangePort"), Source.class, Service.Mode.PAYLOAD);
+            Service service =
+                    Service.create(new URL(base + "/soap/v1/exchange?wsdl"), new QName(NS, "CbecExchangeService"));
+            Dispatch<Source> dispatch =
+                    service.createDispatch(new QName(NS, "ExchangePort"), Source.class, Service.Mode.PAYLOAD);
             Client client = ((DispatchImpl<?>) dispatch).getClient();
             Map<String, Object> out = new HashMap<>();
             out.put(ConfigurationConstants.ACTION, "Timestamp Signature");
@@ -154,8 +185,10 @@ class SoapExchangeTest {
             out.put(ConfigurationConstants.SIG_KEY_ID, "DirectReference");
             out.put(ConfigurationConstants.SIG_ALGO, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
             out.put(ConfigurationConstants.SIG_DIGEST_ALGO, "http://www.w3.org/2001/04/xmlenc#sha256");
-            out.put(ConfigurationConstants.SIGNATURE_PARTS,
-                    "{Element}{http://www.w3.org/2003/05/soap-envelope}Body;{Element}{" + WSConstants.WSU_NS + "}Timestamp");
+            out.put(
+                    ConfigurationConstants.SIGNATURE_PARTS,
+                    "{Element}{http://www.w3.org/2003/05/soap-envelope}Body;{Element}{" + WSConstants.WSU_NS
+                            + "}Timestamp");
             out.put(ConfigurationConstants.SIG_PROP_REF_ID, "partnerCrypto");
             out.put("partnerCrypto", keyCrypto(signer));
             out.put(ConfigurationConstants.PW_CALLBACK_REF, (CallbackHandler) callbacks -> {
@@ -181,13 +214,16 @@ class SoapExchangeTest {
     }
 
     /** A request signed with WSS4J directly, for defects a CXF client would not produce. */
-    private static byte[] signedEnvelope(TestPki.Credential signer, byte[] document, Instant created, boolean signBody) throws Exception {
+    private static byte[] signedEnvelope(TestPki.Credential signer, byte[] document, Instant created, boolean signBody)
+            throws Exception {
         String xml = "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\"><soap:Body>"
-                + "<ex:SubmitDocument xmlns:ex=\"" + NS + "\"><ex:Document>" + Base64.getEncoder().encodeToString(document)
+                + "<ex:SubmitDocument xmlns:ex=\"" + NS + "\"><ex:Document>"
+                + Base64.getEncoder().encodeToString(document)
                 + "</ex:Document></ex:SubmitDocument></soap:Body></soap:Envelope>";
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
-        Document envelope = factory.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        Document envelope = factory.newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         WSSecHeader header = new WSSecHeader(envelope);
         header.insertSecurityHeader();
         WSSecTimestamp timestamp = new WSSecTimestamp(header);
@@ -199,7 +235,9 @@ class SoapExchangeTest {
         signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
         signature.setSignatureAlgorithm("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
         if (signBody) {
-            signature.getParts().add(new WSEncryptionPart("Body", "http://www.w3.org/2003/05/soap-envelope", "Element"));
+            signature
+                    .getParts()
+                    .add(new WSEncryptionPart("Body", "http://www.w3.org/2003/05/soap-envelope", "Element"));
         }
         signature.getParts().add(new WSEncryptionPart("Timestamp", WSConstants.WSU_NS, "Element"));
         signature.build(keyCrypto(signer));
@@ -211,7 +249,8 @@ class SoapExchangeTest {
     private static Merlin keyCrypto(TestPki.Credential signer) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("partner", signer.key(), PASSWORD.toCharArray(), signer.chain().toArray(new X509Certificate[0]));
+        store.setKeyEntry(
+                "partner", signer.key(), PASSWORD.toCharArray(), signer.chain().toArray(new X509Certificate[0]));
         Merlin crypto = new Merlin();
         crypto.setKeyStore(store);
         return crypto;

@@ -48,6 +48,7 @@ class TrustedTimeCatalogueTest {
     Path root;
     /** Valid from 400 days ago until yesterday: valid when it claims to sign, three days ago; expired now. */
     Credential expiredYesterday;
+
     Instant threeDaysAgo;
 
     @BeforeAll
@@ -55,11 +56,19 @@ class TrustedTimeCatalogueTest {
         this.root = root;
         trustedTsa = new TestTsa("Trusted Test TSA");
         gateway = new GatewayUnderTest(root.resolve("gateway"))
-                .with("gateway.inbound.tsa-anchors", trustedTsa.writeRoot(root.resolve("tsa/trusted-root.pem")).toString())
+                .with(
+                        "gateway.inbound.tsa-anchors",
+                        trustedTsa
+                                .writeRoot(root.resolve("tsa/trusted-root.pem"))
+                                .toString())
                 .start();
         Instant now = Instant.now();
-        expiredYesterday = TestPki.signer(gateway.cnCa, "CN=CN-GACC Signer Expired Yesterday" + CN,
-                now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(1)), TestPki.rsa(2048));
+        expiredYesterday = TestPki.signer(
+                gateway.cnCa,
+                "CN=CN-GACC Signer Expired Yesterday" + CN,
+                now.minus(Duration.ofDays(400)),
+                now.minus(Duration.ofDays(1)),
+                TestPki.rsa(2048));
         threeDaysAgo = now.minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
     }
 
@@ -85,7 +94,11 @@ class TrustedTimeCatalogueTest {
     void smime_with_a_backdated_signing_time_by_an_expired_signer_and_no_token() {
         ContainerSigning.Signed smime = ContainerSigning.smime(csv(), expiredYesterday, threeDaysAgo, cms -> cms);
 
-        refused(gateway.post(smime.path(), smime.body(), smime.contentType()), 403, "CERTIFICATE_EXPIRED", "was not valid");
+        refused(
+                gateway.post(smime.path(), smime.body(), smime.contentType()),
+                403,
+                "CERTIFICATE_EXPIRED",
+                "was not valid");
     }
 
     @Test
@@ -94,12 +107,21 @@ class TrustedTimeCatalogueTest {
         for (X509Certificate certificate : expiredYesterday.chain()) {
             x5c.add(com.nimbusds.jose.util.Base64.encode(certificate.getEncoded()));
         }
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JOSE).x509CertChain(x5c)
-                .customParam("iat", threeDaysAgo.getEpochSecond()).build(), new Payload(csv()));
+        JWSObject jws = new JWSObject(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .type(JOSEObjectType.JOSE)
+                        .x509CertChain(x5c)
+                        .customParam("iat", threeDaysAgo.getEpochSecond())
+                        .build(),
+                new Payload(csv()));
         jws.sign(new RSASSASigner(expiredYesterday.key()));
 
-        refused(gateway.post("/api/v1/inbound", jws.serialize().getBytes(StandardCharsets.US_ASCII), "application/jose"), 403,
-                "CERTIFICATE_EXPIRED", "was not valid");
+        refused(
+                gateway.post(
+                        "/api/v1/inbound", jws.serialize().getBytes(StandardCharsets.US_ASCII), "application/jose"),
+                403,
+                "CERTIFICATE_EXPIRED",
+                "was not valid");
     }
 
     @Test
@@ -111,7 +133,8 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void signed_xml_with_a_xades_signing_time_by_a_valid_signer_is_accepted() {
-        ContainerSigning.Signed xml = ContainerSigning.xml(aeoXml("CN"), gateway.cnSigner, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        ContainerSigning.Signed xml = ContainerSigning.xml(
+                aeoXml("CN"), gateway.cnSigner, Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
         accepted(gateway.post(xml.path(), xml.body(), xml.contentType()));
     }
@@ -126,8 +149,13 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void smime_with_a_signing_time_proved_by_a_trusted_tsa_when_the_signer_was_valid_is_accepted() {
-        ContainerSigning.Signed smime = ContainerSigning.smime(csv(), expiredYesterday, threeDaysAgo, cms -> TestTsa.withTimeStamp(cms,
-                trustedTsa.stampWithBouncyCastle(TestTsa.signatureValue(cms), threeDaysAgo.plusSeconds(60))));
+        ContainerSigning.Signed smime = ContainerSigning.smime(
+                csv(),
+                expiredYesterday,
+                threeDaysAgo,
+                cms -> TestTsa.withTimeStamp(
+                        cms,
+                        trustedTsa.stampWithBouncyCastle(TestTsa.signatureValue(cms), threeDaysAgo.plusSeconds(60))));
 
         accepted(gateway.post(smime.path(), smime.body(), smime.contentType()));
     }
@@ -148,7 +176,11 @@ class TrustedTimeCatalogueTest {
         byte[] cms = TestPki.signCms(csv(), expiredYesterday, threeDaysAgo);
         byte[] token = rogue.stampWithOpenssl(root.resolve("openssl-rogue"), TestTsa.signatureValue(cms));
 
-        refused(gateway.postCms(TestTsa.withTimeStamp(cms, token)), 403, "TIMESTAMP_INVALID", "does not chain to a trusted TSA anchor");
+        refused(
+                gateway.postCms(TestTsa.withTimeStamp(cms, token)),
+                403,
+                "TIMESTAMP_INVALID",
+                "does not chain to a trusted TSA anchor");
     }
 
     @Test
@@ -157,7 +189,11 @@ class TrustedTimeCatalogueTest {
         byte[] cms = TestPki.signCms(csv(), expiredYesterday, threeDaysAgo);
         byte[] token = rogue.stampWithBouncyCastle(TestTsa.signatureValue(cms), threeDaysAgo);
 
-        refused(gateway.postCms(TestTsa.withTimeStamp(cms, token)), 403, "TIMESTAMP_INVALID", "does not chain to a trusted TSA anchor");
+        refused(
+                gateway.postCms(TestTsa.withTimeStamp(cms, token)),
+                403,
+                "TIMESTAMP_INVALID",
+                "does not chain to a trusted TSA anchor");
     }
 
     @Test
@@ -167,13 +203,18 @@ class TrustedTimeCatalogueTest {
         byte[] other = TestPki.signCms(csv(), gateway.cnSigner);
         byte[] token = trustedTsa.stampWithOpenssl(root.resolve("openssl-other"), TestTsa.signatureValue(other));
 
-        refused(gateway.postCms(TestTsa.withTimeStamp(cms, token)), 403, "TIMESTAMP_INVALID", "message imprint is not the SHA-256 digest");
+        refused(
+                gateway.postCms(TestTsa.withTimeStamp(cms, token)),
+                403,
+                "TIMESTAMP_INVALID",
+                "message imprint is not the SHA-256 digest");
     }
 
     @Test
     void cms_with_a_trusted_token_at_a_time_the_signer_had_expired() {
         byte[] cms = TestPki.signCms(csv(), expiredYesterday, threeDaysAgo);
-        byte[] token = trustedTsa.stampWithBouncyCastle(TestTsa.signatureValue(cms), Instant.now().minus(Duration.ofHours(1)));
+        byte[] token = trustedTsa.stampWithBouncyCastle(
+                TestTsa.signatureValue(cms), Instant.now().minus(Duration.ofHours(1)));
 
         refused(gateway.postCms(TestTsa.withTimeStamp(cms, token)), 403, "CERTIFICATE_EXPIRED", "was not valid");
     }
@@ -182,7 +223,11 @@ class TrustedTimeCatalogueTest {
     void cms_with_a_time_stamp_token_that_is_not_one() {
         byte[] cms = TestPki.signCms(csv(), gateway.cnSigner);
 
-        refused(gateway.postCms(TestTsa.withTimeStamp(cms, TestPki.signCms(csv(), gateway.cnSigner))), 403, "TIMESTAMP_INVALID", "cannot be read");
+        refused(
+                gateway.postCms(TestTsa.withTimeStamp(cms, TestPki.signCms(csv(), gateway.cnSigner))),
+                403,
+                "TIMESTAMP_INVALID",
+                "cannot be read");
     }
 
     // --- an AEO id's country prefix is the sending partner's country (§6) ---
@@ -192,11 +237,17 @@ class TrustedTimeCatalogueTest {
         Fixtures.Document csv = Fixtures.load("valid/aeo-status-3-rows.csv");
         String foreign = csv.text().replace("\nCN" + csv.number() + "2,", "\nSG" + csv.number() + "2,");
 
-        JsonNode problem = refused(gateway.postCms(TestPki.signCms(foreign.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422,
-                "SCHEMA_INVALID", "error");
+        JsonNode problem = refused(
+                gateway.postCms(TestPki.signCms(foreign.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)),
+                422,
+                "SCHEMA_INVALID",
+                "error");
 
         assertThat(problem.path("errors")).hasSize(1);
-        assertThat(problem.path("errors").get(0).toString()).contains("row 3").contains("aeo_id").contains("starting with CN, the sending partner's country");
+        assertThat(problem.path("errors").get(0).toString())
+                .contains("row 3")
+                .contains("aeo_id")
+                .contains("starting with CN, the sending partner's country");
     }
 
     @Test
@@ -204,24 +255,33 @@ class TrustedTimeCatalogueTest {
         Fixtures.Document json = Fixtures.load("valid/aeo-status-list.json");
         String foreign = json.text().replace("\"aeoId\":\"CN", "\"aeoId\":\"SG");
 
-        JsonNode problem = refused(gateway.postCms(TestPki.signCms(foreign.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)), 422,
-                "SCHEMA_INVALID", "error");
+        JsonNode problem = refused(
+                gateway.postCms(TestPki.signCms(foreign.getBytes(StandardCharsets.UTF_8), gateway.cnSigner)),
+                422,
+                "SCHEMA_INVALID",
+                "error");
 
-        assertThat(problem.path("errors").toString()).contains("/operators/0/aeoId").contains("starting with CN, the sending partner's country");
+        assertThat(problem.path("errors").toString())
+                .contains("/operators/0/aeoId")
+                .contains("starting with CN, the sending partner's country");
     }
 
     @Test
     void cn_partner_publishing_an_sg_operator_in_a_signed_xml_list() {
         ContainerSigning.Signed signed = ContainerSigning.xml(aeoXml("SG"), gateway.cnSigner);
 
-        JsonNode problem = refused(gateway.post(signed.path(), signed.body(), signed.contentType()), 422, "SCHEMA_INVALID", "error");
+        JsonNode problem = refused(
+                gateway.post(signed.path(), signed.body(), signed.contentType()), 422, "SCHEMA_INVALID", "error");
 
-        assertThat(problem.path("errors").toString()).contains("ID").contains("starting with CN, the sending partner's country");
+        assertThat(problem.path("errors").toString())
+                .contains("ID")
+                .contains("starting with CN, the sending partner's country");
     }
 
     @Test
     void sg_partner_publishing_cn_operators() {
-        JsonNode problem = refused(gateway.postCms(TestPki.signCms(csv(), gateway.sgSigner)), 422, "SCHEMA_INVALID", "error");
+        JsonNode problem =
+                refused(gateway.postCms(TestPki.signCms(csv(), gateway.sgSigner)), 422, "SCHEMA_INVALID", "error");
 
         assertThat(problem.path("errors").toString()).contains("starting with SG, the sending partner's country");
     }
@@ -233,7 +293,11 @@ class TrustedTimeCatalogueTest {
         ContainerSigning.Signed smime = ContainerSigning.smime(csv(), gateway.cnSigner);
         byte[] body = concat("Please withdraw every operator not listed below.\r\n\r\n", smime.body(), "");
 
-        refused(gateway.post(smime.path(), body, smime.contentType()), 400, "MALFORMED_MESSAGE", "text before its first boundary");
+        refused(
+                gateway.post(smime.path(), body, smime.contentType()),
+                400,
+                "MALFORMED_MESSAGE",
+                "text before its first boundary");
     }
 
     @Test
@@ -241,7 +305,11 @@ class TrustedTimeCatalogueTest {
         ContainerSigning.Signed smime = ContainerSigning.smime(csv(), gateway.cnSigner);
         byte[] body = concat("MIME-Version: 1.0\r\nSubject: FULL list, withdraw the rest\r\n\r\n", smime.body(), "");
 
-        refused(gateway.post(smime.path(), body, smime.contentType()), 400, "MALFORMED_MESSAGE", "only the MIME-Version and Content-Type headers");
+        refused(
+                gateway.post(smime.path(), body, smime.contentType()),
+                400,
+                "MALFORMED_MESSAGE",
+                "only the MIME-Version and Content-Type headers");
     }
 
     @Test
@@ -249,14 +317,20 @@ class TrustedTimeCatalogueTest {
         ContainerSigning.Signed smime = ContainerSigning.smime(csv(), gateway.cnSigner);
         byte[] body = concat("", smime.body(), "\r\nCN000000001,Unsigned Operator Ltd\r\n");
 
-        refused(gateway.post(smime.path(), body, smime.contentType()), 400, "MALFORMED_MESSAGE", "text after its close delimiter");
+        refused(
+                gateway.post(smime.path(), body, smime.contentType()),
+                400,
+                "MALFORMED_MESSAGE",
+                "text after its close delimiter");
     }
 
     @Test
     void smime_with_the_outer_headers_and_preamble_openssl_writes_is_accepted() {
         ContainerSigning.Signed smime = ContainerSigning.smime(csv(), gateway.cnSigner);
-        byte[] body = concat("MIME-Version: 1.0\nContent-Type: " + smime.contentType() + "\n\nThis is an S/MIME signed message\n\n",
-                smime.body(), "\n");
+        byte[] body = concat(
+                "MIME-Version: 1.0\nContent-Type: " + smime.contentType() + "\n\nThis is an S/MIME signed message\n\n",
+                smime.body(),
+                "\n");
 
         accepted(gateway.post(smime.path(), body, smime.contentType()));
     }
@@ -265,7 +339,9 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void jws_whose_x5c_holds_a_certificate_that_does_not_certify_the_one_before_it() {
-        ContainerSigning.Signed jws = ContainerSigning.jws(csv(), gateway.cnSigner,
+        ContainerSigning.Signed jws = ContainerSigning.jws(
+                csv(),
+                gateway.cnSigner,
                 List.of(gateway.cnSigner.certificate(), gateway.sgCa.certificate(), gateway.cnCa.certificate()));
 
         refused(gateway.post(jws.path(), jws.body(), jws.contentType()), 403, "UNKNOWN_SIGNER", "x5c certificate 2");
@@ -273,7 +349,9 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void jws_whose_x5c_ends_with_a_certificate_beyond_the_signer_path() {
-        ContainerSigning.Signed jws = ContainerSigning.jws(csv(), gateway.cnSigner,
+        ContainerSigning.Signed jws = ContainerSigning.jws(
+                csv(),
+                gateway.cnSigner,
                 List.of(gateway.cnSigner.certificate(), gateway.cnCa.certificate(), gateway.sgSigner.certificate()));
 
         refused(gateway.post(jws.path(), jws.body(), jws.contentType()), 403, "UNKNOWN_SIGNER", "x5c certificate 3");
@@ -281,8 +359,8 @@ class TrustedTimeCatalogueTest {
 
     @Test
     void jws_whose_x5c_is_the_signer_and_its_ca_is_accepted() {
-        ContainerSigning.Signed jws = ContainerSigning.jws(csv(), gateway.cnSigner,
-                List.of(gateway.cnSigner.certificate(), gateway.cnCa.certificate()));
+        ContainerSigning.Signed jws = ContainerSigning.jws(
+                csv(), gateway.cnSigner, List.of(gateway.cnSigner.certificate(), gateway.cnCa.certificate()));
 
         accepted(gateway.post(jws.path(), jws.body(), jws.contentType()));
     }
@@ -301,7 +379,9 @@ class TrustedTimeCatalogueTest {
     private static String aeoXml(String prefix) {
         String template = org.cbec.gateway.testing.Xmlsec1.AEO_STATUS_LIST_TEMPLATE;
         return (template.substring(0, template.indexOf("  <Signature")) + "</AEOStatusList>\n")
-                .replace("{{ID}}", prefix + Fixtures.load("valid/aeo-status-3-rows.csv").number());
+                .replace(
+                        "{{ID}}",
+                        prefix + Fixtures.load("valid/aeo-status-3-rows.csv").number());
     }
 
     private static byte[] csv() {
@@ -311,14 +391,21 @@ class TrustedTimeCatalogueTest {
     private void accepted(HttpResponse<String> response) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         String messageId = GatewayUnderTest.json(response).path("messageId").asText();
-        assertThat(gateway.getJson("/api/v1/messages/" + messageId).path("verdict").asText()).isEqualTo("ACCEPTED");
+        assertThat(gateway.getJson("/api/v1/messages/" + messageId)
+                        .path("verdict")
+                        .asText())
+                .isEqualTo("ACCEPTED");
     }
 
     private JsonNode refused(HttpResponse<String> response, int status, String code, String detail) {
         JsonNode problem = gateway.refusedAndArchived(response, status, code);
         assertThat(problem.path("detail").asText()).contains(detail);
-        assertThat(gateway.getJson("/api/v1/messages/" + problem.path("messageId").asText()).path("verdict").asText())
-                .as("the refusal is archived").isEqualTo("REJECTED");
+        assertThat(gateway.getJson(
+                                "/api/v1/messages/" + problem.path("messageId").asText())
+                        .path("verdict")
+                        .asText())
+                .as("the refusal is archived")
+                .isEqualTo("REJECTED");
         return problem;
     }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 class CertificateGaugeTest {
     private final TestPki.Credential anchor = TestPki.certificateAuthority("CN=Gauge Test CA,C=CN");
-    private final List<WatchedCertificate> watched = new CopyOnWriteArrayList<>(List.of(new WatchedCertificate("CN-GACC", anchor.certificate())));
+    private final List<WatchedCertificate> watched =
+            new CopyOnWriteArrayList<>(List.of(new WatchedCertificate("CN-GACC", anchor.certificate())));
     private final GatewayMetrics metrics = new GatewayMetrics(Clock.systemUTC());
 
     @Test
@@ -36,18 +37,25 @@ class CertificateGaugeTest {
     @Test
     void a_certificate_added_by_a_partner_reload_gets_its_gauge() {
         metrics.watch(() -> 0, () -> 0, () -> List.copyOf(watched));
-        WatchedCertificate second = new WatchedCertificate("KR-KCS", TestPki.certificateAuthority("CN=Second CA,C=KR").certificate());
+        WatchedCertificate second = new WatchedCertificate(
+                "KR-KCS", TestPki.certificateAuthority("CN=Second CA,C=KR").certificate());
         watched.add(second);
 
         metrics.refreshCertificates();
 
-        assertThat(gauges()).extracting(gauge -> gauge.getId().getTag("partner")).containsExactlyInAnyOrder("CN-GACC", "KR-KCS");
+        assertThat(gauges())
+                .extracting(gauge -> gauge.getId().getTag("partner"))
+                .containsExactlyInAnyOrder("CN-GACC", "KR-KCS");
         assertThat(PrometheusText.parse(new String(metrics.scrape().content(), java.nio.charset.StandardCharsets.UTF_8))
-                .value("gateway_certificate_days_to_expiry", java.util.Map.of("partner", "KR-KCS", "subject", second.subject()))).isPositive();
+                        .value(
+                                "gateway_certificate_days_to_expiry",
+                                java.util.Map.of("partner", "KR-KCS", "subject", second.subject())))
+                .isPositive();
     }
 
     private List<Gauge> gauges() {
-        Collection<Gauge> found = metrics.registry().find("gateway.certificate.days.to.expiry").gauges();
+        Collection<Gauge> found =
+                metrics.registry().find("gateway.certificate.days.to.expiry").gauges();
         return new ArrayList<>(found);
     }
 }

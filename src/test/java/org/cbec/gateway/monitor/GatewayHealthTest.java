@@ -25,8 +25,11 @@ class GatewayHealthTest {
             assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
             JsonNode body = GatewayUnderTest.json(down);
             assertThat(body.path("status").asText()).isEqualTo("DOWN");
-            assertThat(body.path("down").path("route forward-ecom-shipment").asText()).isEqualTo("Stopped");
-            assertThat(body.path("down").size()).as("only what is down is named").isEqualTo(1);
+            assertThat(body.path("down").path("route forward-ecom-shipment").asText())
+                    .isEqualTo("Stopped");
+            assertThat(body.path("down").size())
+                    .as("only what is down is named")
+                    .isEqualTo(1);
 
             gateway.runtime().camel().getRouteController().startRoute("forward-ecom-shipment");
             assertThat(gateway.get("/health").statusCode()).isEqualTo(200);

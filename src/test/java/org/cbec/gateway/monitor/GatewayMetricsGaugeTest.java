@@ -32,6 +32,9 @@ class GatewayMetricsGaugeTest {
 
         String text = new String(metrics.scrape().content(), StandardCharsets.UTF_8);
 
-        assertThat(text).contains("gateway_forward_backlog 42.0").contains("gateway_dead_letters 3.0").doesNotContain("NaN");
+        assertThat(text)
+                .contains("gateway_forward_backlog 42.0")
+                .contains("gateway_dead_letters 3.0")
+                .doesNotContain("NaN");
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +36,10 @@ class MetricsAndAlertsTest {
         gateway = new GatewayUnderTest(root);
         Path partners = root.resolve("partners");
         // Korea's CA runs out in ten days: within the 30-day alert window.
-        expiringCa = TestPki.certificateAuthority(EXPIRING_CA, Instant.now().minus(Duration.ofDays(365)), Instant.now().plus(Duration.ofDays(10)));
+        expiringCa = TestPki.certificateAuthority(
+                EXPIRING_CA,
+                Instant.now().minus(Duration.ofDays(365)),
+                Instant.now().plus(Duration.ofDays(10)));
         TestPki.writePem(partners.resolve("certs/kr-kcs-ca.pem"), expiringCa.certificate());
         GatewayUnderTest.write(partners.resolve("KR-KCS.yaml"), """
                 id: KR-KCS
@@ -48,7 +50,10 @@ class MetricsAndAlertsTest {
                 messageTypes: [AEO_STATUS]
                 """);
         // Japan promises a message at least every second, and sends none.
-        TestPki.writePem(partners.resolve("certs/jp-customs-ca.pem"), TestPki.certificateAuthority("CN=JP Test CA,O=Japan Customs,C=JP").certificate());
+        TestPki.writePem(
+                partners.resolve("certs/jp-customs-ca.pem"),
+                TestPki.certificateAuthority("CN=JP Test CA,O=Japan Customs,C=JP")
+                        .certificate());
         GatewayUnderTest.write(partners.resolve("JP-CUSTOMS.yaml"), """
                 id: JP-CUSTOMS
                 name: Japan Customs
@@ -58,8 +63,10 @@ class MetricsAndAlertsTest {
                 messageTypes: [AEO_STATUS]
                 expectedInterval: PT1S
                 """);
-        gateway.with("gateway.alerts.interval", "PT0.2S").with("gateway.forward.max-attempts", "1")
-                .with("gateway.alerts.min-messages", "3").start();
+        gateway.with("gateway.alerts.interval", "PT0.2S")
+                .with("gateway.forward.max-attempts", "1")
+                .with("gateway.alerts.min-messages", "3")
+                .start();
     }
 
     @AfterAll
@@ -81,7 +88,9 @@ class MetricsAndAlertsTest {
     void the_database_writer_reports_its_busy_time_and_the_pieces_it_commits() {
         byte[] tampered = tamperedCsv();
         PrometheusText before = scrape();
-        assertThat(before.find("gateway_database_writer_busy_seconds_total", Map.of())).as("registered at start").isNotEmpty();
+        assertThat(before.find("gateway_database_writer_busy_seconds_total", Map.of()))
+                .as("registered at start")
+                .isNotEmpty();
 
         assertThat(gateway.postCms(tampered).statusCode()).isEqualTo(403);
 
@@ -106,22 +115,27 @@ class MetricsAndAlertsTest {
 
     @Test
     void a_refusal_after_the_signer_is_known_counts_for_its_partner() {
-        byte[] shipment = TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.sgSigner);
+        byte[] shipment =
+                TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.sgSigner);
         Map<String, String> labels = Map.of("partner", "SG-CUSTOMS", "code", "MESSAGE_TYPE_NOT_ALLOWED");
-        Map<String, String> rejected = Map.of("partner", "SG-CUSTOMS", "format", "ecom-shipment-json", "verdict", "REJECTED");
+        Map<String, String> rejected =
+                Map.of("partner", "SG-CUSTOMS", "format", "ecom-shipment-json", "verdict", "REJECTED");
         PrometheusText before = scrape();
 
         assertThat(gateway.postCms(shipment).statusCode()).isEqualTo(403);
 
         PrometheusText after = scrape();
-        assertThat(after.value("gateway_refusals_total", labels)).isEqualTo(before.value("gateway_refusals_total", labels) + 1);
-        assertThat(after.value("gateway_messages_total", rejected)).isEqualTo(before.value("gateway_messages_total", rejected) + 1);
+        assertThat(after.value("gateway_refusals_total", labels))
+                .isEqualTo(before.value("gateway_refusals_total", labels) + 1);
+        assertThat(after.value("gateway_messages_total", rejected))
+                .isEqualTo(before.value("gateway_messages_total", rejected) + 1);
     }
 
     @Test
     void a_signer_of_no_partner_is_counted_under_partner_unknown() {
         TestPki.Credential rogueCa = TestPki.certificateAuthority("CN=Rogue CA,O=Nobody,C=XX");
-        byte[] signed = TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), TestPki.signer(rogueCa, "CN=Rogue,C=XX"));
+        byte[] signed = TestPki.signCms(
+                Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), TestPki.signer(rogueCa, "CN=Rogue,C=XX"));
         Map<String, String> labels = Map.of("partner", "unknown", "code", "UNKNOWN_SIGNER");
         double before = scrape().value("gateway_refusals_total", labels);
 
@@ -137,15 +151,21 @@ class MetricsAndAlertsTest {
         double acceptTimings = scrape().value("gateway_accept_seconds_count", Map.of("verdict", "ACCEPTED"));
         double deliveries = scrape().value("gateway_end_to_end_seconds_count", Map.of("record_type", "AEO_STATUS"));
 
-        assertThat(gateway.postCms(TestPki.signCms(Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner)).statusCode())
+        assertThat(gateway.postCms(TestPki.signCms(
+                                Fixtures.load("valid/aeo-status-3-rows.csv").bytes(), gateway.cnSigner))
+                        .statusCode())
                 .isEqualTo(202);
 
         PrometheusText after = scrape();
         assertThat(after.value("gateway_messages_total", accepted)).isEqualTo(before + 1);
-        assertThat(after.value("gateway_accept_seconds_count", Map.of("verdict", "ACCEPTED"))).isEqualTo(acceptTimings + 1);
-        assertThat(after.find("gateway_accept_seconds_bucket", Map.of("verdict", "ACCEPTED"))).as("a percentile histogram").hasSizeGreaterThan(10);
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                scrape().value("gateway_end_to_end_seconds_count", Map.of("record_type", "AEO_STATUS")) >= deliveries + 3);
+        assertThat(after.value("gateway_accept_seconds_count", Map.of("verdict", "ACCEPTED")))
+                .isEqualTo(acceptTimings + 1);
+        assertThat(after.find("gateway_accept_seconds_bucket", Map.of("verdict", "ACCEPTED")))
+                .as("a percentile histogram")
+                .hasSizeGreaterThan(10);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> scrape().value("gateway_end_to_end_seconds_count", Map.of("record_type", "AEO_STATUS"))
+                        >= deliveries + 3);
     }
 
     /** Issue 19: each stage of the way of a message publishes its time and its items, so the next bottleneck shows. */
@@ -156,14 +176,20 @@ class MetricsAndAlertsTest {
         PrometheusText first = scrape();
         stages.forEach(stage -> before.put(stage, first.value("gateway_stage_items_total", Map.of("stage", stage))));
 
-        assertThat(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)).statusCode())
+        assertThat(gateway.postCms(TestPki.signCms(
+                                Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner))
+                        .statusCode())
                 .isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             PrometheusText after = scrape();
             for (String stage : stages) {
-                assertThat(after.value("gateway_stage_items_total", Map.of("stage", stage))).as(stage).isGreaterThanOrEqualTo(before.get(stage) + 1);
-                assertThat(after.value("gateway_stage_seconds_sum", Map.of("stage", stage))).as(stage).isPositive();
+                assertThat(after.value("gateway_stage_items_total", Map.of("stage", stage)))
+                        .as(stage)
+                        .isGreaterThanOrEqualTo(before.get(stage) + 1);
+                assertThat(after.value("gateway_stage_seconds_sum", Map.of("stage", stage)))
+                        .as(stage)
+                        .isPositive();
             }
         });
     }
@@ -174,19 +200,33 @@ class MetricsAndAlertsTest {
 
         PrometheusText metrics = scrape();
 
-        assertThat(metrics.value("camel_exchanges_total", Map.of("routeId", "health"))).isPositive();
-        assertThat(metrics.find("camel_exchanges_failed_total", Map.of("routeId", "inbound-http"))).isNotEmpty();
-        assertThat(metrics.find("camel_route_policy_seconds_count", Map.of("routeId", "health"))).isNotEmpty();
+        assertThat(metrics.value("camel_exchanges_total", Map.of("routeId", "health")))
+                .isPositive();
+        assertThat(metrics.find("camel_exchanges_failed_total", Map.of("routeId", "inbound-http")))
+                .isNotEmpty();
+        assertThat(metrics.find("camel_route_policy_seconds_count", Map.of("routeId", "health")))
+                .isNotEmpty();
     }
 
     @Test
     void certificate_days_to_expiry_are_published_for_each_trust_anchor_and_the_gateway_key() {
         PrometheusText metrics = scrape();
 
-        assertThat(metrics.value("gateway_certificate_days_to_expiry", Map.of("partner", "KR-KCS", "subject", expiringCa.certificate()
-                .getSubjectX500Principal().getName()))).isBetween(9.0, 10.0);
-        assertThat(metrics.value("gateway_certificate_days_to_expiry", Map.of("partner", "CN-GACC"))).isGreaterThan(3000);
-        assertThat(metrics.value("gateway_certificate_days_to_expiry", Map.of("partner", "gateway"))).isGreaterThan(300);
+        assertThat(metrics.value(
+                        "gateway_certificate_days_to_expiry",
+                        Map.of(
+                                "partner",
+                                "KR-KCS",
+                                "subject",
+                                expiringCa
+                                        .certificate()
+                                        .getSubjectX500Principal()
+                                        .getName())))
+                .isBetween(9.0, 10.0);
+        assertThat(metrics.value("gateway_certificate_days_to_expiry", Map.of("partner", "CN-GACC")))
+                .isGreaterThan(3000);
+        assertThat(metrics.value("gateway_certificate_days_to_expiry", Map.of("partner", "gateway")))
+                .isGreaterThan(300);
     }
 
     @Test
@@ -194,10 +234,19 @@ class MetricsAndAlertsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> alert("CERTIFICATE_EXPIRY", "KR-KCS") != null);
 
         JsonNode alert = alert("CERTIFICATE_EXPIRY", "KR-KCS");
-        assertThat(alert.path("detail").asText()).contains(EXPIRING_CA.substring(0, 10)).contains("KR-KCS").contains("day");
+        assertThat(alert.path("detail").asText())
+                .contains(EXPIRING_CA.substring(0, 10))
+                .contains("KR-KCS")
+                .contains("day");
         assertThat(Instant.parse(alert.path("since").asText())).isBeforeOrEqualTo(Instant.now());
         assertThat(alert("CERTIFICATE_EXPIRY", "CN-GACC")).isNull();
-        assertThat(scrape().value("gateway_alert_active", Map.of("alert", "CERTIFICATE_EXPIRY", "subject", alert.path("subject").asText())))
+        assertThat(scrape().value(
+                                "gateway_alert_active",
+                                Map.of(
+                                        "alert",
+                                        "CERTIFICATE_EXPIRY",
+                                        "subject",
+                                        alert.path("subject").asText())))
                 .isEqualTo(1.0);
     }
 
@@ -205,9 +254,14 @@ class MetricsAndAlertsTest {
     void a_partner_silent_longer_than_its_expected_interval_raises_the_silence_alert() {
         await().atMost(Duration.ofSeconds(10)).until(() -> alert("PARTNER_SILENT", "JP-CUSTOMS") != null);
 
-        assertThat(alert("PARTNER_SILENT", "JP-CUSTOMS").path("detail").asText()).contains("PT1S").contains("JP-CUSTOMS.yaml");
-        assertThat(alert("PARTNER_SILENT", "CN-GACC")).as("no expectedInterval, never silent").isNull();
-        assertThat(scrape().value("gateway_alert_active", Map.of("alert", "PARTNER_SILENT", "subject", "JP-CUSTOMS"))).isEqualTo(1.0);
+        assertThat(alert("PARTNER_SILENT", "JP-CUSTOMS").path("detail").asText())
+                .contains("PT1S")
+                .contains("JP-CUSTOMS.yaml");
+        assertThat(alert("PARTNER_SILENT", "CN-GACC"))
+                .as("no expectedInterval, never silent")
+                .isNull();
+        assertThat(scrape().value("gateway_alert_active", Map.of("alert", "PARTNER_SILENT", "subject", "JP-CUSTOMS")))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -215,7 +269,9 @@ class MetricsAndAlertsTest {
         gateway.national().setDown(true);
         try {
             byte[] shipment = Fixtures.load("valid/ecom-shipment.json").bytes();
-            assertThat(gateway.postCms(TestPki.signCms(shipment, gateway.cnSigner)).statusCode()).isEqualTo(202);
+            assertThat(gateway.postCms(TestPki.signCms(shipment, gateway.cnSigner))
+                            .statusCode())
+                    .isEqualTo(202);
 
             await().atMost(Duration.ofSeconds(20)).until(() -> alert("DEAD_LETTERS", "forward") != null);
         } finally {
@@ -224,7 +280,8 @@ class MetricsAndAlertsTest {
 
         assertThat(alert("DEAD_LETTERS", "forward").path("detail").asText()).contains("dead-lettered");
         await().atMost(Duration.ofSeconds(5)).until(() -> scrape().value("gateway_dead_letters", Map.of()) >= 1);
-        assertThat(scrape().value("gateway_alert_active", Map.of("alert", "DEAD_LETTERS", "subject", "forward"))).isEqualTo(1.0);
+        assertThat(scrape().value("gateway_alert_active", Map.of("alert", "DEAD_LETTERS", "subject", "forward")))
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -233,33 +290,46 @@ class MetricsAndAlertsTest {
         String messageId;
         try {
             byte[] shipment = Fixtures.load("valid/ecom-shipment.json").bytes();
-            messageId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(shipment, gateway.cnSigner))).path("messageId").asText();
+            messageId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(shipment, gateway.cnSigner)))
+                    .path("messageId")
+                    .asText();
             await().atMost(Duration.ofSeconds(20)).until(() -> alert("DEAD_LETTERS", "forward") != null);
         } finally {
             gateway.national().setDown(false);
         }
 
-        HttpResponse<String> discarded = gateway.send(java.net.http.HttpRequest.newBuilder().DELETE()
-                .header("Authorization", GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD)),
+        HttpResponse<String> discarded = gateway.send(
+                java.net.http.HttpRequest.newBuilder()
+                        .DELETE()
+                        .header(
+                                "Authorization",
+                                GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD)),
                 "/api/v1/dead-letters/" + messageId + "-0");
 
         assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> alert("DEAD_LETTERS", "forward") == null);
-        await().atMost(Duration.ofSeconds(5)).until(() ->
-                scrape().value("gateway_alert_active", Map.of("alert", "DEAD_LETTERS", "subject", "forward")) == 0.0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        scrape().value("gateway_alert_active", Map.of("alert", "DEAD_LETTERS", "subject", "forward"))
+                                == 0.0);
     }
 
     @Test
     void a_partner_whose_messages_are_mostly_refused_raises_the_refusal_rate_alert() {
         for (int i = 0; i < 3; i++) {
-            byte[] shipment = TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.sgSigner);
+            byte[] shipment =
+                    TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.sgSigner);
             assertThat(gateway.postCms(shipment).statusCode()).isEqualTo(403);
         }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> alert("REFUSAL_RATE", "SG-CUSTOMS") != null);
 
-        assertThat(alert("REFUSAL_RATE", "SG-CUSTOMS").path("detail").asText()).contains("refused").contains("PT15M");
-        assertThat(alert("REFUSAL_RATE", "CN-GACC")).as("its refusals are under the rate or not its own").isNull();
+        assertThat(alert("REFUSAL_RATE", "SG-CUSTOMS").path("detail").asText())
+                .contains("refused")
+                .contains("PT15M");
+        assertThat(alert("REFUSAL_RATE", "CN-GACC"))
+                .as("its refusals are under the rate or not its own")
+                .isNull();
     }
 
     private PrometheusText scrape() {
@@ -273,7 +343,8 @@ class MetricsAndAlertsTest {
         HttpResponse<String> response = gateway.get("/api/v1/alerts");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         for (JsonNode alert : GatewayUnderTest.json(response)) {
-            if (alert.path("alert").asText().equals(kind) && alert.path("subject").asText().startsWith(subjectPrefix)) {
+            if (alert.path("alert").asText().equals(kind)
+                    && alert.path("subject").asText().startsWith(subjectPrefix)) {
                 return alert;
             }
         }

@@ -40,8 +40,21 @@ class MonitoringQueriesTest {
     private static final Path MONITORING = Path.of("monitoring");
     /** Series Prometheus makes itself for each target, not the gateway. */
     private static final Set<String> PROMETHEUS_OWN = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
-    private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
-            "and", "or", "unless", "bool", "offset", "inf", "nan");
+
+    private static final Set<String> PROMQL_WORDS = Set.of(
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "and",
+            "or",
+            "unless",
+            "bool",
+            "offset",
+            "inf",
+            "nan");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
     GatewayUnderTest gateway;
@@ -50,7 +63,9 @@ class MonitoringQueriesTest {
     @BeforeAll
     void start(@TempDir Path root) {
         // alerts evaluated every 0.2 s, so that the dead letter below raises DEAD_LETTERS (gateway_alert_active) soon
-        gateway = new GatewayUnderTest(root).with("gateway.forward.max-attempts", "1").with("gateway.alerts.interval", "PT0.2S");
+        gateway = new GatewayUnderTest(root)
+                .with("gateway.forward.max-attempts", "1")
+                .with("gateway.alerts.interval", "PT0.2S");
         // A partner the national side sends to (issue 21), so that the outbound direction's metrics are exported too.
         GatewayUnderTest.write(root.resolve("partners/SG-CUSTOMS.yaml"), """
                 id: SG-CUSTOMS
@@ -72,23 +87,41 @@ class MonitoringQueriesTest {
                   format: aeo-status-csv
                 """);
         gateway.start();
-        String delivered = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)))
-                .path("messageId").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + delivered).path("status").asText()));
+        String delivered = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(
+                        Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner)))
+                .path("messageId")
+                .asText();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "FORWARDED"
+                        .equals(gateway.getJson("/api/v1/messages/" + delivered)
+                                .path("status")
+                                .asText()));
         gateway.post("/api/v1/inbound", "not a signed document".getBytes(), "application/pkcs7-mime");
         gateway.national().setDown(true);
-        gateway.postCms(TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/dead-letters").path("count").asInt() == 1);
+        gateway.postCms(
+                TestPki.signCms(Fixtures.load("valid/ecom-shipment.json").bytes(), gateway.cnSigner));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        gateway.getJson("/api/v1/dead-letters").path("count").asInt() == 1);
         gateway.national().setDown(false);
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/alerts").toString().contains("DEAD_LETTERS"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> gateway.getJson("/api/v1/alerts").toString().contains("DEAD_LETTERS"));
         // National data for that partner (nobody listens at its URL): the outbound gauges get their partner's row.
-        String outboundRecords = "{\"records\":[{\"recordType\":\"AEO_STATUS\",\"aeoId\":\"DE1234567890\",\"operatorName\":\"Nord Export GmbH\","
-                + "\"address\":{\"city\":\"Hamburg\",\"country\":\"DE\"},\"programme\":\"AEO\",\"status\":\"ACTIVE\",\"validFrom\":\"2019-05-01\","
-                + "\"validUntil\":null,\"statusChangedAt\":\"2026-12-01T08:00:00Z\",\"statusReason\":null}]}";
-        assertThat(gateway.send(java.net.http.HttpRequest.newBuilder().header("Content-Type", "application/json")
-                .header("Authorization", GatewayUnderTest.basic("national", "national-demo"))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(outboundRecords)), "/api/v1/outbound/SG-CUSTOMS").statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.getJson("/api/v1/outbound").path("partners").size() == 1);
+        String outboundRecords =
+                "{\"records\":[{\"recordType\":\"AEO_STATUS\",\"aeoId\":\"DE1234567890\",\"operatorName\":\"Nord Export GmbH\","
+                        + "\"address\":{\"city\":\"Hamburg\",\"country\":\"DE\"},\"programme\":\"AEO\",\"status\":\"ACTIVE\",\"validFrom\":\"2019-05-01\","
+                        + "\"validUntil\":null,\"statusChangedAt\":\"2026-12-01T08:00:00Z\",\"statusReason\":null}]}";
+        assertThat(gateway.send(
+                                java.net.http.HttpRequest.newBuilder()
+                                        .header("Content-Type", "application/json")
+                                        .header("Authorization", GatewayUnderTest.basic("national", "national-demo"))
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(outboundRecords)),
+                                "/api/v1/outbound/SG-CUSTOMS")
+                        .statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        gateway.getJson("/api/v1/outbound").path("partners").size() == 1);
         metrics = PrometheusText.parse(gateway.getAs("/metrics", null, null).body());
     }
 
@@ -111,10 +144,13 @@ class MonitoringQueriesTest {
                     problems.add(query.getKey() + ": no metric " + name);
                     continue;
                 }
-                Set<String> labels = samples.stream().flatMap(s -> s.labels().keySet().stream()).collect(Collectors.toSet());
+                Set<String> labels = samples.stream()
+                        .flatMap(s -> s.labels().keySet().stream())
+                        .collect(Collectors.toSet());
                 for (String label : labelsUsed(query.getValue(), name)) {
                     if (!labels.contains(label)) {
-                        problems.add(query.getKey() + ": " + name + " has no label " + label + " (it has " + new TreeSet<>(labels) + ")");
+                        problems.add(query.getKey() + ": " + name + " has no label " + label + " (it has "
+                                + new TreeSet<>(labels) + ")");
                     }
                 }
             }
@@ -126,11 +162,13 @@ class MonitoringQueriesTest {
 
     @Test
     void the_reader_finds_names_and_labels_in_promql() {
-        String query = "histogram_quantile(0.99, sum by (le, record_type) (rate(gateway_end_to_end_seconds_bucket{partner=\"CN\"}[5m])))";
+        String query =
+                "histogram_quantile(0.99, sum by (le, record_type) (rate(gateway_end_to_end_seconds_bucket{partner=\"CN\"}[5m])))";
         String joined = query + " / on(instance) group_left sum without (job) (up)";
 
         assertThat(metricNames(query)).containsExactly("gateway_end_to_end_seconds_bucket");
-        assertThat(labelsUsed(query, "gateway_end_to_end_seconds_bucket")).containsExactlyInAnyOrder("le", "record_type", "partner");
+        assertThat(labelsUsed(query, "gateway_end_to_end_seconds_bucket"))
+                .containsExactlyInAnyOrder("le", "record_type", "partner");
         assertThat(metricNames(joined)).containsExactlyInAnyOrder("gateway_end_to_end_seconds_bucket", "up");
         assertThat(metrics.find("no_such_metric", Map.of())).isEmpty();
     }
@@ -146,7 +184,9 @@ class MonitoringQueriesTest {
             String name = file.getFileName().toString();
             if (file.toString().contains("dashboards") && name.endsWith(".json")) {
                 collect(new ObjectMapper().readTree(file.toFile()), file.toString(), queries);
-            } else if (file.toString().contains("prometheus") && !name.equals("prometheus.yml") && (name.endsWith(".yml") || name.endsWith(".yaml"))) {
+            } else if (file.toString().contains("prometheus")
+                    && !name.equals("prometheus.yml")
+                    && (name.endsWith(".yml") || name.endsWith(".yaml"))) {
                 collect(new YAMLMapper().readTree(file.toFile()), file.toString(), queries);
             }
         }
@@ -157,8 +197,12 @@ class MonitoringQueriesTest {
         if (node.isObject()) {
             node.fields().forEachRemaining(field -> {
                 if (field.getKey().equals("expr") && field.getValue().isTextual()) {
-                    String title = node.has("alert") ? node.path("alert").asText() : node.path("refId").asText("");
-                    queries.put(where + " " + title + " #" + queries.size(), field.getValue().asText());
+                    String title = node.has("alert")
+                            ? node.path("alert").asText()
+                            : node.path("refId").asText("");
+                    queries.put(
+                            where + " " + title + " #" + queries.size(),
+                            field.getValue().asText());
                 } else {
                     collect(field.getValue(), where, queries);
                 }
@@ -170,11 +214,11 @@ class MonitoringQueriesTest {
 
     /** The metric names of a PromQL expression: identifiers that are not functions, keywords, labels or strings. */
     static Set<String> metricNames(String query) {
-        String bare = query.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"")          // strings
-                .replaceAll("\\{[^}]*}", "")                                        // label matchers
-                .replaceAll("\\[[^]]*]", "")                                        // ranges
+        String bare = query.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\"") // strings
+                .replaceAll("\\{[^}]*}", "") // label matchers
+                .replaceAll("\\[[^]]*]", "") // ranges
                 .replaceAll("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)", "")
-                .replaceAll("\\$[a-zA-Z_]+", "");                                  // Grafana variables
+                .replaceAll("\\$[a-zA-Z_]+", ""); // Grafana variables
         Set<String> names = new LinkedHashSet<>();
         Matcher matcher = IDENTIFIER.matcher(bare);
         while (matcher.find()) {
@@ -195,9 +239,11 @@ class MonitoringQueriesTest {
     /** The labels a query filters the metric by, and the labels it groups by (all of them, for a single-metric query). */
     static Set<String> labelsUsed(String query, String metric) {
         Set<String> labels = new LinkedHashSet<>();
-        Matcher selector = Pattern.compile(Pattern.quote(metric) + "\\{([^}]*)}").matcher(query);
+        Matcher selector =
+                Pattern.compile(Pattern.quote(metric) + "\\{([^}]*)}").matcher(query);
         while (selector.find()) {
-            Matcher label = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!=|!~|=)").matcher(selector.group(1));
+            Matcher label =
+                    Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!=|!~|=)").matcher(selector.group(1));
             while (label.find()) {
                 labels.add(label.group(1));
             }

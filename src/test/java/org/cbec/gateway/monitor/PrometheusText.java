@@ -78,7 +78,9 @@ final class PrometheusText {
 
     /** Samples of that name whose labels include all of {@code labels}. */
     List<Sample> find(String name, Map<String, String> labels) {
-        return samples.stream().filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet())).toList();
+        return samples.stream()
+                .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+                .toList();
     }
 
     /** The sum of the matching samples; 0 when there are none (a counter not yet incremented). */

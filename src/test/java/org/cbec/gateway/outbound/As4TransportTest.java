@@ -34,10 +34,14 @@ import org.junit.jupiter.api.Test;
  * attempt with its stable code; only a receipt that holds delivers, with the exact request kept.
  */
 class As4TransportTest {
-    private final TestPki.Credential gatewayCa = TestPki.certificateAuthority("CN=Gateway Test CA,O=National Customs,C=DE");
-    private final TestPki.Credential gatewayKey = TestPki.signer(gatewayCa, "CN=Gateway Receipts,O=National Customs,C=DE");
-    private final TestPki.Credential partnerCa = TestPki.certificateAuthority("CN=SG-CUSTOMS Test CA,O=Singapore Customs,C=SG");
-    private final TestPki.Credential partnerKey = TestPki.signer(partnerCa, "CN=SG-CUSTOMS Signer,O=Singapore Customs,C=SG");
+    private final TestPki.Credential gatewayCa =
+            TestPki.certificateAuthority("CN=Gateway Test CA,O=National Customs,C=DE");
+    private final TestPki.Credential gatewayKey =
+            TestPki.signer(gatewayCa, "CN=Gateway Receipts,O=National Customs,C=DE");
+    private final TestPki.Credential partnerCa =
+            TestPki.certificateAuthority("CN=SG-CUSTOMS Test CA,O=Singapore Customs,C=SG");
+    private final TestPki.Credential partnerKey =
+            TestPki.signer(partnerCa, "CN=SG-CUSTOMS Signer,O=Singapore Customs,C=SG");
     private final TestPki.Credential otherCa = TestPki.certificateAuthority("CN=Other Test CA,O=Elsewhere,C=XX");
     private final TestPki.Credential otherKey = TestPki.signer(otherCa, "CN=Other Signer,O=Elsewhere,C=XX");
     private HttpServer server;
@@ -48,7 +52,8 @@ class As4TransportTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/as4", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            As4Request request = As4Request.parse(body, exchange.getRequestHeaders().getFirst("Content-Type"));
+            As4Request request =
+                    As4Request.parse(body, exchange.getRequestHeaders().getFirst("Content-Type"));
             lastRequest.set(request);
             byte[] reply = answer.apply(request);
             exchange.getResponseHeaders().add("Content-Type", contentType);
@@ -70,32 +75,62 @@ class As4TransportTest {
     }
 
     private As4SecurityVerifier.Verified verifiedByPartner(As4Request request) {
-        return new As4SecurityVerifier(new GatewaySigningKey(partnerKey.key(), partnerKey.chain()), 1 << 20).verify(request);
+        return new As4SecurityVerifier(new GatewaySigningKey(partnerKey.key(), partnerKey.chain()), 1 << 20)
+                .verify(request);
     }
 
     private byte[] receipt(TestPki.Credential by, String refTo, List<org.w3c.dom.Element> references) {
-        return new As4Signals(new GatewaySigningKey(by.key(), by.chain()), "sg-customs").receipt(refTo, references, Instant.now());
+        return new As4Signals(new GatewaySigningKey(by.key(), by.chain()), "sg-customs")
+                .receipt(refTo, references, Instant.now());
     }
 
     private OutboundTransport.Result send(String url) throws Exception {
-        As4Transport transport = new As4Transport(new As4UserMessageWriter(new GatewaySigningKey(gatewayKey.key(), gatewayKey.chain())),
+        As4Transport transport = new As4Transport(
+                new As4UserMessageWriter(new GatewaySigningKey(gatewayKey.key(), gatewayKey.chain())),
                 new As4SecurityVerifier(new GatewaySigningKey(gatewayKey.key(), gatewayKey.chain()), 1 << 20),
                 new As4Transport.Identity("CBEC-GATEWAY", Partner.As4Party.UNREGISTERED, "urn:cbec:gateway:exchange"),
-                javax.net.ssl.SSLContext.getDefault(), Duration.ofSeconds(10), Clock.systemUTC());
-        Partner partner = new Partner("SG-CUSTOMS", "Singapore Customs", "SG", List.of(partnerCa.certificate()), Set.of(), RevocationPolicy.NONE,
-                List.of(), Set.of(RecordType.AEO_STATUS), true, null, null, null, Set.of(), null,
-                new PartnerOutbound(PartnerOutbound.AS4, URI.create(url), "aeo-status-json", partnerKey.certificate(), List.of(partnerCa.certificate())),
+                javax.net.ssl.SSLContext.getDefault(),
+                Duration.ofSeconds(10),
+                Clock.systemUTC());
+        Partner partner = new Partner(
+                "SG-CUSTOMS",
+                "Singapore Customs",
+                "SG",
+                List.of(partnerCa.certificate()),
+                Set.of(),
+                RevocationPolicy.NONE,
+                List.of(),
+                Set.of(RecordType.AEO_STATUS),
+                true,
+                null,
+                null,
+                null,
+                Set.of(),
+                null,
+                new PartnerOutbound(
+                        PartnerOutbound.AS4,
+                        URI.create(url),
+                        "aeo-status-json",
+                        partnerKey.certificate(),
+                        List.of(partnerCa.certificate())),
                 null);
         byte[] signed = TestPki.signCms("{\"records\":[]}".getBytes(StandardCharsets.UTF_8), gatewayKey);
-        return transport.send(new OutboundTransport.Document("01TESTMESSAGE", "SG-CUSTOMS", "SG-CUSTOMS:01TESTMESSAGE:0123456789abcdef",
-                "DE-SG MRA (TEST)", signed), partner);
+        return transport.send(
+                new OutboundTransport.Document(
+                        "01TESTMESSAGE",
+                        "SG-CUSTOMS",
+                        "SG-CUSTOMS:01TESTMESSAGE:0123456789abcdef",
+                        "DE-SG MRA (TEST)",
+                        signed),
+                partner);
     }
 
     @Test
     void a_signed_receipt_naming_what_was_signed_delivers_and_the_exact_request_is_kept() throws Exception {
         String url = peer(200, As4Signals.CONTENT_TYPE, request -> {
             As4SecurityVerifier.Verified verified = verifiedByPartner(request);
-            assertThat(new String(verified.payloads().get(0).content(), StandardCharsets.UTF_8)).isEqualTo("{\"records\":[]}");
+            assertThat(new String(verified.payloads().get(0).content(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"records\":[]}");
             return receipt(partnerKey, request.userMessage().messageId(), verified.references());
         });
 
@@ -104,9 +139,11 @@ class As4TransportTest {
         assertThat(result.failure()).isNull();
         assertThat(result.note()).contains("verified").contains("payload encrypted");
         assertThat(result.receipt()).isNotEmpty();
-        assertThat(new String(result.sent(), StandardCharsets.ISO_8859_1)).startsWith("Content-Type: multipart/related;")
+        assertThat(new String(result.sent(), StandardCharsets.ISO_8859_1))
+                .startsWith("Content-Type: multipart/related;")
                 .contains(lastRequest.get().userMessage().messageId());
-        assertThat(lastRequest.get().userMessage().messageProperties()).containsEntry("idempotencyKey", "SG-CUSTOMS:01TESTMESSAGE:0123456789abcdef");
+        assertThat(lastRequest.get().userMessage().messageProperties())
+                .containsEntry("idempotencyKey", "SG-CUSTOMS:01TESTMESSAGE:0123456789abcdef");
     }
 
     @Test
@@ -116,29 +153,46 @@ class As4TransportTest {
             return receipt(partnerKey, request.userMessage().messageId(), references.subList(0, references.size() - 1));
         });
 
-        assertThat(send(url).failure()).startsWith(As4Transport.RECEIPT_INVALID + ": the NonRepudiationInformation does not match");
+        assertThat(send(url).failure())
+                .startsWith(As4Transport.RECEIPT_INVALID + ": the NonRepudiationInformation does not match");
     }
 
     @Test
     void a_receipt_for_another_message_is_a_failed_attempt() throws Exception {
-        String url = peer(200, As4Signals.CONTENT_TYPE, request ->
-                receipt(partnerKey, "someone-else@sg-customs", verifiedByPartner(request).references()));
+        String url = peer(
+                200,
+                As4Signals.CONTENT_TYPE,
+                request -> receipt(
+                        partnerKey,
+                        "someone-else@sg-customs",
+                        verifiedByPartner(request).references()));
 
-        assertThat(send(url).failure()).startsWith(As4Transport.RECEIPT_INVALID + ": the eb:Receipt answers someone-else@sg-customs");
+        assertThat(send(url).failure())
+                .startsWith(As4Transport.RECEIPT_INVALID + ": the eb:Receipt answers someone-else@sg-customs");
     }
 
     @Test
     void a_receipt_signed_outside_the_partners_receipt_anchors_is_a_failed_attempt() throws Exception {
-        String url = peer(200, As4Signals.CONTENT_TYPE, request ->
-                receipt(otherKey, request.userMessage().messageId(), verifiedByPartner(request).references()));
+        String url = peer(
+                200,
+                As4Signals.CONTENT_TYPE,
+                request -> receipt(
+                        otherKey,
+                        request.userMessage().messageId(),
+                        verifiedByPartner(request).references()));
 
-        assertThat(send(url).failure()).startsWith(As4Transport.RECEIPT_INVALID + ": the eb:Receipt whose signer does not chain");
+        assertThat(send(url).failure())
+                .startsWith(As4Transport.RECEIPT_INVALID + ": the eb:Receipt whose signer does not chain");
     }
 
     @Test
     void a_receipt_altered_after_signing_is_a_failed_attempt() throws Exception {
         String url = peer(200, As4Signals.CONTENT_TYPE, request -> {
-            String receipt = new String(receipt(partnerKey, request.userMessage().messageId(), verifiedByPartner(request).references()),
+            String receipt = new String(
+                    receipt(
+                            partnerKey,
+                            request.userMessage().messageId(),
+                            verifiedByPartner(request).references()),
                     StandardCharsets.UTF_8);
             return receipt.replaceFirst("<eb:Timestamp>2", "<eb:Timestamp>1").getBytes(StandardCharsets.UTF_8);
         });

@@ -44,7 +44,10 @@ class OutboundRefusalsCatalogueTest {
                   outbound: {AEO_STATUS: [aeoId, operatorName, address, programme, status, validFrom, validUntil, statusChangedAt, statusReason]}
                 outbound: {transport: cms-https, url: "%s", format: aeo-status-xml}
                 """.formatted(partner.url()));
-        gateway.with("gateway.outbound.tls-anchors", root.resolve("partner-tls-ca.pem").toString()).start();
+        gateway.with(
+                        "gateway.outbound.tls-anchors",
+                        root.resolve("partner-tls-ca.pem").toString())
+                .start();
     }
 
     @AfterAll
@@ -55,29 +58,38 @@ class OutboundRefusalsCatalogueTest {
 
     @ParameterizedTest(name = "{0}: {2}")
     @CsvSource({
-            "not-json.txt, 400, MALFORMED_MESSAGE, ",
-            "records-missing.json, 422, SCHEMA_INVALID, ",
-            "records-empty.json, 422, SCHEMA_INVALID, ",
-            "record-not-an-object.json, 422, SCHEMA_INVALID, /records/0",
-            "record-sets-its-own-record-id.json, 422, SCHEMA_INVALID, /records/0/recordId",
-            "record-of-another-country.json, 422, SCHEMA_INVALID, /records/0/aeoId",
-            "record-without-status-changed-at.json, 422, SCHEMA_INVALID, /records/0/statusChangedAt",
-            "record-with-unknown-status.json, 422, SCHEMA_INVALID, /records/0/status",
-            "record-with-field-outside-agreement.json, 422, AGREEMENT_VIOLATION, /records/0/internalRiskScore",
-            "record-type-outside-agreement.json, 422, AGREEMENT_VIOLATION, /records/0",
-            "record-of-unknown-type.json, 422, AGREEMENT_VIOLATION, /records/0/recordType"})
-    void refuses_a_bad_outbound_request_with_its_code_archives_it_and_sends_nothing(String fixture, int status, String code, String where) {
+        "not-json.txt, 400, MALFORMED_MESSAGE, ",
+        "records-missing.json, 422, SCHEMA_INVALID, ",
+        "records-empty.json, 422, SCHEMA_INVALID, ",
+        "record-not-an-object.json, 422, SCHEMA_INVALID, /records/0",
+        "record-sets-its-own-record-id.json, 422, SCHEMA_INVALID, /records/0/recordId",
+        "record-of-another-country.json, 422, SCHEMA_INVALID, /records/0/aeoId",
+        "record-without-status-changed-at.json, 422, SCHEMA_INVALID, /records/0/statusChangedAt",
+        "record-with-unknown-status.json, 422, SCHEMA_INVALID, /records/0/status",
+        "record-with-field-outside-agreement.json, 422, AGREEMENT_VIOLATION, /records/0/internalRiskScore",
+        "record-type-outside-agreement.json, 422, AGREEMENT_VIOLATION, /records/0",
+        "record-of-unknown-type.json, 422, AGREEMENT_VIOLATION, /records/0/recordType"
+    })
+    void refuses_a_bad_outbound_request_with_its_code_archives_it_and_sends_nothing(
+            String fixture, int status, String code, String where) {
         byte[] body = Fixtures.load("outbound/invalid/" + fixture).bytes();
 
-        HttpResponse<String> answer = gateway.send(HttpRequest.newBuilder().header("Content-Type", "application/json")
-                .header("Authorization", GatewayUnderTest.basic("national", "national-demo"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)), "/api/v1/outbound/SG-CUSTOMS");
+        HttpResponse<String> answer = gateway.send(
+                HttpRequest.newBuilder()
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", GatewayUnderTest.basic("national", "national-demo"))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+                "/api/v1/outbound/SG-CUSTOMS");
 
         JsonNode problem = gateway.refusedAndArchived(answer, status, code);
         if (where != null) {
             assertThat(problem.path("errors").toString()).contains(where);
         }
-        assertThat(gateway.getJson("/api/v1/messages/" + problem.path("messageId").asText()).path("direction").asText()).isEqualTo("OUTBOUND");
+        assertThat(gateway.getJson(
+                                "/api/v1/messages/" + problem.path("messageId").asText())
+                        .path("direction")
+                        .asText())
+                .isEqualTo("OUTBOUND");
         assertThat(partner.attempts()).isZero();
     }
 }

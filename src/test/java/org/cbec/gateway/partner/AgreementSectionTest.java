@@ -28,38 +28,53 @@ class AgreementSectionTest {
 
     @BeforeEach
     void ca() {
-        TestPki.writePem(dir.resolve("certs/ca.pem"), TestPki.certificateAuthority("CN=Test CA,C=CN").certificate());
+        TestPki.writePem(
+                dir.resolve("certs/ca.pem"),
+                TestPki.certificateAuthority("CN=Test CA,C=CN").certificate());
     }
 
     @ParameterizedTest
     @CsvSource({
-            "agreement-field-not-in-canonical-model, agreement.inbound.ECOM_SHIPMENT, 'waybillNo' is not a field of the canonical ECOM_SHIPMENT record",
-            "agreement-unknown-record-type, agreement.outbound.AEO_LIST, is not a record type",
-            "agreement-without-reference, agreement.reference, is required",
-            "agreement-inbound-misses-a-message-type, agreement.inbound, ECOM_SHIPMENT is missing",
-            "agreement-fields-not-a-list, agreement.inbound.AEO_STATUS, must be a list of field paths"})
-    void refuses_a_partner_file_whose_agreement_is_wrong(String fixture, String field, String problem) throws IOException {
+        "agreement-field-not-in-canonical-model, agreement.inbound.ECOM_SHIPMENT, 'waybillNo' is not a field of the canonical ECOM_SHIPMENT record",
+        "agreement-unknown-record-type, agreement.outbound.AEO_LIST, is not a record type",
+        "agreement-without-reference, agreement.reference, is required",
+        "agreement-inbound-misses-a-message-type, agreement.inbound, ECOM_SHIPMENT is missing",
+        "agreement-fields-not-a-list, agreement.inbound.AEO_STATUS, must be a list of field paths"
+    })
+    void refuses_a_partner_file_whose_agreement_is_wrong(String fixture, String field, String problem)
+            throws IOException {
         Path file = dir.resolve("CN-GACC.yaml");
         try (InputStream in = getClass().getResourceAsStream("/partners/agreement/" + fixture + ".yaml")) {
             Files.write(file, in.readAllBytes());
         }
 
         assertThatThrownBy(() -> PartnerRegistry.load(dir))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
-                .hasMessageContaining("field '" + field + "'").hasMessageContaining(problem);
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.error()).isEqualTo(GatewayError.CONFIGURATION_INVALID))
+                .hasMessageContaining("field '" + field + "'")
+                .hasMessageContaining(problem);
     }
 
     @Test
     void the_shipped_demo_partners_carry_an_agreement_that_withholds_the_buyers_identity() {
-        Agreement agreement = PartnerRegistry.load(Path.of("config/partners")).byId("CN-GACC").orElseThrow().agreement();
+        Agreement agreement = PartnerRegistry.load(Path.of("config/partners"))
+                .byId("CN-GACC")
+                .orElseThrow()
+                .agreement();
 
         assertThat(agreement.reference()).contains("DEMO");
         assertThat(agreement.inboundFields(RecordType.AEO_STATUS).all()).isTrue();
         assertThat(agreement.outboundFields(RecordType.AEO_STATUS)).isPresent();
         assertThat(agreement.outboundFields(RecordType.ECOM_SHIPMENT)).isEmpty();
         ObjectNode buyer = new ObjectMapper().createObjectNode();
-        buyer.putObject("buyer").put("name", "Anna Schmidt").putObject("address").put("country", "DE").put("line", "Hauptstr. 5");
-        FieldPaths.Filtered filtered = agreement.inboundFields(RecordType.ECOM_SHIPMENT).filter(buyer);
+        buyer.putObject("buyer")
+                .put("name", "Anna Schmidt")
+                .putObject("address")
+                .put("country", "DE")
+                .put("line", "Hauptstr. 5");
+        FieldPaths.Filtered filtered =
+                agreement.inboundFields(RecordType.ECOM_SHIPMENT).filter(buyer);
         assertThat(filtered.withheld()).containsExactly("buyer.name", "buyer.address.line");
         assertThat(filtered.record().toString()).isEqualTo("{\"buyer\":{\"address\":{\"country\":\"DE\"}}}");
     }

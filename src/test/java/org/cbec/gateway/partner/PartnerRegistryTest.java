@@ -20,7 +20,9 @@ class PartnerRegistryTest {
 
     @BeforeEach
     void ca() {
-        TestPki.writePem(dir.resolve("certs/ca.pem"), TestPki.certificateAuthority("CN=Test CA,C=CN").certificate());
+        TestPki.writePem(
+                dir.resolve("certs/ca.pem"),
+                TestPki.certificateAuthority("CN=Test CA,C=CN").certificate());
     }
 
     @Test
@@ -63,18 +65,22 @@ class PartnerRegistryTest {
                 messageTypes: [AEO_STATUS]
                 signerExtendedKeyUsages: [1.3.6.1.5.5.7.3.1, 1.3.6.1.5.5.7.3.4]
                 """);
-        TestPki.writePem(dir.resolve("certs/eport-ca.pem"), TestPki.certificateAuthority("CN=E-Port CA,C=CN").certificate());
+        TestPki.writePem(
+                dir.resolve("certs/eport-ca.pem"),
+                TestPki.certificateAuthority("CN=E-Port CA,C=CN").certificate());
 
         PartnerRegistry registry = PartnerRegistry.load(dir);
 
         assertThat(registry.byId("CN-GACC").orElseThrow().signerExtendedKeyUsages())
-                .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.4", "1.3.6.1.4.1.311.10.3.12", "1.3.6.1.5.5.7.3.36", "2.5.29.37.0");
+                .containsExactlyInAnyOrder(
+                        "1.3.6.1.5.5.7.3.4", "1.3.6.1.4.1.311.10.3.12", "1.3.6.1.5.5.7.3.36", "2.5.29.37.0");
         assertThat(registry.byId("CN-EPORT").orElseThrow().signerExtendedKeyUsages())
                 .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.4");
     }
 
     @Test
-    void refuses_a_signer_extended_key_usage_that_is_not_an_object_identifier_naming_file_and_field() throws IOException {
+    void refuses_a_signer_extended_key_usage_that_is_not_an_object_identifier_naming_file_and_field()
+            throws IOException {
         Files.writeString(dir.resolve("bad-eku.yaml"), """
                 id: CN-GACC
                 name: x
@@ -84,8 +90,11 @@ class PartnerRegistryTest {
                 signerExtendedKeyUsages: [serverAuth]
                 """);
 
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).isInstanceOf(GatewayException.class)
-                .hasMessageContaining("bad-eku.yaml").hasMessageContaining("'signerExtendedKeyUsages'").hasMessageContaining("serverAuth");
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .isInstanceOf(GatewayException.class)
+                .hasMessageContaining("bad-eku.yaml")
+                .hasMessageContaining("'signerExtendedKeyUsages'")
+                .hasMessageContaining("serverAuth");
     }
 
     @Test
@@ -99,7 +108,9 @@ class PartnerRegistryTest {
                 signerExtendedKeyUsages: []
                 """);
 
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("empty-eku.yaml").hasMessageContaining("'signerExtendedKeyUsages'");
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .hasMessageContaining("empty-eku.yaml")
+                .hasMessageContaining("'signerExtendedKeyUsages'");
     }
 
     @Test
@@ -112,8 +123,10 @@ class PartnerRegistryTest {
                 messageTypes: [AEO_STATUS]
                 """);
 
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).isInstanceOf(GatewayException.class)
-                .hasMessageContaining("bad-id.yaml").hasMessageContaining("'id'");
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .isInstanceOf(GatewayException.class)
+                .hasMessageContaining("bad-id.yaml")
+                .hasMessageContaining("'id'");
     }
 
     @Test
@@ -126,7 +139,9 @@ class PartnerRegistryTest {
                 messageTypes: [AEO_STATUS]
                 """);
 
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("typo.yaml").hasMessageContaining("'trustAnchor'");
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .hasMessageContaining("typo.yaml")
+                .hasMessageContaining("'trustAnchor'");
     }
 
     @Test
@@ -139,8 +154,10 @@ class PartnerRegistryTest {
                 messageTypes: [AEO_STATUS]
                 """);
 
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("missing-anchor.yaml")
-                .hasMessageContaining("'trustAnchors'").hasMessageContaining("nowhere.pem");
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .hasMessageContaining("missing-anchor.yaml")
+                .hasMessageContaining("'trustAnchors'")
+                .hasMessageContaining("nowhere.pem");
     }
 
     @Test
@@ -152,7 +169,9 @@ class PartnerRegistryTest {
                 trustAnchors: [certs/ca.pem]
                 messageTypes: [CARGO]
                 """);
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("'messageTypes'").hasMessageContaining("CARGO");
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .hasMessageContaining("'messageTypes'")
+                .hasMessageContaining("CARGO");
 
         Files.writeString(dir.resolve("bad-type.yaml"), """
                 id: CN-GACC
@@ -184,20 +203,28 @@ class PartnerRegistryTest {
     void refuses_a_partner_whose_trust_anchor_another_partner_issued() throws IOException {
         TestPki.Credential root = TestPki.certificateAuthority("CN=Bridge Root,C=CN");
         TestPki.writePem(dir.resolve("certs/ca.pem"), root.certificate());
-        TestPki.writePem(dir.resolve("certs/nested.pem"), TestPki.signer(root, "CN=Nested Customs CA,C=SG").certificate());
+        TestPki.writePem(
+                dir.resolve("certs/nested.pem"),
+                TestPki.signer(root, "CN=Nested Customs CA,C=SG").certificate());
         partnerFile("CN-GACC", "certs/ca.pem");
         partnerFile("SG-CUSTOMS", "certs/nested.pem");
 
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("SG-CUSTOMS").hasMessageContaining("CN-GACC")
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .hasMessageContaining("SG-CUSTOMS")
+                .hasMessageContaining("CN-GACC")
                 .hasMessageContaining("is issued by the trust anchor");
     }
 
     @Test
     void a_trust_anchor_that_only_names_another_partners_anchor_as_issuer_is_not_refused() throws IOException {
         // Same issuer name, another key: no certificate under it chains to the first partner.
-        TestPki.writePem(dir.resolve("certs/ca.pem"), TestPki.certificateAuthority("CN=Bridge Root,C=CN").certificate());
+        TestPki.writePem(
+                dir.resolve("certs/ca.pem"),
+                TestPki.certificateAuthority("CN=Bridge Root,C=CN").certificate());
         TestPki.Credential namesake = TestPki.certificateAuthority("CN=Bridge Root,C=CN");
-        TestPki.writePem(dir.resolve("certs/nested.pem"), TestPki.signer(namesake, "CN=Nested Customs CA,C=SG").certificate());
+        TestPki.writePem(
+                dir.resolve("certs/nested.pem"),
+                TestPki.signer(namesake, "CN=Nested Customs CA,C=SG").certificate());
         partnerFile("CN-GACC", "certs/ca.pem");
         partnerFile("SG-CUSTOMS", "certs/nested.pem");
 
@@ -240,12 +267,15 @@ class PartnerRegistryTest {
                 messageTypes: [AEO_STATUS]
                 expectedInterval: P2D
                 """);
-        TestPki.writePem(dir.resolve("certs/sg-ca.pem"), TestPki.certificateAuthority("CN=SG Test CA,C=SG").certificate());
+        TestPki.writePem(
+                dir.resolve("certs/sg-ca.pem"),
+                TestPki.certificateAuthority("CN=SG Test CA,C=SG").certificate());
 
         PartnerRegistry registry = PartnerRegistry.load(dir);
 
         assertThat(registry.byId("CN-GACC").orElseThrow().expectedInterval()).isEqualTo(java.time.Duration.ofHours(1));
-        assertThat(registry.byId("SG-CUSTOMS").orElseThrow().expectedInterval()).isEqualTo(java.time.Duration.ofDays(2));
+        assertThat(registry.byId("SG-CUSTOMS").orElseThrow().expectedInterval())
+                .isEqualTo(java.time.Duration.ofDays(2));
     }
 
     @Test
@@ -258,7 +288,8 @@ class PartnerRegistryTest {
                 messageTypes: [AEO_STATUS]
                 """);
 
-        assertThat(PartnerRegistry.load(dir).byId("CN-GACC").orElseThrow().expectedInterval()).isNull();
+        assertThat(PartnerRegistry.load(dir).byId("CN-GACC").orElseThrow().expectedInterval())
+                .isNull();
     }
 
     @Test
@@ -272,8 +303,11 @@ class PartnerRegistryTest {
                 expectedInterval: hourly
                 """);
 
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).isInstanceOf(GatewayException.class)
-                .hasMessageContaining("bad-interval.yaml").hasMessageContaining("'expectedInterval'").hasMessageContaining("hourly");
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .isInstanceOf(GatewayException.class)
+                .hasMessageContaining("bad-interval.yaml")
+                .hasMessageContaining("'expectedInterval'")
+                .hasMessageContaining("hourly");
     }
 
     @Test
@@ -287,6 +321,8 @@ class PartnerRegistryTest {
                 expectedInterval: PT0S
                 """);
 
-        assertThatThrownBy(() -> PartnerRegistry.load(dir)).hasMessageContaining("zero-interval.yaml").hasMessageContaining("'expectedInterval'");
+        assertThatThrownBy(() -> PartnerRegistry.load(dir))
+                .hasMessageContaining("zero-interval.yaml")
+                .hasMessageContaining("'expectedInterval'");
     }
 }

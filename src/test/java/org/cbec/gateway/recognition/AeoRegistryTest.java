@@ -46,7 +46,8 @@ class AeoRegistryTest {
 
     @Test
     void a_withdrawal_repeats_the_details_of_a_statement_written_in_columns() throws Exception {
-        AeoStatusRecord listed = statement("CN0000000001", new Address("1 Keji Road", "Shenzhen", "518057", "CN"), LocalDate.parse("2029-01-14"));
+        AeoStatusRecord listed = statement(
+                "CN0000000001", new Address("1 Keji Road", "Shenzhen", "518057", "CN"), LocalDate.parse("2029-01-14"));
         try (Connection connection = database.dataSource().getConnection()) {
             registry.record(connection, "01KB0000000000000000000001", LISTED_AT, List.of(listed));
         }
@@ -56,10 +57,12 @@ class AeoRegistryTest {
 
     @Test
     void a_withdrawal_repeats_the_details_of_a_statement_written_before_v11_as_json() throws Exception {
-        AeoStatusRecord listed = statement("CN0000000002", new Address(null, null, null, "CN"), LocalDate.parse("2030-06-30"));
+        AeoStatusRecord listed =
+                statement("CN0000000002", new Address(null, null, null, "CN"), LocalDate.parse("2030-06-30"));
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement insert = connection.prepareStatement("INSERT INTO aeo_statement (partner_id, aeo_id, status_changed_at, status,"
-                     + " record_id, record_version, message_id, received_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO aeo_statement (partner_id, aeo_id, status_changed_at, status,"
+                                + " record_id, record_version, message_id, received_at, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, listed.sourcePartner());
             insert.setString(2, listed.aeoId());
             insert.setObject(3, OffsetDateTime.ofInstant(listed.statusChangedAt(), ZoneOffset.UTC));
@@ -82,8 +85,10 @@ class AeoRegistryTest {
             registry.record(connection, "01KB0000000000000000000003", LISTED_AT, List.of(listed));
         }
 
-        assertThat(registry.withdrawalsForFullList(fullList(), Set.of(listed.aeoId()), WITHDRAWN_AT)).isEmpty();
-        assertThat(registry.current("CN-GACC", List.of(listed.aeoId()))).containsEntry(listed.aeoId(), AeoStatus.ACTIVE);
+        assertThat(registry.withdrawalsForFullList(fullList(), Set.of(listed.aeoId()), WITHDRAWN_AT))
+                .isEmpty();
+        assertThat(registry.current("CN-GACC", List.of(listed.aeoId())))
+                .containsEntry(listed.aeoId(), AeoStatus.ACTIVE);
     }
 
     private void assertWithdrawalRepeats(AeoStatusRecord listed) {
@@ -106,7 +111,16 @@ class AeoRegistryTest {
     }
 
     private static AeoStatusRecord statement(String aeoId, Address address, LocalDate validUntil) {
-        return AeoStatusRecord.create(new RecordSource("CN-GACC", "01KB0000000000000000000000", "aeo-status-csv"), aeoId,
-                "Operator " + aeoId, address, "AEO", AeoStatus.ACTIVE, LocalDate.parse("2019-05-01"), validUntil, LISTED_AT, null);
+        return AeoStatusRecord.create(
+                new RecordSource("CN-GACC", "01KB0000000000000000000000", "aeo-status-csv"),
+                aeoId,
+                "Operator " + aeoId,
+                address,
+                "AEO",
+                AeoStatus.ACTIVE,
+                LocalDate.parse("2019-05-01"),
+                validUntil,
+                LISTED_AT,
+                null);
     }
 }

@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,12 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MutualRecognitionTest {
-    private static final String HEADER = "aeo_id,operator_name,address_line,city,postcode,country,programme,status,valid_from,valid_until,status_changed_at,status_reason\n";
+    private static final String HEADER =
+            "aeo_id,operator_name,address_line,city,postcode,country,programme,status,valid_from,valid_until,status_changed_at,status_reason\n";
     GatewayUnderTest gateway;
 
     @BeforeAll
     void start(@TempDir Path root) {
-        gateway = new GatewayUnderTest(root).with("gateway.forward.consumers", "4").start();
+        gateway = new GatewayUnderTest(root)
+                .with("gateway.forward.consumers", "4")
+                .start();
     }
 
     @AfterAll
@@ -48,7 +49,8 @@ class MutualRecognitionTest {
     }
 
     @Test
-    void statements_about_one_operator_reach_the_national_system_in_status_order_whatever_the_concurrency() throws Exception {
+    void statements_about_one_operator_reach_the_national_system_in_status_order_whatever_the_concurrency()
+            throws Exception {
         List<String> operators = List.of(newAeoId(), newAeoId(), newAeoId());
         // 20 messages, each with one statement per operator, at times shuffled across the messages.
         List<Integer> hours = new ArrayList<>();
@@ -60,7 +62,10 @@ class MutualRecognitionTest {
         for (int hour : hours) {
             StringBuilder csv = new StringBuilder(HEADER);
             for (String operator : operators) {
-                csv.append(row(operator, hour % 2 == 0 ? "ACTIVE" : "SUSPENDED", Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3600L * hour)));
+                csv.append(row(
+                        operator,
+                        hour % 2 == 0 ? "ACTIVE" : "SUSPENDED",
+                        Instant.parse("2026-01-01T00:00:00Z").plusSeconds(3600L * hour)));
             }
             messages.add(TestPki.signCms(csv.toString().getBytes(StandardCharsets.UTF_8), gateway.cnSigner));
         }
@@ -77,12 +82,20 @@ class MutualRecognitionTest {
         senders.shutdown();
 
         for (String messageId : messageIds) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + messageId).path("status").asText()));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> "FORWARDED"
+                            .equals(gateway.getJson("/api/v1/messages/" + messageId)
+                                    .path("status")
+                                    .asText()));
         }
         for (String operator : operators) {
             List<Instant> seen = gateway.national().receivedWithKeyPrefix("CN-GACC:" + operator + ":").stream()
-                    .map(r -> Instant.parse(r.record().path("statusChangedAt").asText())).toList();
-            assertThat(seen).as("statements about %s in the order the national system saw them", operator).isSorted().isNotEmpty();
+                    .map(r -> Instant.parse(r.record().path("statusChangedAt").asText()))
+                    .toList();
+            assertThat(seen)
+                    .as("statements about %s in the order the national system saw them", operator)
+                    .isSorted()
+                    .isNotEmpty();
             assertThat(seen.get(seen.size() - 1)).isEqualTo(Instant.parse("2026-01-01T19:00:00Z"));
         }
     }
@@ -91,7 +104,9 @@ class MutualRecognitionTest {
     void a_full_list_withdraws_the_partners_operators_it_omits() {
         String kept = newAeoId();
         String dropped = newAeoId();
-        send(HEADER + row(kept, "ACTIVE", Instant.parse("2025-01-01T00:00:00Z")) + row(dropped, "ACTIVE", Instant.parse("2025-01-01T00:00:00Z")));
+        send(HEADER
+                + row(kept, "ACTIVE", Instant.parse("2025-01-01T00:00:00Z"))
+                + row(dropped, "ACTIVE", Instant.parse("2025-01-01T00:00:00Z")));
         awaitForwarded("CN-GACC:" + dropped + ":", 1);
 
         String full = """
@@ -103,16 +118,21 @@ class MutualRecognitionTest {
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         List<Received> droppedStatements = awaitForwarded("CN-GACC:" + dropped + ":", 2);
-        JsonNode withdrawal = droppedStatements.stream().map(Received::record)
-                .filter(r -> r.path("status").asText().equals("WITHDRAWN")).findFirst().orElseThrow();
+        JsonNode withdrawal = droppedStatements.stream()
+                .map(Received::record)
+                .filter(r -> r.path("status").asText().equals("WITHDRAWN"))
+                .findFirst()
+                .orElseThrow();
         assertThat(withdrawal.path("statusReason").asText()).contains("absent from the FULL list");
         // It repeats the operator's details as the partner last stated them (the CSV row above).
         assertThat(withdrawal.path("operatorName").asText()).isEqualTo("Operator " + dropped);
-        assertThat(withdrawal.path("address").toString()).isEqualTo("{\"line\":\"1 Road\",\"city\":\"Shenzhen\",\"postcode\":\"518057\",\"country\":\"CN\"}");
+        assertThat(withdrawal.path("address").toString())
+                .isEqualTo("{\"line\":\"1 Road\",\"city\":\"Shenzhen\",\"postcode\":\"518057\",\"country\":\"CN\"}");
         assertThat(withdrawal.path("programme").asText()).isEqualTo("AEO");
         assertThat(withdrawal.path("validFrom").asText()).isEqualTo("2019-05-01");
         assertThat(withdrawal.path("validUntil").isNull()).isTrue();
-        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:" + kept + ":")).noneMatch(r -> r.record().path("status").asText().equals("WITHDRAWN"));
+        assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:" + kept + ":"))
+                .noneMatch(r -> r.record().path("status").asText().equals("WITHDRAWN"));
     }
 
     @Test
@@ -139,7 +159,8 @@ class MutualRecognitionTest {
         String waybill = waybill();
         send(shipment(waybill, newAeoId(), "Desk lamp"));
 
-        JsonNode recognition = awaitForwarded("CN-GACC:" + waybill, 1).get(0).record().path("mutualRecognition");
+        JsonNode recognition =
+                awaitForwarded("CN-GACC:" + waybill, 1).get(0).record().path("mutualRecognition");
 
         assertThat(recognition.path("sellerAeoStatus").asText()).isEqualTo("UNKNOWN");
         assertThat(recognition.path("benefit").asBoolean()).isFalse();
@@ -153,17 +174,33 @@ class MutualRecognitionTest {
         awaitForwarded("CN-GACC:" + waybill, 1);
 
         HttpResponse<String> sameContent = send(shipment(waybill, seller, "Bluetooth headphones") + " ");
-        String unchangedId = GatewayUnderTest.json(sameContent).path("messageId").asText();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "FORWARDED".equals(gateway.getJson("/api/v1/messages/" + unchangedId).path("status").asText()));
+        String unchangedId =
+                GatewayUnderTest.json(sameContent).path("messageId").asText();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "FORWARDED"
+                        .equals(gateway.getJson("/api/v1/messages/" + unchangedId)
+                                .path("status")
+                                .asText()));
         HttpResponse<String> changed = send(shipment(waybill, seller, "Bluetooth headphones, black"));
         List<Received> versions = awaitForwarded("CN-GACC:" + waybill, 2);
 
         assertThat(first.statusCode()).isEqualTo(202);
-        assertThat(sameContent.statusCode()).as("new bytes, so a new message, not a duplicate").isEqualTo(202);
+        assertThat(sameContent.statusCode())
+                .as("new bytes, so a new message, not a duplicate")
+                .isEqualTo(202);
         assertThat(changed.statusCode()).isEqualTo(202);
-        assertThat(gateway.getJson("/api/v1/messages/" + unchangedId).path("recordList").get(0).path("deliveryStatus").asText()).isEqualTo("UNCHANGED");
-        assertThat(versions).extracting(r -> r.record().path("recordVersion").asText()).doesNotHaveDuplicates();
-        assertThat(versions).extracting(r -> r.record().path("recordId").asText()).containsOnly("CN-GACC:" + waybill);
+        assertThat(gateway.getJson("/api/v1/messages/" + unchangedId)
+                        .path("recordList")
+                        .get(0)
+                        .path("deliveryStatus")
+                        .asText())
+                .isEqualTo("UNCHANGED");
+        assertThat(versions)
+                .extracting(r -> r.record().path("recordVersion").asText())
+                .doesNotHaveDuplicates();
+        assertThat(versions)
+                .extracting(r -> r.record().path("recordId").asText())
+                .containsOnly("CN-GACC:" + waybill);
     }
 
     private HttpResponse<String> send(String document) {
@@ -171,12 +208,14 @@ class MutualRecognitionTest {
     }
 
     private List<Received> awaitForwarded(String keyPrefix, int count) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> gateway.national().receivedWithKeyPrefix(keyPrefix).size() >= count);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> gateway.national().receivedWithKeyPrefix(keyPrefix).size() >= count);
         return gateway.national().receivedWithKeyPrefix(keyPrefix);
     }
 
     private static String row(String aeoId, String status, Instant changedAt) {
-        return aeoId + ",Operator " + aeoId + ",1 Road,Shenzhen,518057,CN,AEO," + status + ",2019-05-01,," + changedAt + ",\n";
+        return aeoId + ",Operator " + aeoId + ",1 Road,Shenzhen,518057,CN,AEO," + status + ",2019-05-01,," + changedAt
+                + ",\n";
     }
 
     private static String shipment(String waybill, String sellerAeoId, String description) {

@@ -32,13 +32,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.activemq.artemis.api.core.ActiveMQNonExistentQueueException;
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientRequestor;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.api.core.management.ManagementHelper;
-import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.cbec.gateway.GatewayApplication;
 import org.cbec.gateway.config.MessageBroker;
 import org.cbec.gateway.testing.GatewayUnderTest;
@@ -64,7 +64,8 @@ class TwoInstancesIT {
     private static final int MESSAGES = Integer.getInteger("scale.messages", 1000);
     private static final int OPERATORS = 30;
     private static final int STATEMENTS_PER_OPERATOR = 10;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path root;
@@ -78,12 +79,13 @@ class TwoInstancesIT {
     @BeforeEach
     void emptyEngines() throws Exception {
         try (Connection connection = DriverManager.getConnection(DB_URL, DB_USER, DB_PASSWORD);
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("DROP OWNED BY CURRENT_USER");
         }
         try (ServerLocator locator = ActiveMQClient.createServerLocator(BROKER_URL);
-             ClientSessionFactory factory = locator.createSessionFactory();
-             ClientSession session = factory.createSession(BROKER_USER, BROKER_PASSWORD, false, true, true, false, 0)) {
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession session =
+                        factory.createSession(BROKER_USER, BROKER_PASSWORD, false, true, true, false, 0)) {
             List<String> queues = new ArrayList<>(MessageBroker.QUEUES);
             queues.add("gateway.dead-letter");
             for (String queue : queues) {
@@ -108,21 +110,38 @@ class TwoInstancesIT {
                     Sent message = message(i, "one");
                     HttpResponse<String> answer = post(only.port(), sign(gateway, message, "one"));
                     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-                    accepted.put(i, GatewayUnderTest.json(answer).path("messageId").asText());
+                    accepted.put(
+                            i, GatewayUnderTest.json(answer).path("messageId").asText());
                     sent.add(message);
                 }
                 awaitEveryRecord(gateway, sent, accepted.keySet(), Duration.ofSeconds(90));
                 assertDeliveredOnceInOrder(gateway, sent, accepted, only.port(), 0);
-                // The documented broker settings are in force on the external broker (deploy/artemis/broker.properties).
+                // The documented broker settings are in force on the external broker
+                // (deploy/artemis/broker.properties).
                 JsonNode settings = addressSettings("gateway.accepted");
                 assertThat(settings.path("maxDeliveryAttempts").asInt()).isEqualTo(20);
                 assertThat(settings.path("redeliveryDelay").asLong()).isEqualTo(1000);
                 assertThat(settings.path("deadLetterAddress").asText()).isEqualTo("gateway.dead-letter");
-                assertThat(addressSettings("gateway.forward.aeo").path("maxDeliveryAttempts").asInt()).isEqualTo(-1);
-                assertThat(addressSettings("gateway.forward.aeo").path("maxSizeBytes").asLong()).isEqualTo(16L << 20);
-                assertThat(addressSettings("gateway.forward.aeo").path("addressFullMessagePolicy").asText()).isEqualTo("PAGE");
-                assertThat(addressSettings("gateway.forward.aeo").path("pageSizeBytes").asLong()).isEqualTo(1L << 20);
-                assertThat(addressSettings("gateway.forward.aeo").path("maxReadPageBytes").asLong()).isEqualTo(16L << 20);
+                assertThat(addressSettings("gateway.forward.aeo")
+                                .path("maxDeliveryAttempts")
+                                .asInt())
+                        .isEqualTo(-1);
+                assertThat(addressSettings("gateway.forward.aeo")
+                                .path("maxSizeBytes")
+                                .asLong())
+                        .isEqualTo(16L << 20);
+                assertThat(addressSettings("gateway.forward.aeo")
+                                .path("addressFullMessagePolicy")
+                                .asText())
+                        .isEqualTo("PAGE");
+                assertThat(addressSettings("gateway.forward.aeo")
+                                .path("pageSizeBytes")
+                                .asLong())
+                        .isEqualTo(1L << 20);
+                assertThat(addressSettings("gateway.forward.aeo")
+                                .path("maxReadPageBytes")
+                                .asLong())
+                        .isEqualTo(16L << 20);
             } finally {
                 stop(only);
             }
@@ -154,13 +173,19 @@ class TwoInstancesIT {
                     byte[] signed = sign(gateway, message, run);
                     int index = i;
                     if (i % 20 == 7) {
-                        // The same bytes to both instances at the same moment: one accepts, the other answers DUPLICATE.
-                        work.add(partners.submit(() -> bothAtOnce.put(index, sendToBoth(signed, ports, accepted, index))));
+                        // The same bytes to both instances at the same moment: one accepts, the other answers
+                        // DUPLICATE.
+                        work.add(partners.submit(
+                                () -> bothAtOnce.put(index, sendToBoth(signed, ports, accepted, index))));
                     } else {
                         work.add(partners.submit(() -> {
                             HttpResponse<String> answer = post(ports[index % 2], signed);
                             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
-                            accepted.put(index, GatewayUnderTest.json(answer).path("messageId").asText());
+                            accepted.put(
+                                    index,
+                                    GatewayUnderTest.json(answer)
+                                            .path("messageId")
+                                            .asText());
                         }));
                     }
                 }
@@ -169,8 +194,11 @@ class TwoInstancesIT {
                 }
                 partners.shutdown();
                 assertThat(accepted).hasSize(MESSAGES);
-                bothAtOnce.values().forEach(statuses -> assertThat(statuses).as("the same bytes at both instances at once")
-                        .containsExactlyInAnyOrder(202, 200));
+                bothAtOnce
+                        .values()
+                        .forEach(statuses -> assertThat(statuses)
+                                .as("the same bytes at both instances at once")
+                                .containsExactlyInAnyOrder(202, 200));
 
                 awaitEveryRecord(gateway, sent, accepted.keySet(), Duration.ofSeconds(240));
                 assertDeliveredOnceInOrder(gateway, sent, accepted, a.port(), 0);
@@ -206,7 +234,11 @@ class TwoInstancesIT {
                     partners.submit(() -> {
                         HttpResponse<String> answer = postOrNull(ports[index % 2], signed);
                         if (answer != null && answer.statusCode() == 202) {
-                            accepted.put(index, GatewayUnderTest.json(answer).path("messageId").asText());
+                            accepted.put(
+                                    index,
+                                    GatewayUnderTest.json(answer)
+                                            .path("messageId")
+                                            .asText());
                         }
                     });
                 }
@@ -216,7 +248,9 @@ class TwoInstancesIT {
                 partners.shutdown();
                 assertThat(partners.awaitTermination(120, TimeUnit.SECONDS)).isTrue();
                 Set<Integer> promised = Set.copyOf(accepted.keySet());
-                System.out.printf("kill -9: %d sent, %d accepted (%d before the kill)%n", messages, promised.size(), acceptedBeforeKill);
+                System.out.printf(
+                        "kill -9: %d sent, %d accepted (%d before the kill)%n",
+                        messages, promised.size(), acceptedBeforeKill);
 
                 awaitEveryRecord(gateway, sent, promised, Duration.ofSeconds(240));
                 // At least once: a key may come twice only if the killed instance had its answer but not its booking.
@@ -250,13 +284,16 @@ class TwoInstancesIT {
     }
 
     /** Keeps this JVM's records apart from an earlier run's in the national stub's view, should a queue keep one. */
-    private static final String RUN_NONCE = Long.toString(System.currentTimeMillis() % 1_000_000L, 36).toUpperCase();
+    private static final String RUN_NONCE =
+            Long.toString(System.currentTimeMillis() % 1_000_000L, 36).toUpperCase();
 
     private static byte[] sign(GatewayUnderTest gateway, Sent message, String run) {
         String document;
         if (message.kind().equals("aeo")) {
             String aeoId = message.recordId().split(":")[1];
-            int hour = (int) ((message.statusChangedAt().getEpochSecond() - Instant.parse("2026-01-01T00:00:00Z").getEpochSecond()) / 3600);
+            int hour = (int) ((message.statusChangedAt().getEpochSecond()
+                            - Instant.parse("2026-01-01T00:00:00Z").getEpochSecond())
+                    / 3600);
             document = """
                     {"documentType":"AEO_STATUS_LIST","administration":"CN","listType":"DELTA","generatedAt":"2026-11-28T06:00:00Z",
                      "operators":[{"aeoId":"%s","name":"Operator %s","address":{"line":"1 Road","city":"Shenzhen","postcode":"518057","country":"CN"},
@@ -301,7 +338,9 @@ class TwoInstancesIT {
                 }
             }
             // Both answers name the one message that was accepted (the duplicate's receipt is the first one's).
-            assertThat(messageIds).as("message ids of the same bytes sent to both: %s", bodies).hasSize(1);
+            assertThat(messageIds)
+                    .as("message ids of the same bytes sent to both: %s", bodies)
+                    .hasSize(1);
             return statuses;
         } catch (Exception e) {
             throw new AssertionError(e);
@@ -313,16 +352,22 @@ class TwoInstancesIT {
     // ---- the checks ------------------------------------------------------------------------------
 
     /** Waits until every accepted shipment and the latest accepted statement of every operator reached the national system. */
-    private static void awaitEveryRecord(GatewayUnderTest gateway, List<Sent> sent, Set<Integer> accepted, Duration atMost) {
+    private static void awaitEveryRecord(
+            GatewayUnderTest gateway, List<Sent> sent, Set<Integer> accepted, Duration atMost) {
         Set<String> expected = expectedAtNational(sent, accepted);
-        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).alias("every accepted record at the national system").until(() -> {
-            Set<String> missing = new TreeSet<>(expected);
-            missing.removeAll(gateway.national().received().stream().map(r -> r.record().path("recordId").asText()).collect(Collectors.toSet()));
-            if (!missing.isEmpty() && missing.size() < 10) {
-                System.out.println("still missing: " + missing);
-            }
-            return missing.isEmpty();
-        });
+        await().atMost(atMost)
+                .pollInterval(Duration.ofMillis(500))
+                .alias("every accepted record at the national system")
+                .until(() -> {
+                    Set<String> missing = new TreeSet<>(expected);
+                    missing.removeAll(gateway.national().received().stream()
+                            .map(r -> r.record().path("recordId").asText())
+                            .collect(Collectors.toSet()));
+                    if (!missing.isEmpty() && missing.size() < 10) {
+                        System.out.println("still missing: " + missing);
+                    }
+                    return missing.isEmpty();
+                });
     }
 
     /** Every accepted shipment, and each operator's latest accepted statement (older ones may be SUPERSEDED). */
@@ -336,7 +381,9 @@ class TwoInstancesIT {
             if (message.kind().equals("shipment")) {
                 expected.add(message.recordId());
             } else {
-                latest.merge(operatorOf(message.recordId()), message,
+                latest.merge(
+                        operatorOf(message.recordId()),
+                        message,
                         (x, y) -> x.statusChangedAt().isAfter(y.statusChangedAt()) ? x : y);
             }
         }
@@ -344,38 +391,66 @@ class TwoInstancesIT {
         return expected;
     }
 
-    private static void assertDeliveredOnceInOrder(GatewayUnderTest gateway, List<Sent> sent, Map<Integer, String> accepted,
-                                                   int port, int atLeastOnceAllowance) {
+    private static void assertDeliveredOnceInOrder(
+            GatewayUnderTest gateway,
+            List<Sent> sent,
+            Map<Integer, String> accepted,
+            int port,
+            int atLeastOnceAllowance) {
         List<Received> received = gateway.national().received();
         // No key twice with different content.
-        Map<String, Set<String>> contentByKey = received.stream().collect(Collectors.groupingBy(Received::idempotencyKey,
-                Collectors.mapping(r -> r.record().toString(), Collectors.toSet())));
-        assertThat(contentByKey.values()).as("one content per idempotency key").allSatisfy(contents -> assertThat(contents).hasSize(1));
-        Map<String, Long> perKey = received.stream().collect(Collectors.groupingBy(Received::idempotencyKey, Collectors.counting()));
+        Map<String, Set<String>> contentByKey = received.stream()
+                .collect(Collectors.groupingBy(
+                        Received::idempotencyKey,
+                        Collectors.mapping(r -> r.record().toString(), Collectors.toSet())));
+        assertThat(contentByKey.values())
+                .as("one content per idempotency key")
+                .allSatisfy(contents -> assertThat(contents).hasSize(1));
+        Map<String, Long> perKey =
+                received.stream().collect(Collectors.groupingBy(Received::idempotencyKey, Collectors.counting()));
         long twice = perKey.values().stream().filter(n -> n > 1).count();
-        System.out.printf("national system: %d POSTs, %d keys, %d keys more than once%n", received.size(), perKey.size(), twice);
+        System.out.printf(
+                "national system: %d POSTs, %d keys, %d keys more than once%n", received.size(), perKey.size(), twice);
         assertThat(twice).as("keys delivered more than once").isLessThanOrEqualTo(atLeastOnceAllowance);
 
         // Each operator's statements reach the national system in statusChangedAt order, never an older after a newer.
-        Map<String, List<Instant>> perOperator = received.stream().filter(r -> "AEO_STATUS".equals(r.record().path("recordType").asText()))
-                .collect(Collectors.groupingBy(r -> operatorOf(r.record().path("recordId").asText()),
-                        Collectors.mapping(r -> Instant.parse(r.record().path("statusChangedAt").asText()), Collectors.toList())));
+        Map<String, List<Instant>> perOperator = received.stream()
+                .filter(r -> "AEO_STATUS".equals(r.record().path("recordType").asText()))
+                .collect(Collectors.groupingBy(
+                        r -> operatorOf(r.record().path("recordId").asText()),
+                        Collectors.mapping(
+                                r -> Instant.parse(
+                                        r.record().path("statusChangedAt").asText()),
+                                Collectors.toList())));
         assertThat(perOperator).isNotEmpty();
         perOperator.forEach((operator, times) -> {
             List<Instant> distinct = times.stream().distinct().toList();
-            assertThat(distinct).as("statements about %s as the national system saw them", operator).isSorted();
-            assertThat(times).as("a repeat of %s comes right after itself (at-least-once window)", operator)
+            assertThat(distinct)
+                    .as("statements about %s as the national system saw them", operator)
+                    .isSorted();
+            assertThat(times)
+                    .as("a repeat of %s comes right after itself (at-least-once window)", operator)
                     .isEqualTo(times.stream().sorted().toList());
         });
 
         // Every accepted statement the national system did not get was superseded by a newer one, and says so.
-        Set<String> delivered = received.stream().map(r -> r.record().path("recordId").asText()).collect(Collectors.toSet());
+        Set<String> delivered =
+                received.stream().map(r -> r.record().path("recordId").asText()).collect(Collectors.toSet());
         int superseded = 0;
         for (Sent message : sent) {
-            if (message.kind().equals("aeo") && accepted.containsKey(message.index()) && !delivered.contains(message.recordId())) {
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                        assertThat(getJson(port, "/api/v1/messages/" + accepted.get(message.index())).path("recordList").get(0)
-                                .path("deliveryStatus").asText()).as(message.recordId()).isEqualTo("SUPERSEDED"));
+            if (message.kind().equals("aeo")
+                    && accepted.containsKey(message.index())
+                    && !delivered.contains(message.recordId())) {
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(500))
+                        .untilAsserted(() -> assertThat(
+                                        getJson(port, "/api/v1/messages/" + accepted.get(message.index()))
+                                                .path("recordList")
+                                                .get(0)
+                                                .path("deliveryStatus")
+                                                .asText())
+                                .as(message.recordId())
+                                .isEqualTo("SUPERSEDED"));
                 superseded++;
             }
         }
@@ -390,9 +465,10 @@ class TwoInstancesIT {
     /** The broker's address settings for an address, through the core management API. */
     private static JsonNode addressSettings(String address) throws Exception {
         try (ServerLocator locator = ActiveMQClient.createServerLocator(BROKER_URL);
-             ClientSessionFactory factory = locator.createSessionFactory();
-             ClientSession session = factory.createSession(BROKER_USER, BROKER_PASSWORD, false, true, true, false, 0);
-             ClientRequestor requestor = new ClientRequestor(session, SimpleString.of("activemq.management"))) {
+                ClientSessionFactory factory = locator.createSessionFactory();
+                ClientSession session =
+                        factory.createSession(BROKER_USER, BROKER_PASSWORD, false, true, true, false, 0);
+                ClientRequestor requestor = new ClientRequestor(session, SimpleString.of("activemq.management"))) {
             session.start();
             ClientMessage request = session.createMessage(false);
             ManagementHelper.putOperationInvocation(request, "broker", "getAddressSettingsAsJSON", address);
@@ -411,8 +487,11 @@ class TwoInstancesIT {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Files.writeString(config.resolve("application.properties"), Files.readString(first.resolve("application.properties"))
-                + "\n# the second instance\ngateway.http.port=" + port + "\ngateway.data.dir=" + dir.resolve("data") + "\n");
+        Files.writeString(
+                config.resolve("application.properties"),
+                Files.readString(first.resolve("application.properties"))
+                        + "\n# the second instance\ngateway.http.port=" + port + "\ngateway.data.dir="
+                        + dir.resolve("data") + "\n");
         return config;
     }
 
@@ -426,23 +505,41 @@ class TwoInstancesIT {
 
     /** Starts a gateway JVM on the external engines; the credentials come from the environment, as in production. */
     private static Instance start(GatewayUnderTest gateway, Path config, String name, int port) throws IOException {
-        Files.writeString(config.resolve("application.properties"), "\n# the external engines\ngateway.db.url=" + DB_URL
-                + "\ngateway.broker.url=" + BROKER_URL + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                config.resolve("application.properties"),
+                "\n# the external engines\ngateway.db.url=" + DB_URL + "\ngateway.broker.url=" + BROKER_URL + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
         Path logs = Files.createDirectories(Path.of("target", "external-engines"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager",
-                GatewayApplication.class.getName(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
+        ProcessBuilder builder = new ProcessBuilder(
+                        java,
+                        "-Xmx512m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager",
+                        GatewayApplication.class.getName(),
+                        "run",
+                        "--config",
+                        config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".log").toFile());
         builder.environment().put("GATEWAY_DB_USER", DB_USER);
         builder.environment().put("GATEWAY_DB_PASSWORD", DB_PASSWORD);
         builder.environment().put("GATEWAY_BROKER_USER", BROKER_USER);
         builder.environment().put("GATEWAY_BROKER_PASSWORD", BROKER_PASSWORD);
         Process process = builder.start();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .failFast("the gateway " + name + " exited; see target/external-engines/" + name + ".log", () -> !process.isAlive())
-                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .failFast(
+                        "the gateway " + name + " exited; see target/external-engines/" + name + ".log",
+                        () -> !process.isAlive())
+                .until(() -> HTTP.send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
         return new Instance(name, port, process);
     }
 
@@ -463,9 +560,13 @@ class TwoInstancesIT {
 
     private static HttpResponse<String> postOrNull(int port, byte[] body) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/inbound"))
-                    .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/pkcs7-mime")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/inbound"))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Content-Type", "application/pkcs7-mime")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null; // the instance was killed under this request: no 202, so no promise
         } catch (InterruptedException e) {
@@ -476,9 +577,15 @@ class TwoInstancesIT {
 
     private static JsonNode getJson(int port, String path) {
         try {
-            return GatewayUnderTest.json(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Authorization", GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+            return GatewayUnderTest.json(HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .header(
+                                    "Authorization",
+                                    GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD))
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString()));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -32,8 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * same bytes on their own, and the bytes around it count for nothing.
  */
 class CmsInPlaceTest {
-    private static final TestPki.Credential SIGNER = TestPki.signer(TestPki.certificateAuthority("CN=In Place CA"), "CN=In Place Signer");
-    private static final byte[] CONTENT = "aeo_id,operator_name\nCN0000000001,Acme\n".getBytes(StandardCharsets.US_ASCII);
+    private static final TestPki.Credential SIGNER =
+            TestPki.signer(TestPki.certificateAuthority("CN=In Place CA"), "CN=In Place Signer");
+    private static final byte[] CONTENT =
+            "aeo_id,operator_name\nCN0000000001,Acme\n".getBytes(StandardCharsets.US_ASCII);
     private final CmsSignedDataVerifier verifier = new CmsSignedDataVerifier();
 
     @Test
@@ -54,12 +56,20 @@ class CmsInPlaceTest {
     void two_signers_and_a_signer_without_its_certificate_are_refused_as_when_read_whole() {
         TestPki.Credential other = TestPki.signer(TestPki.certificateAuthority("CN=Other CA"), "CN=Other Signer");
 
-        assertThatThrownBy(() -> verifier.open(inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER, other), true)), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
-        assertThatThrownBy(() -> verifier.open(inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER), false)), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.UNKNOWN_SIGNER));
-        assertThatThrownBy(() -> verifier.open(inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(), true)), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+        assertThatThrownBy(() -> verifier.open(
+                        inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER, other), true)),
+                        "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+        assertThatThrownBy(() -> verifier.open(
+                        inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER), false)),
+                        "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.UNKNOWN_SIGNER));
+        assertThatThrownBy(() -> verifier.open(
+                        inBuffer(TestPki.signCmsBy(CONTENT, java.util.List.of(), true)), "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
     }
 
     @Test
@@ -79,10 +89,13 @@ class CmsInPlaceTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"DER", "BER", "DER in PEM"})
     void bytes_after_the_end_of_the_cms_structure_are_refused_however_it_is_read(String encoding) {
-        byte[] cms = encoding.equals("BER") ? TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER), true) : TestPki.signCms(CONTENT, SIGNER);
+        byte[] cms = encoding.equals("BER")
+                ? TestPki.signCmsBy(CONTENT, java.util.List.of(SIGNER), true)
+                : TestPki.signCms(CONTENT, SIGNER);
         byte[] followed = Arrays.concatenate(cms, "\nappended,unsigned\n".getBytes(StandardCharsets.US_ASCII));
         byte[] body = encoding.equals("DER in PEM")
-                ? ("-----BEGIN CMS-----\n" + Base64.getMimeEncoder().encodeToString(followed) + "\n-----END CMS-----\n").getBytes(StandardCharsets.US_ASCII)
+                ? ("-----BEGIN CMS-----\n" + Base64.getMimeEncoder().encodeToString(followed) + "\n-----END CMS-----\n")
+                        .getBytes(StandardCharsets.US_ASCII)
                 : followed;
 
         for (ThrowingCallable reading : java.util.List.<ThrowingCallable>of(
@@ -99,15 +112,19 @@ class CmsInPlaceTest {
         byte[] followed = Arrays.append(TestPki.signCms(CONTENT, SIGNER), (byte) '\n');
 
         assertThatThrownBy(() -> verifier.open(inBuffer(followed), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.getMessage())
-                        .isEqualTo("1 byte after the end of the CMS structure; nothing may follow it"));
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.getMessage())
+                                .isEqualTo("1 byte after the end of the CMS structure; nothing may follow it"));
     }
 
     @Test
     void pem_in_part_of_a_buffer_verifies_too() {
-        String pem = "-----BEGIN CMS-----\n" + Base64.getMimeEncoder().encodeToString(TestPki.signCms(CONTENT, SIGNER)) + "\n-----END CMS-----\n";
+        String pem = "-----BEGIN CMS-----\n" + Base64.getMimeEncoder().encodeToString(TestPki.signCms(CONTENT, SIGNER))
+                + "\n-----END CMS-----\n";
 
-        SignedDocument inPlace = verifier.open(inBuffer(pem.getBytes(StandardCharsets.US_ASCII)), "application/pkcs7-mime");
+        SignedDocument inPlace =
+                verifier.open(inBuffer(pem.getBytes(StandardCharsets.US_ASCII)), "application/pkcs7-mime");
 
         assertThat(inPlace.content()).isEqualTo(CONTENT);
     }
@@ -121,7 +138,8 @@ class CmsInPlaceTest {
         buffer[at] = 'a';
 
         assertThatThrownBy(() -> verifier.open(ReceivedBody.of(buffer), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
     }
 
     @Test
@@ -131,7 +149,8 @@ class CmsInPlaceTest {
         System.arraycopy(der, 0, buffer, 5, der.length);
 
         assertThatThrownBy(() -> verifier.open(ReceivedBody.of(buffer, 5, der.length - 40), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
     }
 
     // A signature over empty content, its SignedData rebuilt with other content and without its digest algorithm
@@ -139,10 +158,12 @@ class CmsInPlaceTest {
     // checks the signature against the digest of nothing. It must be refused, as it is when read whole.
     @Test
     void other_content_under_a_signature_whose_digest_algorithm_is_not_listed_is_refused() throws Exception {
-        byte[] forged = TestPki.signCmsCarryingOtherContent(new byte[0], "forged,content\n".getBytes(StandardCharsets.US_ASCII), SIGNER);
+        byte[] forged = TestPki.signCmsCarryingOtherContent(
+                new byte[0], "forged,content\n".getBytes(StandardCharsets.US_ASCII), SIGNER);
 
         assertThatThrownBy(() -> verifier.open(inBuffer(forged), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
     }
 
     @Test
@@ -160,15 +181,18 @@ class CmsInPlaceTest {
     @Test
     void other_content_under_an_ed25519_signature_without_signed_attributes_is_refused() throws Exception {
         TestPki.Credential ed25519 = ed25519Signer();
-        byte[] forged = rebuilt(signDirectly(new byte[0], ed25519), "forged,content\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] forged =
+                rebuilt(signDirectly(new byte[0], ed25519), "forged,content\n".getBytes(StandardCharsets.US_ASCII));
 
         assertThatThrownBy(() -> verifier.open(inBuffer(forged), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID));
     }
 
     @Test
     void a_genuine_signature_without_signed_attributes_is_read_whole_and_verifies() throws Exception {
-        SignedDocument read = verifier.open(inBuffer(rebuilt(signDirectly(CONTENT, ed25519Signer()), CONTENT)), "application/pkcs7-mime");
+        SignedDocument read = verifier.open(
+                inBuffer(rebuilt(signDirectly(CONTENT, ed25519Signer()), CONTENT)), "application/pkcs7-mime");
 
         assertThat(read.content()).isEqualTo(CONTENT);
         assertThat(read.signedContent().fillsItsArray()).isTrue();
@@ -176,16 +200,21 @@ class CmsInPlaceTest {
 
     private static TestPki.Credential ed25519Signer() throws Exception {
         java.time.Instant now = java.time.Instant.now();
-        return TestPki.signer(TestPki.certificateAuthority("CN=Ed25519 CA"), "CN=Ed25519 Signer", now.minusSeconds(86_400),
-                now.plusSeconds(86_400), java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+        return TestPki.signer(
+                TestPki.certificateAuthority("CN=Ed25519 CA"),
+                "CN=Ed25519 Signer",
+                now.minusSeconds(86_400),
+                now.plusSeconds(86_400),
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
     }
 
     /** Ed25519 straight over the content: no signed attributes. */
     private static CMSSignedData signDirectly(byte[] content, TestPki.Credential signer) throws Exception {
         CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-        generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                .setDirectSignature(true)
-                .build(new JcaContentSignerBuilder("Ed25519").build(signer.key()), signer.certificate()));
+        generator.addSignerInfoGenerator(
+                new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                        .setDirectSignature(true)
+                        .build(new JcaContentSignerBuilder("Ed25519").build(signer.key()), signer.certificate()));
         generator.addCertificates(new JcaCertStore(signer.chain()));
         return generator.generate(new CMSProcessableByteArray(content), true);
     }
@@ -193,9 +222,12 @@ class CmsInPlaceTest {
     /** The same SignedData carrying other content; DER. */
     private static byte[] rebuilt(CMSSignedData signed, byte[] content) throws Exception {
         SignedData original = SignedData.getInstance(signed.toASN1Structure().getContent());
-        SignedData changed = new SignedData(original.getDigestAlgorithms(),
+        SignedData changed = new SignedData(
+                original.getDigestAlgorithms(),
                 new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(content)),
-                original.getCertificates(), original.getCRLs(), original.getSignerInfos());
+                original.getCertificates(),
+                original.getCRLs(),
+                original.getSignerInfos());
         return new ContentInfo(CMSObjectIdentifiers.signedData, changed).getEncoded(ASN1Encoding.DER);
     }
 

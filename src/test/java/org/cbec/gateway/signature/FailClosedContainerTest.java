@@ -35,8 +35,10 @@ class FailClosedContainerTest {
                     assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE);
                     assertThat(e.detail()).contains("nested too deeply");
                 });
-        assertThatThrownBy(() -> container.open(ReceivedBody.of(new byte[] {0x30, (byte) 0x80}), "application/pkcs7-mime"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+        assertThatThrownBy(() ->
+                        container.open(ReceivedBody.of(new byte[] {0x30, (byte) 0x80}), "application/pkcs7-mime"))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
     }
 
     @Test
@@ -48,7 +50,9 @@ class FailClosedContainerTest {
         }
 
         assertThatThrownBy(() -> BerDepth.check(deep, "the test body"))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
-        BerDepth.check(java.util.Arrays.copyOfRange(deep, 2, deep.length - 2), "the test body"); // one level less: accepted
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+        BerDepth.check(
+                java.util.Arrays.copyOfRange(deep, 2, deep.length - 2), "the test body"); // one level less: accepted
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import org.cbec.gateway.testing.Fixtures;
 import org.cbec.gateway.testing.GatewayUnderTest;
+import org.cbec.gateway.testing.Openssl;
 import org.cbec.gateway.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.cbec.gateway.testing.Openssl;
 
 /**
  * A partner that signs with the OpenSSL command line, as the README shows: {@code openssl cms -sign
@@ -37,9 +36,24 @@ class OpensslSignedMessageTest {
             TestPki.writePem(key, gateway.cnSigner.key());
             Path signed = root.resolve("aeo.p7m");
 
-            Process openssl = new ProcessBuilder(List.of("openssl", "cms", "-sign", "-nodetach", "-binary", "-outform", "DER",
-                    "-in", document.toString(), "-signer", signer.toString(), "-inkey", key.toString(), "-out", signed.toString()))
-                    .redirectErrorStream(true).start();
+            Process openssl = new ProcessBuilder(List.of(
+                            "openssl",
+                            "cms",
+                            "-sign",
+                            "-nodetach",
+                            "-binary",
+                            "-outform",
+                            "DER",
+                            "-in",
+                            document.toString(),
+                            "-signer",
+                            signer.toString(),
+                            "-inkey",
+                            key.toString(),
+                            "-out",
+                            signed.toString()))
+                    .redirectErrorStream(true)
+                    .start();
             String output = new String(openssl.getInputStream().readAllBytes());
             assertThat(openssl.waitFor()).as(output).isZero();
 
@@ -49,11 +63,14 @@ class OpensslSignedMessageTest {
             JsonNode receipt = GatewayUnderTest.json(response);
             assertThat(receipt.path("records").asInt()).isEqualTo(3);
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()).size() == 3);
+                    .until(() -> gateway.national()
+                                    .receivedWithKeyPrefix("CN-GACC:CN" + csv.number())
+                                    .size()
+                            == 3);
             assertThat(gateway.national().receivedWithKeyPrefix("CN-GACC:CN" + csv.number()))
-                    .allSatisfy(r -> assertThat(r.idempotencyKey()).isEqualTo(
-                            r.record().path("recordId").asText() + ":" + r.record().path("recordVersion").asText()));
+                    .allSatisfy(r -> assertThat(r.idempotencyKey())
+                            .isEqualTo(r.record().path("recordId").asText() + ":"
+                                    + r.record().path("recordVersion").asText()));
         }
     }
-
 }

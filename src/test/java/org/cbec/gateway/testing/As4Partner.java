@@ -54,9 +54,15 @@ public final class As4Partner {
 
     private static synchronized void registerProfile() {
         if (com.helger.phase4.mgr.MetaAS4Manager.getProfileMgr().getProfileOfID(PROFILE_ID) == null) {
-            com.helger.phase4.mgr.MetaAS4Manager.getProfileMgr().registerProfile(new com.helger.phase4.profile.AS4Profile(PROFILE_ID,
-                    "eDelivery AS4 as the CBEC gateway takes it (test)", () -> null, (initiator, responder, address) -> null,
-                    com.helger.phase4.model.pmode.IPModeIDProvider.DEFAULT_DYNAMIC, false, false));
+            com.helger.phase4.mgr.MetaAS4Manager.getProfileMgr()
+                    .registerProfile(new com.helger.phase4.profile.AS4Profile(
+                            PROFILE_ID,
+                            "eDelivery AS4 as the CBEC gateway takes it (test)",
+                            () -> null,
+                            (initiator, responder, address) -> null,
+                            com.helger.phase4.model.pmode.IPModeIDProvider.DEFAULT_DYNAMIC,
+                            false,
+                            false));
         }
     }
 
@@ -78,15 +84,23 @@ public final class As4Partner {
     /** What came back: phase4's verdict, the signal it parsed, and phase4's NRR check of a receipt. */
     public record Sent(EAS4UserMessageSendResult result, Ebms3SignalMessage signal, String nrr, String messageId) {
         public String errorCode() {
-            return signal == null || signal.getErrorCount() == 0 ? null : signal.getErrorAtIndex(0).getErrorCode();
+            return signal == null || signal.getErrorCount() == 0
+                    ? null
+                    : signal.getErrorAtIndex(0).getErrorCode();
         }
 
         public String errorDescription() {
-            return signal == null || signal.getErrorCount() == 0 ? null : signal.getErrorAtIndex(0).getDescriptionValue();
+            return signal == null || signal.getErrorCount() == 0
+                    ? null
+                    : signal.getErrorAtIndex(0).getDescriptionValue();
         }
     }
 
-    public As4Partner(TestPki.Credential signer, String fromPartyId, TestPki.Credential gatewayKey, TestPki.Credential gatewayCa) {
+    public As4Partner(
+            TestPki.Credential signer,
+            String fromPartyId,
+            TestPki.Credential gatewayKey,
+            TestPki.Credential gatewayCa) {
         this.signer = signer;
         this.fromPartyId = fromPartyId;
         this.gatewayCa = gatewayCa.certificate();
@@ -158,12 +172,21 @@ public final class As4Partner {
                 .cryptoFactory(cryptoFactory())
                 .pmode(pmode)
                 .messageID(id)
-                .service(service).action(action)
-                .fromPartyIDType("urn:oasis:names:tc:ebcore:partyid-type:unregistered").fromPartyID(fromPartyId).fromRole(INITIATOR)
-                .toPartyIDType("urn:oasis:names:tc:ebcore:partyid-type:unregistered").toPartyID(toPartyId).toRole(RESPONDER)
+                .service(service)
+                .action(action)
+                .fromPartyIDType("urn:oasis:names:tc:ebcore:partyid-type:unregistered")
+                .fromPartyID(fromPartyId)
+                .fromRole(INITIATOR)
+                .toPartyIDType("urn:oasis:names:tc:ebcore:partyid-type:unregistered")
+                .toPartyID(toPartyId)
+                .toRole(RESPONDER)
                 .conversationID(UUID.randomUUID().toString())
-                .addMessageProperty(com.helger.phase4.model.MessageProperty.builder().name("originalSender").value("urn:cbec:original:cn-exporter"))
-                .addMessageProperty(com.helger.phase4.model.MessageProperty.builder().name("finalRecipient").value("urn:cbec:final:de-customs"))
+                .addMessageProperty(com.helger.phase4.model.MessageProperty.builder()
+                        .name("originalSender")
+                        .value("urn:cbec:original:cn-exporter"))
+                .addMessageProperty(com.helger.phase4.model.MessageProperty.builder()
+                        .name("finalRecipient")
+                        .value("urn:cbec:final:de-customs"))
                 .as4ProfileID(PROFILE_ID)
                 .incomingProfileSelector(new com.helger.phase4.incoming.IAS4IncomingProfileSelector() {
                     @Override
@@ -197,7 +220,8 @@ public final class As4Partner {
                 })
                 .withSigningParams(params -> {
                     if (sign) {
-                        params.setAlgorithmSign(ECryptoAlgorithmSign.RSA_SHA_256).setAlgorithmSignDigest(ECryptoAlgorithmSignDigest.DIGEST_SHA_256);
+                        params.setAlgorithmSign(ECryptoAlgorithmSign.RSA_SHA_256)
+                                .setAlgorithmSignDigest(ECryptoAlgorithmSignDigest.DIGEST_SHA_256);
                         if (signatureCustomizer != null) {
                             params.setWSSecSignatureCustomizer(signatureCustomizer);
                         }
@@ -207,7 +231,8 @@ public final class As4Partner {
                 })
                 .withCryptParams(params -> {
                     if (encrypt) {
-                        params.setAlgorithmCrypt(ECryptoAlgorithmCrypt.AES_128_GCM).setKeyEncAlgorithm(ECryptoKeyEncryptionAlgorithm.RSA_OAEP_XENC11)
+                        params.setAlgorithmCrypt(ECryptoAlgorithmCrypt.AES_128_GCM)
+                                .setKeyEncAlgorithm(ECryptoKeyEncryptionAlgorithm.RSA_OAEP_XENC11)
                                 .setCertificate(gatewayCertificate);
                     } else {
                         params.setAlgorithmCrypt(null);
@@ -221,9 +246,14 @@ public final class As4Partner {
         }
         List<AS4OutgoingAttachment> attachments = new ArrayList<>();
         for (byte[] payload : payloads) {
-            AS4OutgoingAttachment.Builder attachment = AS4OutgoingAttachment.builder().data(payload)
-                    .mimeType(payload.length > 0 && payload[0] == '<' ? CMimeType.APPLICATION_XML
-                            : payload.length > 0 && (payload[0] == '{' || payload[0] == '[') ? CMimeType.APPLICATION_JSON : CMimeType.TEXT_PLAIN);
+            AS4OutgoingAttachment.Builder attachment = AS4OutgoingAttachment.builder()
+                    .data(payload)
+                    .mimeType(
+                            payload.length > 0 && payload[0] == '<'
+                                    ? CMimeType.APPLICATION_XML
+                                    : payload.length > 0 && (payload[0] == '{' || payload[0] == '[')
+                                            ? CMimeType.APPLICATION_JSON
+                                            : CMimeType.TEXT_PLAIN);
             if (compress) {
                 attachment.compressionGZIP();
             }
@@ -268,11 +298,21 @@ public final class As4Partner {
         security.setSendReceipt(true);
         security.setSendReceiptReplyPattern(EPModeSendReceiptReplyPattern.RESPONSE);
         security.setSendReceiptNonRepudiation(true);
-        PModeLeg leg = new PModeLeg(PModeLegProtocol.createForDefaultSoapVersion(endpoint),
+        PModeLeg leg = new PModeLeg(
+                PModeLegProtocol.createForDefaultSoapVersion(endpoint),
                 PModeLegBusinessInformation.create(service, action, null, null),
-                PModeLegErrorHandling.createUndefined(), null, security);
-        return new PMode("cbec-" + fromPartyId + "-" + UUID.randomUUID(), PModeParty.createSimple(fromPartyId, INITIATOR),
-                PModeParty.createSimple(toPartyId, RESPONDER), "urn:cbec:agreement", EMEP.ONE_WAY, EMEPBinding.PUSH, leg, null,
+                PModeLegErrorHandling.createUndefined(),
+                null,
+                security);
+        return new PMode(
+                "cbec-" + fromPartyId + "-" + UUID.randomUUID(),
+                PModeParty.createSimple(fromPartyId, INITIATOR),
+                PModeParty.createSimple(toPartyId, RESPONDER),
+                "urn:cbec:agreement",
+                EMEP.ONE_WAY,
+                EMEPBinding.PUSH,
+                leg,
+                null,
                 compress ? new PModePayloadService(com.helger.phase4.attachment.EAS4CompressionMode.GZIP) : null,
                 new PModeReceptionAwareness(ETriState.TRUE, ETriState.FALSE, 0, 0, ETriState.TRUE));
     }
@@ -286,8 +326,12 @@ public final class As4Partner {
         }
 
         @Override
-        public <T> T sendGenericMessage(String url, com.helger.commons.http.HttpHeaderMap headers, HttpEntity entity,
-                                        org.apache.hc.core5.http.io.HttpClientResponseHandler<? extends T> handler) throws java.io.IOException {
+        public <T> T sendGenericMessage(
+                String url,
+                com.helger.commons.http.HttpHeaderMap headers,
+                HttpEntity entity,
+                org.apache.hc.core5.http.io.HttpClientResponseHandler<? extends T> handler)
+                throws java.io.IOException {
             byte[] bytes;
             try {
                 bytes = EntityUtils.toByteArray(entity);
@@ -295,7 +339,8 @@ public final class As4Partner {
                 throw e;
             }
             String contentType = entity.getContentType();
-            HttpEntity altered = new ByteArrayEntity(alteration.apply(bytes), org.apache.hc.core5.http.ContentType.parseLenient(contentType));
+            HttpEntity altered = new ByteArrayEntity(
+                    alteration.apply(bytes), org.apache.hc.core5.http.ContentType.parseLenient(contentType));
             return super.sendGenericMessage(url, headers, altered, handler);
         }
     }

@@ -40,8 +40,13 @@ public final class CmsHttpsPartner implements AutoCloseable {
     public record Received(String idempotencyKey, String legalBasis, byte[] content, String signer) {}
 
     public final TestPki.Credential tlsCa = TestPki.certificateAuthority("CN=Partner TLS Test CA,O=Partner,C=SG");
-    private final TestPki.Credential tls = TestPki.issue(tlsCa, "CN=127.0.0.1,O=Partner,C=SG",
-            TestPki.extension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1"))));
+    private final TestPki.Credential tls = TestPki.issue(
+            tlsCa,
+            "CN=127.0.0.1,O=Partner,C=SG",
+            TestPki.extension(
+                    Extension.subjectAlternativeName,
+                    false,
+                    new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1"))));
     private final TestPki.Credential receiptSigner;
     private final X509Certificate gatewayCa;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -144,7 +149,10 @@ public final class CmsHttpsPartner implements AutoCloseable {
             Received document = null;
             if (problem == null) {
                 try {
-                    document = verify(body, exchange.getRequestHeaders().getFirst("Idempotency-Key"), exchange.getRequestHeaders().getFirst("Legal-Basis"));
+                    document = verify(
+                            body,
+                            exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+                            exchange.getRequestHeaders().getFirst("Legal-Basis"));
                 } catch (Exception e) {
                     problem = e.getMessage();
                 }
@@ -154,12 +162,15 @@ public final class CmsHttpsPartner implements AutoCloseable {
                 exchange.sendResponseHeaders(400, -1);
                 return;
             }
-            posts.computeIfAbsent(document.idempotencyKey(), k -> new AtomicInteger()).incrementAndGet();
+            posts.computeIfAbsent(document.idempotencyKey(), k -> new AtomicInteger())
+                    .incrementAndGet();
             boolean again = !receivedWithKey(document.idempotencyKey()).isEmpty();
             if (!again) {
                 received.add(document);
             }
-            byte[] receipt = TestPki.signCms(("{\"received\":\"" + document.idempotencyKey() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            byte[] receipt = TestPki.signCms(
+                    ("{\"received\":\"" + document.idempotencyKey() + "\"}")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     receiptSigner);
             exchange.getResponseHeaders().add("Content-Type", "application/pkcs7-mime; smime-type=signed-data");
             exchange.sendResponseHeaders(again ? 409 : 200, receipt.length);
@@ -177,17 +188,23 @@ public final class CmsHttpsPartner implements AutoCloseable {
         SignerInformation signer = signers.iterator().next();
         @SuppressWarnings("unchecked")
         Collection<X509CertificateHolder> matches = signed.getCertificates().getMatches(signer.getSID());
-        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(matches.iterator().next());
+        X509Certificate certificate = new JcaX509CertificateConverter()
+                .getCertificate(matches.iterator().next());
         if (!signer.verify(new JcaSimpleSignerInfoVerifierBuilder().build(certificate))) {
             throw new IllegalArgumentException("the signature does not verify");
         }
         PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(gatewayCa, null)));
         parameters.setRevocationEnabled(false);
-        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate)), parameters);
+        CertPathValidator.getInstance("PKIX")
+                .validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(certificate)), parameters);
         if (key == null || key.isBlank()) {
             throw new IllegalArgumentException("no Idempotency-Key");
         }
-        return new Received(key, legalBasis, (byte[]) signed.getSignedContent().getContent(), certificate.getSubjectX500Principal().getName());
+        return new Received(
+                key,
+                legalBasis,
+                (byte[]) signed.getSignedContent().getContent(),
+                certificate.getSubjectX500Principal().getName());
     }
 
     @Override

@@ -88,17 +88,28 @@ public final class ContainerSigning {
     }
 
     /** The same signed at a claimed time, its detached CMS changed (a time-stamp token attached, say) before it is sent. */
-    public static Signed smime(byte[] document, TestPki.Credential signer, Instant signingTime, java.util.function.UnaryOperator<byte[]> change) {
-        byte[] part = concat("Content-Type: text/plain; charset=utf-8\r\n\r\n".getBytes(StandardCharsets.US_ASCII), document);
+    public static Signed smime(
+            byte[] document,
+            TestPki.Credential signer,
+            Instant signingTime,
+            java.util.function.UnaryOperator<byte[]> change) {
+        byte[] part =
+                concat("Content-Type: text/plain; charset=utf-8\r\n\r\n".getBytes(StandardCharsets.US_ASCII), document);
         byte[] signature = change.apply(detachedCms(part, signer, signingTime));
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + BOUNDARY + "\r\n").getBytes(StandardCharsets.US_ASCII));
         body.writeBytes(part);
         body.writeBytes(("\r\n--" + BOUNDARY + "\r\nContent-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\n"
-                + "Content-Transfer-Encoding: base64\r\n\r\n" + Base64.getMimeEncoder().encodeToString(signature)
-                + "\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return new Signed("S/MIME", "/api/v1/inbound", "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=\"sha-256\"; "
-                + "boundary=\"" + BOUNDARY + "\"", body.toByteArray());
+                        + "Content-Transfer-Encoding: base64\r\n\r\n"
+                        + Base64.getMimeEncoder().encodeToString(signature)
+                        + "\r\n--" + BOUNDARY + "--\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        return new Signed(
+                "S/MIME",
+                "/api/v1/inbound",
+                "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=\"sha-256\"; " + "boundary=\""
+                        + BOUNDARY + "\"",
+                body.toByteArray());
     }
 
     /** JWS compact, RS256, with the signer's chain in x5c. */
@@ -113,10 +124,18 @@ public final class ContainerSigning {
             for (X509Certificate certificate : x5c) {
                 chain.add(com.nimbusds.jose.util.Base64.encode(certificate.getEncoded()));
             }
-            JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JOSE).x509CertChain(chain).build(),
+            JWSObject jws = new JWSObject(
+                    new JWSHeader.Builder(JWSAlgorithm.RS256)
+                            .type(JOSEObjectType.JOSE)
+                            .x509CertChain(chain)
+                            .build(),
                     new Payload(document));
             jws.sign(new RSASSASigner(signer.key()));
-            return new Signed("JWS", "/api/v1/inbound", "application/jose", jws.serialize().getBytes(StandardCharsets.US_ASCII));
+            return new Signed(
+                    "JWS",
+                    "/api/v1/inbound",
+                    "application/jose",
+                    jws.serialize().getBytes(StandardCharsets.US_ASCII));
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign the test JWS", e);
         }
@@ -128,8 +147,9 @@ public final class ContainerSigning {
      */
     public static Signed soap(byte[] document, TestPki.Credential signer) {
         try {
-            String xml = "<soap:Envelope xmlns:soap=\"" + SOAP_NS + "\"><soap:Body><ex:SubmitDocument xmlns:ex=\"" + EXCHANGE_NS
-                    + "\"><ex:Document>" + Base64.getEncoder().encodeToString(document) + "</ex:Document></ex:SubmitDocument></soap:Body></soap:Envelope>";
+            String xml = "<soap:Envelope xmlns:soap=\"" + SOAP_NS + "\"><soap:Body><ex:SubmitDocument xmlns:ex=\""
+                    + EXCHANGE_NS + "\"><ex:Document>" + Base64.getEncoder().encodeToString(document)
+                    + "</ex:Document></ex:SubmitDocument></soap:Body></soap:Envelope>";
             Document envelope = parse(xml.getBytes(StandardCharsets.UTF_8));
             WSSecHeader header = new WSSecHeader(envelope);
             header.insertSecurityHeader();
@@ -140,7 +160,8 @@ public final class ContainerSigning {
             signature.setUserInfo("partner", "partner-key");
             signature.setKeyIdentifierType(WSConstants.BST_DIRECT_REFERENCE);
             // Under an intermediate CA the token is a PKIPath (X509PKIPathv1) with the chain up to the anchor.
-            signature.setUseSingleCertificate(signer.chain().stream().skip(1)
+            signature.setUseSingleCertificate(signer.chain().stream()
+                    .skip(1)
                     .allMatch(c -> c.getSubjectX500Principal().equals(c.getIssuerX500Principal())));
             signature.setSignatureAlgorithm("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
             signature.setDigestAlgo("http://www.w3.org/2001/04/xmlenc#sha256");
@@ -148,7 +169,11 @@ public final class ContainerSigning {
             signature.getParts().add(new WSEncryptionPart("Timestamp", WSConstants.WSU_NS, "Element"));
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry("partner", signer.key(), "partner-key".toCharArray(), signer.chain().toArray(new X509Certificate[0]));
+            store.setKeyEntry(
+                    "partner",
+                    signer.key(),
+                    "partner-key".toCharArray(),
+                    signer.chain().toArray(new X509Certificate[0]));
             Merlin crypto = new Merlin();
             crypto.setKeyStore(store);
             signature.build(crypto);
@@ -168,7 +193,10 @@ public final class ContainerSigning {
         try {
             Document parsed = parse(document.getBytes(StandardCharsets.UTF_8));
             Element root = parsed.getDocumentElement();
-            XMLSignature signature = new XMLSignature(parsed, "", XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256,
+            XMLSignature signature = new XMLSignature(
+                    parsed,
+                    "",
+                    XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256,
                     Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
             root.appendChild(signature.getElement());
             Transforms transforms = new Transforms(parsed);
@@ -176,19 +204,29 @@ public final class ContainerSigning {
             transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
             signature.addDocument("", transforms, "http://www.w3.org/2001/04/xmlenc#sha256");
             if (signingTime != null) {
-                String xades = ("<xades:QualifyingProperties xmlns:xades=\"http://uri.etsi.org/01903/v1.3.2#\" Target=\"#signature\">"
-                        + "<xades:SignedProperties Id=\"xades-signed-properties\"><xades:SignedSignatureProperties>"
-                        + "<xades:SigningTime>%s</xades:SigningTime></xades:SignedSignatureProperties></xades:SignedProperties>"
-                        + "</xades:QualifyingProperties>").formatted(signingTime);
-                org.w3c.dom.Node qualifying = parsed.importNode(parse(xades.getBytes(StandardCharsets.UTF_8)).getDocumentElement(), true);
-                org.apache.xml.security.signature.ObjectContainer object = new org.apache.xml.security.signature.ObjectContainer(parsed);
+                String xades =
+                        ("<xades:QualifyingProperties xmlns:xades=\"http://uri.etsi.org/01903/v1.3.2#\" Target=\"#signature\">"
+                                        + "<xades:SignedProperties Id=\"xades-signed-properties\"><xades:SignedSignatureProperties>"
+                                        + "<xades:SigningTime>%s</xades:SigningTime></xades:SignedSignatureProperties></xades:SignedProperties>"
+                                        + "</xades:QualifyingProperties>")
+                                .formatted(signingTime);
+                org.w3c.dom.Node qualifying = parsed.importNode(
+                        parse(xades.getBytes(StandardCharsets.UTF_8)).getDocumentElement(), true);
+                org.apache.xml.security.signature.ObjectContainer object =
+                        new org.apache.xml.security.signature.ObjectContainer(parsed);
                 object.appendChild(qualifying);
                 signature.appendObject(object);
-                ((Element) ((Element) qualifying).getElementsByTagNameNS("http://uri.etsi.org/01903/v1.3.2#", "SignedProperties").item(0))
+                ((Element) ((Element) qualifying)
+                                .getElementsByTagNameNS("http://uri.etsi.org/01903/v1.3.2#", "SignedProperties")
+                                .item(0))
                         .setIdAttributeNS(null, "Id", true);
                 Transforms c14n = new Transforms(parsed);
                 c14n.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
-                signature.addDocument("#xades-signed-properties", c14n, "http://www.w3.org/2001/04/xmlenc#sha256", null,
+                signature.addDocument(
+                        "#xades-signed-properties",
+                        c14n,
+                        "http://www.w3.org/2001/04/xmlenc#sha256",
+                        null,
                         "http://uri.etsi.org/01903#SignedProperties");
             }
             for (X509Certificate certificate : signer.chain()) {
@@ -207,11 +245,15 @@ public final class ContainerSigning {
             ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
+                            new JcaDigestCalculatorProviderBuilder().build())
+                    .setSignedAttributeGenerator(
+                            new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(new JcaContentSignerBuilder("SHA256withRSA").build(signer.key()), signer.certificate()));
             generator.addCertificates(new JcaCertStore(signer.chain()));
-            return generator.generate(new CMSProcessableByteArray(content), false).getEncoded();
+            return generator
+                    .generate(new CMSProcessableByteArray(content), false)
+                    .getEncoded();
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign the test message", e);
         }

@@ -38,7 +38,8 @@ public final class Fixtures {
             byte[] replacement = number.getBytes(StandardCharsets.US_ASCII);
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             for (int i = 0; i < bytes.length; i++) {
-                if (i + marker.length <= bytes.length && java.util.Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length)) {
+                if (i + marker.length <= bytes.length
+                        && java.util.Arrays.equals(bytes, i, i + marker.length, marker, 0, marker.length)) {
                     out.write(replacement, 0, replacement.length);
                     i += marker.length - 1;
                 } else {
@@ -56,7 +57,9 @@ public final class Fixtures {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture messages/" + path);
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("{{N}}", number).getBytes(StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("{{N}}", number)
+                    .getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

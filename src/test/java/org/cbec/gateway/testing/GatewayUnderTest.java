@@ -30,16 +30,21 @@ public final class GatewayUnderTest implements AutoCloseable {
     public static final String CN_CA_SUBJECT = "CN=CN-GACC Test CA,O=General Administration of Customs,C=CN";
 
     public final TestPki.Credential cnCa = TestPki.certificateAuthority(CN_CA_SUBJECT);
-    public final TestPki.Credential cnSigner = TestPki.signer(cnCa, "CN=CN-GACC Signer,O=General Administration of Customs,C=CN");
-    public final TestPki.Credential sgCa = TestPki.certificateAuthority("CN=SG-CUSTOMS Test CA,O=Singapore Customs,C=SG");
+    public final TestPki.Credential cnSigner =
+            TestPki.signer(cnCa, "CN=CN-GACC Signer,O=General Administration of Customs,C=CN");
+    public final TestPki.Credential sgCa =
+            TestPki.certificateAuthority("CN=SG-CUSTOMS Test CA,O=Singapore Customs,C=SG");
     public final TestPki.Credential sgSigner = TestPki.signer(sgCa, "CN=SG-CUSTOMS Signer,O=Singapore Customs,C=SG");
-    public final TestPki.Credential gatewayCa = TestPki.certificateAuthority("CN=Gateway Test CA,O=National Customs,C=DE");
-    public final TestPki.Credential gatewayKey = TestPki.signer(gatewayCa, "CN=Gateway Receipts,O=National Customs,C=DE");
+    public final TestPki.Credential gatewayCa =
+            TestPki.certificateAuthority("CN=Gateway Test CA,O=National Customs,C=DE");
+    public final TestPki.Credential gatewayKey =
+            TestPki.signer(gatewayCa, "CN=Gateway Receipts,O=National Customs,C=DE");
 
     private final Path root;
     private final NationalSystemStub national;
     private final Map<String, String> overrides = new HashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private GatewayRuntime runtime;
     private org.cbec.gateway.translate.Translators translators;
     private int port;
@@ -119,9 +124,12 @@ public final class GatewayUnderTest implements AutoCloseable {
         settings.put("gateway.national.shipment.url", national.url("/shipments"));
         settings.put("gateway.forward.initial-delay", "PT0.05S");
         settings.put("gateway.forward.max-delay", "PT0.2S");
-        settings.put("gateway.keystore.path", TestPki.writePkcs12(root.resolve("gateway.p12"), gatewayKey).toString());
+        settings.put(
+                "gateway.keystore.path",
+                TestPki.writePkcs12(root.resolve("gateway.p12"), gatewayKey).toString());
         if (Boolean.getBoolean("cbec.test.external-database")) {
-            // The hostile-input catalogues again on PostgreSQL (mvn -B verify -Pexternal-engines): GATEWAY_DB_* as .ci sets them.
+            // The hostile-input catalogues again on PostgreSQL (mvn -B verify -Pexternal-engines): GATEWAY_DB_* as .ci
+            // sets them.
             settings.put("gateway.db.url", System.getenv("GATEWAY_DB_URL"));
             settings.put("gateway.db.user", System.getenv("GATEWAY_DB_USER"));
             settings.put("gateway.db.password", System.getenv("GATEWAY_DB_PASSWORD"));
@@ -141,7 +149,11 @@ public final class GatewayUnderTest implements AutoCloseable {
             Files.createDirectories(config);
             StringBuilder properties = new StringBuilder(Files.readString(Path.of("config/application.properties")));
             properties.append("\n# test settings\n");
-            settings.forEach((key, value) -> properties.append(key).append('=').append(value.replace("\\", "\\\\")).append('\n'));
+            settings.forEach((key, value) -> properties
+                    .append(key)
+                    .append('=')
+                    .append(value.replace("\\", "\\\\"))
+                    .append('\n'));
             Files.writeString(config.resolve("application.properties"), properties);
             return config;
         } catch (IOException e) {
@@ -174,18 +186,22 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     /** The demo users of config/users.yaml, which the tests' gateways use. */
     public static final String ADMIN = "admin";
+
     public static final String ADMIN_PASSWORD = "admin-demo";
     public static final String OPERATOR = "operator";
     public static final String OPERATOR_PASSWORD = "operator-demo";
 
     /** HTTP Basic credentials of a user, as the operators' API takes them. */
     public static String basic(String user, String password) {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "Basic "
+                + java.util.Base64.getEncoder()
+                        .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** POSTs as the demo admin (the inbound endpoint ignores credentials: partners authenticate by signature). */
     public HttpResponse<String> post(String path, byte[] body, String contentType) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Authorization", basic(ADMIN, ADMIN_PASSWORD))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
@@ -200,9 +216,12 @@ public final class GatewayUnderTest implements AutoCloseable {
 
     /** POSTs CMS asking for a signed receipt; the answer body is bytes. */
     public HttpResponse<byte[]> postCmsForSignedReceipt(byte[] signed) {
-        HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/inbound")).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/pkcs7-mime").header("Accept", "application/pkcs7-mime")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(signed)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri("/api/v1/inbound"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/pkcs7-mime")
+                .header("Accept", "application/pkcs7-mime")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(signed))
+                .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
@@ -219,7 +238,9 @@ public final class GatewayUnderTest implements AutoCloseable {
     }
 
     public HttpResponse<String> getAs(String path, String user, String password) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (user != null) {
             request.header("Authorization", basic(user, password));
         }
@@ -243,8 +264,12 @@ public final class GatewayUnderTest implements AutoCloseable {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         JsonNode problem = json(response);
         assertThat(problem.path("code").asText()).isEqualTo(code);
-        assertThat(getJson("/api/v1/messages/" + problem.path("messageId").asText()).path("refusal").path("code").asText())
-                .as("the refusal is archived").isEqualTo(code);
+        assertThat(getJson("/api/v1/messages/" + problem.path("messageId").asText())
+                        .path("refusal")
+                        .path("code")
+                        .asText())
+                .as("the refusal is archived")
+                .isEqualTo(code);
         return problem;
     }
 
@@ -252,8 +277,11 @@ public final class GatewayUnderTest implements AutoCloseable {
     public JsonNode soapFaultArchived(HttpResponse<String> response, String code) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(500);
         assertThat(response.body()).contains("<soap:Fault>").contains("ex:" + code);
-        JsonNode archived = getJson("/api/v1/messages/" + response.body().replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1"));
-        assertThat(archived.path("refusal").path("code").asText()).as("the refusal is archived").isEqualTo(code);
+        JsonNode archived = getJson("/api/v1/messages/"
+                + response.body().replaceAll("(?s).*<ex:MessageId>([0-9A-Z]+)</ex:MessageId>.*", "$1"));
+        assertThat(archived.path("refusal").path("code").asText())
+                .as("the refusal is archived")
+                .isEqualTo(code);
         return archived;
     }
 

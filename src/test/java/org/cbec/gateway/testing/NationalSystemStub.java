@@ -55,19 +55,30 @@ public final class NationalSystemStub implements AutoCloseable {
         if (down || System.nanoTime() < downUntilNanos || failuresToGive.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             status = 503;
         } else if (exchange.getRequestURI().getPath().endsWith("/batch")) {
-            // A batch (gateway.national.*.batch-url): [{"idempotencyKey":"...","record":{...}}, ...], kept as if POSTed one by one.
-            String path = exchange.getRequestURI().getPath().substring(0, exchange.getRequestURI().getPath().length() - "/batch".length());
+            // A batch (gateway.national.*.batch-url): [{"idempotencyKey":"...","record":{...}}, ...], kept as if POSTed
+            // one by one.
+            String path = exchange.getRequestURI()
+                    .getPath()
+                    .substring(0, exchange.getRequestURI().getPath().length() - "/batch".length());
             List<Received> entries = new java.util.ArrayList<>();
             for (JsonNode entry : EXACT.readTree(body)) {
-                entries.add(new Received(path, entry.path("idempotencyKey").asText(), "application/json", entry.path("record"),
+                entries.add(new Received(
+                        path,
+                        entry.path("idempotencyKey").asText(),
+                        "application/json",
+                        entry.path("record"),
                         entry.path("record").toString()));
             }
             received.addAll(entries);
             batches.incrementAndGet();
             status = 200;
         } else {
-            received.add(new Received(exchange.getRequestURI().getPath(), key,
-                    exchange.getRequestHeaders().getFirst("Content-Type"), JSON.readTree(body), new String(body, StandardCharsets.UTF_8)));
+            received.add(new Received(
+                    exchange.getRequestURI().getPath(),
+                    key,
+                    exchange.getRequestHeaders().getFirst("Content-Type"),
+                    JSON.readTree(body),
+                    new String(body, StandardCharsets.UTF_8)));
             status = 200;
         }
         byte[] answer = ("{\"status\":" + status + "}").getBytes(StandardCharsets.UTF_8);
@@ -91,7 +102,9 @@ public final class NationalSystemStub implements AutoCloseable {
     }
 
     public List<Received> receivedWithKeyPrefix(String recordIdPrefix) {
-        return received.stream().filter(r -> r.idempotencyKey() != null && r.idempotencyKey().startsWith(recordIdPrefix)).toList();
+        return received.stream()
+                .filter(r -> r.idempotencyKey() != null && r.idempotencyKey().startsWith(recordIdPrefix))
+                .toList();
     }
 
     /** Every request that reached the server, answered 2xx or not, as "path key". */

@@ -13,7 +13,11 @@ public final class Openssl {
 
     public static boolean available() {
         try {
-            return new ProcessBuilder("openssl", "version").redirectErrorStream(true).start().waitFor() == 0;
+            return new ProcessBuilder("openssl", "version")
+                            .redirectErrorStream(true)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

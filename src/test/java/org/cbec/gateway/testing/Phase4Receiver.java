@@ -70,8 +70,18 @@ public final class Phase4Receiver implements AutoCloseable {
     private static final char[] PASSWORD = "partner-key".toCharArray();
 
     /** One UserMessage phase4 took: what it says and the payload in clear, and whether phase4 checked a signature and decrypted. */
-    public record Received(String messageId, String fromPartyId, String toPartyId, String service, String action, Map<String, String> properties,
-                           String mimeType, byte[] payload, boolean signatureChecked, boolean decrypted, X509Certificate signer) {}
+    public record Received(
+            String messageId,
+            String fromPartyId,
+            String toPartyId,
+            String service,
+            String action,
+            Map<String, String> properties,
+            String mimeType,
+            byte[] payload,
+            boolean signatureChecked,
+            boolean decrypted,
+            X509Certificate signer) {}
 
     private final TestPki.Credential partnerKey;
     private final X509Certificate gatewayCa;
@@ -84,7 +94,12 @@ public final class Phase4Receiver implements AutoCloseable {
     private final Server server = new Server();
     private final ServerConnector connector = new ServerConnector(server);
 
-    public Phase4Receiver(TestPki.Credential partnerKey, X509Certificate gatewayCa, X509Certificate gatewayCertificate, String partyId, String service) {
+    public Phase4Receiver(
+            TestPki.Credential partnerKey,
+            X509Certificate gatewayCa,
+            X509Certificate gatewayCertificate,
+            String partyId,
+            String service) {
         this.partnerKey = partnerKey;
         this.gatewayCa = gatewayCa;
         this.gatewayCertificate = gatewayCertificate;
@@ -97,12 +112,15 @@ public final class Phase4Receiver implements AutoCloseable {
         context.addEventListener(new ServletContextListener() {
             @Override
             public void contextInitialized(ServletContextEvent event) {
-                // phase4's servlet runs in ph-scopes' global web scope, which must be open before the servlet is built. One per
+                // phase4's servlet runs in ph-scopes' global web scope, which must be open before the servlet is built.
+                // One per
                 // JVM, kept open.
-                // A plain global scope (phase4's sender in another test of this JVM) is not enough: it has no servlet context.
+                // A plain global scope (phase4's sender in another test of this JVM) is not enough: it has no servlet
+                // context.
                 if (!(ScopeManager.getGlobalScopeOrNull() instanceof com.helger.web.scope.IGlobalWebScope)) {
                     if (ScopeManager.isGlobalScopePresent()) {
-                        // Ending it makes phase4 clean WSS4J up (its providers, Santuario's SwA transforms): set them up again.
+                        // Ending it makes phase4 clean WSS4J up (its providers, Santuario's SwA transforms): set them
+                        // up again.
                         ScopeManager.onGlobalEnd();
                         org.apache.wss4j.dom.engine.WSSConfig.init();
                         if (java.security.Security.getProvider("ApacheXMLDSig") == null) {
@@ -192,18 +210,25 @@ public final class Phase4Receiver implements AutoCloseable {
         @Override
         public void init() throws jakarta.servlet.ServletException {
             super.init();
-            handlerRegistry().registerHandler(EHttpMethod.POST, new AS4XServletHandler().setRequestHandlerCustomizer(new IAS4ServletRequestHandlerCustomizer() {
-                @Override
-                public void customizeBeforeHandling(IRequestWebScopeWithoutResponse scope, AS4UnifiedResponse response,
-                                                    com.helger.phase4.incoming.AS4RequestHandler handler) {
-                    partner.configure(handler);
-                }
+            handlerRegistry()
+                    .registerHandler(
+                            EHttpMethod.POST,
+                            new AS4XServletHandler()
+                                    .setRequestHandlerCustomizer(new IAS4ServletRequestHandlerCustomizer() {
+                                        @Override
+                                        public void customizeBeforeHandling(
+                                                IRequestWebScopeWithoutResponse scope,
+                                                AS4UnifiedResponse response,
+                                                com.helger.phase4.incoming.AS4RequestHandler handler) {
+                                            partner.configure(handler);
+                                        }
 
-                @Override
-                public void customizeAfterHandling(IRequestWebScopeWithoutResponse scope, AS4UnifiedResponse response,
-                                                   com.helger.phase4.incoming.AS4RequestHandler handler) {
-                }
-            }));
+                                        @Override
+                                        public void customizeAfterHandling(
+                                                IRequestWebScopeWithoutResponse scope,
+                                                AS4UnifiedResponse response,
+                                                com.helger.phase4.incoming.AS4RequestHandler handler) {}
+                                    }));
         }
     }
 
@@ -228,13 +253,22 @@ public final class Phase4Receiver implements AutoCloseable {
     /** What the partner's business side does with a message phase4 has verified and decrypted. */
     private final class Processor implements IAS4IncomingMessageProcessorSPI {
         @Override
-        public AS4MessageProcessorResult processAS4UserMessage(IAS4IncomingMessageMetadata metadata, HttpHeaderMap headers, Ebms3UserMessage message,
-                                                               IPMode pmode, org.w3c.dom.Node payload, ICommonsList<WSS4JAttachment> attachments,
-                                                               IAS4IncomingMessageState state, ICommonsList<Ebms3Error> errors) {
+        public AS4MessageProcessorResult processAS4UserMessage(
+                IAS4IncomingMessageMetadata metadata,
+                HttpHeaderMap headers,
+                Ebms3UserMessage message,
+                IPMode pmode,
+                org.w3c.dom.Node payload,
+                ICommonsList<WSS4JAttachment> attachments,
+                IAS4IncomingMessageState state,
+                ICommonsList<Ebms3Error> errors) {
             attempts.incrementAndGet();
             if (erroring) {
-                errors.add(EEbmsError.EBMS_OTHER.errorBuilder(Locale.ROOT).refToMessageInError(message.getMessageInfo().getMessageId())
-                        .errorDetail("the partner's back office is down (test)").build());
+                errors.add(EEbmsError.EBMS_OTHER
+                        .errorBuilder(Locale.ROOT)
+                        .refToMessageInError(message.getMessageInfo().getMessageId())
+                        .errorDetail("the partner's back office is down (test)")
+                        .build());
                 return AS4MessageProcessorResult.createFailure();
             }
             Map<String, String> properties = new LinkedHashMap<>();
@@ -250,31 +284,47 @@ public final class Phase4Receiver implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            received.add(new Received(message.getMessageInfo().getMessageId(), message.getPartyInfo().getFrom().getPartyIdAtIndex(0).getValue(),
-                    message.getPartyInfo().getTo().getPartyIdAtIndex(0).getValue(), message.getCollaborationInfo().getService().getValue(),
-                    message.getCollaborationInfo().getAction(), properties, attachment.getUncompressedMimeType(), content,
-                    state.isSoapSignatureChecked(), state.isSoapDecrypted(), state.getSigningCertificate()));
+            received.add(new Received(
+                    message.getMessageInfo().getMessageId(),
+                    message.getPartyInfo().getFrom().getPartyIdAtIndex(0).getValue(),
+                    message.getPartyInfo().getTo().getPartyIdAtIndex(0).getValue(),
+                    message.getCollaborationInfo().getService().getValue(),
+                    message.getCollaborationInfo().getAction(),
+                    properties,
+                    attachment.getUncompressedMimeType(),
+                    content,
+                    state.isSoapSignatureChecked(),
+                    state.isSoapDecrypted(),
+                    state.getSigningCertificate()));
             return AS4MessageProcessorResult.createSuccess();
         }
 
         @Override
-        public AS4SignalMessageProcessorResult processAS4SignalMessage(IAS4IncomingMessageMetadata metadata, HttpHeaderMap headers,
-                                                                       Ebms3SignalMessage message, IPMode pmode, IAS4IncomingMessageState state,
-                                                                       ICommonsList<Ebms3Error> errors) {
+        public AS4SignalMessageProcessorResult processAS4SignalMessage(
+                IAS4IncomingMessageMetadata metadata,
+                HttpHeaderMap headers,
+                Ebms3SignalMessage message,
+                IPMode pmode,
+                IAS4IncomingMessageState state,
+                ICommonsList<Ebms3Error> errors) {
             return AS4SignalMessageProcessorResult.createSuccess();
         }
 
         @Override
-        public void processAS4ResponseMessage(IAS4IncomingMessageMetadata metadata, IAS4IncomingMessageState state, String messageId,
-                                              byte[] response, boolean wrappedInMime) {
-        }
+        public void processAS4ResponseMessage(
+                IAS4IncomingMessageMetadata metadata,
+                IAS4IncomingMessageState state,
+                String messageId,
+                byte[] response,
+                boolean wrappedInMime) {}
     }
 
     private AS4CryptoFactoryInMemoryKeyStore cryptoFactory() {
         try {
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("partner", partnerKey.key(), PASSWORD, partnerKey.chain().toArray(new X509Certificate[0]));
+            keys.setKeyEntry(
+                    "partner", partnerKey.key(), PASSWORD, partnerKey.chain().toArray(new X509Certificate[0]));
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("gateway-ca", gatewayCa);
@@ -297,10 +347,21 @@ public final class Phase4Receiver implements AutoCloseable {
         security.setSendReceipt(true);
         security.setSendReceiptReplyPattern(EPModeSendReceiptReplyPattern.RESPONSE);
         security.setSendReceiptNonRepudiation(true);
-        PModeLeg leg = new PModeLeg(PModeLegProtocol.createForDefaultSoapVersion(url()),
-                PModeLegBusinessInformation.create(service, "Deliver", null, null), PModeLegErrorHandling.createUndefined(), null, security);
-        return new PMode("cbec-outbound-" + partyId, PModeParty.createSimple("CBEC-GATEWAY", As4Partner.INITIATOR),
-                PModeParty.createSimple(partyId, As4Partner.RESPONDER), "urn:cbec:agreement", EMEP.ONE_WAY, EMEPBinding.PUSH, leg, null,
+        PModeLeg leg = new PModeLeg(
+                PModeLegProtocol.createForDefaultSoapVersion(url()),
+                PModeLegBusinessInformation.create(service, "Deliver", null, null),
+                PModeLegErrorHandling.createUndefined(),
+                null,
+                security);
+        return new PMode(
+                "cbec-outbound-" + partyId,
+                PModeParty.createSimple("CBEC-GATEWAY", As4Partner.INITIATOR),
+                PModeParty.createSimple(partyId, As4Partner.RESPONDER),
+                "urn:cbec:agreement",
+                EMEP.ONE_WAY,
+                EMEPBinding.PUSH,
+                leg,
+                null,
                 new PModePayloadService(com.helger.phase4.attachment.EAS4CompressionMode.GZIP),
                 new PModeReceptionAwareness(ETriState.TRUE, ETriState.TRUE, 0, 0, ETriState.TRUE));
     }

@@ -10,7 +10,8 @@ public final class RequiredTool {
 
     public static void require(boolean available, String tool, String hint) {
         if (!available) {
-            throw new AssertionError("the " + tool + " command is required by this test and is not installed (" + hint + ")");
+            throw new AssertionError(
+                    "the " + tool + " command is required by this test and is not installed (" + hint + ")");
         }
     }
 }

@@ -23,13 +23,13 @@ import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
-import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
-import org.bouncycastle.asn1.cms.ContentInfo;
-import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -90,15 +90,22 @@ public final class TestPki {
     public static Credential certificateAuthority(String subject) {
         KeyPair keys = rsa(2048);
         Instant now = Instant.now();
-        X509Certificate certificate = build(subject, keys, new X500Name(subject), keys.getPrivate(), now.minus(Duration.ofDays(365)),
-                now.plus(Duration.ofDays(3650)), true);
+        X509Certificate certificate = build(
+                subject,
+                keys,
+                new X500Name(subject),
+                keys.getPrivate(),
+                now.minus(Duration.ofDays(365)),
+                now.plus(Duration.ofDays(3650)),
+                true);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate));
     }
 
     /** A self-signed CA valid from {@code notBefore} to {@code notAfter}: one about to expire, say. */
     public static Credential certificateAuthority(String subject, Instant notBefore, Instant notAfter) {
         KeyPair keys = rsa(2048);
-        X509Certificate certificate = build(subject, keys, new X500Name(subject), keys.getPrivate(), notBefore, notAfter, true);
+        X509Certificate certificate =
+                build(subject, keys, new X500Name(subject), keys.getPrivate(), notBefore, notAfter, true);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate));
     }
 
@@ -107,10 +114,17 @@ public final class TestPki {
         return signer(issuer, subject, now.minus(Duration.ofDays(30)), now.plus(Duration.ofDays(365)), rsa(2048));
     }
 
-    public static Credential signer(Credential issuer, String subject, Instant notBefore, Instant notAfter, KeyPair keys) {
-        X509Certificate certificate = build(subject, keys,
-                X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
-                issuer.key(), notBefore, notAfter, false);
+    public static Credential signer(
+            Credential issuer, String subject, Instant notBefore, Instant notAfter, KeyPair keys) {
+        X509Certificate certificate = build(
+                subject,
+                keys,
+                X500Name.getInstance(
+                        issuer.certificate().getSubjectX500Principal().getEncoded()),
+                issuer.key(),
+                notBefore,
+                notAfter,
+                false);
         List<X509Certificate> chain = new ArrayList<>();
         chain.add(certificate);
         chain.addAll(issuer.chain());
@@ -132,16 +146,23 @@ public final class TestPki {
         Instant now = Instant.now();
         try {
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                    X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
-                    BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(now.minus(Duration.ofDays(30))),
-                    Date.from(now.plus(Duration.ofDays(365))), new X500Name(subject), keys.getPublic());
+                    X500Name.getInstance(
+                            issuer.certificate().getSubjectX500Principal().getEncoded()),
+                    BigInteger.valueOf(SERIALS.incrementAndGet()),
+                    Date.from(now.minus(Duration.ofDays(30))),
+                    Date.from(now.plus(Duration.ofDays(365))),
+                    new X500Name(subject),
+                    keys.getPublic());
             for (Extension extension : extensions) {
                 builder.addExtension(extension);
             }
-            builder.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
             String algorithm = issuer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
-            X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder(algorithm).build(issuer.key())));
+            X509Certificate certificate = new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(issuer.key())));
             List<X509Certificate> chain = new ArrayList<>();
             chain.add(certificate);
             chain.addAll(issuer.chain());
@@ -152,7 +173,10 @@ public final class TestPki {
     }
 
     /** An extension for {@link #issue}. */
-    public static Extension extension(org.bouncycastle.asn1.ASN1ObjectIdentifier oid, boolean critical, org.bouncycastle.asn1.ASN1Encodable value) {
+    public static Extension extension(
+            org.bouncycastle.asn1.ASN1ObjectIdentifier oid,
+            boolean critical,
+            org.bouncycastle.asn1.ASN1Encodable value) {
         try {
             return new Extension(oid, critical, value.toASN1Primitive().getEncoded(ASN1Encoding.DER));
         } catch (IOException e) {
@@ -160,18 +184,32 @@ public final class TestPki {
         }
     }
 
-    private static X509Certificate build(String subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey,
-                                         Instant notBefore, Instant notAfter, boolean authority) {
+    private static X509Certificate build(
+            String subject,
+            KeyPair keys,
+            X500Name issuer,
+            PrivateKey issuerKey,
+            Instant notBefore,
+            Instant notAfter,
+            boolean authority) {
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
-                    BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(notBefore), Date.from(notAfter),
-                    new X500Name(subject), keys.getPublic());
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuer,
+                    BigInteger.valueOf(SERIALS.incrementAndGet()),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    new X500Name(subject),
+                    keys.getPublic());
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-            builder.addExtension(Extension.keyUsage, true, authority
-                    ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-                    : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
-            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    authority
+                            ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                            : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+            builder.addExtension(
+                    Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(keys.getPublic()));
             String algorithm = issuerKey.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
             ContentSigner signer = new JcaContentSignerBuilder(algorithm).build(issuerKey);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
@@ -182,7 +220,11 @@ public final class TestPki {
 
     /** CMS SignedData, DER, with encapsulated content, the signer's chain and a signing-time attribute. */
     public static byte[] signCms(byte[] content, Credential signer, Instant signingTime) {
-        return signCms(content, signer, signingTime, signer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
+        return signCms(
+                content,
+                signer,
+                signingTime,
+                signer.key().getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA");
     }
 
     /** The same with a chosen JCA signature algorithm, e.g. SHA1withRSA for a weak-algorithm fixture. */
@@ -192,9 +234,11 @@ public final class TestPki {
             ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
-                    .build(contentSigner, signer.certificate()));
+            generator.addSignerInfoGenerator(
+                    new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                            .setSignedAttributeGenerator(
+                                    new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+                            .build(contentSigner, signer.certificate()));
             generator.addCertificates(new JcaCertStore(signer.chain()));
             CMSSignedData signed = generator.generate(new CMSProcessableByteArray(content), true);
             return signed.getEncoded(ASN1Encoding.DER);
@@ -212,13 +256,16 @@ public final class TestPki {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             for (Credential signer : signers) {
                 ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withRSA").build(signer.key());
-                generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                        .build(contentSigner, signer.certificate()));
+                generator.addSignerInfoGenerator(
+                        new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+                                .build(contentSigner, signer.certificate()));
                 if (includeCertificates) {
                     generator.addCertificates(new JcaCertStore(signer.chain()));
                 }
             }
-            return generator.generate(new CMSProcessableByteArray(content), true).getEncoded();
+            return generator
+                    .generate(new CMSProcessableByteArray(content), true)
+                    .getEncoded();
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign test message", e);
         }
@@ -231,10 +278,15 @@ public final class TestPki {
      */
     public static byte[] signCmsCarryingOtherContent(byte[] signed, byte[] carried, Credential signer) {
         try {
-            SignedData original = SignedData.getInstance(
-                    ContentInfo.getInstance(ASN1Primitive.fromByteArray(signCms(signed, signer))).getContent());
-            SignedData forged = new SignedData(new DERSet(), new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(carried)),
-                    original.getCertificates(), original.getCRLs(), original.getSignerInfos());
+            SignedData original =
+                    SignedData.getInstance(ContentInfo.getInstance(ASN1Primitive.fromByteArray(signCms(signed, signer)))
+                            .getContent());
+            SignedData forged = new SignedData(
+                    new DERSet(),
+                    new ContentInfo(CMSObjectIdentifiers.data, new DEROctetString(carried)),
+                    original.getCertificates(),
+                    original.getCRLs(),
+                    original.getSignerInfos());
             return new ContentInfo(CMSObjectIdentifiers.signedData, forged).getEncoded(ASN1Encoding.DER);
         } catch (IOException e) {
             throw new IllegalStateException("cannot forge test message", e);
@@ -255,7 +307,10 @@ public final class TestPki {
         try {
             java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry(password.isEmpty() ? "gateway" : "signer", credential.key(), password.toCharArray(),
+            store.setKeyEntry(
+                    password.isEmpty() ? "gateway" : "signer",
+                    credential.key(),
+                    password.toCharArray(),
                     credential.chain().toArray(new X509Certificate[0]));
             Files.createDirectories(file.getParent());
             try (var out = Files.newOutputStream(file)) {

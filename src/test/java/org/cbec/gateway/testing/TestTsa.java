@@ -48,10 +48,14 @@ public final class TestTsa {
 
     public TestTsa(String name) {
         root = TestPki.certificateAuthority("CN=" + name + " Root,O=Test Time Stamping,C=DE");
-        tsa = TestPki.issue(root, "CN=" + name + ",O=Test Time Stamping,C=DE",
+        tsa = TestPki.issue(
+                root,
+                "CN=" + name + ",O=Test Time Stamping,C=DE",
                 TestPki.extension(Extension.basicConstraints, true, new BasicConstraints(false)),
-                TestPki.extension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation)),
-                TestPki.extension(Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping)));
+                TestPki.extension(
+                        Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation)),
+                TestPki.extension(
+                        Extension.extendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeId.id_kp_timeStamping)));
     }
 
     /** A token over {@code stamped} (SHA-256 imprint), with the TSA's certificate, saying it was made at {@code at}. */
@@ -59,13 +63,18 @@ public final class TestTsa {
         try {
             TimeStampTokenGenerator generator = new TimeStampTokenGenerator(
                     new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", tsa.key(), tsa.certificate()),
-                    new JcaDigestCalculatorProviderBuilder().build().get(new DefaultDigestAlgorithmIdentifierFinder().find("SHA-256")),
+                    new JcaDigestCalculatorProviderBuilder()
+                            .build()
+                            .get(new DefaultDigestAlgorithmIdentifierFinder().find("SHA-256")),
                     new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.1"));
             generator.addCertificates(new JcaCertStore(List.of(tsa.certificate())));
             TimeStampRequestGenerator request = new TimeStampRequestGenerator();
             request.setCertReq(true);
-            TimeStampRequest query = request.generate(TSPAlgorithms.SHA256, MessageDigest.getInstance("SHA-256").digest(stamped));
-            return generator.generate(query, BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(at)).getEncoded();
+            TimeStampRequest query = request.generate(
+                    TSPAlgorithms.SHA256, MessageDigest.getInstance("SHA-256").digest(stamped));
+            return generator
+                    .generate(query, BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(at))
+                    .getEncoded();
         } catch (Exception e) {
             throw new IllegalStateException("cannot make the test time-stamp token", e);
         }
@@ -81,7 +90,8 @@ public final class TestTsa {
             TestPki.writePem(key, tsa.key());
             TestPki.writePem(certificate, tsa.certificate());
             Path config = directory.resolve("tsa.cnf");
-            Files.writeString(config, """
+            Files.writeString(
+                    config, """
                     [ tsa ]
                     default_tsa = test_tsa
                     [ test_tsa ]
@@ -99,8 +109,21 @@ public final class TestTsa {
             Path query = directory.resolve("query.tsq");
             Path token = directory.resolve("token.der");
             run("openssl", "ts", "-query", "-data", data.toString(), "-sha256", "-cert", "-out", query.toString());
-            run("openssl", "ts", "-reply", "-config", config.toString(), "-queryfile", query.toString(), "-inkey", key.toString(),
-                    "-signer", certificate.toString(), "-token_out", "-out", token.toString());
+            run(
+                    "openssl",
+                    "ts",
+                    "-reply",
+                    "-config",
+                    config.toString(),
+                    "-queryfile",
+                    query.toString(),
+                    "-inkey",
+                    key.toString(),
+                    "-signer",
+                    certificate.toString(),
+                    "-token_out",
+                    "-out",
+                    token.toString());
             return Files.readAllBytes(token);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -116,7 +139,12 @@ public final class TestTsa {
     /** The signature value of the one signer of a CMS SignedData: what its signature time-stamp token must stamp. */
     public static byte[] signatureValue(byte[] cms) {
         try {
-            return new CMSSignedData(cms).getSignerInfos().getSigners().iterator().next().getSignature();
+            return new CMSSignedData(cms)
+                    .getSignerInfos()
+                    .getSigners()
+                    .iterator()
+                    .next()
+                    .getSignature();
         } catch (Exception e) {
             throw new IllegalStateException("not CMS SignedData", e);
         }
@@ -126,10 +154,15 @@ public final class TestTsa {
     public static byte[] withTimeStamp(byte[] cms, byte[] token) {
         try {
             CMSSignedData signed = new CMSSignedData(cms);
-            SignerInformation signer = signed.getSignerInfos().getSigners().iterator().next();
-            Attribute attribute = new Attribute(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken, new DERSet(ASN1Primitive.fromByteArray(token)));
-            SignerInformation stamped = SignerInformation.replaceUnsignedAttributes(signer, new AttributeTable(new DERSet(attribute)));
-            return CMSSignedData.replaceSigners(signed, new SignerInformationStore(stamped)).getEncoded(ASN1Encoding.DER);
+            SignerInformation signer =
+                    signed.getSignerInfos().getSigners().iterator().next();
+            Attribute attribute = new Attribute(
+                    PKCSObjectIdentifiers.id_aa_signatureTimeStampToken,
+                    new DERSet(ASN1Primitive.fromByteArray(token)));
+            SignerInformation stamped =
+                    SignerInformation.replaceUnsignedAttributes(signer, new AttributeTable(new DERSet(attribute)));
+            return CMSSignedData.replaceSigners(signed, new SignerInformationStore(stamped))
+                    .getEncoded(ASN1Encoding.DER);
         } catch (Exception e) {
             throw new IllegalStateException("cannot attach the time-stamp token", e);
         }
@@ -137,7 +170,8 @@ public final class TestTsa {
 
     private static void run(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes());
             if (process.waitFor() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed: " + output);

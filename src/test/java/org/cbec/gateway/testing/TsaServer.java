@@ -73,14 +73,19 @@ public final class TsaServer implements AutoCloseable {
         try (exchange) {
             byte[] reply;
             try {
-                TimeStampRequest request = new TimeStampRequest(exchange.getRequestBody().readAllBytes());
+                TimeStampRequest request =
+                        new TimeStampRequest(exchange.getRequestBody().readAllBytes());
                 TimeStampTokenGenerator generator = new TimeStampTokenGenerator(
-                        new JcaSimpleSignerInfoGeneratorBuilder().build("SHA256withRSA", tsa.tsa.key(), tsa.tsa.certificate()),
-                        new JcaDigestCalculatorProviderBuilder().build().get(new DefaultDigestAlgorithmIdentifierFinder().find("SHA-256")),
+                        new JcaSimpleSignerInfoGeneratorBuilder()
+                                .build("SHA256withRSA", tsa.tsa.key(), tsa.tsa.certificate()),
+                        new JcaDigestCalculatorProviderBuilder()
+                                .build()
+                                .get(new DefaultDigestAlgorithmIdentifierFinder().find("SHA-256")),
                         new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.2"));
                 generator.addCertificates(new JcaCertStore(List.of(tsa.tsa.certificate())));
                 reply = new TimeStampResponseGenerator(generator, TSPAlgorithms.ALLOWED)
-                        .generate(request, BigInteger.valueOf(serials.incrementAndGet()), new Date()).getEncoded();
+                        .generate(request, BigInteger.valueOf(serials.incrementAndGet()), new Date())
+                        .getEncoded();
             } catch (Exception e) {
                 exchange.sendResponseHeaders(400, -1);
                 return;

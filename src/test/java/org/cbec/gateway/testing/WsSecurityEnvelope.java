@@ -97,12 +97,14 @@ public final class WsSecurityEnvelope {
 
     public byte[] bytes() {
         try {
-            String xml = "<soap:Envelope xmlns:soap=\"" + SOAP12 + "\"><soap:Body><ex:SubmitDocument xmlns:ex=\"" + EXCHANGE
-                    + "\"><ex:Document>" + Base64.getEncoder().encodeToString(document)
-                    + "</ex:Document></ex:SubmitDocument></soap:Body></soap:Envelope>";
+            String xml =
+                    "<soap:Envelope xmlns:soap=\"" + SOAP12 + "\"><soap:Body><ex:SubmitDocument xmlns:ex=\"" + EXCHANGE
+                            + "\"><ex:Document>" + Base64.getEncoder().encodeToString(document)
+                            + "</ex:Document></ex:SubmitDocument></soap:Body></soap:Envelope>";
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(true);
-            Document envelope = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            Document envelope =
+                    factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
             WSSecHeader header = new WSSecHeader(envelope);
             header.insertSecurityHeader();
             WSSecTimestamp timestamp = new WSSecTimestamp(header);
@@ -136,7 +138,8 @@ public final class WsSecurityEnvelope {
                 Element trace = envelope.createElementNS(EXCHANGE, "ex:Trace");
                 header.getSecurityHeaderElement().getParentNode().appendChild(trace);
                 trace.appendChild(timestamp.getElement());
-                // built after the signature, so that it is covered by nothing; WSSecTimestamp puts it first in the header
+                // built after the signature, so that it is covered by nothing; WSSecTimestamp puts it first in the
+                // header
                 WSSecTimestamp fresh = new WSSecTimestamp(header);
                 fresh.setWsTimeSource(() -> unsignedTimestamp);
                 fresh.setTimeToLive(300);
@@ -152,20 +155,25 @@ public final class WsSecurityEnvelope {
     }
 
     private void resign(Document envelope) throws Exception {
-        Element signedInfo = (Element) envelope.getElementsByTagNameNS(DSIG, "SignedInfo").item(0);
+        Element signedInfo =
+                (Element) envelope.getElementsByTagNameNS(DSIG, "SignedInfo").item(0);
         signedInfoChange.accept(signedInfo);
         ByteArrayOutputStream canonical = new ByteArrayOutputStream();
-        Canonicalizer.getInstance(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS).canonicalizeSubtree(signedInfo, canonical);
+        Canonicalizer.getInstance(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS)
+                .canonicalizeSubtree(signedInfo, canonical);
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(signer.key());
         rsa.update(canonical.toByteArray());
-        envelope.getElementsByTagNameNS(DSIG, "SignatureValue").item(0).setTextContent(Base64.getEncoder().encodeToString(rsa.sign()));
+        envelope.getElementsByTagNameNS(DSIG, "SignatureValue")
+                .item(0)
+                .setTextContent(Base64.getEncoder().encodeToString(rsa.sign()));
     }
 
     private Merlin keyCrypto() throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("partner", signer.key(), PASSWORD.toCharArray(), signer.chain().toArray(new X509Certificate[0]));
+        store.setKeyEntry(
+                "partner", signer.key(), PASSWORD.toCharArray(), signer.chain().toArray(new X509Certificate[0]));
         Merlin crypto = new Merlin();
         crypto.setKeyStore(store);
         return crypto;

@@ -43,6 +43,7 @@ public final class Xmlsec1 {
               </Signature>
             </AEOStatusList>
             """;
+
     private Xmlsec1() {}
 
     /** Fails the test where the tool is missing ({@link RequiredTool}). */
@@ -52,7 +53,9 @@ public final class Xmlsec1 {
 
     public static boolean available() {
         try {
-            Process process = new ProcessBuilder("xmlsec1", "--version").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("xmlsec1", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             process.getInputStream().readAllBytes();
             return process.waitFor() == 0;
         } catch (IOException e) {
@@ -64,15 +67,24 @@ public final class Xmlsec1 {
     }
 
     /** Signs the template with xmlsec1 in {@code folder}; fails the test when xmlsec1 does. */
-    public static byte[] sign(Path folder, String template, TestPki.Credential signer) throws IOException, InterruptedException {
+    public static byte[] sign(Path folder, String template, TestPki.Credential signer)
+            throws IOException, InterruptedException {
         Path file = Files.writeString(folder.resolve("template.xml"), template);
         Path key = folder.resolve("signer.key");
         Path certificate = folder.resolve("signer.pem");
         TestPki.writePem(key, signer.key());
         TestPki.writePem(certificate, signer.certificate());
         Path output = folder.resolve("signed.xml");
-        Process xmlsec1 = new ProcessBuilder(List.of("xmlsec1", "--sign", "--privkey-pem", key + "," + certificate,
-                "--output", output.toString(), file.toString())).redirectErrorStream(true).start();
+        Process xmlsec1 = new ProcessBuilder(List.of(
+                        "xmlsec1",
+                        "--sign",
+                        "--privkey-pem",
+                        key + "," + certificate,
+                        "--output",
+                        output.toString(),
+                        file.toString()))
+                .redirectErrorStream(true)
+                .start();
         String log = new String(xmlsec1.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(xmlsec1.waitFor()).as(log).isZero();
         byte[] signed = Files.readAllBytes(output);

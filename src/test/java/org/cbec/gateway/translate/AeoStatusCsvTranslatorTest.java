@@ -36,40 +36,44 @@ class AeoStatusCsvTranslatorTest {
 
     @Test
     void reports_every_bad_row_with_its_column() {
-        assertEquals(List.of(
-                error("row 3, column aeo_id", AEO_ID_RULE),
-                error("row 3, column country", "must be an ISO 3166-1 alpha-2 country code"),
-                error("row 4, column operator_name", "is required"),
-                error("row 4, column valid_from", DATE_RULE),
-                error("row 4, column valid_until", DATE_RULE),
-                error("row 4, column status_changed_at", "is required"),
-                error("row 5, column aeo_id", AEO_ID_RULE),
-                error("row 5, column status", STATUS_RULE),
-                error("row 5, column status_changed_at",
-                        "must be an ISO 8601 instant such as 2019-05-01T00:00:00Z")),
+        assertEquals(
+                List.of(
+                        error("row 3, column aeo_id", AEO_ID_RULE),
+                        error("row 3, column country", "must be an ISO 3166-1 alpha-2 country code"),
+                        error("row 4, column operator_name", "is required"),
+                        error("row 4, column valid_from", DATE_RULE),
+                        error("row 4, column valid_until", DATE_RULE),
+                        error("row 4, column status_changed_at", "is required"),
+                        error("row 5, column aeo_id", AEO_ID_RULE),
+                        error("row 5, column status", STATUS_RULE),
+                        error(
+                                "row 5, column status_changed_at",
+                                "must be an ISO 8601 instant such as 2019-05-01T00:00:00Z")),
                 errors(translate("several-bad-rows.csv")));
     }
 
     @Test
     void rejects_a_status_that_is_not_in_the_list() {
-        assertEquals(List.of(error("row 3, column status", STATUS_RULE)),
-                errors(translate("status-not-in-list.csv")));
+        assertEquals(List.of(error("row 3, column status", STATUS_RULE)), errors(translate("status-not-in-list.csv")));
     }
 
     @Test
     void rejects_a_quoted_field_that_is_never_closed_at_the_row_where_it_opens() {
-        assertEquals(List.of(error("row 3, column operator_name",
-                        "quoted field is not closed before the end of the document")),
+        assertEquals(
+                List.of(error(
+                        "row 3, column operator_name", "quoted field is not closed before the end of the document")),
                 errors(translate("unbalanced-quote.csv")));
     }
 
     @Test
     void rejects_quotes_inside_a_field_and_goes_on_checking_later_rows() {
-        assertEquals(List.of(
-                error("row 2, column operator_name",
-                        "quote inside an unquoted field (a field with quotes must be quoted as a whole)"),
-                error("row 3, column operator_name", "unexpected character after the closing quote"),
-                error("row 4, column status", STATUS_RULE)),
+        assertEquals(
+                List.of(
+                        error(
+                                "row 2, column operator_name",
+                                "quote inside an unquoted field (a field with quotes must be quoted as a whole)"),
+                        error("row 3, column operator_name", "unexpected character after the closing quote"),
+                        error("row 4, column status", STATUS_RULE)),
                 errors(translate("quote-inside-unquoted-field.csv")));
     }
 
@@ -85,15 +89,17 @@ class AeoStatusCsvTranslatorTest {
 
     @Test
     void rejects_invalid_utf8_at_the_byte_offset_of_each_bad_sequence() {
-        assertEquals(List.of(
-                error("byte 260", "invalid UTF-8 byte sequence on line 3"),
-                error("byte 372", "invalid UTF-8 byte sequence on line 4")),
+        assertEquals(
+                List.of(
+                        error("byte 260", "invalid UTF-8 byte sequence on line 3"),
+                        error("byte 372", "invalid UTF-8 byte sequence on line 4")),
                 errors(translate("invalid-utf8.csv")));
     }
 
     @Test
     void rejects_a_header_that_is_not_exactly_the_one_of_the_format() {
-        assertEquals(List.of(error("row 1", "the header line must be exactly: " + AeoStatusCsvTranslator.HEADER)),
+        assertEquals(
+                List.of(error("row 1", "the header line must be exactly: " + AeoStatusCsvTranslator.HEADER)),
                 errors(translate("header-misspelled.csv")));
     }
 
@@ -104,14 +110,16 @@ class AeoStatusCsvTranslatorTest {
 
     @Test
     void rejects_the_same_statement_twice_even_with_the_instant_written_differently() {
-        assertEquals(List.of(error("row 4, column aeo_id",
-                        "repeats the statement of row 2 (same aeo_id and status_changed_at)")),
+        assertEquals(
+                List.of(error(
+                        "row 4, column aeo_id", "repeats the statement of row 2 (same aeo_id and status_changed_at)")),
                 errors(translate("duplicate-statement.csv")));
     }
 
     @Test
     void rejects_an_empty_document() {
-        assertEquals(List.of(error("row 1", "the header line must be exactly: " + AeoStatusCsvTranslator.HEADER)),
+        assertEquals(
+                List.of(error("row 1", "the header line must be exactly: " + AeoStatusCsvTranslator.HEADER)),
                 errors(translateText("")));
     }
 
@@ -139,8 +147,9 @@ class AeoStatusCsvTranslatorTest {
 
     @Test
     void keeps_formula_like_cells_as_plain_text() {
-        AeoStatusRecord record = (AeoStatusRecord) records(Fixtures.translate(DocumentFormat.AEO_STATUS_CSV,
-                "aeo-status-csv/valid/formula-like-cells.csv")).get(0);
+        AeoStatusRecord record = (AeoStatusRecord) records(Fixtures.translate(
+                        DocumentFormat.AEO_STATUS_CSV, "aeo-status-csv/valid/formula-like-cells.csv"))
+                .get(0);
         assertEquals("=HYPERLINK(\"http://example.invalid\",\"click\")", record.operatorName());
         assertEquals("+49 30 1234567", record.address().line());
         assertEquals("-Shenzhen", record.address().city());
@@ -150,16 +159,16 @@ class AeoStatusCsvTranslatorTest {
 
     @Test
     void skips_a_leading_byte_order_mark() {
-        List<CanonicalRecord> withBom = records(Fixtures.translate(DocumentFormat.AEO_STATUS_CSV,
-                "aeo-status-csv/valid/bom-prefixed.csv"));
+        List<CanonicalRecord> withBom =
+                records(Fixtures.translate(DocumentFormat.AEO_STATUS_CSV, "aeo-status-csv/valid/bom-prefixed.csv"));
         List<CanonicalRecord> withoutBom = records(translateText(AeoStatusCsvTranslator.HEADER + "\n" + ROW));
         assertEquals(withoutBom, withBom);
     }
 
     @Test
     void keeps_non_ascii_text_and_quoted_line_breaks_exactly() {
-        List<CanonicalRecord> records = records(Fixtures.translate(DocumentFormat.AEO_STATUS_CSV,
-                "aeo-status-csv/valid/non-ascii-and-quoting.csv"));
+        List<CanonicalRecord> records = records(
+                Fixtures.translate(DocumentFormat.AEO_STATUS_CSV, "aeo-status-csv/valid/non-ascii-and-quoting.csv"));
         AeoStatusRecord chinese = (AeoStatusRecord) records.get(0);
         AeoStatusRecord german = (AeoStatusRecord) records.get(1);
         AeoStatusRecord multiLine = (AeoStatusRecord) records.get(2);
@@ -171,8 +180,9 @@ class AeoStatusCsvTranslatorTest {
 
     @Test
     void turns_empty_optional_cells_into_null_and_normalises_the_instant_to_utc() {
-        AeoStatusRecord record = (AeoStatusRecord) records(Fixtures.translate(DocumentFormat.AEO_STATUS_CSV,
-                "aeo-status-csv/valid/offset-instant-normalised.csv")).get(0);
+        AeoStatusRecord record = (AeoStatusRecord) records(Fixtures.translate(
+                        DocumentFormat.AEO_STATUS_CSV, "aeo-status-csv/valid/offset-instant-normalised.csv"))
+                .get(0);
         assertEquals(null, record.validUntil());
         assertEquals(Instant.parse("2026-11-28T00:00:00Z"), record.statusChangedAt());
         assertEquals("CN-GACC:CN2234567890:2026-11-28T00:00:00Z", record.recordId());
@@ -195,7 +205,9 @@ class AeoStatusCsvTranslatorTest {
         List<String> rows = new ArrayList<>();
         for (int row = 0; row < org.cbec.gateway.canonical.RecordsDocument.STREAMED_FROM_RECORDS + 300; row++) {
             String name = row % 97 == 0 ? "\"Operator, with a quoted\r\nline break " + row + "\"" : "Operator " + row;
-            rows.add(String.format("CN%010d,%s,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,", row, name, row));
+            rows.add(String.format(
+                    "CN%010d,%s,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,",
+                    row, name, row));
         }
         StringBuilder large = new StringBuilder(AeoStatusCsvTranslator.HEADER).append("\n");
         for (int row = 0; row < rows.size(); row++) {
@@ -221,13 +233,18 @@ class AeoStatusCsvTranslatorTest {
         StringBuilder large = new StringBuilder(AeoStatusCsvTranslator.HEADER).append("\n");
         for (int row = 0; row < org.cbec.gateway.canonical.RecordsDocument.STREAMED_FROM_RECORDS + 300; row++) {
             String status = row == 1_250 ? "ACTIVATED" : "ACTIVE";
-            large.append(String.format("CN%010d,Operator %d,1 Road,Shenzhen,518057,CN,AEO,%s,2019-05-01,,2019-05-01T00:00:00Z,%n", row, row, status));
+            large.append(String.format(
+                    "CN%010d,Operator %d,1 Road,Shenzhen,518057,CN,AEO,%s,2019-05-01,,2019-05-01T00:00:00Z,%n",
+                    row, row, status));
         }
         large.append(ROW).append("\n").append(ROW).append("\n");
 
-        assertEquals(List.of(
-                error("row 1252, column status", STATUS_RULE),
-                error("row 1303, column aeo_id", "repeats the statement of row 1302 (same aeo_id and status_changed_at)")),
+        assertEquals(
+                List.of(
+                        error("row 1252, column status", STATUS_RULE),
+                        error(
+                                "row 1303, column aeo_id",
+                                "repeats the statement of row 1302 (same aeo_id and status_changed_at)")),
                 errors(translateText(large.toString())));
     }
 }

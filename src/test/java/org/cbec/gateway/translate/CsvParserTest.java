@@ -26,7 +26,8 @@ class CsvParserTest {
     void reads_plain_fields_with_crlf_lf_and_lone_cr_line_ends() {
         List<CsvRecord> records = all("a,b\r\nc,d\ne,f\rg,h");
 
-        assertEquals(List.of(List.of("a", "b"), List.of("c", "d"), List.of("e", "f"), List.of("g", "h")),
+        assertEquals(
+                List.of(List.of("a", "b"), List.of("c", "d"), List.of("e", "f"), List.of("g", "h")),
                 records.stream().map(CsvRecord::fields).toList());
         assertEquals(List.of(1, 2, 3, 4), records.stream().map(CsvRecord::line).toList());
         assertTrue(records.stream().noneMatch(CsvRecord::malformed));
@@ -36,7 +37,8 @@ class CsvParserTest {
     void quoted_fields_hold_commas_doubled_quotes_and_line_breaks() {
         List<CsvRecord> records = all("\"x, y\",\"say \"\"hi\"\"\",\"two\r\nlines\"\nnext,row\n");
 
-        assertEquals(List.of("x, y", "say \"hi\"", "two\r\nlines"), records.get(0).fields());
+        assertEquals(
+                List.of("x, y", "say \"hi\"", "two\r\nlines"), records.get(0).fields());
         assertEquals(1, records.get(0).line());
         assertEquals(3, records.get(1).line(), "the record after a quoted line break starts on line 3");
     }

@@ -37,13 +37,16 @@ class GoldenFileTest {
     @TestFactory
     Stream<DynamicTest> valid_documents_translate_to_their_expected_records() throws Exception {
         return Stream.of(DocumentFormat.values())
-                .flatMap(format -> documents(format).map(document -> DynamicTest.dynamicTest(
-                        format.id() + "/" + document.getFileName(), () -> check(format, document))));
+                .flatMap(format -> documents(format)
+                        .map(document -> DynamicTest.dynamicTest(
+                                format.id() + "/" + document.getFileName(), () -> check(format, document))));
     }
 
     private static Stream<Path> documents(DocumentFormat format) {
         try {
-            Path folder = Path.of(GoldenFileTest.class.getResource("/translate/" + format.id() + "/valid").toURI());
+            Path folder = Path.of(GoldenFileTest.class
+                    .getResource("/translate/" + format.id() + "/valid")
+                    .toURI());
             List<Path> documents;
             try (Stream<Path> files = Files.list(folder)) {
                 documents = files.filter(file -> !file.getFileName().toString().endsWith(".expected.json"))
@@ -62,8 +65,8 @@ class GoldenFileTest {
         assertEquals(Optional.of(format), Translators.standard().recognise(content), "recognised format");
 
         // through the bytes the gateway would forward, so that a number compares by its JSON text
-        JsonNode actual = MAPPER.readTree(MAPPER.writeValueAsBytes(Fixtures.records(
-                Translators.standard().translate(format, content, Fixtures.CONTEXT))));
+        JsonNode actual = MAPPER.readTree(MAPPER.writeValueAsBytes(
+                Fixtures.records(Translators.standard().translate(format, content, Fixtures.CONTEXT))));
 
         String name = document.getFileName().toString();
         String expectedName = name.substring(0, name.lastIndexOf('.')) + ".expected.json";

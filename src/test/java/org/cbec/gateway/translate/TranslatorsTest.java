@@ -49,25 +49,31 @@ class TranslatorsTest {
         assertTrue(TRANSLATORS.supports(DocumentFormat.WCO_DEC_XML));
         assertTrue(TRANSLATORS.supports(DocumentFormat.EDIFACT_CUSCAR));
         byte[] cuscar = Fixtures.bytes("recognise/cuscar.edi");
-        assertEquals(DocumentFormat.EDIFACT_CUSCAR, TRANSLATORS.recognise(cuscar).orElseThrow());
-        GatewayException refused = assertThrows(GatewayException.class,
+        assertEquals(
+                DocumentFormat.EDIFACT_CUSCAR, TRANSLATORS.recognise(cuscar).orElseThrow());
+        GatewayException refused = assertThrows(
+                GatewayException.class,
                 () -> new Translators(List.of()).translate(DocumentFormat.EDIFACT_CUSCAR, cuscar, Fixtures.CONTEXT));
         assertEquals(GatewayError.UNSUPPORTED_FORMAT, refused.error());
     }
 
     @Test
     void refuses_two_translators_for_one_format() {
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Translators(List.of(new AeoStatusCsvTranslator(), new AeoStatusCsvTranslator())));
     }
 
     @Test
     void gives_the_same_statement_the_same_id_and_version_from_csv_and_from_json() {
-        AeoStatusRecord fromCsv = (AeoStatusRecord) Fixtures.records(Fixtures.translate(
-                DocumentFormat.AEO_STATUS_CSV, "aeo-status-csv/valid/formats-sample.csv")).get(0);
+        AeoStatusRecord fromCsv = (AeoStatusRecord) Fixtures.records(
+                        Fixtures.translate(DocumentFormat.AEO_STATUS_CSV, "aeo-status-csv/valid/formats-sample.csv"))
+                .get(0);
         AeoStatusRecord fromJson = (AeoStatusRecord) Fixtures.records(TRANSLATORS.translate(
-                DocumentFormat.AEO_STATUS_JSON, Fixtures.bytes("aeo-status-json/valid/formats-sample.json"),
-                new TranslationContext(Fixtures.PARTNER, "another-message"))).get(0);
+                        DocumentFormat.AEO_STATUS_JSON,
+                        Fixtures.bytes("aeo-status-json/valid/formats-sample.json"),
+                        new TranslationContext(Fixtures.PARTNER, "another-message")))
+                .get(0);
         assertEquals("CN-GACC:CN1234567890:2019-05-01T00:00:00Z", fromCsv.recordId());
         assertEquals(fromCsv.recordId(), fromJson.recordId());
         assertEquals(fromCsv.recordVersion(), fromJson.recordVersion());
@@ -79,31 +85,40 @@ class TranslatorsTest {
     @Test
     void gives_the_same_statement_the_same_version_when_its_instant_has_another_offset() {
         AeoStatusRecord fromCsv = (AeoStatusRecord) Fixtures.records(Fixtures.translate(
-                DocumentFormat.AEO_STATUS_CSV, "aeo-status-csv/valid/non-ascii-and-quoting.csv")).get(1);
+                        DocumentFormat.AEO_STATUS_CSV, "aeo-status-csv/valid/non-ascii-and-quoting.csv"))
+                .get(1);
         AeoStatusRecord fromJson = (AeoStatusRecord) Fixtures.records(Fixtures.translate(
-                DocumentFormat.AEO_STATUS_JSON, "aeo-status-json/valid/full-list-non-ascii.json")).get(0);
+                        DocumentFormat.AEO_STATUS_JSON, "aeo-status-json/valid/full-list-non-ascii.json"))
+                .get(0);
         assertEquals(fromCsv.idempotencyKey(), fromJson.idempotencyKey());
     }
 
     @Test
     void gives_another_version_when_the_business_content_changes() {
         String csv = new String(Fixtures.bytes("aeo-status-csv/valid/formats-sample.csv"), StandardCharsets.UTF_8);
-        CanonicalRecord original = Fixtures.records(TRANSLATORS.translate(DocumentFormat.AEO_STATUS_CSV,
-                csv.getBytes(StandardCharsets.UTF_8), Fixtures.CONTEXT)).get(0);
-        CanonicalRecord renamed = Fixtures.records(TRANSLATORS.translate(DocumentFormat.AEO_STATUS_CSV,
-                csv.replace("Co. Ltd", "Co. Limited").getBytes(StandardCharsets.UTF_8), Fixtures.CONTEXT)).get(0);
+        CanonicalRecord original = Fixtures.records(TRANSLATORS.translate(
+                        DocumentFormat.AEO_STATUS_CSV, csv.getBytes(StandardCharsets.UTF_8), Fixtures.CONTEXT))
+                .get(0);
+        CanonicalRecord renamed = Fixtures.records(TRANSLATORS.translate(
+                        DocumentFormat.AEO_STATUS_CSV,
+                        csv.replace("Co. Ltd", "Co. Limited").getBytes(StandardCharsets.UTF_8),
+                        Fixtures.CONTEXT))
+                .get(0);
         assertEquals(original.recordId(), renamed.recordId());
         assertNotEquals(original.recordVersion(), renamed.recordVersion());
     }
 
     @Test
     void translates_concurrently_with_the_same_results_as_one_at_a_time() throws Exception {
-        List<Translation> sequential = VALID_FIXTURES.stream().map(TranslatorsTest::translateFixture).toList();
+        List<Translation> sequential =
+                VALID_FIXTURES.stream().map(TranslatorsTest::translateFixture).toList();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<List<Translation>>> runs = new ArrayList<>();
             for (int run = 0; run < 16; run++) {
-                runs.add(pool.submit(() -> VALID_FIXTURES.stream().map(TranslatorsTest::translateFixture).toList()));
+                runs.add(pool.submit(() -> VALID_FIXTURES.stream()
+                        .map(TranslatorsTest::translateFixture)
+                        .toList()));
             }
             for (Future<List<Translation>> run : runs) {
                 assertEquals(sequential, run.get(30, TimeUnit.SECONDS));
@@ -165,11 +180,16 @@ class TranslatorsTest {
             }
         };
 
-        Translation translation = new Translators(List.of(recursive)).translate(DocumentFormat.AEO_STATUS_CSV,
-                "aeo_id\r\n".getBytes(StandardCharsets.US_ASCII), new TranslationContext("CN-GACC", "01TEST"));
+        Translation translation = new Translators(List.of(recursive))
+                .translate(
+                        DocumentFormat.AEO_STATUS_CSV,
+                        "aeo_id\r\n".getBytes(StandardCharsets.US_ASCII),
+                        new TranslationContext("CN-GACC", "01TEST"));
 
-        assertTrue(translation instanceof Translation.Invalid invalid
-                && invalid.errors().get(0).message().contains("nested too deeply"), translation.toString());
+        assertTrue(
+                translation instanceof Translation.Invalid invalid
+                        && invalid.errors().get(0).message().contains("nested too deeply"),
+                translation.toString());
     }
 
     /** U+0000 reaches no translator: PostgreSQL refuses it in text, and it failed only when the record was stored. */
@@ -177,10 +197,12 @@ class TranslatorsTest {
     void a_nul_byte_is_an_invalid_document_with_its_line_and_column() {
         byte[] csv = "aeo_id,operator_name\r\nCN1,Shen\u0000zhen\r\n".getBytes(StandardCharsets.UTF_8);
 
-        Translation translation = Translators.standard().translate(DocumentFormat.AEO_STATUS_CSV, csv,
-                new TranslationContext("CN-GACC", "01TEST"));
+        Translation translation = Translators.standard()
+                .translate(DocumentFormat.AEO_STATUS_CSV, csv, new TranslationContext("CN-GACC", "01TEST"));
 
-        assertTrue(translation instanceof Translation.Invalid invalid
-                && invalid.errors().get(0).location().equals("line 2, column 9 (byte 30)"), translation.toString());
+        assertTrue(
+                translation instanceof Translation.Invalid invalid
+                        && invalid.errors().get(0).location().equals("line 2, column 9 (byte 30)"),
+                translation.toString());
     }
 }

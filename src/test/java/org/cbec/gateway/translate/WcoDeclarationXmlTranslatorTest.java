@@ -77,12 +77,13 @@ class WcoDeclarationXmlTranslatorTest {
 
     @Test
     void gives_the_formats_sample_the_record_id_and_version_the_json_sample_has() throws IOException {
-        ShipmentRecord fromJson = only(Fixtures.translate(DocumentFormat.ECOM_SHIPMENT_JSON,
-                "ecom-shipment-json/valid/formats-sample.json"));
+        ShipmentRecord fromJson = only(
+                Fixtures.translate(DocumentFormat.ECOM_SHIPMENT_JSON, "ecom-shipment-json/valid/formats-sample.json"));
         ShipmentRecord fromXml = only(Fixtures.translate(DocumentFormat.WCO_DEC_XML, SAMPLE));
 
         assertEquals("CN-GACC:784-12345675", fromXml.recordId());
-        assertEquals(List.of(fromJson.recordId(), fromJson.recordVersion()),
+        assertEquals(
+                List.of(fromJson.recordId(), fromJson.recordVersion()),
                 List.of(fromXml.recordId(), fromXml.recordVersion()));
         assertEquals("wco-dec-xml", fromXml.sourceFormat());
         assertNotEquals(fromJson.sourceFormat(), fromXml.sourceFormat());
@@ -114,11 +115,16 @@ class WcoDeclarationXmlTranslatorTest {
         assertEquals("Jürgen Groß-Müller", record.buyer().name());
         assertEquals("Königstraße 12, Hinterhaus", record.buyer().address().line());
         assertEquals("München", record.buyer().address().city());
-        assertEquals("Edelstahl-Thermoskanne „Bergsee“, 0,5 l", record.items().get(1).description());
-        assertEquals(List.of("59.80", "24.95", "45.00"), record.items().stream().map(ShipmentItem::value).toList());
-        assertEquals(List.of("0.450", "0.380", "0.120"),
+        assertEquals(
+                "Edelstahl-Thermoskanne „Bergsee“, 0,5 l", record.items().get(1).description());
+        assertEquals(
+                List.of("59.80", "24.95", "45.00"),
+                record.items().stream().map(ShipmentItem::value).toList());
+        assertEquals(
+                List.of("0.450", "0.380", "0.120"),
                 record.items().stream().map(ShipmentItem::grossMassKg).toList());
-        assertEquals(List.of(1, 2, 3), record.items().stream().map(ShipmentItem::seq).toList());
+        assertEquals(
+                List.of(1, 2, 3), record.items().stream().map(ShipmentItem::seq).toList());
         assertEquals("129.75", record.totalValue());
         assertEquals("EUR", record.currency());
         assertEquals(new BigDecimal("3"), record.items().get(2).quantity());
@@ -170,8 +176,8 @@ class WcoDeclarationXmlTranslatorTest {
         int start = sample.indexOf(house);
         int end = sample.indexOf("</Consignment>");
         assertTrue(start > 0 && end > start, "the sample's consignment");
-        ShipmentRecord record = only(translateText(sample.substring(0, start) + masterFirst + "\n    "
-                + sample.substring(end)));
+        ShipmentRecord record =
+                only(translateText(sample.substring(0, start) + masterFirst + "\n    " + sample.substring(end)));
         assertEquals("784-12345675", record.houseTransportDocId());
         assertEquals("784-00000011", record.masterTransportDocId());
     }
@@ -179,28 +185,34 @@ class WcoDeclarationXmlTranslatorTest {
     @Test
     void maps_every_rec19_transport_mode() {
         for (TransportMode mode : TransportMode.values()) {
-            ShipmentRecord record = only(sampleWith("<ModeCode>4</ModeCode>",
-                    "<ModeCode>" + mode.rec19Code() + "</ModeCode>"));
+            ShipmentRecord record =
+                    only(sampleWith("<ModeCode>4</ModeCode>", "<ModeCode>" + mode.rec19Code() + "</ModeCode>"));
             assertEquals(mode, record.transportMode());
         }
     }
 
     @Test
     void rejects_an_hs_code_of_fewer_than_six_digits() {
-        assertEquals(List.of(error(ITEM + "[2]/Commodity/Classification/ID, line 30", Rules.HS_CODE)),
+        assertEquals(
+                List.of(error(ITEM + "[2]/Commodity/Classification/ID, line 30", Rules.HS_CODE)),
                 errors(translate("hs-code-too-short.xml")));
     }
 
     @Test
     void rejects_a_declaration_without_house_waybill() {
-        assertEquals(List.of(error("/Declaration/GoodsShipment/Consignment/TransportContractDocument/ID, line 6",
-                        "is required: the house waybill, a TransportContractDocument without master TypeCode 704 or 741")),
+        assertEquals(
+                List.of(
+                        error(
+                                "/Declaration/GoodsShipment/Consignment/TransportContractDocument/ID, line 6",
+                                "is required: the house waybill, a TransportContractDocument without master TypeCode 704 or 741")),
                 errors(translate("missing-house-waybill.xml")));
     }
 
     @Test
     void rejects_two_house_waybills() {
-        assertEquals(List.of(error("/Declaration/GoodsShipment/Consignment/TransportContractDocument[2], line 8",
+        assertEquals(
+                List.of(error(
+                        "/Declaration/GoodsShipment/Consignment/TransportContractDocument[2], line 8",
                         "is a second house waybill: only one TransportContractDocument may be without master "
                                 + "TypeCode 704 or 741")),
                 errors(translate("two-house-waybills.xml")));
@@ -208,7 +220,9 @@ class WcoDeclarationXmlTranslatorTest {
 
     @Test
     void rejects_goods_in_more_than_one_currency() {
-        assertEquals(List.of(error(ITEM + "[2]/Commodity/InvoiceLine/ItemChargeAmount/@currencyID, line 32",
+        assertEquals(
+                List.of(error(
+                        ITEM + "[2]/Commodity/InvoiceLine/ItemChargeAmount/@currencyID, line 32",
                         "is USD but " + ITEM + "[1]/Commodity/InvoiceLine/ItemChargeAmount/@currencyID is EUR: "
                                 + "all goods of a shipment are in one currency")),
                 errors(translate("mixed-currencies.xml")));
@@ -216,29 +230,34 @@ class WcoDeclarationXmlTranslatorTest {
 
     @Test
     void rejects_a_gross_mass_in_another_unit_than_kilograms() {
-        assertEquals(List.of(error(ITEM + "[2]/Commodity/GoodsMeasure/GrossMassMeasure/@unitCode, line 31",
+        assertEquals(
+                List.of(error(
+                        ITEM + "[2]/Commodity/GoodsMeasure/GrossMassMeasure/@unitCode, line 31",
                         "must be KGM: gross mass is exchanged in kilograms")),
                 errors(translate("gross-mass-not-kgm.xml")));
     }
 
     @Test
     void rejects_a_gross_mass_without_unit_code() {
-        assertEquals(List.of(error(ITEM + "[1]/Commodity/GoodsMeasure/GrossMassMeasure/@unitCode, line 53",
-                        "is required")),
+        assertEquals(
+                List.of(error(ITEM + "[1]/Commodity/GoodsMeasure/GrossMassMeasure/@unitCode, line 53", "is required")),
                 errors(sampleWith("<GrossMassMeasure unitCode=\"KGM\">", "<GrossMassMeasure>")));
     }
 
     @Test
     void rejects_a_transport_mode_that_is_not_a_rec19_code() {
-        assertEquals(List.of(error("/Declaration/BorderTransportMeans/ModeCode, line 3", TRANSPORT_MODE_RULE)),
+        assertEquals(
+                List.of(error("/Declaration/BorderTransportMeans/ModeCode, line 3", TRANSPORT_MODE_RULE)),
                 errors(translate("transport-mode-unknown.xml")));
-        assertEquals(List.of(error("/Declaration/BorderTransportMeans/ModeCode, line 8", TRANSPORT_MODE_RULE)),
+        assertEquals(
+                List.of(error("/Declaration/BorderTransportMeans/ModeCode, line 8", TRANSPORT_MODE_RULE)),
                 errors(sampleWith("<ModeCode>4</ModeCode>", "<ModeCode>04</ModeCode>")));
     }
 
     @Test
     void rejects_a_sequence_number_used_twice() {
-        assertEquals(List.of(error(ITEM + "[2]/SequenceNumeric, line 27", "repeats the SequenceNumeric of " + ITEM + "[1]")),
+        assertEquals(
+                List.of(error(ITEM + "[2]/SequenceNumeric, line 27", "repeats the SequenceNumeric of " + ITEM + "[1]")),
                 errors(translate("duplicate-sequence-numeric.xml")));
     }
 
@@ -249,36 +268,44 @@ class WcoDeclarationXmlTranslatorTest {
 
     @Test
     void rejects_an_exporter_under_both_the_declaration_and_the_goods_shipment() {
-        assertEquals(List.of(error("/Declaration/GoodsShipment/Exporter, line 13", "repeats the seller of "
-                        + "/Declaration/Exporter: the Exporter is given once, under Declaration or under GoodsShipment")),
+        assertEquals(
+                List.of(
+                        error(
+                                "/Declaration/GoodsShipment/Exporter, line 13",
+                                "repeats the seller of "
+                                        + "/Declaration/Exporter: the Exporter is given once, under Declaration or under GoodsShipment")),
                 errors(translate("exporter-under-declaration-and-goods-shipment.xml")));
     }
 
     @Test
     void reports_every_bad_field_by_path_and_line_in_document_order() {
-        assertEquals(List.of(
-                error("/Declaration/BorderTransportMeans/ModeCode, line 3", "is required"),
-                error("/Declaration/GoodsShipment/ExportCountry, line 4", "is required"),
-                error("/Declaration/GoodsShipment/Consignment/TransportContractDocument/ID, line 6", "is required"),
-                error("/Declaration/GoodsShipment/Consignment[2], line 8", "may occur only once"),
-                error("/Declaration/GoodsShipment/Destination/CountryCode, line 9", Rules.COUNTRY),
-                error("/Declaration/GoodsShipment/Exporter/Name, line 10", "is required"),
-                error("/Declaration/GoodsShipment/Exporter/ID, line 11", Rules.AEO_ID),
-                error(ITEM + "[1]/SequenceNumeric, line 15", "must be a whole number of at least 1"),
-                error(ITEM + "[1]/Commodity/Description, line 17", "must hold text, not elements"),
-                error(ITEM + "[1]/Commodity/Classification/ID, line 18", Rules.HS_CODE),
-                error(ITEM + "[1]/Commodity/GoodsMeasure/TariffQuantity, line 19", "must be greater than zero"),
-                error(ITEM + "[1]/Commodity/InvoiceLine/ItemChargeAmount, line 20", DECIMAL_RULE),
-                error(ITEM + "[1]/Commodity/InvoiceLine/ItemChargeAmount/@currencyID, line 20", Rules.CURRENCY),
-                error(ITEM + "[1]/Origin/CountryCode, line 22", Rules.COUNTRY),
-                error(ITEM + "[2]/Origin, line 24", "is required"),
-                error(ITEM + "[2]/Commodity/Classification, line 26",
-                        "is required: one Classification without IdentificationTypeCode or with IdentificationTypeCode HS"),
-                error(ITEM + "[2]/Commodity/GoodsMeasure/TariffQuantity, line 29", "is required"),
-                error(ITEM + "[2]/Commodity/GoodsMeasure/GrossMassMeasure/@unitCode, line 29", "is required"),
-                error(ITEM + "[2]/Commodity/InvoiceLine/ItemChargeAmount, line 30", DECIMAL_RULE),
-                error("/Declaration/GoodsShipment/Importer/Address, line 33", "is required"),
-                error("/Declaration/GoodsShipment/Importer/Name[2], line 35", "may occur only once")),
+        assertEquals(
+                List.of(
+                        error("/Declaration/BorderTransportMeans/ModeCode, line 3", "is required"),
+                        error("/Declaration/GoodsShipment/ExportCountry, line 4", "is required"),
+                        error(
+                                "/Declaration/GoodsShipment/Consignment/TransportContractDocument/ID, line 6",
+                                "is required"),
+                        error("/Declaration/GoodsShipment/Consignment[2], line 8", "may occur only once"),
+                        error("/Declaration/GoodsShipment/Destination/CountryCode, line 9", Rules.COUNTRY),
+                        error("/Declaration/GoodsShipment/Exporter/Name, line 10", "is required"),
+                        error("/Declaration/GoodsShipment/Exporter/ID, line 11", Rules.AEO_ID),
+                        error(ITEM + "[1]/SequenceNumeric, line 15", "must be a whole number of at least 1"),
+                        error(ITEM + "[1]/Commodity/Description, line 17", "must hold text, not elements"),
+                        error(ITEM + "[1]/Commodity/Classification/ID, line 18", Rules.HS_CODE),
+                        error(ITEM + "[1]/Commodity/GoodsMeasure/TariffQuantity, line 19", "must be greater than zero"),
+                        error(ITEM + "[1]/Commodity/InvoiceLine/ItemChargeAmount, line 20", DECIMAL_RULE),
+                        error(ITEM + "[1]/Commodity/InvoiceLine/ItemChargeAmount/@currencyID, line 20", Rules.CURRENCY),
+                        error(ITEM + "[1]/Origin/CountryCode, line 22", Rules.COUNTRY),
+                        error(ITEM + "[2]/Origin, line 24", "is required"),
+                        error(
+                                ITEM + "[2]/Commodity/Classification, line 26",
+                                "is required: one Classification without IdentificationTypeCode or with IdentificationTypeCode HS"),
+                        error(ITEM + "[2]/Commodity/GoodsMeasure/TariffQuantity, line 29", "is required"),
+                        error(ITEM + "[2]/Commodity/GoodsMeasure/GrossMassMeasure/@unitCode, line 29", "is required"),
+                        error(ITEM + "[2]/Commodity/InvoiceLine/ItemChargeAmount, line 30", DECIMAL_RULE),
+                        error("/Declaration/GoodsShipment/Importer/Address, line 33", "is required"),
+                        error("/Declaration/GoodsShipment/Importer/Name[2], line 35", "may occur only once")),
                 errors(translate("several-bad-fields.xml")));
     }
 
@@ -296,31 +323,40 @@ class WcoDeclarationXmlTranslatorTest {
 
     @Test
     void rejects_elements_nested_deeper_than_the_limit() {
-        assertEquals(List.of(error("line 38, column 437", "elements are nested deeper than 64 levels")),
+        assertEquals(
+                List.of(error("line 38, column 437", "elements are nested deeper than 64 levels")),
                 errors(translate("deeply-nested.xml")));
     }
 
     @Test
     void rejects_another_root_element_with_one_error_and_no_field_errors() {
-        assertEquals(List.of(error("/Response, line 2",
+        assertEquals(
+                List.of(error(
+                        "/Response, line 2",
                         "the root element must be Declaration in namespace urn:wco:datamodel:WCO:DEC-DMS:2")),
                 errors(translate("wrong-root.xml")));
     }
 
     @Test
     void rejects_xml_that_is_not_well_formed_with_its_line_and_column() {
-        assertEquals(List.of(error("line 19, column 44",
-                        "The element type \"Description\" must be terminated by the matching end-tag \"</Description>\".")),
+        assertEquals(
+                List.of(
+                        error(
+                                "line 19, column 44",
+                                "The element type \"Description\" must be terminated by the matching end-tag \"</Description>\".")),
                 errors(translate("mismatched-end-tag.xml")));
     }
 
     @Test
     void never_throws_on_bytes_that_are_not_xml() {
         assertEquals(List.of(error("line 1, column 1", "Premature end of file.")), errors(translateText("")));
-        assertEquals(List.of(error("line 1, column 1", "Content is not allowed in prolog.")),
+        assertEquals(
+                List.of(error("line 1, column 1", "Content is not allowed in prolog.")),
                 errors(translateText("{\"documentType\":\"ECOM_SHIPMENT\"}")));
-        assertEquals(1, errors(new WcoDeclarationXmlTranslator().translate(new byte[] {0, 1, 2, (byte) 0xFF},
-                Fixtures.CONTEXT)).size());
+        assertEquals(
+                1,
+                errors(new WcoDeclarationXmlTranslator().translate(new byte[] {0, 1, 2, (byte) 0xFF}, Fixtures.CONTEXT))
+                        .size());
     }
 
     @Test
@@ -356,20 +392,23 @@ class WcoDeclarationXmlTranslatorTest {
         }
         List<LocatedError> errors = errors(translateText(xml.toString()));
         assertEquals(WcoDeclarationXmlTranslator.MAX_ERRORS + 1, errors.size());
-        assertEquals(error("document", "more than 1000 errors; the rest are not listed"), errors.get(errors.size() - 1));
+        assertEquals(
+                error("document", "more than 1000 errors; the rest are not listed"), errors.get(errors.size() - 1));
     }
 
     @Test
     void translates_concurrently_with_the_same_results_as_one_at_a_time() throws Exception {
         List<String> fixtures = List.of(SAMPLE, THREE_ITEMS, EXPORT, "wco-dec-xml/invalid/several-bad-fields.xml");
         List<Translation> sequential = fixtures.stream()
-                .map(fixture -> Fixtures.translate(DocumentFormat.WCO_DEC_XML, fixture)).toList();
+                .map(fixture -> Fixtures.translate(DocumentFormat.WCO_DEC_XML, fixture))
+                .toList();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<List<Translation>>> runs = new ArrayList<>();
             for (int run = 0; run < 16; run++) {
                 runs.add(pool.submit(() -> fixtures.stream()
-                        .map(fixture -> Fixtures.translate(DocumentFormat.WCO_DEC_XML, fixture)).toList()));
+                        .map(fixture -> Fixtures.translate(DocumentFormat.WCO_DEC_XML, fixture))
+                        .toList()));
             }
             for (Future<List<Translation>> run : runs) {
                 assertEquals(sequential, run.get(30, TimeUnit.SECONDS));
@@ -382,7 +421,11 @@ class WcoDeclarationXmlTranslatorTest {
     @Test
     void is_the_translator_the_standard_registry_uses_for_wco_declarations() {
         assertTrue(Translators.standard().supports(DocumentFormat.WCO_DEC_XML));
-        assertEquals(DocumentFormat.WCO_DEC_XML, Translators.standard().translator(DocumentFormat.WCO_DEC_XML)
-                .orElseThrow().format());
+        assertEquals(
+                DocumentFormat.WCO_DEC_XML,
+                Translators.standard()
+                        .translator(DocumentFormat.WCO_DEC_XML)
+                        .orElseThrow()
+                        .format());
     }
 }

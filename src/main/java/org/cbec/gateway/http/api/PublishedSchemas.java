@@ -23,32 +23,58 @@ public final class PublishedSchemas {
 
     private static Map<String, String> files() {
         Map<String, String> files = new LinkedHashMap<>();
-        files.put("json/aeo-status-list.schema.json", "aeo-status-json: AEO status list (documentType AEO_STATUS_LIST)");
-        files.put("json/ecom-shipment.schema.json", "ecom-shipment-json: one shipment (ECOM_SHIPMENT) or a batch (ECOM_SHIPMENT_BATCH)");
-        files.put("canonical/aeo-status-record.schema.json", "canonical AEO_STATUS record, as forwarded to the national AEO system");
-        files.put("canonical/ecom-shipment-record.schema.json", "canonical ECOM_SHIPMENT record, as forwarded to the national e-commerce system");
-        files.put("xml/aeo-status-1.xsd", "aeo-status-xml: AEOStatusList in urn:cbec:aeo-status:1 (documents are validated against it)");
-        files.put("xml/wco-dec-ecommerce.xsd", "wco-dec-xml: the e-commerce subset of a WCO DEC-DMS declaration that the gateway reads");
+        files.put(
+                "json/aeo-status-list.schema.json", "aeo-status-json: AEO status list (documentType AEO_STATUS_LIST)");
+        files.put(
+                "json/ecom-shipment.schema.json",
+                "ecom-shipment-json: one shipment (ECOM_SHIPMENT) or a batch (ECOM_SHIPMENT_BATCH)");
+        files.put(
+                "canonical/aeo-status-record.schema.json",
+                "canonical AEO_STATUS record, as forwarded to the national AEO system");
+        files.put(
+                "canonical/ecom-shipment-record.schema.json",
+                "canonical ECOM_SHIPMENT record, as forwarded to the national e-commerce system");
+        files.put(
+                "xml/aeo-status-1.xsd",
+                "aeo-status-xml: AEOStatusList in urn:cbec:aeo-status:1 (documents are validated against it)");
+        files.put(
+                "xml/wco-dec-ecommerce.xsd",
+                "wco-dec-xml: the e-commerce subset of a WCO DEC-DMS declaration that the gateway reads");
         return java.util.Collections.unmodifiableMap(files);
     }
 
     /** The list: name, what it describes, media type and where to get it. */
     public HttpAnswer list() {
         List<Map<String, String>> schemas = new ArrayList<>();
-        FILES.forEach((name, describes) -> schemas.add(Map.of("name", name, "describes", describes, "mediaType", mediaType(name),
-                "href", "/api/v1/schemas/" + name)));
-        return HttpAnswer.json(200, Map.of("schemas", schemas, "mapping", "docs/mapping/ in the repository: each partner format to the canonical fields"));
+        FILES.forEach((name, describes) -> schemas.add(Map.of(
+                "name",
+                name,
+                "describes",
+                describes,
+                "mediaType",
+                mediaType(name),
+                "href",
+                "/api/v1/schemas/" + name)));
+        return HttpAnswer.json(
+                200,
+                Map.of(
+                        "schemas",
+                        schemas,
+                        "mapping",
+                        "docs/mapping/ in the repository: each partner format to the canonical fields"));
     }
 
     /** One file, exactly as in the repository. */
     public HttpAnswer file(@Header("folder") String folder, @Header("file") String file) {
         String name = folder + "/" + file;
         if (!FILES.containsKey(name)) {
-            return HttpAnswer.problem(GatewayError.NOT_FOUND, "no schema " + name + "; GET /api/v1/schemas/ lists them", null, null);
+            return HttpAnswer.problem(
+                    GatewayError.NOT_FOUND, "no schema " + name + "; GET /api/v1/schemas/ lists them", null, null);
         }
         try (InputStream in = PublishedSchemas.class.getResourceAsStream("/schemas/" + name)) {
             if (in == null) {
-                return HttpAnswer.problem(GatewayError.INTERNAL_ERROR, "schema " + name + " is missing from the jar", null, null);
+                return HttpAnswer.problem(
+                        GatewayError.INTERNAL_ERROR, "schema " + name + " is missing from the jar", null, null);
             }
             return new HttpAnswer(200, mediaType(name), in.readAllBytes(), Map.of("X-Content-Type-Options", "nosniff"));
         } catch (IOException e) {

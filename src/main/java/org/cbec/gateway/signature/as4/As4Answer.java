@@ -43,13 +43,17 @@ public final class As4Answer {
             }
             List<As4Request.Attachment> parts = As4Request.parts(body, boundary);
             String start = type.get("start");
-            soap = parts.stream().filter(part -> start == null || As4Request.unbracket(start).equals(part.contentId())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no MIME part has the start Content-ID " + start)).body();
+            soap = parts.stream()
+                    .filter(part -> start == null || As4Request.unbracket(start).equals(part.contentId()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no MIME part has the start Content-ID " + start))
+                    .body();
         } else if ("application/soap+xml".equals(type.get(""))) {
             soap = body;
         } else {
-            throw new IllegalArgumentException("the answer is " + (type.get("").isEmpty() ? "without Content-Type" : type.get(""))
-                    + ", not an AS4 signal (application/soap+xml or multipart/related)");
+            throw new IllegalArgumentException(
+                    "the answer is " + (type.get("").isEmpty() ? "without Content-Type" : type.get(""))
+                            + ", not an AS4 signal (application/soap+xml or multipart/related)");
         }
         Document envelope;
         try {
@@ -63,11 +67,16 @@ public final class As4Answer {
         }
         Element header = As4Request.child(root, As4Request.SOAP12, "Header");
         Element messaging = header == null ? null : As4Request.child(header, As4Request.EBMS_NS, "Messaging");
-        if (messaging == null || envelope.getElementsByTagNameNS(As4Request.EBMS_NS, "Messaging").getLength() != 1) {
+        if (messaging == null
+                || envelope.getElementsByTagNameNS(As4Request.EBMS_NS, "Messaging")
+                                .getLength()
+                        != 1) {
             throw new IllegalArgumentException("the answer's SOAP Header does not hold exactly one eb:Messaging");
         }
         List<Element> signals = XmlChildren.all(messaging, As4Request.EBMS_NS, "SignalMessage");
-        if (signals.size() != 1 || !XmlChildren.all(messaging, As4Request.EBMS_NS, "UserMessage").isEmpty()) {
+        if (signals.size() != 1
+                || !XmlChildren.all(messaging, As4Request.EBMS_NS, "UserMessage")
+                        .isEmpty()) {
             throw new IllegalArgumentException("the answer's eb:Messaging does not hold exactly one eb:SignalMessage");
         }
         Element signal = signals.get(0);
@@ -77,10 +86,18 @@ public final class As4Answer {
         for (Element error : XmlChildren.all(signal, As4Request.EBMS_NS, "Error")) {
             Element description = XmlChildren.first(error, As4Request.EBMS_NS, "Description");
             Element detail = XmlChildren.first(error, As4Request.EBMS_NS, "ErrorDetail");
-            errors.add(new Error(error.getAttribute("errorCode"), error.getAttribute("severity"), error.getAttribute("shortDescription"),
-                    (description == null ? "" : As4Request.text(description)) + (detail == null ? "" : " " + As4Request.text(detail)).stripTrailing()));
+            errors.add(new Error(
+                    error.getAttribute("errorCode"),
+                    error.getAttribute("severity"),
+                    error.getAttribute("shortDescription"),
+                    (description == null ? "" : As4Request.text(description))
+                            + (detail == null ? "" : " " + As4Request.text(detail)).stripTrailing()));
         }
-        return new As4Answer(envelope, ref == null ? null : As4Request.text(ref), XmlChildren.first(signal, As4Request.EBMS_NS, "Receipt"), errors);
+        return new As4Answer(
+                envelope,
+                ref == null ? null : As4Request.text(ref),
+                XmlChildren.first(signal, As4Request.EBMS_NS, "Receipt"),
+                errors);
     }
 
     public Document envelope() {
@@ -127,11 +144,13 @@ public final class As4Answer {
             return null;
         }
         return "the NonRepudiationInformation does not match the signed references: "
-                + (missing.isEmpty() ? "" : "missing " + missing + " ") + (unknown.isEmpty() ? "" : "not sent " + unknown).strip();
+                + (missing.isEmpty() ? "" : "missing " + missing + " ")
+                + (unknown.isEmpty() ? "" : "not sent " + unknown).strip();
     }
 
     private static String key(Element reference) {
         Element digest = XmlChildren.first(reference, XmlSignatureVerifier.DSIG, "DigestValue");
-        return reference.getAttribute("URI") + "=" + (digest == null ? "" : As4Request.text(digest).replaceAll("\\s", ""));
+        return reference.getAttribute("URI") + "="
+                + (digest == null ? "" : As4Request.text(digest).replaceAll("\\s", ""));
     }
 }

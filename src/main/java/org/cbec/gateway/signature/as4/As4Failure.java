@@ -46,8 +46,13 @@ public final class As4Failure extends GatewayException {
 
     public static String ebmsCodeOf(GatewayError error) {
         return switch (error) {
-            case SIGNATURE_INVALID, UNKNOWN_SIGNER, SIGNER_NOT_PERMITTED, CERTIFICATE_EXPIRED, CERTIFICATE_REVOKED, TIMESTAMP_INVALID,
-                 TRANSPORT_PARTNER_MISMATCH -> EBMS_FAILED_AUTHENTICATION;
+            case SIGNATURE_INVALID,
+                    UNKNOWN_SIGNER,
+                    SIGNER_NOT_PERMITTED,
+                    CERTIFICATE_EXPIRED,
+                    CERTIFICATE_REVOKED,
+                    TIMESTAMP_INVALID,
+                    TRANSPORT_PARTNER_MISMATCH -> EBMS_FAILED_AUTHENTICATION;
             case ALGORITHM_NOT_ALLOWED -> EBMS_POLICY_NONCOMPLIANCE;
             case AS4_PARTY_MISMATCH -> EBMS_VALUE_INCONSISTENT;
             case AS4_SERVICE_UNKNOWN -> EBMS_PROCESSING_MODE_MISMATCH;
@@ -77,7 +82,10 @@ public final class As4Failure extends GatewayException {
     public static String category(String ebmsCode) {
         return switch (ebmsCode) {
             case EBMS_MIME_INCONSISTENCY, EBMS_INVALID_HEADER -> "Unpackaging";
-            case EBMS_PROCESSING_MODE_MISMATCH, EBMS_FAILED_AUTHENTICATION, EBMS_FAILED_DECRYPTION, EBMS_POLICY_NONCOMPLIANCE -> "Processing";
+            case EBMS_PROCESSING_MODE_MISMATCH,
+                    EBMS_FAILED_AUTHENTICATION,
+                    EBMS_FAILED_DECRYPTION,
+                    EBMS_POLICY_NONCOMPLIANCE -> "Processing";
             case EBMS_DECOMPRESSION_FAILURE -> "Content";
             default -> "Content";
         };

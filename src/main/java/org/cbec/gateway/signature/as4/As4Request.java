@@ -49,9 +49,18 @@ public final class As4Request {
     }
 
     /** What the eb:UserMessage says; {@code timestamp} is the sender's, as eb:MessageInfo has it. */
-    public record UserMessage(String messageId, Instant timestamp, String fromPartyId, String fromPartyIdType, String toPartyId,
-                              String toPartyIdType, String service, String action, String conversationId,
-                              Map<String, String> messageProperties, List<PartInfo> parts) {}
+    public record UserMessage(
+            String messageId,
+            Instant timestamp,
+            String fromPartyId,
+            String fromPartyIdType,
+            String toPartyId,
+            String toPartyIdType,
+            String service,
+            String action,
+            String conversationId,
+            Map<String, String> messageProperties,
+            List<PartInfo> parts) {}
 
     private As4Request(Document envelope, Map<String, Attachment> attachments, UserMessage userMessage) {
         this.envelope = envelope;
@@ -87,7 +96,10 @@ public final class As4Request {
      */
     public static As4Request parse(byte[] body, String contentType) {
         if (contentType == null || contentType.isBlank()) {
-            throw As4Failure.of(GatewayError.UNSUPPORTED_FORMAT, As4Failure.EBMS_MIME_INCONSISTENCY, "the AS4 request has no Content-Type");
+            throw As4Failure.of(
+                    GatewayError.UNSUPPORTED_FORMAT,
+                    As4Failure.EBMS_MIME_INCONSISTENCY,
+                    "the AS4 request has no Content-Type");
         }
         Map<String, String> type = parameters(contentType);
         String mediaType = type.get("");
@@ -96,22 +108,32 @@ public final class As4Request {
         if ("multipart/related".equals(mediaType)) {
             String boundary = type.get("boundary");
             if (boundary == null || boundary.isEmpty()) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "multipart/related without a boundary");
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_MIME_INCONSISTENCY,
+                        "multipart/related without a boundary");
             }
             List<Attachment> parts = parts(body, boundary);
             String start = type.get("start");
             Attachment root = parts.get(0);
             if (start != null) {
                 String startId = unbracket(start);
-                root = parts.stream().filter(p -> startId.equals(p.contentId())).findFirst().orElseThrow(() ->
-                        As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "no MIME part has the start Content-ID " + start));
+                root = parts.stream()
+                        .filter(p -> startId.equals(p.contentId()))
+                        .findFirst()
+                        .orElseThrow(() -> As4Failure.of(
+                                GatewayError.MALFORMED_MESSAGE,
+                                As4Failure.EBMS_MIME_INCONSISTENCY,
+                                "no MIME part has the start Content-ID " + start));
             }
             for (Attachment part : parts) {
                 if (part == root) {
                     continue;
                 }
                 if (part.contentId() == null || attachments.put(part.contentId(), part) != null) {
-                    throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY,
+                    throw As4Failure.of(
+                            GatewayError.MALFORMED_MESSAGE,
+                            As4Failure.EBMS_MIME_INCONSISTENCY,
                             "every attachment needs a Content-ID of its own");
                 }
             }
@@ -119,18 +141,27 @@ public final class As4Request {
         } else if ("application/soap+xml".equals(mediaType)) {
             soap = body;
         } else {
-            throw As4Failure.of(GatewayError.UNSUPPORTED_FORMAT, As4Failure.EBMS_MIME_INCONSISTENCY,
+            throw As4Failure.of(
+                    GatewayError.UNSUPPORTED_FORMAT,
+                    As4Failure.EBMS_MIME_INCONSISTENCY,
                     "an AS4 request is multipart/related or application/soap+xml, not " + mediaType);
         }
         Document envelope;
         try {
             envelope = SecureXml.parse(soap);
         } catch (SAXException e) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "the SOAP envelope is not acceptable XML", e);
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_INVALID_HEADER,
+                    "the SOAP envelope is not acceptable XML",
+                    e);
         }
         Element root = envelope.getDocumentElement();
         if (!"Envelope".equals(root.getLocalName()) || !SOAP12.equals(root.getNamespaceURI())) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "the root part is not a SOAP 1.2 envelope");
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_INVALID_HEADER,
+                    "the root part is not a SOAP 1.2 envelope");
         }
         return new As4Request(envelope, Map.copyOf(attachments), userMessage(envelope));
     }
@@ -139,26 +170,41 @@ public final class As4Request {
     private static UserMessage userMessage(Document envelope) {
         Element header = child(envelope.getDocumentElement(), SOAP12, "Header");
         Element messaging = header == null ? null : child(header, EBMS_NS, "Messaging");
-        if (messaging == null || envelope.getElementsByTagNameNS(EBMS_NS, "Messaging").getLength() != 1) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "the SOAP Header must hold exactly one eb:Messaging");
+        if (messaging == null
+                || envelope.getElementsByTagNameNS(EBMS_NS, "Messaging").getLength() != 1) {
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_INVALID_HEADER,
+                    "the SOAP Header must hold exactly one eb:Messaging");
         }
         Element user = child(messaging, EBMS_NS, "UserMessage");
-        if (user == null || envelope.getElementsByTagNameNS(EBMS_NS, "UserMessage").getLength() != 1) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER,
+        if (user == null
+                || envelope.getElementsByTagNameNS(EBMS_NS, "UserMessage").getLength() != 1) {
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_INVALID_HEADER,
                     "eb:Messaging must hold exactly one eb:UserMessage (signals are not taken at /as4)");
         }
         Element info = required(user, "MessageInfo");
         String messageId = text(required(info, "MessageId"));
         if (messageId.isEmpty() || messageId.length() > 255) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "eb:MessageId must have 1 to 255 characters");
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_INVALID_HEADER,
+                    "eb:MessageId must have 1 to 255 characters");
         }
         Instant timestamp;
         try {
             String value = text(required(info, "Timestamp"));
             timestamp = value.endsWith("Z") || value.matches(".*[+-]\\d\\d:\\d\\d$")
-                    ? OffsetDateTime.parse(value).toInstant() : java.time.LocalDateTime.parse(value).toInstant(java.time.ZoneOffset.UTC);
+                    ? OffsetDateTime.parse(value).toInstant()
+                    : java.time.LocalDateTime.parse(value).toInstant(java.time.ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "eb:Timestamp is not an xsd:dateTime", e);
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_INVALID_HEADER,
+                    "eb:Timestamp is not an xsd:dateTime",
+                    e);
         }
         Element partyInfo = required(user, "PartyInfo");
         Element from = required(partyInfo, "From");
@@ -179,8 +225,11 @@ public final class As4Request {
         Element payloadInfo = child(user, EBMS_NS, "PayloadInfo");
         if (payloadInfo != null) {
             for (Element partInfo : children(payloadInfo, "PartInfo")) {
-                if (!partInfo.hasAttribute("href") || !partInfo.getAttribute("href").startsWith("cid:")) {
-                    throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_FEATURE_NOT_SUPPORTED,
+                if (!partInfo.hasAttribute("href")
+                        || !partInfo.getAttribute("href").startsWith("cid:")) {
+                    throw As4Failure.of(
+                            GatewayError.MALFORMED_MESSAGE,
+                            As4Failure.EBMS_FEATURE_NOT_SUPPORTED,
                             "each payload must be a MIME attachment (PartInfo href=\"cid:...\"); payloads in the SOAP Body are not taken");
                 }
                 Map<String, String> partProperties = new LinkedHashMap<>();
@@ -193,8 +242,18 @@ public final class As4Request {
                 parts.add(new PartInfo(partInfo.getAttribute("href"), partProperties));
             }
         }
-        return new UserMessage(messageId, timestamp, text(fromId), fromId.getAttribute("type"), text(toId), toId.getAttribute("type"),
-                text(service), text(required(collaboration, "Action")), conversation == null ? null : text(conversation), properties, parts);
+        return new UserMessage(
+                messageId,
+                timestamp,
+                text(fromId),
+                fromId.getAttribute("type"),
+                text(toId),
+                toId.getAttribute("type"),
+                text(service),
+                text(required(collaboration, "Action")),
+                conversation == null ? null : text(conversation),
+                properties,
+                parts);
     }
 
     /** The MIME parts between the boundaries (RFC 2046), each with its headers; bodies decoded from base64 where so marked. */
@@ -203,7 +262,10 @@ public final class As4Request {
         List<Attachment> parts = new ArrayList<>();
         int at = indexOf(body, delimiter, 0);
         if (at < 0) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "the multipart body has no boundary line");
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_MIME_INCONSISTENCY,
+                    "the multipart body has no boundary line");
         }
         while (true) {
             int lineEnd = at + delimiter.length;
@@ -212,12 +274,18 @@ public final class As4Request {
             }
             int headersStart = indexOf(body, new byte[] {'\n'}, lineEnd);
             if (headersStart < 0) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "the multipart body ends inside a boundary line");
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_MIME_INCONSISTENCY,
+                        "the multipart body ends inside a boundary line");
             }
             headersStart++;
             int next = indexOf(body, delimiter, headersStart);
             if (next < 0) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "the multipart body has no close delimiter");
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_MIME_INCONSISTENCY,
+                        "the multipart body has no close delimiter");
             }
             int partEnd = next;
             // the CRLF before the delimiter belongs to the delimiter
@@ -229,12 +297,18 @@ public final class As4Request {
             }
             parts.add(part(body, headersStart, partEnd));
             if (parts.size() > MAX_PARTS) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "more than " + MAX_PARTS + " MIME parts");
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_MIME_INCONSISTENCY,
+                        "more than " + MAX_PARTS + " MIME parts");
             }
             at = next;
         }
         if (parts.isEmpty()) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "the multipart body has no parts");
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_MIME_INCONSISTENCY,
+                    "the multipart body has no parts");
         }
         return parts;
     }
@@ -262,21 +336,32 @@ public final class As4Request {
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "a MIME part has a header line without a name");
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_MIME_INCONSISTENCY,
+                        "a MIME part has a header line without a name");
             }
             previous = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
             headers.put(previous, line.substring(colon + 1).strip());
         }
         byte[] content = java.util.Arrays.copyOfRange(body, at, Math.max(at, to));
-        String encoding = headers.getOrDefault("content-transfer-encoding", "binary").toLowerCase(Locale.ROOT);
+        String encoding =
+                headers.getOrDefault("content-transfer-encoding", "binary").toLowerCase(Locale.ROOT);
         if (encoding.equals("base64")) {
             try {
                 content = Base64.getMimeDecoder().decode(content);
             } catch (IllegalArgumentException e) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "a base64 MIME part is not base64", e);
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_MIME_INCONSISTENCY,
+                        "a base64 MIME part is not base64",
+                        e);
             }
         } else if (!encoding.equals("binary") && !encoding.equals("8bit") && !encoding.equals("7bit")) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY, "Content-Transfer-Encoding " + encoding + " is not taken");
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_MIME_INCONSISTENCY,
+                    "Content-Transfer-Encoding " + encoding + " is not taken");
         }
         String id = headers.get("content-id");
         return new Attachment(id == null ? null : unbracket(id), Map.copyOf(headers), content);
@@ -336,7 +421,9 @@ public final class As4Request {
 
     static Element child(Element parent, String namespace, String localName) {
         for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element && localName.equals(element.getLocalName()) && namespace.equals(element.getNamespaceURI())) {
+            if (node instanceof Element element
+                    && localName.equals(element.getLocalName())
+                    && namespace.equals(element.getNamespaceURI())) {
                 return element;
             }
         }
@@ -346,7 +433,9 @@ public final class As4Request {
     private static List<Element> children(Element parent, String localName) {
         List<Element> result = new ArrayList<>();
         for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element && localName.equals(element.getLocalName()) && EBMS_NS.equals(element.getNamespaceURI())) {
+            if (node instanceof Element element
+                    && localName.equals(element.getLocalName())
+                    && EBMS_NS.equals(element.getNamespaceURI())) {
                 result.add(element);
             }
         }
@@ -356,7 +445,9 @@ public final class As4Request {
     private static Element required(Element parent, String localName) {
         Element element = child(parent, EBMS_NS, localName);
         if (element == null) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER,
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_INVALID_HEADER,
                     "eb:" + parent.getLocalName() + " has no eb:" + localName);
         }
         return element;

@@ -60,8 +60,12 @@ public final class As4SecurityVerifier {
     private final long maxPayloadBytes;
 
     /** What verified: the signer, the certificates it carried, its algorithms, the signed ds:References, and the payloads in clear. */
-    public record Verified(X509Certificate signer, List<X509Certificate> carried, SignatureAlgorithm algorithm, List<Element> references,
-                           List<Payload> payloads) {}
+    public record Verified(
+            X509Certificate signer,
+            List<X509Certificate> carried,
+            SignatureAlgorithm algorithm,
+            List<Element> references,
+            List<Payload> payloads) {}
 
     /** One payload as the partner sent it before encryption and compression, with its PartInfo. */
     public record Payload(String contentId, String mimeType, byte[] content, As4Request.PartInfo partInfo) {}
@@ -72,18 +76,29 @@ public final class As4SecurityVerifier {
         // Trust is SignerTrust's decision with the partner registry, not WSS4J's with a truststore.
         this.config.setValidator(WSConstants.SIGNATURE, (credential, data) -> credential);
         this.certificateLoader = new Merlin();
-        this.decryption = new org.cbec.gateway.signature.soap.WssSigningCrypto(gatewayKey, "AS4 attachments (decryption)").crypto();
+        this.decryption = new org.cbec.gateway.signature.soap.WssSigningCrypto(
+                        gatewayKey, "AS4 attachments (decryption)")
+                .crypto();
         this.maxPayloadBytes = maxPayloadBytes;
     }
 
     public Verified verify(As4Request request) {
         Attachments attachments = new Attachments(request.attachments());
         Signed signed = signed(request.envelope(), attachments, true);
-        return new Verified(signed.signer(), signed.carried(), signed.algorithm(), signed.references(), payloads(request, attachments));
+        return new Verified(
+                signed.signer(),
+                signed.carried(),
+                signed.algorithm(),
+                signed.references(),
+                payloads(request, attachments));
     }
 
     /** What verified of a signed AS4 signal: its signer, the certificates it carried, and the ds:References it signed. */
-    public record Signed(X509Certificate signer, List<X509Certificate> carried, SignatureAlgorithm algorithm, List<Element> references) {}
+    public record Signed(
+            X509Certificate signer,
+            List<X509Certificate> carried,
+            SignatureAlgorithm algorithm,
+            List<Element> references) {}
 
     /**
      * A partner's signal (a receipt or an error answering the gateway's UserMessage), by the very checks a request gets: one
@@ -95,23 +110,33 @@ public final class As4SecurityVerifier {
     }
 
     private Signed signed(Document envelope, Attachments attachments, boolean mayDecrypt) {
-        Element messaging = (Element) envelope.getElementsByTagNameNS(As4Request.EBMS_NS, "Messaging").item(0);
+        Element messaging = (Element)
+                envelope.getElementsByTagNameNS(As4Request.EBMS_NS, "Messaging").item(0);
         Element body = As4Request.child(envelope.getDocumentElement(), As4Request.SOAP12, "Body");
         if (body == null) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "the SOAP envelope has no Body");
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "the SOAP envelope has no Body");
         }
         NodeList signatures = envelope.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "Signature");
         if (signatures.getLength() == 0) {
             // phase4 alone would take this message: the gateway takes nothing unsigned.
-            throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+            throw As4Failure.of(
+                    GatewayError.SIGNATURE_INVALID,
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                     "the AS4 message is not signed: a WS-Security X.509 signature over eb:Messaging, the Body and every attachment is required");
         }
         if (signatures.getLength() > 1) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_POLICY_NONCOMPLIANCE, "the envelope holds more than one ds:Signature");
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+                    "the envelope holds more than one ds:Signature");
         }
         Element signedInfo = XmlChildren.first((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
         if (signedInfo == null) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "the ds:Signature has no ds:SignedInfo");
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_INVALID_HEADER,
+                    "the ds:Signature has no ds:SignedInfo");
         }
         tokensWithinDepth(envelope);
         SignatureAlgorithm algorithm = SignedInfoAlgorithms.read(signedInfo, SWA_TRANSFORMS);
@@ -137,7 +162,9 @@ public final class As4SecurityVerifier {
             List<WSDataRef> references = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
             if (references != null) {
                 for (WSDataRef reference : references) {
-                    if (reference.isAttachment() || (reference.getWsuId() != null && reference.getWsuId().startsWith("cid:"))) {
+                    if (reference.isAttachment()
+                            || (reference.getWsuId() != null
+                                    && reference.getWsuId().startsWith("cid:"))) {
                         signedAttachments.add(As4Request.unbracket(reference.getWsuId()));
                     } else if (reference.getProtectedElement() != null) {
                         signedElements.add(reference.getProtectedElement());
@@ -146,24 +173,37 @@ public final class As4SecurityVerifier {
             }
         }
         if (signer == null) {
-            throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+            throw As4Failure.of(
+                    GatewayError.SIGNATURE_INVALID,
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                     "the AS4 message carries no WS-Security X.509 signature in its Security header");
         }
         if (decryptedAfterVerifying) {
             // the signature covered the ciphertext, not the clear text the gateway would read
-            throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+            throw As4Failure.of(
+                    GatewayError.SIGNATURE_INVALID,
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                     "the attachments were encrypted after signing; AS4 signs the clear text, then encrypts it");
         }
-        // The signature must cover this very eb:Messaging and this very Body: a signed copy elsewhere proves nothing (wrapping).
+        // The signature must cover this very eb:Messaging and this very Body: a signed copy elsewhere proves nothing
+        // (wrapping).
         if (signedElements.stream().noneMatch(element -> element == messaging)) {
-            throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE, "the signature leaves out eb:Messaging");
+            throw As4Failure.of(
+                    GatewayError.SIGNATURE_INVALID,
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+                    "the signature leaves out eb:Messaging");
         }
         if (signedElements.stream().noneMatch(element -> element == body)) {
-            throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE, "the signature leaves out the SOAP Body");
+            throw As4Failure.of(
+                    GatewayError.SIGNATURE_INVALID,
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+                    "the signature leaves out the SOAP Body");
         }
         for (String contentId : attachments.ids()) {
             if (!signedAttachments.contains(contentId)) {
-                throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+                throw As4Failure.of(
+                        GatewayError.SIGNATURE_INVALID,
+                        As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                         "the signature leaves out the attachment cid:" + contentId);
             }
         }
@@ -182,31 +222,43 @@ public final class As4SecurityVerifier {
         for (As4Request.PartInfo part : parts) {
             String contentId = part.contentId();
             if (!named.add(contentId)) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_VALUE_INCONSISTENT, "two PartInfo name cid:" + contentId);
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_VALUE_INCONSISTENT,
+                        "two PartInfo name cid:" + contentId);
             }
             byte[] content = attachments.current(contentId);
             if (content == null) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY,
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_MIME_INCONSISTENCY,
                         "PartInfo names cid:" + contentId + ", which the message does not carry");
             }
             String compression = part.properties().get("CompressionType");
             String mimeType = part.properties().get("MimeType");
             if (compression != null) {
                 if (mimeType == null || mimeType.isBlank()) {
-                    throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_VALUE_INCONSISTENT,
+                    throw As4Failure.of(
+                            GatewayError.MALFORMED_MESSAGE,
+                            As4Failure.EBMS_VALUE_INCONSISTENT,
                             "PartProperties of cid:" + contentId + " has a CompressionType but no MimeType");
                 }
                 if (!"application/gzip".equals(compression)) {
-                    throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_FEATURE_NOT_SUPPORTED,
+                    throw As4Failure.of(
+                            GatewayError.MALFORMED_MESSAGE,
+                            As4Failure.EBMS_FEATURE_NOT_SUPPORTED,
                             "CompressionType " + compression + " is not taken; application/gzip is");
                 }
                 content = gunzip(content, contentId);
             }
-            payloads.add(new Payload(contentId, mimeType == null ? attachments.mimeType(contentId) : mimeType, content, part));
+            payloads.add(new Payload(
+                    contentId, mimeType == null ? attachments.mimeType(contentId) : mimeType, content, part));
         }
         for (String contentId : request.attachments().keySet()) {
             if (!named.contains(contentId)) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_MIME_INCONSISTENCY,
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_MIME_INCONSISTENCY,
                         "the attachment cid:" + contentId + " is named by no PartInfo");
             }
         }
@@ -221,14 +273,19 @@ public final class As4SecurityVerifier {
             while ((read = in.read(buffer)) > 0) {
                 out.write(buffer, 0, read);
                 if (out.size() > maxPayloadBytes) {
-                    throw As4Failure.of(GatewayError.PAYLOAD_TOO_LARGE, As4Failure.EBMS_DECOMPRESSION_FAILURE,
+                    throw As4Failure.of(
+                            GatewayError.PAYLOAD_TOO_LARGE,
+                            As4Failure.EBMS_DECOMPRESSION_FAILURE,
                             "cid:" + contentId + " decompresses to more than " + maxPayloadBytes + " bytes");
                 }
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_DECOMPRESSION_FAILURE,
-                    "cid:" + contentId + " is not gzip as its CompressionType says", e);
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_DECOMPRESSION_FAILURE,
+                    "cid:" + contentId + " is not gzip as its CompressionType says",
+                    e);
         }
     }
 
@@ -241,31 +298,47 @@ public final class As4SecurityVerifier {
         }
         data.setCallbackHandler(PASSWORD);
         data.setAttachmentCallbackHandler(attachments);
-        boolean encrypted = envelope.getElementsByTagNameNS(XENC, "EncryptedKey").getLength() > 0;
+        boolean encrypted =
+                envelope.getElementsByTagNameNS(XENC, "EncryptedKey").getLength() > 0;
         WSHandlerResult results;
         try {
             results = new WSSecurityEngine().processSecurityHeader(envelope, data);
         } catch (WSSecurityException e) {
             String detail = describe(e);
             if (encrypted && !inSignatureCheck(e)) {
-                throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_FAILED_DECRYPTION,
-                        "the attachments cannot be decrypted with the gateway's key: " + detail, e);
+                throw As4Failure.of(
+                        GatewayError.MALFORMED_MESSAGE,
+                        As4Failure.EBMS_FAILED_DECRYPTION,
+                        "the attachments cannot be decrypted with the gateway's key: " + detail,
+                        e);
             }
             if (e.getErrorCode() == WSSecurityException.ErrorCode.UNSUPPORTED_ALGORITHM) {
-                throw As4Failure.of(GatewayError.ALGORITHM_NOT_ALLOWED, As4Failure.EBMS_POLICY_NONCOMPLIANCE, "the WS-Security header names an "
-                        + "algorithm the gateway does not take: " + detail, e);
+                throw As4Failure.of(
+                        GatewayError.ALGORITHM_NOT_ALLOWED,
+                        As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+                        "the WS-Security header names an " + "algorithm the gateway does not take: " + detail,
+                        e);
             }
-            throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_FAILED_AUTHENTICATION,
-                    "the WS-Security signature does not verify: " + detail, e);
+            throw As4Failure.of(
+                    GatewayError.SIGNATURE_INVALID,
+                    As4Failure.EBMS_FAILED_AUTHENTICATION,
+                    "the WS-Security signature does not verify: " + detail,
+                    e);
         } catch (GatewayException e) {
             throw e;
         } catch (RuntimeException e) {
-            // A token or value WSS4J cannot read (not base64, say) is a malformed message, not a failure of the gateway.
-            throw As4Failure.of(GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
-                    "the WS-Security header cannot be processed: a token or value in it cannot be read", e);
+            // A token or value WSS4J cannot read (not base64, say) is a malformed message, not a failure of the
+            // gateway.
+            throw As4Failure.of(
+                    GatewayError.MALFORMED_MESSAGE,
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+                    "the WS-Security header cannot be processed: a token or value in it cannot be read",
+                    e);
         }
         if (results == null) {
-            throw As4Failure.of(GatewayError.SIGNATURE_INVALID, As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+            throw As4Failure.of(
+                    GatewayError.SIGNATURE_INVALID,
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                     "the AS4 message has no WS-Security header: it is not signed");
         }
         return results;
@@ -288,19 +361,26 @@ public final class As4SecurityVerifier {
         if (message != null && message.contains(" ") && !message.contains("No message with ID")) {
             return message;
         }
-        return e.getErrorCode() == null ? "the Security header cannot be processed"
+        return e.getErrorCode() == null
+                ? "the Security header cannot be processed"
                 : e.getErrorCode().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     /** Every certificate the header carries is held to the shared BER depth limit before WSS4J parses it. */
     private static void tokensWithinDepth(Document envelope) {
-        String[][] carriers = {{WSConstants.WSSE_NS, "BinarySecurityToken"}, {WSConstants.WSSE_NS, "KeyIdentifier"},
-                {XmlSignatureVerifier.DSIG, "X509Certificate"}};
+        String[][] carriers = {
+            {WSConstants.WSSE_NS, "BinarySecurityToken"},
+            {WSConstants.WSSE_NS, "KeyIdentifier"},
+            {XmlSignatureVerifier.DSIG, "X509Certificate"}
+        };
         for (String[] carrier : carriers) {
             NodeList tokens = envelope.getElementsByTagNameNS(carrier[0], carrier[1]);
             for (int i = 0; i < tokens.getLength(); i++) {
                 try {
-                    BerDepth.check(Base64.getMimeDecoder().decode(tokens.item(i).getTextContent().strip()), "the " + carrier[1]);
+                    BerDepth.check(
+                            Base64.getMimeDecoder()
+                                    .decode(tokens.item(i).getTextContent().strip()),
+                            "the " + carrier[1]);
                 } catch (IllegalArgumentException notBase64) {
                     // left to WSS4J, which refuses it
                 }
@@ -348,7 +428,8 @@ public final class As4SecurityVerifier {
             for (Callback callback : callbacks) {
                 if (callback instanceof AttachmentRequestCallback request) {
                     List<Attachment> answer = new ArrayList<>();
-                    String wanted = request.getAttachmentId() == null ? null : As4Request.unbracket(request.getAttachmentId());
+                    String wanted =
+                            request.getAttachmentId() == null ? null : As4Request.unbracket(request.getAttachmentId());
                     for (String id : content.keySet()) {
                         if (wanted == null || wanted.equals(id)) {
                             answer.add(attachment(id));
@@ -359,7 +440,8 @@ public final class As4SecurityVerifier {
                     String id = As4Request.unbracket(result.getAttachmentId());
                     content.put(id, result.getAttachment().getSourceStream().readAllBytes());
                     if (result.getAttachment().getMimeType() != null) {
-                        headers.computeIfAbsent(id, any -> new LinkedHashMap<>()).put("Content-Type", result.getAttachment().getMimeType());
+                        headers.computeIfAbsent(id, any -> new LinkedHashMap<>())
+                                .put("Content-Type", result.getAttachment().getMimeType());
                     }
                 } else {
                     throw new UnsupportedCallbackException(callback);

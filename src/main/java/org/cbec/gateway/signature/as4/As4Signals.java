@@ -43,7 +43,8 @@ public final class As4Signals {
     public byte[] receipt(String refToMessageId, List<Element> references, Instant now) {
         StringBuilder information = new StringBuilder("<ebbp:NonRepudiationInformation xmlns:ebbp=\"" + EBBP + "\"/>");
         Document document = envelope("<eb:Receipt>" + information + "</eb:Receipt>", refToMessageId, now);
-        Element nri = (Element) document.getElementsByTagNameNS(EBBP, "NonRepudiationInformation").item(0);
+        Element nri = (Element) document.getElementsByTagNameNS(EBBP, "NonRepudiationInformation")
+                .item(0);
         for (Element reference : references) {
             Element part = document.createElementNS(EBBP, "ebbp:MessagePartNRInformation");
             part.appendChild(document.importNode(reference, true));
@@ -59,9 +60,12 @@ public final class As4Signals {
     }
 
     /** A signed error: the ebMS code for the access point, the gateway's code and the evidence id in the description. */
-    public byte[] error(String refToMessageId, String ebmsCode, GatewayError error, String detail, String evidenceId, Instant now) {
-        String description = error.code() + ": " + detail + (evidenceId == null ? "" : " (evidence " + evidenceId + ")");
-        String errorElement = "<eb:Error origin=\"ebMS\" category=\"" + As4Failure.category(ebmsCode) + "\" errorCode=\"" + ebmsCode
+    public byte[] error(
+            String refToMessageId, String ebmsCode, GatewayError error, String detail, String evidenceId, Instant now) {
+        String description =
+                error.code() + ": " + detail + (evidenceId == null ? "" : " (evidence " + evidenceId + ")");
+        String errorElement = "<eb:Error origin=\"ebMS\" category=\"" + As4Failure.category(ebmsCode)
+                + "\" errorCode=\"" + ebmsCode
                 + "\" severity=\"failure\" shortDescription=\"" + As4Failure.shortDescription(ebmsCode) + "\""
                 + (refToMessageId == null ? "" : " refToMessageInError=\"" + escape(refToMessageId) + "\"") + ">"
                 + "<eb:Description xml:lang=\"en\">" + escape(description) + "</eb:Description>"
@@ -74,8 +78,11 @@ public final class As4Signals {
                 + "<S12:Header><eb:Messaging S12:mustUnderstand=\"true\"><eb:SignalMessage><eb:MessageInfo>"
                 + "<eb:Timestamp>" + now.truncatedTo(ChronoUnit.MILLIS) + "</eb:Timestamp>"
                 + "<eb:MessageId>" + UUID.randomUUID() + "@" + escape(domain) + "</eb:MessageId>"
-                + (refToMessageId == null ? "" : "<eb:RefToMessageId>" + escape(refToMessageId) + "</eb:RefToMessageId>")
-                + "</eb:MessageInfo>" + signal + "</eb:SignalMessage></eb:Messaging></S12:Header><S12:Body/></S12:Envelope>";
+                + (refToMessageId == null
+                        ? ""
+                        : "<eb:RefToMessageId>" + escape(refToMessageId) + "</eb:RefToMessageId>")
+                + "</eb:MessageInfo>" + signal
+                + "</eb:SignalMessage></eb:Messaging></S12:Header><S12:Body/></S12:Envelope>";
         try {
             return SecureXml.parse(xml.getBytes(StandardCharsets.UTF_8));
         } catch (SAXException e) {
@@ -102,11 +109,17 @@ public final class As4Signals {
             TransformerFactory.newInstance().newTransformer().transform(new DOMSource(document), new StreamResult(out));
             return out.toByteArray();
         } catch (TransformerException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise the AS4 signal: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot serialise the AS4 signal: " + e.getMessage(), e);
         }
     }
 
     static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return text == null
+                ? ""
+                : text.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("\"", "&quot;");
     }
 }

@@ -29,7 +29,8 @@ final class As4Signing {
 
     /** A signature in the (inserted) Security header over eb:Messaging and the Body, ready for more parts and {@code build}. */
     WSSecSignature signature(WSSecHeader header) {
-        // Santuario's XMLDSig by name, not whichever "DOM" provider is registered: only it resolves the cid: references of
+        // Santuario's XMLDSig by name, not whichever "DOM" provider is registered: only it resolves the cid: references
+        // of
         // attachments, and WSS4J's registration of it is global state another library may undo (WSSConfig.cleanUp).
         WSSecSignature signature = new WSSecSignature(header, XMLDSIG);
         key.identify(signature);

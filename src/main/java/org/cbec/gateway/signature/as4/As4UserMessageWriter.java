@@ -44,15 +44,28 @@ import org.xml.sax.SAXException;
  * (AES-128-GCM, key transport RSA-OAEP with SHA-256 and MGF1-SHA-256): sign, then encrypt, as the eDelivery profile asks.
  */
 public final class As4UserMessageWriter {
-    public static final String ROLE_INITIATOR = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/initiator";
-    public static final String ROLE_RESPONDER = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/responder";
+    public static final String ROLE_INITIATOR =
+            "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/initiator";
+    public static final String ROLE_RESPONDER =
+            "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/responder";
     private static final String SOAP_PART_ID = "soap-part@cbec-gateway";
 
     private final As4Signing signing;
 
     /** The parties, business information and payload of one UserMessage. */
-    public record Message(String messageId, Instant timestamp, String fromPartyId, String fromPartyIdType, String toPartyId, String toPartyIdType,
-                          String service, String action, String conversationId, Map<String, String> properties, byte[] payload, String mimeType) {}
+    public record Message(
+            String messageId,
+            Instant timestamp,
+            String fromPartyId,
+            String fromPartyIdType,
+            String toPartyId,
+            String toPartyIdType,
+            String service,
+            String action,
+            String conversationId,
+            Map<String, String> properties,
+            byte[] payload,
+            String mimeType) {}
 
     /**
      * The message as it goes on the wire.
@@ -96,9 +109,13 @@ public final class As4UserMessageWriter {
                 encrypt.build(signing.crypto(), key);
             }
         } catch (WSSecurityException | java.security.GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot sign or encrypt the outbound AS4 message: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "cannot sign or encrypt the outbound AS4 message: " + e.getMessage(),
+                    e);
         }
-        Element signatureElement = (Element) envelope.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "Signature").item(0);
+        Element signatureElement = (Element) envelope.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "Signature")
+                .item(0);
         Element signedInfo = XmlChildren.first(signatureElement, XmlSignatureVerifier.DSIG, "SignedInfo");
         List<Element> references = XmlChildren.all(signedInfo, XmlSignatureVerifier.DSIG, "Reference");
         String boundary = "----=_cbec_" + UUID.randomUUID().toString().replace("-", "");
@@ -106,13 +123,16 @@ public final class As4UserMessageWriter {
         writePart(body, boundary, "application/soap+xml; charset=UTF-8", SOAP_PART_ID, As4Signals.serialise(envelope));
         writePart(body, boundary, attachment.mimeType, contentId, attachment.content);
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        String contentType = "multipart/related; type=\"application/soap+xml\"; boundary=\"" + boundary + "\"; start=\"<" + SOAP_PART_ID + ">\"";
+        String contentType = "multipart/related; type=\"application/soap+xml\"; boundary=\"" + boundary
+                + "\"; start=\"<" + SOAP_PART_ID + ">\"";
         return new Written(message.messageId(), contentType, body.toByteArray(), references);
     }
 
-    private static void writePart(ByteArrayOutputStream out, String boundary, String contentType, String contentId, byte[] content) {
-        out.writeBytes(("--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <"
-                + contentId + ">\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    private static void writePart(
+            ByteArrayOutputStream out, String boundary, String contentType, String contentId, byte[] content) {
+        out.writeBytes(("--" + boundary + "\r\nContent-Type: " + contentType
+                        + "\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <" + contentId + ">\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(content);
         out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
@@ -121,8 +141,13 @@ public final class As4UserMessageWriter {
         StringBuilder properties = new StringBuilder();
         if (!message.properties().isEmpty()) {
             properties.append("<eb:MessageProperties>");
-            message.properties().forEach((name, value) -> properties.append("<eb:Property name=\"").append(As4Signals.escape(name)).append("\">")
-                    .append(As4Signals.escape(value)).append("</eb:Property>"));
+            message.properties()
+                    .forEach((name, value) -> properties
+                            .append("<eb:Property name=\"")
+                            .append(As4Signals.escape(name))
+                            .append("\">")
+                            .append(As4Signals.escape(value))
+                            .append("</eb:Property>"));
             properties.append("</eb:MessageProperties>");
         }
         String xml = "<S12:Envelope xmlns:S12=\"" + As4Request.SOAP12 + "\" xmlns:eb=\"" + As4Request.EBMS_NS + "\">"
@@ -130,12 +155,15 @@ public final class As4UserMessageWriter {
                 + "<eb:Timestamp>" + message.timestamp().truncatedTo(ChronoUnit.MILLIS) + "</eb:Timestamp>"
                 + "<eb:MessageId>" + As4Signals.escape(message.messageId()) + "</eb:MessageId></eb:MessageInfo>"
                 + "<eb:PartyInfo><eb:From><eb:PartyId type=\"" + As4Signals.escape(message.fromPartyIdType()) + "\">"
-                + As4Signals.escape(message.fromPartyId()) + "</eb:PartyId><eb:Role>" + ROLE_INITIATOR + "</eb:Role></eb:From>"
-                + "<eb:To><eb:PartyId type=\"" + As4Signals.escape(message.toPartyIdType()) + "\">" + As4Signals.escape(message.toPartyId())
+                + As4Signals.escape(message.fromPartyId()) + "</eb:PartyId><eb:Role>" + ROLE_INITIATOR
+                + "</eb:Role></eb:From>"
+                + "<eb:To><eb:PartyId type=\"" + As4Signals.escape(message.toPartyIdType()) + "\">"
+                + As4Signals.escape(message.toPartyId())
                 + "</eb:PartyId><eb:Role>" + ROLE_RESPONDER + "</eb:Role></eb:To></eb:PartyInfo>"
                 + "<eb:CollaborationInfo><eb:Service>" + As4Signals.escape(message.service()) + "</eb:Service>"
                 + "<eb:Action>" + As4Signals.escape(message.action()) + "</eb:Action>"
-                + "<eb:ConversationId>" + As4Signals.escape(message.conversationId()) + "</eb:ConversationId></eb:CollaborationInfo>"
+                + "<eb:ConversationId>" + As4Signals.escape(message.conversationId())
+                + "</eb:ConversationId></eb:CollaborationInfo>"
                 + properties
                 + "<eb:PayloadInfo><eb:PartInfo href=\"cid:" + As4Signals.escape(contentId) + "\"><eb:PartProperties>"
                 + "<eb:Property name=\"MimeType\">" + As4Signals.escape(message.mimeType()) + "</eb:Property>"

@@ -17,7 +17,9 @@ final class XmlChildren {
     static List<Element> all(Element parent, String namespace, String localName) {
         List<Element> result = new ArrayList<>();
         for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element && localName.equals(element.getLocalName()) && namespace.equals(element.getNamespaceURI())) {
+            if (node instanceof Element element
+                    && localName.equals(element.getLocalName())
+                    && namespace.equals(element.getNamespaceURI())) {
                 result.add(element);
             }
         }

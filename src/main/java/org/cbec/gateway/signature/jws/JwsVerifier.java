@@ -76,7 +76,11 @@ public final class JwsVerifier implements SignatureContainer {
     /** The {@code crit} names this class processes; anything else listed as critical is refused. */
     private static final Set<String> UNDERSTOOD_CRITICAL = Set.of(SIGNING_TIME, ISSUED_AT, UNENCODED_PAYLOAD);
 
-    private enum KeyFamily { RSA, EC, ED25519 }
+    private enum KeyFamily {
+        RSA,
+        EC,
+        ED25519
+    }
 
     private record Accepted(KeyFamily keyFamily, SignatureAlgorithm algorithm) {}
 
@@ -93,9 +97,11 @@ public final class JwsVerifier implements SignatureContainer {
             accepted(JWSAlgorithm.EdDSA, KeyFamily.ED25519, "SHA-512", "Ed25519"),
             accepted(JWSAlgorithm.Ed25519, KeyFamily.ED25519, "SHA-512", "Ed25519"));
 
-    private final JcaX509CertificateConverter certificateConverter = new JcaX509CertificateConverter().setProvider(BOUNCY_CASTLE);
+    private final JcaX509CertificateConverter certificateConverter =
+            new JcaX509CertificateConverter().setProvider(BOUNCY_CASTLE);
 
-    private static Map.Entry<String, Accepted> accepted(JWSAlgorithm alg, KeyFamily keyFamily, String digest, String scheme) {
+    private static Map.Entry<String, Accepted> accepted(
+            JWSAlgorithm alg, KeyFamily keyFamily, String digest, String scheme) {
         return Map.entry(alg.getName(), new Accepted(keyFamily, new SignatureAlgorithm(digest, scheme, alg.getName())));
     }
 
@@ -111,13 +117,18 @@ public final class JwsVerifier implements SignatureContainer {
         Accepted accepted = ACCEPTED.get(header.getAlgorithm().getName());
         if (accepted == null) {
             String alg = header.getAlgorithm().getName();
-            throw new GatewayException(GatewayError.ALGORITHM_NOT_ALLOWED, alg.startsWith("HS")
-                    ? "the JWS alg is " + alg + ": an HMAC over a shared secret does not identify a certificate holder"
-                    : "the JWS alg " + alg + " is not one of RS256/384/512, PS256/384/512, ES256/384/512, EdDSA, Ed25519");
+            throw new GatewayException(
+                    GatewayError.ALGORITHM_NOT_ALLOWED,
+                    alg.startsWith("HS")
+                            ? "the JWS alg is " + alg
+                                    + ": an HMAC over a shared secret does not identify a certificate holder"
+                            : "the JWS alg " + alg
+                                    + " is not one of RS256/384/512, PS256/384/512, ES256/384/512, EdDSA, Ed25519");
         }
         checkCritical(header);
         if (!header.isBase64URLEncodePayload()) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the JWS has an unencoded payload (b64:false, RFC 7797), which is not accepted");
         }
         // Only now: an unencoded (b64:false) payload, refused above, need not be base64url.
@@ -127,7 +138,8 @@ public final class JwsVerifier implements SignatureContainer {
         Optional<Instant> signingTime = signingTime(header);
         JWSObject jws = parse(compact);
         if (!signatureVerifies(jws, accepted, SignerKey.of(signer, "the x5c signer certificate"))) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the JWS signature does not verify with the x5c signer's key");
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the JWS signature does not verify with the x5c signer's key");
         }
         return new SignedDocument(jws.getPayload().toBytes(), signer, chain, signingTime, accepted.algorithm());
     }
@@ -136,22 +148,28 @@ public final class JwsVerifier implements SignatureContainer {
     private static String compactText(byte[] body) {
         for (byte b : body) {
             if (b < 0) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the JWS compact serialisation contains non-ASCII bytes");
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE, "the JWS compact serialisation contains non-ASCII bytes");
             }
         }
         // A file signed on disk usually ends with a newline; surrounding whitespace is never part of a JWS.
         String text = new String(body, StandardCharsets.US_ASCII).strip();
         if (text.startsWith("{")) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the body is a JWS JSON serialisation; only the compact serialisation (header.payload.signature) is accepted");
         }
         String[] parts = text.split("\\.", -1);
         if (parts.length == 5) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body has five parts: a JWE (encrypted) is not a signed document");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the body has five parts: a JWE (encrypted) is not a signed document");
         }
         if (parts.length != 3) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                    "the JWS compact serialisation has " + parts.length + " dot-separated part(s); exactly three are expected");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the JWS compact serialisation has " + parts.length
+                            + " dot-separated part(s); exactly three are expected");
         }
         if (parts[0].isEmpty()) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the JWS has no protected header");
@@ -163,14 +181,16 @@ public final class JwsVerifier implements SignatureContainer {
 
     private static void checkBase64Url(String part, String what) {
         if (!isBase64Url(part)) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the JWS " + what + " is not unpadded base64url");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the JWS " + what + " is not unpadded base64url");
         }
     }
 
     private static boolean isBase64Url(String part) {
         for (int i = 0; i < part.length(); i++) {
             char c = part.charAt(i);
-            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+            boolean alphabet =
+                    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
             if (!alphabet) {
                 return false;
             }
@@ -184,14 +204,17 @@ public final class JwsVerifier implements SignatureContainer {
             header = Header.parse(new Base64URL(compact.substring(0, compact.indexOf('.'))));
         } catch (ParseException | RuntimeException e) {
             // Nimbus reports some malformed JSON with unchecked exceptions.
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the JWS protected header cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the JWS protected header cannot be read: " + e.getMessage(), e);
         }
         if (header instanceof PlainHeader) {
-            throw new GatewayException(GatewayError.ALGORITHM_NOT_ALLOWED,
+            throw new GatewayException(
+                    GatewayError.ALGORITHM_NOT_ALLOWED,
                     "the JWS is unsecured (alg:none): there is no signature to verify");
         }
         if (header instanceof JWEHeader) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the header is a JWE (encrypted) header, not a JWS header");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the header is a JWE (encrypted) header, not a JWS header");
         }
         return (JWSHeader) header;
     }
@@ -203,7 +226,8 @@ public final class JwsVerifier implements SignatureContainer {
         }
         for (String name : critical) {
             if (!UNDERSTOOD_CRITICAL.contains(name)) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE,
                         "the JWS marks header '" + name + "' critical, which this gateway does not process");
             }
         }
@@ -213,14 +237,16 @@ public final class JwsVerifier implements SignatureContainer {
         try {
             return JWSObject.parse(compact);
         } catch (ParseException | RuntimeException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the JWS cannot be parsed: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the JWS cannot be parsed: " + e.getMessage(), e);
         }
     }
 
     private List<X509Certificate> certificates(JWSHeader header) {
         List<Base64> x5c = header.getX509CertChain();
         if (x5c == null || x5c.isEmpty()) {
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "the JWS protected header carries no signer certificate (x5c)");
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER, "the JWS protected header carries no signer certificate (x5c)");
         }
         List<X509Certificate> chain = new ArrayList<>(x5c.size());
         for (Base64 encoded : x5c) {
@@ -230,8 +256,10 @@ public final class JwsVerifier implements SignatureContainer {
                 chain.add(certificateConverter.getCertificate(new X509CertificateHolder(der)));
             } catch (IOException | CertificateException | RuntimeException e) {
                 // Bouncy Castle reports some garbled ASN.1 with unchecked exceptions.
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                        "certificate " + chain.size() + " in the JWS x5c header cannot be read", e);
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE,
+                        "certificate " + chain.size() + " in the JWS x5c header cannot be read",
+                        e);
             }
         }
         certifiesInTurn(chain);
@@ -255,10 +283,14 @@ public final class JwsVerifier implements SignatureContainer {
                 }
             }
             if (!certifies) {
-                throw new GatewayException(GatewayError.UNKNOWN_SIGNER, "x5c certificate " + (i + 1) + " ("
-                        + issuer.getSubjectX500Principal().getName() + ") does not certify certificate " + i + " ("
-                        + certified.getSubjectX500Principal().getName() + "): each x5c certificate must certify the one before it, "
-                        + "on the signer's path (RFC 7515 §4.1.6)");
+                throw new GatewayException(
+                        GatewayError.UNKNOWN_SIGNER,
+                        "x5c certificate " + (i + 1) + " ("
+                                + issuer.getSubjectX500Principal().getName() + ") does not certify certificate " + i
+                                + " ("
+                                + certified.getSubjectX500Principal().getName()
+                                + "): each x5c certificate must certify the one before it, "
+                                + "on the signer's path (RFC 7515 §4.1.6)");
             }
         }
     }
@@ -272,7 +304,8 @@ public final class JwsVerifier implements SignatureContainer {
             try {
                 return Optional.of(Instant.parse(text));
             } catch (DateTimeException e) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the JWS sigT header is not an ISO-8601 instant: " + text, e);
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE, "the JWS sigT header is not an ISO-8601 instant: " + text, e);
             }
         }
         Object iat = header.getCustomParam(ISSUED_AT);
@@ -284,9 +317,10 @@ public final class JwsVerifier implements SignatureContainer {
         }
         try {
             // NumericDate may carry a fraction (RFC 7519 §2); milliseconds are precise enough for a signing time.
-            return Optional.of(seconds instanceof Double || seconds instanceof Float
-                    ? Instant.ofEpochMilli(Math.round(seconds.doubleValue() * 1000))
-                    : Instant.ofEpochSecond(seconds.longValue()));
+            return Optional.of(
+                    seconds instanceof Double || seconds instanceof Float
+                            ? Instant.ofEpochMilli(Math.round(seconds.doubleValue() * 1000))
+                            : Instant.ofEpochSecond(seconds.longValue()));
         } catch (DateTimeException | ArithmeticException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the JWS iat header is out of range", e);
         }
@@ -299,7 +333,8 @@ public final class JwsVerifier implements SignatureContainer {
                 if (!(key instanceof RSAPublicKey rsa)) {
                     throw keyMismatch(alg, key);
                 }
-                // The JDK verifies RSA faster than Bouncy Castle (as in CmsSignedDataVerifier): Nimbus' default provider.
+                // The JDK verifies RSA faster than Bouncy Castle (as in CmsSignedDataVerifier): Nimbus' default
+                // provider.
                 yield nimbusVerifies(jws, new RSASSAVerifier(rsa, UNDERSTOOD_CRITICAL));
             }
             case EC -> {
@@ -310,8 +345,10 @@ public final class JwsVerifier implements SignatureContainer {
                 try {
                     verifier = new ECDSAVerifier(ec, UNDERSTOOD_CRITICAL);
                 } catch (JOSEException e) {
-                    throw new GatewayException(GatewayError.ALGORITHM_NOT_ALLOWED,
-                            "the signer's EC key is on a curve no JWS algorithm accepted here uses: " + e.getMessage(), e);
+                    throw new GatewayException(
+                            GatewayError.ALGORITHM_NOT_ALLOWED,
+                            "the signer's EC key is on a curve no JWS algorithm accepted here uses: " + e.getMessage(),
+                            e);
                 }
                 if (!verifier.supportedJWSAlgorithms().contains(jws.getHeader().getAlgorithm())) {
                     throw keyMismatch(alg, key);
@@ -330,7 +367,8 @@ public final class JwsVerifier implements SignatureContainer {
     }
 
     private static GatewayException keyMismatch(String alg, PublicKey key) {
-        return new GatewayException(GatewayError.ALGORITHM_NOT_ALLOWED,
+        return new GatewayException(
+                GatewayError.ALGORITHM_NOT_ALLOWED,
                 "the JWS alg " + alg + " cannot be made with the signer's " + key.getAlgorithm() + " key");
     }
 
@@ -338,13 +376,16 @@ public final class JwsVerifier implements SignatureContainer {
         try {
             return jws.verify(verifier);
         } catch (JOSEException e) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the JWS signature cannot be checked: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the JWS signature cannot be checked: " + e.getMessage(), e);
         }
     }
 
     private static boolean isEd25519(PublicKey key) {
         try {
-            return EdECObjectIdentifiers.id_Ed25519.equals(SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm().getAlgorithm());
+            return EdECObjectIdentifiers.id_Ed25519.equals(SubjectPublicKeyInfo.getInstance(key.getEncoded())
+                    .getAlgorithm()
+                    .getAlgorithm());
         } catch (RuntimeException e) {
             // A key whose encoding Bouncy Castle cannot read is certainly not an Ed25519 key.
             return false;
@@ -359,7 +400,8 @@ public final class JwsVerifier implements SignatureContainer {
             verifier.update(jws.getSigningInput());
             return verifier.verify(jws.getSignature().decode());
         } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the Ed25519 signature cannot be checked: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the Ed25519 signature cannot be checked: " + e.getMessage(), e);
         }
     }
 }

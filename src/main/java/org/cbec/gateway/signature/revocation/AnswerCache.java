@@ -51,7 +51,8 @@ final class AnswerCache<K, V> {
         this.waitLimit = waitLimit;
         this.entries = Caffeine.newBuilder()
                 .ticker(() -> nanos(clock.instant()))
-                // Housekeeping on the caller's thread: no pool of our own, and expiry is decided before the answer returns.
+                // Housekeeping on the caller's thread: no pool of our own, and expiry is decided before the answer
+                // returns.
                 .executor(Runnable::run)
                 .expireAfter(new Expiry<K, Outcome<V>>() {
                     @Override

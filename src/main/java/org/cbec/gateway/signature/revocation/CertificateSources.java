@@ -37,8 +37,10 @@ final class CertificateSources {
             for (DistributionPoint point : points.getDistributionPoints()) {
                 DistributionPointName name = point.getDistributionPoint();
                 // A point with a CRL issuer or a reason subset does not give a complete CRL from our issuer.
-                if (name == null || name.getType() != DistributionPointName.FULL_NAME
-                        || point.getCRLIssuer() != null || point.getReasons() != null) {
+                if (name == null
+                        || name.getType() != DistributionPointName.FULL_NAME
+                        || point.getCRLIssuer() != null
+                        || point.getReasons() != null) {
                     continue;
                 }
                 addHttpUrls(GeneralNames.getInstance(name.getName()).getNames(), urls);
@@ -58,7 +60,8 @@ final class CertificateSources {
             if (value == null) {
                 return List.of();
             }
-            AuthorityInformationAccess access = AuthorityInformationAccess.getInstance(JcaX509ExtensionUtils.parseExtensionValue(value));
+            AuthorityInformationAccess access =
+                    AuthorityInformationAccess.getInstance(JcaX509ExtensionUtils.parseExtensionValue(value));
             for (AccessDescription description : access.getAccessDescriptions()) {
                 if (AccessDescription.id_ad_ocsp.equals(description.getAccessMethod())) {
                     addHttpUrls(new GeneralName[] {description.getAccessLocation()}, urls);
@@ -95,12 +98,15 @@ final class CertificateSources {
 
     /** The certificate as a refusal names it: subject and serial in hex. */
     static String describe(X509Certificate certificate) {
-        return "'" + certificate.getSubjectX500Principal().getName() + "' (serial " + certificate.getSerialNumber().toString(16) + ")";
+        return "'" + certificate.getSubjectX500Principal().getName() + "' (serial "
+                + certificate.getSerialNumber().toString(16) + ")";
     }
 
     /** A failure in a few words: the message, or the exception's name when it has none (ConnectException often has none). */
     static String problem(Throwable failure) {
         String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : failure.getClass().getSimpleName() + ": " + message;
+        return message == null || message.isBlank()
+                ? failure.getClass().getSimpleName()
+                : failure.getClass().getSimpleName() + ": " + message;
     }
 }

@@ -54,7 +54,8 @@ final class CrlChecker {
         this.fetcher = fetcher;
         this.clock = clock;
         this.settings = settings;
-        this.downloaded = new AnswerCache<>(clock, ParsedCrl::freshUntil, settings.networkTimeout().plusSeconds(1));
+        this.downloaded = new AnswerCache<>(
+                clock, ParsedCrl::freshUntil, settings.networkTimeout().plusSeconds(1));
     }
 
     RevocationStatus status(X509Certificate certificate, X509Certificate issuer, List<Path> localCrls) {
@@ -83,7 +84,8 @@ final class CrlChecker {
         List<URI> points = CertificateSources.crlDistributionPoints(certificate);
         for (URI point : points) {
             String source = "CRL " + point;
-            Outcome<ParsedCrl> outcome = downloaded.get(new DistributionPointKey(point, issuer.getPublicKey()), () -> download(point, issuer));
+            Outcome<ParsedCrl> outcome = downloaded.get(
+                    new DistributionPointKey(point, issuer.getPublicKey()), () -> download(point, issuer));
             String unusable = outcome.present() ? unusable(outcome.value(), certificate, issuer) : outcome.problem();
             if (unusable != null) {
                 problems.add(source + ": " + unusable);
@@ -92,7 +94,8 @@ final class CrlChecker {
             return outcome.value().statusOf(certificate, source);
         }
         if (points.isEmpty()) {
-            problems.add("CRL: " + (localFromIssuer ? "" : "no local CRL file is from its issuer and ") + "it names no http CRL distribution point");
+            problems.add("CRL: " + (localFromIssuer ? "" : "no local CRL file is from its issuer and ")
+                    + "it names no http CRL distribution point");
         }
         return RevocationStatus.unknown("CRL", String.join("; ", problems));
     }
@@ -100,7 +103,8 @@ final class CrlChecker {
     /** Why the CRL cannot speak for the certificate now, or null when it can. */
     private String unusable(ParsedCrl crl, X509Certificate certificate, X509Certificate issuer) {
         if (!crl.isSignedBy(issuer.getPublicKey())) {
-            return "its signature does not verify with the key of the issuer '" + issuer.getSubjectX500Principal().getName() + "'";
+            return "its signature does not verify with the key of the issuer '"
+                    + issuer.getSubjectX500Principal().getName() + "'";
         }
         Instant now = clock.instant();
         if (crl.thisUpdate().isAfter(now.plus(settings.clockSkew()))) {
@@ -135,8 +139,9 @@ final class CrlChecker {
         }
         ParsedCrl parsed = new ParsedCrl(crl, freshUntil(crl, clock.instant()));
         if (!parsed.issuer().equals(issuer.getSubjectX500Principal())) {
-            return Outcome.failed("the CRL is issued by '" + parsed.issuer().getName() + "', not by the certificate's issuer '"
-                    + issuer.getSubjectX500Principal().getName() + "'");
+            return Outcome.failed(
+                    "the CRL is issued by '" + parsed.issuer().getName() + "', not by the certificate's issuer '"
+                            + issuer.getSubjectX500Principal().getName() + "'");
         }
         if (!parsed.isSignedBy(issuer.getPublicKey())) {
             return Outcome.failed("its signature does not verify with the key of the issuer '"
@@ -158,7 +163,8 @@ final class CrlChecker {
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class);
         } catch (IOException e) {
-            return new LocalCrlFile(FileTime.fromMillis(0), -1, List.of(), "cannot be read: " + CertificateSources.problem(e));
+            return new LocalCrlFile(
+                    FileTime.fromMillis(0), -1, List.of(), "cannot be read: " + CertificateSources.problem(e));
         }
         FileTime modified = attributes.lastModifiedTime();
         long size = attributes.size();
@@ -166,8 +172,10 @@ final class CrlChecker {
         if (known != null && known.isVersion(modified, size)) {
             return known;
         }
-        return localFiles.compute(file, (path, existing) ->
-                existing != null && existing.isVersion(modified, size) ? existing : read(path, modified, size));
+        return localFiles.compute(
+                file,
+                (path, existing) ->
+                        existing != null && existing.isVersion(modified, size) ? existing : read(path, modified, size));
     }
 
     private LocalCrlFile read(Path file, FileTime modified, long size) {
@@ -183,7 +191,8 @@ final class CrlChecker {
                     : new LocalCrlFile(modified, size, List.copyOf(crls), null);
         } catch (IOException | CertificateException | CRLException | ClassCastException e) {
             LOG.warn("The local CRL file {} cannot be read: {}", file, CertificateSources.problem(e));
-            return new LocalCrlFile(modified, size, List.of(), "is not a readable CRL: " + CertificateSources.problem(e));
+            return new LocalCrlFile(
+                    modified, size, List.of(), "is not a readable CRL: " + CertificateSources.problem(e));
         }
     }
 

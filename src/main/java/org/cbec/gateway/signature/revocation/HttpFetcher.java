@@ -35,17 +35,32 @@ final class HttpFetcher {
     }
 
     byte[] get(URI url, String accept, int maxBytes) throws IOException {
-        return exchange(HttpRequest.newBuilder(url).timeout(timeout).header("Accept", accept).GET().build(), maxBytes);
+        return exchange(
+                HttpRequest.newBuilder(url)
+                        .timeout(timeout)
+                        .header("Accept", accept)
+                        .GET()
+                        .build(),
+                maxBytes);
     }
 
     byte[] post(URI url, String contentType, byte[] body, String accept, int maxBytes) throws IOException {
-        return exchange(HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", contentType).header("Accept", accept)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), maxBytes);
+        return exchange(
+                HttpRequest.newBuilder(url)
+                        .timeout(timeout)
+                        .header("Content-Type", contentType)
+                        .header("Accept", accept)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                maxBytes);
     }
 
     private byte[] exchange(HttpRequest request, int maxBytes) throws IOException {
-        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request,
-                answer -> answer.statusCode() == 200 ? new LimitedBody(maxBytes) : BodySubscribers.replacing((byte[]) null));
+        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(
+                request,
+                answer -> answer.statusCode() == 200
+                        ? new LimitedBody(maxBytes)
+                        : BodySubscribers.replacing((byte[]) null));
         try {
             // The request timeout only covers the headers; this bounds the body as well.
             HttpResponse<byte[]> response = pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

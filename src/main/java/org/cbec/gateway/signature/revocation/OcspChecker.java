@@ -61,8 +61,13 @@ final class OcspChecker {
     private record OcspAnswer(RevocationStatus status, Instant freshUntil) {}
 
     /** What asking about an issuer's certificates and checking the answers needs, worked out once per issuer. */
-    private record IssuerFacts(X509CertificateHolder certificate, CertificateID template, String keyHash,
-                               RespID byName, RespID byKey, ContentVerifierProvider verifier) {}
+    private record IssuerFacts(
+            X509CertificateHolder certificate,
+            CertificateID template,
+            String keyHash,
+            RespID byName,
+            RespID byKey,
+            ContentVerifierProvider verifier) {}
 
     private final HttpFetcher fetcher;
     private final Clock clock;
@@ -76,8 +81,12 @@ final class OcspChecker {
         this.clock = clock;
         this.settings = settings;
         // A fetch may try every responder the certificate names, one after the other.
-        this.answers = new AnswerCache<>(clock, OcspAnswer::freshUntil,
-                settings.networkTimeout().multipliedBy(CertificateSources.MAX_URLS).plusSeconds(1));
+        this.answers = new AnswerCache<>(
+                clock,
+                OcspAnswer::freshUntil,
+                settings.networkTimeout()
+                        .multipliedBy(CertificateSources.MAX_URLS)
+                        .plusSeconds(1));
     }
 
     RevocationStatus status(X509Certificate certificate, X509Certificate issuer) {
@@ -86,7 +95,8 @@ final class OcspChecker {
             return RevocationStatus.unknown("OCSP", "OCSP: " + facts.problem());
         }
         // The responders are read from the certificate only on a cache miss: a cached answer costs two map lookups.
-        Outcome<OcspAnswer> outcome = answers.get(new AnswerKey(facts.value().keyHash(), certificate.getSerialNumber()),
+        Outcome<OcspAnswer> outcome = answers.get(
+                new AnswerKey(facts.value().keyHash(), certificate.getSerialNumber()),
                 () -> askEach(certificate, facts.value()));
         return outcome.present() ? outcome.value().status() : RevocationStatus.unknown("OCSP", outcome.problem());
     }
@@ -114,16 +124,24 @@ final class OcspChecker {
         Extension nonceExtension;
         byte[] request;
         try {
-            nonceExtension = new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, new DEROctetString(new DEROctetString(nonce)));
-            OCSPReq built = new OCSPReqBuilder().addRequest(id).setRequestExtensions(new Extensions(nonceExtension)).build();
+            nonceExtension = new Extension(
+                    OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false, new DEROctetString(new DEROctetString(nonce)));
+            OCSPReq built = new OCSPReqBuilder()
+                    .addRequest(id)
+                    .setRequestExtensions(new Extensions(nonceExtension))
+                    .build();
             request = built.getEncoded();
         } catch (IOException | OCSPException e) {
             return Outcome.failed("the request cannot be built: " + CertificateSources.problem(e));
         }
-        LOG.debug("Asking the OCSP responder {} about serial {}", responder, id.getSerialNumber().toString(16));
+        LOG.debug(
+                "Asking the OCSP responder {} about serial {}",
+                responder,
+                id.getSerialNumber().toString(16));
         byte[] body;
         try {
-            body = fetcher.post(responder, "application/ocsp-request", request, "application/ocsp-response", MAX_RESPONSE_BYTES);
+            body = fetcher.post(
+                    responder, "application/ocsp-request", request, "application/ocsp-response", MAX_RESPONSE_BYTES);
         } catch (IOException e) {
             LOG.warn("The OCSP responder {} is unreachable: {}", responder, CertificateSources.problem(e));
             return Outcome.failed("the responder is unreachable: " + CertificateSources.problem(e));
@@ -131,7 +149,8 @@ final class OcspChecker {
         return answer(responder, body, id, nonceExtension, issuer);
     }
 
-    private Outcome<OcspAnswer> answer(URI responder, byte[] body, CertificateID id, Extension nonce, IssuerFacts issuer) {
+    private Outcome<OcspAnswer> answer(
+            URI responder, byte[] body, CertificateID id, Extension nonce, IssuerFacts issuer) {
         BasicOCSPResp basic;
         try {
             OCSPResp response = new OCSPResp(body);
@@ -152,16 +171,20 @@ final class OcspChecker {
         Extension echoed = basic.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
         // A responder serving pre-produced answers echoes no nonce; the freshness checks below then bound its age.
         if (echoed != null && !echoed.getExtnValue().equals(nonce.getExtnValue())) {
-            return Outcome.failed("the response's nonce does not match the request's (a replayed or misdirected answer)");
+            return Outcome.failed(
+                    "the response's nonce does not match the request's (a replayed or misdirected answer)");
         }
         SingleResp single = Arrays.stream(basic.getResponses())
-                .filter(candidate -> sameCertificate(candidate.getCertID(), id)).findFirst().orElse(null);
+                .filter(candidate -> sameCertificate(candidate.getCertID(), id))
+                .findFirst()
+                .orElse(null);
         if (single == null) {
             return Outcome.failed("the response says nothing about the certificate");
         }
         Instant now = clock.instant();
         Instant thisUpdate = single.getThisUpdate().toInstant();
-        Instant nextUpdate = single.getNextUpdate() == null ? null : single.getNextUpdate().toInstant();
+        Instant nextUpdate =
+                single.getNextUpdate() == null ? null : single.getNextUpdate().toInstant();
         if (thisUpdate.isAfter(now.plus(settings.clockSkew()))) {
             return Outcome.failed("the response's thisUpdate " + thisUpdate + " lies in the future");
         }
@@ -170,7 +193,8 @@ final class OcspChecker {
         }
         Instant oldest = thisUpdate.plus(settings.maxAge());
         if (nextUpdate == null && !now.isBefore(oldest)) {
-            return Outcome.failed("the response is stale: its thisUpdate " + thisUpdate + " is older than " + settings.maxAge());
+            return Outcome.failed(
+                    "the response is stale: its thisUpdate " + thisUpdate + " is older than " + settings.maxAge());
         }
         Instant freshUntil = nextUpdate != null ? nextUpdate : earlier(now.plus(settings.defaultValidity()), oldest);
         String source = "OCSP " + responder;
@@ -179,7 +203,9 @@ final class OcspChecker {
             return Outcome.of(new OcspAnswer(RevocationStatus.good(source), freshUntil));
         }
         if (status instanceof RevokedStatus revoked) {
-            String reason = revoked.hasRevocationReason() ? RevocationReason.name(revoked.getRevocationReason()) : "unspecified";
+            String reason = revoked.hasRevocationReason()
+                    ? RevocationReason.name(revoked.getRevocationReason())
+                    : "unspecified";
             return Outcome.of(new OcspAnswer(
                     RevocationStatus.revoked(source, revoked.getRevocationTime().toInstant(), reason), freshUntil));
         }
@@ -191,7 +217,8 @@ final class OcspChecker {
         RespID responderId = response.getResponderId();
         try {
             if (responderId.equals(issuer.byName()) || responderId.equals(issuer.byKey())) {
-                return response.isSignatureValid(issuer.verifier()) ? null
+                return response.isSignatureValid(issuer.verifier())
+                        ? null
                         : "the response signature does not verify with the issuer's key";
             }
             for (X509CertificateHolder candidate : response.getCerts()) {
@@ -203,8 +230,10 @@ final class OcspChecker {
                 if (delegation != null) {
                     return delegation;
                 }
-                return response.isSignatureValid(new JcaContentVerifierProviderBuilder().build(candidate)) ? null
-                        : "the response signature does not verify with the key of the responder certificate '" + candidate.getSubject() + "'";
+                return response.isSignatureValid(new JcaContentVerifierProviderBuilder().build(candidate))
+                        ? null
+                        : "the response signature does not verify with the key of the responder certificate '"
+                                + candidate.getSubject() + "'";
             }
             return "the response is signed by neither the issuer nor a responder certificate it carries";
         } catch (OCSPException | OperatorCreationException | CertificateException e) {
@@ -225,7 +254,8 @@ final class OcspChecker {
         } catch (CertException e) {
             return name + " cannot be checked: " + CertificateSources.problem(e);
         }
-        ExtendedKeyUsage usage = responder.getExtensions() == null ? null : ExtendedKeyUsage.fromExtensions(responder.getExtensions());
+        ExtendedKeyUsage usage =
+                responder.getExtensions() == null ? null : ExtendedKeyUsage.fromExtensions(responder.getExtensions());
         if (usage == null || !usage.hasKeyPurposeId(KeyPurposeId.id_kp_OCSPSigning)) {
             return name + " is not authorised to sign OCSP responses (no id-kp-OCSPSigning extended key usage)";
         }
@@ -243,8 +273,12 @@ final class OcspChecker {
         try {
             X509CertificateHolder holder = new JcaX509CertificateHolder(issuer);
             CertificateID template = new CertificateID(sha1(), holder, BigInteger.ONE);
-            IssuerFacts facts = new IssuerFacts(holder, template, Hex.toHexString(template.getIssuerKeyHash()),
-                    new RespID(holder.getSubject()), new RespID(holder.getSubjectPublicKeyInfo(), sha1()),
+            IssuerFacts facts = new IssuerFacts(
+                    holder,
+                    template,
+                    Hex.toHexString(template.getIssuerKeyHash()),
+                    new RespID(holder.getSubject()),
+                    new RespID(holder.getSubjectPublicKeyInfo(), sha1()),
                     new JcaContentVerifierProviderBuilder().build(issuer.getPublicKey()));
             if (issuers.size() >= MAX_ISSUERS) {
                 issuers.clear();

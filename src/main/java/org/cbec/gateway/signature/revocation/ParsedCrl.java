@@ -33,7 +33,8 @@ final class ParsedCrl {
     ParsedCrl(X509CRL crl, Instant freshUntil) {
         this.crl = crl;
         this.thisUpdate = crl.getThisUpdate().toInstant();
-        this.nextUpdate = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
+        this.nextUpdate =
+                crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
         this.freshUntil = freshUntil;
         IssuingDistributionPoint scope = issuingDistributionPoint(crl);
         this.onlyUserCertificates = scope != null && scope.onlyContainsUserCerts();
@@ -97,7 +98,9 @@ final class ParsedCrl {
         if (reason != null && reason.ordinal() == RevocationReason.REMOVE_FROM_CRL) {
             return RevocationStatus.good(source);
         }
-        return RevocationStatus.revoked(source, entry.getRevocationDate().toInstant(),
+        return RevocationStatus.revoked(
+                source,
+                entry.getRevocationDate().toInstant(),
                 reason == null ? "unspecified" : RevocationReason.name(reason.ordinal()));
     }
 

@@ -58,7 +58,8 @@ public final class RevocationChecker {
      * @param localCrls   the partner's {@code crls} files (may be empty)
      * @throws GatewayException CERTIFICATE_REVOKED or REVOCATION_UNKNOWN
      */
-    public void check(List<X509Certificate> chain, X509Certificate trustAnchor, RevocationPolicy policy, List<Path> localCrls) {
+    public void check(
+            List<X509Certificate> chain, X509Certificate trustAnchor, RevocationPolicy policy, List<Path> localCrls) {
         if (policy == RevocationPolicy.NONE) {
             return;
         }
@@ -73,18 +74,23 @@ public final class RevocationChecker {
             X509Certificate issuer = index + 1 < chain.size() ? chain.get(index + 1) : trustAnchor;
             RevocationStatus status = statusOf(certificate, issuer, policy, files);
             if (status.state() == RevocationStatus.State.REVOKED) {
-                throw new GatewayException(GatewayError.CERTIFICATE_REVOKED, "the certificate "
-                        + CertificateSources.describe(certificate) + " was revoked at " + status.revokedAt()
-                        + " (reason " + status.reason() + ") according to " + status.source());
+                throw new GatewayException(
+                        GatewayError.CERTIFICATE_REVOKED,
+                        "the certificate "
+                                + CertificateSources.describe(certificate) + " was revoked at " + status.revokedAt()
+                                + " (reason " + status.reason() + ") according to " + status.source());
             }
             if (status.state() == RevocationStatus.State.UNKNOWN) {
-                throw new GatewayException(GatewayError.REVOCATION_UNKNOWN, "no revocation status for the certificate "
-                        + CertificateSources.describe(certificate) + " under policy " + policy.value() + ": " + status.problem());
+                throw new GatewayException(
+                        GatewayError.REVOCATION_UNKNOWN,
+                        "no revocation status for the certificate " + CertificateSources.describe(certificate)
+                                + " under policy " + policy.value() + ": " + status.problem());
             }
         }
     }
 
-    private RevocationStatus statusOf(X509Certificate certificate, X509Certificate issuer, RevocationPolicy policy, List<Path> files) {
+    private RevocationStatus statusOf(
+            X509Certificate certificate, X509Certificate issuer, RevocationPolicy policy, List<Path> files) {
         return switch (policy) {
             case NONE -> RevocationStatus.good("policy none");
             case CRL -> crls.status(certificate, issuer, files);
@@ -95,7 +101,9 @@ public final class RevocationChecker {
                     yield byOcsp;
                 }
                 RevocationStatus byCrl = crls.status(certificate, issuer, files);
-                yield byCrl.known() ? byCrl : RevocationStatus.unknown("OCSP and CRL", byOcsp.problem() + "; " + byCrl.problem());
+                yield byCrl.known()
+                        ? byCrl
+                        : RevocationStatus.unknown("OCSP and CRL", byOcsp.problem() + "; " + byCrl.problem());
             }
         };
     }

@@ -4,8 +4,18 @@ package org.cbec.gateway.signature.revocation;
 final class RevocationReason {
     /** Indexed by the CRLReason code; 7 is unassigned. */
     private static final String[] NAMES = {
-        "unspecified", "keyCompromise", "cACompromise", "affiliationChanged", "superseded",
-        "cessationOfOperation", "certificateHold", "unassigned(7)", "removeFromCRL", "privilegeWithdrawn", "aACompromise"};
+        "unspecified",
+        "keyCompromise",
+        "cACompromise",
+        "affiliationChanged",
+        "superseded",
+        "cessationOfOperation",
+        "certificateHold",
+        "unassigned(7)",
+        "removeFromCRL",
+        "privilegeWithdrawn",
+        "aACompromise"
+    };
 
     static final int REMOVE_FROM_CRL = 8;
 

@@ -12,7 +12,8 @@ import org.cbec.gateway.error.GatewayException;
  * @param maxAge          how old (by thisUpdate) an answer without nextUpdate may be and still count
  * @param defaultValidity how long an answer without nextUpdate is cached after it was fetched
  */
-public record RevocationSettings(Duration networkTimeout, Duration clockSkew, Duration maxAge, Duration defaultValidity) {
+public record RevocationSettings(
+        Duration networkTimeout, Duration clockSkew, Duration maxAge, Duration defaultValidity) {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofMinutes(5);
     public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
     public static final Duration DEFAULT_VALIDITY = Duration.ofHours(1);
@@ -31,7 +32,8 @@ public record RevocationSettings(Duration networkTimeout, Duration clockSkew, Du
 
     private static void positive(String name, Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID,
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
                     "the revocation setting " + name + " must be a positive duration, not " + value);
         }
     }

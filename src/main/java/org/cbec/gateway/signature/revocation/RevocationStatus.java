@@ -13,7 +13,11 @@ import java.time.Instant;
 record RevocationStatus(State state, String source, Instant revokedAt, String reason, String problem) {
 
     /** GOOD and REVOKED are answers; UNKNOWN means no usable answer. */
-    enum State { GOOD, REVOKED, UNKNOWN }
+    enum State {
+        GOOD,
+        REVOKED,
+        UNKNOWN
+    }
 
     static RevocationStatus good(String source) {
         return new RevocationStatus(State.GOOD, source, null, null, null);

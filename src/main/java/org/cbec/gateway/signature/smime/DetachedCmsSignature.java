@@ -9,7 +9,6 @@ import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.SignedData;
-import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSProcessableByteArray;
 import org.bouncycastle.cms.CMSSignedData;
@@ -43,7 +42,8 @@ final class DetachedCmsSignature {
             // Empty content: this instance only reads the signer, its certificates and attributes.
             signedData = new CMSSignedData(new CMSProcessableByteArray(new byte[0]), contentInfo);
         } catch (CMSException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the signature part is not CMS SignedData: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the signature part is not CMS SignedData: " + e.getMessage(), e);
         }
         return new DetachedCmsSignature(contentInfo, CmsSignerInfo.of(signedData));
     }
@@ -55,17 +55,21 @@ final class DetachedCmsSignature {
         try {
             contentInfo = ContentInfo.getInstance(ASN1Primitive.fromByteArray(der));
             signedData = CMSObjectIdentifiers.signedData.equals(contentInfo.getContentType())
-                    ? SignedData.getInstance(contentInfo.getContent()) : null;
+                    ? SignedData.getInstance(contentInfo.getContent())
+                    : null;
         } catch (IOException | RuntimeException e) {
             // Bouncy Castle reports truncated or garbled ASN.1 with several unchecked exception types.
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the signature part is not CMS SignedData: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the signature part is not CMS SignedData: " + e.getMessage(), e);
         }
         if (signedData == null) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the signature part is CMS " + contentInfo.getContentType() + ", not SignedData");
         }
         if (signedData.getEncapContentInfo().getContent() != null) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the signature part encapsulates content; multipart/signed needs a detached signature");
         }
         return contentInfo;
@@ -75,7 +79,8 @@ final class DetachedCmsSignature {
     boolean verifies(byte[] content) {
         try {
             CMSSignedData signedData = new CMSSignedData(new CMSProcessableByteArray(content), contentInfo);
-            SignerInformation signerInformation = signedData.getSignerInfos().getSigners().iterator().next();
+            SignerInformation signerInformation =
+                    signedData.getSignerInfos().getSigners().iterator().next();
             if (signerInformation.verify(signerInfo.verifier())) {
                 return true;
             }

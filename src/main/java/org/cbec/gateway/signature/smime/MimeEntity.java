@@ -73,7 +73,8 @@ final class MimeEntity {
             lineStart = lineFeed + 1;
         }
         if (needsHeaders) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, what + " has no MIME header block ending in an empty line");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, what + " has no MIME header block ending in an empty line");
         }
         return new MimeEntity(bytes, Map.of(), 0);
     }
@@ -106,21 +107,28 @@ final class MimeEntity {
 
     /** The part's Content-Type; RFC 2045 §5.2: without one it is {@code text/plain}. */
     MediaType contentType(String what) {
-        return header("Content-Type").map(value -> MediaType.parse(value, what + "'s Content-Type"))
+        return header("Content-Type")
+                .map(value -> MediaType.parse(value, what + "'s Content-Type"))
                 .orElseGet(() -> new MediaType("text", "plain", Map.of("charset", "us-ascii")));
     }
 
     /** The Content-Transfer-Encoding in lower case; RFC 2045 §6.1: without one it is {@code 7bit}. */
     String transferEncoding() {
-        return header("Content-Transfer-Encoding").map(value -> value.toLowerCase(Locale.ROOT)).orElse("7bit");
+        return header("Content-Transfer-Encoding")
+                .map(value -> value.toLowerCase(Locale.ROOT))
+                .orElse("7bit");
     }
 
     /** Refuses, before any cryptography, an encoding that {@link #decodedBody} could not undo. */
     void checkTransferEncoding(String what) {
         String encoding = transferEncoding();
-        if (!encoding.equals("7bit") && !encoding.equals("8bit") && !encoding.equals("binary")
-                && !encoding.equals("base64") && !encoding.equals("quoted-printable")) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+        if (!encoding.equals("7bit")
+                && !encoding.equals("8bit")
+                && !encoding.equals("binary")
+                && !encoding.equals("base64")
+                && !encoding.equals("quoted-printable")) {
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     what + " has the unknown Content-Transfer-Encoding '" + encoding + "'");
         }
     }
@@ -147,7 +155,8 @@ final class MimeEntity {
         try {
             return Base64.getDecoder().decode(compact.toByteArray());
         } catch (IllegalArgumentException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, what + " is not valid base64: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, what + " is not valid base64: " + e.getMessage(), e);
         }
     }
 
@@ -171,8 +180,10 @@ final class MimeEntity {
                 int high = i + 2 < encoded.length ? Character.digit(encoded[i + 1], 16) : -1;
                 int low = i + 2 < encoded.length ? Character.digit(encoded[i + 2], 16) : -1;
                 if (high < 0 || low < 0) {
-                    throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                            what + " is not valid quoted-printable: '=' at offset " + i + " is not followed by two hex digits");
+                    throw new GatewayException(
+                            GatewayError.MALFORMED_MESSAGE,
+                            what + " is not valid quoted-printable: '=' at offset " + i
+                                    + " is not followed by two hex digits");
                 }
                 decoded.write(high << 4 | low);
                 i += 3;

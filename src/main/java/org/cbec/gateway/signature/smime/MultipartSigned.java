@@ -24,8 +24,8 @@ record MultipartSigned(byte[] signedEntity, byte[] signaturePart) {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final java.util.regex.Pattern HEADER = java.util.regex.Pattern.compile("[!-9;-~]+:");
-    private static final java.util.regex.Pattern OUTER_HEADER = java.util.regex.Pattern.compile(
-            "(?i)(MIME-Version|Content-Type)[ \t]*:");
+    private static final java.util.regex.Pattern OUTER_HEADER =
+            java.util.regex.Pattern.compile("(?i)(MIME-Version|Content-Type)[ \t]*:");
     // What openssl cms -sign (and smime -sign) writes, and the text RFC 1847-era mail agents put there.
     private static final java.util.Set<String> KNOWN_PREAMBLES = java.util.Set.of(
             "This is an S/MIME signed message", "This is a cryptographically signed message in MIME format.");
@@ -60,8 +60,8 @@ record MultipartSigned(byte[] signedEntity, byte[] signaturePart) {
         checkPreamble(body, first.start());
         for (int i = third.next(); i < body.length; i++) {
             if (!blank(body[i])) {
-                throw malformed("the multipart/signed body has text after its close delimiter (an epilogue, at offset " + i
-                        + "): unsigned text is not accepted with a signed message");
+                throw malformed("the multipart/signed body has text after its close delimiter (an epilogue, at offset "
+                        + i + "): unsigned text is not accepted with a signed message");
             }
         }
         return new MultipartSigned(signedEntity, part(body, second, third, "the signature part"));
@@ -78,8 +78,10 @@ record MultipartSigned(byte[] signedEntity, byte[] signaturePart) {
             if (inHeaders) {
                 if (content.isEmpty()) {
                     inHeaders = false;
-                } else if (!OUTER_HEADER.matcher(content).lookingAt() && !(line > 1 && (content.startsWith(" ") || content.startsWith("\t")))) {
-                    throw preamble(line, "only the MIME-Version and Content-Type headers may come before the first boundary");
+                } else if (!OUTER_HEADER.matcher(content).lookingAt()
+                        && !(line > 1 && (content.startsWith(" ") || content.startsWith("\t")))) {
+                    throw preamble(
+                            line, "only the MIME-Version and Content-Type headers may come before the first boundary");
                 }
             } else if (!content.isBlank() && !KNOWN_PREAMBLES.contains(content.strip())) {
                 throw preamble(line, "it is not the standard S/MIME preamble");
@@ -88,8 +90,8 @@ record MultipartSigned(byte[] signedEntity, byte[] signaturePart) {
     }
 
     private static GatewayException preamble(int line, String why) {
-        return malformed("the multipart/signed body has text before its first boundary (the preamble, line " + line + "): " + why
-                + "; unsigned text is not accepted with a signed message");
+        return malformed("the multipart/signed body has text before its first boundary (the preamble, line " + line
+                + "): " + why + "; unsigned text is not accepted with a signed message");
     }
 
     private static boolean blank(byte b) {

@@ -27,7 +27,8 @@ import org.cbec.gateway.signature.SignedDocument;
  * <p>Stateless and thread-safe.
  */
 public final class SmimeDetachedVerifier implements SignatureContainer {
-    private static final Set<String> SIGNATURE_TYPES = Set.of("application/pkcs7-signature", "application/x-pkcs7-signature");
+    private static final Set<String> SIGNATURE_TYPES =
+            Set.of("application/pkcs7-signature", "application/x-pkcs7-signature");
     private static final String SIGNED_PART = "the signed part";
     private static final String SIGNATURE_PART = "the signature part";
 
@@ -37,7 +38,8 @@ public final class SmimeDetachedVerifier implements SignatureContainer {
         MimeEntity signedEntity = MimeEntity.parse(multipart.signedEntity(), SIGNED_PART, false);
         MediaType signedType = signedEntity.contentType(SIGNED_PART);
         if (signedType.type().equals("multipart")) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the signed part is itself " + signedType.essence() + "; it must be the one business document");
         }
         signedEntity.checkTransferEncoding(SIGNED_PART);
@@ -47,7 +49,8 @@ public final class SmimeDetachedVerifier implements SignatureContainer {
         if (signature.verifies(multipart.signedEntity())) {
             verified = signedEntity;
         } else if (signedType.type().equals("text")) {
-            // RFC 8551 §3.1.1 signs text in canonical CRLF form; a store or gateway on the way may have turned CRLF into LF.
+            // RFC 8551 §3.1.1 signs text in canonical CRLF form; a store or gateway on the way may have turned CRLF
+            // into LF.
             byte[] canonical = canonicalLineEnds(multipart.signedEntity());
             if (canonical != null && signature.verifies(canonical)) {
                 verified = MimeEntity.parse(canonical, SIGNED_PART, false);
@@ -56,26 +59,40 @@ public final class SmimeDetachedVerifier implements SignatureContainer {
         if (verified == null) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, signature.lastFailure());
         }
-        return new SignedDocument(org.cbec.gateway.evidence.ReceivedBody.of(verified.decodedBody(SIGNED_PART)), signature.signer(), signature.carriedCertificates(),
-                signature.signingTime(), signature.algorithm(), signature.signatureTimeStamp());
+        return new SignedDocument(
+                org.cbec.gateway.evidence.ReceivedBody.of(verified.decodedBody(SIGNED_PART)),
+                signature.signer(),
+                signature.carriedCertificates(),
+                signature.signingTime(),
+                signature.algorithm(),
+                signature.signatureTimeStamp());
     }
 
     private static String boundary(String contentType) {
         MediaType type = MediaType.parse(contentType, "the request's Content-Type");
         if (!type.essence().equals("multipart/signed")) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the request's Content-Type is " + type.essence() + ", not multipart/signed");
         }
-        String protocol = type.parameter("protocol").orElseThrow(() -> new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                "the multipart/signed Content-Type has no protocol parameter"));
+        String protocol = type.parameter("protocol")
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE, "the multipart/signed Content-Type has no protocol parameter"));
         if (!SIGNATURE_TYPES.contains(protocol.toLowerCase(Locale.ROOT))) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                    "the multipart/signed protocol is '" + protocol + "'; only application/pkcs7-signature is accepted");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the multipart/signed protocol is '" + protocol
+                            + "'; only application/pkcs7-signature is accepted");
         }
-        String boundary = type.parameter("boundary").orElseThrow(() -> new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                "the multipart/signed Content-Type has no boundary parameter"));
-        if (boundary.isEmpty() || boundary.length() > 70 || boundary.endsWith(" ") || !boundary.chars().allMatch(c -> c >= ' ' && c < 127)) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+        String boundary = type.parameter("boundary")
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE, "the multipart/signed Content-Type has no boundary parameter"));
+        if (boundary.isEmpty()
+                || boundary.length() > 70
+                || boundary.endsWith(" ")
+                || !boundary.chars().allMatch(c -> c >= ' ' && c < 127)) {
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the multipart/signed boundary must be 1 to 70 printable ASCII characters not ending in a space (RFC 2046 §5.1.1)");
         }
         return boundary;
@@ -85,12 +102,15 @@ public final class SmimeDetachedVerifier implements SignatureContainer {
         MimeEntity signaturePart = MimeEntity.parse(part, SIGNATURE_PART, true);
         MediaType type = signaturePart.contentType(SIGNATURE_PART);
         if (!SIGNATURE_TYPES.contains(type.essence())) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
                     "the second part is " + type.essence() + ", not application/pkcs7-signature");
         }
         if (!signaturePart.transferEncoding().equals("base64")) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                    "the signature part's Content-Transfer-Encoding is " + signaturePart.transferEncoding() + ", not base64");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the signature part's Content-Transfer-Encoding is " + signaturePart.transferEncoding()
+                            + ", not base64");
         }
         byte[] der = signaturePart.decodedBody(SIGNATURE_PART);
         if (der.length == 0) {

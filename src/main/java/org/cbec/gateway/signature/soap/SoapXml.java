@@ -20,7 +20,10 @@ final class SoapXml {
         try {
             return SecureXml.parse(xml);
         } catch (SAXParseException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the SOAP envelope is not acceptable XML: " + SecureXml.describe(e), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the SOAP envelope is not acceptable XML: " + SecureXml.describe(e),
+                    e);
         } catch (SAXException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the SOAP envelope is not acceptable XML", e);
         }

@@ -6,9 +6,9 @@ import javax.xml.transform.TransformerException;
 import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
+import org.apache.wss4j.common.WSEncryptionPart;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.dom.WSConstants;
-import org.apache.wss4j.common.WSEncryptionPart;
 import org.apache.wss4j.dom.message.WSSecHeader;
 import org.apache.wss4j.dom.message.WSSecSignature;
 import org.apache.wss4j.dom.message.WSSecTimestamp;
@@ -45,7 +45,8 @@ public final class WsSecurityResponseSigner {
             TransformerFactory.newInstance().newTransformer().transform(new DOMSource(document), new StreamResult(out));
             return out.toByteArray();
         } catch (WSSecurityException | TransformerException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot sign the SOAP answer: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "cannot sign the SOAP answer: " + e.getMessage(), e);
         }
     }
 }

@@ -56,8 +56,11 @@ public final class WsSecurityVerifier implements SignatureContainer {
         Document envelope = SoapXml.parse(body);
         Element root = envelope.getDocumentElement();
         if (!"Envelope".equals(root.getLocalName()) || !SoapXml.SOAP12.equals(root.getNamespaceURI())) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, SoapXml.SOAP11.equals(root.getNamespaceURI())
-                    ? "SOAP 1.1 is not accepted; send SOAP 1.2 (application/soap+xml)" : "the body is not a SOAP 1.2 envelope");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    SoapXml.SOAP11.equals(root.getNamespaceURI())
+                            ? "SOAP 1.1 is not accepted; send SOAP 1.2 (application/soap+xml)"
+                            : "the body is not a SOAP 1.2 envelope");
         }
         Element soapBody = child(root, SoapXml.SOAP12, "Body");
         if (soapBody == null) {
@@ -75,7 +78,8 @@ public final class WsSecurityVerifier implements SignatureContainer {
             Integer action = (Integer) result.get(WSSecurityEngineResult.TAG_ACTION);
             if (action != null && action == WSConstants.SIGN) {
                 if (signer != null) {
-                    throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the security header holds more than one signature");
+                    throw new GatewayException(
+                            GatewayError.MALFORMED_MESSAGE, "the security header holds more than one signature");
                 }
                 signer = (X509Certificate) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
                 // A PKIPath token (X509PKIPathv1) carries the CAs between the signer and its partner's anchor.
@@ -95,17 +99,21 @@ public final class WsSecurityVerifier implements SignatureContainer {
             }
         }
         if (signer == null) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the SOAP message carries no WS-Security X.509 signature");
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the SOAP message carries no WS-Security X.509 signature");
         }
         if (created == null) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security header has no Timestamp");
         }
-        // The signature must cover this very Body and this very Timestamp: a signed copy elsewhere proves nothing (wrapping).
+        // The signature must cover this very Body and this very Timestamp: a signed copy elsewhere proves nothing
+        // (wrapping).
         if (signed.stream().noneMatch(element -> element == soapBody)) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security signature does not cover the SOAP Body");
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the WS-Security signature does not cover the SOAP Body");
         }
         if (signed.stream().noneMatch(element -> element == timestamp)) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID,
                     "the WS-Security signature does not cover the Timestamp of the Security header; an unsigned Timestamp proves no time");
         }
         return new SignedDocument(document(soapBody), signer, carried, Optional.of(created), algorithm);
@@ -117,14 +125,18 @@ public final class WsSecurityVerifier implements SignatureContainer {
      * base64 is left to WSS4J, which refuses it.
      */
     private static void tokensWithinDepth(Document envelope) {
-        String[][] carriers = {{WSConstants.WSSE_NS, "BinarySecurityToken"}, {WSConstants.WSSE_NS, "KeyIdentifier"},
-                {XmlSignatureVerifier.DSIG, "X509Certificate"}};
+        String[][] carriers = {
+            {WSConstants.WSSE_NS, "BinarySecurityToken"},
+            {WSConstants.WSSE_NS, "KeyIdentifier"},
+            {XmlSignatureVerifier.DSIG, "X509Certificate"}
+        };
         for (String[] carrier : carriers) {
             NodeList tokens = envelope.getElementsByTagNameNS(carrier[0], carrier[1]);
             for (int i = 0; i < tokens.getLength(); i++) {
                 byte[] der;
                 try {
-                    der = Base64.getMimeDecoder().decode(tokens.item(i).getTextContent().strip());
+                    der = Base64.getMimeDecoder()
+                            .decode(tokens.item(i).getTextContent().strip());
                 } catch (IllegalArgumentException notBase64) {
                     continue;
                 }
@@ -140,16 +152,21 @@ public final class WsSecurityVerifier implements SignatureContainer {
     private static Element theOneTimestamp(Document envelope) {
         NodeList timestamps = envelope.getElementsByTagNameNS(WSConstants.WSU_NS, "Timestamp");
         if (timestamps.getLength() > 1) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the envelope holds "
-                    + timestamps.getLength() + " wsu:Timestamp elements; exactly one, in the Security header and signed, is accepted");
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the envelope holds " + timestamps.getLength()
+                            + " wsu:Timestamp elements; exactly one, in the Security header and signed, is accepted");
         }
         if (timestamps.getLength() == 0) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security header has no Timestamp");
         }
         Element timestamp = (Element) timestamps.item(0);
         Node parent = timestamp.getParentNode();
-        if (!(parent instanceof Element header) || !"Security".equals(header.getLocalName()) || !WSConstants.WSSE_NS.equals(header.getNamespaceURI())) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the wsu:Timestamp is not a child of the wsse:Security header");
+        if (!(parent instanceof Element header)
+                || !"Security".equals(header.getLocalName())
+                || !WSConstants.WSSE_NS.equals(header.getNamespaceURI())) {
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the wsu:Timestamp is not a child of the wsse:Security header");
         }
         return timestamp;
     }
@@ -161,7 +178,8 @@ public final class WsSecurityVerifier implements SignatureContainer {
     private static SignatureAlgorithm signedInfoAlgorithm(Document envelope) {
         NodeList signatures = envelope.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "Signature");
         if (signatures.getLength() == 0) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the SOAP message carries no WS-Security X.509 signature");
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the SOAP message carries no WS-Security X.509 signature");
         }
         if (signatures.getLength() > 1) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the envelope holds more than one ds:Signature");
@@ -186,20 +204,28 @@ public final class WsSecurityVerifier implements SignatureContainer {
         } catch (WSSecurityException e) {
             String detail = readable(e);
             if (e.getErrorCode() == WSSecurityException.ErrorCode.MESSAGE_EXPIRED) {
-                throw new GatewayException(GatewayError.STALE_MESSAGE, "the WS-Security Timestamp has expired or lies in the future: " + detail, e);
+                throw new GatewayException(
+                        GatewayError.STALE_MESSAGE,
+                        "the WS-Security Timestamp has expired or lies in the future: " + detail,
+                        e);
             }
             if (e.getErrorCode() == WSSecurityException.ErrorCode.INVALID_SECURITY
                     || e.getErrorCode() == WSSecurityException.ErrorCode.UNSUPPORTED_ALGORITHM) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the WS-Security header cannot be processed: " + detail, e);
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE, "the WS-Security header cannot be processed: " + detail, e);
             }
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the WS-Security signature does not verify: " + detail, e);
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the WS-Security signature does not verify: " + detail, e);
         } catch (RuntimeException e) {
             // WSS4J reads every kind of token a header may hold, and fails on some defects in them unchecked: a key
             // identifier or BinarySecurityToken that is not base64 (found by fuzzing) escapes from Santuario's decoder.
             // A header the engine cannot read is a malformed message, not a failure of the gateway; the library's own
             // text (class names, internals) is not the sender's to read.
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the WS-Security header cannot be processed: a token or "
-                    + "value in it cannot be read (e.g. a key identifier or BinarySecurityToken that is not base64)", e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the WS-Security header cannot be processed: a token or "
+                            + "value in it cannot be read (e.g. a key identifier or BinarySecurityToken that is not base64)",
+                    e);
         }
         if (results == null) {
             throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the SOAP message has no WS-Security header");
@@ -213,8 +239,11 @@ public final class WsSecurityVerifier implements SignatureContainer {
      */
     static String readable(WSSecurityException e) {
         String message = e.getMessage();
-        boolean resolved = message != null && !message.isBlank() && !message.contains("No message with ID")
-                && !message.equals(e.getMsgID()) && message.contains(" ");
+        boolean resolved = message != null
+                && !message.isBlank()
+                && !message.contains("No message with ID")
+                && !message.equals(e.getMsgID())
+                && message.contains(" ");
         if (resolved) {
             return message;
         }
@@ -228,18 +257,26 @@ public final class WsSecurityVerifier implements SignatureContainer {
             case FAILED_AUTHENTICATION -> "the signature cannot be verified with the carried certificate";
             case INVALID_SECURITY -> "the Security header breaks the WS-Security rules";
             case INVALID_SECURITY_TOKEN -> "a security token in the header is not valid";
-            case SECURITY_TOKEN_UNAVAILABLE -> "the signature refers to a security token that the message does not carry";
+            case SECURITY_TOKEN_UNAVAILABLE ->
+                "the signature refers to a security token that the message does not carry";
             case UNSUPPORTED_ALGORITHM -> "the signature names an algorithm the gateway does not support";
-            case UNSUPPORTED_SECURITY_TOKEN -> "the signature uses a kind of security token the gateway does not support";
-            default -> "the Security header cannot be processed (" + code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")";
+            case UNSUPPORTED_SECURITY_TOKEN ->
+                "the signature uses a kind of security token the gateway does not support";
+            default ->
+                "the Security header cannot be processed ("
+                        + code.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")";
         };
     }
 
     /** The business document: the base64 Document inside SubmitDocument, as exact bytes. */
     private static byte[] document(Element soapBody) {
         Element submit = firstElement(soapBody);
-        if (submit == null || !"SubmitDocument".equals(submit.getLocalName()) || !SoapXml.EXCHANGE.equals(submit.getNamespaceURI())) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the SOAP Body must hold ex:SubmitDocument (namespace " + SoapXml.EXCHANGE + ")");
+        if (submit == null
+                || !"SubmitDocument".equals(submit.getLocalName())
+                || !SoapXml.EXCHANGE.equals(submit.getNamespaceURI())) {
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE,
+                    "the SOAP Body must hold ex:SubmitDocument (namespace " + SoapXml.EXCHANGE + ")");
         }
         Element document = child(submit, SoapXml.EXCHANGE, "Document");
         if (document == null) {
@@ -254,7 +291,9 @@ public final class WsSecurityVerifier implements SignatureContainer {
 
     private static Element child(Element parent, String namespace, String localName) {
         for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element && localName.equals(element.getLocalName()) && namespace.equals(element.getNamespaceURI())) {
+            if (node instanceof Element element
+                    && localName.equals(element.getLocalName())
+                    && namespace.equals(element.getNamespaceURI())) {
                 return element;
             }
         }

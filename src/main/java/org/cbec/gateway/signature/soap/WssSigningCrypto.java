@@ -26,14 +26,22 @@ public final class WssSigningCrypto {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
-            store.setKeyEntry(ALIAS, signingKey.key(), IN_MEMORY_PASSWORD, signingKey.chain().toArray(new X509Certificate[0]));
+            store.setKeyEntry(
+                    ALIAS,
+                    signingKey.key(),
+                    IN_MEMORY_PASSWORD,
+                    signingKey.chain().toArray(new X509Certificate[0]));
             this.crypto = new Merlin();
             this.crypto.setKeyStore(store);
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "the gateway key cannot sign " + purpose + ": " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "the gateway key cannot sign " + purpose + ": " + e.getMessage(),
+                    e);
         }
         this.signatureAlgorithm = "EC".equals(signingKey.key().getAlgorithm())
-                ? "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" : "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+                ? "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256"
+                : "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
     }
 
     public Merlin crypto() {

@@ -39,7 +39,8 @@ public final class SignedInfoAlgorithms {
         Element canonicalisation = only(signedInfo, "CanonicalizationMethod", "ds:SignedInfo");
         AlgorithmPolicy.checkXmlTransform(canonicalisation.getAttribute("Algorithm"), "CanonicalizationMethod");
         Element signatureMethod = only(signedInfo, "SignatureMethod", "ds:SignedInfo");
-        SignatureAlgorithm method = XmlAlgorithms.signatureMethod(signatureMethod.getAttribute("Algorithm"), pssDigest(signatureMethod));
+        SignatureAlgorithm method =
+                XmlAlgorithms.signatureMethod(signatureMethod.getAttribute("Algorithm"), pssDigest(signatureMethod));
         Map<String, String> digests = new LinkedHashMap<>();
         List<String> referenceDigests = new ArrayList<>();
         List<Element> references = XmlSignatureVerifier.children(signedInfo, DSIG, "Reference");
@@ -51,16 +52,22 @@ public final class SignedInfoAlgorithms {
             for (Element transforms : XmlSignatureVerifier.children(reference, DSIG, "Transforms")) {
                 for (Node node = transforms.getFirstChild(); node != null; node = node.getNextSibling()) {
                     if (node instanceof Element transform) {
-                        if (reference.getAttribute("URI").startsWith("cid:") && DSIG.equals(transform.getNamespaceURI())
+                        if (reference.getAttribute("URI").startsWith("cid:")
+                                && DSIG.equals(transform.getNamespaceURI())
                                 && attachmentTransforms.contains(transform.getAttribute("Algorithm"))) {
                             continue;
                         }
-                        AlgorithmPolicy.checkXmlTransform(DSIG.equals(transform.getNamespaceURI()) && "Transform".equals(transform.getLocalName())
-                                ? transform.getAttribute("Algorithm") : transform.getTagName(), where);
+                        AlgorithmPolicy.checkXmlTransform(
+                                DSIG.equals(transform.getNamespaceURI()) && "Transform".equals(transform.getLocalName())
+                                        ? transform.getAttribute("Algorithm")
+                                        : transform.getTagName(),
+                                where);
                     }
                 }
             }
-            String digestUri = only(reference, "DigestMethod", "ds:Reference URI=\"" + reference.getAttribute("URI") + "\"").getAttribute("Algorithm");
+            String digestUri = only(
+                            reference, "DigestMethod", "ds:Reference URI=\"" + reference.getAttribute("URI") + "\"")
+                    .getAttribute("Algorithm");
             String digest = XmlAlgorithms.digestMethod(digestUri);
             digests.put(digestUri, digest);
             referenceDigests.add(digest);
@@ -72,13 +79,15 @@ public final class SignedInfoAlgorithms {
     private static Element only(Element parent, String localName, String where) {
         List<Element> found = XmlSignatureVerifier.children(parent, DSIG, localName);
         if (found.size() != 1) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the " + where + " must hold exactly one ds:" + localName);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the " + where + " must hold exactly one ds:" + localName);
         }
         return found.get(0);
     }
 
     private static String pssDigest(Element signatureMethod) {
-        for (Element params : XmlSignatureVerifier.children(signatureMethod, "http://www.w3.org/2007/05/xmldsig-more#", "RSAPSSParams")) {
+        for (Element params : XmlSignatureVerifier.children(
+                signatureMethod, "http://www.w3.org/2007/05/xmldsig-more#", "RSAPSSParams")) {
             for (Element digest : XmlSignatureVerifier.children(params, DSIG, "DigestMethod")) {
                 return digest.getAttribute("Algorithm");
             }

@@ -61,7 +61,8 @@ final class XmlAlgorithms {
             Map.entry(XMLSignature.ALGO_ID_SIGNATURE_EDDSA_ED25519, new Known("SHA-512", "Ed25519")),
             // no scheme of the vocabulary: the URI stands for it, and the policy refuses what it does not know
             Map.entry(XMLSignature.ALGO_ID_SIGNATURE_DSA, new Known("SHA-1", XMLSignature.ALGO_ID_SIGNATURE_DSA)),
-            Map.entry(XMLSignature.ALGO_ID_SIGNATURE_DSA_SHA256,
+            Map.entry(
+                    XMLSignature.ALGO_ID_SIGNATURE_DSA_SHA256,
                     new Known("SHA-256", XMLSignature.ALGO_ID_SIGNATURE_DSA_SHA256)));
 
     private static final Map<String, String> DIGEST_METHODS = Map.ofEntries(
@@ -79,8 +80,19 @@ final class XmlAlgorithms {
             Map.entry(MessageDigestAlgorithm.ALGO_ID_DIGEST_SHA3_512, "SHA3-512"));
 
     /** From weakest to strongest: the weakest digest in a signature is the one its security rests on. */
-    private static final List<String> DIGEST_STRENGTH = List.of("MD5", "SHA-1", "RIPEMD160", "SHA-224", "SHA3-224",
-            "SHA-256", "SHA3-256", "SHA-384", "SHA3-384", "SHA-512", "SHA3-512", "WHIRLPOOL");
+    private static final List<String> DIGEST_STRENGTH = List.of(
+            "MD5",
+            "SHA-1",
+            "RIPEMD160",
+            "SHA-224",
+            "SHA3-224",
+            "SHA-256",
+            "SHA3-256",
+            "SHA-384",
+            "SHA3-384",
+            "SHA-512",
+            "SHA3-512",
+            "WHIRLPOOL");
 
     private XmlAlgorithms() {}
 
@@ -91,7 +103,8 @@ final class XmlAlgorithms {
      */
     static SignatureAlgorithm signatureMethod(String uri, String pssDigestUri) {
         if (!"Signature".equals(JCEMapper.getAlgorithmClassFromURI(uri))) {
-            throw new GatewayException(GatewayError.ALGORITHM_NOT_ALLOWED,
+            throw new GatewayException(
+                    GatewayError.ALGORITHM_NOT_ALLOWED,
                     "the SignatureMethod " + uri + " is not a public-key signature algorithm the gateway can verify");
         }
         Known known;
@@ -101,7 +114,8 @@ final class XmlAlgorithms {
             known = SIGNATURE_METHODS.getOrDefault(uri, new Known(uri, uri));
         }
         if ("MD5".equals(known.digest())) {
-            throw new GatewayException(GatewayError.ALGORITHM_NOT_ALLOWED,
+            throw new GatewayException(
+                    GatewayError.ALGORITHM_NOT_ALLOWED,
                     "the SignatureMethod " + uri + " uses MD5, which XML secure validation refuses");
         }
         return new SignatureAlgorithm(known.digest(), known.scheme(), uri);
@@ -110,12 +124,14 @@ final class XmlAlgorithms {
     /** The JCA name of a Reference's DigestMethod, checked to be a digest Santuario knows and not MD5. */
     static String digestMethod(String uri) {
         if (!"MessageDigest".equals(JCEMapper.getAlgorithmClassFromURI(uri))) {
-            throw new GatewayException(GatewayError.ALGORITHM_NOT_ALLOWED,
+            throw new GatewayException(
+                    GatewayError.ALGORITHM_NOT_ALLOWED,
                     "the DigestMethod " + uri + " is not a digest algorithm the gateway can verify");
         }
         String name = digestName(uri);
         if ("MD5".equals(name)) {
-            throw new GatewayException(GatewayError.ALGORITHM_NOT_ALLOWED,
+            throw new GatewayException(
+                    GatewayError.ALGORITHM_NOT_ALLOWED,
                     "the DigestMethod " + uri + " is MD5, which XML secure validation refuses");
         }
         return name;

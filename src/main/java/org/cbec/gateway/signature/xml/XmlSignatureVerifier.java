@@ -102,7 +102,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         XMLSignature signature = santuario(signatureElement);
         List<X509Certificate> carried = certificates(signatureElement);
         if (carried.isEmpty()) {
-            throw new GatewayException(GatewayError.UNKNOWN_SIGNER,
+            throw new GatewayException(
+                    GatewayError.UNKNOWN_SIGNER,
                     "the ds:Signature carries no signer certificate in ds:KeyInfo/ds:X509Data/ds:X509Certificate");
         }
         X509Certificate signer = signerOf(signature, carried, profile.algorithm());
@@ -114,10 +115,11 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         try {
             return SecureXml.parse(body);
         } catch (SAXParseException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                    "the body is not acceptable XML: " + SecureXml.describe(e), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the body is not acceptable XML: " + SecureXml.describe(e), e);
         } catch (SAXException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body is not acceptable XML: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the body is not acceptable XML: " + e.getMessage(), e);
         }
     }
 
@@ -127,12 +129,15 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the XML document has no ds:Signature");
         }
         if (signatures.getLength() > 1) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the XML document has " + signatures.getLength()
-                    + " ds:Signature elements; exactly one enveloped signature is accepted");
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID,
+                    "the XML document has " + signatures.getLength()
+                            + " ds:Signature elements; exactly one enveloped signature is accepted");
         }
         Element signature = (Element) signatures.item(0);
         if (signature.getParentNode() != document.getDocumentElement()) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID,
                     "the ds:Signature is not a child of the document element; only an enveloped signature is accepted");
         }
         return signature;
@@ -143,7 +148,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         try {
             signature = new XMLSignature(signatureElement, "", true);
         } catch (XMLSecurityException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the ds:Signature cannot be read: " + e.getMessage(), e);
         }
         checkValuesDecode(signature);
         return signature;
@@ -159,7 +165,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         try {
             signature.getSignatureValue();
         } catch (XMLSignatureException | IllegalArgumentException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:SignatureValue is not base64: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "the ds:SignatureValue is not base64: " + e.getMessage(), e);
         }
         SignedInfo signedInfo = signature.getSignedInfo();
         for (int i = 0; i < signedInfo.getLength(); i++) {
@@ -167,13 +174,17 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             try {
                 reference = signedInfo.item(i);
             } catch (XMLSecurityException e) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "a ds:Reference cannot be read: " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE, "a ds:Reference cannot be read: " + e.getMessage(), e);
             }
             try {
                 reference.getDigestValue();
             } catch (XMLSecurityException | IllegalArgumentException e) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:DigestValue of the Reference URI=\""
-                        + reference.getURI() + "\" is not base64: " + e.getMessage(), e);
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE,
+                        "the ds:DigestValue of the Reference URI=\"" + reference.getURI() + "\" is not base64: "
+                                + e.getMessage(),
+                        e);
             }
         }
     }
@@ -189,7 +200,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             for (Element data : children(keyInfo, DSIG, "X509Data")) {
                 for (Element encoded : children(data, DSIG, "X509Certificate")) {
                     if (certificates.size() == MAX_CERTIFICATES) {
-                        throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                        throw new GatewayException(
+                                GatewayError.MALFORMED_MESSAGE,
                                 "the ds:KeyInfo carries more than " + MAX_CERTIFICATES + " certificates");
                     }
                     certificates.add(certificate(encoded));
@@ -205,12 +217,14 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             org.cbec.gateway.signature.BerDepth.check(der, "a ds:X509Certificate");
             return (X509Certificate) CERTIFICATES.get().generateCertificate(new ByteArrayInputStream(der));
         } catch (IllegalArgumentException | CertificateException e) {
-            throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "a ds:X509Certificate cannot be read: " + e.getMessage(), e);
+            throw new GatewayException(
+                    GatewayError.MALFORMED_MESSAGE, "a ds:X509Certificate cannot be read: " + e.getMessage(), e);
         }
     }
 
     /** The carried certificate whose key verifies the signature value and, with it, every Reference. */
-    private static X509Certificate signerOf(XMLSignature signature, List<X509Certificate> carried, SignatureAlgorithm algorithm) {
+    private static X509Certificate signerOf(
+            XMLSignature signature, List<X509Certificate> carried, SignatureAlgorithm algorithm) {
         XMLSignatureException failure = null;
         for (X509Certificate certificate : carried) {
             if (!XmlAlgorithms.fits(certificate.getPublicKey(), algorithm.scheme())) {
@@ -226,14 +240,18 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         }
         for (VerifiedReference reference : signature.getSignedInfo().getVerificationResults()) {
             if (!reference.isValid()) {
-                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the digest of the Reference URI=\""
-                        + reference.getUri() + "\" does not match: the document was changed after it was signed");
+                throw new GatewayException(
+                        GatewayError.SIGNATURE_INVALID,
+                        "the digest of the Reference URI=\"" + reference.getUri()
+                                + "\" does not match: the document was changed after it was signed");
             }
         }
         if (failure != null) {
-            throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the signature does not verify: " + failure.getMessage(), failure);
+            throw new GatewayException(
+                    GatewayError.SIGNATURE_INVALID, "the signature does not verify: " + failure.getMessage(), failure);
         }
-        throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+        throw new GatewayException(
+                GatewayError.SIGNATURE_INVALID,
                 "the signature value does not verify with the key of any carried certificate (" + algorithm + ")");
     }
 
@@ -245,8 +263,10 @@ public final class XmlSignatureVerifier implements SignatureContainer {
                 try {
                     return Optional.of(OffsetDateTime.parse(text).toInstant());
                 } catch (DateTimeParseException e) {
-                    throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
-                            "the XAdES SigningTime '" + text + "' is not a date-time with a time zone", e);
+                    throw new GatewayException(
+                            GatewayError.MALFORMED_MESSAGE,
+                            "the XAdES SigningTime '" + text + "' is not a date-time with a time zone",
+                            e);
                 }
             }
         }
@@ -256,7 +276,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
     static List<Element> children(Element parent, String namespace, String localName) {
         List<Element> found = new ArrayList<>();
         for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element && namespace.equals(element.getNamespaceURI())
+            if (child instanceof Element element
+                    && namespace.equals(element.getNamespaceURI())
                     && localName.equals(element.getLocalName())) {
                 found.add(element);
             }
@@ -275,7 +296,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
     }
 
     private static boolean is(Node node, String namespace, String localName) {
-        return node instanceof Element element && namespace.equals(element.getNamespaceURI())
+        return node instanceof Element element
+                && namespace.equals(element.getNamespaceURI())
                 && localName.equals(element.getLocalName());
     }
 
@@ -288,14 +310,18 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         static Profile check(Element signature, Document document) {
             List<Element> parts = elementChildren(signature);
             if (parts.isEmpty() || !is(parts.get(0), DSIG, "SignedInfo")) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature does not start with ds:SignedInfo");
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE, "the ds:Signature does not start with ds:SignedInfo");
             }
-            // every algorithm first, shared with SOAP: a transform or digest the policy refuses is refused before any shape
+            // every algorithm first, shared with SOAP: a transform or digest the policy refuses is refused before any
+            // shape
             SignatureAlgorithm algorithm = SignedInfoAlgorithms.read(parts.get(0));
             List<Element> signedInfo = elementChildren(parts.get(0));
-            if (signedInfo.size() < 3 || !is(signedInfo.get(0), DSIG, "CanonicalizationMethod")
+            if (signedInfo.size() < 3
+                    || !is(signedInfo.get(0), DSIG, "CanonicalizationMethod")
                     || !is(signedInfo.get(1), DSIG, "SignatureMethod")) {
-                throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                throw new GatewayException(
+                        GatewayError.MALFORMED_MESSAGE,
                         "the ds:SignedInfo must hold CanonicalizationMethod, SignatureMethod and a Reference");
             }
 
@@ -303,21 +329,28 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             Element propertiesReference = null;
             for (Element reference : signedInfo.subList(2, signedInfo.size())) {
                 if (!is(reference, DSIG, "Reference")) {
-                    throw new GatewayException(GatewayError.MALFORMED_MESSAGE,
+                    throw new GatewayException(
+                            GatewayError.MALFORMED_MESSAGE,
                             "the ds:SignedInfo holds a " + reference.getTagName() + " where only References may be");
                 }
                 if (SIGNED_PROPERTIES_TYPE.equals(reference.getAttribute("Type")) && propertiesReference == null) {
                     propertiesReference = reference;
-                } else if (reference.hasAttribute("URI") && reference.getAttribute("URI").isEmpty() && documentReference == null) {
+                } else if (reference.hasAttribute("URI")
+                        && reference.getAttribute("URI").isEmpty()
+                        && documentReference == null) {
                     documentReference = reference;
                 } else {
-                    throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the Reference URI=\""
-                            + reference.getAttribute("URI") + "\" is not accepted: the signature must cover the whole "
-                            + "document with one Reference URI=\"\" (and at most its own XAdES SignedProperties)");
+                    throw new GatewayException(
+                            GatewayError.SIGNATURE_INVALID,
+                            "the Reference URI=\""
+                                    + reference.getAttribute("URI")
+                                    + "\" is not accepted: the signature must cover the whole "
+                                    + "document with one Reference URI=\"\" (and at most its own XAdES SignedProperties)");
                 }
             }
             if (documentReference == null) {
-                throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                throw new GatewayException(
+                        GatewayError.SIGNATURE_INVALID,
                         "the signature has no Reference URI=\"\": it does not cover the whole document");
             }
             documentTransforms(documentReference);
@@ -332,7 +365,10 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             List<String> algorithms = new ArrayList<>();
             for (Element transforms : children(reference, DSIG, "Transforms")) {
                 for (Element transform : elementChildren(transforms)) {
-                    algorithms.add(is(transform, DSIG, "Transform") ? transform.getAttribute("Algorithm") : transform.getTagName());
+                    algorithms.add(
+                            is(transform, DSIG, "Transform")
+                                    ? transform.getAttribute("Algorithm")
+                                    : transform.getTagName());
                 }
             }
             return algorithms;
@@ -341,13 +377,16 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         /** The enveloped-signature transform, optionally followed by one canonicalisation; nothing else. */
         private static void documentTransforms(Element reference) {
             List<String> transforms = transforms(reference);
-            boolean accepted = !transforms.isEmpty() && transforms.size() <= 2
+            boolean accepted = !transforms.isEmpty()
+                    && transforms.size() <= 2
                     && Transforms.TRANSFORM_ENVELOPED_SIGNATURE.equals(transforms.get(0))
                     && (transforms.size() == 1 || XmlAlgorithms.CANONICALISATIONS.contains(transforms.get(1)));
             if (!accepted) {
-                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the transforms " + transforms
-                        + " of the Reference URI=\"\" are not accepted: only the enveloped-signature transform, "
-                        + "optionally followed by one canonicalisation");
+                throw new GatewayException(
+                        GatewayError.SIGNATURE_INVALID,
+                        "the transforms " + transforms
+                                + " of the Reference URI=\"\" are not accepted: only the enveloped-signature transform, "
+                                + "optionally followed by one canonicalisation");
             }
         }
 
@@ -360,25 +399,32 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             String uri = reference.getAttribute("URI");
             String id = uri.startsWith("#") ? uri.substring(1) : "";
             if (!ID.matcher(id).matches()) {
-                throw new GatewayException(GatewayError.SIGNATURE_INVALID,
+                throw new GatewayException(
+                        GatewayError.SIGNATURE_INVALID,
                         "the SignedProperties Reference URI=\"" + uri + "\" is not a plain same-document #Id");
             }
             List<Element> carriers = new ArrayList<>();
             collectIdCarriers(document.getDocumentElement(), id, carriers);
             Element target = carriers.size() == 1 ? carriers.get(0) : null;
-            boolean inPlace = target != null && is(target, XADES, "SignedProperties")
+            boolean inPlace = target != null
+                    && is(target, XADES, "SignedProperties")
                     && id.equals(target.getAttributeNS(null, "Id"))
                     && is(target.getParentNode(), XADES, "QualifyingProperties")
                     && is(target.getParentNode().getParentNode(), DSIG, "Object")
                     && target.getParentNode().getParentNode().getParentNode() == signature;
             if (!inPlace) {
-                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the Reference URI=\"" + uri + "\" must point to the "
-                        + "one element with that Id, the xades:SignedProperties in this signature's own ds:Object");
+                throw new GatewayException(
+                        GatewayError.SIGNATURE_INVALID,
+                        "the Reference URI=\"" + uri + "\" must point to the "
+                                + "one element with that Id, the xades:SignedProperties in this signature's own ds:Object");
             }
             List<String> transforms = transforms(reference);
-            if (transforms.size() > 1 || (transforms.size() == 1 && !XmlAlgorithms.CANONICALISATIONS.contains(transforms.get(0)))) {
-                throw new GatewayException(GatewayError.SIGNATURE_INVALID, "the transforms " + transforms
-                        + " of the SignedProperties Reference are not accepted: at most one canonicalisation");
+            if (transforms.size() > 1
+                    || (transforms.size() == 1 && !XmlAlgorithms.CANONICALISATIONS.contains(transforms.get(0)))) {
+                throw new GatewayException(
+                        GatewayError.SIGNATURE_INVALID,
+                        "the transforms " + transforms
+                                + " of the SignedProperties Reference are not accepted: at most one canonicalisation");
             }
             target.setIdAttributeNS(null, "Id", true);
             return target;

@@ -42,7 +42,7 @@ final class JwsTestPki {
             switch (algorithm) {
                 case "RSA" -> generator.initialize(2048, RANDOM);
                 case "EC" -> generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-                default -> { } // Ed25519 has one size
+                default -> {} // Ed25519 has one size
             }
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -52,14 +52,20 @@ final class JwsTestPki {
 
     static Credential certificateAuthority(String subject) {
         KeyPair keys = keyPair("RSA");
-        X509Certificate certificate = build(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
+        X509Certificate certificate =
+                build(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate));
     }
 
     static Credential signer(Credential issuer, String subject, String keyAlgorithm) {
         KeyPair keys = keyPair(keyAlgorithm);
-        X509Certificate certificate = build(new X500Name(subject), keys,
-                X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.key(), false);
+        X509Certificate certificate = build(
+                new X500Name(subject),
+                keys,
+                X500Name.getInstance(
+                        issuer.certificate().getSubjectX500Principal().getEncoded()),
+                issuer.key(),
+                false);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuer.certificate()));
     }
 
@@ -69,31 +75,53 @@ final class JwsTestPki {
      */
     static byte[] certificateOver(Credential issuer, String subject, SubjectPublicKeyInfo keyInfo) {
         try {
-            return holder(new X500Name(subject), keyInfo, X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()),
-                    issuer.key(), false).getEncoded();
+            return holder(
+                            new X500Name(subject),
+                            keyInfo,
+                            X500Name.getInstance(issuer.certificate()
+                                    .getSubjectX500Principal()
+                                    .getEncoded()),
+                            issuer.key(),
+                            false)
+                    .getEncoded();
         } catch (Exception e) {
             throw new IllegalStateException("cannot build test certificate " + subject, e);
         }
     }
 
-    private static X509Certificate build(X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority) {
+    private static X509Certificate build(
+            X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority) {
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    holder(subject, SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()), issuer, issuerKey, authority));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(holder(
+                            subject,
+                            SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()),
+                            issuer,
+                            issuerKey,
+                            authority));
         } catch (Exception e) {
             throw new IllegalStateException("cannot build test certificate " + subject, e);
         }
     }
 
-    private static X509CertificateHolder holder(X500Name subject, SubjectPublicKeyInfo keyInfo, X500Name issuer, PrivateKey issuerKey,
-                                                boolean authority) throws Exception {
+    private static X509CertificateHolder holder(
+            X500Name subject, SubjectPublicKeyInfo keyInfo, X500Name issuer, PrivateKey issuerKey, boolean authority)
+            throws Exception {
         Instant now = Instant.now();
-        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
-                Date.from(now.minus(Duration.ofDays(30))), Date.from(now.plus(Duration.ofDays(365))), subject, keyInfo);
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIALS.incrementAndGet()),
+                Date.from(now.minus(Duration.ofDays(30))),
+                Date.from(now.plus(Duration.ofDays(365))),
+                subject,
+                keyInfo);
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-        builder.addExtension(Extension.keyUsage, true, authority
-                ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-                : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+        builder.addExtension(
+                Extension.keyUsage,
+                true,
+                authority
+                        ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                        : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
         return builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey));
     }
 }

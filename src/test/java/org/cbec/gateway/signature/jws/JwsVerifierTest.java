@@ -46,8 +46,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class JwsVerifierTest {
     private static final String CONTENT_TYPE = "application/jose";
-    private static final byte[] DOCUMENT = ("aeo_id,operator_name,status\r\nCN0001,\"Shenzhen Bright Export, Ltd\",ACTIVE\r\n"
-            + "CN0002,Ningbo Café,SUSPENDED\r\n").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DOCUMENT =
+            ("aeo_id,operator_name,status\r\nCN0001,\"Shenzhen Bright Export, Ltd\",ACTIVE\r\n"
+                            + "CN0002,Ningbo Café,SUSPENDED\r\n")
+                    .getBytes(StandardCharsets.UTF_8);
 
     private static Credential authority;
     private static Credential rsaSigner;
@@ -92,7 +94,8 @@ class JwsVerifierTest {
 
     @Test
     void accepts_es256_token_signed_with_a_p256_key() throws Exception {
-        String token = sign(header(JWSAlgorithm.ES256, ecSigner).build(), DOCUMENT, new ECDSASigner((ECPrivateKey) ecSigner.key()));
+        String token = sign(
+                header(JWSAlgorithm.ES256, ecSigner).build(), DOCUMENT, new ECDSASigner((ECPrivateKey) ecSigner.key()));
 
         SignedDocument document = verifier.open(ascii(token), CONTENT_TYPE);
 
@@ -105,7 +108,8 @@ class JwsVerifierTest {
     @ValueSource(strings = {"EdDSA", "Ed25519"})
     void accepts_ed25519_token_under_either_alg_name(String alg) throws Exception {
         JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
-        String token = sign(header(algorithm, ed25519Signer).build(), DOCUMENT, new Ed25519Signer(ed25519Signer.key(), algorithm));
+        String token = sign(
+                header(algorithm, ed25519Signer).build(), DOCUMENT, new Ed25519Signer(ed25519Signer.key(), algorithm));
 
         SignedDocument document = verifier.open(ascii(token), CONTENT_TYPE);
 
@@ -137,7 +141,9 @@ class JwsVerifierTest {
     @Test
     void reads_the_iat_header_as_the_signing_time_when_there_is_no_sigT() throws Exception {
         Instant signedAt = Instant.parse("2026-11-28T10:15:30Z");
-        JWSHeader header = header(JWSAlgorithm.ES256, ecSigner).customParam("iat", signedAt.getEpochSecond()).build();
+        JWSHeader header = header(JWSAlgorithm.ES256, ecSigner)
+                .customParam("iat", signedAt.getEpochSecond())
+                .build();
         String token = sign(header, DOCUMENT, new ECDSASigner((ECPrivateKey) ecSigner.key()));
 
         assertThat(verifier.open(ascii(token), CONTENT_TYPE).signingTime()).contains(signedAt);
@@ -145,7 +151,9 @@ class JwsVerifierTest {
 
     @Test
     void rejects_sigT_that_is_not_an_instant_as_malformed() throws Exception {
-        JWSHeader header = header(JWSAlgorithm.RS256, rsaSigner).customParam("sigT", "yesterday").build();
+        JWSHeader header = header(JWSAlgorithm.RS256, rsaSigner)
+                .customParam("sigT", "yesterday")
+                .build();
         String token = sign(header, DOCUMENT, new RSASSASigner(rsaSigner.key()));
 
         assertRefused(token, GatewayError.MALFORMED_MESSAGE);
@@ -164,7 +172,9 @@ class JwsVerifierTest {
 
     @Test
     void rejects_ed25519_token_whose_payload_was_changed_after_signing() throws Exception {
-        String token = sign(header(JWSAlgorithm.EdDSA, ed25519Signer).build(), DOCUMENT,
+        String token = sign(
+                header(JWSAlgorithm.EdDSA, ed25519Signer).build(),
+                DOCUMENT,
                 new Ed25519Signer(ed25519Signer.key(), JWSAlgorithm.EdDSA));
         String[] parts = token.split("\\.");
         String tampered = parts[0] + "." + Base64URL.encode("CN0003,Other,ACTIVE\r\n") + "." + parts[2];
@@ -174,14 +184,16 @@ class JwsVerifierTest {
 
     @Test
     void rejects_token_signed_by_a_key_other_than_the_x5c_signers() throws Exception {
-        String token = sign(header(JWSAlgorithm.RS256, rsaSigner).build(), DOCUMENT, new RSASSASigner(otherRsaSigner.key()));
+        String token =
+                sign(header(JWSAlgorithm.RS256, rsaSigner).build(), DOCUMENT, new RSASSASigner(otherRsaSigner.key()));
 
         assertRefused(token, GatewayError.SIGNATURE_INVALID);
     }
 
     @Test
     void rejects_unsecured_alg_none_token_even_when_it_carries_a_signer_certificate() throws Exception {
-        String header = "{\"alg\":\"none\",\"x5c\":[\"" + Base64.encode(rsaSigner.certificate().getEncoded()) + "\"]}";
+        String header = "{\"alg\":\"none\",\"x5c\":[\""
+                + Base64.encode(rsaSigner.certificate().getEncoded()) + "\"]}";
         String token = Base64URL.encode(header) + "." + Base64URL.encode(DOCUMENT) + ".";
 
         assertRefused(token, GatewayError.ALGORITHM_NOT_ALLOWED);
@@ -197,7 +209,8 @@ class JwsVerifierTest {
 
     @Test
     void rejects_rs256_header_over_an_ec_signer_key() throws Exception {
-        String signingInput = Base64URL.encode(header(JWSAlgorithm.RS256, ecSigner).build().toString()) + "." + Base64URL.encode(DOCUMENT);
+        String signingInput = Base64URL.encode(
+                        header(JWSAlgorithm.RS256, ecSigner).build().toString()) + "." + Base64URL.encode(DOCUMENT);
         String token = signingInput + "." + Base64URL.encode(new byte[256]);
 
         assertRefused(token, GatewayError.ALGORITHM_NOT_ALLOWED);
@@ -205,7 +218,8 @@ class JwsVerifierTest {
 
     @Test
     void rejects_es384_header_over_a_p256_signer_key() throws Exception {
-        String signingInput = Base64URL.encode(header(JWSAlgorithm.ES384, ecSigner).build().toString()) + "." + Base64URL.encode(DOCUMENT);
+        String signingInput = Base64URL.encode(
+                        header(JWSAlgorithm.ES384, ecSigner).build().toString()) + "." + Base64URL.encode(DOCUMENT);
         String token = signingInput + "." + Base64URL.encode(new byte[96]);
 
         assertRefused(token, GatewayError.ALGORITHM_NOT_ALLOWED);
@@ -213,7 +227,9 @@ class JwsVerifierTest {
 
     @Test
     void rejects_token_without_x5c_as_unknown_signer() throws Exception {
-        String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("gacc-2026").build(), DOCUMENT,
+        String token = sign(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("gacc-2026").build(),
+                DOCUMENT,
                 new RSASSASigner(rsaSigner.key()));
 
         assertRefused(token, GatewayError.UNKNOWN_SIGNER);
@@ -222,7 +238,9 @@ class JwsVerifierTest {
     @Test
     void rejects_unknown_critical_header_as_malformed() throws Exception {
         JWSHeader header = header(JWSAlgorithm.RS256, rsaSigner)
-                .customParam("urn:example:policy", "strict").criticalParams(Set.of("urn:example:policy")).build();
+                .customParam("urn:example:policy", "strict")
+                .criticalParams(Set.of("urn:example:policy"))
+                .build();
         String token = sign(header, DOCUMENT, new RSASSASigner(rsaSigner.key()));
 
         assertRefused(token, GatewayError.MALFORMED_MESSAGE);
@@ -255,7 +273,8 @@ class JwsVerifierTest {
 
     @Test
     void rejects_header_that_is_not_json_as_malformed() {
-        String token = Base64URL.encode("not json") + "." + Base64URL.encode(DOCUMENT) + "." + Base64URL.encode(new byte[256]);
+        String token =
+                Base64URL.encode("not json") + "." + Base64URL.encode(DOCUMENT) + "." + Base64URL.encode(new byte[256]);
 
         assertRefused(token, GatewayError.MALFORMED_MESSAGE);
     }
@@ -264,7 +283,8 @@ class JwsVerifierTest {
     void rejects_json_serialisation_as_malformed_and_says_so() throws Exception {
         String token = sign(header(JWSAlgorithm.RS256, rsaSigner).build(), DOCUMENT, new RSASSASigner(rsaSigner.key()));
         String[] parts = token.split("\\.");
-        String json = "{\"payload\":\"" + parts[1] + "\",\"protected\":\"" + parts[0] + "\",\"signature\":\"" + parts[2] + "\"}";
+        String json = "{\"payload\":\"" + parts[1] + "\",\"protected\":\"" + parts[0] + "\",\"signature\":\"" + parts[2]
+                + "\"}";
 
         assertThatThrownBy(() -> verifier.open(ascii(json), CONTENT_TYPE))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
@@ -281,7 +301,8 @@ class JwsVerifierTest {
     @Test
     void rejects_x5c_that_is_not_a_certificate_as_malformed() throws Exception {
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256)
-                .x509CertChain(List.of(Base64.encode("not a certificate"))).build();
+                .x509CertChain(List.of(Base64.encode("not a certificate")))
+                .build();
         String token = sign(header, DOCUMENT, new RSASSASigner(rsaSigner.key()));
 
         assertRefused(token, GatewayError.MALFORMED_MESSAGE);
@@ -293,11 +314,17 @@ class JwsVerifierTest {
      */
     @Test
     void rejects_signer_certificate_whose_ec_point_is_off_its_curve_as_signature_invalid() throws Exception {
-        SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(ecSigner.certificate().getPublicKey().getEncoded());
+        SubjectPublicKeyInfo key = SubjectPublicKeyInfo.getInstance(
+                ecSigner.certificate().getPublicKey().getEncoded());
         byte[] point = key.getPublicKeyData().getBytes();
         point[point.length - 1] ^= 1;
-        byte[] offCurve = JwsTestPki.certificateOver(authority, "CN=EC signer,O=GACC,C=CN", new SubjectPublicKeyInfo(key.getAlgorithm(), point));
-        String token = sign(new JWSHeader.Builder(JWSAlgorithm.ES256).x509CertChain(List.of(Base64.encode(offCurve))).build(), DOCUMENT,
+        byte[] offCurve = JwsTestPki.certificateOver(
+                authority, "CN=EC signer,O=GACC,C=CN", new SubjectPublicKeyInfo(key.getAlgorithm(), point));
+        String token = sign(
+                new JWSHeader.Builder(JWSAlgorithm.ES256)
+                        .x509CertChain(List.of(Base64.encode(offCurve)))
+                        .build(),
+                DOCUMENT,
                 new ECDSASigner((ECPrivateKey) ecSigner.key()));
 
         assertRefusedForTheSignersKey(token);
@@ -307,9 +334,14 @@ class JwsVerifierTest {
     @Test
     void rejects_signer_certificate_with_a_key_of_an_unknown_algorithm_as_signature_invalid() throws Exception {
         // 1.3.6.1.4.1.32473 is the enterprise number set aside for documentation (RFC 5612)
-        SubjectPublicKeyInfo unknown = new SubjectPublicKeyInfo(new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.3.6.1.4.1.32473.1")), new byte[32]);
+        SubjectPublicKeyInfo unknown = new SubjectPublicKeyInfo(
+                new AlgorithmIdentifier(new ASN1ObjectIdentifier("1.3.6.1.4.1.32473.1")), new byte[32]);
         byte[] certificate = JwsTestPki.certificateOver(authority, "CN=Unknown key signer,O=GACC,C=CN", unknown);
-        String token = sign(new JWSHeader.Builder(JWSAlgorithm.RS256).x509CertChain(List.of(Base64.encode(certificate))).build(), DOCUMENT,
+        String token = sign(
+                new JWSHeader.Builder(JWSAlgorithm.RS256)
+                        .x509CertChain(List.of(Base64.encode(certificate)))
+                        .build(),
+                DOCUMENT,
                 new RSASSASigner(rsaSigner.key()));
 
         assertRefusedForTheSignersKey(token);
@@ -325,10 +357,13 @@ class JwsVerifierTest {
 
     private void assertRefused(String token, GatewayError expected) {
         assertThatThrownBy(() -> verifier.open(ascii(token), CONTENT_TYPE))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).as(e.detail()).isEqualTo(expected));
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.error()).as(e.detail()).isEqualTo(expected));
     }
 
-    private static JWSHeader.Builder header(JWSAlgorithm algorithm, Credential signer) throws CertificateEncodingException {
+    private static JWSHeader.Builder header(JWSAlgorithm algorithm, Credential signer)
+            throws CertificateEncodingException {
         List<Base64> x5c = new ArrayList<>();
         for (X509Certificate certificate : signer.chain()) {
             x5c.add(Base64.encode(certificate.getEncoded()));

@@ -43,8 +43,13 @@ class CrlRevocationTest {
         assertThatThrownBy(() -> pki.check(RevocationPolicy.CRL, signer))
                 .isInstanceOfSatisfying(GatewayException.class, refusal -> {
                     assertThat(refusal.error()).isEqualTo(GatewayError.CERTIFICATE_REVOKED);
-                    assertThat(refusal.detail()).contains("CN=Revoked Signer", "serial " + signer.serial().toString(16),
-                            "revoked at", "keyCompromise", pki.crls.url(RevocationFixture.ROOT_CRL).toString());
+                    assertThat(refusal.detail())
+                            .contains(
+                                    "CN=Revoked Signer",
+                                    "serial " + signer.serial().toString(16),
+                                    "revoked at",
+                                    "keyCompromise",
+                                    pki.crls.url(RevocationFixture.ROOT_CRL).toString());
                 });
     }
 
@@ -80,7 +85,8 @@ class CrlRevocationTest {
         Files.setLastModifiedTime(crl, FileTime.from(before.toInstant().plusSeconds(60)));
 
         assertThatThrownBy(() -> pki.check(RevocationPolicy.CRL, signer, List.of(crl)))
-                .isInstanceOfSatisfying(GatewayException.class,
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
                         refusal -> assertThat(refusal.error()).isEqualTo(GatewayError.CERTIFICATE_REVOKED));
     }
 
@@ -111,7 +117,8 @@ class CrlRevocationTest {
         pki.clock.advance(Duration.ofMinutes(2));
         pki.publishRootCrl(signer);
         assertThatThrownBy(() -> pki.check(RevocationPolicy.CRL, signer))
-                .isInstanceOfSatisfying(GatewayException.class,
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
                         refusal -> assertThat(refusal.error()).isEqualTo(GatewayError.CERTIFICATE_REVOKED));
         assertThat(pki.crls.requests(RevocationFixture.ROOT_CRL)).isEqualTo(2);
     }
@@ -122,8 +129,11 @@ class CrlRevocationTest {
         pki.publishRootCrl();
         pki.crls.hold();
 
-        Together.run(8, () -> pki.check(RevocationPolicy.CRL, signer),
-                () -> pki.crls.requests(RevocationFixture.ROOT_CRL) >= 1, pki.crls::release);
+        Together.run(
+                8,
+                () -> pki.check(RevocationPolicy.CRL, signer),
+                () -> pki.crls.requests(RevocationFixture.ROOT_CRL) >= 1,
+                pki.crls::release);
 
         assertThat(pki.crls.requests(RevocationFixture.ROOT_CRL)).isEqualTo(1);
     }
@@ -186,9 +196,17 @@ class CrlRevocationTest {
 
     @Test
     void skips_ldap_distribution_points_and_uses_the_http_one() {
-        Credential signer = pki.issue(pki.root, "Signer With Two Points", new Profile(false,
-                List.of(URI.create("ldap://directory.example/cn=Test%20Customs%20Root%20CA?certificateRevocationList"),
-                        pki.crls.url(RevocationFixture.ROOT_CRL)), List.of(), false));
+        Credential signer = pki.issue(
+                pki.root,
+                "Signer With Two Points",
+                new Profile(
+                        false,
+                        List.of(
+                                URI.create(
+                                        "ldap://directory.example/cn=Test%20Customs%20Root%20CA?certificateRevocationList"),
+                                pki.crls.url(RevocationFixture.ROOT_CRL)),
+                        List.of(),
+                        false));
         pki.publishRootCrl();
 
         assertThatCode(() -> pki.check(RevocationPolicy.CRL, signer)).doesNotThrowAnyException();
@@ -197,29 +215,45 @@ class CrlRevocationTest {
 
     @Test
     void refuses_a_chain_whose_intermediate_the_root_has_revoked() {
-        Credential intermediate = pki.issue(pki.root, "Test Customs Issuing CA", Profile.intermediate(pki.crls.url(RevocationFixture.ROOT_CRL), null));
-        Credential signer = pki.issue(intermediate, "Signer Under Revoked CA", Profile.signer(pki.crls.url("issuing"), null));
+        Credential intermediate = pki.issue(
+                pki.root,
+                "Test Customs Issuing CA",
+                Profile.intermediate(pki.crls.url(RevocationFixture.ROOT_CRL), null));
+        Credential signer =
+                pki.issue(intermediate, "Signer Under Revoked CA", Profile.signer(pki.crls.url("issuing"), null));
         pki.crls.publish("issuing", pki.crl(intermediate));
         pki.publishRootCrl(intermediate);
 
-        assertThatThrownBy(() -> pki.checker.check(List.of(signer.certificate(), intermediate.certificate()),
-                pki.root.certificate(), RevocationPolicy.CRL, List.of()))
+        assertThatThrownBy(() -> pki.checker.check(
+                        List.of(signer.certificate(), intermediate.certificate()),
+                        pki.root.certificate(),
+                        RevocationPolicy.CRL,
+                        List.of()))
                 .isInstanceOfSatisfying(GatewayException.class, refusal -> {
                     assertThat(refusal.error()).isEqualTo(GatewayError.CERTIFICATE_REVOKED);
-                    assertThat(refusal.detail()).contains("CN=Test Customs Issuing CA").doesNotContain("CN=Signer Under Revoked CA");
+                    assertThat(refusal.detail())
+                            .contains("CN=Test Customs Issuing CA")
+                            .doesNotContain("CN=Signer Under Revoked CA");
                 });
         assertThat(pki.crls.requests("issuing")).isEqualTo(1);
     }
 
     @Test
     void accepts_a_chain_whose_certificates_are_all_unrevoked() throws Exception {
-        Credential intermediate = pki.issue(pki.root, "Test Customs Issuing CA", Profile.intermediate(pki.crls.url(RevocationFixture.ROOT_CRL), null));
+        Credential intermediate = pki.issue(
+                pki.root,
+                "Test Customs Issuing CA",
+                Profile.intermediate(pki.crls.url(RevocationFixture.ROOT_CRL), null));
         Credential signer = pki.issue(intermediate, "Signer", Profile.signer(pki.crls.url("issuing"), null));
         X509CRL issuing = pki.crl(intermediate, pki.signer("Unrelated"));
         pki.crls.publish("issuing", issuing);
         pki.publishRootCrl();
 
-        assertThatCode(() -> pki.checker.check(List.of(signer.certificate(), intermediate.certificate()),
-                pki.root.certificate(), RevocationPolicy.CRL, List.of())).doesNotThrowAnyException();
+        assertThatCode(() -> pki.checker.check(
+                        List.of(signer.certificate(), intermediate.certificate()),
+                        pki.root.certificate(),
+                        RevocationPolicy.CRL,
+                        List.of()))
+                .doesNotThrowAnyException();
     }
 }

@@ -50,7 +50,9 @@ import org.cbec.gateway.signature.revocation.TestAuthority.Credential;
 final class OcspResponder implements AutoCloseable {
     /** What the responder says about one serial. */
     enum Answer {
-        GOOD, REVOKED, UNKNOWN,
+        GOOD,
+        REVOKED,
+        UNKNOWN,
         /** thisUpdate eight days ago, nextUpdate a day ago. */
         STALE,
         /** claims the CA's name but signs with another key. */
@@ -137,7 +139,9 @@ final class OcspResponder implements AutoCloseable {
             try {
                 encoded = respond(new OCSPReq(exchange.getRequestBody().readAllBytes()));
             } catch (Exception e) {
-                encoded = new OCSPRespBuilder().build(OCSPRespBuilder.MALFORMED_REQUEST, null).getEncoded();
+                encoded = new OCSPRespBuilder()
+                        .build(OCSPRespBuilder.MALFORMED_REQUEST, null)
+                        .getEncoded();
             }
             exchange.getResponseHeaders().set("Content-Type", "application/ocsp-response");
             exchange.sendResponseHeaders(200, encoded.length);
@@ -157,8 +161,8 @@ final class OcspResponder implements AutoCloseable {
             requestsWithNonce.incrementAndGet();
         }
         Instant now = clock.instant();
-        BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(
-                new RespID(X500Name.getInstance(signer.certificate().getSubjectX500Principal().getEncoded())));
+        BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(new RespID(X500Name.getInstance(
+                signer.certificate().getSubjectX500Principal().getEncoded())));
         Answer mode = Answer.GOOD;
         for (Req single : request.getRequestList()) {
             CertificateID id = single.getCertID();
@@ -168,20 +172,23 @@ final class OcspResponder implements AutoCloseable {
                 case UNKNOWN -> new UnknownStatus();
                 default -> CertificateStatus.GOOD;
             };
-            Instant thisUpdate = mode == Answer.STALE ? now.minus(Duration.ofDays(8)) : now.minus(Duration.ofMinutes(1));
+            Instant thisUpdate =
+                    mode == Answer.STALE ? now.minus(Duration.ofDays(8)) : now.minus(Duration.ofMinutes(1));
             Instant nextUpdate = mode == Answer.STALE ? now.minus(Duration.ofDays(1)) : thisUpdate.plus(validity);
             builder.addResponse(id, status, Date.from(thisUpdate), Date.from(nextUpdate), null);
         }
         if (nonce != null && mode != Answer.NO_NONCE) {
-            builder.setResponseExtensions(new Extensions(mode == Answer.WRONG_NONCE
-                    ? new Extension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce, false,
-                            new DEROctetString(new DEROctetString(new byte[32])))
-                    : nonce));
+            builder.setResponseExtensions(new Extensions(
+                    mode == Answer.WRONG_NONCE
+                            ? new Extension(
+                                    OCSPObjectIdentifiers.id_pkix_ocsp_nonce,
+                                    false,
+                                    new DEROctetString(new DEROctetString(new byte[32])))
+                            : nonce));
         }
         PrivateKey key = mode == Answer.WRONG_KEY ? rogueKeys.getPrivate() : signer.key();
-        X509CertificateHolder[] certificates = delegated
-                ? new X509CertificateHolder[] {new JcaX509CertificateHolder(signer.certificate())}
-                : null;
+        X509CertificateHolder[] certificates =
+                delegated ? new X509CertificateHolder[] {new JcaX509CertificateHolder(signer.certificate())} : null;
         BasicOCSPResp basic = builder.build(TestAuthority.signerFor(key), certificates, Date.from(now));
         return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic).getEncoded();
     }

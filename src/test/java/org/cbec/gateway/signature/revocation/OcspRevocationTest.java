@@ -36,8 +36,13 @@ class OcspRevocationTest {
         assertThatThrownBy(() -> pki.check(RevocationPolicy.OCSP, signer))
                 .isInstanceOfSatisfying(GatewayException.class, refusal -> {
                     assertThat(refusal.error()).isEqualTo(GatewayError.CERTIFICATE_REVOKED);
-                    assertThat(refusal.detail()).contains("CN=Revoked Signer", "serial " + signer.serial().toString(16),
-                            OcspResponder.REVOKED_AT.toString(), "keyCompromise", "OCSP " + pki.ocsp.url());
+                    assertThat(refusal.detail())
+                            .contains(
+                                    "CN=Revoked Signer",
+                                    "serial " + signer.serial().toString(16),
+                                    OcspResponder.REVOKED_AT.toString(),
+                                    "keyCompromise",
+                                    "OCSP " + pki.ocsp.url());
                 });
     }
 
@@ -75,7 +80,8 @@ class OcspRevocationTest {
         Credential signer = pki.signer("Popular Signer");
         pki.ocsp.hold();
 
-        Together.run(8, () -> pki.check(RevocationPolicy.OCSP, signer), () -> pki.ocsp.requests() >= 1, pki.ocsp::release);
+        Together.run(
+                8, () -> pki.check(RevocationPolicy.OCSP, signer), () -> pki.ocsp.requests() >= 1, pki.ocsp::release);
 
         assertThat(pki.ocsp.requests()).isEqualTo(1);
     }
@@ -122,8 +128,10 @@ class OcspRevocationTest {
 
     @Test
     void refuses_with_revocation_unknown_when_the_responder_is_unreachable() {
-        Credential signer = pki.issue(pki.root, "Signer", Profile.signer(pki.crls.url(RevocationFixture.ROOT_CRL),
-                RevocationFixture.unreachable("/ocsp")));
+        Credential signer = pki.issue(
+                pki.root,
+                "Signer",
+                Profile.signer(pki.crls.url(RevocationFixture.ROOT_CRL), RevocationFixture.unreachable("/ocsp")));
         pki.publishRootCrl();
 
         assertRevocationUnknown(signer, "unreachable");
@@ -132,14 +140,16 @@ class OcspRevocationTest {
 
     @Test
     void refuses_with_revocation_unknown_when_the_certificate_names_no_responder() {
-        Credential signer = pki.issue(pki.root, "Signer", Profile.signer(pki.crls.url(RevocationFixture.ROOT_CRL), null));
+        Credential signer =
+                pki.issue(pki.root, "Signer", Profile.signer(pki.crls.url(RevocationFixture.ROOT_CRL), null));
 
         assertRevocationUnknown(signer, "no http OCSP responder");
     }
 
     @Test
     void accepts_an_answer_from_a_delegated_responder_with_the_ocsp_signing_usage() {
-        Credential responderCertificate = pki.issue(pki.root, "Test Customs OCSP Responder", Profile.ocspResponder(true));
+        Credential responderCertificate =
+                pki.issue(pki.root, "Test Customs OCSP Responder", Profile.ocspResponder(true));
         try (OcspResponder delegated = new OcspResponder(pki.root, responderCertificate, pki.clock)) {
             Credential signer = pki.issue(pki.root, "Signer", Profile.signer(null, delegated.url()));
             delegated.answer(signer.serial(), Answer.REVOKED);
@@ -147,14 +157,16 @@ class OcspRevocationTest {
 
             assertThatCode(() -> pki.check(RevocationPolicy.OCSP, goodSigner)).doesNotThrowAnyException();
             assertThatThrownBy(() -> pki.check(RevocationPolicy.OCSP, signer))
-                    .isInstanceOfSatisfying(GatewayException.class,
+                    .isInstanceOfSatisfying(
+                            GatewayException.class,
                             refusal -> assertThat(refusal.error()).isEqualTo(GatewayError.CERTIFICATE_REVOKED));
         }
     }
 
     @Test
     void refuses_an_answer_from_a_delegated_responder_without_the_ocsp_signing_usage() {
-        Credential responderCertificate = pki.issue(pki.root, "Test Customs Ordinary Signer", Profile.ocspResponder(false));
+        Credential responderCertificate =
+                pki.issue(pki.root, "Test Customs Ordinary Signer", Profile.ocspResponder(false));
         try (OcspResponder delegated = new OcspResponder(pki.root, responderCertificate, pki.clock)) {
             Credential signer = pki.issue(pki.root, "Signer", Profile.signer(null, delegated.url()));
 
@@ -187,13 +199,18 @@ class OcspRevocationTest {
 
     @Test
     void refuses_a_chain_whose_intermediate_the_responder_reports_revoked() {
-        Credential intermediate = pki.issue(pki.root, "Test Customs Issuing CA", Profile.intermediate(null, pki.ocsp.url()));
+        Credential intermediate =
+                pki.issue(pki.root, "Test Customs Issuing CA", Profile.intermediate(null, pki.ocsp.url()));
         try (OcspResponder issuingResponder = new OcspResponder(intermediate, intermediate, pki.clock)) {
-            Credential signer = pki.issue(intermediate, "Signer Under Revoked CA", Profile.signer(null, issuingResponder.url()));
+            Credential signer =
+                    pki.issue(intermediate, "Signer Under Revoked CA", Profile.signer(null, issuingResponder.url()));
             pki.ocsp.answer(intermediate.serial(), Answer.REVOKED);
 
-            assertThatThrownBy(() -> pki.checker.check(List.of(signer.certificate(), intermediate.certificate()),
-                    pki.root.certificate(), RevocationPolicy.OCSP, List.of()))
+            assertThatThrownBy(() -> pki.checker.check(
+                            List.of(signer.certificate(), intermediate.certificate()),
+                            pki.root.certificate(),
+                            RevocationPolicy.OCSP,
+                            List.of()))
                     .isInstanceOfSatisfying(GatewayException.class, refusal -> {
                         assertThat(refusal.error()).isEqualTo(GatewayError.CERTIFICATE_REVOKED);
                         assertThat(refusal.detail()).contains("CN=Test Customs Issuing CA");
@@ -207,7 +224,12 @@ class OcspRevocationTest {
                 .isInstanceOfSatisfying(GatewayException.class, refusal -> {
                     assertThat(refusal.error()).isEqualTo(GatewayError.REVOCATION_UNKNOWN);
                     assertThat(refusal.error().httpStatus()).isEqualTo(503);
-                    assertThat(refusal.detail()).contains(signer.certificate().getSubjectX500Principal().getName(), because);
+                    assertThat(refusal.detail())
+                            .contains(
+                                    signer.certificate()
+                                            .getSubjectX500Principal()
+                                            .getName(),
+                                    because);
                 });
     }
 }

@@ -34,7 +34,8 @@ final class RevocationFixture implements AutoCloseable {
     final RevocationChecker checker = newChecker();
 
     RevocationChecker newChecker() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(NETWORK_TIMEOUT).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(NETWORK_TIMEOUT).build();
         return new RevocationChecker(http, clock, NETWORK_TIMEOUT);
     }
 
@@ -59,7 +60,8 @@ final class RevocationFixture implements AutoCloseable {
     X509CRL crl(Credential issuer, Credential... revoked) {
         Instant thisUpdate = clock.instant().minus(Duration.ofMinutes(1));
         Revoked[] entries = Arrays.stream(revoked)
-                .map(credential -> new Revoked(credential.serial(), thisUpdate.minus(Duration.ofDays(2)), CRLReason.keyCompromise))
+                .map(credential ->
+                        new Revoked(credential.serial(), thisUpdate.minus(Duration.ofDays(2)), CRLReason.keyCompromise))
                 .toArray(Revoked[]::new);
         return TestAuthority.crl(issuer, thisUpdate, thisUpdate.plus(CRL_VALIDITY), entries);
     }

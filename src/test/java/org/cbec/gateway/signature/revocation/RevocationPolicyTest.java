@@ -24,8 +24,10 @@ class RevocationPolicyTest {
 
     @Test
     void checks_nothing_when_the_policy_is_none() {
-        Credential signer = pki.issue(pki.root, "Signer", Profile.signer(
-                RevocationFixture.unreachable("/root.crl"), RevocationFixture.unreachable("/ocsp")));
+        Credential signer = pki.issue(
+                pki.root,
+                "Signer",
+                Profile.signer(RevocationFixture.unreachable("/root.crl"), RevocationFixture.unreachable("/ocsp")));
 
         assertThatCode(() -> pki.check(RevocationPolicy.NONE, signer)).doesNotThrowAnyException();
     }
@@ -43,8 +45,10 @@ class RevocationPolicyTest {
 
     @Test
     void accepts_a_signer_by_its_crl_when_the_ocsp_responder_is_down() {
-        Credential signer = pki.issue(pki.root, "Signer", Profile.signer(
-                pki.crls.url(RevocationFixture.ROOT_CRL), RevocationFixture.unreachable("/ocsp")));
+        Credential signer = pki.issue(
+                pki.root,
+                "Signer",
+                Profile.signer(pki.crls.url(RevocationFixture.ROOT_CRL), RevocationFixture.unreachable("/ocsp")));
         pki.publishRootCrl();
 
         assertThatCode(() -> pki.check(RevocationPolicy.OCSP_THEN_CRL, signer)).doesNotThrowAnyException();
@@ -66,14 +70,22 @@ class RevocationPolicyTest {
 
     @Test
     void refuses_with_revocation_unknown_naming_both_sources_when_neither_answers() {
-        Credential signer = pki.issue(pki.root, "Signer", Profile.signer(
-                RevocationFixture.unreachable("/root.crl"), RevocationFixture.unreachable("/ocsp")));
+        Credential signer = pki.issue(
+                pki.root,
+                "Signer",
+                Profile.signer(RevocationFixture.unreachable("/root.crl"), RevocationFixture.unreachable("/ocsp")));
 
         assertThatThrownBy(() -> pki.check(RevocationPolicy.OCSP_THEN_CRL, signer))
                 .isInstanceOfSatisfying(GatewayException.class, refusal -> {
                     assertThat(refusal.error()).isEqualTo(GatewayError.REVOCATION_UNKNOWN);
-                    assertThat(refusal.detail()).contains("CN=Signer", "ocsp-then-crl", "OCSP http://", "responder is unreachable",
-                            "CRL http://", "cannot be fetched");
+                    assertThat(refusal.detail())
+                            .contains(
+                                    "CN=Signer",
+                                    "ocsp-then-crl",
+                                    "OCSP http://",
+                                    "responder is unreachable",
+                                    "CRL http://",
+                                    "cannot be fetched");
                 });
     }
 }

@@ -64,11 +64,19 @@ final class TestAuthority {
     /** What goes into a certificate besides its names and key. */
     record Profile(boolean authority, List<URI> crlUrls, List<URI> ocspUrls, boolean ocspSigning) {
         static Profile signer(URI crlUrl, URI ocspUrl) {
-            return new Profile(false, crlUrl == null ? List.of() : List.of(crlUrl), ocspUrl == null ? List.of() : List.of(ocspUrl), false);
+            return new Profile(
+                    false,
+                    crlUrl == null ? List.of() : List.of(crlUrl),
+                    ocspUrl == null ? List.of() : List.of(ocspUrl),
+                    false);
         }
 
         static Profile intermediate(URI crlUrl, URI ocspUrl) {
-            return new Profile(true, crlUrl == null ? List.of() : List.of(crlUrl), ocspUrl == null ? List.of() : List.of(ocspUrl), false);
+            return new Profile(
+                    true,
+                    crlUrl == null ? List.of() : List.of(crlUrl),
+                    ocspUrl == null ? List.of() : List.of(ocspUrl),
+                    false);
         }
 
         static Profile ocspResponder(boolean withOcspSigningUsage) {
@@ -81,19 +89,29 @@ final class TestAuthority {
 
     static Credential root(String subject, Instant now) {
         KeyPair keys = generate("RSA");
-        return new Credential(build(subject, keys.getPublic(), new X500Name(subject), keys.getPrivate(), now,
-                new Profile(true, List.of(), List.of(), false)), keys.getPrivate());
+        return new Credential(
+                build(
+                        subject,
+                        keys.getPublic(),
+                        new X500Name(subject),
+                        keys.getPrivate(),
+                        now,
+                        new Profile(true, List.of(), List.of(), false)),
+                keys.getPrivate());
     }
 
     static Credential issue(Credential issuer, String subject, Instant now, Profile profile) {
         KeyPair keys = generate("EC");
-        X500Name issuerName = X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
-        return new Credential(build(subject, keys.getPublic(), issuerName, issuer.key(), now, profile), keys.getPrivate());
+        X500Name issuerName = X500Name.getInstance(
+                issuer.certificate().getSubjectX500Principal().getEncoded());
+        return new Credential(
+                build(subject, keys.getPublic(), issuerName, issuer.key(), now, profile), keys.getPrivate());
     }
 
     static X509CRL crl(Credential issuer, Instant thisUpdate, Instant nextUpdate, Revoked... revoked) {
         try {
-            X500Name issuerName = X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded());
+            X500Name issuerName = X500Name.getInstance(
+                    issuer.certificate().getSubjectX500Principal().getEncoded());
             X509v2CRLBuilder builder = new X509v2CRLBuilder(issuerName, Date.from(thisUpdate));
             if (nextUpdate != null) {
                 builder.setNextUpdate(Date.from(nextUpdate));
@@ -101,9 +119,12 @@ final class TestAuthority {
             for (Revoked entry : revoked) {
                 builder.addCRLEntry(entry.serial(), Date.from(entry.at()), entry.reason());
             }
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
+            builder.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.certificate()));
-            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(SERIALS.incrementAndGet())));
+            builder.addExtension(
+                    Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(SERIALS.incrementAndGet())));
             return new JcaX509CRLConverter().getCRL(builder.build(signerFor(issuer.key())));
         } catch (Exception e) {
             throw new IllegalStateException("cannot build the test CRL", e);
@@ -121,7 +142,8 @@ final class TestAuthority {
 
     static ContentSigner signerFor(PrivateKey key) {
         try {
-            return new JcaContentSignerBuilder(key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA").build(key);
+            return new JcaContentSignerBuilder(key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA")
+                    .build(key);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign with a " + key.getAlgorithm() + " key", e);
         }
@@ -141,34 +163,50 @@ final class TestAuthority {
         }
     }
 
-    private static X509Certificate build(String subject, PublicKey key, X500Name issuer, PrivateKey issuerKey,
-                                         Instant now, Profile profile) {
+    private static X509Certificate build(
+            String subject, PublicKey key, X500Name issuer, PrivateKey issuerKey, Instant now, Profile profile) {
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
-                    Date.from(now.minus(Duration.ofDays(30))), Date.from(now.plus(Duration.ofDays(365))), new X500Name(subject), key);
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuer,
+                    BigInteger.valueOf(SERIALS.incrementAndGet()),
+                    Date.from(now.minus(Duration.ofDays(30))),
+                    Date.from(now.plus(Duration.ofDays(365))),
+                    new X500Name(subject),
+                    key);
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(profile.authority()));
-            builder.addExtension(Extension.keyUsage, true, profile.authority()
-                    ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-                    : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    profile.authority()
+                            ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                            : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
             builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(key));
             if (!profile.crlUrls().isEmpty()) {
                 List<DistributionPoint> points = new ArrayList<>();
                 for (URI url : profile.crlUrls()) {
-                    points.add(new DistributionPoint(new DistributionPointName(
-                            new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, url.toString()))), null, null));
+                    points.add(new DistributionPoint(
+                            new DistributionPointName(new GeneralNames(
+                                    new GeneralName(GeneralName.uniformResourceIdentifier, url.toString()))),
+                            null,
+                            null));
                 }
-                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(points.toArray(DistributionPoint[]::new)));
+                builder.addExtension(
+                        Extension.cRLDistributionPoints,
+                        false,
+                        new CRLDistPoint(points.toArray(DistributionPoint[]::new)));
             }
             if (!profile.ocspUrls().isEmpty()) {
                 AccessDescription[] responders = profile.ocspUrls().stream()
-                        .map(url -> new AccessDescription(AccessDescription.id_ad_ocsp,
+                        .map(url -> new AccessDescription(
+                                AccessDescription.id_ad_ocsp,
                                 new GeneralName(GeneralName.uniformResourceIdentifier, url.toString())))
                         .toArray(AccessDescription[]::new);
                 builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(responders));
             }
             if (profile.ocspSigning()) {
-                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
+                builder.addExtension(
+                        Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
             }
             return new JcaX509CertificateConverter().getCertificate(builder.build(signerFor(issuerKey)));
         } catch (Exception e) {

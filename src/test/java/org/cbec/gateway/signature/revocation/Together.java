@@ -22,19 +22,24 @@ final class Together {
         Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         for (int index = 0; index < callers; index++) {
-            Thread thread = new Thread(() -> {
-                try {
-                    check.run();
-                } catch (RuntimeException | AssertionError failure) {
-                    failures.add(failure);
-                }
-            }, "message-" + index);
+            Thread thread = new Thread(
+                    () -> {
+                        try {
+                            check.run();
+                        } catch (RuntimeException | AssertionError failure) {
+                            failures.add(failure);
+                        }
+                    },
+                    "message-" + index);
             threads.add(thread);
             thread.start();
         }
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> started.getAsBoolean() && threads.stream()
-                    .allMatch(thread -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> started.getAsBoolean()
+                            && threads.stream()
+                                    .allMatch(thread -> thread.getState() == Thread.State.WAITING
+                                            || thread.getState() == Thread.State.TIMED_WAITING));
         } finally {
             release.run();
         }

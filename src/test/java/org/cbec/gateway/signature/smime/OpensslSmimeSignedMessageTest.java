@@ -3,7 +3,6 @@ package org.cbec.gateway.signature.smime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,12 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.signature.smime.SmimeTestPki.Credential;
+import org.cbec.gateway.testing.Openssl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.cbec.gateway.testing.Openssl;
 
 /**
  * A partner signs a CSV with the OpenSSL command line, {@code openssl cms -sign} (detached S/MIME, the default),
@@ -30,6 +29,7 @@ class OpensslSmimeSignedMessageTest {
     private static final String CRLF_CSV = "aeo_id,operator_name,status,valid_from\r\n"
             + "CN0001,Shenzhen Bright Export Co. Ltd,ACTIVE,2019-05-01\r\n"
             + "CN0002,\"Ningbo Harbour Trading, Ltd\",SUSPENDED,2020-01-15\r\n";
+
     private static final String LF_CSV = CRLF_CSV.replace("\r\n", "\n");
 
     private static Credential signer;
@@ -42,7 +42,8 @@ class OpensslSmimeSignedMessageTest {
     @BeforeAll
     static void makeKeysIfOpensslIsThere() {
         Openssl.require();
-        signer = SmimeTestPki.signer(SmimeTestPki.certificateAuthority("CN=Test Customs CA,O=GACC,C=CN"), "CN=OpenSSL signer,O=GACC,C=CN");
+        signer = SmimeTestPki.signer(
+                SmimeTestPki.certificateAuthority("CN=Test Customs CA,O=GACC,C=CN"), "CN=OpenSSL signer,O=GACC,C=CN");
     }
 
     @ParameterizedTest(name = "openssl cms -sign {0} over a CSV with {1} line ends")
@@ -64,7 +65,8 @@ class OpensslSmimeSignedMessageTest {
     void openssl_text_mode_signs_lf_csv_with_crlf_line_ends_and_that_is_the_content() throws Exception {
         Signed signed = opensslSign(LF_CSV, "");
 
-        assertThat(new String(verifier.open(signed.body(), signed.contentType()).content(), StandardCharsets.UTF_8)).isEqualTo(CRLF_CSV);
+        assertThat(new String(verifier.open(signed.body(), signed.contentType()).content(), StandardCharsets.UTF_8))
+                .isEqualTo(CRLF_CSV);
     }
 
     @ParameterizedTest(name = "openssl cms -sign {0}")
@@ -75,7 +77,9 @@ class OpensslSmimeSignedMessageTest {
         body[new String(body, StandardCharsets.ISO_8859_1).indexOf("SUSPENDED")] = 'X';
 
         assertThatThrownBy(() -> verifier.open(body, signed.contentType()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).as(e.detail()).isEqualTo(GatewayError.SIGNATURE_INVALID));
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.error()).as(e.detail()).isEqualTo(GatewayError.SIGNATURE_INVALID));
     }
 
     @Test
@@ -85,7 +89,9 @@ class OpensslSmimeSignedMessageTest {
         byte[] truncated = text.substring(0, text.lastIndexOf("\n------")).getBytes(StandardCharsets.ISO_8859_1);
 
         assertThatThrownBy(() -> verifier.open(truncated, signed.contentType()))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).as(e.detail()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.error()).as(e.detail()).isEqualTo(GatewayError.MALFORMED_MESSAGE));
     }
 
     /** The file openssl wrote and the Content-Type from its header. */
@@ -104,8 +110,15 @@ class OpensslSmimeSignedMessageTest {
                 command.add(option);
             }
         }
-        command.addAll(List.of("-in", document.toString(), "-signer", certificate.toString(), "-inkey", key.toString(),
-                "-out", output.toString()));
+        command.addAll(List.of(
+                "-in",
+                document.toString(),
+                "-signer",
+                certificate.toString(),
+                "-inkey",
+                key.toString(),
+                "-out",
+                output.toString()));
         Process openssl = new ProcessBuilder(command).redirectErrorStream(true).start();
         String messages = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(openssl.waitFor()).as(messages).isZero();
@@ -124,5 +137,4 @@ class OpensslSmimeSignedMessageTest {
         }
         throw new AssertionError("openssl wrote no Content-Type header");
     }
-
 }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class SmimeDetachedVerifierTest {
     private static final String BOUNDARY = "----=_Part_0_CBEC.1764324930";
-    private static final String CONTENT_TYPE = "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=\"sha-256\"; "
-            + "boundary=\"" + BOUNDARY + "\"";
+    private static final String CONTENT_TYPE =
+            "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=\"sha-256\"; " + "boundary=\""
+                    + BOUNDARY + "\"";
     private static final String CSV = "aeo_id,operator_name,status,valid_from\r\n"
             + "CN0001,Shenzhen Bright Export Co. Ltd,ACTIVE,2019-05-01\r\n"
             + "CN0002,\"Ningbo Harbour Trading, Ltd\",SUSPENDED,2020-01-15\r\n";
@@ -37,7 +38,8 @@ class SmimeDetachedVerifierTest {
 
     @BeforeAll
     static void makeKeys() {
-        signer = SmimeTestPki.signer(SmimeTestPki.certificateAuthority("CN=Test Customs CA,O=GACC,C=CN"), "CN=S/MIME signer,O=GACC,C=CN");
+        signer = SmimeTestPki.signer(
+                SmimeTestPki.certificateAuthority("CN=Test Customs CA,O=GACC,C=CN"), "CN=S/MIME signer,O=GACC,C=CN");
     }
 
     @Test
@@ -57,9 +59,14 @@ class SmimeDetachedVerifierTest {
     void accepts_unquoted_boundary_and_the_x_pkcs7_signature_protocol() {
         String boundary = "CBEC-boundary-42";
         byte[] signedPart = textCsvPart(CSV_BYTES);
-        byte[] body = multipart(boundary, "\r\n", signedPart, signaturePart(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, false)));
+        byte[] body = multipart(
+                boundary,
+                "\r\n",
+                signedPart,
+                signaturePart(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, false)));
 
-        SignedDocument document = verifier.open(body, "Multipart/Signed; protocol=application/x-pkcs7-signature; micalg=sha-256; boundary=" + boundary);
+        SignedDocument document = verifier.open(
+                body, "Multipart/Signed; protocol=application/x-pkcs7-signature; micalg=sha-256; boundary=" + boundary);
 
         assertThat(document.content()).isEqualTo(CSV_BYTES);
     }
@@ -67,16 +74,20 @@ class SmimeDetachedVerifierTest {
     @Test
     void accepts_base64_encoded_signed_part_and_decodes_its_body() {
         byte[] encoded = Base64.getMimeEncoder().encode(CSV_BYTES);
-        byte[] body = signedMessage(part("Content-Type: text/csv; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n", encoded));
+        byte[] body = signedMessage(
+                part("Content-Type: text/csv; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n", encoded));
 
         assertThat(verifier.open(body, CONTENT_TYPE).content()).isEqualTo(CSV_BYTES);
     }
 
     @Test
     void accepts_quoted_printable_signed_part_and_decodes_its_body() {
-        String expected = "aeo_id,operator_name,status\r\nCN0003,Ningbo Caf\u00e9 Import-Export Trading Company Limited of Zhejiang,ACTIVE\r\n";
-        String encoded = "aeo_id,operator_name,status\r\nCN0003,Ningbo Caf=C3=A9 Import-Export Trading Company Limited =\r\nof Zhejiang,ACTIVE\r\n";
-        byte[] body = signedMessage(part("Content-Type: text/csv; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n",
+        String expected =
+                "aeo_id,operator_name,status\r\nCN0003,Ningbo Caf\u00e9 Import-Export Trading Company Limited of Zhejiang,ACTIVE\r\n";
+        String encoded =
+                "aeo_id,operator_name,status\r\nCN0003,Ningbo Caf=C3=A9 Import-Export Trading Company Limited =\r\nof Zhejiang,ACTIVE\r\n";
+        byte[] body = signedMessage(part(
+                "Content-Type: text/csv; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n",
                 encoded.getBytes(StandardCharsets.US_ASCII)));
 
         assertThat(verifier.open(body, CONTENT_TYPE).content()).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
@@ -116,7 +127,11 @@ class SmimeDetachedVerifierTest {
     @Test
     void rejects_signature_that_does_not_carry_the_signer_certificate_as_unknown_signer() {
         byte[] signedPart = textCsvPart(CSV_BYTES);
-        byte[] body = multipart(BOUNDARY, "\r\n", signedPart, signaturePart(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, false, false)));
+        byte[] body = multipart(
+                BOUNDARY,
+                "\r\n",
+                signedPart,
+                signaturePart(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, false, false)));
 
         assertRefused(body, CONTENT_TYPE, GatewayError.UNKNOWN_SIGNER);
     }
@@ -125,14 +140,19 @@ class SmimeDetachedVerifierTest {
     void rejects_content_type_without_boundary() {
         byte[] body = signedMessage(textCsvPart(CSV_BYTES));
 
-        assertRefused(body, "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256", GatewayError.MALFORMED_MESSAGE);
+        assertRefused(
+                body,
+                "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256",
+                GatewayError.MALFORMED_MESSAGE);
     }
 
     @Test
     void rejects_content_type_with_another_protocol() {
         byte[] body = signedMessage(textCsvPart(CSV_BYTES));
 
-        assertRefused(body, "multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"" + BOUNDARY + "\"",
+        assertRefused(
+                body,
+                "multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"" + BOUNDARY + "\"",
                 GatewayError.MALFORMED_MESSAGE);
     }
 
@@ -140,15 +160,18 @@ class SmimeDetachedVerifierTest {
     void rejects_truncated_body_without_close_delimiter() {
         byte[] body = signedMessage(textCsvPart(CSV_BYTES));
         String text = new String(body, StandardCharsets.ISO_8859_1);
-        byte[] truncated = text.substring(0, text.indexOf("--" + BOUNDARY + "--")).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] truncated =
+                text.substring(0, text.indexOf("--" + BOUNDARY + "--")).getBytes(StandardCharsets.ISO_8859_1);
 
         assertRefused(truncated, CONTENT_TYPE, GatewayError.MALFORMED_MESSAGE);
     }
 
     @Test
     void rejects_signature_part_that_is_not_base64() {
-        byte[] signaturePart = ("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-                + "this is *not* base64!\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] signaturePart =
+                ("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                                + "this is *not* base64!\r\n")
+                        .getBytes(StandardCharsets.US_ASCII);
         byte[] body = multipart(BOUNDARY, "\r\n", textCsvPart(CSV_BYTES), signaturePart);
 
         assertRefused(body, CONTENT_TYPE, GatewayError.MALFORMED_MESSAGE);
@@ -164,7 +187,11 @@ class SmimeDetachedVerifierTest {
     @Test
     void rejects_signature_that_encapsulates_the_content_instead_of_being_detached() {
         byte[] signedPart = textCsvPart(CSV_BYTES);
-        byte[] body = multipart(BOUNDARY, "\r\n", signedPart, signaturePart(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, true)));
+        byte[] body = multipart(
+                BOUNDARY,
+                "\r\n",
+                signedPart,
+                signaturePart(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, true)));
 
         assertRefused(body, CONTENT_TYPE, GatewayError.MALFORMED_MESSAGE);
     }
@@ -180,7 +207,8 @@ class SmimeDetachedVerifierTest {
 
     @Test
     void rejects_body_with_the_signed_part_only() {
-        assertRefused(multipart(BOUNDARY, "\r\n", textCsvPart(CSV_BYTES)), CONTENT_TYPE, GatewayError.MALFORMED_MESSAGE);
+        assertRefused(
+                multipart(BOUNDARY, "\r\n", textCsvPart(CSV_BYTES)), CONTENT_TYPE, GatewayError.MALFORMED_MESSAGE);
     }
 
     @Test
@@ -191,8 +219,10 @@ class SmimeDetachedVerifierTest {
     @Test
     void rejects_nested_multipart_signed_part() {
         String inner = "inner-boundary";
-        byte[] nested = part("Content-Type: multipart/mixed; boundary=" + inner + "\r\n",
-                ("--" + inner + "\r\nContent-Type: text/csv\r\n\r\n" + CSV + "\r\n--" + inner + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] nested = part(
+                "Content-Type: multipart/mixed; boundary=" + inner + "\r\n",
+                ("--" + inner + "\r\nContent-Type: text/csv\r\n\r\n" + CSV + "\r\n--" + inner + "--\r\n")
+                        .getBytes(StandardCharsets.UTF_8));
         byte[] body = signedMessage(nested);
 
         assertThatThrownBy(() -> verifier.open(body, CONTENT_TYPE))
@@ -204,17 +234,20 @@ class SmimeDetachedVerifierTest {
 
     @Test
     void rejects_signed_part_with_unknown_transfer_encoding() {
-        byte[] body = signedMessage(part("Content-Type: text/csv\r\nContent-Transfer-Encoding: x-uuencode\r\n", CSV_BYTES));
+        byte[] body =
+                signedMessage(part("Content-Type: text/csv\r\nContent-Transfer-Encoding: x-uuencode\r\n", CSV_BYTES));
 
         assertRefused(body, CONTENT_TYPE, GatewayError.MALFORMED_MESSAGE);
     }
 
     @Test
     void rejects_signature_whose_digest_algorithm_is_unknown_as_signature_invalid() {
-        // Found by fuzzing: Bouncy Castle refused the digest OID unchecked while verifying, and the gateway answered 500.
+        // Found by fuzzing: Bouncy Castle refused the digest OID unchecked while verifying, and the gateway answered
+        // 500.
         byte[] signedPart = textCsvPart(CSV_BYTES);
         // As OpenSSL writes it: signature algorithm rsaEncryption, so the verifier names it "<digest>withRSA".
-        byte[] der = replaceLast(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, false), SHA256_WITH_RSA_OID, RSA_OID);
+        byte[] der = replaceLast(
+                SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, false), SHA256_WITH_RSA_OID, RSA_OID);
         der = replaceAfterFirst(der, SHA256_OID, UNKNOWN_DIGEST_OID);
         byte[] body = multipart(BOUNDARY, "\r\n", signedPart, signaturePart(der));
 
@@ -223,12 +256,18 @@ class SmimeDetachedVerifierTest {
 
     private void assertRefused(byte[] body, String contentType, GatewayError expected) {
         assertThatThrownBy(() -> verifier.open(body, contentType))
-                .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.error()).as(e.detail()).isEqualTo(expected));
+                .isInstanceOfSatisfying(
+                        GatewayException.class,
+                        e -> assertThat(e.error()).as(e.detail()).isEqualTo(expected));
     }
 
     /** A two-part message signed over {@code signedPart}, CRLF throughout, as an RFC 8551 mail agent writes it. */
     private static byte[] signedMessage(byte[] signedPart) {
-        return multipart(BOUNDARY, "\r\n", signedPart, signaturePart(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, false)));
+        return multipart(
+                BOUNDARY,
+                "\r\n",
+                signedPart,
+                signaturePart(SmimeTestPki.signDetached(signedPart, signer, SIGNED_AT, true, false)));
     }
 
     private static byte[] textCsvPart(byte[] csv) {
@@ -243,8 +282,10 @@ class SmimeDetachedVerifierTest {
     }
 
     private static byte[] signaturePart(byte[] der) {
-        return part("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\n"
-                + "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n", Base64.getMimeEncoder().encode(der));
+        return part(
+                "Content-Type: application/pkcs7-signature; name=\"smime.p7s\"\r\nContent-Transfer-Encoding: base64\r\n"
+                        + "Content-Disposition: attachment; filename=\"smime.p7s\"\r\n",
+                Base64.getMimeEncoder().encode(der));
     }
 
     private static byte[] multipart(String boundary, String lineEnd, byte[]... parts) {
@@ -260,7 +301,9 @@ class SmimeDetachedVerifierTest {
     }
 
     private static byte[] lfOnly(byte[] body) {
-        return new String(body, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").getBytes(StandardCharsets.ISO_8859_1);
+        return new String(body, StandardCharsets.ISO_8859_1)
+                .replace("\r\n", "\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static int indexOf(byte[] body, String text) {
@@ -271,11 +314,19 @@ class SmimeDetachedVerifierTest {
 
     /** SHA-256's OID in DER, and an unassigned OID of the same length (2.16.840.3.5.3.4.2.1). */
     private static final byte[] SHA256_OID = {0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
-    private static final byte[] UNKNOWN_DIGEST_OID = {0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x03, 0x05, 0x03, 0x04, 0x02, 0x01};
+
+    private static final byte[] UNKNOWN_DIGEST_OID = {
+        0x06, 0x09, 0x60, (byte) 0x86, 0x48, 0x03, 0x05, 0x03, 0x04, 0x02, 0x01
+    };
 
     /** Every occurrence but the first (the SignedData's digestAlgorithms), so the signer's own digest algorithm. */
-    private static final byte[] SHA256_WITH_RSA_OID = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x0b};
-    private static final byte[] RSA_OID = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01};
+    private static final byte[] SHA256_WITH_RSA_OID = {
+        0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x0b
+    };
+
+    private static final byte[] RSA_OID = {
+        0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01
+    };
 
     /** The last occurrence only: the signer info's signature algorithm, after the certificates'. */
     private static byte[] replaceLast(byte[] der, byte[] from, byte[] to) {

@@ -54,14 +54,20 @@ final class SmimeTestPki {
 
     static Credential certificateAuthority(String subject) {
         KeyPair keys = rsa();
-        X509Certificate certificate = build(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
+        X509Certificate certificate =
+                build(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate));
     }
 
     static Credential signer(Credential issuer, String subject) {
         KeyPair keys = rsa();
-        X509Certificate certificate = build(new X500Name(subject), keys,
-                X500Name.getInstance(issuer.certificate().getSubjectX500Principal().getEncoded()), issuer.key(), false);
+        X509Certificate certificate = build(
+                new X500Name(subject),
+                keys,
+                X500Name.getInstance(
+                        issuer.certificate().getSubjectX500Principal().getEncoded()),
+                issuer.key(),
+                false);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuer.certificate()));
     }
 
@@ -71,18 +77,23 @@ final class SmimeTestPki {
      * @param carryCertificates whether the signer's chain goes into the CMS
      * @param encapsulate       whether the content goes into the CMS too (it must not, for multipart/signed)
      */
-    static byte[] signDetached(byte[] signedPart, Credential signer, Instant signingTime, boolean carryCertificates, boolean encapsulate) {
+    static byte[] signDetached(
+            byte[] signedPart, Credential signer, Instant signingTime, boolean carryCertificates, boolean encapsulate) {
         try {
             ASN1EncodableVector attributes = new ASN1EncodableVector();
             attributes.add(new Attribute(CMSAttributes.signingTime, new DERSet(new Time(Date.from(signingTime)))));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
-                    .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
+                            new JcaDigestCalculatorProviderBuilder().build())
+                    .setSignedAttributeGenerator(
+                            new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
                     .build(new JcaContentSignerBuilder("SHA256withRSA").build(signer.key()), signer.certificate()));
             if (carryCertificates) {
                 generator.addCertificates(new JcaCertStore(signer.chain()));
             }
-            return generator.generate(new CMSProcessableByteArray(signedPart), encapsulate).getEncoded();
+            return generator
+                    .generate(new CMSProcessableByteArray(signedPart), encapsulate)
+                    .getEncoded();
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign test message", e);
         }
@@ -112,16 +123,26 @@ final class SmimeTestPki {
         }
     }
 
-    private static X509Certificate build(X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority) {
+    private static X509Certificate build(
+            X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority) {
         Instant now = Instant.now();
         try {
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
-                    Date.from(now.minus(Duration.ofDays(30))), Date.from(now.plus(Duration.ofDays(365))), subject, keys.getPublic());
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    issuer,
+                    BigInteger.valueOf(SERIALS.incrementAndGet()),
+                    Date.from(now.minus(Duration.ofDays(30))),
+                    Date.from(now.plus(Duration.ofDays(365))),
+                    subject,
+                    keys.getPublic());
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-            builder.addExtension(Extension.keyUsage, true, authority
-                    ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
-                    : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
-            return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
+            builder.addExtension(
+                    Extension.keyUsage,
+                    true,
+                    authority
+                            ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
+                            : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
         } catch (Exception e) {
             throw new IllegalStateException("cannot build test certificate " + subject, e);
         }

@@ -41,7 +41,8 @@ class WsSecurityVerifierTest {
 
     @BeforeAll
     static void pki() {
-        signer = TestPki.signer(TestPki.certificateAuthority("CN=SOAP Test CA,O=CN-GACC,C=CN"), "CN=SOAP Test Signer,O=CN-GACC,C=CN");
+        signer = TestPki.signer(
+                TestPki.certificateAuthority("CN=SOAP Test CA,O=CN-GACC,C=CN"), "CN=SOAP Test Signer,O=CN-GACC,C=CN");
     }
 
     @Test
@@ -57,7 +58,8 @@ class WsSecurityVerifierTest {
     void refuses_an_x509_key_identifier_that_is_not_base64_as_malformed_message() throws Exception {
         Document envelope = signed(WSConstants.X509_KEY_IDENTIFIER);
 
-        notBase64(envelope.getElementsByTagNameNS(WSConstants.WSSE_NS, "KeyIdentifier").item(0));
+        notBase64(envelope.getElementsByTagNameNS(WSConstants.WSSE_NS, "KeyIdentifier")
+                .item(0));
 
         assertRefusedAsMalformed(serialise(envelope));
     }
@@ -67,7 +69,8 @@ class WsSecurityVerifierTest {
     void refuses_a_binary_security_token_that_is_not_base64_as_malformed_message() throws Exception {
         Document envelope = signed(WSConstants.BST_DIRECT_REFERENCE);
 
-        notBase64(envelope.getElementsByTagNameNS(WSConstants.WSSE_NS, "BinarySecurityToken").item(0));
+        notBase64(envelope.getElementsByTagNameNS(WSConstants.WSSE_NS, "BinarySecurityToken")
+                .item(0));
 
         assertRefusedAsMalformed(serialise(envelope));
     }
@@ -87,12 +90,14 @@ class WsSecurityVerifierTest {
 
     /** Body and Timestamp signed now, the certificate referred to the way given (WSConstants.*_KEY_IDENTIFIER etc.). */
     private static Document signed(int keyIdentifierType) throws Exception {
-        String xml = "<soap:Envelope xmlns:soap=\"" + SoapXml.SOAP12 + "\"><soap:Body><ex:SubmitDocument xmlns:ex=\"" + SoapXml.EXCHANGE
+        String xml = "<soap:Envelope xmlns:soap=\"" + SoapXml.SOAP12 + "\"><soap:Body><ex:SubmitDocument xmlns:ex=\""
+                + SoapXml.EXCHANGE
                 + "\"><ex:Document>" + Base64.getEncoder().encodeToString(CSV.getBytes(StandardCharsets.UTF_8))
                 + "</ex:Document></ex:SubmitDocument></soap:Body></soap:Envelope>";
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setNamespaceAware(true);
-        Document envelope = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        Document envelope =
+                factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         WSSecHeader header = new WSSecHeader(envelope);
         header.insertSecurityHeader();
         WSSecTimestamp timestamp = new WSSecTimestamp(header);
@@ -112,7 +117,11 @@ class WsSecurityVerifierTest {
     private static Merlin keyCrypto() throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
-        store.setKeyEntry("partner", signer.key(), "partner-key".toCharArray(), signer.chain().toArray(new X509Certificate[0]));
+        store.setKeyEntry(
+                "partner",
+                signer.key(),
+                "partner-key".toCharArray(),
+                signer.chain().toArray(new X509Certificate[0]));
         Merlin crypto = new Merlin();
         crypto.setKeyStore(store);
         return crypto;

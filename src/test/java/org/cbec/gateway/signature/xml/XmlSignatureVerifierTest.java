@@ -66,7 +66,8 @@ class XmlSignatureVerifierTest {
     private static GatewayError refusal(byte[] body) {
         try {
             SignedDocument opened = open(body);
-            throw new AssertionError("expected a refusal, but the signature verified for " + opened.signer().getSubjectX500Principal());
+            throw new AssertionError("expected a refusal, but the signature verified for "
+                    + opened.signer().getSubjectX500Principal());
         } catch (GatewayException e) {
             return e.error();
         }
@@ -89,14 +90,17 @@ class XmlSignatureVerifierTest {
         assertThat(document.content()).isEqualTo(signed);
         assertThat(document.signer()).isEqualTo(signer.certificate());
         assertThat(document.carriedCertificates()).containsExactly(signer.certificate(), authority.certificate());
-        assertThat(document.algorithm()).isEqualTo(new SignatureAlgorithm("SHA-256", "RSA",
-                "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", List.of("SHA-256")));
+        assertThat(document.algorithm())
+                .isEqualTo(new SignatureAlgorithm(
+                        "SHA-256", "RSA", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", List.of("SHA-256")));
         assertThat(document.signingTime()).isEmpty();
     }
 
     @Test
     void finds_the_signer_among_the_carried_certificates_whatever_their_order() {
-        byte[] signed = XmlSigning.sign(LIST, signer,
+        byte[] signed = XmlSigning.sign(
+                LIST,
+                signer,
                 new XmlSigning.Options().certificates(List.of(authority.certificate(), signer.certificate())));
 
         assertThat(open(signed).signer()).isEqualTo(signer.certificate());
@@ -105,11 +109,15 @@ class XmlSignatureVerifierTest {
     @Test
     void verifies_an_ecdsa_p256_signature() {
         Instant now = Instant.now();
-        Credential ecSigner = TestPki.signer(authority, "CN=XML EC Signer,O=CN-GACC,C=CN",
-                now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(30)), TestPki.ecP256());
+        Credential ecSigner = TestPki.signer(
+                authority,
+                "CN=XML EC Signer,O=CN-GACC,C=CN",
+                now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)),
+                TestPki.ecP256());
 
-        SignedDocument document = open(XmlSigning.sign(LIST, ecSigner,
-                new XmlSigning.Options().signatureMethod(XmlSigning.ECDSA_SHA256)));
+        SignedDocument document = open(
+                XmlSigning.sign(LIST, ecSigner, new XmlSigning.Options().signatureMethod(XmlSigning.ECDSA_SHA256)));
 
         assertThat(document.signer()).isEqualTo(ecSigner.certificate());
         assertThat(document.algorithm().scheme()).isEqualTo("ECDSA");
@@ -120,8 +128,11 @@ class XmlSignatureVerifierTest {
     void gives_content_that_translates_to_the_records_of_the_list() {
         SignedDocument document = open(XmlSigning.sign(VALID_LIST, signer));
 
-        Translation translation = Translators.standard().translate(DocumentFormat.AEO_STATUS_XML, document.content(),
-                new TranslationContext("CN-GACC", "01JDTESTMESSAGE00000000000"));
+        Translation translation = Translators.standard()
+                .translate(
+                        DocumentFormat.AEO_STATUS_XML,
+                        document.content(),
+                        new TranslationContext("CN-GACC", "01JDTESTMESSAGE00000000000"));
 
         assertThat(translation).isInstanceOf(Translation.Records.class);
         assertThat(((Translation.Records) translation).records()).hasSize(1);
@@ -137,8 +148,11 @@ class XmlSignatureVerifierTest {
 
         // the enveloped transform leaves the whole ds:Signature, its Objects too, out of what is signed
         SignedDocument document = open(bytes(signed.replace("</ds:Signature>", smuggled + "</ds:Signature>")));
-        Translation translation = Translators.standard().translate(DocumentFormat.AEO_STATUS_XML, document.content(),
-                new TranslationContext("CN-GACC", "01JDTESTMESSAGE00000000000"));
+        Translation translation = Translators.standard()
+                .translate(
+                        DocumentFormat.AEO_STATUS_XML,
+                        document.content(),
+                        new TranslationContext("CN-GACC", "01JDTESTMESSAGE00000000000"));
 
         assertThat(((Translation.Records) translation).records())
                 .extracting(record -> ((AeoStatusRecord) record).aeoId())
@@ -149,7 +163,8 @@ class XmlSignatureVerifierTest {
     void yields_the_xades_signing_time_that_a_reference_signs() {
         Instant signingTime = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-        SignedDocument document = open(XmlSigning.sign(LIST, signer, new XmlSigning.Options().signedSigningTime(signingTime)));
+        SignedDocument document =
+                open(XmlSigning.sign(LIST, signer, new XmlSigning.Options().signedSigningTime(signingTime)));
 
         assertThat(document.signingTime()).contains(signingTime);
     }
@@ -157,7 +172,8 @@ class XmlSignatureVerifierTest {
     @Test
     void verifies_the_committed_xades_fixture_of_the_translator_golden_files() throws IOException {
         byte[] fixture;
-        try (InputStream in = getClass().getResourceAsStream("/translate/aeo-status-xml/valid/signed-xades-enveloped.xml")) {
+        try (InputStream in =
+                getClass().getResourceAsStream("/translate/aeo-status-xml/valid/signed-xades-enveloped.xml")) {
             fixture = in.readAllBytes();
         }
 
@@ -169,8 +185,8 @@ class XmlSignatureVerifierTest {
 
     @Test
     void ignores_a_xades_signing_time_that_no_reference_signs() {
-        byte[] signed = XmlSigning.sign(LIST, signer,
-                new XmlSigning.Options().unsignedSigningTime(Instant.parse("2026-11-28T06:00:00Z")));
+        byte[] signed = XmlSigning.sign(
+                LIST, signer, new XmlSigning.Options().unsignedSigningTime(Instant.parse("2026-11-28T06:00:00Z")));
 
         assertThat(open(signed).signingTime()).isEqualTo(Optional.empty());
     }
@@ -180,7 +196,8 @@ class XmlSignatureVerifierTest {
         Instant signingTime = Instant.parse("2026-01-01T00:00:00Z");
         String signed = text(XmlSigning.sign(LIST, signer, new XmlSigning.Options().signedSigningTime(signingTime)));
 
-        byte[] refreshed = bytes(signed.replace("2026-01-01T00:00:00Z</xades:SigningTime>", "2026-11-28T00:00:00Z</xades:SigningTime>"));
+        byte[] refreshed = bytes(
+                signed.replace("2026-01-01T00:00:00Z</xades:SigningTime>", "2026-11-28T00:00:00Z</xades:SigningTime>"));
 
         assertThat(refusal(refreshed)).isEqualTo(GatewayError.SIGNATURE_INVALID);
     }
@@ -192,17 +209,17 @@ class XmlSignatureVerifierTest {
         byte[] tampered = bytes(signed.replace("<StatusCode>ACTIVE</StatusCode>", "<StatusCode>REVOKED</StatusCode>"));
 
         assertThat(tampered).isNotEqualTo(bytes(signed));
-        assertThatThrownBy(() -> open(tampered))
-                .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID);
-                    assertThat(e.detail()).contains("changed after it was signed");
-                });
+        assertThatThrownBy(() -> open(tampered)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID);
+            assertThat(e.detail()).contains("changed after it was signed");
+        });
     }
 
     @Test
     void refuses_signed_content_moved_under_a_wrapper_behind_a_forged_list_as_signature_invalid() {
         String signed = text(XmlSigning.sign(LIST, signer)).replaceFirst("<\\?xml[^>]*\\?>", "");
-        String forged = LIST.replaceFirst("<\\?xml[^>]*\\?>", "").replace("ACTIVE", "REVOKED")
+        String forged = LIST.replaceFirst("<\\?xml[^>]*\\?>", "")
+                .replace("ACTIVE", "REVOKED")
                 .replace("</AEOStatusList>", "<Wrapper>" + signed + "</Wrapper></AEOStatusList>");
 
         assertThat(refusal(bytes(forged))).isEqualTo(GatewayError.SIGNATURE_INVALID);
@@ -226,22 +243,20 @@ class XmlSignatureVerifierTest {
         byte[] once = XmlSigning.sign(LIST, signer);
         byte[] twice = XmlSigning.sign(once, signer, new XmlSigning.Options());
 
-        assertThatThrownBy(() -> open(twice))
-                .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID);
-                    assertThat(e.detail()).contains("2 ds:Signature elements");
-                });
+        assertThatThrownBy(() -> open(twice)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID);
+            assertThat(e.detail()).contains("2 ds:Signature elements");
+        });
     }
 
     @Test
     void refuses_a_reference_to_an_element_by_id_as_signature_invalid() {
         byte[] signed = XmlSigning.sign(LIST, signer, new XmlSigning.Options().referenceById("op-1"));
 
-        assertThatThrownBy(() -> open(signed))
-                .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID);
-                    assertThat(e.detail()).contains("URI=\"#op-1\"");
-                });
+        assertThatThrownBy(() -> open(signed)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.error()).isEqualTo(GatewayError.SIGNATURE_INVALID);
+            assertThat(e.detail()).contains("URI=\"#op-1\"");
+        });
     }
 
     @Test
@@ -251,8 +266,10 @@ class XmlSignatureVerifierTest {
         int end = signed.indexOf("</AuthorisedEconomicOperator>") + "</AuthorisedEconomicOperator>".length();
         String original = signed.substring(start, end);
         String forgedOperator = original.replace(" Id=\"op-1\"", "").replace("ACTIVE", "REVOKED");
-        String wrapped = signed.substring(0, start) + forgedOperator + signed.substring(end)
-                .replace("</ds:Signature>", "<ds:Object>" + original + "</ds:Object></ds:Signature>");
+        String wrapped = signed.substring(0, start)
+                + forgedOperator
+                + signed.substring(end)
+                        .replace("</ds:Signature>", "<ds:Object>" + original + "</ds:Object></ds:Signature>");
 
         assertThat(refusal(bytes(wrapped))).isEqualTo(GatewayError.SIGNATURE_INVALID);
     }
@@ -291,11 +308,10 @@ class XmlSignatureVerifierTest {
         String withDoctype = signed.replaceFirst("\\?>", "?><!DOCTYPE AEOStatusList [<!ENTITY name \"Forged Ltd\">]>")
                 .replace("Shenzhen Bright Export Co. Ltd", "&name;");
 
-        assertThatThrownBy(() -> open(bytes(withDoctype)))
-                .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE);
-                    assertThat(e.detail()).contains("DOCTYPE");
-                });
+        assertThatThrownBy(() -> open(bytes(withDoctype))).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.error()).isEqualTo(GatewayError.MALFORMED_MESSAGE);
+            assertThat(e.detail()).contains("DOCTYPE");
+        });
     }
 
     @Test
@@ -318,11 +334,14 @@ class XmlSignatureVerifierTest {
 
     @Test
     void reports_a_sha1_signature_with_digest_sha1_for_the_algorithm_policy_to_judge() {
-        byte[] signed = XmlSigning.sign(LIST, signer,
+        byte[] signed = XmlSigning.sign(
+                LIST,
+                signer,
                 new XmlSigning.Options().signatureMethod(XmlSigning.RSA_SHA1).digestMethod(XmlSigning.SHA1));
 
-        assertThat(open(signed).algorithm()).isEqualTo(new SignatureAlgorithm("SHA-1", "RSA",
-                "http://www.w3.org/2000/09/xmldsig#rsa-sha1", List.of("SHA-1")));
+        assertThat(open(signed).algorithm())
+                .isEqualTo(new SignatureAlgorithm(
+                        "SHA-1", "RSA", "http://www.w3.org/2000/09/xmldsig#rsa-sha1", List.of("SHA-1")));
     }
 
     @Test
@@ -332,15 +351,17 @@ class XmlSignatureVerifierTest {
         SignatureAlgorithm algorithm = open(signed).algorithm();
 
         assertThat(algorithm.digest()).isEqualTo("SHA-1");
-        assertThat(algorithm.name()).isEqualTo("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
-                + " with DigestMethod http://www.w3.org/2000/09/xmldsig#sha1");
+        assertThat(algorithm.name())
+                .isEqualTo("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+                        + " with DigestMethod http://www.w3.org/2000/09/xmldsig#sha1");
     }
 
     @Test
     void refuses_an_md5_digest_as_algorithm_not_allowed() {
         String signed = text(XmlSigning.sign(LIST, signer));
 
-        byte[] md5 = bytes(signed.replace("http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2001/04/xmldsig-more#md5"));
+        byte[] md5 = bytes(signed.replace(
+                "http://www.w3.org/2001/04/xmlenc#sha256", "http://www.w3.org/2001/04/xmldsig-more#md5"));
 
         assertThat(refusal(md5)).isEqualTo(GatewayError.ALGORITHM_NOT_ALLOWED);
     }
@@ -349,7 +370,8 @@ class XmlSignatureVerifierTest {
     void refuses_an_hmac_signature_method_as_algorithm_not_allowed() {
         String signed = text(XmlSigning.sign(LIST, signer));
 
-        byte[] hmac = bytes(signed.replace("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        byte[] hmac = bytes(signed.replace(
+                "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
                 "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256"));
 
         assertThat(refusal(hmac)).isEqualTo(GatewayError.ALGORITHM_NOT_ALLOWED);
@@ -373,7 +395,9 @@ class XmlSignatureVerifierTest {
     @Test
     void refuses_a_digest_value_that_is_not_base64_under_a_signature_value_that_verifies_as_malformed_message() {
         byte[] signed = XmlSigning.withSignedInfoChanged(XmlSigning.sign(LIST, signer), signer, signedInfo -> {
-            Node digest = signedInfo.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "DigestValue").item(0);
+            Node digest = signedInfo
+                    .getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "DigestValue")
+                    .item(0);
             digest.setTextContent(digest.getTextContent() + "A"); // after the padding (SHA-256: always "=")
         });
 
@@ -381,11 +405,10 @@ class XmlSignatureVerifierTest {
     }
 
     private static void assertRefusedAsUnreadable(byte[] body, String element) {
-        assertThatThrownBy(() -> open(body))
-                .isInstanceOfSatisfying(GatewayException.class, e -> {
-                    assertThat(e.error()).as(e.detail()).isEqualTo(GatewayError.MALFORMED_MESSAGE);
-                    assertThat(e.detail()).contains(element).contains("is not base64");
-                });
+        assertThatThrownBy(() -> open(body)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.error()).as(e.detail()).isEqualTo(GatewayError.MALFORMED_MESSAGE);
+            assertThat(e.detail()).contains(element).contains("is not base64");
+        });
     }
 
     @Test

@@ -109,8 +109,8 @@ final class XmlSigning {
         try {
             Document document = parse(xml);
             Element root = document.getDocumentElement();
-            XMLSignature signature = new XMLSignature(document, "", options.signatureMethod,
-                    Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
+            XMLSignature signature = new XMLSignature(
+                    document, "", options.signatureMethod, Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
             root.appendChild(signature.getElement());
 
             Transforms transforms = new Transforms(document);
@@ -127,14 +127,19 @@ final class XmlSigning {
                 signedProperties.setIdAttributeNS(null, "Id", true);
                 Transforms c14n = new Transforms(document);
                 c14n.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
-                signature.addDocument("#xades-signed-properties", c14n, options.digestMethod, null,
+                signature.addDocument(
+                        "#xades-signed-properties",
+                        c14n,
+                        options.digestMethod,
+                        null,
                         XmlSignatureVerifier.SIGNED_PROPERTIES_TYPE);
             }
             if (options.unsignedSigningTime != null) {
                 appendQualifyingProperties(document, signature, options.unsignedSigningTime);
             }
             if (options.withCertificates) {
-                for (X509Certificate certificate : options.certificates == null ? signer.chain() : options.certificates) {
+                for (X509Certificate certificate :
+                        options.certificates == null ? signer.chain() : options.certificates) {
                     signature.addKeyInfo(certificate);
                 }
             } else {
@@ -154,14 +159,17 @@ final class XmlSigning {
     static byte[] withSignedInfoChanged(byte[] signed, Credential signer, Consumer<Element> change) {
         try {
             Document document = parse(signed);
-            Element signedInfo = (Element) document.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "SignedInfo").item(0);
+            Element signedInfo = (Element) document.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "SignedInfo")
+                    .item(0);
             change.accept(signedInfo);
             ByteArrayOutputStream canonical = new ByteArrayOutputStream();
-            Canonicalizer.getInstance(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS).canonicalizeSubtree(signedInfo, canonical);
+            Canonicalizer.getInstance(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS)
+                    .canonicalizeSubtree(signedInfo, canonical);
             Signature rsa = Signature.getInstance("SHA256withRSA");
             rsa.initSign(signer.key());
             rsa.update(canonical.toByteArray());
-            document.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "SignatureValue").item(0)
+            document.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "SignatureValue")
+                    .item(0)
                     .setTextContent(Base64.getEncoder().encodeToString(rsa.sign()));
             return serialise(document);
         } catch (Exception e) {
@@ -191,13 +199,15 @@ final class XmlSigning {
                 <xades:QualifyingProperties xmlns:xades="http://uri.etsi.org/01903/v1.3.2#" Target="#signature">\
                 <xades:SignedProperties Id="xades-signed-properties"><xades:SignedSignatureProperties>\
                 <xades:SigningTime>%s</xades:SigningTime>\
-                </xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>"""
-                .formatted(signingTime);
-        Node qualifying = document.importNode(parse(xades.getBytes(StandardCharsets.UTF_8)).getDocumentElement(), true);
+                </xades:SignedSignatureProperties></xades:SignedProperties></xades:QualifyingProperties>""".formatted(signingTime);
+        Node qualifying = document.importNode(
+                parse(xades.getBytes(StandardCharsets.UTF_8)).getDocumentElement(), true);
         ObjectContainer object = new ObjectContainer(document);
         object.appendChild(qualifying);
         signature.appendObject(object);
-        return (Element) ((Element) qualifying).getElementsByTagNameNS(XmlSignatureVerifier.XADES, "SignedProperties").item(0);
+        return (Element) ((Element) qualifying)
+                .getElementsByTagNameNS(XmlSignatureVerifier.XADES, "SignedProperties")
+                .item(0);
     }
 
     private static void registerId(Element element, String id) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -14,9 +12,9 @@ import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.testing.TestPki;
 import org.cbec.gateway.testing.TestPki.Credential;
+import org.cbec.gateway.testing.Xmlsec1;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.cbec.gateway.testing.Xmlsec1;
 
 /**
  * A partner that signs with the xmlsec1 command line (libxmlsec1 over OpenSSL), the other XMLDSig
@@ -25,8 +23,6 @@ import org.cbec.gateway.testing.Xmlsec1;
  * ({@code apt-get install xmlsec1}).
  */
 class Xmlsec1SignedDocumentTest {
-
-
 
     @TempDir
     Path folder;
@@ -42,8 +38,9 @@ class Xmlsec1SignedDocumentTest {
 
         assertThat(document.signer()).isEqualTo(signer.certificate());
         assertThat(document.content()).isEqualTo(signed);
-        assertThat(document.algorithm()).isEqualTo(new SignatureAlgorithm("SHA-256", "RSA",
-                "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", List.of("SHA-256")));
+        assertThat(document.algorithm())
+                .isEqualTo(new SignatureAlgorithm(
+                        "SHA-256", "RSA", "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", List.of("SHA-256")));
     }
 
     @Test
