@@ -117,6 +117,18 @@ public final class GatewayBenchmark {
             sink.awaitRecords(warmUp.acceptedRecords(), Duration.ofMinutes(5));
             sink.reset();
 
+            if ("shipments".equals(System.getenv("BENCH_ONLY"))) {
+                // For profiling one phase (JFR): the shipments-only closed loop alone, then stop; nothing is written.
+                Map<String, double[]> before = stages(client, port);
+                Run only = closedLoop(client, inbound, shipments, connections);
+                long deliveredAt = sink.awaitRecords(only.acceptedRecords(), Duration.ofMinutes(10));
+                System.out.printf(
+                        "shipments only: %s; delivered %.1f records/s; stages %s%n",
+                        only.summary(),
+                        only.acceptedRecords() / ((deliveredAt - only.startNanos) / 1e9),
+                        stageCosts(before, stages(client, port)));
+                return;
+            }
             Run closedRun = closedLoop(client, inbound, closed, connections);
             long recordsClosed = closedRun.acceptedRecords();
             long deliveredAt = sink.awaitRecords(recordsClosed, Duration.ofMinutes(5));
