@@ -117,6 +117,10 @@ public final class GatewayBenchmark {
             sink.awaitRecords(warmUp.acceptedRecords(), Duration.ofMinutes(5));
             sink.reset();
 
+            if ("scale-out".equals(System.getenv("BENCH_ONLY"))) {
+                scaleOut(gateway, port, client, inbound, work, ca, sink, shipments, connections);
+                return;
+            }
             if ("shipments".equals(System.getenv("BENCH_ONLY"))) {
                 // For profiling one phase (JFR): the shipments-only closed loop alone, then stop; nothing is written.
                 Map<String, double[]> before = stages(client, port);
@@ -700,6 +704,209 @@ public final class GatewayBenchmark {
                 .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
+    }
+
+    // ---------------------------------------------------------------- scale-out: two instances (issue 19)
+
+    /**
+     * The scale-out profile's throughput beside one instance, in one run: the in-process gateway alone, then with a
+     * second instance started as its own process on the same external database and broker (BENCH_SETTINGS), the
+     * generator spreading requests over both in turn as a round-robin load balancer would. Unique shipments in each
+     * phase, the same connections; the static-page floor of the first instance is measured last, in the same run.
+     */
+    private static void scaleOut(
+            GatewayRuntime gateway,
+            int port,
+            HttpClient client,
+            URI inbound,
+            Path work,
+            Credential ca,
+            NationalSink sink,
+            List<Signed> shipments,
+            int connections)
+            throws Exception {
+        if (!overrides().containsKey("gateway.db.url") || !overrides().containsKey("gateway.broker.url")) {
+            throw new IllegalStateException("BENCH_ONLY=scale-out needs BENCH_SETTINGS with gateway.db.url and"
+                    + " gateway.broker.url (an external PostgreSQL and Artemis: .ci/start-external-engines)");
+        }
+        int half = shipments.size() / 2;
+        List<Signed> alone = shipments.subList(0, half);
+        List<Signed> together = shipments.subList(half, shipments.size());
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        System.out.printf("scale-out: one instance, %d shipments over %d connections...%n", alone.size(), connections);
+        Run one = closedLoop(client, inbound, alone, connections);
+        long oneDelivered = sink.awaitRecords(one.acceptedRecords(), Duration.ofMinutes(10));
+        result.put("oneInstance", phase(one, oneDelivered));
+        sink.reset();
+
+        int secondPort = freePort();
+        Path secondWork = Files.createDirectories(work.resolve("second"));
+        Path secondConfig = configure(secondWork, ca, secondPort, sink);
+        Path log = secondWork.resolve("gateway.log");
+        Process second = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xms1g",
+                        "-Xmx2g",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "org.cbec.gateway.GatewayApplication",
+                        "run",
+                        "--config",
+                        secondConfig.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            URI secondInbound = URI.create("http://127.0.0.1:" + secondPort + "/api/v1/inbound");
+            awaitHealthy(client, URI.create("http://127.0.0.1:" + secondPort + "/health"), second, log);
+            System.out.println("scale-out: second instance up; warming it up...");
+            List<Signed> warm = together.subList(0, Math.min(1_000, together.size() / 4));
+            Run warmUp = closedLoop(client, secondInbound, warm, connections);
+            sink.awaitRecords(warmUp.acceptedRecords(), Duration.ofMinutes(5));
+            sink.reset();
+            List<Signed> measured = together.subList(warm.size(), together.size());
+            System.out.printf(
+                    "scale-out: two instances, %d shipments over %d connections, round robin...%n",
+                    measured.size(), connections);
+            Run two = closedLoopAcross(client, List.of(inbound, secondInbound), measured, connections);
+            long twoDelivered = sink.awaitRecords(two.acceptedRecords(), Duration.ofMinutes(10));
+            result.put("twoInstances", phase(two, twoDelivered));
+        } finally {
+            second.destroy();
+            if (!second.waitFor(60, TimeUnit.SECONDS)) {
+                second.destroyForcibly();
+            }
+        }
+        Map<String, Object> floors = floors(gateway, client, port, alone, connections);
+        Map<String, Object> staticPage = (Map<String, Object>) floors.get("staticPage");
+        double floor = ((Number) staticPage.get("acceptedPerSecond")).doubleValue();
+        result.put("staticPageFloor", staticPage);
+        for (String phase : List.of("oneInstance", "twoInstances")) {
+            Map<String, Object> figures = (Map<String, Object>) result.get(phase);
+            figures.put("acceptedPerFloor", round2(((Number) figures.get("acceptedPerSecond")).doubleValue() / floor));
+            figures.put(
+                    "deliveredPerFloor",
+                    round2(((Number) figures.get("deliveredRecordsPerSecond")).doubleValue() / floor));
+        }
+        double gain = ((Number) ((Map<String, Object>) result.get("twoInstances")).get("acceptedPerSecond"))
+                        .doubleValue()
+                / ((Number) ((Map<String, Object>) result.get("oneInstance")).get("acceptedPerSecond")).doubleValue();
+        result.put("twoOverOneAccepted", round2(gain));
+        writeScaleOut(result, connections, shipments.size());
+    }
+
+    /** The commit benchmarked (git's short id), or "unknown" outside a git checkout. */
+    private static String commitOf() {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return git.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
+        } catch (IOException | InterruptedException e) {
+            return "unknown";
+        }
+    }
+
+    private static Map<String, Object> phase(Run run, long deliveredAtNanos) {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>(run.summary());
+        figures.put(
+                "deliveredRecordsPerSecond",
+                round(run.acceptedRecords() / ((deliveredAtNanos - run.startNanos) / 1e9)));
+        return figures;
+    }
+
+    private static double round2(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** A closed loop whose requests go to each gateway in turn, as a round-robin load balancer sends them. */
+    private static Run closedLoopAcross(HttpClient client, List<URI> inbound, List<Signed> messages, int connections)
+            throws InterruptedException {
+        Run run = new Run();
+        Semaphore inFlight = new Semaphore(connections);
+        CountDownLatch done = new CountDownLatch(messages.size());
+        int next = 0;
+        for (Signed message : messages) {
+            inFlight.acquire();
+            long start = System.nanoTime();
+            URI target = inbound.get(next++ % inbound.size());
+            client.sendAsync(request(target, message.body()), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((response, failure) -> {
+                        run.samples.add(new Sample(
+                                System.nanoTime() - start,
+                                failure == null ? response.statusCode() : -1,
+                                message.records()));
+                        inFlight.release();
+                        done.countDown();
+                    });
+        }
+        done.await();
+        run.endNanos = System.nanoTime();
+        return run;
+    }
+
+    private static void awaitHealthy(HttpClient client, URI health, Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the second instance stopped at start; see " + log);
+            }
+            try {
+                HttpResponse<Void> answer = client.send(
+                        HttpRequest.newBuilder(health)
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (answer.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            process.waitFor(250, TimeUnit.MILLISECONDS); // a wait on the process, so a crash ends it at once
+        }
+        throw new IllegalStateException("the second instance was not healthy within 3 minutes; see " + log);
+    }
+
+    private static void writeScaleOut(Map<String, Object> result, int connections, int messages) throws IOException {
+        String commit = commitOf();
+
+        String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        Map<String, Object> one = (Map<String, Object>) result.get("oneInstance");
+        Map<String, Object> two = (Map<String, Object>) result.get("twoInstances");
+        Map<String, Object> floor = (Map<String, Object>) result.get("staticPageFloor");
+        String table = "| figure | one instance | two instances |\n|---|---|---|\n"
+                + "| machine | " + Runtime.getRuntime().availableProcessors() + " cores, " + cpuModel() + ", Java "
+                + System.getProperty("java.version")
+                + " | same machine: both instances, the engines and the generator share it |\n"
+                + "| run | " + java.time.Instant.now() + ", commit " + commit + ", " + messages + " shipments, "
+                + connections
+                + " connections, settings " + overrides().keySet() + " |  |\n"
+                + "| accepted 2 KiB shipments (closed loop) | " + one.get("acceptedPerSecond") + " msg/s; p50 "
+                + one.get("p50Ms") + " ms, p99 " + one.get("p99Ms") + " ms; " + one.get("statuses") + " | "
+                + two.get("acceptedPerSecond") + " msg/s; p50 " + two.get("p50Ms") + " ms, p99 " + two.get("p99Ms")
+                + " ms; " + two.get("statuses") + " |\n"
+                + "| delivered records end to end | " + one.get("deliveredRecordsPerSecond") + " /s | "
+                + two.get("deliveredRecordsPerSecond") + " /s |\n"
+                + "| accepted / static-page floor | " + one.get("acceptedPerFloor") + " | "
+                + two.get("acceptedPerFloor")
+                + " |\n"
+                + "| delivered / static-page floor | " + one.get("deliveredPerFloor") + " | "
+                + two.get("deliveredPerFloor")
+                + " |\n"
+                + "| two instances / one, accepted | | " + result.get("twoOverOneAccepted") + " |\n"
+                + "| floor: a small static page (GET) from the first instance | " + floor.get("acceptedPerSecond")
+                + " req/s; p50 " + floor.get("p50Ms") + " ms | |\n";
+        System.out.print(table);
+        Path results = Files.createDirectories(Path.of("bench/results/runs"));
+        Files.writeString(results.resolve(day + "-" + commit + "-scale-out.md"), table);
+        Files.writeString(
+                results.resolve(day + "-" + commit + "-scale-out.json"),
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(result));
+        System.out.println("written: bench/results/runs/" + day + "-" + commit + "-scale-out.{md,json}");
     }
 
     // ---------------------------------------------------------------- the gateway and its sink

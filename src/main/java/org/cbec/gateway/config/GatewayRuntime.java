@@ -228,6 +228,7 @@ public final class GatewayRuntime implements AutoCloseable {
         DeliveryLedger ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
         Map<ContainerType, SignatureContainer> containers = signatureContainers(settings);
         GatewayMetrics metrics = new GatewayMetrics(clock);
+        metrics.watchAcceptLog(acceptLog::inFlightCount);
         database.writer().observe(metrics.databaseWriter());
         InboundIntake intake = new InboundIntake(
                 partners,
@@ -423,6 +424,8 @@ public final class GatewayRuntime implements AutoCloseable {
                         traffic,
                         gate::lastBacklog,
                         deadLetters,
+                        acceptLog::inFlightCount,
+                        metrics::deliveredRecords,
                         () -> alerts.active().stream()
                                 .map(a -> Map.of(
                                         "alert",

@@ -16,11 +16,19 @@ import org.cbec.gateway.http.HttpAnswer;
  * {@code GET /api/v1/overview}: what the console's live page shows at a glance: messages per partner in the
  * last minute and the last 15 minutes, refusals, the forward backlog, dead letters, active alerts and the
  * latest configuration changes.
+ *
+ * <p>{@code records} says where accepted work is at this moment, so a stall shows as the stage where it stops: messages
+ * answered 202 and in the accept log but not yet projected ({@code acceptedNotProjected}; their records are not
+ * counted anywhere else yet), records queued for a national system and not yet acknowledged ({@code queued}),
+ * records acknowledged since this instance started ({@code deliveredSinceStart}) and records dead-lettered
+ * ({@code deadLettered}).
  */
 public final class GatewayOverview {
     private final PartnerTraffic traffic;
     private final LongSupplier backlog;
     private final LongSupplier deadLetters;
+    private final LongSupplier notProjected;
+    private final LongSupplier delivered;
     private final Supplier<List<?>> alerts;
     private final ConfigurationChanges changes;
     private final Clock clock;
@@ -29,12 +37,16 @@ public final class GatewayOverview {
             PartnerTraffic traffic,
             LongSupplier backlog,
             LongSupplier deadLetters,
+            LongSupplier notProjected,
+            LongSupplier delivered,
             Supplier<List<?>> alerts,
             ConfigurationChanges changes,
             Clock clock) {
         this.traffic = traffic;
         this.backlog = backlog;
         this.deadLetters = deadLetters;
+        this.notProjected = notProjected;
+        this.delivered = delivered;
         this.alerts = alerts;
         this.changes = changes;
         this.clock = clock;
@@ -46,8 +58,16 @@ public final class GatewayOverview {
         answer.put("at", now.toString());
         answer.put("lastMinute", byPartner(traffic.countsByVerdictSince(now.minus(Duration.ofMinutes(1)))));
         answer.put("last15Minutes", byPartner(traffic.countsByVerdictSince(now.minus(Duration.ofMinutes(15)))));
-        answer.put("forwardBacklog", backlog.getAsLong());
-        answer.put("deadLetters", deadLetters.getAsLong());
+        long queued = backlog.getAsLong();
+        long dead = deadLetters.getAsLong();
+        answer.put("forwardBacklog", queued);
+        answer.put("deadLetters", dead);
+        Map<String, Object> records = new LinkedHashMap<>();
+        records.put("acceptedNotProjected", notProjected.getAsLong());
+        records.put("queued", queued);
+        records.put("deliveredSinceStart", delivered.getAsLong());
+        records.put("deadLettered", dead);
+        answer.put("records", records);
         answer.put("alerts", alerts.get());
         answer.put("configurationChanges", changes.recent().stream().limit(20).toList());
         return HttpAnswer.json(200, answer);

@@ -209,6 +209,24 @@ public final class GatewayMetrics {
         refused(UNKNOWN, GatewayError.OVERLOADED);
     }
 
+    /**
+     * The accept log's messages answered 202 and not yet projected into the ledger: while a list is read or the
+     * projection lags, its records are here and not yet in {@code gateway_forward_backlog}.
+     */
+    public void watchAcceptLog(java.util.function.IntSupplier notProjected) {
+        Gauge.builder("gateway.accept.log.unprojected", notProjected, java.util.function.IntSupplier::getAsInt)
+                .description("messages accepted (202) and in the accept log, not yet projected into the ledger")
+                .strongReference(true) // a gauge holds its supplier weakly: a method reference would be collected (NaN)
+                .register(registry);
+    }
+
+    /** Records national systems acknowledged since this instance started, every partner and record type. */
+    public long deliveredRecords() {
+        return (long) registry.find("gateway.records.delivered").counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
+    }
+
     /** A national system acknowledged a record of a partner's message received at {@code receivedAt}. */
     public void delivered(String recordType, String partner, Instant receivedAt) {
         Counter.builder("gateway.records.delivered")
