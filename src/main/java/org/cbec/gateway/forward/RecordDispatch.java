@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RecordDispatch {
     private static final Logger LOG = LoggerFactory.getLogger(RecordDispatch.class);
+    /** Where the broker parks what it gave up on, and where the projection parks an entry it cannot read. */
+    private static final String DEAD_LETTERS = "gateway.dead-letter";
 
     private final DeliveryLedger ledger;
     private final EvidenceArchive archive;
@@ -102,10 +104,15 @@ public final class RecordDispatch {
             byte[] encoded = bytesOf(queued.message());
             if (encoded == null) {
                 ids.add(queued);
+                continue;
+            }
+            Taken taken = readable(queued, encoded);
+            if (taken == null) {
+                // Not an entry this gateway wrote (a damaged record, a message put there by hand): it would fail
+                // every batch it is taken with, for ever. Parked alone, in this batch's transaction.
+                batch.park(queued, DEAD_LETTERS);
             } else {
-                LogEntry entry = LogEntry.decode(encoded);
-                entries.add(new Taken(
-                        queued, entry, DeliveryLedger.outboundRecords(entry.messageId(), entry.recordsJson())));
+                entries.add(taken);
             }
         }
         int queued = 0;
@@ -118,6 +125,21 @@ public final class RecordDispatch {
             queued += owed.size();
         }
         return queued;
+    }
+
+    private static Taken readable(RecordBatch.QueuedRecord queued, byte[] encoded) {
+        try {
+            LogEntry entry = LogEntry.decode(encoded);
+            return new Taken(queued, entry, DeliveryLedger.outboundRecords(entry.messageId(), entry.recordsJson()));
+        } catch (RuntimeException unreadable) {
+            LOG.error(
+                    "An accept-log entry ({} bytes, message id property {}) cannot be read and is parked on {}: {}",
+                    encoded.length,
+                    queued.messageId(),
+                    DEAD_LETTERS,
+                    unreadable.getMessage());
+            return null;
+        }
     }
 
     private int projectTogether(RecordBatch batch, List<Taken> entries) {
