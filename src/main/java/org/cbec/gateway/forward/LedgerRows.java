@@ -1,0 +1,182 @@
+package org.cbec.gateway.forward;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Reader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
+
+/**
+ * The delivery ledger's rows of records (part of {@link DeliveryLedger}): one outbound row per record, the claim of
+ * each record version by the first record that carries it ({@code dispatched_key}), what is still pending, and the
+ * records documents read one record at a time. Every method works inside its caller's transaction.
+ */
+final class LedgerRows {
+    // decimals as BigDecimal: a double would forward a 20-digit quantity rounded
+    private static final ObjectMapper JSON = org.cbec.gateway.canonical.CanonicalJson.mapper();
+
+    private LedgerRows() {}
+
+    /**
+     * Inserts one outbound row per record: PENDING when its content was never dispatched before, UNCHANGED
+     * when another message already carried the same record version. Returns the PENDING ones.
+     */
+    static List<OutboundRecord> insertOutboundRows(Connection connection, List<OutboundRecord> records)
+            throws SQLException {
+        List<OutboundRecord> pending = new ArrayList<>();
+        if (records.isEmpty()) {
+            return pending;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO outbound_record (message_id, seq, record_type, record_id, record_version, idempotency_key, status, attempts, last_error)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
+            for (OutboundRecord record : records) {
+                String firstCarrier = claimKey(connection, record);
+                boolean isNew = firstCarrier == null;
+                if (isNew) {
+                    pending.add(record);
+                }
+                statement.setString(7, isNew ? "PENDING" : "UNCHANGED");
+                statement.setString(8, isNew ? null : "same content already forwarded from message " + firstCarrier);
+                int split = record.idempotencyKey().lastIndexOf(':');
+                statement.setString(1, record.messageId());
+                statement.setInt(2, record.seq());
+                statement.setString(3, record.recordType());
+                statement.setString(4, record.idempotencyKey().substring(0, split));
+                statement.setString(5, record.idempotencyKey().substring(split + 1));
+                statement.setString(6, record.idempotencyKey());
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+        return pending;
+    }
+
+    /** Claims a record version for this message; returns the message that claimed it first, or null when this one did. */
+    static String claimKey(Connection connection, OutboundRecord record) throws SQLException {
+        // Insert first: a new version (the usual case) costs one index write and no lookup. A concurrent claim of the
+        // same key from another instance waits for that one to commit, then inserts nothing and reads its claim.
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO dispatched_key (idempotency_key, message_id, seq) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, record.idempotencyKey());
+            insert.setString(2, record.messageId());
+            insert.setInt(3, record.seq());
+            if (insert.executeUpdate() == 1) {
+                return null;
+            }
+        }
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT message_id FROM dispatched_key WHERE idempotency_key = ?")) {
+            select.setString(1, record.idempotencyKey());
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new SQLException(
+                            "the claim of " + record.idempotencyKey() + " conflicted but cannot be read");
+                }
+                return row.getString(1).equals(record.messageId()) ? null : row.getString(1);
+            }
+        }
+    }
+
+    static List<OutboundRecord> pendingOf(Connection connection, String messageId, List<OutboundRecord> records)
+            throws SQLException {
+        List<Integer> pendingSeqs = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT seq FROM outbound_record WHERE message_id = ? AND status = 'PENDING' ORDER BY seq")) {
+            statement.setString(1, messageId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    pendingSeqs.add(rows.getInt(1));
+                }
+            }
+        }
+        return records.stream().filter(r -> pendingSeqs.contains(r.seq())).toList();
+    }
+
+    /**
+     * The outbound records of a records document, read one record at a time: a 10 MB list's document is 40 MB
+     * of JSON, and as one string and one tree it held several times that while it was dispatched.
+     */
+    static List<OutboundRecord> parse(String messageId, Reader recordsJson, int firstSeq) {
+        List<OutboundRecord> records = new ArrayList<>();
+        if (recordsJson == null) {
+            return records;
+        }
+        try (Reader document = recordsJson;
+                JsonParser parser = JSON.createParser(document)) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("the records document is not a JSON array");
+            }
+            int seq = firstSeq;
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                JsonNode record = parser.readValueAsTree();
+                String type = record.path("recordType").asText();
+                // One group per operator: Artemis hands a group's records to one consumer at a time, in order.
+                String group = "AEO_STATUS".equals(type)
+                        ? aeoGroup(record.path("recordId").asText())
+                        : null;
+                records.add(new OutboundRecord(
+                        messageId,
+                        seq++,
+                        type,
+                        record.path("recordId").asText() + ":"
+                                + record.path("recordVersion").asText(),
+                        group,
+                        JSON.writeValueAsString(record)));
+            }
+            return records;
+        } catch (IOException e) {
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR, "the archived records of " + messageId + " cannot be read", e);
+        }
+    }
+
+    /** "AEO:partner:aeoId" from the key partner:aeoId:statusChangedAt (an agreement may withhold aeoId itself). */
+    static String aeoGroup(String recordId) {
+        int second = recordId.indexOf(':', recordId.indexOf(':') + 1);
+        return "AEO:" + (second < 0 ? recordId : recordId.substring(0, second));
+    }
+
+    static boolean isDispatched(Connection connection, String key) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT 1 FROM dispatched_key WHERE idempotency_key = ?")) {
+            select.setString(1, key);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    /** The message's original records and those of its replays. */
+    static List<OutboundRecord> allRecordsOf(Connection connection, String messageId) throws SQLException {
+        List<OutboundRecord> records = new ArrayList<>();
+        try (PreparedStatement original =
+                connection.prepareStatement("SELECT records FROM inbound_decision WHERE message_id = ?")) {
+            original.setString(1, messageId);
+            try (ResultSet row = original.executeQuery()) {
+                if (row.next()) {
+                    records.addAll(parse(messageId, row.getCharacterStream(1), 0));
+                }
+            }
+        }
+        try (PreparedStatement replays = connection.prepareStatement(
+                "SELECT replay_no, records FROM message_replay WHERE message_id = ? ORDER BY replay_no")) {
+            replays.setString(1, messageId);
+            try (ResultSet rows = replays.executeQuery()) {
+                while (rows.next()) {
+                    records.addAll(parse(messageId, rows.getCharacterStream(2), rows.getInt(1) * 100_000));
+                }
+            }
+        }
+        return records;
+    }
+}
