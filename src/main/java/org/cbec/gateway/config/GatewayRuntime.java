@@ -32,6 +32,7 @@ import org.cbec.gateway.console.OperatorSessions;
 import org.cbec.gateway.console.OperatorUsers;
 import org.cbec.gateway.console.PartnerActivity;
 import org.cbec.gateway.console.RouteStatistics;
+import org.cbec.gateway.console.SecurityEvents;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.AcceptLog;
@@ -292,12 +293,15 @@ public final class GatewayRuntime implements AutoCloseable {
                     tls.get().clientAuth());
         }
         GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits, tls);
+        SecurityEvents securityEvents = new SecurityEvents(database.dataSource(), clock);
+        httpServer.recordRefusalsIn(securityEvents::httpRefused);
         metrics.watchConnections(httpServer::openConnections, httpServer::refusedConnections);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 try {
                     configured.getCamelContext().addService(httpServer, true, true);
+                    configured.getCamelContext().addService(securityEvents, true, true);
                 } catch (Exception e) {
                     throw new GatewayException(
                             GatewayError.CONFIGURATION_INVALID,
@@ -413,7 +417,9 @@ public final class GatewayRuntime implements AutoCloseable {
                         users,
                         new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock),
                         throttle,
-                        settings.getSet("gateway.http.trusted-proxies")));
+                        settings.getSet("gateway.http.trusted-proxies"),
+                        securityEvents));
+        main.bind("securityEvents", securityEvents);
         main.bind("consoleAssets", new ConsoleAssets());
         main.bind("partnerActivity", new PartnerActivity(partners::registry, traffic, clock));
         main.bind("routeStatistics", new RouteStatistics(main::getCamelContext));

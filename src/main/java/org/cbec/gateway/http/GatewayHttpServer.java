@@ -27,10 +27,16 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
     private final HttpLimits limits;
     private final java.util.Optional<TransportSecurity> tls;
     private HttpServer server;
+    private volatile HttpRefusals refusals = HttpRefusals.NONE;
     private final java.util.concurrent.atomic.AtomicInteger openConnections =
             new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.LongAdder refusedConnections =
             new java.util.concurrent.atomic.LongAdder();
+
+    /** Where the requests this server refuses itself (framing, timeouts, sizes) are recorded; set before the start. */
+    public void recordRefusalsIn(HttpRefusals refusals) {
+        this.refusals = refusals;
+    }
 
     /** Connections open now. */
     public int openConnections() {
@@ -84,7 +90,7 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
                 return;
             }
             connection.closeHandler(closed -> openConnections.decrementAndGet());
-            StrictHttpRequestDecoder.install(connection, limits);
+            StrictHttpRequestDecoder.install(connection, limits, refusals);
         });
         created.requestHandler(router);
         created.listen(getConfigurationPort(), getHost())
