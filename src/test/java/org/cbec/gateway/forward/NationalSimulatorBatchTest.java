@@ -86,7 +86,11 @@ class NationalSimulatorBatchTest {
         return gateway.send(request, "/national-sim/shipments/batch");
     }
 
+    /** What the simulator holds; a failed read fails here, so "nothing kept" can never pass on an error answer. */
     private String kept() {
-        return gateway.get("/national-sim/records").body();
+        HttpResponse<String> records = gateway.get("/national-sim/records");
+        assertThat(records.statusCode()).as(records.body()).isEqualTo(200);
+        assertThat(GatewayUnderTest.json(records).has("records")).isTrue();
+        return records.body();
     }
 }
