@@ -85,6 +85,15 @@ final class PartnerCommand {
                 description = "pin a signer subject (RFC 4514); repeat for more")
         List<String> signerSubjects = new ArrayList<>();
 
+        @Option(
+                names = "--signer-extended-key-usage",
+                split = ",",
+                paramLabel = "OID",
+                description = "an extendedKeyUsage OID of which a signer certificate carrying that extension must name"
+                        + " one (the file's signerExtendedKeyUsages); repeat or comma-separate for more. Left out: the"
+                        + " defaults, emailProtection, both documentSigning OIDs and anyExtendedKeyUsage")
+        List<String> signerExtendedKeyUsages = new ArrayList<>();
+
         @Option(names = "--dir", description = "partners directory (default: ${DEFAULT-VALUE})")
         Path dir = Path.of("config", "partners");
 
@@ -165,11 +174,26 @@ final class PartnerCommand {
                     + "  - " + quoted(caPath.toString().replace('\\', '/')) + "\n"
                     + "signerSubjects: ["
                     + signerSubjects.stream().map(Add::quoted).collect(Collectors.joining(", ")) + "]\n"
+                    + signerExtendedKeyUsagesLine()
                     + "revocation: " + revocation + "\n"
                     + "crls: []\n"
                     + "messageTypes: ["
                     + messageTypes.stream().map(String::trim).collect(Collectors.joining(", ")) + "]\n"
                     + "enabled: true\n";
+        }
+
+        // Checked by the gateway's own parser when the directory is loaded (PartnerRegistry.load), so the command takes
+        // exactly what the gateway takes; left out of the file when not given, so the file keeps the defaults.
+        private String signerExtendedKeyUsagesLine() {
+            if (signerExtendedKeyUsages.isEmpty()) {
+                return "";
+            }
+            return "signerExtendedKeyUsages: ["
+                    + signerExtendedKeyUsages.stream()
+                            .map(String::trim)
+                            .map(Add::quoted)
+                            .collect(Collectors.joining(", "))
+                    + "]\n";
         }
 
         // A JSON string is a YAML double-quoted scalar: names with colons, quotes or '#' stay text.

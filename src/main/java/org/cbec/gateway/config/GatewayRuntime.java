@@ -32,6 +32,7 @@ import org.cbec.gateway.console.OperatorSessions;
 import org.cbec.gateway.console.OperatorUsers;
 import org.cbec.gateway.console.PartnerActivity;
 import org.cbec.gateway.console.RouteStatistics;
+import org.cbec.gateway.console.SecurityEvents;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.AcceptLog;
@@ -293,12 +294,15 @@ public final class GatewayRuntime implements AutoCloseable {
                     tls.get().clientAuth());
         }
         GatewayHttpServer httpServer = new GatewayHttpServer(httpConfiguration, httpLimits, tls);
+        SecurityEvents securityEvents = new SecurityEvents(database.dataSource(), clock);
+        httpServer.recordRefusalsIn(securityEvents::httpRefused);
         metrics.watchConnections(httpServer::openConnections, httpServer::refusedConnections);
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport configured) {
                 try {
                     configured.getCamelContext().addService(httpServer, true, true);
+                    configured.getCamelContext().addService(securityEvents, true, true);
                 } catch (Exception e) {
                     throw new GatewayException(
                             GatewayError.CONFIGURATION_INVALID,
@@ -370,10 +374,15 @@ public final class GatewayRuntime implements AutoCloseable {
                 .version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.getDuration("gateway.forward.timeout"))
                 .build();
+        NationalSystemSimulator simulator = new NationalSystemSimulator(clock, securityEvents);
         main.bind(
                 "aeoDelivery",
                 new NationalDelivery(
-                        ledger, registry, metrics, nationalHttp, nationalTarget(settings, port, "aeo", "aeo")));
+                        ledger,
+                        registry,
+                        metrics,
+                        nationalHttp,
+                        nationalTarget(settings, port, "aeo", "aeo", simulator.forwarderHeaders())));
         main.bind(
                 "shipmentDelivery",
                 new NationalDelivery(
@@ -381,7 +390,7 @@ public final class GatewayRuntime implements AutoCloseable {
                         registry,
                         metrics,
                         nationalHttp,
-                        nationalTarget(settings, port, "shipment", "shipments")));
+                        nationalTarget(settings, port, "shipment", "shipments", simulator.forwarderHeaders())));
         bindOutbound(main, settings, clock, partners, archive, ledger, database, receiptSigner, metrics, maxBytes);
         main.bind("messageTracking", new MessageTracking(archive, ledger));
         main.bind("deadLetters", new DeadLetters(ledger));
@@ -398,7 +407,7 @@ public final class GatewayRuntime implements AutoCloseable {
                                 .map(org.cbec.gateway.partner.Partner::agreement)
                                 .orElse(null)));
         main.bind("gatewayHealth", new GatewayHealth(healthProbes));
-        main.bind("nationalSimulator", new NationalSystemSimulator(clock));
+        main.bind("nationalSimulator", simulator);
         main.bind(
                 "evidenceChain",
                 new EvidenceChain(database.dataSource(), receiptSigner, clock, timeStamper, trustedTime));
@@ -414,7 +423,9 @@ public final class GatewayRuntime implements AutoCloseable {
                         users,
                         new OperatorSessions(settings.getDuration("gateway.console.session-timeout"), clock),
                         throttle,
-                        settings.getSet("gateway.http.trusted-proxies")));
+                        settings.getSet("gateway.http.trusted-proxies"),
+                        securityEvents));
+        main.bind("securityEvents", securityEvents);
         main.bind("consoleAssets", new ConsoleAssets());
         main.bind("partnerActivity", new PartnerActivity(partners::registry, traffic, clock));
         main.bind("routeStatistics", new RouteStatistics(main::getCamelContext));
@@ -456,7 +467,7 @@ public final class GatewayRuntime implements AutoCloseable {
                 settings.getDuration("gateway.reload.interval"));
         if (simulatorOn(settings)) {
             LOG.warn(
-                    "The built-in national-system SIMULATOR runs at /national-sim/ on port {}: it takes records from anyone and keeps "
+                    "The built-in national-system SIMULATOR runs at /national-sim/ on port {}: it takes records from this gateway's own forwarder only and keeps "
                             + "what it receives in memory for operators to read; set gateway.national.*.url and gateway.national.simulator.enabled"
                             + "=auto or false for real use",
                     port);
@@ -806,12 +817,18 @@ public final class GatewayRuntime implements AutoCloseable {
      * built-in simulator, which takes batches.
      */
     static NationalDelivery.Target nationalTarget(
-            GatewaySettings settings, int port, String key, String simulatorPath) {
+            GatewaySettings settings,
+            int port,
+            String key,
+            String simulatorPath,
+            Map<String, String> simulatorHeaders) {
         String simulator = "http://localhost:" + port + "/national-sim/" + simulatorPath;
         String url = settings.get("gateway.national." + key + ".url", "");
         String batchUrl = settings.get("gateway.national." + key + ".batch-url", "");
+        Map<String, String> headers = Map.of();
         if (url.isEmpty()) {
             url = simulator;
+            headers = simulatorHeaders;
             if (batchUrl.isEmpty()) {
                 batchUrl = simulator + "/batch";
             }
@@ -830,7 +847,8 @@ public final class GatewayRuntime implements AutoCloseable {
                     settings.getInt("gateway.forward.max-attempts"),
                     settings.getDuration("gateway.forward.initial-delay"),
                     settings.getDuration("gateway.forward.max-delay"),
-                    settings.getDuration("gateway.forward.timeout"));
+                    settings.getDuration("gateway.forward.timeout"),
+                    headers);
         } catch (IllegalArgumentException e) {
             throw new GatewayException(
                     GatewayError.CONFIGURATION_INVALID,

@@ -32,6 +32,9 @@ public final class OperatorAccess {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(OperatorAccess.class);
 
+    private static final String CONSOLE_LOGIN = "console login";
+    private static final String HTTP_BASIC = "HTTP Basic";
+
     /** The header the platform-http consumer puts the peer's address in (a Vert.x SocketAddress). */
     static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
     /** The property a refusal's Retry-After seconds travel in to the answer. */
@@ -41,6 +44,7 @@ public final class OperatorAccess {
     private final OperatorSessions sessions;
     private final LoginThrottle throttle;
     private final java.util.Set<String> trustedProxies;
+    private final SecurityEvents events;
 
     public OperatorAccess(OperatorUsers users, OperatorSessions sessions) {
         this(
@@ -48,22 +52,26 @@ public final class OperatorAccess {
                 sessions,
                 new LoginThrottle(
                         new LoginThrottle.Limits(5, 20, java.time.Duration.ofMinutes(5)), java.time.Clock.systemUTC()),
-                java.util.Set.of());
+                java.util.Set.of(),
+                null);
     }
 
     /**
      * @param trustedProxies addresses whose X-Forwarded-Proto and X-Forwarded-For are believed
      *                       ({@code gateway.http.trusted-proxies}); from any other address they are ignored
+     * @param events         where every refused login and refused action is recorded as evidence (null: nowhere)
      */
     public OperatorAccess(
             OperatorUsers users,
             OperatorSessions sessions,
             LoginThrottle throttle,
-            java.util.Set<String> trustedProxies) {
+            java.util.Set<String> trustedProxies,
+            SecurityEvents events) {
         this.users = users;
         this.sessions = sessions;
         this.throttle = throttle;
         this.trustedProxies = java.util.Set.copyOf(trustedProxies);
+        this.events = events;
     }
 
     /** Lets the request through for the right user, or fails with LOGIN_REQUIRED or NOT_PERMITTED. */
@@ -83,6 +91,7 @@ public final class OperatorAccess {
                         GatewayError.LOGIN_REQUIRED,
                         "log in to the console, or send HTTP Basic credentials of a user in the users file"));
         if (operator.role() == Operator.Role.NATIONAL) {
+            accessRefused(exchange, operator.name(), "a national system's account used the operators' API");
             throw new GatewayException(
                     GatewayError.NOT_PERMITTED,
                     "user " + operator.name() + " is a national system's account, which "
@@ -95,12 +104,17 @@ public final class OperatorAccess {
                     operator.role().id(),
                     method,
                     message.getHeader(Exchange.HTTP_PATH));
+            accessRefused(exchange, operator.name(), "role " + operator.role().id() + " may read but not act");
             throw new GatewayException(
                     GatewayError.NOT_PERMITTED,
                     "user " + operator.name() + " has the role "
                             + operator.role().id() + ", which may read but not act; an admin may");
         }
         if (!reads && bySession.isPresent() && message.getHeader(HttpAnswerWriter.CONSOLE_HEADER) == null) {
+            accessRefused(
+                    exchange,
+                    operator.name(),
+                    "a console session acted without the header " + HttpAnswerWriter.CONSOLE_HEADER);
             throw new GatewayException(
                     GatewayError.NOT_PERMITTED,
                     "a console session acts only from the console (header " + HttpAnswerWriter.CONSOLE_HEADER
@@ -124,6 +138,7 @@ public final class OperatorAccess {
         Operator caller = byBasic.orElseThrow(() -> new GatewayException(
                 GatewayError.LOGIN_REQUIRED, "send HTTP Basic credentials of a user with the role national"));
         if (caller.role() != Operator.Role.NATIONAL) {
+            accessRefused(exchange, caller.name(), "role " + caller.role().id() + " is not a national system's");
             throw new GatewayException(
                     GatewayError.NOT_PERMITTED,
                     "user " + caller.name() + " has the role " + caller.role().id()
@@ -142,17 +157,17 @@ public final class OperatorAccess {
         Message message = exchange.getMessage();
         String contentType = message.getHeader("Content-Type", String.class);
         if (contentType == null || !contentType.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
+            loginRefused(
+                    exchange,
+                    GatewayError.UNSUPPORTED_FORMAT,
+                    null,
+                    CONSOLE_LOGIN,
+                    "Content-Type " + contentType + crossSiteNote(exchange));
             return HttpAnswer.problem(
                     GatewayError.UNSUPPORTED_FORMAT,
                     "send {\"name\": ..., \"password\": ...} as application/json",
                     null,
                     null);
-        }
-        String crossSite = crossSite(exchange);
-        if (crossSite != null) {
-            LOG.warn("Refused a console login from another site ({}) from {}", crossSite, clientAddress(exchange));
-            return HttpAnswer.problem(
-                    GatewayError.NOT_PERMITTED, "a console login comes from the console's own page only", null, null);
         }
         JsonNode credentials;
         try {
@@ -161,15 +176,31 @@ public final class OperatorAccess {
         } catch (IOException e) {
             credentials = null;
         }
+        String crossSite = crossSite(exchange);
+        if (crossSite != null) {
+            LOG.warn("Refused a console login from another site ({}) from {}", crossSite, clientAddress(exchange));
+            loginRefused(
+                    exchange,
+                    GatewayError.NOT_PERMITTED,
+                    credentials != null && credentials.isObject()
+                            ? credentials.path("name").asText(null)
+                            : null,
+                    CONSOLE_LOGIN,
+                    "from another site: " + crossSite);
+            return HttpAnswer.problem(
+                    GatewayError.NOT_PERMITTED, "a console login comes from the console's own page only", null, null);
+        }
         if (credentials == null || !credentials.isObject()) {
+            loginRefused(exchange, GatewayError.LOGIN_REQUIRED, null, CONSOLE_LOGIN, "the body is no JSON object");
             return HttpAnswer.problem(
                     GatewayError.LOGIN_REQUIRED, "send {\"name\": ..., \"password\": ...} as JSON", null, null);
         }
         String name = credentials.path("name").asText(null);
         Optional<Operator> operator =
-                authenticate(exchange, name, credentials.path("password").asText(null));
+                authenticate(exchange, name, credentials.path("password").asText(null), CONSOLE_LOGIN);
         if (operator.isEmpty()) {
             LOG.warn("Failed console login for user '{}' from {}", name, clientAddress(exchange));
+            loginRefused(exchange, GatewayError.LOGIN_REQUIRED, name, CONSOLE_LOGIN, "wrong name or password");
             return HttpAnswer.problem(GatewayError.LOGIN_REQUIRED, "wrong name or password", null, null);
         }
         LOG.info(
@@ -188,13 +219,19 @@ public final class OperatorAccess {
      * Checks a name and password unless the name or the client's address is locked out by too many failures
      * (then TOO_MANY_LOGIN_ATTEMPTS, with the seconds to wait in {@link #RETRY_AFTER}), and counts a failure.
      */
-    private Optional<Operator> authenticate(Exchange exchange, String name, String password) {
+    private Optional<Operator> authenticate(Exchange exchange, String name, String password, String channel) {
         String address = clientAddress(exchange);
         Optional<java.time.Duration> locked = throttle.lockedFor(name, address);
         if (locked.isPresent()) {
             long seconds = Math.max(1, (locked.get().toMillis() + 999) / 1000);
             exchange.setProperty(RETRY_AFTER, String.valueOf(seconds));
             LOG.warn("Refused a login for user '{}' from {}: too many failed logins", name, address);
+            loginRefused(
+                    exchange,
+                    GatewayError.TOO_MANY_LOGIN_ATTEMPTS,
+                    name,
+                    channel,
+                    "too many failed logins for this user or from this address; locked for " + seconds + " s");
             throw new GatewayException(
                     GatewayError.TOO_MANY_LOGIN_ATTEMPTS,
                     "too many failed logins for this user or from this address; retry in " + seconds + " s");
@@ -206,6 +243,34 @@ public final class OperatorAccess {
             throttle.failed(name, address);
         }
         return operator;
+    }
+
+    private void loginRefused(Exchange exchange, GatewayError code, String name, String channel, String detail) {
+        if (events != null) {
+            events.loginRefused(code, name, clientAddress(exchange), channel + ": " + request(exchange), detail);
+        }
+    }
+
+    private void accessRefused(Exchange exchange, String name, String detail) {
+        if (events != null) {
+            events.accessRefused(GatewayError.NOT_PERMITTED, name, clientAddress(exchange), request(exchange), detail);
+        }
+    }
+
+    /** The request's method and path, as the record of a refusal names it. */
+    private static String request(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Object path = message.getHeader(Exchange.HTTP_URI);
+        if (path == null) {
+            path = message.getHeader(Exchange.HTTP_PATH);
+        }
+        return message.getHeader(Exchange.HTTP_METHOD, "GET", String.class) + " " + path;
+    }
+
+    /** A text/plain or form login that also says it comes from another site: the cross-site attempt it is. */
+    private String crossSiteNote(Exchange exchange) {
+        String crossSite = crossSite(exchange);
+        return crossSite == null ? "" : ", from another site: " + crossSite;
     }
 
     /** Why the request comes from another site (its Origin or Sec-Fetch-Site), or null when it does not. */
@@ -256,18 +321,27 @@ public final class OperatorAccess {
             decoded = new String(
                     Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
+            loginRefused(exchange, GatewayError.LOGIN_REQUIRED, null, HTTP_BASIC, "credentials are not base64");
             return Optional.empty();
         }
         int colon = decoded.indexOf(':');
         if (colon < 0) {
+            loginRefused(exchange, GatewayError.LOGIN_REQUIRED, decoded, HTTP_BASIC, "credentials have no ':'");
             return Optional.empty();
         }
-        Optional<Operator> operator = authenticate(exchange, decoded.substring(0, colon), decoded.substring(colon + 1));
+        Optional<Operator> operator =
+                authenticate(exchange, decoded.substring(0, colon), decoded.substring(colon + 1), HTTP_BASIC);
         if (operator.isEmpty()) {
             LOG.warn(
                     "Wrong HTTP Basic credentials for user '{}' from {}",
                     decoded.substring(0, colon),
                     clientAddress(exchange));
+            loginRefused(
+                    exchange,
+                    GatewayError.LOGIN_REQUIRED,
+                    decoded.substring(0, colon),
+                    HTTP_BASIC,
+                    "wrong name or password");
         }
         return operator;
     }

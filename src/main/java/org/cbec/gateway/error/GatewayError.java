@@ -48,7 +48,8 @@ public enum GatewayError {
                     + "a repeated Content-Length, a folded header line or a bare LF; the connection is closed"),
     HTTP_REQUEST_TIMEOUT(
             408,
-            "the request's header section did not arrive within gateway.http.header-timeout; the connection is closed"),
+            "the request's header section did not arrive within gateway.http.header-timeout, or its body within"
+                    + " gateway.http.body-timeout after the headers; the connection is closed"),
     HTTP_HEADERS_TOO_LARGE(
             431,
             "the request line or header section is over gateway.http.max-request-line-bytes or gateway.http.max-header-bytes"),

@@ -55,6 +55,7 @@ public final class NationalDelivery {
      * Where and how records go.
      *
      * @param batchUrl null: one POST per record to {@code url}; otherwise batches POSTed here as one JSON array
+     * @param headers  sent with every POST (the built-in simulator's token)
      */
     public record Target(
             String name,
@@ -63,7 +64,19 @@ public final class NationalDelivery {
             int maxAttempts,
             Duration initialDelay,
             Duration maxDelay,
-            Duration timeout) {}
+            Duration timeout,
+            java.util.Map<String, String> headers) {
+        public Target(
+                String name,
+                URI url,
+                URI batchUrl,
+                int maxAttempts,
+                Duration initialDelay,
+                Duration maxDelay,
+                Duration timeout) {
+            this(name, url, batchUrl, maxAttempts, initialDelay, maxDelay, timeout, java.util.Map.of());
+        }
+    }
 
     private final DeliveryLedger ledger;
     private final AeoRegistry registry;
@@ -295,6 +308,7 @@ public final class NationalDelivery {
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
         }
+        target.headers().forEach(request::header);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();

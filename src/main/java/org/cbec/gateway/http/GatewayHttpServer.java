@@ -4,6 +4,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.lang.reflect.Field;
 import java.util.concurrent.TimeUnit;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServerConfiguration;
 import org.cbec.gateway.error.GatewayError;
@@ -13,16 +14,29 @@ import org.cbec.gateway.error.GatewayException;
  * The one HTTP server of the gateway (inbound, SOAP, console, API, health): Camel's platform-http server on Vert.x,
  * started with the gateway's {@link HttpLimits} and with {@link StrictHttpRequestDecoder} on every connection.
  * Camel builds its server from fixed default options and offers no hook on the connection, so this server starts
- * the listener itself on the router Camel made; everything else (routes, body handler, router lookup) is Camel's.
+ * the listener itself. The routes' router is found the supported way, {@link VertxPlatformHttpRouter#lookup} under
+ * its registry name for the port (as Camel's own consumers find it), and mounted on a top router of this server's,
+ * as Camel mounts it on its own; everything else (routes, body handler) is Camel's.
+ *
+ * <p>One private field is still set by reflection: Camel's {@code executor}, which Camel's {@code startServer} (not
+ * called here) makes and its {@code stopVertx} needs. Camel 4.17 offers no setter or protected hook for it, and
+ * overriding {@code stopVertx} instead would leave Camel's {@code vertx} field on a closed instance. A Camel upgrade
+ * that renames it fails the start with CONFIGURATION_INVALID, which every test that starts the gateway would show.
  */
 public final class GatewayHttpServer extends VertxPlatformHttpServer {
     private final HttpLimits limits;
     private final java.util.Optional<TransportSecurity> tls;
     private HttpServer server;
+    private volatile HttpRefusals refusals = HttpRefusals.NONE;
     private final java.util.concurrent.atomic.AtomicInteger openConnections =
             new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.LongAdder refusedConnections =
             new java.util.concurrent.atomic.LongAdder();
+
+    /** Where the requests this server refuses itself (framing, timeouts, sizes) are recorded; set before the start. */
+    public void recordRefusalsIn(HttpRefusals refusals) {
+        this.refusals = refusals;
+    }
 
     /** Connections open now. */
     public int openConnections() {
@@ -50,7 +64,7 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
 
     @Override
     protected void startServer() throws Exception {
-        Router router = router();
+        Router router = Router.router(getVertx());
         router.route().order(Integer.MIN_VALUE).handler(new FormBodiesAsBytes());
         // Only the server names a connection's partner: a client's own header of that name is dropped, with TLS or
         // without.
@@ -62,6 +76,7 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
                 context.next();
             }
         });
+        router.route(getPath() + "*").subRouter(routesRouter());
         HttpServer created = getVertx()
                 .createHttpServer(tls.map(t -> t.apply(limits.serverOptions())).orElseGet(limits::serverOptions));
         created.connectionHandler(connection -> {
@@ -75,7 +90,7 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
                 return;
             }
             connection.closeHandler(closed -> openConnections.decrementAndGet());
-            StrictHttpRequestDecoder.install(connection, limits);
+            StrictHttpRequestDecoder.install(connection, limits, refusals);
         });
         created.requestHandler(router);
         created.listen(getConfigurationPort(), getHost())
@@ -130,15 +145,15 @@ public final class GatewayHttpServer extends VertxPlatformHttpServer {
         return server == null ? getConfigurationPort() : server.actualPort();
     }
 
-    /** The top router Camel's server made in its initialisation (the routes' router is mounted on it). */
-    private Router router() {
-        try {
-            Field field = VertxPlatformHttpServer.class.getDeclaredField("router");
-            field.setAccessible(true);
-            return (Router) field.get(this);
-        } catch (ReflectiveOperationException e) {
+    /** The router Camel's platform-http consumers add the routes to, bound in Camel's registry for this port. */
+    private VertxPlatformHttpRouter routesRouter() {
+        VertxPlatformHttpRouter routes = VertxPlatformHttpRouter.lookup(
+                getCamelContext(), VertxPlatformHttpRouter.getRouterNameFromPort(getConfigurationPort()));
+        if (routes == null) {
             throw new GatewayException(
-                    GatewayError.CONFIGURATION_INVALID, "this Camel version's HTTP server has no router to serve", e);
+                    GatewayError.CONFIGURATION_INVALID,
+                    "Camel's platform-http router for port " + getConfigurationPort() + " is not in the registry");
         }
+        return routes;
     }
 }

@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -15,12 +17,14 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.headers.HeadersMultiMap;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -35,12 +39,16 @@ import org.slf4j.LoggerFactory;
  * must refuse or may not guess at (Content-Length with Transfer-Encoding, a Transfer-Encoding other than
  * {@code chunked}, repeated Content-Lengths, obs-fold, bare LF), and a header section that takes longer than
  * {@code gateway.http.header-timeout}, with the gateway's problem and its code, then closes the connection so that
- * nothing after the refused bytes is read as another request. Netty alone folds obs-fold into the previous value,
+ * nothing after the refused bytes is read as another request. A body that takes longer than
+ * {@code gateway.http.body-timeout} after its headers is answered 408 {@code HTTP_REQUEST_TIMEOUT} the same way, unless
+ * an answer to the request has already begun (then the connection is only closed). Every such refusal is reported to
+ * {@link HttpRefusals}: no route ran, so there is no message to archive, but there is a security event. Netty alone folds obs-fold into the previous value,
  * takes bare LF, and drops Content-Length when Transfer-Encoding is present.
  */
 public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(StrictHttpRequestDecoder.class);
     private static final String NAME = "httpDecoder";
+    private static final String VERTX_HANDLER = "handler";
 
     private final HttpLimits limits;
     /** True between the first byte of a request and the end of its header section. */
@@ -50,8 +58,17 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
 
     private boolean refused;
     private ScheduledFuture<?> timer;
+    private final HttpRefusals refusals;
+    /** The current request's method and target, for the record of a refusal. */
+    private String requestLine;
+    /** Requests whose header section was decoded on this connection, and answers begun (HTTP/1.1 answers in order). */
+    private long requestsDecoded;
 
-    private StrictHttpRequestDecoder(HttpLimits limits, int maxChunkSize) {
+    private long answersBegun;
+    /** False when the answers could not be watched: then a late body only closes the connection. */
+    private boolean answersWatched;
+
+    private StrictHttpRequestDecoder(HttpLimits limits, int maxChunkSize, HttpRefusals refusals) {
         super(new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxRequestLineBytes())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
@@ -60,16 +77,31 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
                 .setAllowDuplicateContentLengths(false)
                 .setValidateHeaders(true));
         this.limits = limits;
+        this.refusals = refusals;
     }
 
     /** Puts the strict decoder in place of Vert.x's on a new HTTP/1.x connection (an HTTP/2 connection has none). */
-    public static void install(HttpConnection connection, HttpLimits limits) {
+    public static void install(HttpConnection connection, HttpLimits limits, HttpRefusals refusals) {
         if (!(connection instanceof ConnectionBase base)) {
             return;
         }
         ChannelPipeline pipeline = base.channel().pipeline();
         if (pipeline.get(NAME) instanceof HttpRequestDecoder) {
-            pipeline.replace(NAME, NAME, new StrictHttpRequestDecoder(limits, 8192));
+            StrictHttpRequestDecoder decoder = new StrictHttpRequestDecoder(limits, 8192, refusals);
+            pipeline.replace(NAME, NAME, decoder);
+            // Vert.x's connection handler is "handler": what it writes passes here before the encoder.
+            if (pipeline.get(VERTX_HANDLER) != null) {
+                pipeline.addBefore(VERTX_HANDLER, "answerWatch", new ChannelOutboundHandlerAdapter() {
+                    @Override
+                    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+                        if (msg instanceof HttpResponse) {
+                            decoder.answersBegun++;
+                        }
+                        super.write(ctx, msg, promise);
+                    }
+                });
+                decoder.answersWatched = true;
+            }
         }
     }
 
@@ -136,6 +168,7 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
                             "Closing a connection from {}: its body is malformed ({})",
                             ctx.channel().remoteAddress(),
                             defect);
+                    report(ctx, GatewayError.HTTP_FRAMING_INVALID, "the body is malformed (" + defect + ")");
                     refused = true;
                     buffer.skipBytes(buffer.readableBytes());
                     ctx.close();
@@ -143,6 +176,10 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
                 return;
             }
             if (decoded instanceof HttpMessage) {
+                requestsDecoded++;
+                if (decoded instanceof HttpRequest request) {
+                    requestLine = request.method() + " " + request.uri();
+                }
                 inHeaders = false;
                 consumedHeaderLine = false;
                 cancelTimer();
@@ -151,6 +188,7 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
             }
             if (decoded instanceof LastHttpContent) {
                 inHeaders = true;
+                requestLine = null;
                 cancelTimer();
             }
         }
@@ -231,14 +269,30 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
 
     private void bodyTimedOut(ChannelHandlerContext ctx) {
         timer = null;
-        if (!inHeaders && !refused && ctx.channel().isActive()) {
-            // The request is with the routes, which answer once the body has come: closing is all that is left.
-            LOG.warn(
-                    "Closing a connection from {}: its request body took longer than {}",
-                    ctx.channel().remoteAddress(),
-                    limits.bodyTimeout());
-            refused = true;
-            ctx.close();
+        if (inHeaders || refused || !ctx.channel().isActive()) {
+            return;
+        }
+        String detail = "the request body did not arrive within " + limits.bodyTimeout() + " after its headers";
+        if (answersWatched && answersBegun < requestsDecoded) {
+            // The routes wait for the whole body and have not answered: this answer is the only one the request gets.
+            refuse(ctx, null, GatewayError.HTTP_REQUEST_TIMEOUT, detail);
+            return;
+        }
+        // An answer has begun (the body was refused early, say): a second answer would corrupt it, so close.
+        LOG.warn("Closing a connection from {}: {}", ctx.channel().remoteAddress(), detail);
+        report(ctx, GatewayError.HTTP_REQUEST_TIMEOUT, detail + " (closed after the answer began)");
+        refused = true;
+        ctx.close();
+    }
+
+    private void report(ChannelHandlerContext ctx, GatewayError error, String detail) {
+        String address = ctx.channel().remoteAddress() instanceof InetSocketAddress peer && peer.getAddress() != null
+                ? peer.getAddress().getHostAddress()
+                : String.valueOf(ctx.channel().remoteAddress());
+        try {
+            refusals.refused(error, address, requestLine, detail);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the refusal of a request from {}: {}", address, e.toString());
         }
     }
 
@@ -250,6 +304,7 @@ public final class StrictHttpRequestDecoder extends HttpRequestDecoder {
             buffer.skipBytes(buffer.readableBytes());
         }
         LOG.warn("Refused an HTTP request from {} with {}: {}", ctx.channel().remoteAddress(), error.code(), detail);
+        report(ctx, error, detail);
         HttpAnswer answer = HttpAnswer.problem(error, detail, null, null);
         String head = "HTTP/1.1 " + error.httpStatus() + " " + reason(error.httpStatus()) + "\r\nContent-Type: "
                 + answer.contentType() + "\r\nContent-Length: " + answer.content().length

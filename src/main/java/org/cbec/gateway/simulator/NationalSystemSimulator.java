@@ -5,30 +5,102 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.cbec.gateway.console.SecurityEvents;
 import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.http.HttpAnswer;
 
 /**
  * A stand-in national system inside the gateway, so that a fresh {@code run} works alone: it takes the
  * records the gateway POSTs, keeps each Idempotency-Key once (a repeat is answered 409), and shows what
  * it received at {@code GET /national-sim/records}. In memory: it forgets on restart.
+ *
+ * <p>It takes records from this gateway's own forwarder only: every POST must carry {@link #TOKEN_HEADER} with a
+ * random token made for this process ({@link #forwarderHeaders}, sent by the forwarder when it targets the
+ * simulator). Anyone else's POST is refused 403 {@code NOT_PERMITTED} and recorded as a security event, so a forged
+ * record can neither reach what operators read nor be mistaken for one the gateway forwarded.
  */
 public final class NationalSystemSimulator {
+    /** The header the gateway's forwarder proves itself with. */
+    public static final String TOKEN_HEADER = "X-CBEC-Simulator-Token";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_KEPT = 100_000;
+    /** The header the platform-http consumer puts the peer's address in (a Vert.x SocketAddress). */
+    private static final String REMOTE_ADDRESS = "CamelVertxPlatformHttpRemoteAddress";
 
     private final Clock clock;
     private final Map<String, ObjectNode> receivedByKey = new LinkedHashMap<>();
+    private final String token;
+    private final SecurityEvents events;
 
     public NationalSystemSimulator(Clock clock) {
+        this(clock, null);
+    }
+
+    /** @param events where refused POSTs are recorded (null: nowhere) */
+    public NationalSystemSimulator(Clock clock, SecurityEvents events) {
         this.clock = clock;
+        this.events = events;
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    /** What the forwarder sends with every POST to this simulator: the token of this process, never written anywhere. */
+    public Map<String, String> forwarderHeaders() {
+        return Map.of(TOKEN_HEADER, token);
+    }
+
+    /**
+     * Lets a POST through only with this process's token (compared in constant time), else fails with NOT_PERMITTED
+     * after recording the refusal. The token header is removed either way, so no later step can show it.
+     */
+    public void requireForwarder(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String given = message.getHeader(TOKEN_HEADER, String.class);
+        message.removeHeader(TOKEN_HEADER);
+        boolean valid = given != null
+                && MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8));
+        if (valid) {
+            return;
+        }
+        String detail = given == null ? "no " + TOKEN_HEADER + " header" : "a wrong " + TOKEN_HEADER;
+        if (events != null) {
+            events.accessRefused(
+                    GatewayError.NOT_PERMITTED,
+                    null,
+                    peer(message),
+                    "national simulator: " + message.getHeader(Exchange.HTTP_METHOD, "POST", String.class) + " "
+                            + message.getHeader(Exchange.HTTP_URI, String.class),
+                    detail);
+        }
+        throw new GatewayException(
+                GatewayError.NOT_PERMITTED,
+                "the built-in national simulator takes records from this gateway's own forwarder only (" + detail
+                        + ")");
+    }
+
+    private static String peer(Message message) {
+        Object address = message.getHeader(REMOTE_ADDRESS);
+        if (address instanceof io.vertx.core.net.SocketAddress socket) {
+            return socket.hostAddress();
+        }
+        return address == null ? null : address.toString();
     }
 
     public synchronized HttpAnswer receive(

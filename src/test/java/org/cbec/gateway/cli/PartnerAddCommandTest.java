@@ -170,6 +170,82 @@ class PartnerAddCommandTest {
         assertThat(partners()).doesNotExist();
     }
 
+    @Test
+    void writes_the_signer_extended_key_usages_given_on_the_command_line() {
+        CliRun run = CliRun.of(
+                "partner",
+                "add",
+                "--id",
+                "KR-KCS",
+                "--name",
+                "Korea Customs Service",
+                "--country",
+                "KR",
+                "--ca",
+                caFile().toString(),
+                "--signer-extended-key-usage",
+                "1.3.6.1.5.5.7.3.36,1.2.410.200004.10.1",
+                "--signer-extended-key-usage",
+                "1.3.6.1.5.5.7.3.4",
+                "--dir",
+                partners().toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(0);
+        Partner partner = PartnerRegistry.load(partners()).byId("KR-KCS").orElseThrow();
+        assertThat(partner.signerExtendedKeyUsages())
+                .containsExactlyInAnyOrder("1.3.6.1.5.5.7.3.36", "1.2.410.200004.10.1", "1.3.6.1.5.5.7.3.4");
+    }
+
+    @Test
+    void keeps_the_default_signer_extended_key_usages_when_none_is_given() {
+        CliRun run = CliRun.of(
+                "partner",
+                "add",
+                "--id",
+                "KR-KCS",
+                "--name",
+                "Korea Customs Service",
+                "--country",
+                "KR",
+                "--ca",
+                caFile().toString(),
+                "--dir",
+                partners().toString());
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(0);
+        assertThat(PartnerRegistry.load(partners()).byId("KR-KCS").orElseThrow().signerExtendedKeyUsages())
+                .isEqualTo(Partner.DEFAULT_SIGNER_EXTENDED_KEY_USAGES);
+    }
+
+    @Test
+    void refuses_a_signer_extended_key_usage_that_is_no_object_identifier_and_leaves_nothing_behind() {
+        // A name instead of an OID, and one with YAML in it: the partner file parser's own check refuses both.
+        for (String notAnOid : List.of("emailProtection", "1.3.6.1.5.5.7.3.4\"]\nenabled: false #")) {
+            CliRun run = CliRun.of(
+                    "partner",
+                    "add",
+                    "--id",
+                    "KR-KCS",
+                    "--name",
+                    "Korea Customs Service",
+                    "--country",
+                    "KR",
+                    "--ca",
+                    caFile().toString(),
+                    "--signer-extended-key-usage",
+                    notAnOid,
+                    "--dir",
+                    partners().toString());
+
+            assertThat(run.exit()).as(run.toString()).isEqualTo(2);
+            assertThat(run.err())
+                    .startsWith("cbec-gateway: CONFIGURATION_INVALID: ")
+                    .contains("signerExtendedKeyUsages")
+                    .contains("is not an object identifier");
+            assertThat(partners()).doesNotExist();
+        }
+    }
+
     private static String[] concat(String[] args, String extra) {
         String[] all = java.util.Arrays.copyOf(args, args.length + 1);
         all[args.length] = extra;

@@ -25,12 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The operators' login catalogue: each case is one attack on the console's or API's login, named after it, and
- * asserts the answer (status, code, cookie, log line) and that the gateway is healthy after. The user "operator"
+ * asserts the answer (status, code, cookie, log line), the security event that records each refusal (read back
+ * through {@code GET /api/v1/security-events}, as an auditor would) and that the gateway is healthy after. The user "operator"
  * is the one the login flood locks out; the other cases use "admin" or made-up names.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OperatorLoginCatalogueTest {
     GatewayUnderTest gateway;
+    final java.time.Instant started = java.time.Instant.now();
 
     @BeforeAll
     void start(@TempDir Path root) {
@@ -71,6 +73,37 @@ class OperatorLoginCatalogueTest {
         assertThat(gateway.get("/api/v1/messages").statusCode())
                 .as("another user is not locked out")
                 .isEqualTo(200);
+        JsonNode wrong =
+                securityEvent("LOGIN_REQUIRED", GatewayUnderTest.OPERATOR, "console login: POST /api/v1/session");
+        assertThat(wrong.path("kind").asText()).isEqualTo("LOGIN_REFUSED");
+        assertThat(wrong.path("detail").asText()).isEqualTo("wrong name or password");
+        JsonNode throttledLogin = securityEvent(
+                "TOO_MANY_LOGIN_ATTEMPTS", GatewayUnderTest.OPERATOR, "console login: POST /api/v1/session");
+        assertThat(throttledLogin.path("detail").asText()).contains("too many failed logins");
+        securityEvent("TOO_MANY_LOGIN_ATTEMPTS", GatewayUnderTest.OPERATOR, "HTTP Basic: GET /api/v1/messages");
+        assertThat(events("TOO_MANY_LOGIN_ATTEMPTS", GatewayUnderTest.OPERATOR))
+                .as("each of the three throttled requests is one record")
+                .hasSize(3);
+    }
+
+    /** Wrong HTTP Basic credentials (a script guessing) are a refused login like the console's. */
+    @Test
+    void wrong_http_basic_password_is_recorded() {
+        HttpResponse<String> answer = gateway.getAs("/api/v1/messages?limit=1", "basic-guesser", "guess");
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
+        assertThat(GatewayUnderTest.json(answer).path("code").asText()).isEqualTo("LOGIN_REQUIRED");
+        JsonNode event = securityEvent("LOGIN_REQUIRED", "basic-guesser", "HTTP Basic: GET /api/v1/messages?limit=1");
+        assertThat(event.path("kind").asText()).isEqualTo("LOGIN_REFUSED");
+    }
+
+    /** The record of refusals is the operators': no user, no events. */
+    @Test
+    void security_events_need_a_login() {
+        HttpResponse<String> anonymous = gateway.send(HttpRequest.newBuilder().GET(), "/api/v1/security-events");
+
+        assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+        assertThat(GatewayUnderTest.json(anonymous).path("code").asText()).isEqualTo("LOGIN_REQUIRED");
     }
 
     /** A name that is not a user must not answer faster than one that is (user enumeration by timing). */
@@ -93,6 +126,7 @@ class OperatorLoginCatalogueTest {
                 .as("median nanos, unknown %s vs known %s", unknownMedian, knownMedian)
                 .isGreaterThan(knownMedian / 3);
         assertThat(knownMedian).isGreaterThan(unknownMedian / 3);
+        securityEvent("LOGIN_REQUIRED", "nobody-0", "console login: POST /api/v1/session");
     }
 
     /** Login CSRF: another site's page can POST text/plain (no preflight) and so log the victim into the attacker's account. */
@@ -129,6 +163,15 @@ class OperatorLoginCatalogueTest {
         assertThat(sameOrigin.statusCode())
                 .as("the console's own page still logs in: " + sameOrigin.body())
                 .isEqualTo(200);
+        JsonNode textPlainEvent = securityEvent("UNSUPPORTED_FORMAT", null, "console login: POST /api/v1/session");
+        assertThat(textPlainEvent.path("kind").asText()).isEqualTo("LOGIN_REFUSED");
+        assertThat(textPlainEvent.path("detail").asText())
+                .contains("text/plain")
+                .contains("from another site: Sec-Fetch-Site cross-site");
+        JsonNode crossSiteEvent =
+                securityEvent("NOT_PERMITTED", GatewayUnderTest.ADMIN, "console login: POST /api/v1/session");
+        assertThat(crossSiteEvent.path("kind").asText()).isEqualTo("LOGIN_REFUSED");
+        assertThat(crossSiteEvent.path("detail").asText()).isEqualTo("from another site: Origin https://evil.example");
     }
 
     @Test
@@ -186,6 +229,10 @@ class OperatorLoginCatalogueTest {
         assertThat(lines)
                 .anySatisfy(line -> assertThat(line).contains("Failed console login for user 'nobody\\r\\n1999-01-01"));
         assertThat(lines).noneSatisfy(line -> assertThat(line).startsWith("1999-01-01"));
+        // The record keeps the name as given, encoded: CR and LF as escapes, never as line ends.
+        JsonNode event =
+                securityEvent("LOGIN_REQUIRED", "nobody\\u000D\\u000A" + forged, "console login: POST /api/v1/session");
+        assertThat(event.path("userName").asText()).doesNotContain("\r").doesNotContain("\n");
     }
 
     /** The simulator shows the personal data the gateway forwarded: operators only. */
@@ -221,6 +268,42 @@ class OperatorLoginCatalogueTest {
                             .isStarted())
                     .isFalse();
         }
+    }
+
+    /**
+     * The one security event with this code, user name (null: none) and channel, waited for: events are written by
+     * their own thread, so the record may follow the answer by a moment.
+     */
+    private JsonNode securityEvent(String code, String userName, String channel) {
+        return org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(
+                        () -> events(code, userName).stream()
+                                .filter(e -> e.path("channel").asText().equals(channel))
+                                .findFirst(),
+                        java.util.Optional::isPresent)
+                .map(event -> {
+                    assertThat(event.path("address").asText()).isEqualTo("127.0.0.1");
+                    assertThat(java.time.Instant.parse(event.path("at").asText()))
+                            .isBetween(started, java.time.Instant.now());
+                    return event;
+                })
+                .orElseThrow();
+    }
+
+    private List<JsonNode> events(String code, String userName) {
+        HttpResponse<String> answer = gateway.get("/api/v1/security-events?limit=1000");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        List<JsonNode> found = new ArrayList<>();
+        for (JsonNode event : GatewayUnderTest.json(answer).path("events")) {
+            boolean sameUser = userName == null
+                    ? event.path("userName").isNull()
+                    : userName.equals(event.path("userName").asText());
+            if (code.equals(event.path("code").asText()) && sameUser) {
+                found.add(event);
+            }
+        }
+        return found;
     }
 
     private HttpResponse<String> login(String name, String password) {

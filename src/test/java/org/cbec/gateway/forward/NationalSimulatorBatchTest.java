@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.cbec.gateway.simulator.NationalSystemSimulator;
 import org.cbec.gateway.testing.GatewayUnderTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,11 +72,25 @@ class NationalSimulatorBatchTest {
         assertThat(kept()).doesNotContain("\"K-1\"").doesNotContain("\"K-2\"").doesNotContain("\"K-3\"");
     }
 
+    /** POSTs as the gateway's forwarder does, with the simulator's token for this process. */
     private HttpResponse<String> post(String body) {
-        return gateway.post("/national-sim/shipments/batch", body.getBytes(StandardCharsets.UTF_8), "application/json");
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder()
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        gateway.runtime()
+                .camel()
+                .getRegistry()
+                .lookupByNameAndType("nationalSimulator", NationalSystemSimulator.class)
+                .forwarderHeaders()
+                .forEach(request::header);
+        return gateway.send(request, "/national-sim/shipments/batch");
     }
 
+    /** What the simulator holds; a failed read fails here, so "nothing kept" can never pass on an error answer. */
     private String kept() {
-        return gateway.get("/national-sim/records").body();
+        HttpResponse<String> records = gateway.get("/national-sim/records");
+        assertThat(records.statusCode()).as(records.body()).isEqualTo(200);
+        assertThat(GatewayUnderTest.json(records).has("records")).isTrue();
+        return records.body();
     }
 }

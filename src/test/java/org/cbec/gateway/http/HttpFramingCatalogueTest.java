@@ -44,6 +44,7 @@ class HttpFramingCatalogueTest {
     void start(@TempDir Path root) {
         gateway = new GatewayUnderTest(root)
                 .with("gateway.http.header-timeout", "PT1S")
+                .with("gateway.http.body-timeout", "PT2S")
                 .start();
     }
 
@@ -130,6 +131,86 @@ class HttpFramingCatalogueTest {
         } finally {
             trickle.shutdownNow();
         }
+        JsonNode event = httpRefusal("HTTP_REQUEST_TIMEOUT", "the header section took longer than PT1S");
+        assertThat(event.path("channel").isNull())
+                .as("no request line was read")
+                .isTrue();
+    }
+
+    /**
+     * A body trickled slower than gateway.http.body-timeout (2 s here) after its headers: the routes wait for a body
+     * that never completes, so the server answers 408 HTTP_REQUEST_TIMEOUT in problem+json itself, records the refusal
+     * as a security event (no route ran, so there is no message to archive), and closes the connection.
+     */
+    @Test
+    void slow_body_sender_is_answered_408_and_recorded() throws Exception {
+        byte[] head = ("POST /api/v1/inbound HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/pkcs7-mime\r\n"
+                        + "Content-Length: 200\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head);
+            out.flush();
+            AtomicInteger sent = new AtomicInteger();
+            trickle.scheduleAtFixedRate(
+                    () -> {
+                        if (sent.get() < 200) {
+                            try {
+                                out.write('x');
+                                out.flush();
+                                sent.incrementAndGet();
+                            } catch (IOException closedByTheGateway) {
+                                sent.set(200);
+                            }
+                        }
+                    },
+                    0,
+                    250,
+                    TimeUnit.MILLISECONDS);
+            long started = System.nanoTime();
+            String answer = readAll(socket.getInputStream());
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(answer).as(answer).startsWith("HTTP/1.1 408");
+            assertThat(answer).contains("Content-Type: application/problem+json");
+            assertThat(answer).contains("\"code\":\"HTTP_REQUEST_TIMEOUT\"");
+            assertThat(answer).contains("Connection: close");
+            assertThat(answer.split("HTTP/1\\.1 ", -1))
+                    .as("exactly one answer\n" + answer)
+                    .hasSize(2);
+            assertThat(answer).doesNotContain("<connection left open>");
+            assertThat(sent.get()).as("cut off while the body was still coming").isLessThan(200);
+            assertThat(took).isLessThan(Duration.ofSeconds(15));
+        } finally {
+            trickle.shutdownNow();
+        }
+        JsonNode event = httpRefusal("HTTP_REQUEST_TIMEOUT", "the request body did not arrive within PT2S");
+        assertThat(event.path("channel").asText()).isEqualTo("POST /api/v1/inbound");
+    }
+
+    /** The security event the server recorded for a refusal of its own, waited for (a writer thread records it). */
+    private JsonNode httpRefusal(String code, String detail) {
+        return org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(
+                        () -> {
+                            HttpResponse<String> events =
+                                    gateway.get("/api/v1/security-events?kind=HTTP_REFUSED&limit=1000");
+                            assertThat(events.statusCode()).as(events.body()).isEqualTo(200);
+                            for (JsonNode event : GatewayUnderTest.json(events).path("events")) {
+                                if (code.equals(event.path("code").asText())
+                                        && event.path("detail").asText().startsWith(detail)
+                                        && "127.0.0.1"
+                                                .equals(event.path("address").asText())) {
+                                    return java.util.Optional.of(event);
+                                }
+                            }
+                            return java.util.Optional.<JsonNode>empty();
+                        },
+                        java.util.Optional::isPresent)
+                .orElseThrow();
     }
 
     /** curl -d sends application/x-www-form-urlencoded: the signed bytes must still be read, archived and refused with a problem. */

@@ -264,47 +264,31 @@ class MetricsAndAlertsTest {
                 .isEqualTo(1.0);
     }
 
+    /**
+     * Waits for this test's own dead letter (not any dead letter an earlier case left, which would satisfy the wait
+     * before the action), then checks the gauge rose by exactly one and the alert is up; discards it after, so the
+     * cases do not depend on their order.
+     */
     @Test
     void a_dead_letter_raises_the_dead_letter_alert_and_the_gauge() {
-        gateway.national().setDown(true);
-        try {
-            byte[] shipment = Fixtures.load("valid/ecom-shipment.json").bytes();
-            assertThat(gateway.postCms(TestPki.signCms(shipment, gateway.cnSigner))
-                            .statusCode())
-                    .isEqualTo(202);
+        double before = scrape().value("gateway_dead_letters", Map.of());
+        String messageId = deadLetterOneShipment();
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> alert("DEAD_LETTERS", "forward") != null);
-        } finally {
-            gateway.national().setDown(false);
-        }
-
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> scrape().value("gateway_dead_letters", Map.of()) == before + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> alert("DEAD_LETTERS", "forward") != null);
         assertThat(alert("DEAD_LETTERS", "forward").path("detail").asText()).contains("dead-lettered");
-        await().atMost(Duration.ofSeconds(5)).until(() -> scrape().value("gateway_dead_letters", Map.of()) >= 1);
         assertThat(scrape().value("gateway_alert_active", Map.of("alert", "DEAD_LETTERS", "subject", "forward")))
                 .isEqualTo(1.0);
+        assertThat(discard(messageId).statusCode()).isEqualTo(200);
     }
 
     @Test
     void the_dead_letter_alert_clears_once_an_operator_discards_the_dead_letter() {
-        gateway.national().setDown(true);
-        String messageId;
-        try {
-            byte[] shipment = Fixtures.load("valid/ecom-shipment.json").bytes();
-            messageId = GatewayUnderTest.json(gateway.postCms(TestPki.signCms(shipment, gateway.cnSigner)))
-                    .path("messageId")
-                    .asText();
-            await().atMost(Duration.ofSeconds(20)).until(() -> alert("DEAD_LETTERS", "forward") != null);
-        } finally {
-            gateway.national().setDown(false);
-        }
+        String messageId = deadLetterOneShipment();
+        await().atMost(Duration.ofSeconds(10)).until(() -> alert("DEAD_LETTERS", "forward") != null);
 
-        HttpResponse<String> discarded = gateway.send(
-                java.net.http.HttpRequest.newBuilder()
-                        .DELETE()
-                        .header(
-                                "Authorization",
-                                GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD)),
-                "/api/v1/dead-letters/" + messageId + "-0");
+        HttpResponse<String> discarded = discard(messageId);
 
         assertThat(discarded.statusCode()).as(discarded.body()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> alert("DEAD_LETTERS", "forward") == null);
@@ -312,6 +296,35 @@ class MetricsAndAlertsTest {
                 .until(() ->
                         scrape().value("gateway_alert_active", Map.of("alert", "DEAD_LETTERS", "subject", "forward"))
                                 == 0.0);
+    }
+
+    /** Sends a shipment while the national system is down (one attempt allowed) and waits until it is dead-lettered. */
+    private String deadLetterOneShipment() {
+        gateway.national().setDown(true);
+        try {
+            byte[] shipment = Fixtures.load("valid/ecom-shipment.json").bytes();
+            HttpResponse<String> accepted = gateway.postCms(TestPki.signCms(shipment, gateway.cnSigner));
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            String messageId = GatewayUnderTest.json(accepted).path("messageId").asText();
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "DEAD_LETTERED"
+                            .equals(gateway.getJson("/api/v1/messages/" + messageId)
+                                    .path("status")
+                                    .asText()));
+            return messageId;
+        } finally {
+            gateway.national().setDown(false);
+        }
+    }
+
+    private HttpResponse<String> discard(String messageId) {
+        return gateway.send(
+                java.net.http.HttpRequest.newBuilder()
+                        .DELETE()
+                        .header(
+                                "Authorization",
+                                GatewayUnderTest.basic(GatewayUnderTest.ADMIN, GatewayUnderTest.ADMIN_PASSWORD)),
+                "/api/v1/dead-letters/" + messageId + "-0");
     }
 
     @Test

@@ -218,4 +218,31 @@ public final class ApiModels {
 
     @Schema(name = "Alert")
     public record Alert(String alert, String subject, String detail, String since) {}
+
+    @Schema(
+            name = "SecurityEvent",
+            description = "A refused login or action, or a request the HTTP server refused before any route ran;"
+                    + " client text is encoded (control characters as \\uXXXX, backslash doubled)")
+    public record SecurityEvent(
+            String eventId,
+            @Schema(description = "ISO instant") String at,
+
+            @Schema(allowableValues = {"LOGIN_REFUSED", "ACCESS_REFUSED", "HTTP_REFUSED", "EVENTS_DROPPED"})
+            String kind,
+
+            @Schema(description = "the gateway's code the refusal was answered with")
+            String code,
+
+            @Schema(description = "the user name as the client gave it, encoded; null when none was read")
+            String userName,
+
+            @Schema(description = "the client's address") String address,
+
+            @Schema(description = "how and where: console login or HTTP Basic, and the request line")
+            String channel,
+
+            String detail) {}
+
+    @Schema(name = "SecurityEventList")
+    public record SecurityEventList(int count, List<SecurityEvent> events) {}
 }
