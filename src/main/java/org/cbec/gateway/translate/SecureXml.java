@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.Locale;
+import java.util.Optional;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -13,6 +14,7 @@ import javax.xml.parsers.SAXParserFactory;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.w3c.dom.Document;
+import org.xml.sax.ContentHandler;
 import org.xml.sax.EntityResolver;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
@@ -28,6 +30,10 @@ import org.xml.sax.XMLReader;
  *
  * <p>The JDK's own parser is used whatever else is on the class path ({@code newDefaultInstance}), so
  * that the JDK limit properties below are always understood.
+ *
+ * <p>This is the bottom of the one XML reading layer: the XML translators stream through {@link #read} into an
+ * {@link XmlTree} of located elements and list their findings in {@link XmlErrors}; the signature formats parse
+ * a DOM with {@link #parse} and walk it with {@link DomChildren}.
  */
 public final class SecureXml {
 
@@ -94,7 +100,7 @@ public final class SecureXml {
      * A hardened SAX reader of this thread, reset and ready for one document; set its handlers and parse.
      * Not to be kept: the next call on the same thread returns the same reader.
      */
-    static XMLReader reader() throws SAXException {
+    private static XMLReader reader() throws SAXException {
         SAXParser parser = SAX.get();
         parser.reset();
         parser.setProperty(LOCALE, Locale.ROOT); // reset() forgets it, unlike the limits
@@ -102,6 +108,35 @@ public final class SecureXml {
         reader.setEntityResolver(NO_ENTITIES);
         reader.setErrorHandler(STRICT);
         return reader;
+    }
+
+    /**
+     * Streams a whole document through {@code handler} with this thread's hardened reader. A handler that has
+     * what it wants, or must give up, throws a {@link Stop}: that ends the reading without a failure.
+     *
+     * @return the failure, located: {@code line L, column C} for XML that is not well-formed or breaks a limit
+     */
+    static Optional<LocatedError> read(byte[] document, ContentHandler handler) {
+        try {
+            XMLReader reader = reader();
+            reader.setContentHandler(handler);
+            reader.parse(new InputSource(new ByteArrayInputStream(document)));
+            return Optional.empty();
+        } catch (SAXParseException e) {
+            return Optional.of(describe(e));
+        } catch (Stop e) {
+            return Optional.empty();
+        } catch (SAXException | IOException e) {
+            // the JDK reports some encoding defects as I/O errors rather than parse errors
+            return Optional.of(new LocatedError("document", "not readable as XML: " + e.getMessage()));
+        }
+    }
+
+    /** Thrown by a handler of {@link #read} to end the reading early: not a defect of the document. */
+    static class Stop extends SAXException {
+        Stop(String why) {
+            super(why);
+        }
     }
 
     /** A parse failure in words: {@code line L, column C} as location, the parser's message made plainer. */
