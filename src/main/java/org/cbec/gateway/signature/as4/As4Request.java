@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.translate.DomChildren;
 import org.cbec.gateway.translate.SecureXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
 /**
@@ -168,8 +168,8 @@ public final class As4Request {
 
     /** The one eb:Messaging header and its one eb:UserMessage. */
     private static UserMessage userMessage(Document envelope) {
-        Element header = child(envelope.getDocumentElement(), SOAP12, "Header");
-        Element messaging = header == null ? null : child(header, EBMS_NS, "Messaging");
+        Element header = DomChildren.first(envelope.getDocumentElement(), SOAP12, "Header");
+        Element messaging = header == null ? null : DomChildren.first(header, EBMS_NS, "Messaging");
         if (messaging == null
                 || envelope.getElementsByTagNameNS(EBMS_NS, "Messaging").getLength() != 1) {
             throw As4Failure.of(
@@ -177,7 +177,7 @@ public final class As4Request {
                     As4Failure.EBMS_INVALID_HEADER,
                     "the SOAP Header must hold exactly one eb:Messaging");
         }
-        Element user = child(messaging, EBMS_NS, "UserMessage");
+        Element user = DomChildren.first(messaging, EBMS_NS, "UserMessage");
         if (user == null
                 || envelope.getElementsByTagNameNS(EBMS_NS, "UserMessage").getLength() != 1) {
             throw As4Failure.of(
@@ -213,18 +213,18 @@ public final class As4Request {
         Element toId = required(to, "PartyId");
         Element collaboration = required(user, "CollaborationInfo");
         Element service = required(collaboration, "Service");
-        Element conversation = child(collaboration, EBMS_NS, "ConversationId");
+        Element conversation = DomChildren.first(collaboration, EBMS_NS, "ConversationId");
         Map<String, String> properties = new LinkedHashMap<>();
-        Element messageProperties = child(user, EBMS_NS, "MessageProperties");
+        Element messageProperties = DomChildren.first(user, EBMS_NS, "MessageProperties");
         if (messageProperties != null) {
-            for (Element property : children(messageProperties, "Property")) {
+            for (Element property : DomChildren.all(messageProperties, EBMS_NS, "Property")) {
                 properties.put(property.getAttribute("name"), text(property));
             }
         }
         List<PartInfo> parts = new ArrayList<>();
-        Element payloadInfo = child(user, EBMS_NS, "PayloadInfo");
+        Element payloadInfo = DomChildren.first(user, EBMS_NS, "PayloadInfo");
         if (payloadInfo != null) {
-            for (Element partInfo : children(payloadInfo, "PartInfo")) {
+            for (Element partInfo : DomChildren.all(payloadInfo, EBMS_NS, "PartInfo")) {
                 if (!partInfo.hasAttribute("href")
                         || !partInfo.getAttribute("href").startsWith("cid:")) {
                     throw As4Failure.of(
@@ -233,9 +233,9 @@ public final class As4Request {
                             "each payload must be a MIME attachment (PartInfo href=\"cid:...\"); payloads in the SOAP Body are not taken");
                 }
                 Map<String, String> partProperties = new LinkedHashMap<>();
-                Element props = child(partInfo, EBMS_NS, "PartProperties");
+                Element props = DomChildren.first(partInfo, EBMS_NS, "PartProperties");
                 if (props != null) {
-                    for (Element property : children(props, "Property")) {
+                    for (Element property : DomChildren.all(props, EBMS_NS, "Property")) {
                         partProperties.put(property.getAttribute("name"), text(property));
                     }
                 }
@@ -419,31 +419,8 @@ public final class As4Request {
         return -1;
     }
 
-    static Element child(Element parent, String namespace, String localName) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element
-                    && localName.equals(element.getLocalName())
-                    && namespace.equals(element.getNamespaceURI())) {
-                return element;
-            }
-        }
-        return null;
-    }
-
-    private static List<Element> children(Element parent, String localName) {
-        List<Element> result = new ArrayList<>();
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element
-                    && localName.equals(element.getLocalName())
-                    && EBMS_NS.equals(element.getNamespaceURI())) {
-                result.add(element);
-            }
-        }
-        return result;
-    }
-
     private static Element required(Element parent, String localName) {
-        Element element = child(parent, EBMS_NS, localName);
+        Element element = DomChildren.first(parent, EBMS_NS, localName);
         if (element == null) {
             throw As4Failure.of(
                     GatewayError.MALFORMED_MESSAGE,

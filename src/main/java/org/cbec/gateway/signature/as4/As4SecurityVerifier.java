@@ -37,6 +37,7 @@ import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.xml.SignedInfoAlgorithms;
 import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
+import org.cbec.gateway.translate.DomChildren;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -112,7 +113,7 @@ public final class As4SecurityVerifier {
     private Signed signed(Document envelope, Attachments attachments, boolean mayDecrypt) {
         Element messaging = (Element)
                 envelope.getElementsByTagNameNS(As4Request.EBMS_NS, "Messaging").item(0);
-        Element body = As4Request.child(envelope.getDocumentElement(), As4Request.SOAP12, "Body");
+        Element body = DomChildren.first(envelope.getDocumentElement(), As4Request.SOAP12, "Body");
         if (body == null) {
             throw As4Failure.of(
                     GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "the SOAP envelope has no Body");
@@ -131,7 +132,7 @@ public final class As4SecurityVerifier {
                     As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                     "the envelope holds more than one ds:Signature");
         }
-        Element signedInfo = XmlChildren.first((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
+        Element signedInfo = DomChildren.first((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
         if (signedInfo == null) {
             throw As4Failure.of(
                     GatewayError.MALFORMED_MESSAGE,
@@ -208,7 +209,7 @@ public final class As4SecurityVerifier {
             }
         }
         List<Element> signedReferences = new ArrayList<>();
-        for (Element reference : XmlChildren.all(signedInfo, XmlSignatureVerifier.DSIG, "Reference")) {
+        for (Element reference : DomChildren.all(signedInfo, XmlSignatureVerifier.DSIG, "Reference")) {
             signedReferences.add(reference);
         }
         return new Signed(signer, carried, algorithm, signedReferences);

@@ -24,6 +24,7 @@ import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.signature.xml.SignedInfoAlgorithms;
 import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
+import org.cbec.gateway.translate.DomChildren;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -62,7 +63,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
                             ? "SOAP 1.1 is not accepted; send SOAP 1.2 (application/soap+xml)"
                             : "the body is not a SOAP 1.2 envelope");
         }
-        Element soapBody = child(root, SoapXml.SOAP12, "Body");
+        Element soapBody = DomChildren.first(root, SoapXml.SOAP12, "Body");
         if (soapBody == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the SOAP envelope has no Body");
         }
@@ -184,7 +185,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
         if (signatures.getLength() > 1) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the envelope holds more than one ds:Signature");
         }
-        Element signedInfo = child((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
+        Element signedInfo = DomChildren.first((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
         if (signedInfo == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature has no ds:SignedInfo");
         }
@@ -270,7 +271,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
 
     /** The business document: the base64 Document inside SubmitDocument, as exact bytes. */
     private static byte[] document(Element soapBody) {
-        Element submit = firstElement(soapBody);
+        Element submit = DomChildren.firstElement(soapBody);
         if (submit == null
                 || !"SubmitDocument".equals(submit.getLocalName())
                 || !SoapXml.EXCHANGE.equals(submit.getNamespaceURI())) {
@@ -278,7 +279,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     GatewayError.MALFORMED_MESSAGE,
                     "the SOAP Body must hold ex:SubmitDocument (namespace " + SoapXml.EXCHANGE + ")");
         }
-        Element document = child(submit, SoapXml.EXCHANGE, "Document");
+        Element document = DomChildren.first(submit, SoapXml.EXCHANGE, "Document");
         if (document == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "ex:SubmitDocument has no ex:Document");
         }
@@ -287,25 +288,5 @@ public final class WsSecurityVerifier implements SignatureContainer {
         } catch (IllegalArgumentException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "ex:Document is not base64", e);
         }
-    }
-
-    private static Element child(Element parent, String namespace, String localName) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element
-                    && localName.equals(element.getLocalName())
-                    && namespace.equals(element.getNamespaceURI())) {
-                return element;
-            }
-        }
-        return null;
-    }
-
-    private static Element firstElement(Element parent) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element) {
-                return element;
-            }
-        }
-        return null;
     }
 }

@@ -25,6 +25,7 @@ import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
+import org.cbec.gateway.translate.DomChildren;
 import org.cbec.gateway.translate.SecureXml;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
@@ -191,14 +192,14 @@ public final class XmlSignatureVerifier implements SignatureContainer {
 
     /** Every ds:X509Certificate of the signature's KeyInfo, in document order. */
     private static List<X509Certificate> certificates(Element signatureElement) {
-        List<Element> keyInfos = children(signatureElement, DSIG, "KeyInfo");
+        List<Element> keyInfos = DomChildren.all(signatureElement, DSIG, "KeyInfo");
         if (keyInfos.size() > 1) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature has more than one ds:KeyInfo");
         }
         List<X509Certificate> certificates = new ArrayList<>();
         for (Element keyInfo : keyInfos) {
-            for (Element data : children(keyInfo, DSIG, "X509Data")) {
-                for (Element encoded : children(data, DSIG, "X509Certificate")) {
+            for (Element data : DomChildren.all(keyInfo, DSIG, "X509Data")) {
+                for (Element encoded : DomChildren.all(data, DSIG, "X509Certificate")) {
                     if (certificates.size() == MAX_CERTIFICATES) {
                         throw new GatewayException(
                                 GatewayError.MALFORMED_MESSAGE,
@@ -257,8 +258,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
 
     /** The signed XAdES SigningTime, when the signed properties have one. */
     private static Optional<Instant> signingTime(Element signedProperties) {
-        for (Element signatureProperties : children(signedProperties, XADES, "SignedSignatureProperties")) {
-            for (Element time : children(signatureProperties, XADES, "SigningTime")) {
+        for (Element signatureProperties : DomChildren.all(signedProperties, XADES, "SignedSignatureProperties")) {
+            for (Element time : DomChildren.all(signatureProperties, XADES, "SigningTime")) {
                 String text = time.getTextContent().strip();
                 try {
                     return Optional.of(OffsetDateTime.parse(text).toInstant());
@@ -273,34 +274,6 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         return Optional.empty();
     }
 
-    static List<Element> children(Element parent, String namespace, String localName) {
-        List<Element> found = new ArrayList<>();
-        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element
-                    && namespace.equals(element.getNamespaceURI())
-                    && localName.equals(element.getLocalName())) {
-                found.add(element);
-            }
-        }
-        return found;
-    }
-
-    private static List<Element> elementChildren(Element parent) {
-        List<Element> found = new ArrayList<>();
-        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element) {
-                found.add(element);
-            }
-        }
-        return found;
-    }
-
-    private static boolean is(Node node, String namespace, String localName) {
-        return node instanceof Element element
-                && namespace.equals(element.getNamespaceURI())
-                && localName.equals(element.getLocalName());
-    }
-
     /**
      * The one accepted shape of SignedInfo (see the class comment), read from the DOM before Santuario
      * computes anything, with the algorithm it uses and the signed XAdES properties if it references them.
@@ -308,18 +281,18 @@ public final class XmlSignatureVerifier implements SignatureContainer {
     private record Profile(SignatureAlgorithm algorithm, Optional<Element> signedProperties) {
 
         static Profile check(Element signature, Document document) {
-            List<Element> parts = elementChildren(signature);
-            if (parts.isEmpty() || !is(parts.get(0), DSIG, "SignedInfo")) {
+            List<Element> parts = DomChildren.elements(signature);
+            if (parts.isEmpty() || !DomChildren.is(parts.get(0), DSIG, "SignedInfo")) {
                 throw new GatewayException(
                         GatewayError.MALFORMED_MESSAGE, "the ds:Signature does not start with ds:SignedInfo");
             }
             // every algorithm first, shared with SOAP: a transform or digest the policy refuses is refused before any
             // shape
             SignatureAlgorithm algorithm = SignedInfoAlgorithms.read(parts.get(0));
-            List<Element> signedInfo = elementChildren(parts.get(0));
+            List<Element> signedInfo = DomChildren.elements(parts.get(0));
             if (signedInfo.size() < 3
-                    || !is(signedInfo.get(0), DSIG, "CanonicalizationMethod")
-                    || !is(signedInfo.get(1), DSIG, "SignatureMethod")) {
+                    || !DomChildren.is(signedInfo.get(0), DSIG, "CanonicalizationMethod")
+                    || !DomChildren.is(signedInfo.get(1), DSIG, "SignatureMethod")) {
                 throw new GatewayException(
                         GatewayError.MALFORMED_MESSAGE,
                         "the ds:SignedInfo must hold CanonicalizationMethod, SignatureMethod and a Reference");
@@ -328,7 +301,7 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             Element documentReference = null;
             Element propertiesReference = null;
             for (Element reference : signedInfo.subList(2, signedInfo.size())) {
-                if (!is(reference, DSIG, "Reference")) {
+                if (!DomChildren.is(reference, DSIG, "Reference")) {
                     throw new GatewayException(
                             GatewayError.MALFORMED_MESSAGE,
                             "the ds:SignedInfo holds a " + reference.getTagName() + " where only References may be");
@@ -363,10 +336,10 @@ public final class XmlSignatureVerifier implements SignatureContainer {
 
         private static List<String> transforms(Element reference) {
             List<String> algorithms = new ArrayList<>();
-            for (Element transforms : children(reference, DSIG, "Transforms")) {
-                for (Element transform : elementChildren(transforms)) {
+            for (Element transforms : DomChildren.all(reference, DSIG, "Transforms")) {
+                for (Element transform : DomChildren.elements(transforms)) {
                     algorithms.add(
-                            is(transform, DSIG, "Transform")
+                            DomChildren.is(transform, DSIG, "Transform")
                                     ? transform.getAttribute("Algorithm")
                                     : transform.getTagName());
                 }
@@ -407,10 +380,10 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             collectIdCarriers(document.getDocumentElement(), id, carriers);
             Element target = carriers.size() == 1 ? carriers.get(0) : null;
             boolean inPlace = target != null
-                    && is(target, XADES, "SignedProperties")
+                    && DomChildren.is(target, XADES, "SignedProperties")
                     && id.equals(target.getAttributeNS(null, "Id"))
-                    && is(target.getParentNode(), XADES, "QualifyingProperties")
-                    && is(target.getParentNode().getParentNode(), DSIG, "Object")
+                    && DomChildren.is(target.getParentNode(), XADES, "QualifyingProperties")
+                    && DomChildren.is(target.getParentNode().getParentNode(), DSIG, "Object")
                     && target.getParentNode().getParentNode().getParentNode() == signature;
             if (!inPlace) {
                 throw new GatewayException(
