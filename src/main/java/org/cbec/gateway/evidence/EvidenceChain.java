@@ -175,13 +175,13 @@ public final class EvidenceChain {
             while (row.next()) {
                 ObjectNode entry = JSON.createObjectNode();
                 entry.put("messageId", row.getString(1));
-                entry.put("receivedAt", EvidenceArchive.instant(row, 2).toString());
+                entry.put("receivedAt", ArchiveQueries.instant(row, 2).toString());
                 entry.put("sha256", row.getString(3));
                 entry.put("sizeBytes", row.getLong(4));
                 entry.put("contentType", row.getString(5));
                 entry.put("partner", row.getString(6));
                 entry.put("signer", row.getString(7));
-                Instant signingTime = EvidenceArchive.instant(row, 8);
+                Instant signingTime = ArchiveQueries.instant(row, 8);
                 entry.put("signingTime", signingTime == null ? null : signingTime.toString());
                 entry.put("documentFormat", row.getString(9));
                 entry.put("verdict", row.getString(10));
@@ -364,7 +364,7 @@ public final class EvidenceChain {
                         ? Optional.of(new Seal(
                                 row.getLong(1),
                                 row.getString(2),
-                                EvidenceArchive.instant(row, 3),
+                                ArchiveQueries.instant(row, 3),
                                 row.getBytes(4),
                                 row.getBytes(5)))
                         : Optional.empty();
@@ -388,7 +388,7 @@ public final class EvidenceChain {
                     seals.add(new Seal(
                             row.getLong(1),
                             row.getString(2),
-                            EvidenceArchive.instant(row, 3),
+                            ArchiveQueries.instant(row, 3),
                             row.getBytes(4),
                             row.getBytes(5)));
                 }
