@@ -35,17 +35,17 @@ public final class As4Answer {
 
     /** @throws IllegalArgumentException with what is wrong, when the answer is not an AS4 signal */
     public static As4Answer parse(byte[] body, String contentType) {
-        Map<String, String> type = As4Request.parameters(contentType == null ? "" : contentType);
+        Map<String, String> type = As4Mime.parameters(contentType == null ? "" : contentType);
         byte[] soap;
         if ("multipart/related".equals(type.get(""))) {
             String boundary = type.get("boundary");
             if (boundary == null || boundary.isEmpty()) {
                 throw new IllegalArgumentException("multipart/related without a boundary");
             }
-            List<As4Request.Attachment> parts = As4Request.parts(body, boundary);
+            List<As4Request.Attachment> parts = As4Mime.parts(body, boundary);
             String start = type.get("start");
             soap = parts.stream()
-                    .filter(part -> start == null || As4Request.unbracket(start).equals(part.contentId()))
+                    .filter(part -> start == null || As4Mime.unbracket(start).equals(part.contentId()))
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no MIME part has the start Content-ID " + start))
                     .body();
