@@ -5,8 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,52 +36,35 @@ final class ArchiveQueries {
 
     /** {@code INBOUND} or {@code OUTBOUND}. */
     String direction(String messageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement("SELECT direction FROM inbound_message WHERE message_id = ?")) {
-            statement.setString(1, messageId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() && "OUTBOUND".equals(row.getString(1)) ? "OUTBOUND" : "INBOUND";
-            }
-        } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot read the direction of " + messageId, e);
-        }
+        return Sql.first(
+                        dataSource,
+                        "cannot read the direction of " + messageId,
+                        "SELECT direction FROM inbound_message WHERE message_id = ?",
+                        row -> row.getString(1),
+                        messageId)
+                .filter("OUTBOUND"::equals)
+                .orElse("INBOUND");
     }
 
     /** Every signed receipt sent for a message, oldest first. */
     List<byte[]> signedReceipts(String messageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT cms FROM signed_receipt WHERE message_id = ? ORDER BY signed_at")) {
-            statement.setString(1, messageId);
-            List<byte[]> receipts = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    receipts.add(rows.getBytes(1));
-                }
-            }
-            return receipts;
-        } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot read signed receipts of " + messageId, e);
-        }
+        return Sql.list(
+                dataSource,
+                "cannot read signed receipts of " + messageId,
+                "SELECT cms FROM signed_receipt WHERE message_id = ? ORDER BY signed_at",
+                row -> row.getBytes(1),
+                messageId);
     }
 
     /** For each signed receipt of an outbound AS4 message, the exact request it answers (Content-Type line first), oldest first. */
     List<byte[]> sentRequests(String messageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT sent_request FROM signed_receipt WHERE message_id = ? AND sent_request IS NOT NULL ORDER BY signed_at")) {
-            statement.setString(1, messageId);
-            List<byte[]> requests = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    requests.add(rows.getBytes(1));
-                }
-            }
-            return requests;
-        } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot read the requests sent for " + messageId, e);
-        }
+        return Sql.list(
+                dataSource,
+                "cannot read the requests sent for " + messageId,
+                "SELECT sent_request FROM signed_receipt WHERE message_id = ? AND sent_request IS NOT NULL"
+                        + " ORDER BY signed_at",
+                row -> row.getBytes(1),
+                messageId);
     }
 
     /** The accepted message with these exact bytes, if any. */
@@ -91,7 +72,7 @@ final class ArchiveQueries {
         try (Connection connection = dataSource.getConnection()) {
             return ArchiveRows.acceptedMessageWithDigest(connection, sha256);
         } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot look up digest", e);
+            throw Sql.failure("cannot look up digest", e);
         }
     }
 
@@ -110,13 +91,13 @@ final class ArchiveQueries {
                 }
                 return Optional.of(new ArchivedMessage(
                         row.getString(1),
-                        instant(row, 2),
+                        Sql.instant(row, 2),
                         row.getString(3),
                         row.getLong(4),
                         row.getString(5),
                         row.getString(6),
                         row.getString(7),
-                        instant(row, 8),
+                        Sql.instant(row, 8),
                         row.getString(9),
                         Verdict.valueOf(row.getString(10)),
                         row.getString(11),
@@ -130,7 +111,7 @@ final class ArchiveQueries {
                         history(connection, messageId)));
             }
         } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot read message " + messageId, e);
+            throw Sql.failure("cannot read message " + messageId, e);
         }
     }
 
@@ -173,20 +154,13 @@ final class ArchiveQueries {
             return Optional.of(
                     new EvidenceArchive.FirstReceipt(entry.partnerId(), entry.documentFormat(), entry.receiptJson()));
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT m.partner_id, m.document_format, d.receipt FROM inbound_message m"
-                                + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id WHERE m.message_id = ?")) {
-            statement.setString(1, messageId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next()
-                        ? Optional.of(
-                                new EvidenceArchive.FirstReceipt(row.getString(1), row.getString(2), row.getString(3)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot read the receipt of " + messageId, e);
-        }
+        return Sql.first(
+                dataSource,
+                "cannot read the receipt of " + messageId,
+                "SELECT m.partner_id, m.document_format, d.receipt FROM inbound_message m"
+                        + " LEFT JOIN inbound_decision d ON d.message_id = m.message_id WHERE m.message_id = ?",
+                row -> new EvidenceArchive.FirstReceipt(row.getString(1), row.getString(2), row.getString(3)),
+                messageId);
     }
 
     /** The exact bytes received under this message id, when they were kept. */
@@ -218,7 +192,7 @@ final class ArchiveQueries {
                 return kept.read(reference);
             }
         } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot read content of " + messageId, e);
+            throw Sql.failure("cannot read content of " + messageId, e);
         }
     }
 
@@ -226,25 +200,17 @@ final class ArchiveQueries {
     List<String> acceptedButNotDispatched(Instant receivedBefore) {
         // Within the signing-time window only: anything older was dispatched long ago, or was noticed by an earlier
         // sweep.
-        String sql =
-                "SELECT m.message_id FROM inbound_message m WHERE m.received_at < ? AND m.received_at > ? AND m.verdict = 'ACCEPTED'"
-                        + " AND NOT EXISTS (SELECT 1 FROM message_progress p WHERE p.message_id = m.message_id) ORDER BY m.message_id";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, OffsetDateTime.ofInstant(receivedBefore, ZoneOffset.UTC));
-            statement.setObject(
-                    2, OffsetDateTime.ofInstant(receivedBefore.minus(java.time.Duration.ofDays(7)), ZoneOffset.UTC));
-            List<String> ids = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getString(1));
-                }
-            }
-            return ids;
-        } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot list undispatched messages", e);
-        }
+        return Sql.list(
+                dataSource,
+                "cannot list undispatched messages",
+                "SELECT m.message_id FROM inbound_message m WHERE m.received_at < ? AND m.received_at > ?"
+                        + " AND m.verdict = 'ACCEPTED' AND NOT EXISTS (SELECT 1 FROM message_progress p"
+                        + " WHERE p.message_id = m.message_id) ORDER BY m.message_id",
+                row -> row.getString(1),
+                receivedBefore,
+                receivedBefore.minus(java.time.Duration.ofDays(7)));
     }
+
     /** A search over archived messages, newest first: any of partner, status, document format and time range. */
     List<ArchivedMessage> search(
             String partnerId, String status, String documentFormat, Instant since, Instant until, int limit) {
@@ -256,7 +222,7 @@ final class ArchiveQueries {
         }
         if (until != null) {
             sql.append(" AND received_at < ?");
-            parameters.add(OffsetDateTime.ofInstant(until, ZoneOffset.UTC));
+            parameters.add(until);
         }
         if (partnerId != null) {
             sql.append(" AND partner_id = ?");
@@ -268,23 +234,11 @@ final class ArchiveQueries {
         }
         if (since != null) {
             sql.append(" AND received_at >= ?");
-            parameters.add(OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+            parameters.add(since);
         }
         sql.append(" ORDER BY received_at DESC, message_id DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
-        List<String> ids = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-            }
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot search messages", e);
-        }
+        List<String> ids = Sql.list(
+                dataSource, "cannot search messages", sql.toString(), row -> row.getString(1), parameters.toArray());
         List<ArchivedMessage> messages = new ArrayList<>();
         for (String id : ids) {
             find(id).ifPresent(messages::add);
@@ -300,28 +254,16 @@ final class ArchiveQueries {
         try (Connection connection = dataSource.getConnection()) {
             return ArchiveRows.acceptedMessageWithContent(connection, partnerId, contentSha256);
         } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot look up the signed content's digest", e);
+            throw Sql.failure("cannot look up the signed content's digest", e);
         }
     }
 
     private static List<ArchivedMessage.StatusChange> history(Connection connection, String messageId)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT status, at, note FROM message_status_history WHERE message_id = ? ORDER BY at, status")) {
-            statement.setString(1, messageId);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<ArchivedMessage.StatusChange> changes = new ArrayList<>();
-                while (rows.next()) {
-                    changes.add(
-                            new ArchivedMessage.StatusChange(rows.getString(1), instant(rows, 2), rows.getString(3)));
-                }
-                return changes;
-            }
-        }
-    }
-
-    static Instant instant(ResultSet row, int column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
+        return Sql.list(
+                connection,
+                "SELECT status, at, note FROM message_status_history WHERE message_id = ? ORDER BY at, status",
+                row -> new ArchivedMessage.StatusChange(row.getString(1), Sql.instant(row, 2), row.getString(3)),
+                messageId);
     }
 }

@@ -56,7 +56,7 @@ final class ArchiveRows {
                 return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw EvidenceArchive.failure("cannot look up the signed content's digest", e);
+            throw Sql.failure("cannot look up the signed content's digest", e);
         }
     }
 

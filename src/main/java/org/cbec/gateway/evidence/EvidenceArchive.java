@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.cbec.gateway.config.GroupCommit;
-import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 
 /**
@@ -260,7 +259,7 @@ public final class EvidenceArchive {
             statement.setBytes(3, cms);
             statement.executeUpdate();
         } catch (SQLException e) {
-            throw failure("cannot archive the signed receipt of " + messageId, e);
+            throw Sql.failure("cannot archive the signed receipt of " + messageId, e);
         }
     }
 
@@ -327,9 +326,5 @@ public final class EvidenceArchive {
     public static void insertHistoryRow(Connection connection, String messageId, String status, Instant at, String note)
             throws SQLException {
         ArchiveRows.insertHistory(connection, messageId, status, at, note);
-    }
-
-    static GatewayException failure(String what, SQLException e) {
-        return new GatewayException(GatewayError.INTERNAL_ERROR, what + ": " + e.getMessage(), e);
     }
 }

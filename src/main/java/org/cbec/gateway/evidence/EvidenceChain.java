@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * Links every archived message into one append-only hash chain, in batches off the hot path, and seals
  * the chain head with the gateway's signature at intervals. One writer at a time: extending the chain
  * locks its head row, which holds across gateway instances sharing a database.
+ *
+ * <p>Reading the chain and its seals back, for an export, is {@link EvidenceChainReads}.
  */
 public final class EvidenceChain {
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceChain.class);
@@ -42,6 +44,8 @@ public final class EvidenceChain {
      * @param timeStamper who time-stamps each seal (RFC 3161)
      * @param trustedTime told whether seals get their tokens, which the intake reads
      */
+    private final EvidenceChainReads reads;
+
     public EvidenceChain(
             DataSource dataSource,
             CmsSigner sealSigner,
@@ -53,6 +57,12 @@ public final class EvidenceChain {
         this.clock = clock;
         this.timeStamper = timeStamper;
         this.trustedTime = trustedTime;
+        this.reads = new EvidenceChainReads(dataSource);
+    }
+
+    /** The chain and its seals as kept, for an export. */
+    EvidenceChainReads reads() {
+        return reads;
     }
 
     /**
@@ -175,13 +185,13 @@ public final class EvidenceChain {
             while (row.next()) {
                 ObjectNode entry = JSON.createObjectNode();
                 entry.put("messageId", row.getString(1));
-                entry.put("receivedAt", ArchiveQueries.instant(row, 2).toString());
+                entry.put("receivedAt", Sql.instant(row, 2).toString());
                 entry.put("sha256", row.getString(3));
                 entry.put("sizeBytes", row.getLong(4));
                 entry.put("contentType", row.getString(5));
                 entry.put("partner", row.getString(6));
                 entry.put("signer", row.getString(7));
-                Instant signingTime = ArchiveQueries.instant(row, 8);
+                Instant signingTime = Sql.instant(row, 8);
                 entry.put("signingTime", signingTime == null ? null : signingTime.toString());
                 entry.put("documentFormat", row.getString(9));
                 entry.put("verdict", row.getString(10));
@@ -310,93 +320,6 @@ public final class EvidenceChain {
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? row.getBytes(1) : null;
             }
-        }
-    }
-
-    /** Chain entries from the first message received at or after {@code from} up to the first seal covering {@code to}. */
-    public List<ChainEntry> entriesForExport(Instant from, Instant to, long throughSeq) {
-        String sql = "SELECT c.chain_seq, c.message_id, c.previous_hash, c.entry_hash, c.entry FROM evidence_chain c"
-                + " WHERE c.chain_seq >= (SELECT COALESCE(MIN(m.chain_seq), 0) FROM inbound_message m WHERE m.received_at >= ? AND m.chain_seq IS NOT NULL)"
-                + " AND c.chain_seq <= ? ORDER BY c.chain_seq";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-            statement.setLong(2, throughSeq);
-            List<ChainEntry> entries = new ArrayList<>();
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    entries.add(new ChainEntry(
-                            row.getLong(1), row.getString(2), row.getString(3), row.getString(4), (ObjectNode)
-                                    JSON.readTree(row.getString(5))));
-                }
-            }
-            return entries;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
-        }
-    }
-
-    /** The chain position of the last message received at or before {@code to} (0 when none). */
-    public long lastSeqReceivedBy(Instant to) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COALESCE(MAX(chain_seq), 0) FROM inbound_message WHERE received_at <= ? AND chain_seq IS NOT NULL")) {
-            statement.setObject(1, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
-        }
-    }
-
-    /** The first seal at or after the given chain position. */
-    public Optional<Seal> sealCovering(long chainSeq) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1")) {
-            statement.setLong(1, chainSeq);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next()
-                        ? Optional.of(new Seal(
-                                row.getLong(1),
-                                row.getString(2),
-                                ArchiveQueries.instant(row, 3),
-                                row.getBytes(4),
-                                row.getBytes(5)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
-        }
-    }
-
-    /** Every seal between two chain positions, inclusive. */
-    public List<Seal> seals(long fromSeq, long toSeq) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq")) {
-            statement.setLong(1, fromSeq);
-            statement.setLong(2, toSeq);
-            List<Seal> seals = new ArrayList<>();
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    seals.add(new Seal(
-                            row.getLong(1),
-                            row.getString(2),
-                            ArchiveQueries.instant(row, 3),
-                            row.getBytes(4),
-                            row.getBytes(5)));
-                }
-            }
-            return seals;
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
         }
     }
 }
