@@ -39,20 +39,13 @@ public final class EcomShipmentJsonTranslator implements Translator {
 
     @Override
     public Translation translate(byte[] document, TranslationContext context) {
-        List<LocatedError> parseErrors = new ArrayList<>();
-        Optional<JsonNode> parsed = JsonInput.readObject(document, parseErrors);
+        JsonFields fields = new JsonFields();
+        Optional<JsonNode> parsed = fields.document(document, SHIPMENT, BATCH);
         if (parsed.isEmpty()) {
-            return new Translation.Invalid(format(), parseErrors);
+            return new Translation.Invalid(format(), fields.errors());
         }
         JsonNode root = parsed.get();
-        JsonFields fields = new JsonFields();
-        String documentType = fields.requiredText(root, "", "documentType");
-        if (documentType != null && !SHIPMENT.equals(documentType) && !BATCH.equals(documentType)) {
-            fields.error("/documentType", "must be " + SHIPMENT + " or " + BATCH);
-        }
-        if (fields.hasErrors()) {
-            return new Translation.Invalid(format(), fields.errors()); // another document: its fields mean nothing here
-        }
+        String documentType = root.get("documentType").textValue();
         RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
         List<CanonicalRecord> records = new ArrayList<>();
         if (SHIPMENT.equals(documentType)) {

@@ -33,6 +33,23 @@ final class JsonFields {
         errors.add(new LocatedError(pointer.isEmpty() ? "document" : pointer, message));
     }
 
+    /**
+     * The root object of a JSON business document whose {@code documentType} is one of {@code documentTypes}; empty,
+     * with its errors here, when the bytes are no JSON object or the document is another one (whose fields mean
+     * nothing here).
+     */
+    Optional<JsonNode> document(byte[] document, String... documentTypes) {
+        Optional<JsonNode> parsed = JsonInput.readObject(document, errors);
+        if (parsed.isEmpty()) {
+            return parsed;
+        }
+        String documentType = requiredText(parsed.get(), "", "documentType");
+        if (documentType != null && !List.of(documentTypes).contains(documentType)) {
+            error("/documentType", "must be " + String.join(" or ", documentTypes));
+        }
+        return hasErrors() ? Optional.empty() : parsed;
+    }
+
     /** RFC 6901: {@code ~} and {@code /} in a name are escaped. */
     static String pointer(String parent, String name) {
         return parent + "/" + name.replace("~", "~0").replace("/", "~1");
