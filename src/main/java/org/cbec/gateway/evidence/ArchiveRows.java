@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
@@ -35,26 +34,21 @@ final class ArchiveRows {
     }
 
     static Optional<String> acceptedMessageWithDigest(Connection connection, String sha256) throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT message_id FROM accepted_digest WHERE sha256 = ?")) {
-            statement.setString(1, sha256);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
-            }
-        }
+        return Sql.first(
+                connection, "SELECT message_id FROM accepted_digest WHERE sha256 = ?", row -> row.getString(1), sha256);
     }
 
     static Optional<String> acceptedMessageWithContent(Connection connection, String partnerId, String contentSha256) {
         if (partnerId == null || contentSha256 == null) {
             return Optional.empty();
         }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT message_id FROM accepted_content WHERE partner_id = ? AND content_sha256 = ?")) {
-            statement.setString(1, partnerId);
-            statement.setString(2, contentSha256);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
-            }
+        try {
+            return Sql.first(
+                    connection,
+                    "SELECT message_id FROM accepted_content WHERE partner_id = ? AND content_sha256 = ?",
+                    row -> row.getString(1),
+                    partnerId,
+                    contentSha256);
         } catch (SQLException e) {
             throw Sql.failure("cannot look up the signed content's digest", e);
         }

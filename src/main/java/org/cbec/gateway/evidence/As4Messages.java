@@ -2,12 +2,10 @@ package org.cbec.gateway.evidence;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -84,24 +82,19 @@ public final class As4Messages {
 
     /** The first receipt of a claimed eb:MessageId, once it has one; empty while in progress, or when released. */
     private Optional<Claim> firstReceipt(String partnerId, String ebmsMessageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT receipt, message_ids FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
-            select.setString(1, partnerId);
-            select.setString(2, ebmsMessageId);
-            try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    throw new GatewayException(
-                            GatewayError.OVERLOADED,
-                            "the first AS4 message " + ebmsMessageId + " was refused a moment ago; retry");
-                }
-                byte[] receipt = rows.getBytes(1);
-                return receipt == null ? Optional.empty() : Optional.of(new Claim(false, receipt, rows.getString(2)));
-            }
-        } catch (SQLException e) {
+        Optional<Claim> claim = Sql.first(
+                dataSource,
+                "the AS4 message id cannot be read",
+                "SELECT receipt, message_ids FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?",
+                row -> new Claim(false, row.getBytes(1), row.getString(2)),
+                partnerId,
+                ebmsMessageId);
+        if (claim.isEmpty()) {
             throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be read: " + e.getMessage(), e);
+                    GatewayError.OVERLOADED,
+                    "the first AS4 message " + ebmsMessageId + " was refused a moment ago; retry");
         }
+        return claim.filter(first -> first.firstReceipt() != null);
     }
 
     /**
@@ -129,37 +122,25 @@ public final class As4Messages {
     }
 
     /** The CEF four-corner properties a received message carried: originalSender and finalRecipient (either may be null). */
-    public java.util.Optional<String[]> corners(String partnerId, String ebmsMessageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT original_sender, final_recipient FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
-            select.setString(1, partnerId);
-            select.setString(2, ebmsMessageId);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next()
-                        ? java.util.Optional.of(new String[] {rows.getString(1), rows.getString(2)})
-                        : java.util.Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 message cannot be read: " + e.getMessage(), e);
-        }
+    public Optional<String[]> corners(String partnerId, String ebmsMessageId) {
+        return Sql.first(
+                dataSource,
+                "the AS4 message cannot be read",
+                "SELECT original_sender, final_recipient FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?",
+                row -> new String[] {row.getString(1), row.getString(2)},
+                partnerId,
+                ebmsMessageId);
     }
 
     /** The exact request bytes of an AS4 message received with a receipt. */
-    public java.util.Optional<byte[]> request(String partnerId, String ebmsMessageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT request FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
-            select.setString(1, partnerId);
-            select.setString(2, ebmsMessageId);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? java.util.Optional.ofNullable(rows.getBytes(1)) : java.util.Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 request cannot be read: " + e.getMessage(), e);
-        }
+    public Optional<byte[]> request(String partnerId, String ebmsMessageId) {
+        return Sql.first(
+                dataSource,
+                "the AS4 request cannot be read",
+                "SELECT request FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?",
+                row -> row.getBytes(1),
+                partnerId,
+                ebmsMessageId);
     }
 
     /** The claim answered with an error: the message was not received, and the partner may send it again. */
@@ -198,32 +179,23 @@ public final class As4Messages {
 
     /** The signals answered to requests with this eb:MessageId, oldest first. */
     public List<Signal> signals(String ebmsMessageId) {
-        List<Signal> signals = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT signal_id, sent_at, partner_id, ebms_message_id, request_sha256,"
-                                + " kind, gateway_code, ebms_code, message_ids, signal_xml FROM as4_signal WHERE ebms_message_id = ? ORDER BY sent_at, signal_id")) {
-            select.setString(1, ebmsMessageId);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    signals.add(new Signal(
-                            rows.getString(1),
-                            rows.getTimestamp(2).toInstant(),
-                            rows.getString(3),
-                            rows.getString(4),
-                            rows.getString(5),
-                            rows.getString(6),
-                            rows.getString(7),
-                            rows.getString(8),
-                            rows.getString(9),
-                            rows.getBytes(10)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 signals cannot be read: " + e.getMessage(), e);
-        }
-        return signals;
+        return Sql.list(
+                dataSource,
+                "the AS4 signals cannot be read",
+                "SELECT signal_id, sent_at, partner_id, ebms_message_id, request_sha256, kind, gateway_code, ebms_code,"
+                        + " message_ids, signal_xml FROM as4_signal WHERE ebms_message_id = ? ORDER BY sent_at, signal_id",
+                row -> new Signal(
+                        row.getString(1),
+                        row.getTimestamp(2).toInstant(),
+                        row.getString(3),
+                        row.getString(4),
+                        row.getString(5),
+                        row.getString(6),
+                        row.getString(7),
+                        row.getString(8),
+                        row.getString(9),
+                        row.getBytes(10)),
+                ebmsMessageId);
     }
 
     private void update(String sql, Object... values) {

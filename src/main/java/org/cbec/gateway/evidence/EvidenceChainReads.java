@@ -24,6 +24,8 @@ import org.cbec.gateway.error.GatewayException;
 final class EvidenceChainReads {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String SEALS = "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal";
+
     private final DataSource dataSource;
 
     EvidenceChainReads(DataSource dataSource) {
@@ -56,60 +58,39 @@ final class EvidenceChainReads {
 
     /** The chain position of the last message received at or before {@code to} (0 when none). */
     long lastSeqReceivedBy(Instant to) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COALESCE(MAX(chain_seq), 0) FROM inbound_message WHERE received_at <= ? AND chain_seq IS NOT NULL")) {
-            statement.setObject(1, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
-        }
+        return Sql.first(
+                        dataSource,
+                        "cannot read the evidence chain",
+                        "SELECT COALESCE(MAX(chain_seq), 0) FROM inbound_message WHERE received_at <= ?"
+                                + " AND chain_seq IS NOT NULL",
+                        row -> row.getLong(1),
+                        to)
+                .orElse(0L);
     }
 
     /** The first seal at or after the given chain position. */
     Optional<EvidenceChain.Seal> sealCovering(long chainSeq) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1")) {
-            statement.setLong(1, chainSeq);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next()
-                        ? Optional.of(new EvidenceChain.Seal(
-                                row.getLong(1),
-                                row.getString(2),
-                                Sql.instant(row, 3),
-                                row.getBytes(4),
-                                row.getBytes(5)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
-        }
+        return Sql.first(
+                dataSource,
+                "cannot read the evidence seals",
+                SEALS + " WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1",
+                EvidenceChainReads::seal,
+                chainSeq);
     }
 
     /** Every seal between two chain positions, inclusive. */
     List<EvidenceChain.Seal> seals(long fromSeq, long toSeq) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq")) {
-            statement.setLong(1, fromSeq);
-            statement.setLong(2, toSeq);
-            List<EvidenceChain.Seal> seals = new ArrayList<>();
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    seals.add(new EvidenceChain.Seal(
-                            row.getLong(1), row.getString(2), Sql.instant(row, 3), row.getBytes(4), row.getBytes(5)));
-                }
-            }
-            return seals;
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
-        }
+        return Sql.list(
+                dataSource,
+                "cannot read the evidence seals",
+                SEALS + " WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq",
+                EvidenceChainReads::seal,
+                fromSeq,
+                toSeq);
+    }
+
+    private static EvidenceChain.Seal seal(ResultSet row) throws SQLException {
+        return new EvidenceChain.Seal(
+                row.getLong(1), row.getString(2), Sql.instant(row, 3), row.getBytes(4), row.getBytes(5));
     }
 }

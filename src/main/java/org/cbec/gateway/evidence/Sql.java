@@ -32,41 +32,56 @@ public final class Sql {
     /** The value of the first row, empty when there is none; on a connection of its own. */
     public static <T> Optional<T> first(
             DataSource database, String what, String sql, Row<T> row, Object... parameters) {
-        try (Connection connection = database.getConnection()) {
-            return first(connection, sql, row, parameters);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        return onConnection(database, what, connection -> first(connection, sql, row, parameters));
     }
 
     /** The value of the first row, empty when there is none; inside the caller's transaction. */
     public static <T> Optional<T> first(Connection connection, String sql, Row<T> row, Object... parameters)
             throws SQLException {
-        try (PreparedStatement statement = prepared(connection, sql, parameters);
-                ResultSet rows = statement.executeQuery()) {
-            return rows.next() ? Optional.ofNullable(row.read(rows)) : Optional.empty();
-        }
+        return query(
+                connection,
+                sql,
+                parameters,
+                rows -> rows.next() ? Optional.ofNullable(row.read(rows)) : Optional.empty());
     }
 
     /** The values of every row, in the statement's order; on a connection of its own. */
     public static <T> List<T> list(DataSource database, String what, String sql, Row<T> row, Object... parameters) {
-        try (Connection connection = database.getConnection()) {
-            return list(connection, sql, row, parameters);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
+        return onConnection(database, what, connection -> list(connection, sql, row, parameters));
     }
 
     /** The values of every row, in the statement's order; inside the caller's transaction. */
     public static <T> List<T> list(Connection connection, String sql, Row<T> row, Object... parameters)
             throws SQLException {
-        try (PreparedStatement statement = prepared(connection, sql, parameters);
-                ResultSet rows = statement.executeQuery()) {
+        return query(connection, sql, parameters, rows -> {
             List<T> values = new ArrayList<>();
             while (rows.next()) {
                 values.add(row.read(rows));
             }
             return values;
+        });
+    }
+
+    /** Work on a connection of its own, a failure of the database reported as reading {@code what}. */
+    public static <T> T onConnection(DataSource database, String what, Work<T> work) {
+        try (Connection connection = database.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    /** Work with a connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private static <T> T query(Connection connection, String sql, Object[] parameters, Row<T> result)
+            throws SQLException {
+        try (PreparedStatement statement = prepared(connection, sql, parameters);
+                ResultSet rows = statement.executeQuery()) {
+            return result.read(rows);
         }
     }
 

@@ -74,11 +74,7 @@ public final class As4Transport implements OutboundTransport {
         this.identity = identity;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .sslContext(tls)
-                .build();
+        this.http = OutboundTransport.httpClient(tls, timeout);
     }
 
     @Override

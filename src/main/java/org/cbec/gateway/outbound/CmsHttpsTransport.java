@@ -40,11 +40,7 @@ public final class CmsHttpsTransport implements OutboundTransport {
     /** @param tls the trust for partners' HTTPS servers ({@code gateway.outbound.tls-anchors}, or the JDK's own) */
     public CmsHttpsTransport(SSLContext tls, Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .sslContext(tls)
-                .build();
+        this.http = OutboundTransport.httpClient(tls, timeout);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.cbec.gateway.outbound;
 
+import java.net.http.HttpClient;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.cbec.gateway.partner.Partner;
 
 /**
@@ -16,6 +19,15 @@ public interface OutboundTransport {
      * did: that is a failed {@link Result}.
      */
     Result send(Document document, Partner partner);
+
+    /** The HTTP/1.1 client of an HTTPS transport: the partners' TLS trust and the connect timeout of every attempt. */
+    static HttpClient httpClient(SSLContext tls, Duration timeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .sslContext(tls)
+                .build();
+    }
 
     /**
      * One document for one partner.

@@ -187,16 +187,8 @@ public final class EcomShipmentJsonTranslator implements Translator {
             }
             String origin = fields.requiredChecked(item, itemAt, "origin", Rules::isCountry, Rules.COUNTRY);
             if (seq != null && value != null && itemCurrency != null) {
-                items.add(new ShipmentItem(
-                        seq,
-                        description,
-                        hsCode,
-                        quantity,
-                        unit,
-                        grossMass == null ? null : grossMass.toPlainString(),
-                        value.toPlainString(),
-                        itemCurrency,
-                        origin));
+                items.add(ShipmentItem.exact(
+                        seq, description, hsCode, quantity, unit, grossMass, value, itemCurrency, origin));
             }
         }
         return items;

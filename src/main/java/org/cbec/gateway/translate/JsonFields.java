@@ -65,6 +65,15 @@ final class JsonFields {
         return value == null || value.isNull() ? null : value;
     }
 
+    /** The field's JSON value; null, with an error, when it is absent or JSON null. */
+    private JsonNode requiredValue(JsonNode object, String parent, String name) {
+        JsonNode value = value(object, name);
+        if (value == null) {
+            error(pointer(parent, name), Rules.REQUIRED);
+        }
+        return value;
+    }
+
     /** A string that must be present and not empty; null (with an error) otherwise. */
     String requiredText(JsonNode object, String parent, String name) {
         String text = optionalText(object, parent, name);
@@ -142,9 +151,8 @@ final class JsonFields {
 
     /** A JSON object that must be present; null (with an error) otherwise. */
     JsonNode requiredObject(JsonNode object, String parent, String name) {
-        JsonNode value = value(object, name);
+        JsonNode value = requiredValue(object, parent, name);
         if (value == null) {
-            error(pointer(parent, name), Rules.REQUIRED);
             return null;
         }
         if (!value.isObject()) {
@@ -166,9 +174,8 @@ final class JsonFields {
 
     /** A JSON array with at least one element; null (with an error) otherwise. */
     JsonNode requiredNonEmptyArray(JsonNode object, String parent, String name, String whatItHolds) {
-        JsonNode value = value(object, name);
+        JsonNode value = requiredValue(object, parent, name);
         if (value == null) {
-            error(pointer(parent, name), Rules.REQUIRED);
             return null;
         }
         if (!value.isArray()) {
@@ -187,11 +194,7 @@ final class JsonFields {
      * null (with an error) when absent, not a decimal, out of range or negative.
      */
     BigDecimal requiredAmount(JsonNode object, String parent, String name) {
-        if (value(object, name) == null) {
-            error(pointer(parent, name), Rules.REQUIRED);
-            return null;
-        }
-        return optionalAmount(object, parent, name);
+        return requiredValue(object, parent, name) == null ? null : optionalAmount(object, parent, name);
     }
 
     /** As {@link #requiredAmount}, but absent or JSON null is allowed and gives null. */
@@ -226,10 +229,9 @@ final class JsonFields {
 
     /** A required JSON number greater than zero, exact as sent. */
     BigDecimal requiredPositiveNumber(JsonNode object, String parent, String name) {
-        JsonNode value = value(object, name);
+        JsonNode value = requiredValue(object, parent, name);
         String where = pointer(parent, name);
         if (value == null) {
-            error(where, Rules.REQUIRED);
             return null;
         }
         if (!value.isNumber()) {
@@ -250,10 +252,9 @@ final class JsonFields {
 
     /** A required JSON integer of at least 1; null (with an error) otherwise. */
     Integer requiredPositiveInt(JsonNode object, String parent, String name) {
-        JsonNode value = value(object, name);
+        JsonNode value = requiredValue(object, parent, name);
         String where = pointer(parent, name);
         if (value == null) {
-            error(where, Rules.REQUIRED);
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {

@@ -3,7 +3,9 @@ package org.cbec.gateway.translate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -49,6 +51,9 @@ public final class SecureXml {
     private static final String MAX_GENERAL_ENTITY_SIZE = "jdk.xml.maxGeneralEntitySizeLimit";
     private static final String TOTAL_ENTITY_SIZE = "jdk.xml.totalEntitySizeLimit";
     private static final String ELEMENT_ATTRIBUTE_LIMIT = "jdk.xml.elementAttributeLimit";
+    /** The parser features of both factories: secure processing on, DOCTYPE and every external entity off. */
+    private static final Map<String, Boolean> FEATURES = features();
+
     /** The parser's message language: ROOT is its base (English) text; ENGLISH would fall back to the default locale's. */
     static final String LOCALE = "http://apache.org/xml/properties/locale";
 
@@ -160,11 +165,9 @@ public final class SecureXml {
         factory.setXIncludeAware(false);
         factory.setExpandEntityReferences(false);
         try {
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature(DISALLOW_DOCTYPE, true);
-            factory.setFeature(EXTERNAL_GENERAL_ENTITIES, false);
-            factory.setFeature(EXTERNAL_PARAMETER_ENTITIES, false);
-            factory.setFeature(LOAD_EXTERNAL_DTD, false);
+            for (Map.Entry<String, Boolean> feature : FEATURES.entrySet()) {
+                factory.setFeature(feature.getKey(), feature.getValue());
+            }
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             factory.setAttribute(LOCALE, Locale.ROOT);
@@ -182,11 +185,9 @@ public final class SecureXml {
         factory.setValidating(false);
         factory.setXIncludeAware(false);
         try {
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature(DISALLOW_DOCTYPE, true);
-            factory.setFeature(EXTERNAL_GENERAL_ENTITIES, false);
-            factory.setFeature(EXTERNAL_PARAMETER_ENTITIES, false);
-            factory.setFeature(LOAD_EXTERNAL_DTD, false);
+            for (Map.Entry<String, Boolean> feature : FEATURES.entrySet()) {
+                factory.setFeature(feature.getKey(), feature.getValue());
+            }
             SAXParser parser = factory.newSAXParser();
             parser.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             parser.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
@@ -196,6 +197,16 @@ public final class SecureXml {
             throw new GatewayException(
                     GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
         }
+    }
+
+    private static Map<String, Boolean> features() {
+        Map<String, Boolean> features = new LinkedHashMap<>();
+        features.put(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        features.put(DISALLOW_DOCTYPE, true);
+        features.put(EXTERNAL_GENERAL_ENTITIES, false);
+        features.put(EXTERNAL_PARAMETER_ENTITIES, false);
+        features.put(LOAD_EXTERNAL_DTD, false);
+        return features;
     }
 
     /** The JDK limits, set explicitly rather than trusting defaults that change between releases. */

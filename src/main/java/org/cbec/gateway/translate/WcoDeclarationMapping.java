@@ -233,16 +233,8 @@ final class WcoDeclarationMapping {
             String origin = checked(
                     child(child(item, "Origin", true), "CountryCode", true), true, Rules::isCountry, Rules.COUNTRY);
             if (seq != null && value != null && itemCurrency != null) {
-                items.add(new ShipmentItem(
-                        seq,
-                        description,
-                        hsCode,
-                        quantity,
-                        unit,
-                        grossMassKg == null ? null : grossMassKg.toPlainString(),
-                        value.toPlainString(),
-                        itemCurrency,
-                        origin));
+                items.add(ShipmentItem.exact(
+                        seq, description, hsCode, quantity, unit, grossMassKg, value, itemCurrency, origin));
             }
         }
         return items;

@@ -2,7 +2,6 @@ package org.cbec.gateway.signature.as4;
 
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,9 @@ import org.apache.wss4j.dom.handler.RequestData;
 import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
-import org.cbec.gateway.signature.BerDepth;
 import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.SignatureAlgorithm;
+import org.cbec.gateway.signature.soap.WssTokens;
 import org.cbec.gateway.signature.xml.SignedInfoAlgorithms;
 import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
 import org.cbec.gateway.translate.DomChildren;
@@ -130,7 +129,7 @@ public final class As4SecurityVerifier {
                     As4Failure.EBMS_INVALID_HEADER,
                     "the ds:Signature has no ds:SignedInfo");
         }
-        tokensWithinDepth(envelope);
+        WssTokens.withinDepth(envelope);
         SignatureAlgorithm algorithm = SignedInfoAlgorithms.read(signedInfo, SWA_TRANSFORMS);
         WSHandlerResult results = process(envelope, attachments, mayDecrypt);
         X509Certificate signer = null;
@@ -281,28 +280,6 @@ public final class As4SecurityVerifier {
         return e.getErrorCode() == null
                 ? "the Security header cannot be processed"
                 : e.getErrorCode().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-    }
-
-    /** Every certificate the header carries is held to the shared BER depth limit before WSS4J parses it. */
-    private static void tokensWithinDepth(Document envelope) {
-        String[][] carriers = {
-            {WSConstants.WSSE_NS, "BinarySecurityToken"},
-            {WSConstants.WSSE_NS, "KeyIdentifier"},
-            {XmlSignatureVerifier.DSIG, "X509Certificate"}
-        };
-        for (String[] carrier : carriers) {
-            NodeList tokens = envelope.getElementsByTagNameNS(carrier[0], carrier[1]);
-            for (int i = 0; i < tokens.getLength(); i++) {
-                try {
-                    BerDepth.check(
-                            Base64.getMimeDecoder()
-                                    .decode(tokens.item(i).getTextContent().strip()),
-                            "the " + carrier[1]);
-                } catch (IllegalArgumentException notBase64) {
-                    // left to WSS4J, which refuses it
-                }
-            }
-        }
     }
 
     private static final CallbackHandler PASSWORD = callbacks -> {

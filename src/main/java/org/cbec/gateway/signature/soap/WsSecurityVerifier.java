@@ -18,7 +18,6 @@ import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.apache.wss4j.dom.message.token.Timestamp;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
-import org.cbec.gateway.signature.BerDepth;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
@@ -67,7 +66,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
         if (soapBody == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the SOAP envelope has no Body");
         }
-        tokensWithinDepth(envelope);
+        WssTokens.withinDepth(envelope);
         Element timestamp = theOneTimestamp(envelope);
         SignatureAlgorithm algorithm = signedInfoAlgorithm(envelope);
         WSHandlerResult results = process(envelope);
@@ -118,32 +117,6 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     "the WS-Security signature does not cover the Timestamp of the Security header; an unsigned Timestamp proves no time");
         }
         return new SignedDocument(document(soapBody), signer, carried, Optional.of(created), algorithm);
-    }
-
-    /**
-     * WSS4J parses every certificate the header carries (BinarySecurityToken, X509Certificate, KeyIdentifier) as it
-     * meets it, before any signature is checked: each is held to the shared BER depth limit first. A value that is not
-     * base64 is left to WSS4J, which refuses it.
-     */
-    private static void tokensWithinDepth(Document envelope) {
-        String[][] carriers = {
-            {WSConstants.WSSE_NS, "BinarySecurityToken"},
-            {WSConstants.WSSE_NS, "KeyIdentifier"},
-            {XmlSignatureVerifier.DSIG, "X509Certificate"}
-        };
-        for (String[] carrier : carriers) {
-            NodeList tokens = envelope.getElementsByTagNameNS(carrier[0], carrier[1]);
-            for (int i = 0; i < tokens.getLength(); i++) {
-                byte[] der;
-                try {
-                    der = Base64.getMimeDecoder()
-                            .decode(tokens.item(i).getTextContent().strip());
-                } catch (IllegalArgumentException notBase64) {
-                    continue;
-                }
-                BerDepth.check(der, "the " + carrier[1]);
-            }
-        }
     }
 
     /**
