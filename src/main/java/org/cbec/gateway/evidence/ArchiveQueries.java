@@ -211,31 +211,24 @@ final class ArchiveQueries {
                 receivedBefore.minus(java.time.Duration.ofDays(7)));
     }
 
+    /** A condition of a search, when its value is given. */
+    private static void where(StringBuilder sql, List<Object> parameters, String condition, Object value) {
+        if (value != null) {
+            sql.append(condition);
+            parameters.add(value);
+        }
+    }
+
     /** A search over archived messages, newest first: any of partner, status, document format and time range. */
     List<ArchivedMessage> search(
             String partnerId, String status, String documentFormat, Instant since, Instant until, int limit) {
         StringBuilder sql = new StringBuilder("SELECT message_id FROM inbound_message WHERE 1 = 1");
         List<Object> parameters = new ArrayList<>();
-        if (documentFormat != null) {
-            sql.append(" AND document_format = ?");
-            parameters.add(documentFormat);
-        }
-        if (until != null) {
-            sql.append(" AND received_at < ?");
-            parameters.add(until);
-        }
-        if (partnerId != null) {
-            sql.append(" AND partner_id = ?");
-            parameters.add(partnerId);
-        }
-        if (status != null) {
-            sql.append(" AND status = ?");
-            parameters.add(status);
-        }
-        if (since != null) {
-            sql.append(" AND received_at >= ?");
-            parameters.add(since);
-        }
+        where(sql, parameters, " AND document_format = ?", documentFormat);
+        where(sql, parameters, " AND received_at < ?", until);
+        where(sql, parameters, " AND partner_id = ?", partnerId);
+        where(sql, parameters, " AND status = ?", status);
+        where(sql, parameters, " AND received_at >= ?", since);
         sql.append(" ORDER BY received_at DESC, message_id DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
         List<String> ids = Sql.list(
                 dataSource, "cannot search messages", sql.toString(), row -> row.getString(1), parameters.toArray());

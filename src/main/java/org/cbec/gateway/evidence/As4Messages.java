@@ -82,13 +82,12 @@ public final class As4Messages {
 
     /** The first receipt of a claimed eb:MessageId, once it has one; empty while in progress, or when released. */
     private Optional<Claim> firstReceipt(String partnerId, String ebmsMessageId) {
-        Optional<Claim> claim = Sql.first(
-                dataSource,
-                "the AS4 message id cannot be read",
-                "SELECT receipt, message_ids FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?",
-                row -> new Claim(false, row.getBytes(1), row.getString(2)),
+        Optional<Claim> claim = column(
                 partnerId,
-                ebmsMessageId);
+                ebmsMessageId,
+                "the AS4 message id cannot be read",
+                "receipt, message_ids",
+                row -> new Claim(false, row.getBytes(1), row.getString(2)));
         if (claim.isEmpty()) {
             throw new GatewayException(
                     GatewayError.OVERLOADED,
@@ -123,22 +122,24 @@ public final class As4Messages {
 
     /** The CEF four-corner properties a received message carried: originalSender and finalRecipient (either may be null). */
     public Optional<String[]> corners(String partnerId, String ebmsMessageId) {
-        return Sql.first(
-                dataSource,
-                "the AS4 message cannot be read",
-                "SELECT original_sender, final_recipient FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?",
-                row -> new String[] {row.getString(1), row.getString(2)},
-                partnerId,
-                ebmsMessageId);
+        return column(
+                partnerId, ebmsMessageId, "the AS4 message cannot be read", "original_sender, final_recipient", row ->
+                        new String[] {row.getString(1), row.getString(2)});
     }
 
     /** The exact request bytes of an AS4 message received with a receipt. */
     public Optional<byte[]> request(String partnerId, String ebmsMessageId) {
+        return column(partnerId, ebmsMessageId, "the AS4 request cannot be read", "request", row -> row.getBytes(1));
+    }
+
+    /** Columns of the partner's claimed eb:MessageId. */
+    private <T> Optional<T> column(
+            String partnerId, String ebmsMessageId, String what, String columns, Sql.Row<T> row) {
         return Sql.first(
                 dataSource,
-                "the AS4 request cannot be read",
-                "SELECT request FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?",
-                row -> row.getBytes(1),
+                what,
+                "SELECT " + columns + " FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?",
+                row,
                 partnerId,
                 ebmsMessageId);
     }

@@ -86,15 +86,9 @@ public final class EvidenceChain {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                long seq;
-                String head;
-                try (PreparedStatement statement = connection.prepareStatement(
-                                "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1 FOR UPDATE");
-                        ResultSet row = statement.executeQuery()) {
-                    row.next();
-                    seq = row.getLong(1);
-                    head = row.getString(2);
-                }
+                Head current = head(connection, " FOR UPDATE");
+                long seq = current.seq();
+                String head = current.hash();
                 List<ObjectNode> entries = lockablePrefix(connection, unchained(connection));
                 Instant now = clock.instant();
                 try (PreparedStatement insert = connection.prepareStatement(
@@ -215,19 +209,24 @@ public final class EvidenceChain {
         return entries;
     }
 
+    /** The chain's head: the position and hash of its last entry. */
+    private record Head(long seq, String hash) {}
+
+    private static Head head(Connection connection, String lock) throws SQLException {
+        return Sql.first(
+                        connection,
+                        "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1" + lock,
+                        row -> new Head(row.getLong(1), row.getString(2)))
+                .orElseThrow(() -> new SQLException("the evidence chain has no head row"));
+    }
+
     /** Signs the chain head when it moved since the last seal; returns the new seal, if any. */
     public Optional<Seal> seal() {
         extend();
         try (Connection connection = dataSource.getConnection()) {
-            long seq;
-            String head;
-            try (PreparedStatement statement = connection.prepareStatement(
-                            "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1");
-                    ResultSet row = statement.executeQuery()) {
-                row.next();
-                seq = row.getLong(1);
-                head = row.getString(2);
-            }
+            Head current = head(connection, "");
+            long seq = current.seq();
+            String head = current.hash();
             if (seq == 0) {
                 return Optional.empty();
             }

@@ -13,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.cbec.gateway.config.GroupCommit;
@@ -25,6 +28,7 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.intake.IntakeDecision;
+import org.cbec.gateway.outbound.OutboundStatus.PartnerState;
 
 /**
  * The gateway's own meters, in the one Prometheus registry that Camel's route metrics share, and
@@ -274,30 +278,26 @@ public final class GatewayMetrics {
             return;
         }
         var byPartner = states.get().values();
-        outboundBacklog.register(
-                byPartner.stream()
-                        .map(s -> MultiGauge.Row.of(
-                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.backlog()))
-                        .toList(),
-                true);
-        outboundDeadLetters.register(
-                byPartner.stream()
-                        .map(s -> MultiGauge.Row.of(
-                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.deadLettered()))
-                        .toList(),
-                true);
-        outboundFailures.register(
-                byPartner.stream()
-                        .map(s -> MultiGauge.Row.of(
-                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.failedAttempts()))
-                        .toList(),
-                true);
-        outboundLastDelivery.register(
-                byPartner.stream()
-                        .filter(s -> s.lastDeliveredAt() != null)
-                        .map(s -> MultiGauge.Row.of(
-                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()),
-                                s.lastDeliveredAt().getEpochSecond()))
+        perPartner(outboundBacklog, byPartner, s -> true, s -> s.backlog());
+        perPartner(outboundDeadLetters, byPartner, s -> true, s -> s.deadLettered());
+        perPartner(outboundFailures, byPartner, s -> true, s -> s.failedAttempts());
+        perPartner(
+                outboundLastDelivery,
+                byPartner,
+                s -> s.lastDeliveredAt() != null,
+                s -> s.lastDeliveredAt().getEpochSecond());
+    }
+
+    /** One row per partner (tag {@code partner}) of those {@code shown}, replacing the gauge's rows. */
+    private static void perPartner(
+            MultiGauge gauge,
+            Collection<PartnerState> states,
+            Predicate<PartnerState> shown,
+            Function<PartnerState, Number> value) {
+        gauge.register(
+                states.stream()
+                        .filter(shown)
+                        .map(s -> MultiGauge.Row.of(Tags.of("partner", s.partnerId()), value.apply(s)))
                         .toList(),
                 true);
     }

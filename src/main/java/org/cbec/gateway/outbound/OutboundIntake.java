@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.MessageIds;
-import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.OutboundRecord;
@@ -99,13 +97,8 @@ public final class OutboundIntake {
             @Body byte[] body,
             @Header("Content-Type") String contentType,
             @Header(OperatorAccess.OPERATOR) String caller) {
-        OutboundRequest request = new OutboundRequest(
-                messageIds.next(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                partnerId != null && Partner.ID.matcher(partnerId).matches() ? partnerId : null,
-                ReceivedBody.of(body == null ? new byte[0] : body),
-                contentType,
-                caller);
+        OutboundRequest request =
+                new OutboundRequest(messageIds.next(), clock.instant(), partnerId, body, contentType, caller);
         try {
             return accept(request, partnerId);
         } catch (GatewayException refusal) {

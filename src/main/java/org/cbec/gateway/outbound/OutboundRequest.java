@@ -1,11 +1,13 @@
 package org.cbec.gateway.outbound;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.evidence.Verdict;
+import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.translate.LocatedError;
 
 /** A request's facts as they are learnt, for its evidence whatever the verdict. */
@@ -19,17 +21,22 @@ final class OutboundRequest {
     String format;
     List<LocatedError> errors = List.of();
 
+    /**
+     * A request as received: {@code partnerIdAsGiven} is kept only when it has the shape of a partner id (it names
+     * the partner's file), a missing body is an empty one.
+     */
     OutboundRequest(
             String messageId,
             Instant receivedAt,
-            String partnerId,
-            ReceivedBody body,
+            String partnerIdAsGiven,
+            byte[] body,
             String contentType,
             String caller) {
         this.messageId = messageId;
-        this.receivedAt = receivedAt;
-        this.partnerId = partnerId;
-        this.body = body;
+        this.receivedAt = receivedAt.truncatedTo(ChronoUnit.MILLIS);
+        this.partnerId =
+                partnerIdAsGiven != null && Partner.ID.matcher(partnerIdAsGiven).matches() ? partnerIdAsGiven : null;
+        this.body = ReceivedBody.of(body == null ? new byte[0] : body);
         this.contentType = contentType;
         this.caller = caller;
     }

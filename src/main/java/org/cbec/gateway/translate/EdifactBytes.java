@@ -59,7 +59,7 @@ final class EdifactBytes {
 
     /** Checks {@code UNA} and takes its separators; false (with an error) when they cannot be used. */
     boolean serviceStringAdvice(EdifactErrors errors) {
-        if (!startsWith(start, "UNA")) {
+        if (!AsciiText.regionMatches(document, start, document.length, "UNA")) {
             return true;
         }
         serviceStringAdvice = true;
@@ -160,18 +160,6 @@ final class EdifactBytes {
             tag.append(c > ' ' && c < 0x7F ? c : '?');
         }
         return tag.toString();
-    }
-
-    private boolean startsWith(int offset, String text) {
-        if (offset + text.length() > document.length) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            if (document[offset + i] != text.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean isWhitespace(byte b) {

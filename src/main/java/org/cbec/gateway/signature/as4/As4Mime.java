@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.cbec.gateway.error.GatewayError;
 
 /**
  * The MIME framing of AS4 messages, requests and answers alike: the parameters of a Content-Type, the parts of a
@@ -26,10 +25,7 @@ final class As4Mime {
         List<As4Request.Attachment> parts = new ArrayList<>();
         int at = indexOf(body, delimiter, 0);
         if (at < 0) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_MIME_INCONSISTENCY,
-                    "the multipart body has no boundary line");
+            throw As4Failure.malformed(As4Failure.EBMS_MIME_INCONSISTENCY, "the multipart body has no boundary line");
         }
         while (true) {
             int lineEnd = at + delimiter.length;
@@ -38,18 +34,14 @@ final class As4Mime {
             }
             int headersStart = indexOf(body, new byte[] {'\n'}, lineEnd);
             if (headersStart < 0) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "the multipart body ends inside a boundary line");
+                throw As4Failure.malformed(
+                        As4Failure.EBMS_MIME_INCONSISTENCY, "the multipart body ends inside a boundary line");
             }
             headersStart++;
             int next = indexOf(body, delimiter, headersStart);
             if (next < 0) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "the multipart body has no close delimiter");
+                throw As4Failure.malformed(
+                        As4Failure.EBMS_MIME_INCONSISTENCY, "the multipart body has no close delimiter");
             }
             int partEnd = next;
             // the CRLF before the delimiter belongs to the delimiter
@@ -61,18 +53,13 @@ final class As4Mime {
             }
             parts.add(part(body, headersStart, partEnd));
             if (parts.size() > MAX_PARTS) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "more than " + MAX_PARTS + " MIME parts");
+                throw As4Failure.malformed(
+                        As4Failure.EBMS_MIME_INCONSISTENCY, "more than " + MAX_PARTS + " MIME parts");
             }
             at = next;
         }
         if (parts.isEmpty()) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_MIME_INCONSISTENCY,
-                    "the multipart body has no parts");
+            throw As4Failure.malformed(As4Failure.EBMS_MIME_INCONSISTENCY, "the multipart body has no parts");
         }
         return parts;
     }
@@ -100,10 +87,8 @@ final class As4Mime {
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "a MIME part has a header line without a name");
+                throw As4Failure.malformed(
+                        As4Failure.EBMS_MIME_INCONSISTENCY, "a MIME part has a header line without a name");
             }
             previous = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
             headers.put(previous, line.substring(colon + 1).strip());
@@ -115,17 +100,11 @@ final class As4Mime {
             try {
                 content = Base64.getMimeDecoder().decode(content);
             } catch (IllegalArgumentException e) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "a base64 MIME part is not base64",
-                        e);
+                throw As4Failure.malformed(As4Failure.EBMS_MIME_INCONSISTENCY, "a base64 MIME part is not base64", e);
             }
         } else if (!encoding.equals("binary") && !encoding.equals("8bit") && !encoding.equals("7bit")) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_MIME_INCONSISTENCY,
-                    "Content-Transfer-Encoding " + encoding + " is not taken");
+            throw As4Failure.malformed(
+                    As4Failure.EBMS_MIME_INCONSISTENCY, "Content-Transfer-Encoding " + encoding + " is not taken");
         }
         String id = headers.get("content-id");
         return new As4Request.Attachment(id == null ? null : unbracket(id), Map.copyOf(headers), content);

@@ -27,15 +27,11 @@ final class As4Payloads {
         for (As4Request.PartInfo part : parts) {
             String contentId = part.contentId();
             if (!named.add(contentId)) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_VALUE_INCONSISTENT,
-                        "two PartInfo name cid:" + contentId);
+                throw As4Failure.malformed(As4Failure.EBMS_VALUE_INCONSISTENT, "two PartInfo name cid:" + contentId);
             }
             byte[] content = attachments.current(contentId);
             if (content == null) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
+                throw As4Failure.malformed(
                         As4Failure.EBMS_MIME_INCONSISTENCY,
                         "PartInfo names cid:" + contentId + ", which the message does not carry");
             }
@@ -43,14 +39,12 @@ final class As4Payloads {
             String mimeType = part.properties().get("MimeType");
             if (compression != null) {
                 if (mimeType == null || mimeType.isBlank()) {
-                    throw As4Failure.of(
-                            GatewayError.MALFORMED_MESSAGE,
+                    throw As4Failure.malformed(
                             As4Failure.EBMS_VALUE_INCONSISTENT,
                             "PartProperties of cid:" + contentId + " has a CompressionType but no MimeType");
                 }
                 if (!"application/gzip".equals(compression)) {
-                    throw As4Failure.of(
-                            GatewayError.MALFORMED_MESSAGE,
+                    throw As4Failure.malformed(
                             As4Failure.EBMS_FEATURE_NOT_SUPPORTED,
                             "CompressionType " + compression + " is not taken; application/gzip is");
                 }
@@ -61,8 +55,7 @@ final class As4Payloads {
         }
         for (String contentId : request.attachments().keySet()) {
             if (!named.contains(contentId)) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
+                throw As4Failure.malformed(
                         As4Failure.EBMS_MIME_INCONSISTENCY,
                         "the attachment cid:" + contentId + " is named by no PartInfo");
             }
@@ -86,8 +79,7 @@ final class As4Payloads {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
+            throw As4Failure.malformed(
                     As4Failure.EBMS_DECOMPRESSION_FAILURE,
                     "cid:" + contentId + " is not gzip as its CompressionType says",
                     e);

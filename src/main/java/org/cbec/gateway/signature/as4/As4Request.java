@@ -103,10 +103,7 @@ public final class As4Request {
         if ("multipart/related".equals(mediaType)) {
             String boundary = type.get("boundary");
             if (boundary == null || boundary.isEmpty()) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "multipart/related without a boundary");
+                throw As4Failure.malformed(As4Failure.EBMS_MIME_INCONSISTENCY, "multipart/related without a boundary");
             }
             List<Attachment> parts = As4Mime.parts(body, boundary);
             String start = type.get("start");
@@ -116,20 +113,16 @@ public final class As4Request {
                 root = parts.stream()
                         .filter(p -> startId.equals(p.contentId()))
                         .findFirst()
-                        .orElseThrow(() -> As4Failure.of(
-                                GatewayError.MALFORMED_MESSAGE,
-                                As4Failure.EBMS_MIME_INCONSISTENCY,
-                                "no MIME part has the start Content-ID " + start));
+                        .orElseThrow(() -> As4Failure.malformed(
+                                As4Failure.EBMS_MIME_INCONSISTENCY, "no MIME part has the start Content-ID " + start));
             }
             for (Attachment part : parts) {
                 if (part == root) {
                     continue;
                 }
                 if (part.contentId() == null || attachments.put(part.contentId(), part) != null) {
-                    throw As4Failure.of(
-                            GatewayError.MALFORMED_MESSAGE,
-                            As4Failure.EBMS_MIME_INCONSISTENCY,
-                            "every attachment needs a Content-ID of its own");
+                    throw As4Failure.malformed(
+                            As4Failure.EBMS_MIME_INCONSISTENCY, "every attachment needs a Content-ID of its own");
                 }
             }
             soap = root.body();
@@ -145,18 +138,11 @@ public final class As4Request {
         try {
             envelope = SecureXml.parse(soap);
         } catch (SAXException e) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "the SOAP envelope is not acceptable XML",
-                    e);
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "the SOAP envelope is not acceptable XML", e);
         }
         Element root = envelope.getDocumentElement();
         if (!"Envelope".equals(root.getLocalName()) || !SOAP12.equals(root.getNamespaceURI())) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "the root part is not a SOAP 1.2 envelope");
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "the root part is not a SOAP 1.2 envelope");
         }
         return new As4Request(envelope, Map.copyOf(attachments), userMessage(envelope));
     }
@@ -167,26 +153,20 @@ public final class As4Request {
         Element messaging = header == null ? null : DomChildren.first(header, EBMS_NS, "Messaging");
         if (messaging == null
                 || envelope.getElementsByTagNameNS(EBMS_NS, "Messaging").getLength() != 1) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "the SOAP Header must hold exactly one eb:Messaging");
+            throw As4Failure.malformed(
+                    As4Failure.EBMS_INVALID_HEADER, "the SOAP Header must hold exactly one eb:Messaging");
         }
         Element user = DomChildren.first(messaging, EBMS_NS, "UserMessage");
         if (user == null
                 || envelope.getElementsByTagNameNS(EBMS_NS, "UserMessage").getLength() != 1) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
+            throw As4Failure.malformed(
                     As4Failure.EBMS_INVALID_HEADER,
                     "eb:Messaging must hold exactly one eb:UserMessage (signals are not taken at /as4)");
         }
         Element info = required(user, "MessageInfo");
         String messageId = text(required(info, "MessageId"));
         if (messageId.isEmpty() || messageId.length() > 255) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "eb:MessageId must have 1 to 255 characters");
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "eb:MessageId must have 1 to 255 characters");
         }
         Instant timestamp;
         try {
@@ -195,11 +175,7 @@ public final class As4Request {
                     ? OffsetDateTime.parse(value).toInstant()
                     : java.time.LocalDateTime.parse(value).toInstant(java.time.ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "eb:Timestamp is not an xsd:dateTime",
-                    e);
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "eb:Timestamp is not an xsd:dateTime", e);
         }
         Element partyInfo = required(user, "PartyInfo");
         Element from = required(partyInfo, "From");
@@ -222,8 +198,7 @@ public final class As4Request {
             for (Element partInfo : DomChildren.all(payloadInfo, EBMS_NS, "PartInfo")) {
                 if (!partInfo.hasAttribute("href")
                         || !partInfo.getAttribute("href").startsWith("cid:")) {
-                    throw As4Failure.of(
-                            GatewayError.MALFORMED_MESSAGE,
+                    throw As4Failure.malformed(
                             As4Failure.EBMS_FEATURE_NOT_SUPPORTED,
                             "each payload must be a MIME attachment (PartInfo href=\"cid:...\"); payloads in the SOAP Body are not taken");
                 }
@@ -254,10 +229,8 @@ public final class As4Request {
     private static Element required(Element parent, String localName) {
         Element element = DomChildren.first(parent, EBMS_NS, localName);
         if (element == null) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "eb:" + parent.getLocalName() + " has no eb:" + localName);
+            throw As4Failure.malformed(
+                    As4Failure.EBMS_INVALID_HEADER, "eb:" + parent.getLocalName() + " has no eb:" + localName);
         }
         return element;
     }

@@ -105,29 +105,21 @@ public final class As4SecurityVerifier {
                 envelope.getElementsByTagNameNS(As4Request.EBMS_NS, "Messaging").item(0);
         Element body = DomChildren.first(envelope.getDocumentElement(), As4Request.SOAP12, "Body");
         if (body == null) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE, As4Failure.EBMS_INVALID_HEADER, "the SOAP envelope has no Body");
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "the SOAP envelope has no Body");
         }
         NodeList signatures = envelope.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "Signature");
         if (signatures.getLength() == 0) {
             // phase4 alone would take this message: the gateway takes nothing unsigned.
-            throw As4Failure.of(
-                    GatewayError.SIGNATURE_INVALID,
-                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+            throw As4Failure.unsigned(
                     "the AS4 message is not signed: a WS-Security X.509 signature over eb:Messaging, the Body and every attachment is required");
         }
         if (signatures.getLength() > 1) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
-                    "the envelope holds more than one ds:Signature");
+            throw As4Failure.malformed(
+                    As4Failure.EBMS_POLICY_NONCOMPLIANCE, "the envelope holds more than one ds:Signature");
         }
         Element signedInfo = DomChildren.first((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
         if (signedInfo == null) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "the ds:Signature has no ds:SignedInfo");
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "the ds:Signature has no ds:SignedInfo");
         }
         WssTokens.withinDepth(envelope);
         SignatureAlgorithm algorithm = SignedInfoAlgorithms.read(signedInfo, SWA_TRANSFORMS);
@@ -146,56 +138,37 @@ public final class As4SecurityVerifier {
             if (action == null || action != WSConstants.SIGN) {
                 continue;
             }
-            signer = (X509Certificate) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
-            X509Certificate[] path = (X509Certificate[]) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATES);
-            carried = path == null || path.length == 0 ? List.of(signer) : List.of(path);
-            @SuppressWarnings("unchecked")
-            List<WSDataRef> references = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
-            if (references != null) {
-                for (WSDataRef reference : references) {
-                    if (reference.isAttachment()
-                            || (reference.getWsuId() != null
-                                    && reference.getWsuId().startsWith("cid:"))) {
-                        signedAttachments.add(As4Mime.unbracket(reference.getWsuId()));
-                    } else if (reference.getProtectedElement() != null) {
-                        signedElements.add(reference.getProtectedElement());
-                    }
+            WssTokens.Signature signature = WssTokens.Signature.of(result);
+            signer = signature.signer();
+            carried = signature.carried();
+            for (WSDataRef reference : signature.references()) {
+                if (reference.isAttachment()
+                        || (reference.getWsuId() != null && reference.getWsuId().startsWith("cid:"))) {
+                    signedAttachments.add(As4Mime.unbracket(reference.getWsuId()));
+                } else if (reference.getProtectedElement() != null) {
+                    signedElements.add(reference.getProtectedElement());
                 }
             }
         }
         if (signer == null) {
-            throw As4Failure.of(
-                    GatewayError.SIGNATURE_INVALID,
-                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
-                    "the AS4 message carries no WS-Security X.509 signature in its Security header");
+            throw As4Failure.unsigned("the AS4 message carries no WS-Security X.509 signature in its Security header");
         }
         if (decryptedAfterVerifying) {
             // the signature covered the ciphertext, not the clear text the gateway would read
-            throw As4Failure.of(
-                    GatewayError.SIGNATURE_INVALID,
-                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
+            throw As4Failure.unsigned(
                     "the attachments were encrypted after signing; AS4 signs the clear text, then encrypts it");
         }
         // The signature must cover this very eb:Messaging and this very Body: a signed copy elsewhere proves nothing
         // (wrapping).
         if (signedElements.stream().noneMatch(element -> element == messaging)) {
-            throw As4Failure.of(
-                    GatewayError.SIGNATURE_INVALID,
-                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
-                    "the signature leaves out eb:Messaging");
+            throw As4Failure.unsigned("the signature leaves out eb:Messaging");
         }
         if (signedElements.stream().noneMatch(element -> element == body)) {
-            throw As4Failure.of(
-                    GatewayError.SIGNATURE_INVALID,
-                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
-                    "the signature leaves out the SOAP Body");
+            throw As4Failure.unsigned("the signature leaves out the SOAP Body");
         }
         for (String contentId : attachments.ids()) {
             if (!signedAttachments.contains(contentId)) {
-                throw As4Failure.of(
-                        GatewayError.SIGNATURE_INVALID,
-                        As4Failure.EBMS_POLICY_NONCOMPLIANCE,
-                        "the signature leaves out the attachment cid:" + contentId);
+                throw As4Failure.unsigned("the signature leaves out the attachment cid:" + contentId);
             }
         }
         List<Element> signedReferences = new ArrayList<>();
@@ -222,8 +195,7 @@ public final class As4SecurityVerifier {
         } catch (WSSecurityException e) {
             String detail = describe(e);
             if (encrypted && !inSignatureCheck(e)) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
+                throw As4Failure.malformed(
                         As4Failure.EBMS_FAILED_DECRYPTION,
                         "the attachments cannot be decrypted with the gateway's key: " + detail,
                         e);
@@ -245,17 +217,13 @@ public final class As4SecurityVerifier {
         } catch (RuntimeException e) {
             // A token or value WSS4J cannot read (not base64, say) is a malformed message, not a failure of the
             // gateway.
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
+            throw As4Failure.malformed(
                     As4Failure.EBMS_POLICY_NONCOMPLIANCE,
                     "the WS-Security header cannot be processed: a token or value in it cannot be read",
                     e);
         }
         if (results == null) {
-            throw As4Failure.of(
-                    GatewayError.SIGNATURE_INVALID,
-                    As4Failure.EBMS_POLICY_NONCOMPLIANCE,
-                    "the AS4 message has no WS-Security header: it is not signed");
+            throw As4Failure.unsigned("the AS4 message has no WS-Security header: it is not signed");
         }
         return results;
     }

@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.dom.WSConstants;
-import org.apache.wss4j.dom.WSDataRef;
 import org.apache.wss4j.dom.engine.WSSConfig;
 import org.apache.wss4j.dom.engine.WSSecurityEngine;
 import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
@@ -81,15 +80,10 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     throw new GatewayException(
                             GatewayError.MALFORMED_MESSAGE, "the security header holds more than one signature");
                 }
-                signer = (X509Certificate) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
-                // A PKIPath token (X509PKIPathv1) carries the CAs between the signer and its partner's anchor.
-                X509Certificate[] path = (X509Certificate[]) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATES);
-                carried = path == null || path.length == 0 ? List.of(signer) : List.of(path);
-                @SuppressWarnings("unchecked")
-                List<WSDataRef> references = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
-                if (references != null) {
-                    references.forEach(reference -> signed.add(reference.getProtectedElement()));
-                }
+                WssTokens.Signature signature = WssTokens.Signature.of(result);
+                signer = signature.signer();
+                carried = signature.carried();
+                signature.references().forEach(reference -> signed.add(reference.getProtectedElement()));
             } else if (action != null && action == WSConstants.TS) {
                 Timestamp processed = (Timestamp) result.get(WSSecurityEngineResult.TAG_TIMESTAMP);
                 // only the one Timestamp of the envelope counts, and only once it is known to be signed (below)

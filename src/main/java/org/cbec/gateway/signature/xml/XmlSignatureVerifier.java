@@ -2,7 +2,6 @@ package org.cbec.gateway.signature.xml;
 
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,6 +22,7 @@ import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
+import org.cbec.gateway.signature.X509Factory;
 import org.cbec.gateway.translate.DomChildren;
 import org.cbec.gateway.translate.SecureXml;
 import org.w3c.dom.Document;
@@ -71,14 +71,6 @@ public final class XmlSignatureVerifier implements SignatureContainer {
 
     /** A chain longer than this is no chain a partner needs to send. */
     static final int MAX_CERTIFICATES = 16;
-
-    private static final ThreadLocal<CertificateFactory> CERTIFICATES = ThreadLocal.withInitial(() -> {
-        try {
-            return CertificateFactory.getInstance("X.509");
-        } catch (CertificateException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the JDK has no X.509 certificate factory", e);
-        }
-    });
 
     static {
         Init.init(); // registers Santuario's algorithms and resolvers; idempotent, done once per class load
@@ -210,7 +202,7 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         try {
             byte[] der = Base64.getDecoder().decode(encoded.getTextContent().replaceAll("\\s", ""));
             org.cbec.gateway.signature.BerDepth.check(der, "a ds:X509Certificate");
-            return (X509Certificate) CERTIFICATES.get().generateCertificate(new ByteArrayInputStream(der));
+            return (X509Certificate) X509Factory.ofThisThread().generateCertificate(new ByteArrayInputStream(der));
         } catch (IllegalArgumentException | CertificateException e) {
             throw new GatewayException(
                     GatewayError.MALFORMED_MESSAGE, "a ds:X509Certificate cannot be read: " + e.getMessage(), e);
