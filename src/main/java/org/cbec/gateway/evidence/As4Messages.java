@@ -109,6 +109,7 @@ public final class As4Messages {
             String originalSender,
             String finalRecipient) {
         update(
+                "the AS4 message id cannot be updated",
                 "UPDATE as4_message SET receipt = ?, message_ids = ?, request = ?, original_sender = ?, final_recipient = ?"
                         + " WHERE partner_id = ? AND ebms_message_id = ?",
                 receipt,
@@ -147,6 +148,7 @@ public final class As4Messages {
     /** The claim answered with an error: the message was not received, and the partner may send it again. */
     public void released(String partnerId, String ebmsMessageId) {
         update(
+                "the AS4 message id cannot be updated",
                 "DELETE FROM as4_message WHERE partner_id = ? AND ebms_message_id = ? AND receipt IS NULL",
                 partnerId,
                 ebmsMessageId);
@@ -154,28 +156,20 @@ public final class As4Messages {
 
     /** Keeps a signal the gateway sent, as it was sent. */
     public void recordSignal(Signal signal) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO as4_signal (signal_id, sent_at, partner_id, ebms_message_id,"
-                                + " request_sha256, kind, gateway_code, ebms_code, message_ids, signal_xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, signal.signalId());
-            insert.setTimestamp(2, Timestamp.from(signal.sentAt()));
-            insert.setString(3, signal.partnerId());
-            insert.setString(4, signal.ebmsMessageId() == null ? null : truncate(signal.ebmsMessageId(), 255));
-            insert.setString(5, signal.requestSha256());
-            insert.setString(6, signal.kind());
-            insert.setString(7, signal.gatewayCode());
-            insert.setString(8, signal.ebmsCode());
-            insert.setString(9, signal.messageIds() == null ? null : truncate(signal.messageIds(), 2000));
-            insert.setBytes(10, signal.signal());
-            insert.executeUpdate();
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 signal cannot be kept: " + e.getMessage(), e);
-        }
+        update(
+                "the AS4 signal cannot be kept",
+                "INSERT INTO as4_signal (signal_id, sent_at, partner_id, ebms_message_id, request_sha256, kind,"
+                        + " gateway_code, ebms_code, message_ids, signal_xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                signal.signalId(),
+                Timestamp.from(signal.sentAt()),
+                signal.partnerId(),
+                signal.ebmsMessageId() == null ? null : truncate(signal.ebmsMessageId(), 255),
+                signal.requestSha256(),
+                signal.kind(),
+                signal.gatewayCode(),
+                signal.ebmsCode(),
+                signal.messageIds() == null ? null : truncate(signal.messageIds(), 2000),
+                signal.signal());
     }
 
     /** The signals answered to requests with this eb:MessageId, oldest first. */
@@ -199,7 +193,7 @@ public final class As4Messages {
                 ebmsMessageId);
     }
 
-    private void update(String sql, Object... values) {
+    private void update(String what, String sql, Object... values) {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < values.length; i++) {
@@ -214,8 +208,7 @@ public final class As4Messages {
                 connection.commit();
             }
         } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be updated: " + e.getMessage(), e);
+            throw Sql.failure(what, e);
         }
     }
 

@@ -86,9 +86,8 @@ public final class GatewayMetrics {
                 .description("records whose retries are spent, waiting for an operator")
                 .register(registry);
         this.certificates = certificates;
-        this.certificateExpiry = MultiGauge.builder("gateway.certificate.days.to.expiry")
-                .description("days until the certificate expires; negative once expired")
-                .register(registry);
+        this.certificateExpiry = multiGauge(
+                "gateway.certificate.days.to.expiry", "days until the certificate expires; negative once expired");
         refreshCertificates();
     }
 
@@ -258,18 +257,18 @@ public final class GatewayMetrics {
     public void watchOutbound(
             Supplier<java.util.Map<String, org.cbec.gateway.outbound.OutboundStatus.PartnerState>> states) {
         outbound = states;
-        outboundBacklog = MultiGauge.builder("gateway.outbound.backlog")
-                .description("outbound messages still PENDING for the partner")
-                .register(registry);
-        outboundDeadLetters = MultiGauge.builder("gateway.outbound.dead.letters")
-                .description("outbound messages dead-lettered, waiting for an operator")
-                .register(registry);
-        outboundFailures = MultiGauge.builder("gateway.outbound.failed.attempts")
-                .description("failed delivery attempts to the partner since this instance started")
-                .register(registry);
-        outboundLastDelivery = MultiGauge.builder("gateway.outbound.last.delivery.seconds")
-                .description("epoch seconds of the partner's last delivery (its receipt)")
-                .register(registry);
+        outboundBacklog = multiGauge("gateway.outbound.backlog", "outbound messages still PENDING for the partner");
+        outboundDeadLetters =
+                multiGauge("gateway.outbound.dead.letters", "outbound messages dead-lettered, waiting for an operator");
+        outboundFailures = multiGauge(
+                "gateway.outbound.failed.attempts",
+                "failed delivery attempts to the partner since this instance started");
+        outboundLastDelivery = multiGauge(
+                "gateway.outbound.last.delivery.seconds", "epoch seconds of the partner's last delivery (its receipt)");
+    }
+
+    private MultiGauge multiGauge(String name, String description) {
+        return MultiGauge.builder(name).description(description).register(registry);
     }
 
     private void refreshOutbound() {

@@ -1,6 +1,9 @@
 package org.cbec.gateway.outbound;
 
+import java.io.IOException;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
 import org.cbec.gateway.partner.Partner;
@@ -27,6 +30,24 @@ public interface OutboundTransport {
                 .connectTimeout(timeout)
                 .sslContext(tls)
                 .build();
+    }
+
+    /** One HTTP exchange: the partner's response, or why there is none ({@code unreachable}). */
+    record Exchange(HttpResponse<byte[]> response, String unreachable) {}
+
+    /** Sends a request once; a network failure or an interrupt is an {@link Exchange} without response, not a throw. */
+    static Exchange exchange(HttpClient http, HttpRequest request) {
+        try {
+            return new Exchange(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), null);
+        } catch (IOException e) {
+            return new Exchange(
+                    null,
+                    "cannot reach " + request.uri() + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Exchange(null, "interrupted while sending to " + request.uri());
+        }
     }
 
     /**

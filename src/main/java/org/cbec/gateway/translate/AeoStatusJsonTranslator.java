@@ -58,14 +58,8 @@ public final class AeoStatusJsonTranslator implements Translator {
                 records.add(record);
             });
         }
-        if (fields.hasErrors()) {
-            return new Translation.Invalid(format(), fields.errors());
-        }
         // the published schema (schemas/), a gate after the rules above, which locate errors as partners know them
-        List<LocatedError> schemaErrors = JsonSchemas.AEO_STATUS_LIST.validate(root);
-        return schemaErrors.isEmpty()
-                ? new Translation.Records(format(), records)
-                : new Translation.Invalid(format(), schemaErrors);
+        return JsonSchemas.AEO_STATUS_LIST.gate(format(), fields, root, records);
     }
 
     private static Optional<AeoStatusRecord> operator(

@@ -67,14 +67,8 @@ public final class EcomShipmentJsonTranslator implements Translator {
                 }
             }
         }
-        if (fields.hasErrors()) {
-            return new Translation.Invalid(format(), fields.errors());
-        }
         // the published schema (schemas/), a gate after the rules above, which locate errors as partners know them
-        List<LocatedError> schemaErrors = JsonSchemas.ECOM_SHIPMENT.validate(root);
-        return schemaErrors.isEmpty()
-                ? new Translation.Records(format(), records)
-                : new Translation.Invalid(format(), schemaErrors);
+        return JsonSchemas.ECOM_SHIPMENT.gate(format(), fields, root, records);
     }
 
     private static Optional<ShipmentRecord> shipment(

@@ -216,15 +216,20 @@ final class JsonFields {
             error(where, Rules.DECIMAL);
             return null;
         }
-        if (!Rules.inDecimalRange(amount)) {
+        return withinRange(amount, where, 0, "must not be negative");
+    }
+
+    /** A number within the decimal range and of at least {@code minSignum}'s sign; else null with an error. */
+    private BigDecimal withinRange(BigDecimal number, String where, int minSignum, String signRule) {
+        if (!Rules.inDecimalRange(number)) {
             error(where, Rules.DECIMAL_RANGE);
             return null;
         }
-        if (amount.signum() < 0) {
-            error(where, "must not be negative");
+        if (number.signum() < minSignum) {
+            error(where, signRule);
             return null;
         }
-        return amount;
+        return number;
     }
 
     /** A required JSON number greater than zero, exact as sent. */
@@ -238,16 +243,7 @@ final class JsonFields {
             error(where, "must be a JSON number");
             return null;
         }
-        BigDecimal number = value.decimalValue();
-        if (!Rules.inDecimalRange(number)) {
-            error(where, Rules.DECIMAL_RANGE);
-            return null;
-        }
-        if (number.signum() <= 0) {
-            error(where, "must be greater than zero");
-            return null;
-        }
-        return number;
+        return withinRange(value.decimalValue(), where, 1, "must be greater than zero");
     }
 
     /** A required JSON integer of at least 1; null (with an error) otherwise. */

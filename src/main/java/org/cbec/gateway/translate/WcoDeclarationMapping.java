@@ -101,18 +101,16 @@ final class WcoDeclarationMapping {
                 if (master == null) {
                     master = document;
                 } else {
-                    errors.add(
-                            document.path,
-                            document.line,
+                    error(
+                            document,
                             "is a second master waybill: only one " + TRANSPORT_DOCUMENT
                                     + " may have TypeCode 704 or 741");
                 }
             } else if (house == null) {
                 house = document;
             } else {
-                errors.add(
-                        document.path,
-                        document.line,
+                error(
+                        document,
                         "is a second house waybill: only one " + TRANSPORT_DOCUMENT
                                 + " may be without master TypeCode 704 or 741");
             }
@@ -138,7 +136,7 @@ final class WcoDeclarationMapping {
             }
             String earlier = roles.putIfAbsent(role, party.path);
             if (earlier != null) {
-                errors.add(roleCode.path, roleCode.line, "repeats the RoleCode " + role + " of " + earlier);
+                error(roleCode, "repeats the RoleCode " + role + " of " + earlier);
                 continue;
             }
             String tin = token(child(party, "ID", true), true);
@@ -154,9 +152,8 @@ final class WcoDeclarationMapping {
         Element atDeclaration = child(declaration, EXPORTER, false);
         Element atGoodsShipment = child(goodsShipment, EXPORTER, atDeclaration == null);
         if (atDeclaration != null && atGoodsShipment != null) {
-            errors.add(
-                    atGoodsShipment.path,
-                    atGoodsShipment.line,
+            error(
+                    atGoodsShipment,
                     "repeats the seller of " + atDeclaration.path
                             + ": the Exporter is given once, under Declaration or under GoodsShipment");
             return null;
@@ -197,7 +194,7 @@ final class WcoDeclarationMapping {
             if (seq != null) {
                 String earlier = sequences.putIfAbsent(seq, item.path);
                 if (earlier != null) {
-                    errors.add(sequence.path, sequence.line, "repeats the SequenceNumeric of " + earlier);
+                    error(sequence, "repeats the SequenceNumeric of " + earlier);
                 }
             }
             Element commodity = child(item, "Commodity", true);
@@ -254,9 +251,8 @@ final class WcoDeclarationMapping {
             if (found == null) {
                 found = classification;
             } else {
-                errors.add(
-                        classification.path,
-                        classification.line,
+                error(
+                        classification,
                         "is a second HS Classification: only one "
                                 + "may be without IdentificationTypeCode or with IdentificationTypeCode HS");
             }
@@ -283,9 +279,13 @@ final class WcoDeclarationMapping {
             return null;
         }
         for (Element extra : all.subList(1, all.size())) {
-            errors.add(extra.path, extra.line, ONCE);
+            error(extra, ONCE);
         }
         return all.get(0);
+    }
+
+    private void error(Element at, String message) {
+        errors.add(at.path, at.line, message);
     }
 
     private void missing(Element parent, String name, String message) {
@@ -307,13 +307,13 @@ final class WcoDeclarationMapping {
             return null;
         }
         if (!node.children.isEmpty()) {
-            errors.add(node.path, node.line, TEXT_ONLY);
+            error(node, TEXT_ONLY);
             return null;
         }
         String text = node.text.toString();
         if (text.isBlank()) {
             if (required) {
-                errors.add(node.path, node.line, Rules.REQUIRED);
+                error(node, Rules.REQUIRED);
             }
             return null;
         }
@@ -333,7 +333,7 @@ final class WcoDeclarationMapping {
         }
         Optional<T> value = parse.apply(text);
         if (value.isEmpty()) {
-            errors.add(node.path, node.line, rule);
+            error(node, rule);
             return null;
         }
         return value.get();
@@ -343,7 +343,7 @@ final class WcoDeclarationMapping {
     private BigDecimal decimal(Element node, boolean required, boolean positive) {
         BigDecimal value = parsed(node, required, Rules::decimalText, DECIMAL);
         if (value != null && positive && value.signum() == 0) {
-            errors.add(node.path, node.line, "must be greater than zero");
+            error(node, "must be greater than zero");
             return null;
         }
         return value;
