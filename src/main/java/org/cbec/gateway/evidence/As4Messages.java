@@ -194,22 +194,13 @@ public final class As4Messages {
     }
 
     private void update(String what, String sql, Object... values) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof byte[] bytes) {
-                    statement.setBytes(i + 1, bytes);
-                } else {
-                    statement.setObject(i + 1, values[i]);
-                }
-            }
-            statement.executeUpdate();
+        Sql.onConnection(dataSource, what, connection -> {
+            int changed = Sql.update(connection, sql, values);
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
-        } catch (SQLException e) {
-            throw Sql.failure(what, e);
-        }
+            return changed;
+        });
     }
 
     private static String truncate(String value, int max) {

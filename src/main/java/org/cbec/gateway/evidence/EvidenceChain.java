@@ -248,13 +248,14 @@ public final class EvidenceChain {
             sealed.put("headHash", head);
             sealed.put("sealedAt", now.toString());
             byte[] cms = sealSigner.sign(JSON.writeValueAsString(sealed).getBytes(StandardCharsets.UTF_8));
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "INSERT INTO evidence_seal (chain_seq, head_hash, sealed_at, cms) VALUES (?, ?, ?, ?)")) {
-                statement.setLong(1, seq);
-                statement.setString(2, head);
-                statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                statement.setBytes(4, cms);
-                statement.executeUpdate();
+            try {
+                Sql.update(
+                        connection,
+                        "INSERT INTO evidence_seal (chain_seq, head_hash, sealed_at, cms) VALUES (?, ?, ?, ?)",
+                        seq,
+                        head,
+                        now,
+                        cms);
             } catch (SQLException concurrentSeal) {
                 // Another instance sealed the same head first: one seal is enough.
                 LOG.debug("Seal of chain head {} already written: {}", seq, concurrentSeal.getMessage());

@@ -17,8 +17,8 @@ import org.cbec.gateway.error.GatewayException;
 /**
  * The plain JDBC reads of the archive and the registries, written once: a statement with its parameters bound in
  * order (an {@link Instant} as a UTC timestamp), its rows read by a {@link Row}, and a failure of the database as
- * {@code INTERNAL_ERROR} "{@code <what>: <the driver's message>}". Parameters must not be null; a statement that
- * needs a typed null binds it itself.
+ * {@code INTERNAL_ERROR} "{@code <what>: <the driver's message>}". A null parameter is bound untyped; a column
+ * that needs a typed null (a CLOB, a timestamp) is bound by its statement itself.
  */
 public final class Sql {
     private Sql() {}
@@ -60,6 +60,13 @@ public final class Sql {
             }
             return values;
         });
+    }
+
+    /** Executes an insert, update or delete inside the caller's transaction; returns the rows it changed. */
+    public static int update(Connection connection, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = prepared(connection, sql, parameters)) {
+            return statement.executeUpdate();
+        }
     }
 
     /** Work on a connection of its own, a failure of the database reported as reading {@code what}. */
@@ -107,7 +114,11 @@ public final class Sql {
         try {
             for (int i = 0; i < parameters.length; i++) {
                 Object parameter = parameters[i];
-                statement.setObject(i + 1, parameter instanceof Instant instant ? utc(instant) : parameter);
+                if (parameter instanceof byte[] bytes) {
+                    statement.setBytes(i + 1, bytes);
+                } else {
+                    statement.setObject(i + 1, parameter instanceof Instant instant ? utc(instant) : parameter);
+                }
             }
             return statement;
         } catch (SQLException | RuntimeException e) {
