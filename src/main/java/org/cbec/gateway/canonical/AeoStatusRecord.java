@@ -84,13 +84,17 @@ public record AeoStatusRecord(
                 validUntil,
                 statusChangedAt,
                 statusReason);
+        return unversioned.withVersion(RecordVersion.of(unversioned));
+    }
+
+    private AeoStatusRecord withVersion(String version) {
         return new AeoStatusRecord(
-                RecordType.AEO_STATUS,
+                recordType,
                 recordId,
-                RecordVersion.of(unversioned),
-                source.partnerId(),
-                source.messageId(),
-                source.format(),
+                version,
+                sourcePartner,
+                sourceMessageId,
+                sourceFormat,
                 aeoId,
                 operatorName,
                 address,

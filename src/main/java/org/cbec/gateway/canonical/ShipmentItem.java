@@ -15,4 +15,28 @@ public record ShipmentItem(
         String grossMassKg,
         String value,
         String currency,
-        String originCountry) {}
+        String originCountry) {
+
+    /** An item of decimals read exactly as sent: kept as their plain strings ({@code 59.80}, never {@code 59.8}). */
+    public static ShipmentItem exact(
+            int seq,
+            String description,
+            String hsCode,
+            BigDecimal quantity,
+            String unit,
+            BigDecimal grossMassKg,
+            BigDecimal value,
+            String currency,
+            String originCountry) {
+        return new ShipmentItem(
+                seq,
+                description,
+                hsCode,
+                quantity,
+                unit,
+                grossMassKg == null ? null : grossMassKg.toPlainString(),
+                value.toPlainString(),
+                currency,
+                originCountry);
+    }
+}

@@ -95,26 +95,7 @@ public record ShipmentRecord(
                 destinationCountry,
                 transportMode,
                 null);
-        return new ShipmentRecord(
-                RecordType.ECOM_SHIPMENT,
-                recordId,
-                RecordVersion.of(unversioned),
-                source.partnerId(),
-                source.messageId(),
-                source.format(),
-                houseTransportDocId,
-                masterTransportDocId,
-                platformId,
-                orderId,
-                seller,
-                buyer,
-                items,
-                total.toPlainString(),
-                currency,
-                exportCountry,
-                destinationCountry,
-                transportMode,
-                null);
+        return unversioned.with(RecordVersion.of(unversioned), null);
     }
 
     /** The business key: the same house waybill from the same partner is the same record. */
@@ -124,6 +105,10 @@ public record ShipmentRecord(
 
     /** A copy carrying the gateway's mutual-recognition finding; {@code recordVersion} does not change. */
     public ShipmentRecord withMutualRecognition(MutualRecognition mutualRecognition) {
+        return with(recordVersion, mutualRecognition);
+    }
+
+    private ShipmentRecord with(String recordVersion, MutualRecognition mutualRecognition) {
         return new ShipmentRecord(
                 recordType,
                 recordId,

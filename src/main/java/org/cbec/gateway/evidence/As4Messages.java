@@ -2,12 +2,10 @@ package org.cbec.gateway.evidence;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -84,24 +82,18 @@ public final class As4Messages {
 
     /** The first receipt of a claimed eb:MessageId, once it has one; empty while in progress, or when released. */
     private Optional<Claim> firstReceipt(String partnerId, String ebmsMessageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT receipt, message_ids FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
-            select.setString(1, partnerId);
-            select.setString(2, ebmsMessageId);
-            try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    throw new GatewayException(
-                            GatewayError.OVERLOADED,
-                            "the first AS4 message " + ebmsMessageId + " was refused a moment ago; retry");
-                }
-                byte[] receipt = rows.getBytes(1);
-                return receipt == null ? Optional.empty() : Optional.of(new Claim(false, receipt, rows.getString(2)));
-            }
-        } catch (SQLException e) {
+        Optional<Claim> claim = column(
+                partnerId,
+                ebmsMessageId,
+                "the AS4 message id cannot be read",
+                "receipt, message_ids",
+                row -> new Claim(false, row.getBytes(1), row.getString(2)));
+        if (claim.isEmpty()) {
             throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be read: " + e.getMessage(), e);
+                    GatewayError.OVERLOADED,
+                    "the first AS4 message " + ebmsMessageId + " was refused a moment ago; retry");
         }
+        return claim.filter(first -> first.firstReceipt() != null);
     }
 
     /**
@@ -117,6 +109,7 @@ public final class As4Messages {
             String originalSender,
             String finalRecipient) {
         update(
+                "the AS4 message id cannot be updated",
                 "UPDATE as4_message SET receipt = ?, message_ids = ?, request = ?, original_sender = ?, final_recipient = ?"
                         + " WHERE partner_id = ? AND ebms_message_id = ?",
                 receipt,
@@ -129,42 +122,33 @@ public final class As4Messages {
     }
 
     /** The CEF four-corner properties a received message carried: originalSender and finalRecipient (either may be null). */
-    public java.util.Optional<String[]> corners(String partnerId, String ebmsMessageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT original_sender, final_recipient FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
-            select.setString(1, partnerId);
-            select.setString(2, ebmsMessageId);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next()
-                        ? java.util.Optional.of(new String[] {rows.getString(1), rows.getString(2)})
-                        : java.util.Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 message cannot be read: " + e.getMessage(), e);
-        }
+    public Optional<String[]> corners(String partnerId, String ebmsMessageId) {
+        return column(
+                partnerId, ebmsMessageId, "the AS4 message cannot be read", "original_sender, final_recipient", row ->
+                        new String[] {row.getString(1), row.getString(2)});
     }
 
     /** The exact request bytes of an AS4 message received with a receipt. */
-    public java.util.Optional<byte[]> request(String partnerId, String ebmsMessageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT request FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?")) {
-            select.setString(1, partnerId);
-            select.setString(2, ebmsMessageId);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? java.util.Optional.ofNullable(rows.getBytes(1)) : java.util.Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 request cannot be read: " + e.getMessage(), e);
-        }
+    public Optional<byte[]> request(String partnerId, String ebmsMessageId) {
+        return column(partnerId, ebmsMessageId, "the AS4 request cannot be read", "request", row -> row.getBytes(1));
+    }
+
+    /** Columns of the partner's claimed eb:MessageId. */
+    private <T> Optional<T> column(
+            String partnerId, String ebmsMessageId, String what, String columns, Sql.Row<T> row) {
+        return Sql.first(
+                dataSource,
+                what,
+                "SELECT " + columns + " FROM as4_message WHERE partner_id = ? AND ebms_message_id = ?",
+                row,
+                partnerId,
+                ebmsMessageId);
     }
 
     /** The claim answered with an error: the message was not received, and the partner may send it again. */
     public void released(String partnerId, String ebmsMessageId) {
         update(
+                "the AS4 message id cannot be updated",
                 "DELETE FROM as4_message WHERE partner_id = ? AND ebms_message_id = ? AND receipt IS NULL",
                 partnerId,
                 ebmsMessageId);
@@ -172,78 +156,51 @@ public final class As4Messages {
 
     /** Keeps a signal the gateway sent, as it was sent. */
     public void recordSignal(Signal signal) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO as4_signal (signal_id, sent_at, partner_id, ebms_message_id,"
-                                + " request_sha256, kind, gateway_code, ebms_code, message_ids, signal_xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, signal.signalId());
-            insert.setTimestamp(2, Timestamp.from(signal.sentAt()));
-            insert.setString(3, signal.partnerId());
-            insert.setString(4, signal.ebmsMessageId() == null ? null : truncate(signal.ebmsMessageId(), 255));
-            insert.setString(5, signal.requestSha256());
-            insert.setString(6, signal.kind());
-            insert.setString(7, signal.gatewayCode());
-            insert.setString(8, signal.ebmsCode());
-            insert.setString(9, signal.messageIds() == null ? null : truncate(signal.messageIds(), 2000));
-            insert.setBytes(10, signal.signal());
-            insert.executeUpdate();
-            if (!connection.getAutoCommit()) {
-                connection.commit();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 signal cannot be kept: " + e.getMessage(), e);
-        }
+        update(
+                "the AS4 signal cannot be kept",
+                "INSERT INTO as4_signal (signal_id, sent_at, partner_id, ebms_message_id, request_sha256, kind,"
+                        + " gateway_code, ebms_code, message_ids, signal_xml) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                signal.signalId(),
+                Timestamp.from(signal.sentAt()),
+                signal.partnerId(),
+                signal.ebmsMessageId() == null ? null : truncate(signal.ebmsMessageId(), 255),
+                signal.requestSha256(),
+                signal.kind(),
+                signal.gatewayCode(),
+                signal.ebmsCode(),
+                signal.messageIds() == null ? null : truncate(signal.messageIds(), 2000),
+                signal.signal());
     }
 
     /** The signals answered to requests with this eb:MessageId, oldest first. */
     public List<Signal> signals(String ebmsMessageId) {
-        List<Signal> signals = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT signal_id, sent_at, partner_id, ebms_message_id, request_sha256,"
-                                + " kind, gateway_code, ebms_code, message_ids, signal_xml FROM as4_signal WHERE ebms_message_id = ? ORDER BY sent_at, signal_id")) {
-            select.setString(1, ebmsMessageId);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    signals.add(new Signal(
-                            rows.getString(1),
-                            rows.getTimestamp(2).toInstant(),
-                            rows.getString(3),
-                            rows.getString(4),
-                            rows.getString(5),
-                            rows.getString(6),
-                            rows.getString(7),
-                            rows.getString(8),
-                            rows.getString(9),
-                            rows.getBytes(10)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 signals cannot be read: " + e.getMessage(), e);
-        }
-        return signals;
+        return Sql.list(
+                dataSource,
+                "the AS4 signals cannot be read",
+                "SELECT signal_id, sent_at, partner_id, ebms_message_id, request_sha256, kind, gateway_code, ebms_code,"
+                        + " message_ids, signal_xml FROM as4_signal WHERE ebms_message_id = ? ORDER BY sent_at, signal_id",
+                row -> new Signal(
+                        row.getString(1),
+                        row.getTimestamp(2).toInstant(),
+                        row.getString(3),
+                        row.getString(4),
+                        row.getString(5),
+                        row.getString(6),
+                        row.getString(7),
+                        row.getString(8),
+                        row.getString(9),
+                        row.getBytes(10)),
+                ebmsMessageId);
     }
 
-    private void update(String sql, Object... values) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                if (values[i] instanceof byte[] bytes) {
-                    statement.setBytes(i + 1, bytes);
-                } else {
-                    statement.setObject(i + 1, values[i]);
-                }
-            }
-            statement.executeUpdate();
+    private void update(String what, String sql, Object... values) {
+        Sql.onConnection(dataSource, what, connection -> {
+            int changed = Sql.update(connection, sql, values);
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "the AS4 message id cannot be updated: " + e.getMessage(), e);
-        }
+            return changed;
+        });
     }
 
     private static String truncate(String value, int max) {

@@ -76,11 +76,8 @@ public final class EvidenceBundleVerifier {
     }
 
     private static int verifyChain(Path bundle, JsonNode manifest, Map<Long, String> hashBySeq, List<String> problems) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(bundle.resolve("chain.jsonl"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            problems.add("chain.jsonl cannot be read: " + e.getMessage());
+        List<String> lines = lines(bundle, "chain.jsonl", problems);
+        if (lines == null) {
             return 0;
         }
         long expectedSeq = manifest.path("firstChainSeq").asLong();
@@ -198,11 +195,8 @@ public final class EvidenceBundleVerifier {
             }
             tsaCertificates = anchored;
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(bundle.resolve("seals.jsonl"), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            problems.add("seals.jsonl cannot be read: " + e.getMessage());
+        List<String> lines = lines(bundle, "seals.jsonl", problems);
+        if (lines == null) {
             return 0;
         }
         int count = 0;
@@ -355,6 +349,16 @@ public final class EvidenceBundleVerifier {
             return JSON.readTree(file.toFile());
         } catch (IOException e) {
             problems.add(file.getFileName() + " cannot be read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The lines of a file of the bundle; null, with the problem, when it cannot be read. */
+    private static List<String> lines(Path bundle, String file, List<String> problems) {
+        try {
+            return Files.readAllLines(bundle.resolve(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            problems.add(file + " cannot be read: " + e.getMessage());
             return null;
         }
     }

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * Links every archived message into one append-only hash chain, in batches off the hot path, and seals
  * the chain head with the gateway's signature at intervals. One writer at a time: extending the chain
  * locks its head row, which holds across gateway instances sharing a database.
+ *
+ * <p>Reading the chain and its seals back, for an export, is {@link EvidenceChainReads}.
  */
 public final class EvidenceChain {
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceChain.class);
@@ -42,6 +44,8 @@ public final class EvidenceChain {
      * @param timeStamper who time-stamps each seal (RFC 3161)
      * @param trustedTime told whether seals get their tokens, which the intake reads
      */
+    private final EvidenceChainReads reads;
+
     public EvidenceChain(
             DataSource dataSource,
             CmsSigner sealSigner,
@@ -53,6 +57,12 @@ public final class EvidenceChain {
         this.clock = clock;
         this.timeStamper = timeStamper;
         this.trustedTime = trustedTime;
+        this.reads = new EvidenceChainReads(dataSource);
+    }
+
+    /** The chain and its seals as kept, for an export. */
+    EvidenceChainReads reads() {
+        return reads;
     }
 
     /**
@@ -76,15 +86,9 @@ public final class EvidenceChain {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                long seq;
-                String head;
-                try (PreparedStatement statement = connection.prepareStatement(
-                                "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1 FOR UPDATE");
-                        ResultSet row = statement.executeQuery()) {
-                    row.next();
-                    seq = row.getLong(1);
-                    head = row.getString(2);
-                }
+                Head current = head(connection, " FOR UPDATE");
+                long seq = current.seq();
+                String head = current.hash();
                 List<ObjectNode> entries = lockablePrefix(connection, unchained(connection));
                 Instant now = clock.instant();
                 try (PreparedStatement insert = connection.prepareStatement(
@@ -175,13 +179,13 @@ public final class EvidenceChain {
             while (row.next()) {
                 ObjectNode entry = JSON.createObjectNode();
                 entry.put("messageId", row.getString(1));
-                entry.put("receivedAt", EvidenceArchive.instant(row, 2).toString());
+                entry.put("receivedAt", Sql.instant(row, 2).toString());
                 entry.put("sha256", row.getString(3));
                 entry.put("sizeBytes", row.getLong(4));
                 entry.put("contentType", row.getString(5));
                 entry.put("partner", row.getString(6));
                 entry.put("signer", row.getString(7));
-                Instant signingTime = EvidenceArchive.instant(row, 8);
+                Instant signingTime = Sql.instant(row, 8);
                 entry.put("signingTime", signingTime == null ? null : signingTime.toString());
                 entry.put("documentFormat", row.getString(9));
                 entry.put("verdict", row.getString(10));
@@ -205,19 +209,24 @@ public final class EvidenceChain {
         return entries;
     }
 
+    /** The chain's head: the position and hash of its last entry. */
+    private record Head(long seq, String hash) {}
+
+    private static Head head(Connection connection, String lock) throws SQLException {
+        return Sql.first(
+                        connection,
+                        "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1" + lock,
+                        row -> new Head(row.getLong(1), row.getString(2)))
+                .orElseThrow(() -> new SQLException("the evidence chain has no head row"));
+    }
+
     /** Signs the chain head when it moved since the last seal; returns the new seal, if any. */
     public Optional<Seal> seal() {
         extend();
         try (Connection connection = dataSource.getConnection()) {
-            long seq;
-            String head;
-            try (PreparedStatement statement = connection.prepareStatement(
-                            "SELECT chain_seq, head_hash FROM evidence_chain_head WHERE id = 1");
-                    ResultSet row = statement.executeQuery()) {
-                row.next();
-                seq = row.getLong(1);
-                head = row.getString(2);
-            }
+            Head current = head(connection, "");
+            long seq = current.seq();
+            String head = current.hash();
             if (seq == 0) {
                 return Optional.empty();
             }
@@ -239,13 +248,14 @@ public final class EvidenceChain {
             sealed.put("headHash", head);
             sealed.put("sealedAt", now.toString());
             byte[] cms = sealSigner.sign(JSON.writeValueAsString(sealed).getBytes(StandardCharsets.UTF_8));
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "INSERT INTO evidence_seal (chain_seq, head_hash, sealed_at, cms) VALUES (?, ?, ?, ?)")) {
-                statement.setLong(1, seq);
-                statement.setString(2, head);
-                statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                statement.setBytes(4, cms);
-                statement.executeUpdate();
+            try {
+                Sql.update(
+                        connection,
+                        "INSERT INTO evidence_seal (chain_seq, head_hash, sealed_at, cms) VALUES (?, ?, ?, ?)",
+                        seq,
+                        head,
+                        now,
+                        cms);
             } catch (SQLException concurrentSeal) {
                 // Another instance sealed the same head first: one seal is enough.
                 LOG.debug("Seal of chain head {} already written: {}", seq, concurrentSeal.getMessage());
@@ -310,93 +320,6 @@ public final class EvidenceChain {
             try (ResultSet row = statement.executeQuery()) {
                 return row.next() ? row.getBytes(1) : null;
             }
-        }
-    }
-
-    /** Chain entries from the first message received at or after {@code from} up to the first seal covering {@code to}. */
-    public List<ChainEntry> entriesForExport(Instant from, Instant to, long throughSeq) {
-        String sql = "SELECT c.chain_seq, c.message_id, c.previous_hash, c.entry_hash, c.entry FROM evidence_chain c"
-                + " WHERE c.chain_seq >= (SELECT COALESCE(MIN(m.chain_seq), 0) FROM inbound_message m WHERE m.received_at >= ? AND m.chain_seq IS NOT NULL)"
-                + " AND c.chain_seq <= ? ORDER BY c.chain_seq";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, OffsetDateTime.ofInstant(from, ZoneOffset.UTC));
-            statement.setLong(2, throughSeq);
-            List<ChainEntry> entries = new ArrayList<>();
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    entries.add(new ChainEntry(
-                            row.getLong(1), row.getString(2), row.getString(3), row.getString(4), (ObjectNode)
-                                    JSON.readTree(row.getString(5))));
-                }
-            }
-            return entries;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
-        }
-    }
-
-    /** The chain position of the last message received at or before {@code to} (0 when none). */
-    public long lastSeqReceivedBy(Instant to) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT COALESCE(MAX(chain_seq), 0) FROM inbound_message WHERE received_at <= ? AND chain_seq IS NOT NULL")) {
-            statement.setObject(1, OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence chain: " + e.getMessage(), e);
-        }
-    }
-
-    /** The first seal at or after the given chain position. */
-    public Optional<Seal> sealCovering(long chainSeq) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq >= ? ORDER BY chain_seq LIMIT 1")) {
-            statement.setLong(1, chainSeq);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next()
-                        ? Optional.of(new Seal(
-                                row.getLong(1),
-                                row.getString(2),
-                                EvidenceArchive.instant(row, 3),
-                                row.getBytes(4),
-                                row.getBytes(5)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
-        }
-    }
-
-    /** Every seal between two chain positions, inclusive. */
-    public List<Seal> seals(long fromSeq, long toSeq) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT chain_seq, head_hash, sealed_at, cms, tsa_token FROM evidence_seal WHERE chain_seq BETWEEN ? AND ? ORDER BY chain_seq")) {
-            statement.setLong(1, fromSeq);
-            statement.setLong(2, toSeq);
-            List<Seal> seals = new ArrayList<>();
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    seals.add(new Seal(
-                            row.getLong(1),
-                            row.getString(2),
-                            EvidenceArchive.instant(row, 3),
-                            row.getBytes(4),
-                            row.getBytes(5)));
-                }
-            }
-            return seals;
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot read the evidence seals: " + e.getMessage(), e);
         }
     }
 }

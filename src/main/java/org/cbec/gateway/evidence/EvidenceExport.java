@@ -51,13 +51,14 @@ public final class EvidenceExport {
     /** Exports messages received in [from, to]; returns the number of chain entries written. */
     public int export(Instant from, Instant to, Path directory) {
         chain.seal();
-        long last = chain.lastSeqReceivedBy(to);
-        EvidenceChain.Seal covering = chain.sealCovering(last)
+        long last = chain.reads().lastSeqReceivedBy(to);
+        EvidenceChain.Seal covering = chain.reads()
+                .sealCovering(last)
                 .orElseThrow(() -> new GatewayException(
                         GatewayError.INTERNAL_ERROR,
                         "no seal covers chain entry " + last
                                 + " yet; the gateway seals at gateway.evidence.seal-interval"));
-        List<ChainEntry> entries = chain.entriesForExport(from, to, covering.chainSeq());
+        List<ChainEntry> entries = chain.reads().entriesForExport(from, to, covering.chainSeq());
         try {
             Files.createDirectories(directory);
             for (String folder : List.of("content", "records", "receipts", "errors", "seals", "certificates")) {
@@ -79,7 +80,7 @@ public final class EvidenceExport {
             }
             long firstSeq =
                     entries.isEmpty() ? covering.chainSeq() : entries.get(0).chainSeq();
-            List<EvidenceChain.Seal> seals = chain.seals(firstSeq, covering.chainSeq());
+            List<EvidenceChain.Seal> seals = chain.reads().seals(firstSeq, covering.chainSeq());
             java.util.Set<X509Certificate> tsaCertificates = new java.util.LinkedHashSet<>();
             try (BufferedWriter lines =
                     Files.newBufferedWriter(directory.resolve("seals.jsonl"), StandardCharsets.UTF_8)) {

@@ -1,20 +1,11 @@
 package org.cbec.gateway.evidence;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.cbec.gateway.error.GatewayError;
-import org.cbec.gateway.error.GatewayException;
 
 /**
  * What the evidence archive tells of each partner's traffic, for the operators' alerts and console: when a
@@ -37,21 +28,12 @@ public final class PartnerTraffic {
 
     /** When the partner's last message (accepted, duplicate or refused) was received, if ever. */
     public Optional<Instant> lastMessageAt(String partnerId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT MAX(received_at) FROM inbound_message WHERE partner_id = ?")) {
-            statement.setString(1, partnerId);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                OffsetDateTime last = row.getObject(1, OffsetDateTime.class);
-                return Optional.ofNullable(last).map(OffsetDateTime::toInstant);
-            }
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR,
-                    "cannot read the last message of " + partnerId + ": " + e.getMessage(),
-                    e);
-        }
+        return Sql.first(
+                dataSource,
+                "cannot read the last message of " + partnerId,
+                "SELECT MAX(received_at) FROM inbound_message WHERE partner_id = ?",
+                row -> Sql.instant(row, 1),
+                partnerId);
     }
 
     /** Per partner, its messages received since {@code since}; messages whose signer matched no partner are left out. */
@@ -74,22 +56,12 @@ public final class PartnerTraffic {
 
     /** Messages received since {@code since}, counted by partner, verdict and refusal code. */
     public List<PartnerCount> countsByVerdictSince(Instant since) {
-        String sql = "SELECT partner_id, verdict, refusal_code, COUNT(*) FROM inbound_message WHERE received_at >= ?"
-                + " GROUP BY partner_id, verdict, refusal_code";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
-            List<PartnerCount> counts = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    counts.add(
-                            new PartnerCount(rows.getString(1), rows.getString(2), rows.getString(3), rows.getLong(4)));
-                }
-            }
-            return counts;
-        } catch (SQLException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR, "cannot count recent messages per partner: " + e.getMessage(), e);
-        }
+        return Sql.list(
+                dataSource,
+                "cannot count recent messages per partner",
+                "SELECT partner_id, verdict, refusal_code, COUNT(*) FROM inbound_message WHERE received_at >= ?"
+                        + " GROUP BY partner_id, verdict, refusal_code",
+                row -> new PartnerCount(row.getString(1), row.getString(2), row.getString(3), row.getLong(4)),
+                since);
     }
 }

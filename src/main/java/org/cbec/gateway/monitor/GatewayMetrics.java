@@ -13,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.cbec.gateway.config.GroupCommit;
@@ -25,6 +28,7 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.intake.IntakeDecision;
+import org.cbec.gateway.outbound.OutboundStatus.PartnerState;
 
 /**
  * The gateway's own meters, in the one Prometheus registry that Camel's route metrics share, and
@@ -82,9 +86,8 @@ public final class GatewayMetrics {
                 .description("records whose retries are spent, waiting for an operator")
                 .register(registry);
         this.certificates = certificates;
-        this.certificateExpiry = MultiGauge.builder("gateway.certificate.days.to.expiry")
-                .description("days until the certificate expires; negative once expired")
-                .register(registry);
+        this.certificateExpiry = multiGauge(
+                "gateway.certificate.days.to.expiry", "days until the certificate expires; negative once expired");
         refreshCertificates();
     }
 
@@ -272,18 +275,18 @@ public final class GatewayMetrics {
     public void watchOutbound(
             Supplier<java.util.Map<String, org.cbec.gateway.outbound.OutboundStatus.PartnerState>> states) {
         outbound = states;
-        outboundBacklog = MultiGauge.builder("gateway.outbound.backlog")
-                .description("outbound messages still PENDING for the partner")
-                .register(registry);
-        outboundDeadLetters = MultiGauge.builder("gateway.outbound.dead.letters")
-                .description("outbound messages dead-lettered, waiting for an operator")
-                .register(registry);
-        outboundFailures = MultiGauge.builder("gateway.outbound.failed.attempts")
-                .description("failed delivery attempts to the partner since this instance started")
-                .register(registry);
-        outboundLastDelivery = MultiGauge.builder("gateway.outbound.last.delivery.seconds")
-                .description("epoch seconds of the partner's last delivery (its receipt)")
-                .register(registry);
+        outboundBacklog = multiGauge("gateway.outbound.backlog", "outbound messages still PENDING for the partner");
+        outboundDeadLetters =
+                multiGauge("gateway.outbound.dead.letters", "outbound messages dead-lettered, waiting for an operator");
+        outboundFailures = multiGauge(
+                "gateway.outbound.failed.attempts",
+                "failed delivery attempts to the partner since this instance started");
+        outboundLastDelivery = multiGauge(
+                "gateway.outbound.last.delivery.seconds", "epoch seconds of the partner's last delivery (its receipt)");
+    }
+
+    private MultiGauge multiGauge(String name, String description) {
+        return MultiGauge.builder(name).description(description).register(registry);
     }
 
     private void refreshOutbound() {
@@ -292,30 +295,26 @@ public final class GatewayMetrics {
             return;
         }
         var byPartner = states.get().values();
-        outboundBacklog.register(
-                byPartner.stream()
-                        .map(s -> MultiGauge.Row.of(
-                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.backlog()))
-                        .toList(),
-                true);
-        outboundDeadLetters.register(
-                byPartner.stream()
-                        .map(s -> MultiGauge.Row.of(
-                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.deadLettered()))
-                        .toList(),
-                true);
-        outboundFailures.register(
-                byPartner.stream()
-                        .map(s -> MultiGauge.Row.of(
-                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()), s.failedAttempts()))
-                        .toList(),
-                true);
-        outboundLastDelivery.register(
-                byPartner.stream()
-                        .filter(s -> s.lastDeliveredAt() != null)
-                        .map(s -> MultiGauge.Row.of(
-                                io.micrometer.core.instrument.Tags.of("partner", s.partnerId()),
-                                s.lastDeliveredAt().getEpochSecond()))
+        perPartner(outboundBacklog, byPartner, s -> true, s -> s.backlog());
+        perPartner(outboundDeadLetters, byPartner, s -> true, s -> s.deadLettered());
+        perPartner(outboundFailures, byPartner, s -> true, s -> s.failedAttempts());
+        perPartner(
+                outboundLastDelivery,
+                byPartner,
+                s -> s.lastDeliveredAt() != null,
+                s -> s.lastDeliveredAt().getEpochSecond());
+    }
+
+    /** One row per partner (tag {@code partner}) of those {@code shown}, replacing the gauge's rows. */
+    private static void perPartner(
+            MultiGauge gauge,
+            Collection<PartnerState> states,
+            Predicate<PartnerState> shown,
+            Function<PartnerState, Number> value) {
+        gauge.register(
+                states.stream()
+                        .filter(shown)
+                        .map(s -> MultiGauge.Row.of(Tags.of("partner", s.partnerId()), value.apply(s)))
                         .toList(),
                 true);
     }

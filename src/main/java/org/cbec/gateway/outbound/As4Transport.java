@@ -1,7 +1,6 @@
 package org.cbec.gateway.outbound;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -74,11 +73,7 @@ public final class As4Transport implements OutboundTransport {
         this.identity = identity;
         this.timeout = timeout;
         this.clock = clock;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .sslContext(tls)
-                .build();
+        this.http = OutboundTransport.httpClient(tls, timeout);
     }
 
     @Override
@@ -135,16 +130,11 @@ public final class As4Transport implements OutboundTransport {
                 .header("MIME-Version", "1.0")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(written.body()))
                 .build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            return Result.failed(UNREACHABLE + ": cannot reach " + outbound.url() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Result.failed(UNREACHABLE + ": interrupted while sending to " + outbound.url());
+        Exchange exchange = OutboundTransport.exchange(http, request);
+        if (exchange.unreachable() != null) {
+            return Result.failed(UNREACHABLE + ": " + exchange.unreachable());
         }
+        HttpResponse<byte[]> response = exchange.response();
         if (response.statusCode() != 200 && response.body().length == 0) {
             return Result.failed(UNREACHABLE + ": the partner's access point at " + outbound.url() + " answered HTTP "
                     + response.statusCode());

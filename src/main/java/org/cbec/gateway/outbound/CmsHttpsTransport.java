@@ -1,6 +1,5 @@
 package org.cbec.gateway.outbound;
 
-import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,11 +39,7 @@ public final class CmsHttpsTransport implements OutboundTransport {
     /** @param tls the trust for partners' HTTPS servers ({@code gateway.outbound.tls-anchors}, or the JDK's own) */
     public CmsHttpsTransport(SSLContext tls, Duration timeout) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .sslContext(tls)
-                .build();
+        this.http = OutboundTransport.httpClient(tls, timeout);
     }
 
     @Override
@@ -62,16 +57,11 @@ public final class CmsHttpsTransport implements OutboundTransport {
                 .header("Legal-Basis", document.legalBasis().replaceAll("[\\r\\n]", " "))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(document.signed()))
                 .build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            return Result.failed("cannot reach " + partner.url() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Result.failed("interrupted while sending to " + partner.url());
+        Exchange exchange = OutboundTransport.exchange(http, request);
+        if (exchange.unreachable() != null) {
+            return Result.failed(exchange.unreachable());
         }
+        HttpResponse<byte[]> response = exchange.response();
         int status = response.statusCode();
         if (status != 409 && (status < 200 || status >= 300)) {
             return Result.failed("the partner at " + partner.url() + " answered HTTP " + status);

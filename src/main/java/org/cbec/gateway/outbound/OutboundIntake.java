@@ -1,35 +1,25 @@
 package org.cbec.gateway.outbound;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
-import org.cbec.gateway.agreement.FieldPaths;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalJson;
-import org.cbec.gateway.canonical.CanonicalRecord;
-import org.cbec.gateway.canonical.RecordType;
 import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.console.OperatorAccess;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
-import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.MessageIds;
-import org.cbec.gateway.evidence.ReceivedBody;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.OutboundRecord;
@@ -40,10 +30,6 @@ import org.cbec.gateway.partner.PartnerRegistry;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.translate.DocumentFormat;
 import org.cbec.gateway.translate.DocumentWriter;
-import org.cbec.gateway.translate.LocatedError;
-import org.cbec.gateway.translate.Translation;
-import org.cbec.gateway.translate.TranslationContext;
-import org.cbec.gateway.translate.Translators;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * gateway's own reader, given their keys and the legal basis, rendered in the partner's format, signed with the gateway
  * key, and archived with the one delivery the ledger owes, in one commit, before the 202. The delivery itself is the
  * forward machinery's: a queue, retries with backoff, dead letters, replay ({@link OutboundDelivery}).
+ *
+ * <p>The request's facts are an {@link OutboundRequest}; reading and checking its records (shape, agreement, the
+ * gateway's own reader) is {@link OutboundRecords}.
  */
 public final class OutboundIntake {
     /** The record type of the ledger's one delivery per outbound message. */
@@ -66,10 +55,9 @@ public final class OutboundIntake {
     private final CmsSigner signer;
     private final MessageIds messageIds;
     private final Clock clock;
-    private final Translators translators = Translators.standard();
     private final Map<DocumentFormat, DocumentWriter> writers = DocumentWriter.standard();
     private final Map<String, OutboundTransport> transports;
-    private final String partyId;
+    private final OutboundRecords bodyRecords;
     private final String country;
     private final long maxBytes;
 
@@ -96,7 +84,7 @@ public final class OutboundIntake {
         this.messageIds = messageIds;
         this.clock = clock;
         this.transports = Map.copyOf(transports);
-        this.partyId = partyId;
+        this.bodyRecords = new OutboundRecords(partyId, country);
         this.country = country;
         this.maxBytes = maxBytes;
     }
@@ -104,75 +92,13 @@ public final class OutboundIntake {
     /** The answer, and the delivery to queue once the answer's commit is done (empty unless accepted). */
     public record Outcome(HttpAnswer answer, List<OutboundRecord> toQueue) {}
 
-    /** A request's facts as they are learnt, for its evidence whatever the verdict. */
-    private static final class Request {
-        final String messageId;
-        final Instant receivedAt;
-        final String partnerId;
-        final ReceivedBody body;
-        final String contentType;
-        final String caller;
-        String format;
-        List<LocatedError> errors = List.of();
-
-        Request(
-                String messageId,
-                Instant receivedAt,
-                String partnerId,
-                ReceivedBody body,
-                String contentType,
-                String caller) {
-            this.messageId = messageId;
-            this.receivedAt = receivedAt;
-            this.partnerId = partnerId;
-            this.body = body;
-            this.contentType = contentType;
-            this.caller = caller;
-        }
-
-        InboundEvidence evidence(
-                Verdict verdict,
-                String code,
-                String detail,
-                int recordCount,
-                RecordsDocument records,
-                String receipt,
-                String duplicateOf,
-                boolean keepContent) {
-            return new InboundEvidence(
-                    messageId,
-                    receivedAt,
-                    body.sha256(),
-                    body.length(),
-                    contentType,
-                    keepContent ? body : null,
-                    partnerId,
-                    "national system user " + caller,
-                    null,
-                    format,
-                    verdict,
-                    code,
-                    detail,
-                    errors.stream().map(LocatedError::toString).toList(),
-                    recordCount,
-                    records,
-                    receipt,
-                    duplicateOf);
-        }
-    }
-
     public Outcome submit(
             @Header("partnerId") String partnerId,
             @Body byte[] body,
             @Header("Content-Type") String contentType,
             @Header(OperatorAccess.OPERATOR) String caller) {
-        Request request = new Request(
-                messageIds.next(),
-                clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                partnerId != null && Partner.ID.matcher(partnerId).matches() ? partnerId : null,
-                ReceivedBody.of(body == null ? new byte[0] : body),
-                contentType,
-                caller);
+        OutboundRequest request =
+                new OutboundRequest(messageIds.next(), clock.instant(), partnerId, body, contentType, caller);
         try {
             return accept(request, partnerId);
         } catch (GatewayException refusal) {
@@ -186,7 +112,7 @@ public final class OutboundIntake {
         }
     }
 
-    private Outcome accept(Request request, String partnerIdAsGiven) {
+    private Outcome accept(OutboundRequest request, String partnerIdAsGiven) {
         if (request.body.length() > maxBytes) {
             throw new GatewayException(
                     GatewayError.PAYLOAD_TOO_LARGE,
@@ -221,40 +147,9 @@ public final class OutboundIntake {
         if (earlier.isPresent()) {
             return duplicate(request, earlier.get());
         }
-        ArrayNode records = recordsOf(request);
-        List<LocatedError> violations = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            JsonNode record = records.get(i);
-            String at = "/records/" + i;
-            RecordType type = RecordType.AEO_STATUS;
-            if (record.hasNonNull("recordType")) {
-                try {
-                    type = RecordType.valueOf(record.path("recordType").asText());
-                } catch (IllegalArgumentException e) {
-                    violations.add(new LocatedError(
-                            at + "/recordType", "'" + record.path("recordType").asText() + "' is not a record type"));
-                    continue;
-                }
-            }
-            Optional<FieldPaths> allowed = partner.agreement().outboundFields(type);
-            if (allowed.isEmpty()) {
-                violations.add(new LocatedError(
-                        at, "the agreement with " + partner.id() + " does not let " + type + " records be sent"));
-                continue;
-            }
-            for (String field : allowed.get().outside((ObjectNode) record)) {
-                violations.add(new LocatedError(
-                        at + "/" + field.replace('.', '/'), "outside the agreement with " + partner.id()));
-            }
-        }
-        if (!violations.isEmpty()) {
-            request.errors = violations;
-            throw new GatewayException(
-                    GatewayError.AGREEMENT_VIOLATION,
-                    violations.size() + " record(s) or field(s) are outside the agreement with " + partner.id() + " ("
-                            + partner.agreement().reference() + "); each is listed in errors; nothing was sent");
-        }
-        List<AeoStatusRecord> canonical = validated(request, records);
+        ArrayNode records = bodyRecords.read(request);
+        bodyRecords.checkAgreement(request, partner, records);
+        List<AeoStatusRecord> canonical = bodyRecords.validated(request, records);
         String legalBasis = partner.agreement().reference();
         byte[] document = writers.get(format).write(canonical, country, request.receivedAt, legalBasis);
         byte[] signed = signer.sign(document);
@@ -321,86 +216,7 @@ public final class OutboundIntake {
         return new Outcome(HttpAnswer.rawJson(202, receiptJson), toQueue.get());
     }
 
-    /** The records as the gateway's own reader takes them: keys, versions and the gateway as their source; else SCHEMA_INVALID. */
-    private List<AeoStatusRecord> validated(Request request, ArrayNode records) {
-        ObjectNode list = CanonicalJson.mapper().createObjectNode();
-        list.put("documentType", "AEO_STATUS_LIST");
-        list.put("administration", country);
-        list.put("listType", "DELTA");
-        ArrayNode operators = list.putArray("operators");
-        for (JsonNode record : records) {
-            ObjectNode operator = operators.addObject();
-            for (Iterator<Map.Entry<String, JsonNode>> fields = record.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                if (!"recordType".equals(field.getKey())) {
-                    operator.set("operatorName".equals(field.getKey()) ? "name" : field.getKey(), field.getValue());
-                }
-            }
-        }
-        Translation read = translators.translate(
-                DocumentFormat.AEO_STATUS_JSON,
-                json(list).getBytes(StandardCharsets.UTF_8),
-                new TranslationContext(partyId, request.messageId, country));
-        if (read instanceof Translation.Invalid invalid) {
-            request.errors = invalid.errors().stream()
-                    .map(e -> new LocatedError(
-                            e.location().replace("/operators/", "/records/").replaceAll("/name$", "/operatorName"),
-                            e.message()))
-                    .toList();
-            throw new GatewayException(
-                    GatewayError.SCHEMA_INVALID,
-                    "the records have " + invalid.errors().size()
-                            + " error(s); each is listed in errors (AEO ids must be the gateway's own country's, "
-                            + country + ")");
-        }
-        List<AeoStatusRecord> canonical = new ArrayList<>();
-        for (CanonicalRecord record : ((Translation.Records) read).records()) {
-            canonical.add((AeoStatusRecord) record);
-        }
-        return canonical;
-    }
-
-    private ArrayNode recordsOf(Request request) {
-        JsonNode root;
-        try {
-            root = CanonicalJson.mapper().readTree(request.body.bytes());
-        } catch (java.io.IOException e) {
-            throw new GatewayException(
-                    GatewayError.MALFORMED_MESSAGE, "the body is not JSON: " + firstLine(e.getMessage()));
-        }
-        if (root == null
-                || !root.isObject()
-                || !root.path("records").isArray()
-                || root.path("records").isEmpty()) {
-            throw new GatewayException(
-                    GatewayError.SCHEMA_INVALID, "the body must be {\"records\":[...]} with at least one record");
-        }
-        List<LocatedError> errors = new ArrayList<>();
-        ArrayNode records = (ArrayNode) root.get("records");
-        for (int i = 0; i < records.size(); i++) {
-            JsonNode record = records.get(i);
-            if (!record.isObject()) {
-                errors.add(new LocatedError("/records/" + i, "must be an object"));
-                continue;
-            }
-            for (String filled : List.of(
-                    "recordId", "recordVersion", "sourcePartner", "sourceMessageId", "sourceFormat", "legalBasis")) {
-                if (record.has(filled)) {
-                    errors.add(new LocatedError(
-                            "/records/" + i + "/" + filled, "the gateway sets this field itself; leave it out"));
-                }
-            }
-        }
-        if (!errors.isEmpty()) {
-            request.errors = errors;
-            throw new GatewayException(
-                    GatewayError.SCHEMA_INVALID,
-                    "the records have " + errors.size() + " error(s); each is listed in errors");
-        }
-        return records;
-    }
-
-    private Outcome duplicate(Request request, String firstMessageId) {
+    private Outcome duplicate(OutboundRequest request, String firstMessageId) {
         EvidenceArchive.FirstReceipt first = archive.receiptOf(firstMessageId)
                 .orElseThrow(() -> new GatewayException(
                         GatewayError.INTERNAL_ERROR, "the first request " + firstMessageId + " has no receipt"));
@@ -417,7 +233,7 @@ public final class OutboundIntake {
         return new Outcome(HttpAnswer.rawJson(200, answer), List.of());
     }
 
-    private Outcome refuse(Request request, GatewayError error, String detail) {
+    private Outcome refuse(OutboundRequest request, GatewayError error, String detail) {
         try {
             archive.archiveOutboundNotAccepted(request.evidence(
                     Verdict.REJECTED, error.code(), detail, 0, null, null, null, request.body.length() <= maxBytes));
@@ -448,9 +264,5 @@ public final class OutboundIntake {
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot write JSON", e);
         }
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 }

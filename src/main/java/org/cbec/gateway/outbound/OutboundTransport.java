@@ -1,5 +1,11 @@
 package org.cbec.gateway.outbound;
 
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.cbec.gateway.partner.Partner;
 
 /**
@@ -16,6 +22,33 @@ public interface OutboundTransport {
      * did: that is a failed {@link Result}.
      */
     Result send(Document document, Partner partner);
+
+    /** The HTTP/1.1 client of an HTTPS transport: the partners' TLS trust and the connect timeout of every attempt. */
+    static HttpClient httpClient(SSLContext tls, Duration timeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .sslContext(tls)
+                .build();
+    }
+
+    /** One HTTP exchange: the partner's response, or why there is none ({@code unreachable}). */
+    record Exchange(HttpResponse<byte[]> response, String unreachable) {}
+
+    /** Sends a request once; a network failure or an interrupt is an {@link Exchange} without response, not a throw. */
+    static Exchange exchange(HttpClient http, HttpRequest request) {
+        try {
+            return new Exchange(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), null);
+        } catch (IOException e) {
+            return new Exchange(
+                    null,
+                    "cannot reach " + request.uri() + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Exchange(null, "interrupted while sending to " + request.uri());
+        }
+    }
 
     /**
      * One document for one partner.

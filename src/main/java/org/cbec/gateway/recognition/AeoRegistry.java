@@ -29,6 +29,7 @@ import org.cbec.gateway.canonical.RecordType;
 import org.cbec.gateway.canonical.ShipmentRecord;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.Sql;
 
 /**
  * The AEO registry: per partner, every status statement about every operator with its history, and the
@@ -126,7 +127,7 @@ public final class AeoRegistry {
             }
             return current;
         } catch (SQLException e) {
-            throw failure("cannot read the AEO registry", e);
+            throw Sql.failure("cannot read the AEO registry", e);
         }
     }
 
@@ -137,22 +138,14 @@ public final class AeoRegistry {
                         + " s.country, s.programme, s.valid_from, s.valid_until FROM aeo_statement s WHERE s.partner_id = ?"
                         + " AND NOT EXISTS (SELECT 1 FROM aeo_statement later WHERE later.partner_id = s.partner_id AND later.aeo_id = s.aeo_id"
                         + " AND later.status_changed_at > s.status_changed_at) ORDER BY s.aeo_id, s.received_at DESC";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, partnerId);
-            Map<String, CurrentStatus> byOperator = new java.util.LinkedHashMap<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    CurrentStatus status = currentOf(rows);
-                    byOperator.putIfAbsent(status.aeoId(), status);
-                }
-            }
-            return byOperator.values().stream()
-                    .filter(s -> s.status() != AeoStatus.WITHDRAWN)
-                    .toList();
-        } catch (SQLException e) {
-            throw failure("cannot read the AEO registry", e);
+        Map<String, CurrentStatus> byOperator = new java.util.LinkedHashMap<>();
+        for (CurrentStatus status :
+                Sql.list(dataSource, "cannot read the AEO registry", sql, AeoRegistry::currentOf, partnerId)) {
+            byOperator.putIfAbsent(status.aeoId(), status);
         }
+        return byOperator.values().stream()
+                .filter(s -> s.status() != AeoStatus.WITHDRAWN)
+                .toList();
     }
 
     /**
@@ -226,19 +219,13 @@ public final class AeoRegistry {
     }
 
     public Optional<Instant> lastForwarded(String partnerId, String aeoId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT status_changed_at FROM aeo_forwarded WHERE partner_id = ? AND aeo_id = ?")) {
-            statement.setString(1, partnerId);
-            statement.setString(2, aeoId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next()
-                        ? Optional.of(row.getObject(1, OffsetDateTime.class).toInstant())
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw failure("cannot read the forwarded AEO statements", e);
-        }
+        return Sql.first(
+                dataSource,
+                "cannot read the forwarded AEO statements",
+                "SELECT status_changed_at FROM aeo_forwarded WHERE partner_id = ? AND aeo_id = ?",
+                row -> Sql.instant(row, 1),
+                partnerId,
+                aeoId);
     }
 
     /** Remembers that this statement reached the national system, inside the caller's transaction. */
@@ -249,7 +236,7 @@ public final class AeoRegistry {
                 "INSERT INTO aeo_forwarded (partner_id, aeo_id, status_changed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
             insert.setString(1, partnerId);
             insert.setString(2, aeoId);
-            insert.setObject(3, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
+            insert.setObject(3, Sql.utc(statusChangedAt));
             if (insert.executeUpdate() == 1) {
                 return;
             }
@@ -257,10 +244,10 @@ public final class AeoRegistry {
         // Only ever forward: an older statement does not move the operator's mark back.
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE aeo_forwarded SET status_changed_at = ? WHERE partner_id = ? AND aeo_id = ? AND status_changed_at < ?")) {
-            update.setObject(1, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
+            update.setObject(1, Sql.utc(statusChangedAt));
             update.setString(2, partnerId);
             update.setString(3, aeoId);
-            update.setObject(4, OffsetDateTime.ofInstant(statusChangedAt, ZoneOffset.UTC));
+            update.setObject(4, Sql.utc(statusChangedAt));
             update.executeUpdate();
         }
     }
@@ -269,7 +256,7 @@ public final class AeoRegistry {
         return new CurrentStatus(
                 row.getString(1),
                 AeoStatus.valueOf(row.getString(2)),
-                row.getObject(3, OffsetDateTime.class).toInstant(),
+                Sql.instant(row, 3),
                 row.getString(4) == null ? detailsInColumns(row) : detailsInJson(row.getString(4)));
     }
 
@@ -300,9 +287,5 @@ public final class AeoRegistry {
             throw new GatewayException(
                     GatewayError.INTERNAL_ERROR, "an AEO statement in the registry cannot be read", e);
         }
-    }
-
-    private static GatewayException failure(String what, SQLException e) {
-        return new GatewayException(GatewayError.INTERNAL_ERROR, what + ": " + e.getMessage(), e);
     }
 }

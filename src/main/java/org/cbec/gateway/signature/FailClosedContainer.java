@@ -19,19 +19,17 @@ public final class FailClosedContainer implements SignatureContainer {
 
     @Override
     public SignedDocument open(byte[] body, String contentType) {
-        try {
-            return container.open(body, contentType);
-        } catch (StackOverflowError e) {
-            throw tooDeep(e);
-        } catch (OutOfMemoryError e) {
-            throw tooLarge(e);
-        }
+        return failClosed(() -> container.open(body, contentType));
     }
 
     @Override
     public SignedDocument open(ReceivedBody body, String contentType) {
+        return failClosed(() -> container.open(body, contentType));
+    }
+
+    private static SignedDocument failClosed(java.util.function.Supplier<SignedDocument> opening) {
         try {
-            return container.open(body, contentType);
+            return opening.get();
         } catch (StackOverflowError e) {
             throw tooDeep(e);
         } catch (OutOfMemoryError e) {

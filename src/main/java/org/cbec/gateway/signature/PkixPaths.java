@@ -3,7 +3,6 @@ package org.cbec.gateway.signature;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorResult;
-import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -18,13 +17,6 @@ final class PkixPaths {
     /** The longest chain either follows from a certificate up to an anchor. */
     static final int MAX_CHAIN_LENGTH = 8;
 
-    private static final ThreadLocal<CertificateFactory> CERTIFICATES = ThreadLocal.withInitial(() -> {
-        try {
-            return CertificateFactory.getInstance("X.509");
-        } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no X.509 certificate factory", e);
-        }
-    });
     private static final ThreadLocal<CertPathValidator> VALIDATORS = ThreadLocal.withInitial(() -> {
         try {
             return CertPathValidator.getInstance("PKIX");
@@ -38,6 +30,6 @@ final class PkixPaths {
     /** Validates {@code chain} (the end entity first) under {@code parameters}. */
     static CertPathValidatorResult validate(List<X509Certificate> chain, PKIXParameters parameters)
             throws GeneralSecurityException {
-        return VALIDATORS.get().validate(CERTIFICATES.get().generateCertPath(chain), parameters);
+        return VALIDATORS.get().validate(X509Factory.ofThisThread().generateCertPath(chain), parameters);
     }
 }

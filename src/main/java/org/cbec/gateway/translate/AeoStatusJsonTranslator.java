@@ -32,20 +32,12 @@ public final class AeoStatusJsonTranslator implements Translator {
 
     @Override
     public Translation translate(byte[] document, TranslationContext context) {
-        List<LocatedError> parseErrors = new ArrayList<>();
-        Optional<JsonNode> parsed = JsonInput.readObject(document, parseErrors);
+        JsonFields fields = new JsonFields();
+        Optional<JsonNode> parsed = fields.document(document, DOCUMENT_TYPE);
         if (parsed.isEmpty()) {
-            return new Translation.Invalid(format(), parseErrors);
+            return new Translation.Invalid(format(), fields.errors());
         }
         JsonNode root = parsed.get();
-        JsonFields fields = new JsonFields();
-        String documentType = fields.requiredText(root, "", "documentType");
-        if (documentType != null && !DOCUMENT_TYPE.equals(documentType)) {
-            fields.error("/documentType", "must be " + DOCUMENT_TYPE);
-        }
-        if (fields.hasErrors()) {
-            return new Translation.Invalid(format(), fields.errors()); // another document: its fields mean nothing here
-        }
         fields.requiredChecked(root, "", "administration", Rules::isCountry, Rules.COUNTRY);
         fields.required(root, "", "listType", AeoStatusList.ListType::parse, "must be DELTA or FULL");
         fields.optional(root, "", "generatedAt", Rules::instant, Rules.INSTANT);
@@ -66,14 +58,8 @@ public final class AeoStatusJsonTranslator implements Translator {
                 records.add(record);
             });
         }
-        if (fields.hasErrors()) {
-            return new Translation.Invalid(format(), fields.errors());
-        }
         // the published schema (schemas/), a gate after the rules above, which locate errors as partners know them
-        List<LocatedError> schemaErrors = JsonSchemas.AEO_STATUS_LIST.validate(root);
-        return schemaErrors.isEmpty()
-                ? new Translation.Records(format(), records)
-                : new Translation.Invalid(format(), schemaErrors);
+        return JsonSchemas.AEO_STATUS_LIST.gate(format(), fields, root, records);
     }
 
     private static Optional<AeoStatusRecord> operator(

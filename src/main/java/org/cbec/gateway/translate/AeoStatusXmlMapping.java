@@ -14,44 +14,42 @@ import org.cbec.gateway.canonical.AeoStatus;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordSource;
-import org.cbec.gateway.translate.AeoStatusXmlTranslator.Node;
-import org.cbec.gateway.translate.AeoStatusXmlTranslator.Reading;
-import org.cbec.gateway.translate.AeoStatusXmlTranslator.TooManyErrors;
+import org.cbec.gateway.translate.AeoStatusXmlReading.TooManyErrors;
+import org.cbec.gateway.translate.XmlTree.Element;
 
 /**
  * The tree of a read {@code aeo-status-xml} document ({@link AeoStatusXmlTranslator}) turned into records, adding
  * the rules the schema cannot state.
  */
 final class AeoStatusXmlMapping {
-    private final Reading reading;
+    private final AeoStatusXmlReading reading;
     private final RecordSource source;
     private final TranslationContext context;
 
-    AeoStatusXmlMapping(Reading reading, RecordSource source, TranslationContext context) {
+    AeoStatusXmlMapping(AeoStatusXmlReading reading, RecordSource source, TranslationContext context) {
         this.reading = reading;
         this.source = source;
         this.context = context;
     }
 
-    List<CanonicalRecord> records() {
+    List<CanonicalRecord> records(Element root) {
         List<CanonicalRecord> records = new ArrayList<>();
         try {
-            Node root = reading.root;
-            if (!AeoStatusXmlTranslator.LIST.equals(root.localName)) {
+            if (!AeoStatusXmlTranslator.LIST.equals(root.name)) {
                 return records; // another document: the schema has said so, its fields mean nothing here
             }
-            Optional<Node> metaData = root.child("MetaData");
+            Optional<Element> metaData = root.child("MetaData");
             if (metaData.isPresent()) {
                 metaData(metaData.get());
             }
             Map<String, String> statements = new HashMap<>();
-            for (Node operator : root.all(AeoStatusXmlTranslator.OPERATOR)) {
+            for (Element operator : root.all(AeoStatusXmlTranslator.OPERATOR)) {
                 Optional<AeoStatusRecord> record = operator(operator);
                 if (record.isPresent()) {
                     String key = record.get().aeoId() + " " + record.get().statusChangedAt();
                     String earlier = statements.putIfAbsent(key, operator.path);
                     if (earlier != null) {
-                        Node id = operator.child("ID").orElse(operator);
+                        Element id = operator.child("ID").orElse(operator);
                         reading.add(
                                 id.path,
                                 id.line,
@@ -61,12 +59,12 @@ final class AeoStatusXmlMapping {
                 }
             }
         } catch (TooManyErrors e) {
-            reading.stopped = true;
+            // the list of errors is full: the reading says so at its end
         }
         return records;
     }
 
-    private void metaData(Node metaData) throws TooManyErrors {
+    private void metaData(Element metaData) throws TooManyErrors {
         checked(
                 metaData,
                 "ResponsibleCountryCode",
@@ -75,10 +73,10 @@ final class AeoStatusXmlMapping {
         checked(metaData, "IssueDateTime", Rules::instant, Rules.INSTANT);
     }
 
-    private Optional<AeoStatusRecord> operator(Node operator) throws TooManyErrors {
+    private Optional<AeoStatusRecord> operator(Element operator) throws TooManyErrors {
         String aeoId = checked(operator, "ID", matching(context::isOwnAeoId), context.aeoIdRule());
         String name = text(operator, "Name");
-        Optional<Node> addressNode = operator.child("Address");
+        Optional<Element> addressNode = operator.child("Address");
         String country = addressNode.isEmpty()
                 ? null
                 : checked(addressNode.get(), "CountryCode", matching(Rules::isCountry), Rules.COUNTRY);
@@ -105,7 +103,7 @@ final class AeoStatusXmlMapping {
     }
 
     /** The exact text of a child, or null when it is absent (the schema reports a missing required one). */
-    private static String text(Node parent, String name) {
+    private static String text(Element parent, String name) {
         return parent.child(name).map(child -> child.text.toString()).orElse(null);
     }
 
@@ -113,9 +111,9 @@ final class AeoStatusXmlMapping {
      * A child's value by a rule of FORMATS.md; null when absent or already refused by the schema. Dates
      * are read without surrounding white space, as the schema's date types read them.
      */
-    private <T> T checked(Node parent, String name, Function<String, Optional<T>> parse, String rule)
+    private <T> T checked(Element parent, String name, Function<String, Optional<T>> parse, String rule)
             throws TooManyErrors {
-        Optional<Node> child = parent.child(name);
+        Optional<Element> child = parent.child(name);
         if (child.isEmpty() || reading.hasErrorAt(child.get().path)) {
             return null;
         }

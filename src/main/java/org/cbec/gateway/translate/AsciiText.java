@@ -12,6 +12,19 @@ final class AsciiText implements CharSequence {
     private final int from;
     private final int length;
 
+    /** Whether {@code document[at, end)} starts with the ASCII {@code text}, byte for byte. */
+    static boolean regionMatches(byte[] document, int at, int end, String text) {
+        if (at < 0 || at + text.length() > end) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (document[at + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private AsciiText(byte[] bytes, int from, int length) {
         this.bytes = bytes;
         this.from = from;

@@ -39,20 +39,13 @@ public final class EcomShipmentJsonTranslator implements Translator {
 
     @Override
     public Translation translate(byte[] document, TranslationContext context) {
-        List<LocatedError> parseErrors = new ArrayList<>();
-        Optional<JsonNode> parsed = JsonInput.readObject(document, parseErrors);
+        JsonFields fields = new JsonFields();
+        Optional<JsonNode> parsed = fields.document(document, SHIPMENT, BATCH);
         if (parsed.isEmpty()) {
-            return new Translation.Invalid(format(), parseErrors);
+            return new Translation.Invalid(format(), fields.errors());
         }
         JsonNode root = parsed.get();
-        JsonFields fields = new JsonFields();
-        String documentType = fields.requiredText(root, "", "documentType");
-        if (documentType != null && !SHIPMENT.equals(documentType) && !BATCH.equals(documentType)) {
-            fields.error("/documentType", "must be " + SHIPMENT + " or " + BATCH);
-        }
-        if (fields.hasErrors()) {
-            return new Translation.Invalid(format(), fields.errors()); // another document: its fields mean nothing here
-        }
+        String documentType = root.get("documentType").textValue();
         RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
         List<CanonicalRecord> records = new ArrayList<>();
         if (SHIPMENT.equals(documentType)) {
@@ -74,14 +67,8 @@ public final class EcomShipmentJsonTranslator implements Translator {
                 }
             }
         }
-        if (fields.hasErrors()) {
-            return new Translation.Invalid(format(), fields.errors());
-        }
         // the published schema (schemas/), a gate after the rules above, which locate errors as partners know them
-        List<LocatedError> schemaErrors = JsonSchemas.ECOM_SHIPMENT.validate(root);
-        return schemaErrors.isEmpty()
-                ? new Translation.Records(format(), records)
-                : new Translation.Invalid(format(), schemaErrors);
+        return JsonSchemas.ECOM_SHIPMENT.gate(format(), fields, root, records);
     }
 
     private static Optional<ShipmentRecord> shipment(
@@ -194,16 +181,8 @@ public final class EcomShipmentJsonTranslator implements Translator {
             }
             String origin = fields.requiredChecked(item, itemAt, "origin", Rules::isCountry, Rules.COUNTRY);
             if (seq != null && value != null && itemCurrency != null) {
-                items.add(new ShipmentItem(
-                        seq,
-                        description,
-                        hsCode,
-                        quantity,
-                        unit,
-                        grossMass == null ? null : grossMass.toPlainString(),
-                        value.toPlainString(),
-                        itemCurrency,
-                        origin));
+                items.add(ShipmentItem.exact(
+                        seq, description, hsCode, quantity, unit, grossMass, value, itemCurrency, origin));
             }
         }
         return items;

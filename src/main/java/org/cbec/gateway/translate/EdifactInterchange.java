@@ -9,10 +9,6 @@ import io.xlate.edi.stream.Location;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.BufferOverflowException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +31,9 @@ import java.util.function.Consumer;
  * parser cannot read past (an unterminated segment, a tag that is no tag) ends reading there; StAEDI reads
  * no release character in the trailers {@code UNT} and {@code UNZ}, so one there stops it too.
  *
+ * <p>The raw bytes around the parser (start, {@code UNA}, naming what stands where it stopped) are
+ * {@link EdifactBytes}; the character set of each element is {@link EdifactCharacterSet}.
+ *
  * <p>One instance per translation; not shared.
  */
 final class EdifactInterchange {
@@ -48,22 +47,13 @@ final class EdifactInterchange {
     /** StAEDI buffers one data element in 4,096 characters and stops at a longer one. */
     static final int PARSER_ELEMENT_LIMIT = 4096;
 
-    private static final int UNA_LENGTH = 9;
-
     private static final EDIInputFactory FACTORY = newFactory();
 
     private final byte[] document;
     private final EdifactErrors errors;
-    private int start;
-    private boolean serviceStringAdvice;
-    private char componentSeparator = ':';
-    private char elementSeparator = '+';
-    private char releaseCharacter = '?';
-    private char segmentTerminator = '\'';
-    private char advisedDecimalMark = '.';
+    private final EdifactBytes bytes;
+    private final EdifactCharacterSet characterSet;
     private int syntaxVersion;
-    private String syntaxIdentifier = "UNOC";
-    private CharsetDecoder utf8;
 
     // where the reader is, for located errors and for the control counts
     private int openPosition = -1;
@@ -84,6 +74,8 @@ final class EdifactInterchange {
     EdifactInterchange(byte[] document, EdifactErrors errors) {
         this.document = document;
         this.errors = errors;
+        this.bytes = new EdifactBytes(document);
+        this.characterSet = new EdifactCharacterSet(errors);
     }
 
     /**
@@ -92,15 +84,11 @@ final class EdifactInterchange {
      * end), so that the caller does not judge groups that were cut off.
      */
     boolean read(Consumer<EdifactSegment> handler) {
-        start = Utf8.bomLength(document);
-        while (start < document.length && isWhitespace(document[start])) {
-            start++; // as FormatRecognizer does: leading line breaks are harmless
-        }
-        if (start >= document.length) {
+        if (bytes.isEmpty()) {
             errors.add(Integer.MAX_VALUE, "document", "is empty");
             return false;
         }
-        if (!serviceStringAdvice()) {
+        if (!bytes.serviceStringAdvice(errors)) {
             return false;
         }
         EDIStreamReader reader = open();
@@ -129,7 +117,7 @@ final class EdifactInterchange {
 
     /** Whether {@code c} may stand as decimal mark: the advised one, and from syntax version 4 on both. */
     boolean isDecimalMark(char c) {
-        return c == advisedDecimalMark || (syntaxVersion >= 4 && (c == '.' || c == ','));
+        return c == bytes.decimalMark() || (syntaxVersion >= 4 && (c == '.' || c == ','));
     }
 
     private static EDIInputFactory newFactory() {
@@ -140,6 +128,7 @@ final class EdifactInterchange {
     }
 
     private EDIStreamReader open() {
+        int start = bytes.start();
         ByteArrayInputStream input = new ByteArrayInputStream(document, start, document.length - start);
         try {
             // ISO-8859-1 maps every byte to one character: the syntax identifier decides the rest per element
@@ -156,56 +145,6 @@ final class EdifactInterchange {
             // closing a reader over a byte array cannot fail, and there is nothing to release if it did
             throw new IllegalStateException("closing an in-memory EDIFACT reader failed", e);
         }
-    }
-
-    /** Checks {@code UNA} and takes its separators; false (with an error) when they cannot be used. */
-    private boolean serviceStringAdvice() {
-        if (!startsWith(start, "UNA")) {
-            return true;
-        }
-        serviceStringAdvice = true;
-        String where = EdifactSegment.at(1, "UNA");
-        if (document.length - start < UNA_LENGTH) {
-            errors.add(1, where, "is cut short: UNA is followed by six service characters");
-            return false;
-        }
-        char component = (char) (document[start + 3] & 0xFF);
-        char element = (char) (document[start + 4] & 0xFF);
-        char decimal = (char) (document[start + 5] & 0xFF);
-        char release = (char) (document[start + 6] & 0xFF);
-        char repetition = (char) (document[start + 7] & 0xFF);
-        char terminator = (char) (document[start + 8] & 0xFF);
-        List<Character> separators = new ArrayList<>(List.of(component, element, terminator));
-        boolean usable = isServiceCharacter(component) && isServiceCharacter(element) && isServiceCharacter(terminator);
-        for (char optional : new char[] {release, repetition}) {
-            if (optional != ' ') { // a space means "not used" in syntax versions 1 to 3
-                usable &= isServiceCharacter(optional);
-                separators.add(optional);
-            }
-        }
-        usable &= separators.stream().distinct().count() == separators.size();
-        if (!usable) {
-            errors.add(
-                    1,
-                    where,
-                    "must give distinct component separator, element separator, release character "
-                            + "and segment terminator, each an ASCII punctuation character");
-        }
-        if (decimal != '.' && decimal != ',') {
-            errors.add(1, where, "must give . or , as decimal mark");
-            usable = false;
-        }
-        componentSeparator = component;
-        elementSeparator = element;
-        releaseCharacter = release;
-        segmentTerminator = terminator;
-        advisedDecimalMark = decimal;
-        return usable;
-    }
-
-    /** Printable ASCII but no letter or digit, so that separators never clash with tags or text. */
-    private static boolean isServiceCharacter(char c) {
-        return c > ' ' && c < 0x7F && !Character.isLetterOrDigit(c);
     }
 
     private void event(EDIStreamReader reader, EDIStreamEvent event, Consumer<EdifactSegment> handler) {
@@ -270,7 +209,8 @@ final class EdifactInterchange {
             }
             return;
         }
-        String text = decode(reader.getText(), element, component);
+        String text = characterSet.decode(
+                reader.getText(), openPosition, EdifactSegment.at(openPosition, openTag, element, component));
         while (elements.size() < element) {
             elements.add(new ArrayList<>());
         }
@@ -279,65 +219,6 @@ final class EdifactInterchange {
             components.add("");
         }
         components.add(text);
-    }
-
-    /** The element's text in the interchange's character set; a problem is reported, never thrown. */
-    private String decode(String text, int element, int component) {
-        String where = EdifactSegment.at(openPosition, openTag, element, component);
-        if (text.length() > MAX_ELEMENT_LENGTH) {
-            errors.add(openPosition, where, "is longer than " + MAX_ELEMENT_LENGTH + " characters");
-        }
-        String decoded = text;
-        switch (syntaxIdentifier) {
-            case "UNOA", "UNOB" -> {
-                if (text.chars().anyMatch(c -> c > 0x7F)) {
-                    errors.add(
-                            openPosition,
-                            where,
-                            "holds a character that syntax identifier " + syntaxIdentifier + " (ASCII) does not have");
-                    return text;
-                }
-            }
-            case "UNOW", "UNOY" -> {
-                byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
-                try {
-                    decoded = utf8().decode(ByteBuffer.wrap(bytes)).toString();
-                } catch (CharacterCodingException e) {
-                    errors.add(
-                            openPosition,
-                            where,
-                            "is not valid UTF-8, which syntax identifier " + syntaxIdentifier + " declares");
-                    return new String(bytes, StandardCharsets.UTF_8);
-                }
-            }
-            default -> {
-                // UNOC: ISO-8859-1, exactly as read
-            }
-        }
-        for (int i = 0; i < decoded.length(); i++) {
-            char c = decoded.charAt(i);
-            if (Character.isISOControl(c)) {
-                errors.add(
-                        openPosition,
-                        where,
-                        String.format(
-                                Locale.ROOT,
-                                "holds the control character U+%04X, which EDIFACT text does not allow",
-                                (int) c));
-                break;
-            }
-        }
-        return decoded;
-    }
-
-    private CharsetDecoder utf8() {
-        if (utf8 == null) {
-            utf8 = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT);
-        }
-        return utf8;
     }
 
     /** What the service segments tell: character set, syntax version and control references. */
@@ -350,15 +231,12 @@ final class EdifactInterchange {
                             segment.at(),
                             "starts a second interchange: a document holds one interchange");
                 }
-                String identifier = segment.text(1, 1);
-                switch (identifier) {
-                    case "UNOA", "UNOB", "UNOC", "UNOW", "UNOY" -> syntaxIdentifier = identifier;
-                    default ->
-                        errors.add(
-                                segment.position(),
-                                segment.at(1, 1),
-                                "is not a supported syntax "
-                                        + "identifier: UNOA, UNOB (ASCII), UNOC (ISO-8859-1), UNOW or UNOY (UTF-8)");
+                if (!characterSet.use(segment.text(1, 1))) {
+                    errors.add(
+                            segment.position(),
+                            segment.at(1, 1),
+                            "is not a supported syntax "
+                                    + "identifier: UNOA, UNOB (ASCII), UNOC (ISO-8859-1), UNOW or UNOY (UTF-8)");
                 }
                 String version = segment.text(1, 2);
                 syntaxVersion =
@@ -439,28 +317,28 @@ final class EdifactInterchange {
     /** Reading stopped at {@code location}: says where and why, as precisely as the position allows. */
     private void stopped(Location location, Throwable cause) {
         int offset = location == null ? -1 : location.getCharacterOffset();
-        boolean atEnd = offset >= document.length - start;
+        boolean atEnd = bytes.atEnd(offset);
         if (openPosition > 0) {
             String where = EdifactSegment.at(openPosition, openTag);
-            int release = escapingRelease();
+            int release = bytes.escapingRelease();
             // StAEDI stops at a release character in UNT and UNZ, or at the end when it escaped the terminator
-            if (release >= 0 && offset > release - start) {
+            if (release >= 0 && offset > release - bytes.start()) {
                 errors.add(
                         openPosition,
                         where,
-                        "is not terminated: the release character " + releaseCharacter
-                                + " at the end escapes the segment terminator " + segmentTerminator);
+                        "is not terminated: the release character " + bytes.releaseCharacter()
+                                + " at the end escapes the segment terminator " + bytes.segmentTerminator());
             } else if (atEnd) {
                 errors.add(openPosition, where, "is not terminated: the interchange ends inside it");
             } else if (cause instanceof BufferOverflowException) {
                 errors.add(
                         openPosition, where, "has a data element longer than " + PARSER_ELEMENT_LIMIT + " characters");
             } else {
-                errors.add(openPosition, where, "cannot be read: " + offending(offset) + " is not allowed here");
+                errors.add(openPosition, where, "cannot be read: " + bytes.offending(offset) + " is not allowed here");
             }
         } else if (closedPosition == 0) {
-            int position = serviceStringAdvice ? 2 : 1;
-            String tag = rawTag(start + (serviceStringAdvice ? UNA_LENGTH : 0));
+            int position = bytes.hasServiceStringAdvice() ? 2 : 1;
+            String tag = bytes.rawTag(bytes.hasServiceStringAdvice() ? EdifactBytes.UNA_LENGTH : 0);
             String where = EdifactSegment.at(position, tag);
             if (!"UNB".equals(tag)) {
                 errors.add(
@@ -473,7 +351,7 @@ final class EdifactInterchange {
                 errors.add(
                         position,
                         where,
-                        "cannot be read as interchange header: " + offending(offset) + " is not allowed here");
+                        "cannot be read as interchange header: " + bytes.offending(offset) + " is not allowed here");
             }
         } else if (atEnd) {
             errors.add(
@@ -482,7 +360,7 @@ final class EdifactInterchange {
                     "is the last segment: the interchange ends without its trailer UNZ");
         } else {
             int position = closedPosition + 1;
-            String where = EdifactSegment.at(position, rawTag(start + nextSegmentOffset));
+            String where = EdifactSegment.at(position, bytes.rawTag(nextSegmentOffset));
             errors.add(
                     position,
                     where,
@@ -490,70 +368,5 @@ final class EdifactInterchange {
                             ? "follows the interchange trailer UNZ: a document holds one interchange"
                             : "is not a segment: a segment starts with a tag of three letters or digits");
         }
-    }
-
-    /**
-     * The index of a release character at the end of the document that escapes the final segment terminator
-     * (or nothing at all), else -1.
-     */
-    private int escapingRelease() {
-        if (releaseCharacter == ' ') {
-            return -1;
-        }
-        int end = document.length;
-        while (end > start && isWhitespace(document[end - 1])) {
-            end--;
-        }
-        if (end > start && (document[end - 1] & 0xFF) == segmentTerminator) {
-            end--;
-        }
-        int releases = 0;
-        while (end - releases > start && (document[end - releases - 1] & 0xFF) == releaseCharacter) {
-            releases++;
-        }
-        return releases % 2 == 1 ? end - 1 : -1;
-    }
-
-    private String offending(int offset) {
-        int index = start + offset - 1;
-        return index >= start && index < document.length
-                ? String.format(Locale.ROOT, "the character 0x%02X", document[index] & 0xFF)
-                : "what follows";
-    }
-
-    /** The first characters of a segment that could not be read, printable and short, to name it. */
-    private String rawTag(int offset) {
-        StringBuilder tag = new StringBuilder();
-        int i = offset;
-        while (i < document.length && isWhitespace(document[i])) {
-            i++;
-        }
-        for (; i < document.length && tag.length() < EdifactSegment.MAX_SHOWN_TAG; i++) {
-            char c = (char) (document[i] & 0xFF);
-            if (c == segmentTerminator
-                    || c == elementSeparator
-                    || c == componentSeparator
-                    || isWhitespace(document[i])) {
-                break;
-            }
-            tag.append(c > ' ' && c < 0x7F ? c : '?');
-        }
-        return tag.toString();
-    }
-
-    private boolean startsWith(int offset, String text) {
-        if (offset + text.length() > document.length) {
-            return false;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            if (document[offset + i] != text.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isWhitespace(byte b) {
-        return b == ' ' || b == '\t' || b == '\r' || b == '\n';
     }
 }

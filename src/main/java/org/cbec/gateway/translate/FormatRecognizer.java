@@ -247,15 +247,7 @@ public final class FormatRecognizer {
         }
 
         private boolean matches(int at, String text) {
-            if (at + text.length() > end) {
-                return false;
-            }
-            for (int i = 0; i < text.length(); i++) {
-                if (document[at + i] != text.charAt(i)) {
-                    return false;
-                }
-            }
-            return true;
+            return AsciiText.regionMatches(document, at, end, text);
         }
     }
 
@@ -339,15 +331,7 @@ public final class FormatRecognizer {
         }
 
         private boolean startsWith(String text) {
-            if (position + text.length() > end) {
-                return false;
-            }
-            for (int i = 0; i < text.length(); i++) {
-                if (document[position + i] != text.charAt(i)) {
-                    return false;
-                }
-            }
-            return true;
+            return AsciiText.regionMatches(document, position, end, text);
         }
     }
 }

@@ -33,6 +33,23 @@ final class JsonFields {
         errors.add(new LocatedError(pointer.isEmpty() ? "document" : pointer, message));
     }
 
+    /**
+     * The root object of a JSON business document whose {@code documentType} is one of {@code documentTypes}; empty,
+     * with its errors here, when the bytes are no JSON object or the document is another one (whose fields mean
+     * nothing here).
+     */
+    Optional<JsonNode> document(byte[] document, String... documentTypes) {
+        Optional<JsonNode> parsed = JsonInput.readObject(document, errors);
+        if (parsed.isEmpty()) {
+            return parsed;
+        }
+        String documentType = requiredText(parsed.get(), "", "documentType");
+        if (documentType != null && !List.of(documentTypes).contains(documentType)) {
+            error("/documentType", "must be " + String.join(" or ", documentTypes));
+        }
+        return hasErrors() ? Optional.empty() : parsed;
+    }
+
     /** RFC 6901: {@code ~} and {@code /} in a name are escaped. */
     static String pointer(String parent, String name) {
         return parent + "/" + name.replace("~", "~0").replace("/", "~1");
@@ -46,6 +63,15 @@ final class JsonFields {
     private static JsonNode value(JsonNode object, String name) {
         JsonNode value = object.get(name);
         return value == null || value.isNull() ? null : value;
+    }
+
+    /** The field's JSON value; null, with an error, when it is absent or JSON null. */
+    private JsonNode requiredValue(JsonNode object, String parent, String name) {
+        JsonNode value = value(object, name);
+        if (value == null) {
+            error(pointer(parent, name), Rules.REQUIRED);
+        }
+        return value;
     }
 
     /** A string that must be present and not empty; null (with an error) otherwise. */
@@ -125,9 +151,8 @@ final class JsonFields {
 
     /** A JSON object that must be present; null (with an error) otherwise. */
     JsonNode requiredObject(JsonNode object, String parent, String name) {
-        JsonNode value = value(object, name);
+        JsonNode value = requiredValue(object, parent, name);
         if (value == null) {
-            error(pointer(parent, name), Rules.REQUIRED);
             return null;
         }
         if (!value.isObject()) {
@@ -149,9 +174,8 @@ final class JsonFields {
 
     /** A JSON array with at least one element; null (with an error) otherwise. */
     JsonNode requiredNonEmptyArray(JsonNode object, String parent, String name, String whatItHolds) {
-        JsonNode value = value(object, name);
+        JsonNode value = requiredValue(object, parent, name);
         if (value == null) {
-            error(pointer(parent, name), Rules.REQUIRED);
             return null;
         }
         if (!value.isArray()) {
@@ -170,11 +194,7 @@ final class JsonFields {
      * null (with an error) when absent, not a decimal, out of range or negative.
      */
     BigDecimal requiredAmount(JsonNode object, String parent, String name) {
-        if (value(object, name) == null) {
-            error(pointer(parent, name), Rules.REQUIRED);
-            return null;
-        }
-        return optionalAmount(object, parent, name);
+        return requiredValue(object, parent, name) == null ? null : optionalAmount(object, parent, name);
     }
 
     /** As {@link #requiredAmount}, but absent or JSON null is allowed and gives null. */
@@ -196,47 +216,41 @@ final class JsonFields {
             error(where, Rules.DECIMAL);
             return null;
         }
-        if (!Rules.inDecimalRange(amount)) {
+        return withinRange(amount, where, 0, "must not be negative");
+    }
+
+    /** A number within the decimal range and of at least {@code minSignum}'s sign; else null with an error. */
+    private BigDecimal withinRange(BigDecimal number, String where, int minSignum, String signRule) {
+        if (!Rules.inDecimalRange(number)) {
             error(where, Rules.DECIMAL_RANGE);
             return null;
         }
-        if (amount.signum() < 0) {
-            error(where, "must not be negative");
+        if (number.signum() < minSignum) {
+            error(where, signRule);
             return null;
         }
-        return amount;
+        return number;
     }
 
     /** A required JSON number greater than zero, exact as sent. */
     BigDecimal requiredPositiveNumber(JsonNode object, String parent, String name) {
-        JsonNode value = value(object, name);
+        JsonNode value = requiredValue(object, parent, name);
         String where = pointer(parent, name);
         if (value == null) {
-            error(where, Rules.REQUIRED);
             return null;
         }
         if (!value.isNumber()) {
             error(where, "must be a JSON number");
             return null;
         }
-        BigDecimal number = value.decimalValue();
-        if (!Rules.inDecimalRange(number)) {
-            error(where, Rules.DECIMAL_RANGE);
-            return null;
-        }
-        if (number.signum() <= 0) {
-            error(where, "must be greater than zero");
-            return null;
-        }
-        return number;
+        return withinRange(value.decimalValue(), where, 1, "must be greater than zero");
     }
 
     /** A required JSON integer of at least 1; null (with an error) otherwise. */
     Integer requiredPositiveInt(JsonNode object, String parent, String name) {
-        JsonNode value = value(object, name);
+        JsonNode value = requiredValue(object, parent, name);
         String where = pointer(parent, name);
         if (value == null) {
-            error(where, Rules.REQUIRED);
             return null;
         }
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {

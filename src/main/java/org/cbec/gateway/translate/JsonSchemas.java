@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import org.cbec.gateway.canonical.CanonicalRecord;
 
 /**
  * The JSON Schemas (2020-12) of the JSON business documents and canonical records, from the repository's
@@ -73,6 +74,19 @@ public final class JsonSchemas {
                 .sorted(Comparator.comparing(LocatedError::location).thenComparing(LocatedError::message))
                 .distinct()
                 .toList();
+    }
+
+    /**
+     * A JSON translator's outcome: its own rules' errors when there are any, else the schema's, else its records.
+     */
+    Translation gate(DocumentFormat format, JsonFields fields, JsonNode root, List<CanonicalRecord> records) {
+        if (fields.hasErrors()) {
+            return new Translation.Invalid(format, fields.errors());
+        }
+        List<LocatedError> schemaErrors = validate(root);
+        return schemaErrors.isEmpty()
+                ? new Translation.Records(format, records)
+                : new Translation.Invalid(format, schemaErrors);
     }
 
     private static LocatedError located(ValidationMessage message) {

@@ -8,6 +8,7 @@ import java.util.Currency;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.cbec.gateway.canonical.AeoStatus;
@@ -71,25 +72,23 @@ final class Rules {
     }
 
     static Optional<LocalDate> date(String text) {
-        if (!DATE_SHAPE.matcher(text).matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(LocalDate.parse(text));
-        } catch (DateTimeParseException e) {
-            return Optional.empty(); // shaped like a date but not one, e.g. 2019-02-30
-        }
+        return shapedTime(DATE_SHAPE, text, LocalDate::parse);
     }
 
     /** An instant with any UTC offset; the record holds it normalised to UTC ({@link Instant#toString()}). */
     static Optional<Instant> instant(String text) {
-        if (!INSTANT_SHAPE.matcher(text).matches()) {
+        return shapedTime(INSTANT_SHAPE, text, Instant::parse);
+    }
+
+    /** A time of that shape; empty too when it is shaped like one but is none (2019-02-30, month 13). */
+    private static <T> Optional<T> shapedTime(Pattern shape, String text, Function<String, T> parse) {
+        if (!shape.matcher(text).matches()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Instant.parse(text));
+            return Optional.of(parse.apply(text));
         } catch (DateTimeParseException e) {
-            return Optional.empty(); // shaped like an instant but not one, e.g. month 13
+            return Optional.empty();
         }
     }
 

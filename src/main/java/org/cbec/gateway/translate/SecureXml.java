@@ -3,7 +3,10 @@ package org.cbec.gateway.translate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -13,6 +16,7 @@ import javax.xml.parsers.SAXParserFactory;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.w3c.dom.Document;
+import org.xml.sax.ContentHandler;
 import org.xml.sax.EntityResolver;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
@@ -28,6 +32,10 @@ import org.xml.sax.XMLReader;
  *
  * <p>The JDK's own parser is used whatever else is on the class path ({@code newDefaultInstance}), so
  * that the JDK limit properties below are always understood.
+ *
+ * <p>This is the bottom of the one XML reading layer: the XML translators stream through {@link #read} into an
+ * {@link XmlTree} of located elements and list their findings in {@link XmlErrors}; the signature formats parse
+ * a DOM with {@link #parse} and walk it with {@link DomChildren}.
  */
 public final class SecureXml {
 
@@ -43,6 +51,9 @@ public final class SecureXml {
     private static final String MAX_GENERAL_ENTITY_SIZE = "jdk.xml.maxGeneralEntitySizeLimit";
     private static final String TOTAL_ENTITY_SIZE = "jdk.xml.totalEntitySizeLimit";
     private static final String ELEMENT_ATTRIBUTE_LIMIT = "jdk.xml.elementAttributeLimit";
+    /** The parser features of both factories: secure processing on, DOCTYPE and every external entity off. */
+    private static final Map<String, Boolean> FEATURES = features();
+
     /** The parser's message language: ROOT is its base (English) text; ENGLISH would fall back to the default locale's. */
     static final String LOCALE = "http://apache.org/xml/properties/locale";
 
@@ -94,7 +105,7 @@ public final class SecureXml {
      * A hardened SAX reader of this thread, reset and ready for one document; set its handlers and parse.
      * Not to be kept: the next call on the same thread returns the same reader.
      */
-    static XMLReader reader() throws SAXException {
+    private static XMLReader reader() throws SAXException {
         SAXParser parser = SAX.get();
         parser.reset();
         parser.setProperty(LOCALE, Locale.ROOT); // reset() forgets it, unlike the limits
@@ -102,6 +113,35 @@ public final class SecureXml {
         reader.setEntityResolver(NO_ENTITIES);
         reader.setErrorHandler(STRICT);
         return reader;
+    }
+
+    /**
+     * Streams a whole document through {@code handler} with this thread's hardened reader. A handler that has
+     * what it wants, or must give up, throws a {@link Stop}: that ends the reading without a failure.
+     *
+     * @return the failure, located: {@code line L, column C} for XML that is not well-formed or breaks a limit
+     */
+    static Optional<LocatedError> read(byte[] document, ContentHandler handler) {
+        try {
+            XMLReader reader = reader();
+            reader.setContentHandler(handler);
+            reader.parse(new InputSource(new ByteArrayInputStream(document)));
+            return Optional.empty();
+        } catch (SAXParseException e) {
+            return Optional.of(describe(e));
+        } catch (Stop e) {
+            return Optional.empty();
+        } catch (SAXException | IOException e) {
+            // the JDK reports some encoding defects as I/O errors rather than parse errors
+            return Optional.of(new LocatedError("document", "not readable as XML: " + e.getMessage()));
+        }
+    }
+
+    /** Thrown by a handler of {@link #read} to end the reading early: not a defect of the document. */
+    static class Stop extends SAXException {
+        Stop(String why) {
+            super(why);
+        }
     }
 
     /** A parse failure in words: {@code line L, column C} as location, the parser's message made plainer. */
@@ -125,11 +165,9 @@ public final class SecureXml {
         factory.setXIncludeAware(false);
         factory.setExpandEntityReferences(false);
         try {
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature(DISALLOW_DOCTYPE, true);
-            factory.setFeature(EXTERNAL_GENERAL_ENTITIES, false);
-            factory.setFeature(EXTERNAL_PARAMETER_ENTITIES, false);
-            factory.setFeature(LOAD_EXTERNAL_DTD, false);
+            for (Map.Entry<String, Boolean> feature : FEATURES.entrySet()) {
+                factory.setFeature(feature.getKey(), feature.getValue());
+            }
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             factory.setAttribute(LOCALE, Locale.ROOT);
@@ -147,11 +185,9 @@ public final class SecureXml {
         factory.setValidating(false);
         factory.setXIncludeAware(false);
         try {
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature(DISALLOW_DOCTYPE, true);
-            factory.setFeature(EXTERNAL_GENERAL_ENTITIES, false);
-            factory.setFeature(EXTERNAL_PARAMETER_ENTITIES, false);
-            factory.setFeature(LOAD_EXTERNAL_DTD, false);
+            for (Map.Entry<String, Boolean> feature : FEATURES.entrySet()) {
+                factory.setFeature(feature.getKey(), feature.getValue());
+            }
             SAXParser parser = factory.newSAXParser();
             parser.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             parser.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
@@ -161,6 +197,16 @@ public final class SecureXml {
             throw new GatewayException(
                     GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
         }
+    }
+
+    private static Map<String, Boolean> features() {
+        Map<String, Boolean> features = new LinkedHashMap<>();
+        features.put(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        features.put(DISALLOW_DOCTYPE, true);
+        features.put(EXTERNAL_GENERAL_ENTITIES, false);
+        features.put(EXTERNAL_PARAMETER_ENTITIES, false);
+        features.put(LOAD_EXTERNAL_DTD, false);
+        return features;
     }
 
     /** The JDK limits, set explicitly rather than trusting defaults that change between releases. */

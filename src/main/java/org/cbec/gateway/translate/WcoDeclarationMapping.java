@@ -2,7 +2,6 @@ package org.cbec.gateway.translate;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +16,10 @@ import org.cbec.gateway.canonical.RecordSource;
 import org.cbec.gateway.canonical.ShipmentItem;
 import org.cbec.gateway.canonical.ShipmentRecord;
 import org.cbec.gateway.canonical.TransportMode;
-import org.cbec.gateway.translate.WcoDeclarationTree.Node;
+import org.cbec.gateway.translate.XmlTree.Element;
 
 /**
- * The tree of one WCO declaration ({@link WcoDeclarationTree}) turned into a shipment record, as the table of
+ * The tree of one WCO declaration ({@link XmlTree}) turned into a shipment record, as the table of
  * {@link WcoDeclarationXmlTranslator} says: every rule checked, every error kept with its path and line.
  */
 final class WcoDeclarationMapping {
@@ -48,46 +47,10 @@ final class WcoDeclarationMapping {
     // bounded so that no run of digits reaches Integer.parseInt's overflow
     private static final Pattern SEQUENCE_SHAPE = Pattern.compile("[0-9]{1,9}");
 
-    /** An error with the line it was found on, so that the list can be put in document order. */
-    private record Found(int line, int order, LocatedError error) {}
+    final XmlErrors errors = new XmlErrors(WcoDeclarationXmlTranslator.MAX_ERRORS);
 
-    /** Every error of one declaration, at most {@value WcoDeclarationXmlTranslator#MAX_ERRORS} of them. */
-    static final class Errors {
-        private final List<Found> found = new ArrayList<>();
-        private boolean truncated;
-
-        void add(String path, int line, String message) {
-            if (found.size() >= WcoDeclarationXmlTranslator.MAX_ERRORS) {
-                truncated = true;
-                return;
-            }
-            found.add(new Found(line, found.size(), new LocatedError(path + ", line " + line, message)));
-        }
-
-        boolean isEmpty() {
-            return found.isEmpty();
-        }
-
-        List<LocatedError> list() {
-            List<Found> sorted = new ArrayList<>(found);
-            sorted.sort(Comparator.comparingInt(Found::line).thenComparingInt(Found::order));
-            List<LocatedError> errors = new ArrayList<>(sorted.size() + 1);
-            for (Found f : sorted) {
-                errors.add(f.error());
-            }
-            if (truncated) {
-                errors.add(new LocatedError(
-                        "document",
-                        "more than " + WcoDeclarationXmlTranslator.MAX_ERRORS + " errors; the rest are not listed"));
-            }
-            return errors;
-        }
-    }
-
-    final Errors errors = new Errors();
-
-    Optional<ShipmentRecord> shipment(Node declaration, RecordSource source) {
-        Node goodsShipment = child(declaration, "GoodsShipment", true);
+    Optional<ShipmentRecord> shipment(Element declaration, RecordSource source) {
+        Element goodsShipment = child(declaration, "GoodsShipment", true);
         String platformId = token(child(child(declaration, "Declarant", false), "ID", false), false);
         String orderId = token(child(child(goodsShipment, "UCR", false), "TraderAssignedReferenceID", false), false);
         Waybills waybills = waybills(child(goodsShipment, "Consignment", true));
@@ -126,30 +89,28 @@ final class WcoDeclarationMapping {
 
     private record Waybills(String house, String master) {}
 
-    private Waybills waybills(Node consignment) {
+    private Waybills waybills(Element consignment) {
         if (consignment == null) {
             return new Waybills(null, null);
         }
-        Node house = null;
-        Node master = null;
-        for (Node document : consignment.all(TRANSPORT_DOCUMENT)) {
+        Element house = null;
+        Element master = null;
+        for (Element document : consignment.all(TRANSPORT_DOCUMENT)) {
             String typeCode = token(child(document, "TypeCode", false), false);
             if (typeCode != null && MASTER_DOCUMENT_CODES.contains(typeCode)) {
                 if (master == null) {
                     master = document;
                 } else {
-                    errors.add(
-                            document.path,
-                            document.line,
+                    error(
+                            document,
                             "is a second master waybill: only one " + TRANSPORT_DOCUMENT
                                     + " may have TypeCode 704 or 741");
                 }
             } else if (house == null) {
                 house = document;
             } else {
-                errors.add(
-                        document.path,
-                        document.line,
+                error(
+                        document,
                         "is a second house waybill: only one " + TRANSPORT_DOCUMENT
                                 + " may be without master TypeCode 704 or 741");
             }
@@ -161,21 +122,21 @@ final class WcoDeclarationMapping {
     }
 
     /** The tins by role code ({@code EX}, {@code IM}) from the goods shipment's domestic duty tax parties. */
-    private Map<String, String> tins(Node goodsShipment) {
+    private Map<String, String> tins(Element goodsShipment) {
         Map<String, String> tins = new HashMap<>();
         if (goodsShipment == null) {
             return tins;
         }
         Map<String, String> roles = new HashMap<>();
-        for (Node party : goodsShipment.all("DomesticDutyTaxParty")) {
-            Node roleCode = child(party, "RoleCode", false);
+        for (Element party : goodsShipment.all("DomesticDutyTaxParty")) {
+            Element roleCode = child(party, "RoleCode", false);
             String role = token(roleCode, false);
             if (!EXPORTER_ROLE.equals(role) && !IMPORTER_ROLE.equals(role)) {
                 continue; // another party's tax reference (a representative's, a VAT role): not one of the record
             }
             String earlier = roles.putIfAbsent(role, party.path);
             if (earlier != null) {
-                errors.add(roleCode.path, roleCode.line, "repeats the RoleCode " + role + " of " + earlier);
+                error(roleCode, "repeats the RoleCode " + role + " of " + earlier);
                 continue;
             }
             String tin = token(child(party, "ID", true), true);
@@ -187,13 +148,12 @@ final class WcoDeclarationMapping {
     }
 
     /** The seller's element: under the goods shipment (import declarations) or under the declaration (export). */
-    private Node exporter(Node declaration, Node goodsShipment) {
-        Node atDeclaration = child(declaration, EXPORTER, false);
-        Node atGoodsShipment = child(goodsShipment, EXPORTER, atDeclaration == null);
+    private Element exporter(Element declaration, Element goodsShipment) {
+        Element atDeclaration = child(declaration, EXPORTER, false);
+        Element atGoodsShipment = child(goodsShipment, EXPORTER, atDeclaration == null);
         if (atDeclaration != null && atGoodsShipment != null) {
-            errors.add(
-                    atGoodsShipment.path,
-                    atGoodsShipment.line,
+            error(
+                    atGoodsShipment,
                     "repeats the seller of " + atDeclaration.path
                             + ": the Exporter is given once, under Declaration or under GoodsShipment");
             return null;
@@ -201,13 +161,13 @@ final class WcoDeclarationMapping {
         return atGoodsShipment != null ? atGoodsShipment : atDeclaration;
     }
 
-    private Party party(Node party, String tin) {
+    private Party party(Element party, String tin) {
         if (party == null) {
             return null;
         }
         String name = text(child(party, "Name", true), true);
         String aeoId = checked(child(party, "ID", false), false, Rules::isAeoId, Rules.AEO_ID);
-        Node address = child(party, "Address", true);
+        Element address = child(party, "Address", true);
         String line = text(child(address, "Line", false), false);
         String city = text(child(address, "CityName", false), false);
         String postcode = token(child(address, "PostcodeID", false), false);
@@ -215,11 +175,11 @@ final class WcoDeclarationMapping {
         return address == null ? null : new Party(name, tin, aeoId, new Address(line, city, postcode, country));
     }
 
-    private List<ShipmentItem> items(Node goodsShipment) {
+    private List<ShipmentItem> items(Element goodsShipment) {
         if (goodsShipment == null) {
             return List.of();
         }
-        List<Node> goods = goodsShipment.all(WcoDeclarationXmlTranslator.GOODS_ITEM);
+        List<Element> goods = goodsShipment.all(WcoDeclarationXmlTranslator.GOODS_ITEM);
         if (goods.isEmpty()) {
             missing(goodsShipment, WcoDeclarationXmlTranslator.GOODS_ITEM, Rules.REQUIRED);
             return List.of();
@@ -228,29 +188,29 @@ final class WcoDeclarationMapping {
         Map<Integer, String> sequences = new HashMap<>();
         String currency = null;
         String currencyAt = null;
-        for (Node item : goods) {
-            Node sequence = child(item, "SequenceNumeric", true);
+        for (Element item : goods) {
+            Element sequence = child(item, "SequenceNumeric", true);
             Integer seq = parsed(sequence, true, WcoDeclarationMapping::sequence, SEQUENCE);
             if (seq != null) {
                 String earlier = sequences.putIfAbsent(seq, item.path);
                 if (earlier != null) {
-                    errors.add(sequence.path, sequence.line, "repeats the SequenceNumeric of " + earlier);
+                    error(sequence, "repeats the SequenceNumeric of " + earlier);
                 }
             }
-            Node commodity = child(item, "Commodity", true);
+            Element commodity = child(item, "Commodity", true);
             String description = text(child(commodity, "Description", true), true);
             String hsCode = checked(child(classification(commodity), "ID", true), true, Rules::isHsCode, Rules.HS_CODE);
-            Node measure = child(commodity, "GoodsMeasure", true);
-            Node tariffQuantity = child(measure, "TariffQuantity", true);
+            Element measure = child(commodity, "GoodsMeasure", true);
+            Element tariffQuantity = child(measure, "TariffQuantity", true);
             BigDecimal quantity = decimal(tariffQuantity, true, true);
             String unit = attribute(tariffQuantity, "unitCode", false);
-            Node grossMass = child(measure, "GrossMassMeasure", false);
+            Element grossMass = child(measure, "GrossMassMeasure", false);
             BigDecimal grossMassKg = decimal(grossMass, false, false);
             String massUnit = attribute(grossMass, "unitCode", true);
             if (massUnit != null && !KILOGRAM.equals(massUnit)) {
                 errors.add(grossMass.path + "/@unitCode", grossMass.line, GROSS_MASS_UNIT);
             }
-            Node amount = child(child(commodity, "InvoiceLine", true), "ItemChargeAmount", true);
+            Element amount = child(child(commodity, "InvoiceLine", true), "ItemChargeAmount", true);
             BigDecimal value = decimal(amount, true, false);
             String itemCurrency = attribute(amount, "currencyID", true);
             if (itemCurrency != null && !Rules.isCurrency(itemCurrency)) {
@@ -270,28 +230,20 @@ final class WcoDeclarationMapping {
             String origin = checked(
                     child(child(item, "Origin", true), "CountryCode", true), true, Rules::isCountry, Rules.COUNTRY);
             if (seq != null && value != null && itemCurrency != null) {
-                items.add(new ShipmentItem(
-                        seq,
-                        description,
-                        hsCode,
-                        quantity,
-                        unit,
-                        grossMassKg == null ? null : grossMassKg.toPlainString(),
-                        value.toPlainString(),
-                        itemCurrency,
-                        origin));
+                items.add(ShipmentItem.exact(
+                        seq, description, hsCode, quantity, unit, grossMassKg, value, itemCurrency, origin));
             }
         }
         return items;
     }
 
     /** The one HS classification of a commodity; national tariff and additional codes are skipped. */
-    private Node classification(Node commodity) {
+    private Element classification(Element commodity) {
         if (commodity == null) {
             return null;
         }
-        Node found = null;
-        for (Node classification : commodity.all("Classification")) {
+        Element found = null;
+        for (Element classification : commodity.all("Classification")) {
             String type = token(child(classification, "IdentificationTypeCode", false), false);
             if (type != null && !HS.equals(type)) {
                 continue; // e.g. a TARIC or national commodity code beside the HS code
@@ -299,9 +251,8 @@ final class WcoDeclarationMapping {
             if (found == null) {
                 found = classification;
             } else {
-                errors.add(
-                        classification.path,
-                        classification.line,
+                error(
+                        classification,
                         "is a second HS Classification: only one "
                                 + "may be without IdentificationTypeCode or with IdentificationTypeCode HS");
             }
@@ -316,49 +267,53 @@ final class WcoDeclarationMapping {
      * The child of that name, null when the parent is null or the child absent (an error when required);
      * every further child of that name is an error.
      */
-    private Node child(Node parent, String name, boolean required) {
+    private Element child(Element parent, String name, boolean required) {
         if (parent == null) {
             return null; // the parent's absence is reported once, not again for each of its fields
         }
-        List<Node> all = parent.all(name);
+        List<Element> all = parent.all(name);
         if (all.isEmpty()) {
             if (required) {
                 missing(parent, name, Rules.REQUIRED);
             }
             return null;
         }
-        for (Node extra : all.subList(1, all.size())) {
-            errors.add(extra.path, extra.line, ONCE);
+        for (Element extra : all.subList(1, all.size())) {
+            error(extra, ONCE);
         }
         return all.get(0);
     }
 
-    private void missing(Node parent, String name, String message) {
+    private void error(Element at, String message) {
+        errors.add(at.path, at.line, message);
+    }
+
+    private void missing(Element parent, String name, String message) {
         errors.add(parent.path + "/" + name, parent.line, message);
     }
 
     /** The element's text exactly as sent; null when absent or empty (an error when required). */
-    private String text(Node node, boolean required) {
+    private String text(Element node, boolean required) {
         return text(node, required, false);
     }
 
     /** The element's text without surrounding white space; null when absent or empty (an error when required). */
-    private String token(Node node, boolean required) {
+    private String token(Element node, boolean required) {
         return text(node, required, true);
     }
 
-    private String text(Node node, boolean required, boolean strip) {
+    private String text(Element node, boolean required, boolean strip) {
         if (node == null) {
             return null;
         }
         if (!node.children.isEmpty()) {
-            errors.add(node.path, node.line, TEXT_ONLY);
+            error(node, TEXT_ONLY);
             return null;
         }
         String text = node.text.toString();
         if (text.isBlank()) {
             if (required) {
-                errors.add(node.path, node.line, Rules.REQUIRED);
+                error(node, Rules.REQUIRED);
             }
             return null;
         }
@@ -366,36 +321,36 @@ final class WcoDeclarationMapping {
     }
 
     /** A token that must satisfy a rule, e.g. an ISO country code. */
-    private String checked(Node node, boolean required, Predicate<String> rule, String message) {
+    private String checked(Element node, boolean required, Predicate<String> rule, String message) {
         return parsed(node, required, text -> rule.test(text) ? Optional.of(text) : Optional.empty(), message);
     }
 
     /** A token turned into a value by {@code parse}; {@code rule} is the message when that fails. */
-    private <T> T parsed(Node node, boolean required, Function<String, Optional<T>> parse, String rule) {
+    private <T> T parsed(Element node, boolean required, Function<String, Optional<T>> parse, String rule) {
         String text = token(node, required);
         if (text == null) {
             return null;
         }
         Optional<T> value = parse.apply(text);
         if (value.isEmpty()) {
-            errors.add(node.path, node.line, rule);
+            error(node, rule);
             return null;
         }
         return value.get();
     }
 
     /** A plain decimal, exact as sent; {@code positive} refuses zero (signs are refused anyway). */
-    private BigDecimal decimal(Node node, boolean required, boolean positive) {
+    private BigDecimal decimal(Element node, boolean required, boolean positive) {
         BigDecimal value = parsed(node, required, Rules::decimalText, DECIMAL);
         if (value != null && positive && value.signum() == 0) {
-            errors.add(node.path, node.line, "must be greater than zero");
+            error(node, "must be greater than zero");
             return null;
         }
         return value;
     }
 
     /** An attribute of a present element without surrounding white space; null when absent or empty. */
-    private String attribute(Node node, String name, boolean required) {
+    private String attribute(Element node, String name, boolean required) {
         if (node == null) {
             return null;
         }

@@ -5,8 +5,7 @@ import java.util.Optional;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordSource;
 import org.cbec.gateway.canonical.ShipmentRecord;
-import org.cbec.gateway.translate.WcoDeclarationTree.Node;
-import org.cbec.gateway.translate.WcoDeclarationTree.Reading;
+import org.cbec.gateway.translate.XmlTree.Element;
 
 /**
  * {@code wco-dec-xml}: a WCO Data Model 3.x goods declaration, root {@code Declaration} in namespace
@@ -60,7 +59,7 @@ import org.cbec.gateway.translate.WcoDeclarationTree.Reading;
  * absent. Numbers are plain decimals ({@code 59.80}, no sign or exponent) kept exact as strings.
  *
  * <p>The document is read in one pass of the hardened SAX parser ({@link SecureXml}: no DOCTYPE, so no
- * entities; bounded nesting) into a small tree of the declaration's own elements. Every error is reported,
+ * entities; bounded nesting) into a small tree of the declaration's own elements ({@link XmlTree}). Every error is reported,
  * located as an XPath-like path and the line of the element, e.g.
  * {@code /Declaration/GoodsShipment/GovernmentAgencyGoodsItem[2]/Commodity/Classification/ID, line 31}: goods
  * items always carry their index, other elements from the second of a name on; an attribute is located as
@@ -86,11 +85,12 @@ public final class WcoDeclarationXmlTranslator implements Translator {
 
     @Override
     public Translation translate(byte[] document, TranslationContext context) {
-        Reading reading = WcoDeclarationTree.read(document);
-        if (reading.failure != null) {
-            return new Translation.Invalid(format(), List.of(reading.failure));
+        XmlTree tree = new XmlTree(NAMESPACE, GOODS_ITEM);
+        Optional<LocatedError> failure = tree.read(document);
+        if (failure.isPresent()) {
+            return new Translation.Invalid(format(), List.of(failure.get()));
         }
-        Node root = reading.root;
+        Element root = tree.root();
         if (!root.ours || !ROOT.equals(root.name)) {
             // another document: its fields mean nothing here
             return new Translation.Invalid(

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
+import org.cbec.gateway.translate.DomChildren;
 import org.cbec.gateway.translate.SecureXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -34,17 +35,17 @@ public final class As4Answer {
 
     /** @throws IllegalArgumentException with what is wrong, when the answer is not an AS4 signal */
     public static As4Answer parse(byte[] body, String contentType) {
-        Map<String, String> type = As4Request.parameters(contentType == null ? "" : contentType);
+        Map<String, String> type = As4Mime.parameters(contentType == null ? "" : contentType);
         byte[] soap;
         if ("multipart/related".equals(type.get(""))) {
             String boundary = type.get("boundary");
             if (boundary == null || boundary.isEmpty()) {
                 throw new IllegalArgumentException("multipart/related without a boundary");
             }
-            List<As4Request.Attachment> parts = As4Request.parts(body, boundary);
+            List<As4Request.Attachment> parts = As4Mime.parts(body, boundary);
             String start = type.get("start");
             soap = parts.stream()
-                    .filter(part -> start == null || As4Request.unbracket(start).equals(part.contentId()))
+                    .filter(part -> start == null || As4Mime.unbracket(start).equals(part.contentId()))
                     .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no MIME part has the start Content-ID " + start))
                     .body();
@@ -65,27 +66,27 @@ public final class As4Answer {
         if (!"Envelope".equals(root.getLocalName()) || !As4Request.SOAP12.equals(root.getNamespaceURI())) {
             throw new IllegalArgumentException("the answer is not a SOAP 1.2 envelope");
         }
-        Element header = As4Request.child(root, As4Request.SOAP12, "Header");
-        Element messaging = header == null ? null : As4Request.child(header, As4Request.EBMS_NS, "Messaging");
+        Element header = DomChildren.first(root, As4Request.SOAP12, "Header");
+        Element messaging = header == null ? null : DomChildren.first(header, As4Request.EBMS_NS, "Messaging");
         if (messaging == null
                 || envelope.getElementsByTagNameNS(As4Request.EBMS_NS, "Messaging")
                                 .getLength()
                         != 1) {
             throw new IllegalArgumentException("the answer's SOAP Header does not hold exactly one eb:Messaging");
         }
-        List<Element> signals = XmlChildren.all(messaging, As4Request.EBMS_NS, "SignalMessage");
+        List<Element> signals = DomChildren.all(messaging, As4Request.EBMS_NS, "SignalMessage");
         if (signals.size() != 1
-                || !XmlChildren.all(messaging, As4Request.EBMS_NS, "UserMessage")
+                || !DomChildren.all(messaging, As4Request.EBMS_NS, "UserMessage")
                         .isEmpty()) {
             throw new IllegalArgumentException("the answer's eb:Messaging does not hold exactly one eb:SignalMessage");
         }
         Element signal = signals.get(0);
-        Element info = XmlChildren.first(signal, As4Request.EBMS_NS, "MessageInfo");
-        Element ref = info == null ? null : XmlChildren.first(info, As4Request.EBMS_NS, "RefToMessageId");
+        Element info = DomChildren.first(signal, As4Request.EBMS_NS, "MessageInfo");
+        Element ref = info == null ? null : DomChildren.first(info, As4Request.EBMS_NS, "RefToMessageId");
         List<Error> errors = new ArrayList<>();
-        for (Element error : XmlChildren.all(signal, As4Request.EBMS_NS, "Error")) {
-            Element description = XmlChildren.first(error, As4Request.EBMS_NS, "Description");
-            Element detail = XmlChildren.first(error, As4Request.EBMS_NS, "ErrorDetail");
+        for (Element error : DomChildren.all(signal, As4Request.EBMS_NS, "Error")) {
+            Element description = DomChildren.first(error, As4Request.EBMS_NS, "Description");
+            Element detail = DomChildren.first(error, As4Request.EBMS_NS, "ErrorDetail");
             errors.add(new Error(
                     error.getAttribute("errorCode"),
                     error.getAttribute("severity"),
@@ -96,7 +97,7 @@ public final class As4Answer {
         return new As4Answer(
                 envelope,
                 ref == null ? null : As4Request.text(ref),
-                XmlChildren.first(signal, As4Request.EBMS_NS, "Receipt"),
+                DomChildren.first(signal, As4Request.EBMS_NS, "Receipt"),
                 errors);
     }
 
@@ -124,13 +125,13 @@ public final class As4Answer {
         if (receipt == null) {
             return "there is no eb:Receipt";
         }
-        List<Element> information = XmlChildren.all(receipt, As4Signals.EBBP, "NonRepudiationInformation");
+        List<Element> information = DomChildren.all(receipt, As4Signals.EBBP, "NonRepudiationInformation");
         if (information.size() != 1) {
             return "the eb:Receipt holds no ebbp:NonRepudiationInformation";
         }
         Set<String> received = new HashSet<>();
-        for (Element part : XmlChildren.all(information.get(0), As4Signals.EBBP, "MessagePartNRInformation")) {
-            for (Element reference : XmlChildren.all(part, XmlSignatureVerifier.DSIG, "Reference")) {
+        for (Element part : DomChildren.all(information.get(0), As4Signals.EBBP, "MessagePartNRInformation")) {
+            for (Element reference : DomChildren.all(part, XmlSignatureVerifier.DSIG, "Reference")) {
                 received.add(key(reference));
             }
         }
@@ -149,7 +150,7 @@ public final class As4Answer {
     }
 
     private static String key(Element reference) {
-        Element digest = XmlChildren.first(reference, XmlSignatureVerifier.DSIG, "DigestValue");
+        Element digest = DomChildren.first(reference, XmlSignatureVerifier.DSIG, "DigestValue");
         return reference.getAttribute("URI") + "="
                 + (digest == null ? "" : As4Request.text(digest).replaceAll("\\s", ""));
     }

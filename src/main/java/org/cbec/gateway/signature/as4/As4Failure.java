@@ -35,6 +35,21 @@ public final class As4Failure extends GatewayException {
         return new As4Failure(error, ebmsCode, detail, cause);
     }
 
+    /** A malformed message (MALFORMED_MESSAGE) with the ebMS code that says what is wrong with it. */
+    public static As4Failure malformed(String ebmsCode, String detail) {
+        return new As4Failure(GatewayError.MALFORMED_MESSAGE, ebmsCode, detail, null);
+    }
+
+    /** As {@link #malformed(String, String)}, with what caused it. */
+    public static As4Failure malformed(String ebmsCode, String detail, Throwable cause) {
+        return new As4Failure(GatewayError.MALFORMED_MESSAGE, ebmsCode, detail, cause);
+    }
+
+    /** A signature that does not meet the AS4 policy (SIGNATURE_INVALID, EBMS:0103): missing, or covering too little. */
+    public static As4Failure unsigned(String detail) {
+        return new As4Failure(GatewayError.SIGNATURE_INVALID, EBMS_POLICY_NONCOMPLIANCE, detail, null);
+    }
+
     public String ebmsCode() {
         return ebmsCode;
     }

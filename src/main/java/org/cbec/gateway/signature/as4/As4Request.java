@@ -1,34 +1,29 @@
 package org.cbec.gateway.signature.as4;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.translate.DomChildren;
 import org.cbec.gateway.translate.SecureXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
 
 /**
  * One AS4 request as received: the SOAP 1.2 envelope (the root of a multipart/related message, or the whole body),
  * its MIME attachments by Content-ID, and the ebMS 3.0 UserMessage header read from eb:Messaging. Nothing here is
- * trusted yet: {@link As4SecurityVerifier} decides what was signed.
+ * trusted yet: {@link As4SecurityVerifier} decides what was signed. The MIME framing is read by {@link As4Mime}.
  */
 public final class As4Request {
     public static final String EBMS_NS = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/";
     public static final String SOAP12 = "http://www.w3.org/2003/05/soap-envelope";
-    /** At most this many MIME parts: a payload per part, and a message is not a file system. */
-    private static final int MAX_PARTS = 64;
 
     private final Document envelope;
     private final Map<String, Attachment> attachments;
@@ -101,40 +96,33 @@ public final class As4Request {
                     As4Failure.EBMS_MIME_INCONSISTENCY,
                     "the AS4 request has no Content-Type");
         }
-        Map<String, String> type = parameters(contentType);
+        Map<String, String> type = As4Mime.parameters(contentType);
         String mediaType = type.get("");
         byte[] soap;
         Map<String, Attachment> attachments = new LinkedHashMap<>();
         if ("multipart/related".equals(mediaType)) {
             String boundary = type.get("boundary");
             if (boundary == null || boundary.isEmpty()) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "multipart/related without a boundary");
+                throw As4Failure.malformed(As4Failure.EBMS_MIME_INCONSISTENCY, "multipart/related without a boundary");
             }
-            List<Attachment> parts = parts(body, boundary);
+            List<Attachment> parts = As4Mime.parts(body, boundary);
             String start = type.get("start");
             Attachment root = parts.get(0);
             if (start != null) {
-                String startId = unbracket(start);
+                String startId = As4Mime.unbracket(start);
                 root = parts.stream()
                         .filter(p -> startId.equals(p.contentId()))
                         .findFirst()
-                        .orElseThrow(() -> As4Failure.of(
-                                GatewayError.MALFORMED_MESSAGE,
-                                As4Failure.EBMS_MIME_INCONSISTENCY,
-                                "no MIME part has the start Content-ID " + start));
+                        .orElseThrow(() -> As4Failure.malformed(
+                                As4Failure.EBMS_MIME_INCONSISTENCY, "no MIME part has the start Content-ID " + start));
             }
             for (Attachment part : parts) {
                 if (part == root) {
                     continue;
                 }
                 if (part.contentId() == null || attachments.put(part.contentId(), part) != null) {
-                    throw As4Failure.of(
-                            GatewayError.MALFORMED_MESSAGE,
-                            As4Failure.EBMS_MIME_INCONSISTENCY,
-                            "every attachment needs a Content-ID of its own");
+                    throw As4Failure.malformed(
+                            As4Failure.EBMS_MIME_INCONSISTENCY, "every attachment needs a Content-ID of its own");
                 }
             }
             soap = root.body();
@@ -150,48 +138,35 @@ public final class As4Request {
         try {
             envelope = SecureXml.parse(soap);
         } catch (SAXException e) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "the SOAP envelope is not acceptable XML",
-                    e);
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "the SOAP envelope is not acceptable XML", e);
         }
         Element root = envelope.getDocumentElement();
         if (!"Envelope".equals(root.getLocalName()) || !SOAP12.equals(root.getNamespaceURI())) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "the root part is not a SOAP 1.2 envelope");
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "the root part is not a SOAP 1.2 envelope");
         }
         return new As4Request(envelope, Map.copyOf(attachments), userMessage(envelope));
     }
 
     /** The one eb:Messaging header and its one eb:UserMessage. */
     private static UserMessage userMessage(Document envelope) {
-        Element header = child(envelope.getDocumentElement(), SOAP12, "Header");
-        Element messaging = header == null ? null : child(header, EBMS_NS, "Messaging");
+        Element header = DomChildren.first(envelope.getDocumentElement(), SOAP12, "Header");
+        Element messaging = header == null ? null : DomChildren.first(header, EBMS_NS, "Messaging");
         if (messaging == null
                 || envelope.getElementsByTagNameNS(EBMS_NS, "Messaging").getLength() != 1) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "the SOAP Header must hold exactly one eb:Messaging");
+            throw As4Failure.malformed(
+                    As4Failure.EBMS_INVALID_HEADER, "the SOAP Header must hold exactly one eb:Messaging");
         }
-        Element user = child(messaging, EBMS_NS, "UserMessage");
+        Element user = DomChildren.first(messaging, EBMS_NS, "UserMessage");
         if (user == null
                 || envelope.getElementsByTagNameNS(EBMS_NS, "UserMessage").getLength() != 1) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
+            throw As4Failure.malformed(
                     As4Failure.EBMS_INVALID_HEADER,
                     "eb:Messaging must hold exactly one eb:UserMessage (signals are not taken at /as4)");
         }
         Element info = required(user, "MessageInfo");
         String messageId = text(required(info, "MessageId"));
         if (messageId.isEmpty() || messageId.length() > 255) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "eb:MessageId must have 1 to 255 characters");
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "eb:MessageId must have 1 to 255 characters");
         }
         Instant timestamp;
         try {
@@ -200,11 +175,7 @@ public final class As4Request {
                     ? OffsetDateTime.parse(value).toInstant()
                     : java.time.LocalDateTime.parse(value).toInstant(java.time.ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "eb:Timestamp is not an xsd:dateTime",
-                    e);
+            throw As4Failure.malformed(As4Failure.EBMS_INVALID_HEADER, "eb:Timestamp is not an xsd:dateTime", e);
         }
         Element partyInfo = required(user, "PartyInfo");
         Element from = required(partyInfo, "From");
@@ -213,29 +184,28 @@ public final class As4Request {
         Element toId = required(to, "PartyId");
         Element collaboration = required(user, "CollaborationInfo");
         Element service = required(collaboration, "Service");
-        Element conversation = child(collaboration, EBMS_NS, "ConversationId");
+        Element conversation = DomChildren.first(collaboration, EBMS_NS, "ConversationId");
         Map<String, String> properties = new LinkedHashMap<>();
-        Element messageProperties = child(user, EBMS_NS, "MessageProperties");
+        Element messageProperties = DomChildren.first(user, EBMS_NS, "MessageProperties");
         if (messageProperties != null) {
-            for (Element property : children(messageProperties, "Property")) {
+            for (Element property : DomChildren.all(messageProperties, EBMS_NS, "Property")) {
                 properties.put(property.getAttribute("name"), text(property));
             }
         }
         List<PartInfo> parts = new ArrayList<>();
-        Element payloadInfo = child(user, EBMS_NS, "PayloadInfo");
+        Element payloadInfo = DomChildren.first(user, EBMS_NS, "PayloadInfo");
         if (payloadInfo != null) {
-            for (Element partInfo : children(payloadInfo, "PartInfo")) {
+            for (Element partInfo : DomChildren.all(payloadInfo, EBMS_NS, "PartInfo")) {
                 if (!partInfo.hasAttribute("href")
                         || !partInfo.getAttribute("href").startsWith("cid:")) {
-                    throw As4Failure.of(
-                            GatewayError.MALFORMED_MESSAGE,
+                    throw As4Failure.malformed(
                             As4Failure.EBMS_FEATURE_NOT_SUPPORTED,
                             "each payload must be a MIME attachment (PartInfo href=\"cid:...\"); payloads in the SOAP Body are not taken");
                 }
                 Map<String, String> partProperties = new LinkedHashMap<>();
-                Element props = child(partInfo, EBMS_NS, "PartProperties");
+                Element props = DomChildren.first(partInfo, EBMS_NS, "PartProperties");
                 if (props != null) {
-                    for (Element property : children(props, "Property")) {
+                    for (Element property : DomChildren.all(props, EBMS_NS, "Property")) {
                         partProperties.put(property.getAttribute("name"), text(property));
                     }
                 }
@@ -256,199 +226,11 @@ public final class As4Request {
                 parts);
     }
 
-    /** The MIME parts between the boundaries (RFC 2046), each with its headers; bodies decoded from base64 where so marked. */
-    static List<Attachment> parts(byte[] body, String boundary) {
-        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        List<Attachment> parts = new ArrayList<>();
-        int at = indexOf(body, delimiter, 0);
-        if (at < 0) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_MIME_INCONSISTENCY,
-                    "the multipart body has no boundary line");
-        }
-        while (true) {
-            int lineEnd = at + delimiter.length;
-            if (lineEnd + 1 < body.length && body[lineEnd] == '-' && body[lineEnd + 1] == '-') {
-                break; // the close delimiter
-            }
-            int headersStart = indexOf(body, new byte[] {'\n'}, lineEnd);
-            if (headersStart < 0) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "the multipart body ends inside a boundary line");
-            }
-            headersStart++;
-            int next = indexOf(body, delimiter, headersStart);
-            if (next < 0) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "the multipart body has no close delimiter");
-            }
-            int partEnd = next;
-            // the CRLF before the delimiter belongs to the delimiter
-            if (partEnd > headersStart && body[partEnd - 1] == '\n') {
-                partEnd--;
-                if (partEnd > headersStart && body[partEnd - 1] == '\r') {
-                    partEnd--;
-                }
-            }
-            parts.add(part(body, headersStart, partEnd));
-            if (parts.size() > MAX_PARTS) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "more than " + MAX_PARTS + " MIME parts");
-            }
-            at = next;
-        }
-        if (parts.isEmpty()) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_MIME_INCONSISTENCY,
-                    "the multipart body has no parts");
-        }
-        return parts;
-    }
-
-    private static Attachment part(byte[] body, int from, int to) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        int at = from;
-        String previous = null;
-        while (at < to) {
-            int end = indexOf(body, new byte[] {'\n'}, at);
-            if (end < 0 || end > to) {
-                end = to;
-            }
-            String line = new String(body, at, end - at, StandardCharsets.ISO_8859_1);
-            if (line.endsWith("\r")) {
-                line = line.substring(0, line.length() - 1);
-            }
-            at = Math.min(end + 1, to);
-            if (line.isEmpty()) {
-                break;
-            }
-            if ((line.startsWith(" ") || line.startsWith("\t")) && previous != null) {
-                headers.merge(previous, " " + line.strip(), String::concat);
-                continue;
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "a MIME part has a header line without a name");
-            }
-            previous = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-            headers.put(previous, line.substring(colon + 1).strip());
-        }
-        byte[] content = java.util.Arrays.copyOfRange(body, at, Math.max(at, to));
-        String encoding =
-                headers.getOrDefault("content-transfer-encoding", "binary").toLowerCase(Locale.ROOT);
-        if (encoding.equals("base64")) {
-            try {
-                content = Base64.getMimeDecoder().decode(content);
-            } catch (IllegalArgumentException e) {
-                throw As4Failure.of(
-                        GatewayError.MALFORMED_MESSAGE,
-                        As4Failure.EBMS_MIME_INCONSISTENCY,
-                        "a base64 MIME part is not base64",
-                        e);
-            }
-        } else if (!encoding.equals("binary") && !encoding.equals("8bit") && !encoding.equals("7bit")) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_MIME_INCONSISTENCY,
-                    "Content-Transfer-Encoding " + encoding + " is not taken");
-        }
-        String id = headers.get("content-id");
-        return new Attachment(id == null ? null : unbracket(id), Map.copyOf(headers), content);
-    }
-
-    /** The media type (key "") and the parameters of a Content-Type, names in lower case, quotes removed. */
-    static Map<String, String> parameters(String contentType) {
-        Map<String, String> result = new LinkedHashMap<>();
-        List<String> pieces = new ArrayList<>();
-        StringBuilder piece = new StringBuilder();
-        boolean quoted = false;
-        for (char c : contentType.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ';' && !quoted) {
-                pieces.add(piece.toString());
-                piece.setLength(0);
-                continue;
-            }
-            piece.append(c);
-        }
-        pieces.add(piece.toString());
-        result.put("", pieces.get(0).strip().toLowerCase(Locale.ROOT));
-        for (String parameter : pieces.subList(1, pieces.size())) {
-            int equals = parameter.indexOf('=');
-            if (equals > 0) {
-                String value = parameter.substring(equals + 1).strip();
-                if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                result.put(parameter.substring(0, equals).strip().toLowerCase(Locale.ROOT), value);
-            }
-        }
-        return result;
-    }
-
-    static String unbracket(String id) {
-        String value = id.strip();
-        if (value.startsWith("<") && value.endsWith(">")) {
-            value = value.substring(1, value.length() - 1);
-        }
-        return value.startsWith("cid:") ? value.substring(4) : value;
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern, int from) {
-        outer:
-        for (int i = Math.max(0, from); i <= data.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    static Element child(Element parent, String namespace, String localName) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element
-                    && localName.equals(element.getLocalName())
-                    && namespace.equals(element.getNamespaceURI())) {
-                return element;
-            }
-        }
-        return null;
-    }
-
-    private static List<Element> children(Element parent, String localName) {
-        List<Element> result = new ArrayList<>();
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element
-                    && localName.equals(element.getLocalName())
-                    && EBMS_NS.equals(element.getNamespaceURI())) {
-                result.add(element);
-            }
-        }
-        return result;
-    }
-
     private static Element required(Element parent, String localName) {
-        Element element = child(parent, EBMS_NS, localName);
+        Element element = DomChildren.first(parent, EBMS_NS, localName);
         if (element == null) {
-            throw As4Failure.of(
-                    GatewayError.MALFORMED_MESSAGE,
-                    As4Failure.EBMS_INVALID_HEADER,
-                    "eb:" + parent.getLocalName() + " has no eb:" + localName);
+            throw As4Failure.malformed(
+                    As4Failure.EBMS_INVALID_HEADER, "eb:" + parent.getLocalName() + " has no eb:" + localName);
         }
         return element;
     }

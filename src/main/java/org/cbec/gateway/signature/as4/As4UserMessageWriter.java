@@ -31,6 +31,7 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
+import org.cbec.gateway.translate.DomChildren;
 import org.cbec.gateway.translate.SecureXml;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -116,8 +117,8 @@ public final class As4UserMessageWriter {
         }
         Element signatureElement = (Element) envelope.getElementsByTagNameNS(XmlSignatureVerifier.DSIG, "Signature")
                 .item(0);
-        Element signedInfo = XmlChildren.first(signatureElement, XmlSignatureVerifier.DSIG, "SignedInfo");
-        List<Element> references = XmlChildren.all(signedInfo, XmlSignatureVerifier.DSIG, "Reference");
+        Element signedInfo = DomChildren.first(signatureElement, XmlSignatureVerifier.DSIG, "SignedInfo");
+        List<Element> references = DomChildren.all(signedInfo, XmlSignatureVerifier.DSIG, "Reference");
         String boundary = "----=_cbec_" + UUID.randomUUID().toString().replace("-", "");
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writePart(body, boundary, "application/soap+xml; charset=UTF-8", SOAP_PART_ID, As4Signals.serialise(envelope));

@@ -1,43 +1,29 @@
 package org.cbec.gateway.signature.jws;
 
 import com.nimbusds.jose.Header;
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWEHeader;
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.PlainHeader;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jose.util.Base64URL;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.Provider;
-import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
-import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.signature.SignerKey;
@@ -45,7 +31,8 @@ import org.cbec.gateway.signature.SignerKey;
 /**
  * Opens a JWS in compact serialisation ({@code application/jose}) and verifies its one signature with the
  * signer certificate carried first in the protected {@code x5c} header. Who the signer is, whether its chain
- * is trusted and whether the algorithm is allowed by policy are decided after, as for every container.
+ * is trusted and whether the algorithm is allowed by policy are decided after, as for every container. The accepted
+ * algorithms and the check of the signature with the signer's key are {@link JwsAlgorithms}.
  *
  * <p>Refusals, in the order they are checked:
  * <ul>
@@ -69,41 +56,15 @@ import org.cbec.gateway.signature.SignerKey;
  * <p>Stateless and thread-safe.
  */
 public final class JwsVerifier implements SignatureContainer {
-    private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+    static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
     private static final String SIGNING_TIME = "sigT";
     private static final String ISSUED_AT = "iat";
     private static final String UNENCODED_PAYLOAD = "b64";
     /** The {@code crit} names this class processes; anything else listed as critical is refused. */
-    private static final Set<String> UNDERSTOOD_CRITICAL = Set.of(SIGNING_TIME, ISSUED_AT, UNENCODED_PAYLOAD);
-
-    private enum KeyFamily {
-        RSA,
-        EC,
-        ED25519
-    }
-
-    private record Accepted(KeyFamily keyFamily, SignatureAlgorithm algorithm) {}
-
-    private static final Map<String, Accepted> ACCEPTED = Map.ofEntries(
-            accepted(JWSAlgorithm.RS256, KeyFamily.RSA, "SHA-256", "RSA"),
-            accepted(JWSAlgorithm.RS384, KeyFamily.RSA, "SHA-384", "RSA"),
-            accepted(JWSAlgorithm.RS512, KeyFamily.RSA, "SHA-512", "RSA"),
-            accepted(JWSAlgorithm.PS256, KeyFamily.RSA, "SHA-256", "RSASSA-PSS"),
-            accepted(JWSAlgorithm.PS384, KeyFamily.RSA, "SHA-384", "RSASSA-PSS"),
-            accepted(JWSAlgorithm.PS512, KeyFamily.RSA, "SHA-512", "RSASSA-PSS"),
-            accepted(JWSAlgorithm.ES256, KeyFamily.EC, "SHA-256", "ECDSA"),
-            accepted(JWSAlgorithm.ES384, KeyFamily.EC, "SHA-384", "ECDSA"),
-            accepted(JWSAlgorithm.ES512, KeyFamily.EC, "SHA-512", "ECDSA"),
-            accepted(JWSAlgorithm.EdDSA, KeyFamily.ED25519, "SHA-512", "Ed25519"),
-            accepted(JWSAlgorithm.Ed25519, KeyFamily.ED25519, "SHA-512", "Ed25519"));
+    static final Set<String> UNDERSTOOD_CRITICAL = Set.of(SIGNING_TIME, ISSUED_AT, UNENCODED_PAYLOAD);
 
     private final JcaX509CertificateConverter certificateConverter =
             new JcaX509CertificateConverter().setProvider(BOUNCY_CASTLE);
-
-    private static Map.Entry<String, Accepted> accepted(
-            JWSAlgorithm alg, KeyFamily keyFamily, String digest, String scheme) {
-        return Map.entry(alg.getName(), new Accepted(keyFamily, new SignatureAlgorithm(digest, scheme, alg.getName())));
-    }
 
     @Override
     public SignedDocument open(byte[] body, String contentType) {
@@ -114,7 +75,8 @@ public final class JwsVerifier implements SignatureContainer {
     public SignedDocument verify(byte[] body) {
         String compact = compactText(body);
         JWSHeader header = protectedHeader(compact);
-        Accepted accepted = ACCEPTED.get(header.getAlgorithm().getName());
+        JwsAlgorithms.Accepted accepted =
+                JwsAlgorithms.accepted(header.getAlgorithm().getName());
         if (accepted == null) {
             String alg = header.getAlgorithm().getName();
             throw new GatewayException(
@@ -137,7 +99,7 @@ public final class JwsVerifier implements SignatureContainer {
         X509Certificate signer = chain.get(0);
         Optional<Instant> signingTime = signingTime(header);
         JWSObject jws = parse(compact);
-        if (!signatureVerifies(jws, accepted, SignerKey.of(signer, "the x5c signer certificate"))) {
+        if (!JwsAlgorithms.verifies(jws, accepted, SignerKey.of(signer, "the x5c signer certificate"))) {
             throw new GatewayException(
                     GatewayError.SIGNATURE_INVALID, "the JWS signature does not verify with the x5c signer's key");
         }
@@ -323,85 +285,6 @@ public final class JwsVerifier implements SignatureContainer {
                             : Instant.ofEpochSecond(seconds.longValue()));
         } catch (DateTimeException | ArithmeticException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the JWS iat header is out of range", e);
-        }
-    }
-
-    private static boolean signatureVerifies(JWSObject jws, Accepted accepted, PublicKey key) {
-        String alg = jws.getHeader().getAlgorithm().getName();
-        return switch (accepted.keyFamily()) {
-            case RSA -> {
-                if (!(key instanceof RSAPublicKey rsa)) {
-                    throw keyMismatch(alg, key);
-                }
-                // The JDK verifies RSA faster than Bouncy Castle (as in CmsSignedDataVerifier): Nimbus' default
-                // provider.
-                yield nimbusVerifies(jws, new RSASSAVerifier(rsa, UNDERSTOOD_CRITICAL));
-            }
-            case EC -> {
-                if (!(key instanceof ECPublicKey ec)) {
-                    throw keyMismatch(alg, key);
-                }
-                ECDSAVerifier verifier;
-                try {
-                    verifier = new ECDSAVerifier(ec, UNDERSTOOD_CRITICAL);
-                } catch (JOSEException e) {
-                    throw new GatewayException(
-                            GatewayError.ALGORITHM_NOT_ALLOWED,
-                            "the signer's EC key is on a curve no JWS algorithm accepted here uses: " + e.getMessage(),
-                            e);
-                }
-                if (!verifier.supportedJWSAlgorithms().contains(jws.getHeader().getAlgorithm())) {
-                    throw keyMismatch(alg, key);
-                }
-                // Bouncy Castle verifies ECDSA about ten times faster than the JDK (as in CmsSignedDataVerifier).
-                verifier.getJCAContext().setProvider(BOUNCY_CASTLE);
-                yield nimbusVerifies(jws, verifier);
-            }
-            case ED25519 -> {
-                if (!isEd25519(key)) {
-                    throw keyMismatch(alg, key);
-                }
-                yield ed25519Verifies(jws, key);
-            }
-        };
-    }
-
-    private static GatewayException keyMismatch(String alg, PublicKey key) {
-        return new GatewayException(
-                GatewayError.ALGORITHM_NOT_ALLOWED,
-                "the JWS alg " + alg + " cannot be made with the signer's " + key.getAlgorithm() + " key");
-    }
-
-    private static boolean nimbusVerifies(JWSObject jws, JWSVerifier verifier) {
-        try {
-            return jws.verify(verifier);
-        } catch (JOSEException e) {
-            throw new GatewayException(
-                    GatewayError.SIGNATURE_INVALID, "the JWS signature cannot be checked: " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean isEd25519(PublicKey key) {
-        try {
-            return EdECObjectIdentifiers.id_Ed25519.equals(SubjectPublicKeyInfo.getInstance(key.getEncoded())
-                    .getAlgorithm()
-                    .getAlgorithm());
-        } catch (RuntimeException e) {
-            // A key whose encoding Bouncy Castle cannot read is certainly not an Ed25519 key.
-            return false;
-        }
-    }
-
-    // Nimbus verifies Ed25519 only with Google Tink on the class path; Bouncy Castle is here already.
-    private static boolean ed25519Verifies(JWSObject jws, PublicKey key) {
-        try {
-            Signature verifier = Signature.getInstance("Ed25519", BOUNCY_CASTLE);
-            verifier.initVerify(key);
-            verifier.update(jws.getSigningInput());
-            return verifier.verify(jws.getSignature().decode());
-        } catch (GeneralSecurityException e) {
-            throw new GatewayException(
-                    GatewayError.SIGNATURE_INVALID, "the Ed25519 signature cannot be checked: " + e.getMessage(), e);
         }
     }
 }

@@ -7,7 +7,10 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 import org.bouncycastle.asn1.ASN1IA5String;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
@@ -27,14 +30,8 @@ final class CertificateSources {
 
     /** The http URLs of the certificate's CRL distribution points; ldap and other schemes are skipped. */
     static List<URI> crlDistributionPoints(X509Certificate certificate) {
-        List<URI> urls = new ArrayList<>();
-        try {
-            byte[] value = certificate.getExtensionValue(Extension.cRLDistributionPoints.getId());
-            if (value == null) {
-                return List.of();
-            }
-            CRLDistPoint points = CRLDistPoint.getInstance(JcaX509ExtensionUtils.parseExtensionValue(value));
-            for (DistributionPoint point : points.getDistributionPoints()) {
+        return httpUrls(certificate, Extension.cRLDistributionPoints, (extension, urls) -> {
+            for (DistributionPoint point : CRLDistPoint.getInstance(extension).getDistributionPoints()) {
                 DistributionPointName name = point.getDistributionPoint();
                 // A point with a CRL issuer or a reason subset does not give a complete CRL from our issuer.
                 if (name == null
@@ -45,30 +42,37 @@ final class CertificateSources {
                 }
                 addHttpUrls(GeneralNames.getInstance(name.getName()).getNames(), urls);
             }
-        } catch (IOException | IllegalArgumentException e) {
-            // A malformed extension offers no source; the caller reports that no status could be had.
-            return List.copyOf(urls);
-        }
-        return urls.size() > MAX_URLS ? List.copyOf(urls.subList(0, MAX_URLS)) : List.copyOf(urls);
+        });
     }
 
     /** The http URLs of the certificate's OCSP responders (Authority Information Access, id-ad-ocsp). */
     static List<URI> ocspResponders(X509Certificate certificate) {
-        List<URI> urls = new ArrayList<>();
-        try {
-            byte[] value = certificate.getExtensionValue(Extension.authorityInfoAccess.getId());
-            if (value == null) {
-                return List.of();
-            }
-            AuthorityInformationAccess access =
-                    AuthorityInformationAccess.getInstance(JcaX509ExtensionUtils.parseExtensionValue(value));
-            for (AccessDescription description : access.getAccessDescriptions()) {
+        return httpUrls(certificate, Extension.authorityInfoAccess, (extension, urls) -> {
+            for (AccessDescription description :
+                    AuthorityInformationAccess.getInstance(extension).getAccessDescriptions()) {
                 if (AccessDescription.id_ad_ocsp.equals(description.getAccessMethod())) {
                     addHttpUrls(new GeneralName[] {description.getAccessLocation()}, urls);
                 }
             }
+        });
+    }
+
+    /**
+     * The http URLs that {@code reader} finds in the certificate's extension, at most {@link #MAX_URLS}; a malformed
+     * extension offers no more than was read before it broke (the caller reports that no status could be had).
+     */
+    private static List<URI> httpUrls(
+            X509Certificate certificate,
+            ASN1ObjectIdentifier extensionId,
+            BiConsumer<ASN1Primitive, List<URI>> reader) {
+        byte[] value = certificate.getExtensionValue(extensionId.getId());
+        if (value == null) {
+            return List.of();
+        }
+        List<URI> urls = new ArrayList<>();
+        try {
+            reader.accept(JcaX509ExtensionUtils.parseExtensionValue(value), urls);
         } catch (IOException | IllegalArgumentException e) {
-            // As above: a malformed extension names no responder.
             return List.copyOf(urls);
         }
         return urls.size() > MAX_URLS ? List.copyOf(urls.subList(0, MAX_URLS)) : List.copyOf(urls);

@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.apache.wss4j.common.crypto.Merlin;
 import org.apache.wss4j.common.ext.WSSecurityException;
 import org.apache.wss4j.dom.WSConstants;
-import org.apache.wss4j.dom.WSDataRef;
 import org.apache.wss4j.dom.engine.WSSConfig;
 import org.apache.wss4j.dom.engine.WSSecurityEngine;
 import org.apache.wss4j.dom.engine.WSSecurityEngineResult;
@@ -18,12 +17,12 @@ import org.apache.wss4j.dom.handler.WSHandlerResult;
 import org.apache.wss4j.dom.message.token.Timestamp;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
-import org.cbec.gateway.signature.BerDepth;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.signature.xml.SignedInfoAlgorithms;
 import org.cbec.gateway.signature.xml.XmlSignatureVerifier;
+import org.cbec.gateway.translate.DomChildren;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -62,11 +61,11 @@ public final class WsSecurityVerifier implements SignatureContainer {
                             ? "SOAP 1.1 is not accepted; send SOAP 1.2 (application/soap+xml)"
                             : "the body is not a SOAP 1.2 envelope");
         }
-        Element soapBody = child(root, SoapXml.SOAP12, "Body");
+        Element soapBody = DomChildren.first(root, SoapXml.SOAP12, "Body");
         if (soapBody == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the SOAP envelope has no Body");
         }
-        tokensWithinDepth(envelope);
+        WssTokens.withinDepth(envelope);
         Element timestamp = theOneTimestamp(envelope);
         SignatureAlgorithm algorithm = signedInfoAlgorithm(envelope);
         WSHandlerResult results = process(envelope);
@@ -81,15 +80,10 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     throw new GatewayException(
                             GatewayError.MALFORMED_MESSAGE, "the security header holds more than one signature");
                 }
-                signer = (X509Certificate) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATE);
-                // A PKIPath token (X509PKIPathv1) carries the CAs between the signer and its partner's anchor.
-                X509Certificate[] path = (X509Certificate[]) result.get(WSSecurityEngineResult.TAG_X509_CERTIFICATES);
-                carried = path == null || path.length == 0 ? List.of(signer) : List.of(path);
-                @SuppressWarnings("unchecked")
-                List<WSDataRef> references = (List<WSDataRef>) result.get(WSSecurityEngineResult.TAG_DATA_REF_URIS);
-                if (references != null) {
-                    references.forEach(reference -> signed.add(reference.getProtectedElement()));
-                }
+                WssTokens.Signature signature = WssTokens.Signature.of(result);
+                signer = signature.signer();
+                carried = signature.carried();
+                signature.references().forEach(reference -> signed.add(reference.getProtectedElement()));
             } else if (action != null && action == WSConstants.TS) {
                 Timestamp processed = (Timestamp) result.get(WSSecurityEngineResult.TAG_TIMESTAMP);
                 // only the one Timestamp of the envelope counts, and only once it is known to be signed (below)
@@ -117,32 +111,6 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     "the WS-Security signature does not cover the Timestamp of the Security header; an unsigned Timestamp proves no time");
         }
         return new SignedDocument(document(soapBody), signer, carried, Optional.of(created), algorithm);
-    }
-
-    /**
-     * WSS4J parses every certificate the header carries (BinarySecurityToken, X509Certificate, KeyIdentifier) as it
-     * meets it, before any signature is checked: each is held to the shared BER depth limit first. A value that is not
-     * base64 is left to WSS4J, which refuses it.
-     */
-    private static void tokensWithinDepth(Document envelope) {
-        String[][] carriers = {
-            {WSConstants.WSSE_NS, "BinarySecurityToken"},
-            {WSConstants.WSSE_NS, "KeyIdentifier"},
-            {XmlSignatureVerifier.DSIG, "X509Certificate"}
-        };
-        for (String[] carrier : carriers) {
-            NodeList tokens = envelope.getElementsByTagNameNS(carrier[0], carrier[1]);
-            for (int i = 0; i < tokens.getLength(); i++) {
-                byte[] der;
-                try {
-                    der = Base64.getMimeDecoder()
-                            .decode(tokens.item(i).getTextContent().strip());
-                } catch (IllegalArgumentException notBase64) {
-                    continue;
-                }
-                BerDepth.check(der, "the " + carrier[1]);
-            }
-        }
     }
 
     /**
@@ -184,7 +152,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
         if (signatures.getLength() > 1) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the envelope holds more than one ds:Signature");
         }
-        Element signedInfo = child((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
+        Element signedInfo = DomChildren.first((Element) signatures.item(0), XmlSignatureVerifier.DSIG, "SignedInfo");
         if (signedInfo == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature has no ds:SignedInfo");
         }
@@ -270,7 +238,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
 
     /** The business document: the base64 Document inside SubmitDocument, as exact bytes. */
     private static byte[] document(Element soapBody) {
-        Element submit = firstElement(soapBody);
+        Element submit = DomChildren.firstElement(soapBody);
         if (submit == null
                 || !"SubmitDocument".equals(submit.getLocalName())
                 || !SoapXml.EXCHANGE.equals(submit.getNamespaceURI())) {
@@ -278,7 +246,7 @@ public final class WsSecurityVerifier implements SignatureContainer {
                     GatewayError.MALFORMED_MESSAGE,
                     "the SOAP Body must hold ex:SubmitDocument (namespace " + SoapXml.EXCHANGE + ")");
         }
-        Element document = child(submit, SoapXml.EXCHANGE, "Document");
+        Element document = DomChildren.first(submit, SoapXml.EXCHANGE, "Document");
         if (document == null) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "ex:SubmitDocument has no ex:Document");
         }
@@ -287,25 +255,5 @@ public final class WsSecurityVerifier implements SignatureContainer {
         } catch (IllegalArgumentException e) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "ex:Document is not base64", e);
         }
-    }
-
-    private static Element child(Element parent, String namespace, String localName) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element
-                    && localName.equals(element.getLocalName())
-                    && namespace.equals(element.getNamespaceURI())) {
-                return element;
-            }
-        }
-        return null;
-    }
-
-    private static Element firstElement(Element parent) {
-        for (Node node = parent.getFirstChild(); node != null; node = node.getNextSibling()) {
-            if (node instanceof Element element) {
-                return element;
-            }
-        }
-        return null;
     }
 }

@@ -8,6 +8,7 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.signature.SignatureAlgorithm;
+import org.cbec.gateway.translate.DomChildren;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -43,13 +44,13 @@ public final class SignedInfoAlgorithms {
                 XmlAlgorithms.signatureMethod(signatureMethod.getAttribute("Algorithm"), pssDigest(signatureMethod));
         Map<String, String> digests = new LinkedHashMap<>();
         List<String> referenceDigests = new ArrayList<>();
-        List<Element> references = XmlSignatureVerifier.children(signedInfo, DSIG, "Reference");
+        List<Element> references = DomChildren.all(signedInfo, DSIG, "Reference");
         if (references.isEmpty()) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:SignedInfo holds no ds:Reference");
         }
         for (Element reference : references) {
             String where = "transform of the Reference URI=\"" + reference.getAttribute("URI") + "\"";
-            for (Element transforms : XmlSignatureVerifier.children(reference, DSIG, "Transforms")) {
+            for (Element transforms : DomChildren.all(reference, DSIG, "Transforms")) {
                 for (Node node = transforms.getFirstChild(); node != null; node = node.getNextSibling()) {
                     if (node instanceof Element transform) {
                         if (reference.getAttribute("URI").startsWith("cid:")
@@ -77,7 +78,7 @@ public final class SignedInfoAlgorithms {
     }
 
     private static Element only(Element parent, String localName, String where) {
-        List<Element> found = XmlSignatureVerifier.children(parent, DSIG, localName);
+        List<Element> found = DomChildren.all(parent, DSIG, localName);
         if (found.size() != 1) {
             throw new GatewayException(
                     GatewayError.MALFORMED_MESSAGE, "the " + where + " must hold exactly one ds:" + localName);
@@ -86,9 +87,9 @@ public final class SignedInfoAlgorithms {
     }
 
     private static String pssDigest(Element signatureMethod) {
-        for (Element params : XmlSignatureVerifier.children(
-                signatureMethod, "http://www.w3.org/2007/05/xmldsig-more#", "RSAPSSParams")) {
-            for (Element digest : XmlSignatureVerifier.children(params, DSIG, "DigestMethod")) {
+        for (Element params :
+                DomChildren.all(signatureMethod, "http://www.w3.org/2007/05/xmldsig-more#", "RSAPSSParams")) {
+            for (Element digest : DomChildren.all(params, DSIG, "DigestMethod")) {
                 return digest.getAttribute("Algorithm");
             }
         }

@@ -2,7 +2,6 @@ package org.cbec.gateway.signature.xml;
 
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.apache.xml.security.Init;
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.signature.Reference;
@@ -19,18 +17,16 @@ import org.apache.xml.security.signature.SignedInfo;
 import org.apache.xml.security.signature.VerifiedReference;
 import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.signature.XMLSignatureException;
-import org.apache.xml.security.transforms.Transforms;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.signature.SignatureAlgorithm;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
+import org.cbec.gateway.signature.X509Factory;
+import org.cbec.gateway.translate.DomChildren;
 import org.cbec.gateway.translate.SecureXml;
-import org.w3c.dom.Attr;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
-import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
@@ -76,15 +72,6 @@ public final class XmlSignatureVerifier implements SignatureContainer {
     /** A chain longer than this is no chain a partner needs to send. */
     static final int MAX_CERTIFICATES = 16;
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]{0,127}");
-    private static final ThreadLocal<CertificateFactory> CERTIFICATES = ThreadLocal.withInitial(() -> {
-        try {
-            return CertificateFactory.getInstance("X.509");
-        } catch (CertificateException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "the JDK has no X.509 certificate factory", e);
-        }
-    });
-
     static {
         Init.init(); // registers Santuario's algorithms and resolvers; idempotent, done once per class load
     }
@@ -98,7 +85,7 @@ public final class XmlSignatureVerifier implements SignatureContainer {
     public SignedDocument verify(byte[] body) {
         Document document = parse(body);
         Element signatureElement = theEnvelopedSignature(document);
-        Profile profile = Profile.check(signatureElement, document);
+        SignedInfoProfile profile = SignedInfoProfile.check(signatureElement, document);
         XMLSignature signature = santuario(signatureElement);
         List<X509Certificate> carried = certificates(signatureElement);
         if (carried.isEmpty()) {
@@ -191,14 +178,14 @@ public final class XmlSignatureVerifier implements SignatureContainer {
 
     /** Every ds:X509Certificate of the signature's KeyInfo, in document order. */
     private static List<X509Certificate> certificates(Element signatureElement) {
-        List<Element> keyInfos = children(signatureElement, DSIG, "KeyInfo");
+        List<Element> keyInfos = DomChildren.all(signatureElement, DSIG, "KeyInfo");
         if (keyInfos.size() > 1) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the ds:Signature has more than one ds:KeyInfo");
         }
         List<X509Certificate> certificates = new ArrayList<>();
         for (Element keyInfo : keyInfos) {
-            for (Element data : children(keyInfo, DSIG, "X509Data")) {
-                for (Element encoded : children(data, DSIG, "X509Certificate")) {
+            for (Element data : DomChildren.all(keyInfo, DSIG, "X509Data")) {
+                for (Element encoded : DomChildren.all(data, DSIG, "X509Certificate")) {
                     if (certificates.size() == MAX_CERTIFICATES) {
                         throw new GatewayException(
                                 GatewayError.MALFORMED_MESSAGE,
@@ -215,7 +202,7 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         try {
             byte[] der = Base64.getDecoder().decode(encoded.getTextContent().replaceAll("\\s", ""));
             org.cbec.gateway.signature.BerDepth.check(der, "a ds:X509Certificate");
-            return (X509Certificate) CERTIFICATES.get().generateCertificate(new ByteArrayInputStream(der));
+            return (X509Certificate) X509Factory.ofThisThread().generateCertificate(new ByteArrayInputStream(der));
         } catch (IllegalArgumentException | CertificateException e) {
             throw new GatewayException(
                     GatewayError.MALFORMED_MESSAGE, "a ds:X509Certificate cannot be read: " + e.getMessage(), e);
@@ -257,8 +244,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
 
     /** The signed XAdES SigningTime, when the signed properties have one. */
     private static Optional<Instant> signingTime(Element signedProperties) {
-        for (Element signatureProperties : children(signedProperties, XADES, "SignedSignatureProperties")) {
-            for (Element time : children(signatureProperties, XADES, "SigningTime")) {
+        for (Element signatureProperties : DomChildren.all(signedProperties, XADES, "SignedSignatureProperties")) {
+            for (Element time : DomChildren.all(signatureProperties, XADES, "SigningTime")) {
                 String text = time.getTextContent().strip();
                 try {
                     return Optional.of(OffsetDateTime.parse(text).toInstant());
@@ -271,181 +258,5 @@ public final class XmlSignatureVerifier implements SignatureContainer {
             }
         }
         return Optional.empty();
-    }
-
-    static List<Element> children(Element parent, String namespace, String localName) {
-        List<Element> found = new ArrayList<>();
-        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element
-                    && namespace.equals(element.getNamespaceURI())
-                    && localName.equals(element.getLocalName())) {
-                found.add(element);
-            }
-        }
-        return found;
-    }
-
-    private static List<Element> elementChildren(Element parent) {
-        List<Element> found = new ArrayList<>();
-        for (Node child = parent.getFirstChild(); child != null; child = child.getNextSibling()) {
-            if (child instanceof Element element) {
-                found.add(element);
-            }
-        }
-        return found;
-    }
-
-    private static boolean is(Node node, String namespace, String localName) {
-        return node instanceof Element element
-                && namespace.equals(element.getNamespaceURI())
-                && localName.equals(element.getLocalName());
-    }
-
-    /**
-     * The one accepted shape of SignedInfo (see the class comment), read from the DOM before Santuario
-     * computes anything, with the algorithm it uses and the signed XAdES properties if it references them.
-     */
-    private record Profile(SignatureAlgorithm algorithm, Optional<Element> signedProperties) {
-
-        static Profile check(Element signature, Document document) {
-            List<Element> parts = elementChildren(signature);
-            if (parts.isEmpty() || !is(parts.get(0), DSIG, "SignedInfo")) {
-                throw new GatewayException(
-                        GatewayError.MALFORMED_MESSAGE, "the ds:Signature does not start with ds:SignedInfo");
-            }
-            // every algorithm first, shared with SOAP: a transform or digest the policy refuses is refused before any
-            // shape
-            SignatureAlgorithm algorithm = SignedInfoAlgorithms.read(parts.get(0));
-            List<Element> signedInfo = elementChildren(parts.get(0));
-            if (signedInfo.size() < 3
-                    || !is(signedInfo.get(0), DSIG, "CanonicalizationMethod")
-                    || !is(signedInfo.get(1), DSIG, "SignatureMethod")) {
-                throw new GatewayException(
-                        GatewayError.MALFORMED_MESSAGE,
-                        "the ds:SignedInfo must hold CanonicalizationMethod, SignatureMethod and a Reference");
-            }
-
-            Element documentReference = null;
-            Element propertiesReference = null;
-            for (Element reference : signedInfo.subList(2, signedInfo.size())) {
-                if (!is(reference, DSIG, "Reference")) {
-                    throw new GatewayException(
-                            GatewayError.MALFORMED_MESSAGE,
-                            "the ds:SignedInfo holds a " + reference.getTagName() + " where only References may be");
-                }
-                if (SIGNED_PROPERTIES_TYPE.equals(reference.getAttribute("Type")) && propertiesReference == null) {
-                    propertiesReference = reference;
-                } else if (reference.hasAttribute("URI")
-                        && reference.getAttribute("URI").isEmpty()
-                        && documentReference == null) {
-                    documentReference = reference;
-                } else {
-                    throw new GatewayException(
-                            GatewayError.SIGNATURE_INVALID,
-                            "the Reference URI=\""
-                                    + reference.getAttribute("URI")
-                                    + "\" is not accepted: the signature must cover the whole "
-                                    + "document with one Reference URI=\"\" (and at most its own XAdES SignedProperties)");
-                }
-            }
-            if (documentReference == null) {
-                throw new GatewayException(
-                        GatewayError.SIGNATURE_INVALID,
-                        "the signature has no Reference URI=\"\": it does not cover the whole document");
-            }
-            documentTransforms(documentReference);
-            Optional<Element> signedProperties = Optional.empty();
-            if (propertiesReference != null) {
-                signedProperties = Optional.of(signedPropertiesOf(propertiesReference, signature, document));
-            }
-            return new Profile(algorithm, signedProperties);
-        }
-
-        private static List<String> transforms(Element reference) {
-            List<String> algorithms = new ArrayList<>();
-            for (Element transforms : children(reference, DSIG, "Transforms")) {
-                for (Element transform : elementChildren(transforms)) {
-                    algorithms.add(
-                            is(transform, DSIG, "Transform")
-                                    ? transform.getAttribute("Algorithm")
-                                    : transform.getTagName());
-                }
-            }
-            return algorithms;
-        }
-
-        /** The enveloped-signature transform, optionally followed by one canonicalisation; nothing else. */
-        private static void documentTransforms(Element reference) {
-            List<String> transforms = transforms(reference);
-            boolean accepted = !transforms.isEmpty()
-                    && transforms.size() <= 2
-                    && Transforms.TRANSFORM_ENVELOPED_SIGNATURE.equals(transforms.get(0))
-                    && (transforms.size() == 1 || XmlAlgorithms.CANONICALISATIONS.contains(transforms.get(1)));
-            if (!accepted) {
-                throw new GatewayException(
-                        GatewayError.SIGNATURE_INVALID,
-                        "the transforms " + transforms
-                                + " of the Reference URI=\"\" are not accepted: only the enveloped-signature transform, "
-                                + "optionally followed by one canonicalisation");
-            }
-        }
-
-        /**
-         * The XAdES SignedProperties the reference points to, checked to be this signature's own:
-         * {@code ds:Signature/ds:Object/xades:QualifyingProperties/xades:SignedProperties}, the only element
-         * of the document with that Id. Marks its Id attribute as an ID so that Santuario finds it.
-         */
-        private static Element signedPropertiesOf(Element reference, Element signature, Document document) {
-            String uri = reference.getAttribute("URI");
-            String id = uri.startsWith("#") ? uri.substring(1) : "";
-            if (!ID.matcher(id).matches()) {
-                throw new GatewayException(
-                        GatewayError.SIGNATURE_INVALID,
-                        "the SignedProperties Reference URI=\"" + uri + "\" is not a plain same-document #Id");
-            }
-            List<Element> carriers = new ArrayList<>();
-            collectIdCarriers(document.getDocumentElement(), id, carriers);
-            Element target = carriers.size() == 1 ? carriers.get(0) : null;
-            boolean inPlace = target != null
-                    && is(target, XADES, "SignedProperties")
-                    && id.equals(target.getAttributeNS(null, "Id"))
-                    && is(target.getParentNode(), XADES, "QualifyingProperties")
-                    && is(target.getParentNode().getParentNode(), DSIG, "Object")
-                    && target.getParentNode().getParentNode().getParentNode() == signature;
-            if (!inPlace) {
-                throw new GatewayException(
-                        GatewayError.SIGNATURE_INVALID,
-                        "the Reference URI=\"" + uri + "\" must point to the "
-                                + "one element with that Id, the xades:SignedProperties in this signature's own ds:Object");
-            }
-            List<String> transforms = transforms(reference);
-            if (transforms.size() > 1
-                    || (transforms.size() == 1 && !XmlAlgorithms.CANONICALISATIONS.contains(transforms.get(0)))) {
-                throw new GatewayException(
-                        GatewayError.SIGNATURE_INVALID,
-                        "the transforms " + transforms
-                                + " of the SignedProperties Reference are not accepted: at most one canonicalisation");
-            }
-            target.setIdAttributeNS(null, "Id", true);
-            return target;
-        }
-
-        /** Every element with an attribute that could serve as an ID (Id, ID, id, xml:id) of the given value. */
-        private static void collectIdCarriers(Element element, String id, List<Element> carriers) {
-            NamedNodeMap attributes = element.getAttributes();
-            for (int i = 0; i < attributes.getLength(); i++) {
-                Attr attribute = (Attr) attributes.item(i);
-                String name = attribute.getLocalName() == null ? attribute.getName() : attribute.getLocalName();
-                if (name.equalsIgnoreCase("id") && id.equals(attribute.getValue())) {
-                    carriers.add(element);
-                    break;
-                }
-            }
-            for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
-                if (child instanceof Element childElement) {
-                    collectIdCarriers(childElement, id, carriers);
-                }
-            }
-        }
     }
 }
