@@ -8,12 +8,11 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
-import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.evidence.TrustedTime;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.intake.ContainerType;
-import org.cbec.gateway.intake.InboundIntake;
 import org.cbec.gateway.intake.IntakeGate;
+import org.cbec.gateway.intake.IntakeSteps;
 import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.partner.AlgorithmPolicy;
 import org.cbec.gateway.partner.LivePartners;
@@ -54,8 +53,9 @@ public final class IntakeConfiguration implements CamelConfiguration {
         return gate;
     }
 
-    @BindToRegistry("inboundIntake")
-    public InboundIntake inboundIntake(
+    /** The steps of routes/inbound-intake, which every transport's documents go through. */
+    @BindToRegistry("intakeSteps")
+    public IntakeSteps intakeSteps(
             LivePartners partners,
             @BeanInject("signatureContainers") Map<ContainerType, SignatureContainer> containers,
             SigningTimePolicy signingTimePolicy,
@@ -69,26 +69,20 @@ public final class IntakeConfiguration implements CamelConfiguration {
             AcceptLog acceptLog,
             Database database,
             TrustedTime trustedTime) {
-        InboundIntake intake = new InboundIntake(
-                partners,
-                containers,
-                signingTimePolicy,
-                algorithmPolicy,
-                revocation,
-                translators,
+        IntakeSteps steps = new IntakeSteps(
+                new IntakeSteps.Policies(
+                        partners, containers, signingTimePolicy, algorithmPolicy, revocation, translators, maxBytes),
                 archive,
-                new MessageIds(clock),
-                clock,
-                maxBytes,
-                receiptSigner,
                 registry,
                 metrics,
+                receiptSigner,
                 // Log-first only where one process is the arbiter of duplicates (the embedded database): instances
                 // sharing an external database agree on a document accepted at the same moment by its unique row,
                 // archived before the 202.
-                database.embedded() ? acceptLog : null);
-        intake.refuseWithoutTrustedTime(trustedTime);
-        return intake;
+                database.embedded() ? acceptLog : null,
+                clock);
+        steps.refuseWithoutTrustedTime(trustedTime);
+        return steps;
     }
 
     /** The gate made for this gateway (null before Camel made it): a stop drains it first. */

@@ -9,6 +9,7 @@ import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.intake.As4Inbound;
 import org.cbec.gateway.intake.InboundHttp;
 import org.cbec.gateway.intake.InboundIntake;
+import org.cbec.gateway.intake.IntakeSteps;
 import org.cbec.gateway.intake.SoapExchange;
 import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.partner.Partner;
@@ -23,6 +24,7 @@ public final class TransportConfiguration implements CamelConfiguration {
     private final GatewaySettings settings;
     private final Clock clock;
     private final long maxBytes;
+    private InboundIntake intake;
 
     public TransportConfiguration(GatewaySettings settings, Clock clock) {
         this.settings = settings;
@@ -30,21 +32,30 @@ public final class TransportConfiguration implements CamelConfiguration {
         this.maxBytes = settings.getLong("gateway.inbound.max-bytes");
     }
 
+    /** Where every transport hands its documents to the intake's steps. */
+    @BindToRegistry("inboundIntake")
+    public synchronized InboundIntake inboundIntake(IntakeSteps steps) {
+        if (intake == null) {
+            intake = new InboundIntake(steps, new MessageIds(clock), clock, maxBytes);
+        }
+        return intake;
+    }
+
     @BindToRegistry("inboundHttp")
-    public InboundHttp inboundHttp(InboundIntake intake) {
-        return new InboundHttp(intake);
+    public InboundHttp inboundHttp(IntakeSteps steps) {
+        return new InboundHttp(inboundIntake(steps));
     }
 
     @BindToRegistry("soapExchange")
-    public SoapExchange soapExchange(InboundIntake intake, CmsSigner receiptSigner) {
-        return new SoapExchange(intake, new WsSecurityResponseSigner(receiptSigner.signingKey()));
+    public SoapExchange soapExchange(IntakeSteps steps, CmsSigner receiptSigner) {
+        return new SoapExchange(inboundIntake(steps), new WsSecurityResponseSigner(receiptSigner.signingKey()));
     }
 
     @BindToRegistry("as4Inbound")
     public As4Inbound as4Inbound(
-            InboundIntake intake, CmsSigner receiptSigner, As4Messages as4Messages, GatewayMetrics metrics) {
+            IntakeSteps steps, CmsSigner receiptSigner, As4Messages as4Messages, GatewayMetrics metrics) {
         return new As4Inbound(
-                intake,
+                inboundIntake(steps),
                 new As4SecurityVerifier(receiptSigner.signingKey(), maxBytes),
                 new As4Signals(receiptSigner.signingKey(), settings.get("gateway.as4.party-id", "CBEC-GATEWAY")),
                 as4Messages,
