@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.cbec.gateway.agreement.InboundAgreements;
 import org.cbec.gateway.canonical.AeoStatusRecord;
 import org.cbec.gateway.canonical.CanonicalRecord;
@@ -21,7 +19,6 @@ import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
-import org.cbec.gateway.evidence.LogEntry;
 import org.cbec.gateway.evidence.TrustedTime;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
@@ -53,9 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IntakeSteps {
     private static final Logger LOG = LoggerFactory.getLogger(InboundIntake.class);
-    /** Larger bodies are archived before their 202 (see {@link #logFirst}). */
-    private static final int LOG_FIRST_MAX_BYTES = 1 << 20;
-
     static final String SIGNED_RECEIPT_TYPE = "application/pkcs7-mime; smime-type=signed-data";
 
     /** What the steps check a message against. */
@@ -77,7 +71,7 @@ public final class IntakeSteps {
     private final AeoRegistry registry;
     private final GatewayMetrics metrics;
     private final CmsSigner receiptSigner;
-    private final AcceptLog acceptLog;
+    private final IntakeAppend append;
     private final Clock clock;
     private final IntakeVerdicts verdicts;
     private volatile TrustedTime trustedTime;
@@ -96,9 +90,9 @@ public final class IntakeSteps {
         this.registry = registry;
         this.metrics = metrics;
         this.receiptSigner = receiptSigner;
-        this.acceptLog = acceptLog;
         this.clock = clock;
         this.verdicts = new IntakeVerdicts(archive, metrics);
+        this.append = new IntakeAppend(archive, registry, acceptLog, verdicts, this::stage);
     }
 
     /** From now on the intake refuses with EVIDENCE_UNAVAILABLE while {@code time} says seals cannot be time-stamped. */
@@ -192,7 +186,7 @@ public final class IntakeSteps {
         stage("verify", verifyStarted);
         // A retry the partner signed again (another signature, the same document) is a duplicate too.
         c.contentSha256 = signed.signedContent().sha256();
-        Optional<String> first = firstWithContent(partner.id(), c.contentSha256);
+        Optional<String> first = append.firstWithContent(partner.id(), c.contentSha256);
         if (first.isPresent()) {
             verdicts.duplicate(c, first.get());
         }
@@ -289,20 +283,7 @@ public final class IntakeSteps {
         if (c.decided()) {
             return;
         }
-        if (logFirst(c)) {
-            appendToLog(c);
-            return;
-        }
-        List<CanonicalRecord> records = c.records;
-        Optional<String> first = archive.archiveAccepted(
-                c.toRecord(Verdict.ACCEPTED, null, null, records.size(), c.document, c.receiptJson, null),
-                c.contentSha256,
-                connection -> registry.record(connection, c.messageId, c.receivedAt, records));
-        if (first.isPresent()) {
-            verdicts.duplicate(c, first.get());
-            return;
-        }
-        verdicts.accept(c, false);
+        append.append(c);
     }
 
     /** A step's refusal, archived with its code; anything else is a bug, still archived and answered, never lost. */
@@ -366,83 +347,7 @@ public final class IntakeSteps {
         policies.signingTimePolicy().check(signed.signingTime());
     }
 
-    /**
-     * Whether an accepted message is ONE append to the accept log, projected into the archive after its 202. AEO
-     * statements are archived before their 202 instead: the next message is judged by the registry they change
-     * (read your own writes); and so is a large list, whose records document is written as a stream.
-     */
-    private boolean logFirst(IntakeCase c) {
-        return acceptLog != null
-                && c.format.recordType() != RecordType.AEO_STATUS
-                && c.records.size() < RecordsDocument.STREAMED_FROM_RECORDS
-                && c.content.length() <= LOG_FIRST_MAX_BYTES;
-    }
-
-    /** The 202 follows the append to the accept log; the archive and the ledger are projected from it. */
-    private void appendToLog(IntakeCase c) {
-        LogEntry entry = new LogEntry(
-                c.messageId,
-                c.receivedAt,
-                c.sha256,
-                c.contentSha256,
-                c.contentType,
-                c.partner.id(),
-                c.signer == null ? null : c.signer.getSubjectX500Principal().getName(),
-                c.signingTime,
-                c.format.id(),
-                c.document.size(),
-                c.receiptJson,
-                c.content.bytes(),
-                c.document.text());
-        Optional<AcceptLog.InFlight> first = acceptLog.claim(entry);
-        if (first.isPresent()) {
-            verdicts.duplicate(c, first.get().entry().messageId());
-            return;
-        }
-        long appendStarted = System.nanoTime();
-        boolean appended = acceptLog.append(entry);
-        stage("append", appendStarted);
-        if (!appended) {
-            // The broker has the same document already (appended before a restart, say): its entry reaches the archive
-            // within moments.
-            verdicts.duplicate(c, firstAcceptedElsewhere(c.partner.id(), c.contentSha256));
-            return;
-        }
-        verdicts.accept(c, true);
-    }
-
-    /** The first accepted message with this partner's signed content: archived, or in flight here. */
-    private Optional<String> firstWithContent(String partnerId, String contentSha256) {
-        if (acceptLog != null) {
-            Optional<AcceptLog.InFlight> inFlight = acceptLog.inFlightWithContent(partnerId, contentSha256);
-            if (inFlight.isPresent()) {
-                return Optional.of(inFlight.get().entry().messageId());
-            }
-        }
-        return archive.acceptedMessageWithContent(partnerId, contentSha256);
-    }
-
-    /** The id of the message with these bytes that another instance appended, once its projection archived it. */
-    private String firstAcceptedElsewhere(String partnerId, String contentSha256) {
-        // The first is archived as soon as the instance that appended it projects it: moments, seconds under load.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Optional<String> first = archive.acceptedMessageWithContent(partnerId, contentSha256);
-            if (first.isPresent()) {
-                return first.get();
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        LOG.warn(
-                "The broker has {}'s signed content {} from another instance, which is not archived after 30 s",
-                partnerId,
-                contentSha256);
-        throw new GatewayException(
-                GatewayError.OVERLOADED,
-                "the same document was accepted a moment ago and is not archived yet; retry later");
-    }
-
-    private void stage(String stage, long startedNanos) {
+    void stage(String stage, long startedNanos) {
         if (metrics != null) {
             metrics.stage(stage, System.nanoTime() - startedNanos, 1);
         }
