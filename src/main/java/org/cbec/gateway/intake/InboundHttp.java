@@ -7,7 +7,10 @@ import org.apache.camel.Header;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.evidence.ReceivedBody;
 
-/** The HTTP entry point's bean: hands the exact body and its Content-Type to the {@link InboundIntake}. */
+/**
+ * The HTTP entry point's bean: hands the exact body and its Content-Type to the {@link InboundIntake} as a case for
+ * routes/inbound-intake.
+ */
 public final class InboundHttp {
     private final InboundIntake intake;
 
@@ -15,7 +18,8 @@ public final class InboundHttp {
         this.intake = intake;
     }
 
-    public IntakeDecision admit(
+    /** The case of one request: refused at once when its Content-Encoding is not the identity. */
+    public IntakeCase receive(
             Exchange exchange,
             @Header("Content-Type") String contentType,
             @Header("Accept") String accept,
@@ -27,13 +31,13 @@ public final class InboundHttp {
                 && !"identity".equalsIgnoreCase(contentEncoding.trim())) {
             // The signature covers the bytes as sent; a compressed body is a different container the gateway does not
             // take.
-            return intake.refuseUnread(
+            return intake.receiveRefused(
                     body,
                     contentType,
                     GatewayError.UNSUPPORTED_FORMAT,
                     "Content-Encoding " + contentEncoding + " is not accepted; send the signed container uncompressed");
         }
-        return intake.admit(
+        return intake.receive(
                 body,
                 contentType,
                 wantsSignedReceipt(accept),

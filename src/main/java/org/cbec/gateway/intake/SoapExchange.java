@@ -32,12 +32,16 @@ public final class SoapExchange {
         this.responseSigner = responseSigner;
     }
 
-    public IntakeDecision admit(
+    /** The case of one SOAP request for routes/inbound-intake: its container is SOAP, whatever the Content-Type. */
+    public IntakeCase receive(
             @Body byte[] body,
             @Header("Content-Type") String contentType,
             @Header(org.cbec.gateway.http.TransportSecurity.PARTNER_HEADER) String tlsPartner) {
-        return intake.admit(
-                body, contentType, ContainerType.SOAP, org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner));
+        return intake.receive(
+                org.cbec.gateway.evidence.ReceivedBody.of(body),
+                contentType,
+                ContainerType.SOAP,
+                org.cbec.gateway.http.TransportSecurity.sameAs(tlsPartner));
     }
 
     /** The SOAP answer to a decision: a signed response with the receipt, or a fault. */

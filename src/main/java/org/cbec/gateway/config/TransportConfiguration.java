@@ -1,0 +1,77 @@
+package org.cbec.gateway.config;
+
+import java.time.Clock;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.cbec.gateway.evidence.As4Messages;
+import org.cbec.gateway.evidence.MessageIds;
+import org.cbec.gateway.intake.As4Inbound;
+import org.cbec.gateway.intake.InboundHttp;
+import org.cbec.gateway.intake.InboundIntake;
+import org.cbec.gateway.intake.IntakeSteps;
+import org.cbec.gateway.intake.SoapExchange;
+import org.cbec.gateway.monitor.GatewayMetrics;
+import org.cbec.gateway.partner.Partner;
+import org.cbec.gateway.signature.CmsSigner;
+import org.cbec.gateway.signature.as4.As4SecurityVerifier;
+import org.cbec.gateway.signature.as4.As4Signals;
+import org.cbec.gateway.signature.soap.WsSecurityResponseSigner;
+
+/** The entry points of the three inbound transports (HTTP, SOAP, AS4), each handing its documents to the intake. */
+@Configuration
+public final class TransportConfiguration implements CamelConfiguration {
+    private final GatewaySettings settings;
+    private final Clock clock;
+    private final long maxBytes;
+    private InboundIntake intake;
+
+    public TransportConfiguration(GatewaySettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.maxBytes = settings.getLong("gateway.inbound.max-bytes");
+    }
+
+    /** Where every transport hands its documents to the intake's steps. */
+    @BindToRegistry("inboundIntake")
+    public synchronized InboundIntake inboundIntake(IntakeSteps steps) {
+        if (intake == null) {
+            intake = new InboundIntake(steps, new MessageIds(clock), clock, maxBytes);
+        }
+        return intake;
+    }
+
+    @BindToRegistry("inboundHttp")
+    public InboundHttp inboundHttp(IntakeSteps steps) {
+        return new InboundHttp(inboundIntake(steps));
+    }
+
+    @BindToRegistry("soapExchange")
+    public SoapExchange soapExchange(IntakeSteps steps, CmsSigner receiptSigner) {
+        return new SoapExchange(inboundIntake(steps), new WsSecurityResponseSigner(receiptSigner.signingKey()));
+    }
+
+    @BindToRegistry("as4Inbound")
+    public As4Inbound as4Inbound(
+            IntakeSteps steps, CmsSigner receiptSigner, As4Messages as4Messages, GatewayMetrics metrics) {
+        return new As4Inbound(
+                inboundIntake(steps),
+                new As4SecurityVerifier(receiptSigner.signingKey(), maxBytes),
+                new As4Signals(receiptSigner.signingKey(), settings.get("gateway.as4.party-id", "CBEC-GATEWAY")),
+                as4Messages,
+                new MessageIds(clock),
+                metrics,
+                clock,
+                as4Settings(settings),
+                maxBytes);
+    }
+
+    /** The gateway's AS4 party and the Service/Action of business documents (CONTRACT.md §6). */
+    private static As4Inbound.Settings as4Settings(GatewaySettings settings) {
+        return new As4Inbound.Settings(
+                settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
+                settings.get("gateway.as4.party-id-type", Partner.As4Party.UNREGISTERED),
+                settings.get("gateway.as4.service", "urn:cbec:gateway:exchange"),
+                settings.get("gateway.as4.action", "Submit"));
+    }
+}
