@@ -66,6 +66,22 @@ public final class NationalSystemSimulator {
     }
 
     /**
+     * The token for a route of the operator's own that posts to {@code url} (the routing example): this process's
+     * token when the URL is this simulator's (on this machine, under {@code /national-sim/}), else null, so the token
+     * never leaves for a real endpoint.
+     */
+    public String tokenFor(String url) {
+        try {
+            java.net.URI target = java.net.URI.create(url);
+            boolean local = "localhost".equals(target.getHost()) || "127.0.0.1".equals(target.getHost());
+            String path = target.getPath() == null ? "" : target.getPath();
+            return local && path.startsWith("/national-sim/") ? token : null;
+        } catch (IllegalArgumentException notAUrl) {
+            return null;
+        }
+    }
+
+    /**
      * Lets a POST through only with this process's token (compared in constant time), else fails with NOT_PERMITTED
      * after recording the refusal. The token header is removed either way, so no later step can show it.
      */

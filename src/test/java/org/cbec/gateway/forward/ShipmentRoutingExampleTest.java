@@ -55,4 +55,27 @@ class ShipmentRoutingExampleTest {
                     });
         }
     }
+
+    /**
+     * The example's default URL is the built-in simulator, which takes POSTs from this gateway's forwarder only (its
+     * token): switched on as shipped, the example's POSTs were refused 403 and retried for ever.
+     */
+    @Test
+    void switched_on_as_shipped_the_example_reaches_the_built_in_simulator() {
+        try (GatewayUnderTest gateway = new GatewayUnderTest(root)) {
+            gateway.with("gateway.routing.example.enabled", "true")
+                    .with("gateway.national.simulator.enabled", "true")
+                    .start();
+            Fixtures.Document headphones = Fixtures.load("valid/ecom-shipment.json");
+            assertThat(gateway.postCms(TestPki.signCms(headphones.bytes(), gateway.cnSigner))
+                            .statusCode())
+                    .isEqualTo(202);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                var records = gateway.get("/national-sim/records");
+                assertThat(records.statusCode()).isEqualTo(200);
+                assertThat(records.body()).contains("784-" + headphones.number());
+            });
+        }
+    }
 }
