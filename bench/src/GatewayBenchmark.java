@@ -286,7 +286,7 @@ public final class GatewayBenchmark {
         }
     }
 
-    private static void deleteTree(Path directory) {
+    static void deleteTree(Path directory) {
         try (var files = Files.walk(directory)) {
             for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
@@ -348,25 +348,7 @@ public final class GatewayBenchmark {
     private static Run closedLoop(HttpClient client, URI inbound, List<Signed> messages, int connections)
             throws InterruptedException {
         System.out.printf("closed loop: %d messages over %d connections...%n", messages.size(), connections);
-        Run run = new Run();
-        Semaphore inFlight = new Semaphore(connections);
-        CountDownLatch done = new CountDownLatch(messages.size());
-        for (Signed message : messages) {
-            inFlight.acquire();
-            long start = System.nanoTime();
-            client.sendAsync(request(inbound, message.body()), HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((response, failure) -> {
-                        run.samples.add(new Sample(
-                                System.nanoTime() - start,
-                                failure == null ? response.statusCode() : -1,
-                                message.records()));
-                        inFlight.release();
-                        done.countDown();
-                    });
-        }
-        done.await();
-        run.endNanos = System.nanoTime();
-        return run;
+        return closedLoopAcross(client, List.of(inbound), messages, connections);
     }
 
     private static Run openLoop(HttpClient client, URI inbound, List<Signed> messages, int rate)
@@ -632,7 +614,7 @@ public final class GatewayBenchmark {
                 startedNanos);
     }
 
-    private static long rss() {
+    static long rss() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
@@ -677,7 +659,7 @@ public final class GatewayBenchmark {
         return signed;
     }
 
-    private static String shipment(String waybill) {
+    static String shipment(String waybill) {
         String description =
                 "Bluetooth headphones, over-ear, noise cancelling, black, with carrying case and USB-C cable "
                         .repeat(12);
@@ -1032,26 +1014,26 @@ public final class GatewayBenchmark {
 
     record Credential(X509Certificate certificate, PrivateKey key, List<X509Certificate> chain) {}
 
-    private static KeyPair rsaKeys() throws Exception {
+    static KeyPair rsaKeys() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         return generator.generateKeyPair();
     }
 
-    private static KeyPair ecKeys() throws Exception {
+    static KeyPair ecKeys() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
     }
 
-    private static Credential authority(String subject) throws Exception {
+    static Credential authority(String subject) throws Exception {
         KeyPair keys = rsaKeys();
         X509Certificate certificate =
                 certificate(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
         return new Credential(certificate, keys.getPrivate(), List.of(certificate));
     }
 
-    private static Credential signer(Credential issuer, String subject, KeyPair keys) throws Exception {
+    static Credential signer(Credential issuer, String subject, KeyPair keys) throws Exception {
         X509Certificate certificate = certificate(
                 new X500Name(subject),
                 keys,
@@ -1251,15 +1233,15 @@ public final class GatewayBenchmark {
                 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(percent / 100.0 * sorted.length) - 1)];
     }
 
-    private static double millis(long nanos) {
+    static double millis(long nanos) {
         return round(nanos / 1e6);
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }
 
-    private static String cpuModel() {
+    static String cpuModel() {
         try {
             return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(l -> l.startsWith("model name"))
@@ -1271,7 +1253,7 @@ public final class GatewayBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

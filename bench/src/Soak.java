@@ -4,9 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,18 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,13 +37,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.cbec.gateway.config.GatewayRuntime;
 import org.cbec.gateway.config.GatewaySettings;
 import org.cbec.gateway.signature.CmsSigner;
@@ -96,10 +82,11 @@ public final class Soak {
         String startUptime = uptime();
         Instant startedAt = Instant.now();
         Path work = Files.createTempDirectory("cbec-soak");
-        Credential ca = authority("CN=Soak CA,C=CN");
-        Credential ec = signer(ca, "CN=Soak EC Signer,C=CN", ecKeys());
+        GatewayBenchmark.Credential ca = GatewayBenchmark.authority("CN=Soak CA,C=CN");
+        GatewayBenchmark.Credential ec =
+                GatewayBenchmark.signer(ca, "CN=Soak EC Signer,C=CN", GatewayBenchmark.ecKeys());
         CountingSink sink = new CountingSink();
-        int port = freePort();
+        int port = GatewayBenchmark.freePort();
         Map<String, String> overrides = overrides();
         GatewayRuntime gateway = GatewayRuntime.start(
                 GatewaySettings.load(configure(work, ca, port, sink, overrides), Map.of(), Map.of()));
@@ -109,7 +96,7 @@ public final class Soak {
                     Locale.ROOT,
                     "%d cores, %s, max heap %d MiB, Java %s, %s",
                     Runtime.getRuntime().availableProcessors(),
-                    cpuModel(),
+                    GatewayBenchmark.cpuModel(),
                     Runtime.getRuntime().maxMemory() >> 20,
                     System.getProperty("java.version"),
                     System.getProperty("os.name"));
@@ -151,7 +138,7 @@ public final class Soak {
             double capacityEndToEnd =
                     capacityRun.accepted.get() / ((capacityDeliveredAt - capacityRun.startNanos) / 1e9);
             Map<String, Object> capacitySummary = capacityRun.summary();
-            capacitySummary.put("endToEndRecordsPerSecond", round(capacityEndToEnd));
+            capacitySummary.put("endToEndRecordsPerSecond", GatewayBenchmark.round(capacityEndToEnd));
             capacitySummary.put("bodiesRanOut", capacityRun.exhausted);
             System.out.printf(
                     "capacity: %s; delivered %.1f records/s%s%n",
@@ -183,7 +170,8 @@ public final class Soak {
                         long n = 0;
                         try {
                             while (signing.get()) {
-                                byte[] body = cms.sign(shipment("SK-" + n++).getBytes(StandardCharsets.UTF_8));
+                                byte[] body = cms.sign(
+                                        GatewayBenchmark.shipment("SK-" + n++).getBytes(StandardCharsets.UTF_8));
                                 while (signing.get() && !bodies.offer(body, 200, TimeUnit.MILLISECONDS)) {
                                     // the queue is full: the signer is ahead
                                 }
@@ -203,7 +191,7 @@ public final class Soak {
             System.out.printf(
                     "soak: %.1f msg/s (%.2f x %.1f) for %d min = %d messages; signer queue %d bodies, filled %d%n",
                     rate, fraction, capacity, minutes, total, queueSize, bodies.size());
-            results.put("offeredPerSecond", round(rate));
+            results.put("offeredPerSecond", GatewayBenchmark.round(rate));
             results.put("signerQueue", queueSize);
 
             Minute[] rows = new Minute[minutes];
@@ -374,7 +362,7 @@ public final class Soak {
         } finally {
             gateway.close();
             sink.close();
-            deleteTree(work);
+            GatewayBenchmark.deleteTree(work);
         }
     }
 
@@ -401,10 +389,10 @@ public final class Soak {
         int window = Math.max(1, Math.min(10, done / 3));
         long[] first = merged(rows, 0, window);
         long[] last = merged(rows, done - window, done);
-        double firstP99 = millis(percentile(first, 99));
-        double lastP99 = millis(percentile(last, 99));
-        double firstP999 = millis(percentile(first, 99.9));
-        double lastP999 = millis(percentile(last, 99.9));
+        double firstP99 = GatewayBenchmark.millis(percentile(first, 99));
+        double lastP99 = GatewayBenchmark.millis(percentile(last, 99));
+        double firstP999 = GatewayBenchmark.millis(percentile(first, 99.9));
+        double lastP999 = GatewayBenchmark.millis(percentile(last, 99.9));
         long[] all = merged(rows, 0, done);
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("windowMinutes", window);
@@ -412,14 +400,14 @@ public final class Soak {
         latency.put("lastWindowP99Ms", lastP99);
         latency.put("firstWindowP999Ms", firstP999);
         latency.put("lastWindowP999Ms", lastP999);
-        latency.put("lastToFirstP99", firstP99 == 0 ? 0 : round(lastP99 / firstP99));
-        latency.put("wholeRunP50Ms", millis(percentile(all, 50)));
-        latency.put("wholeRunP99Ms", millis(percentile(all, 99)));
-        latency.put("wholeRunP999Ms", millis(percentile(all, 99.9)));
-        latency.put("wholeRunMaxMs", millis(all.length == 0 ? 0 : all[all.length - 1]));
+        latency.put("lastToFirstP99", firstP99 == 0 ? 0 : GatewayBenchmark.round(lastP99 / firstP99));
+        latency.put("wholeRunP50Ms", GatewayBenchmark.millis(percentile(all, 50)));
+        latency.put("wholeRunP99Ms", GatewayBenchmark.millis(percentile(all, 99)));
+        latency.put("wholeRunP999Ms", GatewayBenchmark.millis(percentile(all, 99.9)));
+        latency.put("wholeRunMaxMs", GatewayBenchmark.millis(all.length == 0 ? 0 : all[all.length - 1]));
         double[] minuteP99 = new double[done];
         for (int m = 0; m < done; m++) {
-            minuteP99[m] = millis(percentile(rows[m].sorted(), 99));
+            minuteP99[m] = GatewayBenchmark.millis(percentile(rows[m].sorted(), 99));
         }
         double[] sortedP99 = minuteP99.clone();
         Arrays.sort(sortedP99);
@@ -459,25 +447,30 @@ public final class Soak {
         double intakeLast = slope(samples.subList(samples.size() - half - 1, samples.size()), g -> g.receivedBytes);
         Gauges lastSample = samples.get(samples.size() - 1);
         disk.put("windowMinutes", half);
-        disk.put("firstWindowGrowthMiBPerMinute", round(firstSlope / 1048576.0));
-        disk.put("lastWindowGrowthMiBPerMinute", round(lastSlope / 1048576.0));
-        disk.put("receivedMiBPerMinute", round(intakeLast / 1048576.0));
-        disk.put("lastWindowGrowthPerByteReceived", intakeLast == 0 ? 0 : round(lastSlope / intakeLast));
-        disk.put("firstWindowGrowthPerByteReceived", intakeFirst == 0 ? 0 : round(firstSlope / intakeFirst));
-        disk.put("dataDirMiBAtEndOfSoak", round(lastSample.dataBytes / 1048576.0));
-        disk.put("receivedMiB", round(lastSample.receivedBytes / 1048576.0));
+        disk.put("firstWindowGrowthMiBPerMinute", GatewayBenchmark.round(firstSlope / 1048576.0));
+        disk.put("lastWindowGrowthMiBPerMinute", GatewayBenchmark.round(lastSlope / 1048576.0));
+        disk.put("receivedMiBPerMinute", GatewayBenchmark.round(intakeLast / 1048576.0));
+        disk.put(
+                "lastWindowGrowthPerByteReceived",
+                intakeLast == 0 ? 0 : GatewayBenchmark.round(lastSlope / intakeLast));
+        disk.put(
+                "firstWindowGrowthPerByteReceived",
+                intakeFirst == 0 ? 0 : GatewayBenchmark.round(firstSlope / intakeFirst));
+        disk.put("dataDirMiBAtEndOfSoak", GatewayBenchmark.round(lastSample.dataBytes / 1048576.0));
+        disk.put("receivedMiB", GatewayBenchmark.round(lastSample.receivedBytes / 1048576.0));
         disk.put(
                 "dataDirGrowthToReceived",
                 lastSample.receivedBytes == 0
                         ? 0
-                        : round((double) (lastSample.dataBytes - baseline.dataBytes) / lastSample.receivedBytes));
+                        : GatewayBenchmark.round(
+                                (double) (lastSample.dataBytes - baseline.dataBytes) / lastSample.receivedBytes));
         disk.put(
                 "dataDirToReceivedWholeDirectory",
                 lastSample.receivedBytes == 0
                         ? 0
-                        : round((double) lastSample.dataBytes
+                        : GatewayBenchmark.round((double) lastSample.dataBytes
                                 / (lastSample.receivedBytes + baseline.receivedBytesBefore)));
-        disk.put("dataDirMiBAfterDrain", round(end.dataBytes / 1048576.0));
+        disk.put("dataDirMiBAfterDrain", GatewayBenchmark.round(end.dataBytes / 1048576.0));
         boolean bounded = lastSlope <= 0.25 * Math.max(firstSlope, 0) || lastSlope <= 0.1 * intakeLast;
         disk.put(
                 "verdict",
@@ -510,13 +503,13 @@ public final class Soak {
         }
         backlog.put("maxCountedBacklogAtMinuteBoundary", maxBacklog);
         backlog.put("atMinute", maxAt);
-        backlog.put("firstWindowMeanBacklog", round(meanBacklog(rows, 0, window)));
-        backlog.put("lastWindowMeanBacklog", round(meanBacklog(rows, done - window, done)));
+        backlog.put("firstWindowMeanBacklog", GatewayBenchmark.round(meanBacklog(rows, 0, window)));
+        backlog.put("lastWindowMeanBacklog", GatewayBenchmark.round(meanBacklog(rows, done - window, done)));
         backlog.put("acceptedRecords", accepted);
         backlog.put("deliveredRecords", delivered);
         backlog.put("drained", drained);
-        backlog.put("drainSecondsAfterLastAnswer", round(drainSeconds));
-        backlog.put("drainSecondsAfterLastSend", round(drainSinceSendingEndedSeconds));
+        backlog.put("drainSecondsAfterLastAnswer", GatewayBenchmark.round(drainSeconds));
+        backlog.put("drainSecondsAfterLastSend", GatewayBenchmark.round(drainSinceSendingEndedSeconds));
         backlog.put("gatewayForwardBacklogAfterDrain", end.forwardBacklog);
         backlog.put("deadLetters", end.deadLetters);
         backlog.put(
@@ -550,10 +543,11 @@ public final class Soak {
         }
         double soakSeconds = Math.max(1, done) * 60.0;
         Map<String, Object> ratios = new LinkedHashMap<>();
-        ratios.put("capacityToFloor", round(capacity / floorRate));
-        ratios.put("offeredToFloor", round(rate / floorRate));
-        ratios.put("acceptedDuringSoakToFloor", round(okCount / soakSeconds / floorRate));
-        ratios.put("deliveredDuringSoakToFloor", round(lastSample.delivered / soakSeconds / floorRate));
+        ratios.put("capacityToFloor", GatewayBenchmark.round(capacity / floorRate));
+        ratios.put("offeredToFloor", GatewayBenchmark.round(rate / floorRate));
+        ratios.put("acceptedDuringSoakToFloor", GatewayBenchmark.round(okCount / soakSeconds / floorRate));
+        ratios.put(
+                "deliveredDuringSoakToFloor", GatewayBenchmark.round(lastSample.delivered / soakSeconds / floorRate));
         verdicts.put("againstStaticPageFloor", ratios);
         Map<String, Object> totals = new LinkedHashMap<>();
         totals.put("offered", offered);
@@ -699,9 +693,9 @@ public final class Soak {
                     accepted.get(),
                     refused(),
                     signerShort.get(),
-                    millis(percentile(sorted, 50)),
-                    millis(percentile(sorted, 99)),
-                    millis(percentile(sorted, 99.9)),
+                    GatewayBenchmark.millis(percentile(sorted, 50)),
+                    GatewayBenchmark.millis(percentile(sorted, 99)),
+                    GatewayBenchmark.millis(percentile(sorted, 99.9)),
                     g.delivered - previous.delivered,
                     g.backlog(),
                     fmt(g.forwardBacklog),
@@ -727,11 +721,11 @@ public final class Soak {
             statuses.forEach((k, v) -> byStatus.put(String.valueOf(k), v.get()));
             row.put("statuses", byStatus);
             row.put("sendsLateForTheSigner", signerShort.get());
-            row.put("maxSendLagMs", millis(maxSendLagNanos.get()));
-            row.put("p50Ms", millis(percentile(sorted, 50)));
-            row.put("p99Ms", millis(percentile(sorted, 99)));
-            row.put("p999Ms", millis(percentile(sorted, 99.9)));
-            row.put("maxMs", millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
+            row.put("maxSendLagMs", GatewayBenchmark.millis(maxSendLagNanos.get()));
+            row.put("p50Ms", GatewayBenchmark.millis(percentile(sorted, 50)));
+            row.put("p99Ms", GatewayBenchmark.millis(percentile(sorted, 99)));
+            row.put("p999Ms", GatewayBenchmark.millis(percentile(sorted, 99.9)));
+            row.put("maxMs", GatewayBenchmark.millis(sorted.length == 0 ? 0 : sorted[sorted.length - 1]));
             if (gauges != null) {
                 row.putAll(gauges.toMap(previous));
             }
@@ -803,7 +797,7 @@ public final class Soak {
             g.heapAfterGcBytes = afterGc;
             g.heapUsedBytes =
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            g.rssBytes = rss();
+            g.rssBytes = GatewayBenchmark.rss();
             for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
                 g.gcMillis += Math.max(0, gc.getCollectionTime());
             }
@@ -818,7 +812,7 @@ public final class Soak {
                 row.put("gcMsThisMinute", gcMillis - previous.gcMillis);
                 row.put(
                         "databaseWriterBusy",
-                        round((dbWriterBusySeconds - previous.dbWriterBusySeconds)
+                        GatewayBenchmark.round((dbWriterBusySeconds - previous.dbWriterBusySeconds)
                                 / ((atNanos - previous.atNanos) / 1e9)));
             }
             row.put("acceptedRecordsSoFar", acceptedRecords);
@@ -827,15 +821,15 @@ public final class Soak {
             row.put("gatewayForwardBacklog", forwardBacklog);
             row.put("deadLetters", deadLetters);
             row.put("httpConnections", httpConnections);
-            row.put("receivedMiBSoFar", round(receivedBytes / 1048576.0));
-            row.put("dataDirMiB", round(dataBytes / 1048576.0));
-            row.put("databaseMiB", round(dbBytes / 1048576.0));
-            row.put("brokerMiB", round(brokerBytes / 1048576.0));
-            row.put("archiveMiB", round(archiveBytes / 1048576.0));
-            row.put("otherMiB", round((dataBytes - dbBytes - brokerBytes - archiveBytes) / 1048576.0));
-            row.put("heapAfterLastGcMiB", round(heapAfterGcBytes / 1048576.0));
-            row.put("heapUsedMiB", round(heapUsedBytes / 1048576.0));
-            row.put("rssMiB", round(rssBytes / 1048576.0));
+            row.put("receivedMiBSoFar", GatewayBenchmark.round(receivedBytes / 1048576.0));
+            row.put("dataDirMiB", GatewayBenchmark.round(dataBytes / 1048576.0));
+            row.put("databaseMiB", GatewayBenchmark.round(dbBytes / 1048576.0));
+            row.put("brokerMiB", GatewayBenchmark.round(brokerBytes / 1048576.0));
+            row.put("archiveMiB", GatewayBenchmark.round(archiveBytes / 1048576.0));
+            row.put("otherMiB", GatewayBenchmark.round((dataBytes - dbBytes - brokerBytes - archiveBytes) / 1048576.0));
+            row.put("heapAfterLastGcMiB", GatewayBenchmark.round(heapAfterGcBytes / 1048576.0));
+            row.put("heapUsedMiB", GatewayBenchmark.round(heapUsedBytes / 1048576.0));
+            row.put("rssMiB", GatewayBenchmark.round(rssBytes / 1048576.0));
             row.put("load1", load1);
             return row;
         }
@@ -901,10 +895,10 @@ public final class Soak {
             long[] sorted =
                     latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("acceptedPerSecond", round(acceptedPerSecond()));
-            summary.put("seconds", round((endNanos - startNanos) / 1e9));
-            summary.put("p50Ms", millis(percentile(sorted, 50)));
-            summary.put("p99Ms", millis(percentile(sorted, 99)));
+            summary.put("acceptedPerSecond", GatewayBenchmark.round(acceptedPerSecond()));
+            summary.put("seconds", GatewayBenchmark.round((endNanos - startNanos) / 1e9));
+            summary.put("p50Ms", GatewayBenchmark.millis(percentile(sorted, 50)));
+            summary.put("p99Ms", GatewayBenchmark.millis(percentile(sorted, 99)));
             Map<String, Long> byStatus = new TreeMap<>();
             statuses.forEach((k, v) -> byStatus.put(String.valueOf(k), v.get()));
             summary.put("statuses", byStatus);
@@ -983,28 +977,13 @@ public final class Soak {
 
     // ---------------------------------------------------------------- messages, copied from GatewayBenchmark
 
-    private static List<byte[]> presign(int count, Credential signer, String prefix) {
+    private static List<byte[]> presign(int count, GatewayBenchmark.Credential signer, String prefix) {
         CmsSigner cms = new CmsSigner(new GatewaySigningKey(signer.key(), signer.chain()), Clock.systemUTC());
         List<byte[]> bodies = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            bodies.add(cms.sign(shipment(prefix + "-" + i).getBytes(StandardCharsets.UTF_8)));
+            bodies.add(cms.sign(GatewayBenchmark.shipment(prefix + "-" + i).getBytes(StandardCharsets.UTF_8)));
         }
         return bodies;
-    }
-
-    private static String shipment(String waybill) {
-        String description =
-                "Bluetooth headphones, over-ear, noise cancelling, black, with carrying case and USB-C cable "
-                        .repeat(12);
-        return """
-                {"documentType":"ECOM_SHIPMENT","waybillNo":"%s","masterWaybillNo":"784-00000011",
-                 "platform":{"id":"PLAT-CN-001","orderNo":"SO-99812"},
-                 "seller":{"name":"Shenzhen Bright Export Co. Ltd","tin":"91440300MA5F","aeoCode":"CN1234567890",
-                   "address":{"street":"88 Keji Road","city":"Shenzhen","postcode":"518057","countryCode":"CN"}},
-                 "buyer":{"name":"Anna Schmidt","address":{"street":"Hauptstr. 5","city":"Berlin","postcode":"10115","countryCode":"DE"}},
-                 "goods":[{"itemNo":1,"description":"%s","hsCode":"851830","qty":2,"unit":"PCE",
-                   "grossWeightKg":0.45,"price":{"amount":59.80,"currency":"EUR"},"origin":"CN"}],
-                 "exportCountry":"CN","destinationCountry":"DE","transportMode":"4"}""".formatted(waybill, description.trim());
     }
 
     // ---------------------------------------------------------------- the gateway and its sink
@@ -1029,7 +1008,8 @@ public final class Soak {
      * directories, the sink in place of the national systems, the simulator off). Unlike GatewayBenchmark, the number
      * of forward consumers and the body limit stay at their defaults.
      */
-    private static Path configure(Path work, Credential ca, int port, CountingSink sink, Map<String, String> overrides)
+    private static Path configure(
+            Path work, GatewayBenchmark.Credential ca, int port, CountingSink sink, Map<String, String> overrides)
             throws IOException {
         Path partners = Files.createDirectories(work.resolve("partners"));
         try (JcaPEMWriter writer = new JcaPEMWriter(Files.newBufferedWriter(partners.resolve("soak-ca.pem")))) {
@@ -1119,53 +1099,6 @@ public final class Soak {
     }
 
     // ---------------------------------------------------------------- PKI, copied from GatewayBenchmark
-
-    record Credential(X509Certificate certificate, PrivateKey key, List<X509Certificate> chain) {}
-
-    private static KeyPair rsaKeys() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        return generator.generateKeyPair();
-    }
-
-    private static KeyPair ecKeys() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        return generator.generateKeyPair();
-    }
-
-    private static Credential authority(String subject) throws Exception {
-        KeyPair keys = rsaKeys();
-        X509Certificate certificate =
-                certificate(new X500Name(subject), keys, new X500Name(subject), keys.getPrivate(), true);
-        return new Credential(certificate, keys.getPrivate(), List.of(certificate));
-    }
-
-    private static Credential signer(Credential issuer, String subject, KeyPair keys) throws Exception {
-        X509Certificate certificate = certificate(
-                new X500Name(subject),
-                keys,
-                X500Name.getInstance(
-                        issuer.certificate().getSubjectX500Principal().getEncoded()),
-                issuer.key(),
-                false);
-        return new Credential(certificate, keys.getPrivate(), List.of(certificate, issuer.certificate()));
-    }
-
-    private static X509Certificate certificate(
-            X500Name subject, KeyPair keys, X500Name issuer, PrivateKey issuerKey, boolean authority) throws Exception {
-        Instant now = Instant.now();
-        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
-                issuer,
-                BigInteger.valueOf(now.toEpochMilli() + (authority ? 0 : 1)),
-                Date.from(now.minus(Duration.ofDays(1))),
-                Date.from(now.plus(Duration.ofDays(365))),
-                subject,
-                keys.getPublic());
-        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(authority));
-        return new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKey)));
-    }
 
     // ---------------------------------------------------------------- output
 
@@ -1325,14 +1258,6 @@ public final class Soak {
                         Math.max(0, Math.min(sorted.length - 1, (int) Math.ceil(percent / 100.0 * sorted.length) - 1))];
     }
 
-    private static double millis(long nanos) {
-        return round(nanos / 1e6);
-    }
-
-    private static double round(double value) {
-        return Math.round(value * 100) / 100.0;
-    }
-
     private static long sizeOf(Path directory) throws IOException {
         if (!Files.isDirectory(directory)) {
             return 0;
@@ -1344,29 +1269,6 @@ public final class Soak {
         } catch (java.io.UncheckedIOException fileGoneWhileWalking) {
             return sizeOf(directory);
         }
-    }
-
-    private static void deleteTree(Path directory) {
-        try (var files = Files.walk(directory)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            System.err.println("could not delete the work directory " + directory + " (delete it by hand): " + e);
-        }
-    }
-
-    private static long rss() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException e) {
-            return 0;
-        }
-        return 0;
     }
 
     private static double load1() {
@@ -1390,24 +1292,6 @@ public final class Soak {
             } catch (IOException ignored) {
                 return "unknown";
             }
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .orElse("unknown cpu");
-        } catch (IOException e) {
-            return "unknown cpu";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
