@@ -267,7 +267,11 @@ public final class GatewayBenchmark {
         } finally {
             gateway.close();
             sink.close();
-            deleteTree(work);
+            if (System.getenv("BENCH_KEEP") == null) {
+                deleteTree(work);
+            } else {
+                System.out.println("kept the work directory (BENCH_KEEP): " + work);
+            }
         }
     }
 

@@ -18,6 +18,14 @@ public final class Database implements AutoCloseable {
     private final GroupCommit writer;
     /** The embedded archive's segment files roll at this size; retention removes whole segments. */
     private static final long ARCHIVE_SEGMENT_BYTES = 64L << 20;
+    /**
+     * How long H2 keeps a dead chunk before its space is reused (H2's default is 45 s). Under load every commit
+     * writes a chunk, so the file carried 45 s of the gateway's writes on top of its live data: most of the data
+     * directory after a benchmark. The window exists for disks that reorder writes across a power loss, which the
+     * embedded database does not survive anyway (it does not fsync); a kill -9 leaves the operating system's buffers
+     * intact. Zero is known to corrupt the file (h2database#2752, with versions-to-keep 0 too), so a few seconds.
+     */
+    static final int RETENTION_MS = 5_000;
 
     private ArchiveSegments segments;
     private EmbeddedStoreCompaction compaction;
@@ -53,7 +61,9 @@ public final class Database implements AutoCloseable {
                     // The page cache (KiB; H2's default is 16 MiB): the ledger's and the duplicate index's pages are
                     // read
                     // back for every commit that touches them.
-                    + ";CACHE_SIZE=65536");
+                    + ";CACHE_SIZE=65536"
+                    + ";RETENTION_TIME=" + RETENTION_MS
+                    + ";COMPRESS=TRUE");
             config.setUsername("gateway");
             config.setPassword("");
         } else {

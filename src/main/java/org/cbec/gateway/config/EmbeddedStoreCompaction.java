@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EmbeddedStoreCompaction implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStoreCompaction.class);
-    static final int TARGET_FILL_RATE = 50;
+    static final int TARGET_FILL_RATE = 80;
     static final int WRITE_BYTES = 8 << 20;
     static final long PERIOD_MS = 2_000;
 

@@ -18,6 +18,7 @@ import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.EvidenceBundleVerifier;
 import org.cbec.gateway.evidence.EvidenceChain;
 import org.cbec.gateway.evidence.HttpTimeStamper;
+import org.cbec.gateway.evidence.MessageRetention;
 import org.cbec.gateway.evidence.PartnerTraffic;
 import org.cbec.gateway.evidence.TimeStamper;
 import org.cbec.gateway.evidence.TrustedTime;
@@ -64,14 +65,38 @@ public final class EvidenceConfiguration implements CamelConfiguration {
     public EvidenceArchive evidenceArchive(Database database, MessageBroker broker) {
         EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
         archive.answerForInFlight(acceptLog(broker));
-        Duration retention = settings.get("gateway.evidence.retention", "").isBlank()
-                ? null
-                : settings.getDuration("gateway.evidence.retention");
+        Duration retention = optionalDuration("gateway.evidence.retention");
         if (database.segments() != null) {
             archive.keepBodiesIn(database.segments());
         }
         archive.retainFor(retention);
         return archive;
+    }
+
+    /**
+     * Removes settled messages' rows older than {@code gateway.ledger.retention} (the {@code evidence-retention}
+     * route). Their bytes must go first: rows removed before the bytes would leave bodies nothing can find.
+     */
+    @BindToRegistry("messageRetention")
+    public MessageRetention messageRetention(Database database) {
+        Duration bodies = optionalDuration("gateway.evidence.retention");
+        Duration rows = optionalDuration("gateway.ledger.retention");
+        if (rows != null && (rows.isNegative() || rows.isZero())) {
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, "gateway.ledger.retention must be positive, not " + rows);
+        }
+        if (rows != null && (bodies == null || bodies.compareTo(rows) > 0)) {
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID,
+                    "gateway.ledger.retention (" + rows + ") needs gateway.evidence.retention set to at most the"
+                            + " same period (it is " + (bodies == null ? "empty: for ever" : bodies) + "): a message's"
+                            + " rows are what find its archived bytes");
+        }
+        return new MessageRetention(database.dataSource(), clock, rows);
+    }
+
+    private Duration optionalDuration(String key) {
+        return settings.get(key, "").isBlank() ? null : settings.getDuration(key);
     }
 
     @BindToRegistry("timeStamper")

@@ -35,7 +35,8 @@ public final class GatewaySettings {
             "gateway.national.shipment.url",
             "gateway.national.aeo.batch-url",
             "gateway.national.shipment.batch-url",
-            "gateway.evidence.retention");
+            "gateway.evidence.retention",
+            "gateway.ledger.retention");
 
     private final Path configDir;
     private final Properties properties;

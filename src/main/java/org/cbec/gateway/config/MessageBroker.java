@@ -69,7 +69,11 @@ public final class MessageBroker implements AutoCloseable {
                 .setBindingsDirectory(brokerDir.resolve("bindings").toString())
                 .setPagingDirectory(brokerDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(brokerDir.resolve("large-messages").toString())
-                .setJournalDatasync(true);
+                .setJournalDatasync(true)
+                // A burst grows the journal by as many 10 MiB files as it needs; once their records are consumed
+                // and compacted, the files past this pool are deleted instead of kept for the next burst.
+                .setJournalMinFiles(2)
+                .setJournalPoolFiles(4);
         try {
             configuration.addAcceptorConfiguration("in-vm", "vm://0");
         } catch (Exception e) {

@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.slf4j.Logger;
@@ -33,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AcceptLog implements AutoCloseable {
     public static final String QUEUE = "gateway.accepted";
-    /** Artemis' duplicate-detection property: a second append of the same bytes is refused by the broker. */
-    private static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     private static final Logger LOG = LoggerFactory.getLogger(AcceptLog.class);
     private static final long FORGET_AFTER_NANOS = TimeUnit.MINUTES.toNanos(10);
@@ -80,11 +77,16 @@ public final class AcceptLog implements AutoCloseable {
     }
 
     /**
-     * Appends a claimed entry and returns true once it is durable; false when the broker refused it as a duplicate
-     * (the same document was appended before). Throws OVERLOADED when the broker cannot take it. A refused entry's
-     * claim is released.
+     * Appends a claimed entry and returns once it is durable. Throws OVERLOADED when the broker cannot take it; the
+     * entry's claim is then released.
+     *
+     * <p>The entry carries no broker duplicate id. Artemis drops a duplicate sent outside a transaction with a warning
+     * and no word to the sender, and its id cache outlives the rows the ledger retention removes: the same document
+     * sent again after its message was removed was answered 202 and never reached the log. What makes two copies one
+     * is this instance's claim ({@link #claim}) and the archive's digests, and, for two copies accepted at once across
+     * a restart, the projection, which archives the second as the first's duplicate and forwards nothing of it.
      */
-    public boolean append(LogEntry entry) {
+    public void append(LogEntry entry) {
         Appender appender = idle.poll();
         try {
             if (appender == null) {
@@ -92,45 +94,15 @@ public final class AcceptLog implements AutoCloseable {
             }
             appender.append(entry);
             idle.add(appender);
-            return true;
         } catch (JMSException | RuntimeException e) {
             release(entry);
             if (appender != null) {
-                appender.close(); // its transaction is spoiled: a new session next time
-            }
-            if (isDuplicate(e)) {
-                LOG.debug("The broker refused message {} as a duplicate: {}", entry.messageId(), e.toString());
-                return false;
+                appender.close(); // its session is spoiled: a new one next time
             }
             LOG.warn("Cannot append message {} to the accept log: {}", entry.messageId(), e.toString());
             throw new GatewayException(
                     GatewayError.OVERLOADED, "the accept log cannot take the message now; retry later", e);
         }
-    }
-
-    /** The broker's refusal of a duplicate id, on the send or on the commit, whichever the client reports it on. */
-    private static boolean isDuplicate(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            // Over the core protocol a duplicate in a transaction comes back as the commit's rollback; the caller then
-            // waits for the first message to be archived, and answers OVERLOADED if it never is.
-            if (cause instanceof ActiveMQDuplicateIdException
-                    || cause instanceof jakarta.jms.TransactionRolledBackException
-                    || cause instanceof org.apache.activemq.artemis.api.core.ActiveMQTransactionRolledBackException) {
-                return true;
-            }
-            if (cause instanceof org.apache.activemq.artemis.api.core.ActiveMQException artemis
-                    && artemis.getType()
-                            == org.apache.activemq.artemis.api.core.ActiveMQExceptionType.DUPLICATE_ID_REJECTED) {
-                return true;
-            }
-            if (cause instanceof JMSException jms && jms.getLinkedException() instanceof ActiveMQDuplicateIdException) {
-                return true;
-            }
-            if (cause.getMessage() != null && cause.getMessage().startsWith("Duplicate message detected")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The entry is in the archive now: the archive answers for it from here on. */
@@ -143,7 +115,7 @@ public final class AcceptLog implements AutoCloseable {
 
     /**
      * What makes two accepted messages one: the same signed content from the same partner (the same bytes always are;
-     * a partner's retry re-signed is too). The broker's duplicate id is the same key.
+     * a partner's retry re-signed is too).
      */
     static String key(LogEntry entry) {
         return entry.partnerId() + ":"
@@ -237,7 +209,6 @@ public final class AcceptLog implements AutoCloseable {
             BytesMessage message = session.createBytesMessage();
             message.writeBytes(entry.encode());
             message.setStringProperty("GatewayMessageId", entry.messageId());
-            message.setStringProperty(DUPLICATE_ID, "accepted:" + key(entry));
             producer.send(message);
         }
 

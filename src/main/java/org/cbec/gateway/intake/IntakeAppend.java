@@ -2,21 +2,15 @@ package org.cbec.gateway.intake;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.ObjLongConsumer;
 import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordType;
 import org.cbec.gateway.canonical.RecordsDocument;
-import org.cbec.gateway.error.GatewayError;
-import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.evidence.LogEntry;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.recognition.AeoRegistry;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one durable write of an accepted message, all its 202 waits for: an append to the accept log, whose projection
@@ -24,7 +18,6 @@ import org.slf4j.LoggerFactory;
  * duplicates an append finds: what is in flight in the log counts as accepted already.
  */
 final class IntakeAppend {
-    private static final Logger LOG = LoggerFactory.getLogger(InboundIntake.class);
     /** Larger bodies are archived before their 202 (see {@link #logFirst}). */
     private static final int LOG_FIRST_MAX_BYTES = 1 << 20;
 
@@ -100,14 +93,8 @@ final class IntakeAppend {
             return;
         }
         long appendStarted = System.nanoTime();
-        boolean appended = acceptLog.append(entry);
+        acceptLog.append(entry);
         stage.accept("append", appendStarted);
-        if (!appended) {
-            // The broker has the same document already (appended before a restart, say): its entry reaches the archive
-            // within moments.
-            verdicts.duplicate(c, firstAcceptedElsewhere(c.partner.id(), c.contentSha256));
-            return;
-        }
         verdicts.accept(c, true);
     }
 
@@ -120,25 +107,5 @@ final class IntakeAppend {
             }
         }
         return archive.acceptedMessageWithContent(partnerId, contentSha256);
-    }
-
-    /** The id of the message with these bytes that another instance appended, once its projection archived it. */
-    private String firstAcceptedElsewhere(String partnerId, String contentSha256) {
-        // The first is archived as soon as the instance that appended it projects it: moments, seconds under load.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            Optional<String> first = archive.acceptedMessageWithContent(partnerId, contentSha256);
-            if (first.isPresent()) {
-                return first.get();
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        LOG.warn(
-                "The broker has {}'s signed content {} from another instance, which is not archived after 30 s",
-                partnerId,
-                contentSha256);
-        throw new GatewayException(
-                GatewayError.OVERLOADED,
-                "the same document was accepted a moment ago and is not archived yet; retry later");
     }
 }
