@@ -663,19 +663,55 @@ public final class GatewayBenchmark {
         return signed;
     }
 
+    /** Words the shipments' item descriptions are drawn from: text about as compressible as a real parcel list's. */
+    private static final String[] WORDS =
+            ("bluetooth headphones over-ear wireless charger cable usb-c phone case silicone cotton t-shirt"
+                            + " women men kids running shoes leather wallet stainless steel water bottle insulated"
+                            + " ceramic mug notebook a5 ruled gel pens ballpoint desk lamp led smart watch strap"
+                            + " yoga mat non-slip backpack waterproof hiking socks wool scarf cashmere sunglasses"
+                            + " polarized phone holder car mount keyboard mechanical mouse ergonomic toy building"
+                            + " blocks puzzle jigsaw lipstick matte face cream moisturising shampoo herbal")
+                    .split(" ");
+
+    private static final String[] HS_CODES = {
+        "851830", "850440", "854442", "392690", "610910", "640411", "420231", "732393", "691200", "482010"
+    };
+
+    /**
+     * A ~2 KiB e-commerce shipment of eight items. The descriptions, codes and values are drawn from the waybill,
+     * so no two shipments are alike and the text compresses as a real one does (earlier runs repeated one
+     * description twelve times, which made every copy of the document compress several times better than real).
+     */
     static String shipment(String waybill) {
-        String description =
-                "Bluetooth headphones, over-ear, noise cancelling, black, with carrying case and USB-C cable "
-                        .repeat(12);
+        java.util.Random random = new java.util.Random(waybill.hashCode());
+        StringBuilder goods = new StringBuilder();
+        for (int item = 1; item <= 8; item++) {
+            StringBuilder description = new StringBuilder();
+            for (int word = 0; word < 6 + random.nextInt(6); word++) {
+                description.append(word == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
+            }
+            goods.append(item == 1 ? "" : ",")
+                    .append(("{\"itemNo\":%d,\"description\":\"%s\",\"hsCode\":\"%s\",\"qty\":%d,\"unit\":\"PCE\","
+                                    + "\"grossWeightKg\":%d.%02d,\"price\":{\"amount\":%d.%02d,\"currency\":\"EUR\"},"
+                                    + "\"origin\":\"CN\"}")
+                            .formatted(
+                                    item,
+                                    description,
+                                    HS_CODES[random.nextInt(HS_CODES.length)],
+                                    1 + random.nextInt(5),
+                                    random.nextInt(3),
+                                    random.nextInt(100),
+                                    1 + random.nextInt(150),
+                                    random.nextInt(100)));
+        }
         return """
                 {"documentType":"ECOM_SHIPMENT","waybillNo":"%s","masterWaybillNo":"784-00000011",
-                 "platform":{"id":"PLAT-CN-001","orderNo":"SO-99812"},
+                 "platform":{"id":"PLAT-CN-001","orderNo":"SO-%d"},
                  "seller":{"name":"Shenzhen Bright Export Co. Ltd","tin":"91440300MA5F","aeoCode":"CN1234567890",
                    "address":{"street":"88 Keji Road","city":"Shenzhen","postcode":"518057","countryCode":"CN"}},
                  "buyer":{"name":"Anna Schmidt","address":{"street":"Hauptstr. 5","city":"Berlin","postcode":"10115","countryCode":"DE"}},
-                 "goods":[{"itemNo":1,"description":"%s","hsCode":"851830","qty":2,"unit":"PCE",
-                   "grossWeightKg":0.45,"price":{"amount":59.80,"currency":"EUR"},"origin":"CN"}],
-                 "exportCountry":"CN","destinationCountry":"DE","transportMode":"4"}""".formatted(waybill, description.trim());
+                 "goods":[%s],
+                 "exportCountry":"CN","destinationCountry":"DE","transportMode":"4"}""".formatted(waybill, 10_000 + random.nextInt(90_000), goods);
     }
 
     private static HttpRequest request(URI inbound, byte[] body) {
