@@ -50,6 +50,8 @@ public final class ArchiveSegments implements AutoCloseable {
     private static final int DEFLATED = 0x8000_0000;
     /** Kept deflated only when that saves at least a tenth: inflating on every read must buy something. */
     static final int DEFLATED_AT_MOST_PERCENT = 90;
+    /** Bodies larger than this are deflated into the segment as they are written, never whole in memory. */
+    static final int DEFLATED_IN_PLACE_FROM = 1 << 20;
 
     private final Path directory;
     private final long segmentBytes;
@@ -93,6 +95,9 @@ public final class ArchiveSegments implements AutoCloseable {
 
     /** Appends {@code length} bytes of {@code array} from {@code offset}, deflated when that saves a tenth or more. */
     public long append(byte[] array, int offset, int length) {
+        if (length > DEFLATED_IN_PLACE_FROM) {
+            return appendDeflatedInPlace(array, offset, length);
+        }
         byte[] deflated = deflate(array, offset, length);
         if (deflated == null) {
             return write(length, array, offset, length);
@@ -105,6 +110,44 @@ public final class ArchiveSegments implements AutoCloseable {
                         .array(),
                 0,
                 deflated.length + 4);
+    }
+
+    /**
+     * A large body (a 10 MB list) is deflated straight into the segment, a buffer at a time, and its length word written
+     * last: a deflated copy of it in memory would add to what the gateway holds while it takes such a list. It is kept
+     * deflated even when that saves little (a large list is text); the segment stays locked while it is written.
+     */
+    private synchronized long appendDeflatedInPlace(byte[] array, int offset, int length) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED);
+        try {
+            // zlib's bound on what deflating can add, so that the body fits where the roll check says it does
+            rollIfFull(8L + length + length / 1000 + 64);
+            long at = position;
+            deflater.setInput(array, offset, length);
+            deflater.finish();
+            ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
+            long stored = 4;
+            writeFully(ByteBuffer.allocate(4).putInt(length).flip(), at + 4);
+            while (!deflater.finished()) {
+                buffer.clear();
+                int n = deflater.deflate(buffer.array());
+                buffer.limit(n);
+                writeFully(buffer, at + 4 + stored);
+                stored += n;
+            }
+            writeFully(ByteBuffer.allocate(4).putInt(DEFLATED | (int) stored).flip(), at);
+            position = at + 4 + stored;
+            channel.position(position); // the next body is written where this one ends
+            dirty = true;
+            return ((long) current << OFFSET_BITS) | at;
+        } catch (IOException e) {
+            throw new GatewayException(
+                    GatewayError.INTERNAL_ERROR,
+                    "cannot append to the archive segment " + current + ": " + e.getMessage(),
+                    e);
+        } finally {
+            deflater.end();
+        }
     }
 
     /** The body deflated (outside the lock: appenders run it side by side), or null when it would not save enough. */
@@ -130,12 +173,7 @@ public final class ArchiveSegments implements AutoCloseable {
 
     private synchronized long write(int lengthWord, byte[] array, int offset, int length) {
         try {
-            if (channel == null) {
-                roll(current + 1);
-            } else if (position > 0 && position + 4 + length > segmentBytes) {
-                channel.force(false);
-                roll(current + 1);
-            }
+            rollIfFull(4L + length);
             long at = position;
             writeFully(ByteBuffer.allocate(4).putInt(lengthWord).flip());
             writeFully(ByteBuffer.wrap(array, offset, length));
@@ -230,6 +268,16 @@ public final class ArchiveSegments implements AutoCloseable {
         return numbers;
     }
 
+    /** A new segment when the current one cannot take {@code bytes} more (a body never spans two). */
+    private void rollIfFull(long bytes) throws IOException {
+        if (channel == null) {
+            roll(current + 1);
+        } else if (position > 0 && position + bytes > segmentBytes) {
+            channel.force(false);
+            roll(current + 1);
+        }
+    }
+
     private void roll(int number) throws IOException {
         if (channel != null) {
             channel.close();
@@ -241,6 +289,13 @@ public final class ArchiveSegments implements AutoCloseable {
 
     private Path path(int number) {
         return directory.resolve(String.format("segment-%06d.bin", number));
+    }
+
+    private void writeFully(ByteBuffer buffer, long at) throws IOException {
+        long to = at;
+        while (buffer.hasRemaining()) {
+            to += channel.write(buffer, to);
+        }
     }
 
     private void writeFully(ByteBuffer buffer) throws IOException {

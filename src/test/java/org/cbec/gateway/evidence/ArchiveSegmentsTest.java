@@ -118,4 +118,38 @@ class ArchiveSegmentsTest {
                     .hasMessageContaining("archive segment 1");
         }
     }
+
+    @Test
+    void a_large_list_is_deflated_into_the_segment_and_the_bodies_around_it_stay_whole(@TempDir Path directory)
+            throws Exception {
+        StringBuilder csv = new StringBuilder();
+        java.util.Random random = new java.util.Random(3);
+        while (csv.length() <= ArchiveSegments.DEFLATED_IN_PLACE_FROM + 100_000) {
+            csv.append("CN")
+                    .append(random.nextInt(1_000_000_000))
+                    .append(",Operator ")
+                    .append(random.nextInt(99_999))
+                    .append(",1 Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,\n");
+        }
+        byte[] list = csv.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] before = "before".getBytes(StandardCharsets.UTF_8);
+        byte[] after = "after the list".getBytes(StandardCharsets.UTF_8);
+        long[] references = new long[3];
+        try (ArchiveSegments segments = ArchiveSegments.open(directory, 64L << 20, Clock.systemUTC())) {
+            references[0] = segments.append(ReceivedBody.of(before));
+            references[1] = segments.append(ReceivedBody.of(list));
+            references[2] = segments.append(ReceivedBody.of(after));
+            segments.sync();
+        }
+        try (var files = Files.list(directory)) {
+            assertThat(files.mapToLong(file -> file.toFile().length()).sum())
+                    .as("bytes on disk for a %d-byte list", list.length)
+                    .isLessThan(list.length / 2);
+        }
+        try (ArchiveSegments reopened = ArchiveSegments.open(directory, 64L << 20, Clock.systemUTC())) {
+            assertThat(reopened.read(references[0])).contains(before);
+            assertThat(reopened.read(references[1])).contains(list);
+            assertThat(reopened.read(references[2])).contains(after);
+        }
+    }
 }

@@ -49,7 +49,7 @@ class MessageRetentionTest {
 
     @Test
     void settled_messages_go_as_a_sealed_prefix_of_the_chain_and_what_is_kept_still_verifies() throws Exception {
-        try (GatewayUnderTest gateway = new GatewayUnderTest(root.resolve("gateway"))
+        try (GatewayUnderTest gateway = inOwnSchema(new GatewayUnderTest(root.resolve("gateway")))
                 .with("gateway.evidence.retention", "PT1S")
                 .with("gateway.ledger.retention", "PT1S")
                 // the owed record waits for the national system instead of being dead-lettered while it is down
@@ -147,6 +147,24 @@ class MessageRetentionTest {
         } finally {
             gateway.close();
         }
+    }
+
+    /**
+     * On PostgreSQL (-Pexternal-engines) the tests share one database; the chain's prefix there holds other tests'
+     * messages, some never settled. This test's gateway gets a schema of its own.
+     */
+    private static GatewayUnderTest inOwnSchema(GatewayUnderTest gateway) throws SQLException {
+        if (!Boolean.getBoolean("cbec.test.external-database")) {
+            return gateway;
+        }
+        String url = System.getenv("GATEWAY_DB_URL");
+        String schema = "retention_" + Long.toUnsignedString(System.nanoTime(), 36);
+        try (Connection connection = java.sql.DriverManager.getConnection(
+                        url, System.getenv("GATEWAY_DB_USER"), System.getenv("GATEWAY_DB_PASSWORD"));
+                java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        return gateway.with("gateway.db.url", url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema);
     }
 
     private static GatewayException causeOf(Throwable thrown) {
