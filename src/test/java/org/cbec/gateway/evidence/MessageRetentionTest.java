@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
-import org.cbec.gateway.cli.GatewayCli;
 import org.cbec.gateway.config.Database;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -119,17 +118,16 @@ class MessageRetentionTest {
             assertKeptChainStartsAt(database, again);
 
             Path bundle = root.resolve("bundle");
-            assertThat(GatewayCli.execute(
-                            "evidence",
-                            "export",
-                            "--config",
-                            gateway.configDir().toString(),
-                            "--from",
-                            Instant.EPOCH.toString(),
-                            "--to",
-                            Instant.now().toString(),
-                            bundle.toString()))
-                    .isZero();
+            // The export the evidence command makes, with the running gateway's beans (on PostgreSQL the command would
+            // read GATEWAY_DB_URL from the environment, the shared schema, not this test's own).
+            new EvidenceExport(
+                            chain,
+                            bean(gateway, "evidenceArchive", EvidenceArchive.class),
+                            org.cbec.gateway.config.GatewayRuntime.signingKey(
+                                            gateway.runtime().settings())
+                                    .chain(),
+                            java.time.Clock.systemUTC())
+                    .export(Instant.EPOCH, Instant.now(), bundle);
             EvidenceBundleVerifier.Report report = new EvidenceBundleVerifier().verify(bundle);
             assertThat(report.problems()).isEmpty();
             assertThat(report.entries()).isEqualTo(1);
