@@ -36,7 +36,8 @@ public final class GatewaySettings {
             "gateway.national.aeo.batch-url",
             "gateway.national.shipment.batch-url",
             "gateway.evidence.retention",
-            "gateway.ledger.retention");
+            "gateway.ledger.retention",
+            "gateway.evidence.retention-interval");
 
     private final Path configDir;
     private final Properties properties;

@@ -28,6 +28,14 @@ final class RouteProperties {
         inMillis(settings, properties, "gateway.forward.initial-delay");
         inMillis(settings, properties, "gateway.evidence.chain-interval");
         inMillis(settings, properties, "gateway.evidence.seal-interval");
+        // A configuration written before the retention interval existed runs it hourly, as it did.
+        properties.setProperty(
+                "gateway.evidence.retention-interval-ms",
+                String.valueOf(
+                        settings.get("gateway.evidence.retention-interval", "").isBlank()
+                                ? java.time.Duration.ofHours(1).toMillis()
+                                : settings.getDuration("gateway.evidence.retention-interval")
+                                        .toMillis()));
         inMillis(settings, properties, "gateway.alerts.interval");
         inMillis(settings, properties, "gateway.console.chart-step");
         inMillis(settings, properties, "gateway.forward.max-delay");
