@@ -12,7 +12,8 @@ if [ ! -f target/cbec-gateway.jar ] || [ -z "$(ls -A target/lib 2>/dev/null)" ];
   mvn -B -q -DskipTests package
 fi
 mkdir -p target/bench-classes
-javac -d target/bench-classes -cp "target/cbec-gateway.jar:target/lib/*" bench/src/Soak.java
+# Soak uses the benchmark's signer, keys, shipment and helpers: compiled together.
+javac -d target/bench-classes -cp "target/cbec-gateway.jar:target/lib/*" bench/src/GatewayBenchmark.java bench/src/As4Load.java bench/src/Soak.java
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git status --porcelain --untracked-files=no -- src routes pom.xml config 2>/dev/null)" ]; then
   commit="${commit}-dirty"
