@@ -267,11 +267,7 @@ public final class GatewayBenchmark {
         } finally {
             gateway.close();
             sink.close();
-            if (System.getenv("BENCH_KEEP") == null) {
-                deleteTree(work);
-            } else {
-                System.out.println("kept the work directory (BENCH_KEEP): " + work);
-            }
+            deleteTree(work);
         }
     }
 
@@ -290,7 +286,12 @@ public final class GatewayBenchmark {
         }
     }
 
+    /** Deletes a run's work directory, unless BENCH_KEEP is set (to read its database and journal afterwards). */
     static void deleteTree(Path directory) {
+        if (System.getenv("BENCH_KEEP") != null) {
+            System.out.println("kept the work directory (BENCH_KEEP): " + directory);
+            return;
+        }
         try (var files = Files.walk(directory)) {
             for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
