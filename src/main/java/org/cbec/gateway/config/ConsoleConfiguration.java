@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.console.ChartHistory;
@@ -35,18 +34,15 @@ import org.slf4j.LoggerFactory;
  * opens), sessions and the login throttle, and the pages' data: partners, routes, charts and the overview.
  */
 @Configuration
-public final class ConsoleConfiguration implements CamelConfiguration {
+public final class ConsoleConfiguration extends SettingsConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleConfiguration.class);
 
-    private final GatewaySettings settings;
-    private final Clock clock;
     private final OperatorUsers users;
     private final MonitorConfiguration monitor;
 
     public ConsoleConfiguration(GatewaySettings settings, Clock clock, MonitorConfiguration monitor) {
-        this.settings = settings;
+        super(settings, clock);
         this.monitor = monitor;
-        this.clock = clock;
         Path usersFile = settings.getPath("gateway.console.users-file");
         this.users = OperatorUsers.load(usersFile);
         users.useHashingThreads(

@@ -14,7 +14,6 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -39,17 +38,14 @@ import org.cbec.gateway.signature.as4.As4UserMessageWriter;
  * {@code as4} (the inbound AS4 side's writer and verifier, as a sender), with its status per partner.
  */
 @Configuration
-public final class OutboundConfiguration implements CamelConfiguration {
-    private final GatewaySettings settings;
-    private final Clock clock;
+public final class OutboundConfiguration extends SettingsConfiguration {
     private final long maxBytes;
     private final String country;
     private Map<String, OutboundTransport> transports;
     private OutboundStatus status;
 
     public OutboundConfiguration(GatewaySettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        super(settings, clock);
         this.maxBytes = settings.getLong("gateway.inbound.max-bytes");
         this.country = settings.get("gateway.country", "DE").trim();
         if (!java.util.Set.of(java.util.Locale.getISOCountries()).contains(country)) {
