@@ -69,13 +69,7 @@ final class ConformanceCommand implements Callable<Integer> {
         GatewayClient gateway =
                 GatewayClient.of(url, user, environment.getOrDefault(API_PASSWORD_VARIABLE, DEMO_API_PASSWORD));
         Clock clock = Clock.systemUTC();
-        ConformanceSuite suite = new ConformanceSuite(
-                gateway,
-                new CmsSigner(key, clock),
-                new CmsSigner(
-                        CertsCommand.Init.selfSignedSigner("Conformance Stranger (unknown to every partner)"), clock),
-                partner,
-                timeout);
+        ConformanceSuite suite = new ConformanceSuite(gateway, new CmsSigner(key, clock), partner, timeout, clock);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Conformance of partner " + partner.id() + " at " + gateway.base() + ", signing as "
                 + key.certificate().getSubjectX500Principal().getName());

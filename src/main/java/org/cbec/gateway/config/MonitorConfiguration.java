@@ -73,14 +73,13 @@ public final class MonitorConfiguration extends SettingsConfiguration {
                 settings.getDouble("gateway.alerts.refusal-rate"),
                 settings.getDuration("gateway.alerts.window"),
                 settings.getLong("gateway.alerts.min-messages"));
-        return new Alerts(
-                alertSettings,
-                clock,
+        Alerts.Sources sources = new Alerts.Sources(
                 partners::registry,
                 watchedCertificates(partners, receiptSigner),
                 deadLetterCount(ledger),
                 traffic,
                 metrics);
+        return new Alerts(alertSettings, sources, clock);
     }
 
     @BindToRegistry("gatewayHealth")

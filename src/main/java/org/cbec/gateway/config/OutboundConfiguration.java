@@ -30,8 +30,6 @@ import org.cbec.gateway.outbound.OutboundTransport;
 import org.cbec.gateway.partner.LivePartners;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.signature.CmsSigner;
-import org.cbec.gateway.signature.as4.As4SecurityVerifier;
-import org.cbec.gateway.signature.as4.As4UserMessageWriter;
 
 /**
  * The outbound direction (CONTRACT.md §8): national data to partners over their transports, {@code cms-https} and
@@ -118,8 +116,8 @@ public final class OutboundConfiguration extends SettingsConfiguration {
         CmsHttpsTransport cmsHttps = new CmsHttpsTransport(tls, timeout);
         transports.put(cmsHttps.name(), cmsHttps);
         As4Transport as4 = new As4Transport(
-                new As4UserMessageWriter(signer.signingKey()),
-                new As4SecurityVerifier(signer.signingKey(), maxBytes),
+                signer.signingKey(),
+                maxBytes,
                 new As4Transport.Identity(
                         settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
                         settings.get("gateway.as4.party-id-type", Partner.As4Party.UNREGISTERED),
