@@ -151,15 +151,7 @@ final class JsonFields {
 
     /** A JSON object that must be present; null (with an error) otherwise. */
     JsonNode requiredObject(JsonNode object, String parent, String name) {
-        JsonNode value = requiredValue(object, parent, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isObject()) {
-            error(pointer(parent, name), "must be a JSON object");
-            return null;
-        }
-        return value;
+        return requiredOfKind(object, parent, name, JsonNode::isObject, "must be a JSON object");
     }
 
     /** A JSON object, or null when absent or JSON null. */
@@ -174,16 +166,20 @@ final class JsonFields {
 
     /** A JSON array with at least one element; null (with an error) otherwise. */
     JsonNode requiredNonEmptyArray(JsonNode object, String parent, String name, String whatItHolds) {
-        JsonNode value = requiredValue(object, parent, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isArray()) {
-            error(pointer(parent, name), "must be a JSON array");
-            return null;
-        }
-        if (value.isEmpty()) {
+        JsonNode value = requiredOfKind(object, parent, name, JsonNode::isArray, "must be a JSON array");
+        if (value != null && value.isEmpty()) {
             error(pointer(parent, name), "must hold at least one " + whatItHolds);
+            return null;
+        }
+        return value;
+    }
+
+    /** The object and array rules share this: absent is null with requiredValue's error, another kind null with its own. */
+    private JsonNode requiredOfKind(
+            JsonNode object, String parent, String name, Predicate<JsonNode> kind, String wrongKind) {
+        JsonNode value = requiredValue(object, parent, name);
+        if (value != null && !kind.test(value)) {
+            error(pointer(parent, name), wrongKind);
             return null;
         }
         return value;
