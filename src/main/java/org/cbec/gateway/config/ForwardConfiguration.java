@@ -99,25 +99,28 @@ public final class ForwardConfiguration extends SettingsConfiguration {
 
     @BindToRegistry("aeoDelivery")
     public NationalDelivery aeoDelivery(Database database, GatewayMetrics metrics, SecurityEvents securityEvents) {
-        return new NationalDelivery(
-                deliveryLedger(database),
-                aeoRegistry(database),
-                metrics,
-                nationalHttp(),
-                nationalTarget("aeo", "aeo", nationalSimulator(securityEvents).forwarderHeaders()));
+        return nationalDelivery("aeo", "aeo", database, metrics, securityEvents);
     }
 
     @BindToRegistry("shipmentDelivery")
     public NationalDelivery shipmentDelivery(Database database, GatewayMetrics metrics, SecurityEvents securityEvents) {
+        return nationalDelivery("shipment", "shipments", database, metrics, securityEvents);
+    }
+
+    /** The two national systems are delivered to alike; only their settings key and simulator path differ. */
+    private NationalDelivery nationalDelivery(
+            String key,
+            String simulatorPath,
+            Database database,
+            GatewayMetrics metrics,
+            SecurityEvents securityEvents) {
         return new NationalDelivery(
                 deliveryLedger(database),
                 aeoRegistry(database),
                 metrics,
                 nationalHttp(),
                 nationalTarget(
-                        "shipment",
-                        "shipments",
-                        nationalSimulator(securityEvents).forwarderHeaders()));
+                        key, simulatorPath, nationalSimulator(securityEvents).forwarderHeaders()));
     }
 
     @BindToRegistry("deadLetters")
