@@ -2,7 +2,6 @@ package org.cbec.gateway.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -94,13 +93,9 @@ public final class ConsoleConfiguration extends SettingsConfiguration {
             @BeanInject("deadLetterCount") LongSupplier deadLetters,
             LivePartners partners,
             CmsSigner receiptSigner) {
-        return new ChartHistory(
-                metrics.registry(),
-                gate::lastBacklog,
-                deadLetters,
-                monitor.watchedCertificates(partners, receiptSigner),
-                clock,
-                settings.getDuration("gateway.console.chart-step"));
+        ChartHistory.Gauges gauges = new ChartHistory.Gauges(
+                gate::lastBacklog, deadLetters, monitor.watchedCertificates(partners, receiptSigner));
+        return new ChartHistory(metrics.registry(), gauges, clock, settings.getDuration("gateway.console.chart-step"));
     }
 
     @BindToRegistry("gatewayOverview")
@@ -112,24 +107,8 @@ public final class ConsoleConfiguration extends SettingsConfiguration {
             ConfigurationChanges changes,
             AcceptLog acceptLog,
             GatewayMetrics metrics) {
-        return new GatewayOverview(
-                traffic,
-                gate::lastBacklog,
-                deadLetters,
-                acceptLog::inFlightCount,
-                metrics::deliveredRecords,
-                () -> alerts.active().stream()
-                        .map(a -> Map.of(
-                                "alert",
-                                a.alert(),
-                                "subject",
-                                a.subject(),
-                                "detail",
-                                a.detail(),
-                                "since",
-                                a.since().toString()))
-                        .toList(),
-                changes,
-                clock);
+        GatewayOverview.RecordStages stages = new GatewayOverview.RecordStages(
+                acceptLog::inFlightCount, gate::lastBacklog, metrics::deliveredRecords, deadLetters);
+        return new GatewayOverview(traffic, stages, alerts, changes, clock);
     }
 }
