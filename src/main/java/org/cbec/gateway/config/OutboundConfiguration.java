@@ -18,7 +18,6 @@ import org.apache.camel.Configuration;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
-import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.outbound.As4Transport;
@@ -79,12 +78,9 @@ public final class OutboundConfiguration extends SettingsConfiguration {
                 archive,
                 ledger,
                 signer,
-                new MessageIds(clock),
-                clock,
                 outboundTransports(signer),
-                settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
-                country,
-                maxBytes);
+                new OutboundIntake.Own(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes),
+                clock);
     }
 
     @BindToRegistry("outboundDelivery")

@@ -49,21 +49,28 @@ public final class OutboundIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundIntake.class);
 
+    /**
+     * The gateway's own side of every outbound message (the outbound configuration reads these settings once).
+     *
+     * @param partyId  the gateway's own party id ({@code gateway.as4.party-id}): the source of every record it sends
+     * @param country  the gateway's own country ({@code gateway.country}): every AEO id it sends is one of its own
+     * @param maxBytes the largest request body read ({@code gateway.inbound.max-bytes})
+     */
+    public record Own(String partyId, String country, long maxBytes) {}
+
     private final java.util.function.Supplier<PartnerRegistry> partners;
     private final EvidenceArchive archive;
     private final DeliveryLedger ledger;
     private final CmsSigner signer;
-    private final MessageIds messageIds;
-    private final Clock clock;
     private final Map<DocumentFormat, DocumentWriter> writers = DocumentWriter.standard();
     private final Map<String, OutboundTransport> transports;
     private final OutboundRecords bodyRecords;
     private final String country;
     private final long maxBytes;
+    private final MessageIds messageIds;
+    private final Clock clock;
 
     /**
-     * @param partyId    the gateway's own party id ({@code gateway.as4.party-id}): the source of every record it sends
-     * @param country    the gateway's own country ({@code gateway.country}): every AEO id it sends is one of its own
      * @param transports the transports this gateway can send with, by name; a partner on another is OUTBOUND_NOT_CONFIGURED
      */
     public OutboundIntake(
@@ -71,22 +78,19 @@ public final class OutboundIntake {
             EvidenceArchive archive,
             DeliveryLedger ledger,
             CmsSigner signer,
-            MessageIds messageIds,
-            Clock clock,
             Map<String, OutboundTransport> transports,
-            String partyId,
-            String country,
-            long maxBytes) {
+            Own own,
+            Clock clock) {
         this.partners = partners;
         this.archive = archive;
         this.ledger = ledger;
         this.signer = signer;
-        this.messageIds = messageIds;
-        this.clock = clock;
         this.transports = Map.copyOf(transports);
-        this.bodyRecords = new OutboundRecords(partyId, country);
-        this.country = country;
-        this.maxBytes = maxBytes;
+        this.bodyRecords = new OutboundRecords(own.partyId(), own.country());
+        this.country = own.country();
+        this.maxBytes = own.maxBytes();
+        this.messageIds = new MessageIds(clock);
+        this.clock = clock;
     }
 
     /** The answer, and the delivery to queue once the answer's commit is done (empty unless accepted). */
