@@ -24,6 +24,7 @@ import org.cbec.gateway.outbound.As4Transport;
 import org.cbec.gateway.outbound.CmsHttpsTransport;
 import org.cbec.gateway.outbound.OutboundDelivery;
 import org.cbec.gateway.outbound.OutboundIntake;
+import org.cbec.gateway.outbound.OutboundPartners;
 import org.cbec.gateway.outbound.OutboundStatus;
 import org.cbec.gateway.outbound.OutboundTransport;
 import org.cbec.gateway.partner.LivePartners;
@@ -74,11 +75,10 @@ public final class OutboundConfiguration extends SettingsConfiguration {
     public OutboundIntake outboundIntake(
             LivePartners partners, EvidenceArchive archive, DeliveryLedger ledger, CmsSigner signer) {
         return new OutboundIntake(
-                partners::registry,
+                new OutboundPartners(partners::registry, outboundTransports(signer)),
                 archive,
                 ledger,
                 signer,
-                outboundTransports(signer),
                 new OutboundIntake.Own(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes),
                 clock);
     }
@@ -95,8 +95,7 @@ public final class OutboundConfiguration extends SettingsConfiguration {
                 ledger,
                 archive,
                 database.writer(),
-                partners::registry,
-                outboundTransports(signer),
+                new OutboundPartners(partners::registry, outboundTransports(signer)),
                 new OutboundDelivery.Retries(
                         settings.getInt("gateway.forward.max-attempts"),
                         settings.getDuration("gateway.forward.initial-delay"),

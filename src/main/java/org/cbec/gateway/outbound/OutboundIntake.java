@@ -26,7 +26,6 @@ import org.cbec.gateway.forward.OutboundRecord;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.partner.PartnerOutbound;
-import org.cbec.gateway.partner.PartnerRegistry;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.translate.DocumentFormat;
 import org.cbec.gateway.translate.DocumentWriter;
@@ -58,34 +57,29 @@ public final class OutboundIntake {
      */
     public record Own(String partyId, String country, long maxBytes) {}
 
-    private final java.util.function.Supplier<PartnerRegistry> partners;
+    private final OutboundPartners partners;
     private final EvidenceArchive archive;
     private final DeliveryLedger ledger;
     private final CmsSigner signer;
     private final Map<DocumentFormat, DocumentWriter> writers = DocumentWriter.standard();
-    private final Map<String, OutboundTransport> transports;
     private final OutboundRecords bodyRecords;
     private final String country;
     private final long maxBytes;
     private final MessageIds messageIds;
     private final Clock clock;
 
-    /**
-     * @param transports the transports this gateway can send with, by name; a partner on another is OUTBOUND_NOT_CONFIGURED
-     */
+    /** @param partners the partners and this gateway's transports; a partner on another is OUTBOUND_NOT_CONFIGURED */
     public OutboundIntake(
-            java.util.function.Supplier<PartnerRegistry> partners,
+            OutboundPartners partners,
             EvidenceArchive archive,
             DeliveryLedger ledger,
             CmsSigner signer,
-            Map<String, OutboundTransport> transports,
             Own own,
             Clock clock) {
         this.partners = partners;
         this.archive = archive;
         this.ledger = ledger;
         this.signer = signer;
-        this.transports = Map.copyOf(transports);
         this.bodyRecords = new OutboundRecords(own.partyId(), own.country());
         this.country = own.country();
         this.maxBytes = own.maxBytes();
@@ -122,8 +116,7 @@ public final class OutboundIntake {
                     GatewayError.PAYLOAD_TOO_LARGE,
                     "the body has " + request.body.length() + " bytes; the limit is " + maxBytes);
         }
-        Partner partner = partners.get()
-                .byId(request.partnerId == null ? "" : request.partnerId)
+        Partner partner = partners.partner(request.partnerId == null ? "" : request.partnerId)
                 .orElseThrow(
                         () -> new GatewayException(GatewayError.NOT_FOUND, "no partner '" + partnerIdAsGiven + "'"));
         PartnerOutbound outbound = partner.outbound();
@@ -137,12 +130,12 @@ public final class OutboundIntake {
                                             ? " has no outbound section in its file"
                                             : " has no agreement in its file: nothing is sent without one"));
         }
-        if (!transports.containsKey(outbound.transport())) {
+        if (partners.transport(outbound.transport()).isEmpty()) {
             throw new GatewayException(
                     GatewayError.OUTBOUND_NOT_CONFIGURED,
                     "partner " + partner.id() + " receives by " + outbound.transport()
                             + ", which this gateway cannot send with yet (it sends with: "
-                            + String.join(", ", transports.keySet()) + ")");
+                            + String.join(", ", partners.transports().keySet()) + ")");
         }
         DocumentFormat format = DocumentFormat.byId(outbound.format()).orElseThrow();
         request.format = format.id();
