@@ -234,15 +234,7 @@ public final class AeoStatusCsvTranslator implements Translator {
 
         private <T> T optional(int column, Function<String, Optional<T>> parse, String rule) {
             String text = cell(column);
-            if (text == null) {
-                return null;
-            }
-            Optional<T> value = parse.apply(text);
-            if (value.isEmpty()) {
-                fail(column, rule);
-                return null;
-            }
-            return value.get();
+            return text == null ? null : Rules.parsedOrRefused(text, parse, () -> fail(column, rule));
         }
 
         private void fail(int column, String message) {

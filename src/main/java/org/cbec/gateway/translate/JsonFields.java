@@ -122,7 +122,7 @@ final class JsonFields {
     <T> T optional(JsonNode object, String parent, String name, Function<String, Optional<T>> parse, String rule) {
         // a value of the wrong JSON type breaks the same rule as a badly written string
         String text = optionalText(object, parent, name, rule);
-        return text == null ? null : parsed(text, pointer(parent, name), parse, rule);
+        return text == null ? null : Rules.parsedOrRefused(text, parse, () -> error(pointer(parent, name), rule));
     }
 
     private static boolean isEmptyText(JsonNode object, String name) {
@@ -130,23 +130,14 @@ final class JsonFields {
         return value != null && value.isTextual() && value.textValue().isEmpty();
     }
 
-    private <T> T parsed(String text, String pointer, Function<String, Optional<T>> parse, String rule) {
-        Optional<T> value = parse.apply(text);
-        if (value.isEmpty()) {
-            error(pointer, rule);
-            return null;
-        }
-        return value.get();
-    }
-
     /** A required string that must satisfy a rule, e.g. an ISO country code. */
     String requiredChecked(JsonNode object, String parent, String name, Predicate<String> rule, String message) {
-        return required(object, parent, name, text -> rule.test(text) ? Optional.of(text) : Optional.empty(), message);
+        return required(object, parent, name, Rules.matching(rule), message);
     }
 
     /** An optional string that must satisfy a rule when present. */
     String optionalChecked(JsonNode object, String parent, String name, Predicate<String> rule, String message) {
-        return optional(object, parent, name, text -> rule.test(text) ? Optional.of(text) : Optional.empty(), message);
+        return optional(object, parent, name, Rules.matching(rule), message);
     }
 
     /** A JSON object that must be present; null (with an error) otherwise. */
