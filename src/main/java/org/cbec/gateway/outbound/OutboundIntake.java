@@ -63,8 +63,7 @@ public final class OutboundIntake {
     private final CmsSigner signer;
     private final Map<DocumentFormat, DocumentWriter> writers = DocumentWriter.standard();
     private final OutboundRecords bodyRecords;
-    private final String country;
-    private final long maxBytes;
+    private final Own own;
     private final MessageIds messageIds;
     private final Clock clock;
 
@@ -81,8 +80,7 @@ public final class OutboundIntake {
         this.ledger = ledger;
         this.signer = signer;
         this.bodyRecords = new OutboundRecords(own.partyId(), own.country());
-        this.country = own.country();
-        this.maxBytes = own.maxBytes();
+        this.own = own;
         this.messageIds = new MessageIds(clock);
         this.clock = clock;
     }
@@ -111,10 +109,10 @@ public final class OutboundIntake {
     }
 
     private Outcome accept(OutboundRequest request, String partnerIdAsGiven) {
-        if (request.body.length() > maxBytes) {
+        if (request.body.length() > own.maxBytes()) {
             throw new GatewayException(
                     GatewayError.PAYLOAD_TOO_LARGE,
-                    "the body has " + request.body.length() + " bytes; the limit is " + maxBytes);
+                    "the body has " + request.body.length() + " bytes; the limit is " + own.maxBytes());
         }
         Partner partner = partners.partner(request.partnerId == null ? "" : request.partnerId)
                 .orElseThrow(
@@ -148,7 +146,7 @@ public final class OutboundIntake {
         bodyRecords.checkAgreement(request, partner, records);
         List<AeoStatusRecord> canonical = bodyRecords.validated(request, records);
         String legalBasis = partner.agreement().reference();
-        byte[] document = writers.get(format).write(canonical, country, request.receivedAt, legalBasis);
+        byte[] document = writers.get(format).write(canonical, own.country(), request.receivedAt, legalBasis);
         byte[] signed = signer.sign(document);
         String version = HexFormat.of().formatHex(sha256(signed)).substring(0, 16);
         ObjectNode delivery = CanonicalJson.mapper().createObjectNode();
@@ -233,7 +231,14 @@ public final class OutboundIntake {
     private Outcome refuse(OutboundRequest request, GatewayError error, String detail) {
         try {
             archive.archiveOutboundNotAccepted(request.evidence(
-                    Verdict.REJECTED, error.code(), detail, 0, null, null, null, request.body.length() <= maxBytes));
+                    Verdict.REJECTED,
+                    error.code(),
+                    detail,
+                    0,
+                    null,
+                    null,
+                    null,
+                    request.body.length() <= own.maxBytes()));
         } catch (RuntimeException e) {
             LOG.error("The refusal of outbound request {} could not be archived", request.messageId, e);
         }
