@@ -73,7 +73,7 @@ public final class AeoStatusCsvTranslator implements Translator {
         if (rows == null) {
             return new Translation.Invalid(format(), errors);
         }
-        RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
+        RecordSource source = context.source(format());
         // Below RecordsDocument.STREAMED_FROM_RECORDS the records are kept as made. A larger list keeps only
         // where each row starts: its records are made again from the text whenever they are read.
         List<CanonicalRecord> records = new ArrayList<>();
