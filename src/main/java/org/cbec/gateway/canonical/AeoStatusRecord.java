@@ -68,10 +68,10 @@ public record AeoStatusRecord(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(statusChangedAt, "statusChangedAt");
         String recordId = recordIdOf(source.partnerId(), aeoId, statusChangedAt);
-        AeoStatusRecord unversioned = new AeoStatusRecord(
+        return RecordVersion.versioned(version -> new AeoStatusRecord(
                 RecordType.AEO_STATUS,
                 recordId,
-                null,
+                version,
                 source.partnerId(),
                 source.messageId(),
                 source.format(),
@@ -83,27 +83,7 @@ public record AeoStatusRecord(
                 validFrom,
                 validUntil,
                 statusChangedAt,
-                statusReason);
-        return unversioned.withVersion(RecordVersion.of(unversioned));
-    }
-
-    private AeoStatusRecord withVersion(String version) {
-        return new AeoStatusRecord(
-                recordType,
-                recordId,
-                version,
-                sourcePartner,
-                sourceMessageId,
-                sourceFormat,
-                aeoId,
-                operatorName,
-                address,
-                programme,
-                status,
-                validFrom,
-                validUntil,
-                statusChangedAt,
-                statusReason);
+                statusReason));
     }
 
     /** The business key: a statement re-sent in a later list is the same record. */

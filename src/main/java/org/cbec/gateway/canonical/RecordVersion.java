@@ -30,6 +30,14 @@ public final class RecordVersion {
         return HEX.formatHex(sha256(canonical), 0, 8);
     }
 
+    /**
+     * A record built with its version: {@code build} makes it from a version, and is called once without one (the
+     * version ignores its own field) and once with the version of that, so each record type states its fields once.
+     */
+    static <R extends CanonicalRecord> R versioned(java.util.function.Function<String, R> build) {
+        return build.apply(of(build.apply(null)));
+    }
+
     private static byte[] sha256(byte[] data) {
         try {
             // a MessageDigest is not thread-safe; getInstance is cheap next to the serialisation

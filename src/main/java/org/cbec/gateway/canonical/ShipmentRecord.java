@@ -75,10 +75,11 @@ public record ShipmentRecord(
             total = total.add(new BigDecimal(item.value()));
         }
         String recordId = recordIdOf(source.partnerId(), houseTransportDocId);
-        ShipmentRecord unversioned = new ShipmentRecord(
+        String totalValue = total.toPlainString();
+        return RecordVersion.versioned(version -> new ShipmentRecord(
                 RecordType.ECOM_SHIPMENT,
                 recordId,
-                null,
+                version,
                 source.partnerId(),
                 source.messageId(),
                 source.format(),
@@ -89,13 +90,12 @@ public record ShipmentRecord(
                 seller,
                 buyer,
                 items,
-                total.toPlainString(),
+                totalValue,
                 currency,
                 exportCountry,
                 destinationCountry,
                 transportMode,
-                null);
-        return unversioned.with(RecordVersion.of(unversioned), null);
+                null));
     }
 
     /** The business key: the same house waybill from the same partner is the same record. */
@@ -105,10 +105,6 @@ public record ShipmentRecord(
 
     /** A copy carrying the gateway's mutual-recognition finding; {@code recordVersion} does not change. */
     public ShipmentRecord withMutualRecognition(MutualRecognition mutualRecognition) {
-        return with(recordVersion, mutualRecognition);
-    }
-
-    private ShipmentRecord with(String recordVersion, MutualRecognition mutualRecognition) {
         return new ShipmentRecord(
                 recordType,
                 recordId,

@@ -113,7 +113,8 @@ final class CertsCommand {
             // RFC 3161 asks.
             Path tsa = dir.resolve("tsa");
             Issued tsaCa = certificateAuthority(tsa, subject("XX", organisation, "CBEC Gateway Demo TSA CA"));
-            Issued tsaKey = issued(tsa, "tsa", tsaCa, subject("XX", organisation, "CBEC Gateway Demo TSA"), true);
+            Issued tsaKey =
+                    issued(tsa, "tsa", tsaCa, subject("XX", organisation, "CBEC Gateway Demo TSA"), Role.TIME_STAMPING);
             pkcs12(tsa.resolve("tsa.p12"), "tsa", tsaKey, SignerOptions.DEMO_PASSWORD);
             PrintWriter out = spec.commandLine().getOut();
             out.println("Demo PKI written to " + dir);
@@ -166,7 +167,13 @@ final class CertsCommand {
                     .build();
             Instant now = Instant.now();
             X509Certificate certificate = certificate(
-                    subject, keys, subject, keys, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), false);
+                    subject,
+                    keys,
+                    subject,
+                    keys,
+                    now.minus(Duration.ofHours(1)),
+                    now.plus(Duration.ofDays(1)),
+                    Role.SIGNER);
             return new GatewaySigningKey(keys.getPrivate(), List.of(certificate));
         }
 
@@ -186,7 +193,8 @@ final class CertsCommand {
         private static Issued certificateAuthority(Path folder, X500Name subject) {
             KeyPair keys = generate("EC");
             Instant now = Instant.now();
-            X509Certificate certificate = certificate(subject, keys, subject, keys, now, now.plus(CA_VALIDITY), true);
+            X509Certificate certificate =
+                    certificate(subject, keys, subject, keys, now, now.plus(CA_VALIDITY), Role.AUTHORITY);
             writeKey(folder.resolve("ca.key"), keys.getPrivate());
             writePem(folder.resolve("ca.pem"), certificate);
             return new Issued(certificate, keys.getPrivate(), List.of(certificate));
@@ -194,11 +202,11 @@ final class CertsCommand {
 
         /** An RSA 2048 signer issued by {@code ca}, as the script's {@code openssl x509 -req} makes it. */
         private static Issued signer(Path folder, String name, Issued ca, X500Name subject) {
-            return issued(folder, name, ca, subject, false);
+            return issued(folder, name, ca, subject, Role.SIGNER);
         }
 
-        /** The same, with the critical timeStamping extended key usage when {@code timeStamping} (a TSA's certificate). */
-        private static Issued issued(Path folder, String name, Issued ca, X500Name subject, boolean timeStamping) {
+        /** The same, for a signer or (with the critical timeStamping extended key usage) a TSA. */
+        private static Issued issued(Path folder, String name, Issued ca, X500Name subject, Role role) {
             KeyPair keys = generate("RSA");
             Instant now = Instant.now();
             X509Certificate certificate = certificate(
@@ -209,22 +217,17 @@ final class CertsCommand {
                     keys,
                     now,
                     now.plus(SIGNER_VALIDITY),
-                    false,
-                    timeStamping);
+                    role);
             writeKey(folder.resolve(name + ".key"), keys.getPrivate());
             writePem(folder.resolve(name + ".pem"), certificate);
             return new Issued(certificate, keys.getPrivate(), List.of(certificate, ca.certificate()));
         }
 
-        private static X509Certificate certificate(
-                X500Name issuer,
-                KeyPair issuerKeys,
-                X500Name subject,
-                KeyPair keys,
-                Instant notBefore,
-                Instant notAfter,
-                boolean authority) {
-            return certificate(issuer, issuerKeys, subject, keys, notBefore, notAfter, authority, false);
+        /** What a demo certificate is for: its basic constraints, key usage and extended key usage follow. */
+        private enum Role {
+            AUTHORITY,
+            SIGNER,
+            TIME_STAMPING
         }
 
         private static X509Certificate certificate(
@@ -234,8 +237,8 @@ final class CertsCommand {
                 KeyPair keys,
                 Instant notBefore,
                 Instant notAfter,
-                boolean authority,
-                boolean timeStamping) {
+                Role role) {
+            boolean authority = role == Role.AUTHORITY;
             try {
                 X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                         issuer,
@@ -252,7 +255,7 @@ final class CertsCommand {
                         authority
                                 ? new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign)
                                 : new KeyUsage(KeyUsage.digitalSignature | KeyUsage.nonRepudiation));
-                if (timeStamping) {
+                if (role == Role.TIME_STAMPING) {
                     builder.addExtension(
                             Extension.extendedKeyUsage,
                             true,

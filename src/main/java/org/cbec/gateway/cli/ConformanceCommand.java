@@ -2,14 +2,12 @@ package org.cbec.gateway.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.cbec.gateway.partner.Partner;
-import org.cbec.gateway.partner.PartnerRegistry;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.signature.GatewaySigningKey;
 import picocli.CommandLine.Command;
@@ -36,12 +34,8 @@ final class ConformanceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--partner",
-            required = true,
-            paramLabel = "FILE",
-            description = "the partner's file, e.g. config/partners/CN-GACC.yaml")
-    Path partnerFile;
+    @Mixin
+    PartnerFileOption partnerFile;
 
     @Option(names = "--url", required = true, description = "the gateway, e.g. http://localhost:8080")
     String url;
@@ -63,19 +57,13 @@ final class ConformanceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> environment = GatewayCli.environment(spec);
-        Partner partner = PartnerRegistry.loadFile(partnerFile).all().iterator().next();
+        Partner partner = partnerFile.load().all().iterator().next();
         GatewaySigningKey key =
                 signer.keystore != null ? signer.load(environment) : signer.loadDemoSigner(environment, partner.id());
         GatewayClient gateway =
                 GatewayClient.of(url, user, environment.getOrDefault(API_PASSWORD_VARIABLE, DEMO_API_PASSWORD));
         Clock clock = Clock.systemUTC();
-        ConformanceSuite suite = new ConformanceSuite(
-                gateway,
-                new CmsSigner(key, clock),
-                new CmsSigner(
-                        CertsCommand.Init.selfSignedSigner("Conformance Stranger (unknown to every partner)"), clock),
-                partner,
-                timeout);
+        ConformanceSuite suite = new ConformanceSuite(gateway, new CmsSigner(key, clock), partner, timeout, clock);
         PrintWriter out = spec.commandLine().getOut();
         out.println("Conformance of partner " + partner.id() + " at " + gateway.base() + ", signing as "
                 + key.certificate().getSubjectX500Principal().getName());

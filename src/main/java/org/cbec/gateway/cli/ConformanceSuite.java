@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -50,15 +51,13 @@ final class ConformanceSuite {
     private final Duration forwardTimeout;
     private final String run = String.valueOf(ThreadLocalRandom.current().nextLong(1_000_000_000L, 10_000_000_000L));
 
+    /** The stranger, a signer no partner knows, is the suite's own: made here with a fresh self-signed key. */
     ConformanceSuite(
-            GatewayClient gateway,
-            CmsSigner partnerSigner,
-            CmsSigner strangerSigner,
-            Partner partner,
-            Duration forwardTimeout) {
+            GatewayClient gateway, CmsSigner partnerSigner, Partner partner, Duration forwardTimeout, Clock clock) {
         this.gateway = gateway;
         this.partnerSigner = partnerSigner;
-        this.strangerSigner = strangerSigner;
+        this.strangerSigner = new CmsSigner(
+                CertsCommand.Init.selfSignedSigner("Conformance Stranger (unknown to every partner)"), clock);
         this.partner = partner;
         this.forwardTimeout = forwardTimeout;
     }

@@ -26,6 +26,7 @@ import org.cbec.gateway.translate.Translation;
 import org.cbec.gateway.translate.TranslationContext;
 import org.cbec.gateway.translate.Translators;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,12 +47,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--partner",
-            required = true,
-            paramLabel = "FILE",
-            description = "the partner file to judge against, e.g. config/partners/CN-GACC.yaml")
-    Path partnerFile;
+    @Mixin
+    PartnerFileOption partnerFile;
 
     @Option(
             names = "--content-type",
@@ -75,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         out = spec.commandLine().getOut();
         GatewaySettings settings = GatewaySettings.load(configDir, GatewayCli.environment(spec), Map.of());
-        PartnerRegistry registry = PartnerRegistry.loadFile(partnerFile);
+        PartnerRegistry registry = partnerFile.load();
         byte[] body = SendCommand.read(file);
         try {
             judge(settings, registry, body);

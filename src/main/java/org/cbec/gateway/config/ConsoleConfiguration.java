@@ -2,11 +2,9 @@ package org.cbec.gateway.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.console.ChartHistory;
@@ -35,18 +33,15 @@ import org.slf4j.LoggerFactory;
  * opens), sessions and the login throttle, and the pages' data: partners, routes, charts and the overview.
  */
 @Configuration
-public final class ConsoleConfiguration implements CamelConfiguration {
+public final class ConsoleConfiguration extends SettingsConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleConfiguration.class);
 
-    private final GatewaySettings settings;
-    private final Clock clock;
     private final OperatorUsers users;
     private final MonitorConfiguration monitor;
 
     public ConsoleConfiguration(GatewaySettings settings, Clock clock, MonitorConfiguration monitor) {
-        this.settings = settings;
+        super(settings, clock);
         this.monitor = monitor;
-        this.clock = clock;
         Path usersFile = settings.getPath("gateway.console.users-file");
         this.users = OperatorUsers.load(usersFile);
         users.useHashingThreads(
@@ -98,13 +93,9 @@ public final class ConsoleConfiguration implements CamelConfiguration {
             @BeanInject("deadLetterCount") LongSupplier deadLetters,
             LivePartners partners,
             CmsSigner receiptSigner) {
-        return new ChartHistory(
-                metrics.registry(),
-                gate::lastBacklog,
-                deadLetters,
-                monitor.watchedCertificates(partners, receiptSigner),
-                clock,
-                settings.getDuration("gateway.console.chart-step"));
+        ChartHistory.Gauges gauges = new ChartHistory.Gauges(
+                gate::lastBacklog, deadLetters, monitor.watchedCertificates(partners, receiptSigner));
+        return new ChartHistory(metrics.registry(), gauges, clock, settings.getDuration("gateway.console.chart-step"));
     }
 
     @BindToRegistry("gatewayOverview")
@@ -116,24 +107,8 @@ public final class ConsoleConfiguration implements CamelConfiguration {
             ConfigurationChanges changes,
             AcceptLog acceptLog,
             GatewayMetrics metrics) {
-        return new GatewayOverview(
-                traffic,
-                gate::lastBacklog,
-                deadLetters,
-                acceptLog::inFlightCount,
-                metrics::deliveredRecords,
-                () -> alerts.active().stream()
-                        .map(a -> Map.of(
-                                "alert",
-                                a.alert(),
-                                "subject",
-                                a.subject(),
-                                "detail",
-                                a.detail(),
-                                "since",
-                                a.since().toString()))
-                        .toList(),
-                changes,
-                clock);
+        GatewayOverview.RecordStages stages = new GatewayOverview.RecordStages(
+                acceptLog::inFlightCount, gate::lastBacklog, metrics::deliveredRecords, deadLetters);
+        return new GatewayOverview(traffic, stages, alerts, changes, clock);
     }
 }

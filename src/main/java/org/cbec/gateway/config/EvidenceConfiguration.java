@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -35,21 +34,18 @@ import org.slf4j.LoggerFactory;
  * does not order a class's bean methods by their dependencies): it calls that bean's method, which makes it once.
  */
 @Configuration
-public final class EvidenceConfiguration implements CamelConfiguration {
+public final class EvidenceConfiguration extends SettingsConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceConfiguration.class);
     /** Accepted messages this instance appended and the projection has not archived yet; past it, OVERLOADED. */
     private static final int ACCEPT_LOG_MAX_IN_FLIGHT = 20_000;
 
-    private final GatewaySettings settings;
-    private final Clock clock;
     private As4Messages as4Messages;
     private AcceptLog acceptLog;
     private TimeStamper timeStamper;
     private TrustedTime trustedTime;
 
     public EvidenceConfiguration(GatewaySettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        super(settings, clock);
     }
 
     @BindToRegistry("acceptLog")

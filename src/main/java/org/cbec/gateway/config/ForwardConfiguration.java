@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.console.SecurityEvents;
 import org.cbec.gateway.error.GatewayError;
@@ -36,17 +35,14 @@ import org.cbec.gateway.translate.Translators;
  * (routes/forward-national.camel.yaml), dead letters, replay and the built-in national-system simulator.
  */
 @Configuration
-public final class ForwardConfiguration implements CamelConfiguration {
-    private final GatewaySettings settings;
-    private final Clock clock;
+public final class ForwardConfiguration extends SettingsConfiguration {
     private final int port;
     private HttpClient nationalHttp;
     private DeliveryLedger ledger;
     private AeoRegistry registry;
 
     public ForwardConfiguration(GatewaySettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        super(settings, clock);
         this.port = settings.getInt("gateway.http.port");
     }
 
@@ -103,25 +99,28 @@ public final class ForwardConfiguration implements CamelConfiguration {
 
     @BindToRegistry("aeoDelivery")
     public NationalDelivery aeoDelivery(Database database, GatewayMetrics metrics, SecurityEvents securityEvents) {
-        return new NationalDelivery(
-                deliveryLedger(database),
-                aeoRegistry(database),
-                metrics,
-                nationalHttp(),
-                nationalTarget("aeo", "aeo", nationalSimulator(securityEvents).forwarderHeaders()));
+        return nationalDelivery("aeo", "aeo", database, metrics, securityEvents);
     }
 
     @BindToRegistry("shipmentDelivery")
     public NationalDelivery shipmentDelivery(Database database, GatewayMetrics metrics, SecurityEvents securityEvents) {
+        return nationalDelivery("shipment", "shipments", database, metrics, securityEvents);
+    }
+
+    /** The two national systems are delivered to alike; only their settings key and simulator path differ. */
+    private NationalDelivery nationalDelivery(
+            String key,
+            String simulatorPath,
+            Database database,
+            GatewayMetrics metrics,
+            SecurityEvents securityEvents) {
         return new NationalDelivery(
                 deliveryLedger(database),
                 aeoRegistry(database),
                 metrics,
                 nationalHttp(),
                 nationalTarget(
-                        "shipment",
-                        "shipments",
-                        nationalSimulator(securityEvents).forwarderHeaders()));
+                        key, simulatorPath, nationalSimulator(securityEvents).forwarderHeaders()));
     }
 
     @BindToRegistry("deadLetters")

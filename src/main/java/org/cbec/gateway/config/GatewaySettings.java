@@ -104,26 +104,24 @@ public final class GatewaySettings {
     }
 
     public int getInt(String key) {
-        try {
-            return Integer.parseInt(require(key));
-        } catch (NumberFormatException e) {
-            throw invalid(key, "must be a whole number, not '" + require(key) + "'");
-        }
+        return parsed(key, Integer::parseInt, "must be a whole number");
     }
 
     public long getLong(String key) {
-        try {
-            return Long.parseLong(require(key));
-        } catch (NumberFormatException e) {
-            throw invalid(key, "must be a whole number, not '" + require(key) + "'");
-        }
+        return parsed(key, Long::parseLong, "must be a whole number");
     }
 
     public double getDouble(String key) {
+        return parsed(key, Double::parseDouble, "must be a number such as 0.5");
+    }
+
+    /** The number settings differ only in their parser and in how the refusal names what was expected. */
+    private <T> T parsed(String key, java.util.function.Function<String, T> parser, String expected) {
+        String value = require(key);
         try {
-            return Double.parseDouble(require(key));
+            return parser.apply(value);
         } catch (NumberFormatException e) {
-            throw invalid(key, "must be a number such as 0.5, not '" + require(key) + "'");
+            throw invalid(key, expected + ", not '" + value + "'");
         }
     }
 

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
@@ -28,16 +27,13 @@ import org.cbec.gateway.translate.Translators;
  * message up to its answer. The gate's limits are checked when the configuration is made, before anything opens.
  */
 @Configuration
-public final class IntakeConfiguration implements CamelConfiguration {
-    private final GatewaySettings settings;
-    private final Clock clock;
+public final class IntakeConfiguration extends SettingsConfiguration {
     private final long maxBytes;
     private final IntakeGate.Limits limits;
     private IntakeGate gate;
 
     public IntakeConfiguration(GatewaySettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        super(settings, clock);
         this.maxBytes = settings.getLong("gateway.inbound.max-bytes");
         this.limits = new IntakeGate.Limits(
                 settings.getLong("gateway.inbound.max-backlog"),

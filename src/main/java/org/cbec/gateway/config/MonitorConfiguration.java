@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.evidence.AcceptLog;
@@ -31,15 +30,12 @@ import org.cbec.gateway.signature.CmsSigner;
  * console's charts and overview.
  */
 @Configuration
-public final class MonitorConfiguration implements CamelConfiguration {
-    private final GatewaySettings settings;
-    private final Clock clock;
+public final class MonitorConfiguration extends SettingsConfiguration {
     private LongSupplier deadLetters;
     private Supplier<List<WatchedCertificate>> certificates;
 
     public MonitorConfiguration(GatewaySettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        super(settings, clock);
     }
 
     /** Read at most once a second, however many scrapes, alert evaluations and console views ask. */
@@ -77,14 +73,13 @@ public final class MonitorConfiguration implements CamelConfiguration {
                 settings.getDouble("gateway.alerts.refusal-rate"),
                 settings.getDuration("gateway.alerts.window"),
                 settings.getLong("gateway.alerts.min-messages"));
-        return new Alerts(
-                alertSettings,
-                clock,
+        Alerts.Sources sources = new Alerts.Sources(
                 partners::registry,
                 watchedCertificates(partners, receiptSigner),
                 deadLetterCount(ledger),
                 traffic,
                 metrics);
+        return new Alerts(alertSettings, sources, clock);
     }
 
     @BindToRegistry("gatewayHealth")

@@ -14,42 +14,36 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
-import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.outbound.As4Transport;
 import org.cbec.gateway.outbound.CmsHttpsTransport;
 import org.cbec.gateway.outbound.OutboundDelivery;
 import org.cbec.gateway.outbound.OutboundIntake;
+import org.cbec.gateway.outbound.OutboundPartners;
 import org.cbec.gateway.outbound.OutboundStatus;
 import org.cbec.gateway.outbound.OutboundTransport;
 import org.cbec.gateway.partner.LivePartners;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.signature.CmsSigner;
-import org.cbec.gateway.signature.as4.As4SecurityVerifier;
-import org.cbec.gateway.signature.as4.As4UserMessageWriter;
 
 /**
  * The outbound direction (CONTRACT.md §8): national data to partners over their transports, {@code cms-https} and
  * {@code as4} (the inbound AS4 side's writer and verifier, as a sender), with its status per partner.
  */
 @Configuration
-public final class OutboundConfiguration implements CamelConfiguration {
-    private final GatewaySettings settings;
-    private final Clock clock;
+public final class OutboundConfiguration extends SettingsConfiguration {
     private final long maxBytes;
     private final String country;
     private Map<String, OutboundTransport> transports;
     private OutboundStatus status;
 
     public OutboundConfiguration(GatewaySettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        super(settings, clock);
         this.maxBytes = settings.getLong("gateway.inbound.max-bytes");
         this.country = settings.get("gateway.country", "DE").trim();
         if (!java.util.Set.of(java.util.Locale.getISOCountries()).contains(country)) {
@@ -81,16 +75,12 @@ public final class OutboundConfiguration implements CamelConfiguration {
     public OutboundIntake outboundIntake(
             LivePartners partners, EvidenceArchive archive, DeliveryLedger ledger, CmsSigner signer) {
         return new OutboundIntake(
-                partners::registry,
+                new OutboundPartners(partners::registry, outboundTransports(signer)),
                 archive,
                 ledger,
                 signer,
-                new MessageIds(clock),
-                clock,
-                outboundTransports(signer),
-                settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
-                country,
-                maxBytes);
+                new OutboundIntake.Own(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes),
+                clock);
     }
 
     @BindToRegistry("outboundDelivery")
@@ -105,8 +95,7 @@ public final class OutboundConfiguration implements CamelConfiguration {
                 ledger,
                 archive,
                 database.writer(),
-                partners::registry,
-                outboundTransports(signer),
+                new OutboundPartners(partners::registry, outboundTransports(signer)),
                 new OutboundDelivery.Retries(
                         settings.getInt("gateway.forward.max-attempts"),
                         settings.getDuration("gateway.forward.initial-delay"),
@@ -122,8 +111,8 @@ public final class OutboundConfiguration implements CamelConfiguration {
         CmsHttpsTransport cmsHttps = new CmsHttpsTransport(tls, timeout);
         transports.put(cmsHttps.name(), cmsHttps);
         As4Transport as4 = new As4Transport(
-                new As4UserMessageWriter(signer.signingKey()),
-                new As4SecurityVerifier(signer.signingKey(), maxBytes),
+                signer.signingKey(),
+                maxBytes,
                 new As4Transport.Identity(
                         settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
                         settings.get("gateway.as4.party-id-type", Partner.As4Party.UNREGISTERED),

@@ -7,7 +7,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.intake.ContainerType;
 import org.cbec.gateway.partner.AlgorithmPolicy;
@@ -32,15 +31,11 @@ import org.slf4j.LoggerFactory;
  * and the gateway's own key that signs receipts. The static factories serve the offline commands too.
  */
 @Configuration
-public final class SignatureConfiguration implements CamelConfiguration {
+public final class SignatureConfiguration extends SettingsConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(SignatureConfiguration.class);
 
-    private final GatewaySettings settings;
-    private final Clock clock;
-
     public SignatureConfiguration(GatewaySettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        super(settings, clock);
     }
 
     /** The signature containers by type; a Map, so taken by name: {@code @BeanInject("signatureContainers")}. */

@@ -2,7 +2,6 @@ package org.cbec.gateway.config;
 
 import java.time.Clock;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.evidence.As4Messages;
 import org.cbec.gateway.evidence.MessageIds;
@@ -20,15 +19,12 @@ import org.cbec.gateway.signature.soap.WsSecurityResponseSigner;
 
 /** The entry points of the three inbound transports (HTTP, SOAP, AS4), each handing its documents to the intake. */
 @Configuration
-public final class TransportConfiguration implements CamelConfiguration {
-    private final GatewaySettings settings;
-    private final Clock clock;
+public final class TransportConfiguration extends SettingsConfiguration {
     private final long maxBytes;
     private InboundIntake intake;
 
     public TransportConfiguration(GatewaySettings settings, Clock clock) {
-        this.settings = settings;
-        this.clock = clock;
+        super(settings, clock);
         this.maxBytes = settings.getLong("gateway.inbound.max-bytes");
     }
 

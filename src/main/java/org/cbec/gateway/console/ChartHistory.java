@@ -39,10 +39,12 @@ public final class ChartHistory {
 
     private static final Duration KEPT = Duration.ofDays(1);
 
+    /** The values charted beside the meters, read at each sample: the same ones the metrics' gauges watch. */
+    public record Gauges(
+            LongSupplier forwardBacklog, LongSupplier deadLetters, Supplier<List<WatchedCertificate>> certificates) {}
+
     private final MeterRegistry registry;
-    private final LongSupplier backlog;
-    private final LongSupplier deadLetters;
-    private final Supplier<List<WatchedCertificate>> certificates;
+    private final Gauges gauges;
     private final Clock clock;
     private final Duration step;
     private final int capacity;
@@ -55,17 +57,9 @@ public final class ChartHistory {
     private record Point(
             Instant at, Map<String, long[]> partners, Double[] latencyMillis, long backlog, long deadLetters) {}
 
-    public ChartHistory(
-            MeterRegistry registry,
-            LongSupplier backlog,
-            LongSupplier deadLetters,
-            Supplier<List<WatchedCertificate>> certificates,
-            Clock clock,
-            Duration step) {
+    public ChartHistory(MeterRegistry registry, Gauges gauges, Clock clock, Duration step) {
         this.registry = registry;
-        this.backlog = backlog;
-        this.deadLetters = deadLetters;
-        this.certificates = certificates;
+        this.gauges = gauges;
         this.clock = clock;
         this.step = step;
         this.capacity = (int) Math.min(100_000, Math.max(2, KEPT.toMillis() / Math.max(1, step.toMillis())));
@@ -84,7 +78,12 @@ public final class ChartHistory {
         for (Counter counter : registry.find("gateway.records.delivered").counters()) {
             add(partners, counter, 2);
         }
-        points.addLast(new Point(clock.instant(), partners, latency(), backlog.getAsLong(), deadLetters.getAsLong()));
+        points.addLast(new Point(
+                clock.instant(),
+                partners,
+                latency(),
+                gauges.forwardBacklog().getAsLong(),
+                gauges.deadLetters().getAsLong()));
         while (points.size() > capacity) {
             points.removeFirst();
         }
@@ -181,7 +180,7 @@ public final class ChartHistory {
             deadLetterCounts.add(point.deadLetters());
         }
         List<Map<String, Object>> expiry = new ArrayList<>();
-        for (WatchedCertificate certificate : certificates.get()) {
+        for (WatchedCertificate certificate : gauges.certificates().get()) {
             Instant notAfter = certificate.certificate().getNotAfter().toInstant();
             expiry.add(Map.of(
                     "partner",

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.cbec.gateway.evidence.PartnerTraffic;
 import org.cbec.gateway.http.HttpAnswer;
+import org.cbec.gateway.monitor.Alerts;
 
 /**
  * {@code GET /api/v1/overview}: what the console's live page shows at a glance: messages per partner in the
@@ -24,29 +24,23 @@ import org.cbec.gateway.http.HttpAnswer;
  * ({@code deadLettered}).
  */
 public final class GatewayOverview {
+    /** Where accepted work is at this moment (see the class comment), each count read when the overview is asked for. */
+    public record RecordStages(
+            LongSupplier acceptedNotProjected,
+            LongSupplier queued,
+            LongSupplier deliveredSinceStart,
+            LongSupplier deadLettered) {}
+
     private final PartnerTraffic traffic;
-    private final LongSupplier backlog;
-    private final LongSupplier deadLetters;
-    private final LongSupplier notProjected;
-    private final LongSupplier delivered;
-    private final Supplier<List<?>> alerts;
+    private final RecordStages stages;
+    private final Alerts alerts;
     private final ConfigurationChanges changes;
     private final Clock clock;
 
     public GatewayOverview(
-            PartnerTraffic traffic,
-            LongSupplier backlog,
-            LongSupplier deadLetters,
-            LongSupplier notProjected,
-            LongSupplier delivered,
-            Supplier<List<?>> alerts,
-            ConfigurationChanges changes,
-            Clock clock) {
+            PartnerTraffic traffic, RecordStages stages, Alerts alerts, ConfigurationChanges changes, Clock clock) {
         this.traffic = traffic;
-        this.backlog = backlog;
-        this.deadLetters = deadLetters;
-        this.notProjected = notProjected;
-        this.delivered = delivered;
+        this.stages = stages;
         this.alerts = alerts;
         this.changes = changes;
         this.clock = clock;
@@ -58,17 +52,29 @@ public final class GatewayOverview {
         answer.put("at", now.toString());
         answer.put("lastMinute", byPartner(traffic.countsByVerdictSince(now.minus(Duration.ofMinutes(1)))));
         answer.put("last15Minutes", byPartner(traffic.countsByVerdictSince(now.minus(Duration.ofMinutes(15)))));
-        long queued = backlog.getAsLong();
-        long dead = deadLetters.getAsLong();
+        long queued = stages.queued().getAsLong();
+        long dead = stages.deadLettered().getAsLong();
         answer.put("forwardBacklog", queued);
         answer.put("deadLetters", dead);
         Map<String, Object> records = new LinkedHashMap<>();
-        records.put("acceptedNotProjected", notProjected.getAsLong());
+        records.put("acceptedNotProjected", stages.acceptedNotProjected().getAsLong());
         records.put("queued", queued);
-        records.put("deliveredSinceStart", delivered.getAsLong());
+        records.put("deliveredSinceStart", stages.deliveredSinceStart().getAsLong());
         records.put("deadLettered", dead);
         answer.put("records", records);
-        answer.put("alerts", alerts.get());
+        answer.put(
+                "alerts",
+                alerts.active().stream()
+                        .map(a -> Map.of(
+                                "alert",
+                                a.alert(),
+                                "subject",
+                                a.subject(),
+                                "detail",
+                                a.detail(),
+                                "since",
+                                a.since().toString()))
+                        .toList());
         answer.put("configurationChanges", changes.recent().stream().limit(20).toList());
         return HttpAnswer.json(200, answer);
     }

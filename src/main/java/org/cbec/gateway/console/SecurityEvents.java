@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +21,10 @@ import javax.sql.DataSource;
 import org.apache.camel.Header;
 import org.apache.camel.Service;
 import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.http.HttpAnswer;
+import org.cbec.gateway.http.QueryParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,33 +157,15 @@ public final class SecurityEvents implements Service {
             @Header("limit") String limit) {
         Instant from;
         Instant to;
-        try {
-            from = blank(since) ? Instant.EPOCH : Instant.parse(since);
-            to = blank(until) ? clock.instant().plus(Duration.ofDays(1)) : Instant.parse(until);
-        } catch (DateTimeParseException e) {
-            return HttpAnswer.problem(
-                    GatewayError.SCHEMA_INVALID,
-                    "since and until must be ISO instants such as 2026-11-28T10:00:00Z",
-                    null,
-                    null);
-        }
-        Kind only = null;
-        if (!blank(kind)) {
-            try {
-                only = Kind.valueOf(kind.trim());
-            } catch (IllegalArgumentException e) {
-                return HttpAnswer.problem(
-                        GatewayError.SCHEMA_INVALID,
-                        "kind must be one of LOGIN_REFUSED, ACCESS_REFUSED, HTTP_REFUSED, EVENTS_DROPPED",
-                        null,
-                        null);
-            }
-        }
+        Kind only;
         int max;
         try {
-            max = blank(limit) ? 100 : Integer.parseInt(limit.trim());
-        } catch (NumberFormatException e) {
-            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "limit must be a whole number", null, null);
+            from = QueryParameters.instant(since, Instant.EPOCH);
+            to = QueryParameters.instant(until, clock.instant().plus(Duration.ofDays(1)));
+            only = kind(kind);
+            max = blank(limit) ? 100 : QueryParameters.wholeNumber(limit.trim());
+        } catch (GatewayException refused) {
+            return QueryParameters.refusal(refused);
         }
         max = Math.max(1, Math.min(max, 1000));
         List<Map<String, Object>> events = new ArrayList<>();
@@ -329,6 +312,20 @@ public final class SecurityEvents implements Service {
 
     private static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The kind asked for; null (every kind) when none. */
+    private static Kind kind(String text) {
+        if (blank(text)) {
+            return null;
+        }
+        try {
+            return Kind.valueOf(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new GatewayException(
+                    GatewayError.SCHEMA_INVALID,
+                    "kind must be one of LOGIN_REFUSED, ACCESS_REFUSED, HTTP_REFUSED, EVENTS_DROPPED");
+        }
     }
 
     private static boolean blank(String text) {

@@ -23,21 +23,9 @@ public record HttpLimits(
         requirePositive("gateway.http.idle-timeout", idleTimeout);
         requirePositive("gateway.http.header-timeout", headerTimeout);
         requirePositive("gateway.http.body-timeout", bodyTimeout);
-        if (maxHeaderBytes < 1024) {
-            throw new GatewayException(
-                    GatewayError.CONFIGURATION_INVALID,
-                    "gateway.http.max-header-bytes must be at least 1024, not " + maxHeaderBytes);
-        }
-        if (maxRequestLineBytes < 256) {
-            throw new GatewayException(
-                    GatewayError.CONFIGURATION_INVALID,
-                    "gateway.http.max-request-line-bytes must be at least 256, not " + maxRequestLineBytes);
-        }
-        if (maxConnections < 1) {
-            throw new GatewayException(
-                    GatewayError.CONFIGURATION_INVALID,
-                    "gateway.http.max-connections must be at least 1, not " + maxConnections);
-        }
+        requireAtLeast("gateway.http.max-header-bytes", maxHeaderBytes, 1024);
+        requireAtLeast("gateway.http.max-request-line-bytes", maxRequestLineBytes, 256);
+        requireAtLeast("gateway.http.max-connections", maxConnections, 1);
     }
 
     /** Vert.x's options for the gateway's one server: HTTP/1.1 only, so every request goes through the strict decoder. */
@@ -49,6 +37,13 @@ public record HttpLimits(
                 .setMaxInitialLineLength(maxRequestLineBytes)
                 // An h2c upgrade would take later requests past the HTTP/1.1 decoder that checks their framing.
                 .setHttp2ClearTextEnabled(false);
+    }
+
+    private static void requireAtLeast(String key, int value, int least) {
+        if (value < least) {
+            throw new GatewayException(
+                    GatewayError.CONFIGURATION_INVALID, key + " must be at least " + least + ", not " + value);
+        }
     }
 
     private static void requirePositive(String key, Duration value) {

@@ -49,31 +49,27 @@ public final class Alerts {
     public record Settings(
             long certificateExpiryDays, long deadLetters, double refusalRate, Duration window, long minMessages) {}
 
-    private final Settings settings;
-    private final Clock clock;
-    private final Supplier<PartnerRegistry> partners;
-    private final Supplier<List<WatchedCertificate>> certificates;
-    private final LongSupplier deadLetters;
-    private final PartnerTraffic traffic;
-    private final GatewayMetrics metrics;
-    private final Instant startedAt;
-    private final Map<Kind, Map<String, Alert>> active = new LinkedHashMap<>();
-
-    public Alerts(
-            Settings settings,
-            Clock clock,
+    /**
+     * What the alerts read on every evaluation, as the monitor configuration wires it: the partners, the watched
+     * certificates and the dead-letter count to judge, the partners' traffic, and the metrics each alert is reported to.
+     */
+    public record Sources(
             Supplier<PartnerRegistry> partners,
             Supplier<List<WatchedCertificate>> certificates,
             LongSupplier deadLetters,
             PartnerTraffic traffic,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics) {}
+
+    private final Settings settings;
+    private final Sources sources;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final Map<Kind, Map<String, Alert>> active = new LinkedHashMap<>();
+
+    public Alerts(Settings settings, Sources sources, Clock clock) {
         this.settings = settings;
+        this.sources = sources;
         this.clock = clock;
-        this.partners = partners;
-        this.certificates = certificates;
-        this.deadLetters = deadLetters;
-        this.traffic = traffic;
-        this.metrics = metrics;
         this.startedAt = clock.instant();
         for (Kind kind : Kind.values()) {
             active.put(kind, new LinkedHashMap<>());
@@ -83,7 +79,7 @@ public final class Alerts {
     /** Evaluates every alert now; a check that cannot be made (database down) leaves its alerts as they were. */
     public synchronized void evaluate() {
         Instant now = clock.instant();
-        metrics.refreshCertificates();
+        sources.metrics().refreshCertificates();
         update(Kind.CERTIFICATE_EXPIRY, now, () -> certificates(now));
         update(Kind.DEAD_LETTERS, now, this::deadLetters);
         update(Kind.PARTNER_SILENT, now, () -> silentPartners(now));
@@ -115,7 +111,7 @@ public final class Alerts {
     private Map<String, String> certificates(Instant now) {
         Map<String, String> found = new LinkedHashMap<>();
         Instant horizon = now.plus(Duration.ofDays(settings.certificateExpiryDays()));
-        for (WatchedCertificate watched : certificates.get()) {
+        for (WatchedCertificate watched : sources.certificates().get()) {
             Instant notAfter = watched.notAfter();
             if (!notAfter.isAfter(horizon)) {
                 String subject = watched.partner() + " " + watched.subject();
@@ -132,7 +128,7 @@ public final class Alerts {
     }
 
     private Map<String, String> deadLetters() {
-        long count = deadLetters.getAsLong();
+        long count = sources.deadLetters().getAsLong();
         if (count <= settings.deadLetters()) {
             return Map.of();
         }
@@ -144,12 +140,12 @@ public final class Alerts {
 
     private Map<String, String> silentPartners(Instant now) {
         Map<String, String> found = new LinkedHashMap<>();
-        for (Partner partner : partners.get().all()) {
+        for (Partner partner : sources.partners().get().all()) {
             Duration expected = partner.expectedInterval();
             if (!partner.enabled() || expected == null) {
                 continue;
             }
-            Optional<Instant> last = traffic.lastMessageAt(partner.id());
+            Optional<Instant> last = sources.traffic().lastMessageAt(partner.id());
             // A partner that never sent is counted from the gateway's start, not from the beginning of time.
             Instant since = last.orElse(startedAt);
             if (Duration.between(since, now).compareTo(expected) > 0) {
@@ -168,7 +164,7 @@ public final class Alerts {
 
     private Map<String, String> refusalRates(Instant now) {
         Map<String, String> found = new LinkedHashMap<>();
-        traffic.countsSince(now.minus(settings.window())).forEach((partner, counts) -> {
+        sources.traffic().countsSince(now.minus(settings.window())).forEach((partner, counts) -> {
             if (counts.messages() >= settings.minMessages() && counts.refusalRate() > settings.refusalRate()) {
                 found.put(
                         partner,
@@ -197,7 +193,7 @@ public final class Alerts {
             Alert before = current.get(raised.getKey());
             if (before == null) {
                 LOG.warn("Alert {} raised for {}: {}", kind, raised.getKey(), raised.getValue());
-                metrics.alert(kind.name(), raised.getKey(), true);
+                sources.metrics().alert(kind.name(), raised.getKey(), true);
             }
             current.put(
                     raised.getKey(),
@@ -212,7 +208,7 @@ public final class Alerts {
                         entry.getKey(),
                         entry.getValue().since(),
                         clearedBecause(kind));
-                metrics.alert(kind.name(), entry.getKey(), false);
+                sources.metrics().alert(kind.name(), entry.getKey(), false);
                 it.remove();
             }
         }

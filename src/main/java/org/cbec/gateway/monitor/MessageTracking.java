@@ -6,17 +6,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Header;
 import org.cbec.gateway.error.GatewayError;
+import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.ArchivedMessage;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.RecordDelivery;
 import org.cbec.gateway.http.HttpAnswer;
+import org.cbec.gateway.http.QueryParameters;
 
 /** The message tracking API: {@code GET /api/v1/messages/{messageId}} and the search {@code GET /api/v1/messages}. */
 public final class MessageTracking {
@@ -47,19 +48,11 @@ public final class MessageTracking {
         Instant to;
         int max;
         try {
-            from = since == null || since.isBlank() ? null : Instant.parse(since);
-            to = until == null || until.isBlank() ? null : Instant.parse(until);
-        } catch (DateTimeParseException e) {
-            return HttpAnswer.problem(
-                    GatewayError.SCHEMA_INVALID,
-                    "since and until must be ISO instants such as 2026-11-28T10:00:00Z",
-                    null,
-                    null);
-        }
-        try {
-            max = limit == null || limit.isBlank() ? 100 : Integer.parseInt(limit);
-        } catch (NumberFormatException e) {
-            return HttpAnswer.problem(GatewayError.SCHEMA_INVALID, "limit must be a whole number", null, null);
+            from = QueryParameters.instant(since, null);
+            to = QueryParameters.instant(until, null);
+            max = QueryParameters.limit(limit, 100);
+        } catch (GatewayException refused) {
+            return QueryParameters.refusal(refused);
         }
         List<ArchivedMessage> found =
                 archive.search(blankToNull(partner), blankToNull(status), blankToNull(format), from, to, max);

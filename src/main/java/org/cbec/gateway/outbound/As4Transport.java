@@ -19,6 +19,7 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.partner.PartnerOutbound;
+import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.as4.As4Answer;
 import org.cbec.gateway.signature.as4.As4SecurityVerifier;
 import org.cbec.gateway.signature.as4.As4UserMessageWriter;
@@ -61,15 +62,20 @@ public final class As4Transport implements OutboundTransport {
     private final Duration timeout;
     private final Clock clock;
 
+    /**
+     * @param signingKey the gateway's key: it signs every UserMessage and is the receipt verifier's decryption key;
+     *     the writer and the verifier are built from it here, as every caller built them from the one key
+     * @param maxPayloadBytes the receipt verifier's limit on a decrypted payload
+     */
     public As4Transport(
-            As4UserMessageWriter writer,
-            As4SecurityVerifier verifier,
+            GatewaySigningKey signingKey,
+            long maxPayloadBytes,
             Identity identity,
             SSLContext tls,
             Duration timeout,
             Clock clock) {
-        this.writer = writer;
-        this.verifier = verifier;
+        this.writer = new As4UserMessageWriter(signingKey);
+        this.verifier = new As4SecurityVerifier(signingKey, maxPayloadBytes);
         this.identity = identity;
         this.timeout = timeout;
         this.clock = clock;

@@ -7,11 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.apache.camel.Body;
 import org.cbec.gateway.canonical.CanonicalJson;
 import org.cbec.gateway.config.GroupCommit;
@@ -22,7 +20,6 @@ import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.RecordBatch;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.partner.PartnerOutbound;
-import org.cbec.gateway.partner.PartnerRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +50,7 @@ public final class OutboundDelivery {
     private final DeliveryLedger ledger;
     private final EvidenceArchive archive;
     private final GroupCommit writer;
-    private final Supplier<PartnerRegistry> partners;
-    private final Map<String, OutboundTransport> transports;
+    private final OutboundPartners partners;
     private final Retries retries;
     private final Clock clock;
     private final OutboundStatus status;
@@ -63,8 +59,7 @@ public final class OutboundDelivery {
             DeliveryLedger ledger,
             EvidenceArchive archive,
             GroupCommit writer,
-            Supplier<PartnerRegistry> partners,
-            Map<String, OutboundTransport> transports,
+            OutboundPartners partners,
             Retries retries,
             Clock clock,
             OutboundStatus status) {
@@ -76,7 +71,6 @@ public final class OutboundDelivery {
         this.archive = archive;
         this.writer = writer;
         this.partners = partners;
-        this.transports = Map.copyOf(transports);
         this.retries = retries;
         this.clock = clock;
         this.status = status;
@@ -169,13 +163,13 @@ public final class OutboundDelivery {
 
     /** One attempt over the partner's transport as its file says now (a hot reload may have moved its URL). */
     private OutboundTransport.Result attempt(OutboundTransport.Document document) {
-        Partner partner = partners.get().byId(document.partnerId()).orElse(null);
+        Partner partner = partners.partner(document.partnerId()).orElse(null);
         PartnerOutbound outbound = partner == null ? null : partner.outbound();
         if (outbound == null) {
             return OutboundTransport.Result.failed(
                     "partner " + document.partnerId() + " has no outbound section any more");
         }
-        OutboundTransport transport = transports.get(outbound.transport());
+        OutboundTransport transport = partners.transport(outbound.transport()).orElse(null);
         if (transport == null) {
             return OutboundTransport.Result.failed("no " + outbound.transport() + " sender in this gateway");
         }

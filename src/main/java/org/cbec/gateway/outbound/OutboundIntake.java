@@ -26,7 +26,6 @@ import org.cbec.gateway.forward.OutboundRecord;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.partner.PartnerOutbound;
-import org.cbec.gateway.partner.PartnerRegistry;
 import org.cbec.gateway.signature.CmsSigner;
 import org.cbec.gateway.translate.DocumentFormat;
 import org.cbec.gateway.translate.DocumentWriter;
@@ -49,44 +48,41 @@ public final class OutboundIntake {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboundIntake.class);
 
-    private final java.util.function.Supplier<PartnerRegistry> partners;
+    /**
+     * The gateway's own side of every outbound message (the outbound configuration reads these settings once).
+     *
+     * @param partyId  the gateway's own party id ({@code gateway.as4.party-id}): the source of every record it sends
+     * @param country  the gateway's own country ({@code gateway.country}): every AEO id it sends is one of its own
+     * @param maxBytes the largest request body read ({@code gateway.inbound.max-bytes})
+     */
+    public record Own(String partyId, String country, long maxBytes) {}
+
+    private final OutboundPartners partners;
     private final EvidenceArchive archive;
     private final DeliveryLedger ledger;
     private final CmsSigner signer;
+    private final Map<DocumentFormat, DocumentWriter> writers = DocumentWriter.standard();
+    private final OutboundRecords bodyRecords;
+    private final Own own;
     private final MessageIds messageIds;
     private final Clock clock;
-    private final Map<DocumentFormat, DocumentWriter> writers = DocumentWriter.standard();
-    private final Map<String, OutboundTransport> transports;
-    private final OutboundRecords bodyRecords;
-    private final String country;
-    private final long maxBytes;
 
-    /**
-     * @param partyId    the gateway's own party id ({@code gateway.as4.party-id}): the source of every record it sends
-     * @param country    the gateway's own country ({@code gateway.country}): every AEO id it sends is one of its own
-     * @param transports the transports this gateway can send with, by name; a partner on another is OUTBOUND_NOT_CONFIGURED
-     */
+    /** @param partners the partners and this gateway's transports; a partner on another is OUTBOUND_NOT_CONFIGURED */
     public OutboundIntake(
-            java.util.function.Supplier<PartnerRegistry> partners,
+            OutboundPartners partners,
             EvidenceArchive archive,
             DeliveryLedger ledger,
             CmsSigner signer,
-            MessageIds messageIds,
-            Clock clock,
-            Map<String, OutboundTransport> transports,
-            String partyId,
-            String country,
-            long maxBytes) {
+            Own own,
+            Clock clock) {
         this.partners = partners;
         this.archive = archive;
         this.ledger = ledger;
         this.signer = signer;
-        this.messageIds = messageIds;
+        this.bodyRecords = new OutboundRecords(own.partyId(), own.country());
+        this.own = own;
+        this.messageIds = new MessageIds(clock);
         this.clock = clock;
-        this.transports = Map.copyOf(transports);
-        this.bodyRecords = new OutboundRecords(partyId, country);
-        this.country = country;
-        this.maxBytes = maxBytes;
     }
 
     /** The answer, and the delivery to queue once the answer's commit is done (empty unless accepted). */
@@ -113,13 +109,12 @@ public final class OutboundIntake {
     }
 
     private Outcome accept(OutboundRequest request, String partnerIdAsGiven) {
-        if (request.body.length() > maxBytes) {
+        if (request.body.length() > own.maxBytes()) {
             throw new GatewayException(
                     GatewayError.PAYLOAD_TOO_LARGE,
-                    "the body has " + request.body.length() + " bytes; the limit is " + maxBytes);
+                    "the body has " + request.body.length() + " bytes; the limit is " + own.maxBytes());
         }
-        Partner partner = partners.get()
-                .byId(request.partnerId == null ? "" : request.partnerId)
+        Partner partner = partners.partner(request.partnerId == null ? "" : request.partnerId)
                 .orElseThrow(
                         () -> new GatewayException(GatewayError.NOT_FOUND, "no partner '" + partnerIdAsGiven + "'"));
         PartnerOutbound outbound = partner.outbound();
@@ -133,12 +128,12 @@ public final class OutboundIntake {
                                             ? " has no outbound section in its file"
                                             : " has no agreement in its file: nothing is sent without one"));
         }
-        if (!transports.containsKey(outbound.transport())) {
+        if (partners.transport(outbound.transport()).isEmpty()) {
             throw new GatewayException(
                     GatewayError.OUTBOUND_NOT_CONFIGURED,
                     "partner " + partner.id() + " receives by " + outbound.transport()
                             + ", which this gateway cannot send with yet (it sends with: "
-                            + String.join(", ", transports.keySet()) + ")");
+                            + String.join(", ", partners.transports().keySet()) + ")");
         }
         DocumentFormat format = DocumentFormat.byId(outbound.format()).orElseThrow();
         request.format = format.id();
@@ -151,7 +146,7 @@ public final class OutboundIntake {
         bodyRecords.checkAgreement(request, partner, records);
         List<AeoStatusRecord> canonical = bodyRecords.validated(request, records);
         String legalBasis = partner.agreement().reference();
-        byte[] document = writers.get(format).write(canonical, country, request.receivedAt, legalBasis);
+        byte[] document = writers.get(format).write(canonical, own.country(), request.receivedAt, legalBasis);
         byte[] signed = signer.sign(document);
         String version = HexFormat.of().formatHex(sha256(signed)).substring(0, 16);
         ObjectNode delivery = CanonicalJson.mapper().createObjectNode();
@@ -236,7 +231,14 @@ public final class OutboundIntake {
     private Outcome refuse(OutboundRequest request, GatewayError error, String detail) {
         try {
             archive.archiveOutboundNotAccepted(request.evidence(
-                    Verdict.REJECTED, error.code(), detail, 0, null, null, null, request.body.length() <= maxBytes));
+                    Verdict.REJECTED,
+                    error.code(),
+                    detail,
+                    0,
+                    null,
+                    null,
+                    null,
+                    request.body.length() <= own.maxBytes()));
         } catch (RuntimeException e) {
             LOG.error("The refusal of outbound request {} could not be archived", request.messageId, e);
         }

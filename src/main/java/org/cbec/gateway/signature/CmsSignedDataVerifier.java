@@ -26,15 +26,10 @@ import org.cbec.gateway.evidence.ReceivedBody;
  * Opens CMS SignedData with encapsulated content (DER or PEM) and verifies its one signature.
  * Only the signature over the content is checked here; who the signer is, is decided by {@link SignerTrust}.
  */
-public final class CmsSignedDataVerifier implements SignatureContainer {
+public final class CmsSignedDataVerifier implements SignatureContainer.OfBodyAlone {
     private static final byte[] PEM_START = "-----BEGIN".getBytes(StandardCharsets.US_ASCII);
     /** The JDK's digests (SHA-256 has CPU intrinsics); what the content is digested with while it streams past. */
     private static final DigestCalculatorProvider DIGESTS = digests();
-
-    @Override
-    public SignedDocument open(byte[] body, String contentType) {
-        return verify(body);
-    }
 
     /**
      * DER is read where it lies, and so is its signed content when it is one DER OCTET STRING (the common case):
@@ -52,6 +47,7 @@ public final class CmsSignedDataVerifier implements SignatureContainer {
     }
 
     /** Parses and verifies; every failure is a {@link GatewayException} with its refusal code. */
+    @Override
     public SignedDocument verify(byte[] container) {
         byte[] der = isPem(container) ? fromPem(container) : container;
         BerDepth.check(der, isPem(container) ? "the CMS in the PEM block" : "the CMS body");

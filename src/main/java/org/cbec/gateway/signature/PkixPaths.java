@@ -7,7 +7,6 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import org.cbec.gateway.error.GatewayError;
-import org.cbec.gateway.error.GatewayException;
 
 /**
  * The JDK's PKIX path validation as the signer's trust and the time-stamping authorities both use it: a factory and a
@@ -17,13 +16,8 @@ final class PkixPaths {
     /** The longest chain either follows from a certificate up to an anchor. */
     static final int MAX_CHAIN_LENGTH = 8;
 
-    private static final ThreadLocal<CertPathValidator> VALIDATORS = ThreadLocal.withInitial(() -> {
-        try {
-            return CertPathValidator.getInstance("PKIX");
-        } catch (GeneralSecurityException e) {
-            throw new GatewayException(GatewayError.CONFIGURATION_INVALID, "no PKIX path validator", e);
-        }
-    });
+    private static final ThreadLocal<CertPathValidator> VALIDATORS = X509Factory.perThread(
+            () -> CertPathValidator.getInstance("PKIX"), GatewayError.CONFIGURATION_INVALID, "no PKIX path validator");
 
     private PkixPaths() {}
 

@@ -21,4 +21,18 @@ public interface SignatureContainer {
     default SignedDocument open(ReceivedBody body, String contentType) {
         return open(body.bytes(), contentType);
     }
+
+    /**
+     * A container whose bytes say all (CMS, XMLDSig, JWS): the Content-Type adds nothing, so opening is verifying the
+     * body. S/MIME and SOAP read their Content-Type and implement {@link #open(byte[], String)} themselves.
+     */
+    interface OfBodyAlone extends SignatureContainer {
+        /** Parses and verifies; every failure is a GatewayException with its refusal code, as for {@code open}. */
+        SignedDocument verify(byte[] body);
+
+        @Override
+        default SignedDocument open(byte[] body, String contentType) {
+            return verify(body);
+        }
+    }
 }

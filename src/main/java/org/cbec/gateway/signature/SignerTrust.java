@@ -118,37 +118,40 @@ public final class SignerTrust {
         return new TrustedSigner(partner, chain, anchor);
     }
 
+    /** A chain certificate and its anchor are checked alike; only the refusal's wording differs. */
+    private static void requireValidAt(
+            X509Certificate certificate, Date at, java.util.function.Supplier<String> refusal) {
+        try {
+            certificate.checkValidity(at);
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            throw new GatewayException(GatewayError.CERTIFICATE_EXPIRED, refusal.get());
+        }
+    }
+
     /** Validates the path and returns the anchor it ends at. */
     private static X509Certificate validatePath(List<X509Certificate> chain, Set<TrustAnchor> anchors, Date at) {
         for (X509Certificate certificate : chain) {
-            try {
-                certificate.checkValidity(at);
-            } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-                throw new GatewayException(
-                        GatewayError.CERTIFICATE_EXPIRED,
-                        "the certificate "
-                                + certificate.getSubjectX500Principal().getName() + " was not valid at "
-                                + at.toInstant()
-                                + ", the time received or proved by a trusted time-stamp token (valid "
-                                + certificate.getNotBefore().toInstant() + " to "
-                                + certificate.getNotAfter().toInstant() + ")");
-            }
+            requireValidAt(
+                    certificate,
+                    at,
+                    () -> "the certificate "
+                            + certificate.getSubjectX500Principal().getName() + " was not valid at "
+                            + at.toInstant()
+                            + ", the time received or proved by a trusted time-stamp token (valid "
+                            + certificate.getNotBefore().toInstant() + " to "
+                            + certificate.getNotAfter().toInstant() + ")");
         }
         for (TrustAnchor anchor : anchors) {
             X509Certificate anchorCertificate = anchor.getTrustedCert();
             if (anchorCertificate
                     .getSubjectX500Principal()
                     .equals(chain.get(chain.size() - 1).getIssuerX500Principal())) {
-                try {
-                    anchorCertificate.checkValidity(at);
-                } catch (CertificateExpiredException | CertificateNotYetValidException e) {
-                    throw new GatewayException(
-                            GatewayError.CERTIFICATE_EXPIRED,
-                            "the trust anchor "
-                                    + anchorCertificate
-                                            .getSubjectX500Principal()
-                                            .getName() + " was not valid at " + at.toInstant());
-                }
+                requireValidAt(
+                        anchorCertificate,
+                        at,
+                        () -> "the trust anchor "
+                                + anchorCertificate.getSubjectX500Principal().getName() + " was not valid at "
+                                + at.toInstant());
             }
         }
         try {

@@ -73,7 +73,7 @@ public final class AeoStatusCsvTranslator implements Translator {
         if (rows == null) {
             return new Translation.Invalid(format(), errors);
         }
-        RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
+        RecordSource source = context.source(format());
         // Below RecordsDocument.STREAMED_FROM_RECORDS the records are kept as made. A larger list keeps only
         // where each row starts: its records are made again from the text whenever they are read.
         List<CanonicalRecord> records = new ArrayList<>();
@@ -234,15 +234,7 @@ public final class AeoStatusCsvTranslator implements Translator {
 
         private <T> T optional(int column, Function<String, Optional<T>> parse, String rule) {
             String text = cell(column);
-            if (text == null) {
-                return null;
-            }
-            Optional<T> value = parse.apply(text);
-            if (value.isEmpty()) {
-                fail(column, rule);
-                return null;
-            }
-            return value.get();
+            return text == null ? null : Rules.parsedOrRefused(text, parse, () -> fail(column, rule));
         }
 
         private void fail(int column, String message) {

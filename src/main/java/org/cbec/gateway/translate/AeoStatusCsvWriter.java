@@ -9,11 +9,6 @@ import org.cbec.gateway.canonical.AeoStatusRecord;
 /** Writes {@code aeo-status-csv}: {@link AeoStatusCsvTranslator#HEADER}, then one RFC 4180 row per record, CRLF-ended. */
 public final class AeoStatusCsvWriter implements DocumentWriter {
     @Override
-    public DocumentFormat format() {
-        return DocumentFormat.AEO_STATUS_CSV;
-    }
-
-    @Override
     public byte[] write(List<AeoStatusRecord> records, String administration, Instant generatedAt, String legalBasis) {
         StringBuilder csv = new StringBuilder(AeoStatusCsvTranslator.HEADER).append("\r\n");
         for (AeoStatusRecord record : records) {

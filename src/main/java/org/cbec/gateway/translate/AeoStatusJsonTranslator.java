@@ -43,7 +43,7 @@ public final class AeoStatusJsonTranslator implements Translator {
         fields.optional(root, "", "generatedAt", Rules::instant, Rules.INSTANT);
         JsonNode operators = fields.requiredNonEmptyArray(root, "", "operators", "operator");
 
-        RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
+        RecordSource source = context.source(format());
         List<CanonicalRecord> records = new ArrayList<>();
         Map<String, String> statements = new HashMap<>();
         for (int i = 0; operators != null && i < operators.size(); i++) {

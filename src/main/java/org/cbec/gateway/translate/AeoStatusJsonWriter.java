@@ -14,11 +14,6 @@ import org.cbec.gateway.error.GatewayException;
 /** Writes {@code aeo-status-json}: a DELTA {@code AEO_STATUS_LIST} with one operator per record, and the legal basis. */
 public final class AeoStatusJsonWriter implements DocumentWriter {
     @Override
-    public DocumentFormat format() {
-        return DocumentFormat.AEO_STATUS_JSON;
-    }
-
-    @Override
     public byte[] write(List<AeoStatusRecord> records, String administration, Instant generatedAt, String legalBasis) {
         ObjectNode document = CanonicalJson.mapper().createObjectNode();
         document.put("documentType", AeoStatusJsonTranslator.DOCUMENT_TYPE);

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.cbec.gateway.canonical.Address;
 import org.cbec.gateway.canonical.AeoStatus;
 import org.cbec.gateway.canonical.AeoStatusRecord;
@@ -74,12 +73,12 @@ final class AeoStatusXmlMapping {
     }
 
     private Optional<AeoStatusRecord> operator(Element operator) throws TooManyErrors {
-        String aeoId = checked(operator, "ID", matching(context::isOwnAeoId), context.aeoIdRule());
+        String aeoId = checked(operator, "ID", Rules.matching(context::isOwnAeoId), context.aeoIdRule());
         String name = text(operator, "Name");
         Optional<Element> addressNode = operator.child("Address");
         String country = addressNode.isEmpty()
                 ? null
-                : checked(addressNode.get(), "CountryCode", matching(Rules::isCountry), Rules.COUNTRY);
+                : checked(addressNode.get(), "CountryCode", Rules.matching(Rules::isCountry), Rules.COUNTRY);
         String programme = text(operator, "ProgrammeCode");
         AeoStatus status = checked(operator, "StatusCode", Rules::status, Rules.STATUS);
         LocalDate validFrom = checked(operator, "EffectiveDate", Rules::date, Rules.DATE);
@@ -96,10 +95,6 @@ final class AeoStatusXmlMapping {
                 country);
         return Optional.of(AeoStatusRecord.create(
                 source, aeoId, name, address, programme, status, validFrom, validUntil, statusChangedAt, statusReason));
-    }
-
-    private static Function<String, Optional<String>> matching(Predicate<String> rule) {
-        return text -> rule.test(text) ? Optional.of(text) : Optional.empty();
     }
 
     /** The exact text of a child, or null when it is absent (the schema reports a missing required one). */

@@ -3,7 +3,6 @@ package org.cbec.gateway.translate;
 import java.util.List;
 import java.util.Optional;
 import org.cbec.gateway.canonical.CanonicalRecord;
-import org.cbec.gateway.canonical.RecordSource;
 import org.xml.sax.Attributes;
 import org.xml.sax.SAXException;
 import org.xml.sax.helpers.DefaultHandler;
@@ -48,8 +47,7 @@ public final class AeoStatusXmlTranslator implements Translator {
         if (root.isEmpty() || reading.stopped()) {
             return new Translation.Invalid(format(), reading.errors());
         }
-        AeoStatusXmlMapping mapping = new AeoStatusXmlMapping(
-                reading, new RecordSource(context.partnerId(), context.messageId(), format().id()), context);
+        AeoStatusXmlMapping mapping = new AeoStatusXmlMapping(reading, context.source(format()), context);
         List<CanonicalRecord> records = mapping.records(root.get());
         List<LocatedError> errors = reading.errors();
         return errors.isEmpty()

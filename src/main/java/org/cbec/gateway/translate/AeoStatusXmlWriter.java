@@ -11,11 +11,6 @@ import org.cbec.gateway.canonical.AeoStatusRecord;
  */
 public final class AeoStatusXmlWriter implements DocumentWriter {
     @Override
-    public DocumentFormat format() {
-        return DocumentFormat.AEO_STATUS_XML;
-    }
-
-    @Override
     public byte[] write(List<AeoStatusRecord> records, String administration, Instant generatedAt, String legalBasis) {
         StringBuilder xml = new StringBuilder(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AEOStatusList xmlns=\"urn:cbec:aeo-status:1\">");

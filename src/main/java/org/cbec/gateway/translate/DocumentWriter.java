@@ -9,8 +9,6 @@ import org.cbec.gateway.canonical.AeoStatusRecord;
  * {@link Translator}, so that what one gateway writes, another (and this one's own reader) reads back as the same records.
  */
 public interface DocumentWriter {
-    DocumentFormat format();
-
     /**
      * @param administration the issuing administration's country (the gateway's own, {@code gateway.country})
      * @param generatedAt    when the list was made
@@ -18,7 +16,7 @@ public interface DocumentWriter {
      */
     byte[] write(List<AeoStatusRecord> records, String administration, Instant generatedAt, String legalBasis);
 
-    /** The writers of every format the gateway sends, by format. */
+    /** The writers of every format the gateway sends, by format: the key is a writer's format, it needs no other. */
     static java.util.Map<DocumentFormat, DocumentWriter> standard() {
         return java.util.Map.of(
                 DocumentFormat.AEO_STATUS_CSV,

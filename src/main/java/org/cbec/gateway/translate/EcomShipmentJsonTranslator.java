@@ -46,7 +46,7 @@ public final class EcomShipmentJsonTranslator implements Translator {
         }
         JsonNode root = parsed.get();
         String documentType = root.get("documentType").textValue();
-        RecordSource source = new RecordSource(context.partnerId(), context.messageId(), format().id());
+        RecordSource source = context.source(format());
         List<CanonicalRecord> records = new ArrayList<>();
         if (SHIPMENT.equals(documentType)) {
             shipment(root, "", fields, source).ifPresent(records::add);

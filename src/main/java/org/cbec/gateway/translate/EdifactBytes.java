@@ -15,10 +15,7 @@ final class EdifactBytes {
     private final byte[] document;
     private final int start;
     private boolean serviceStringAdvice;
-    private char componentSeparator = ':';
-    private char elementSeparator = '+';
-    private char releaseCharacter = '?';
-    private char segmentTerminator = '\'';
+    private EdifactSeparators separators = EdifactSeparators.DEFAULT;
     private char decimalMark = '.';
 
     EdifactBytes(byte[] document) {
@@ -45,11 +42,11 @@ final class EdifactBytes {
     }
 
     char releaseCharacter() {
-        return releaseCharacter;
+        return separators.release();
     }
 
     char segmentTerminator() {
-        return segmentTerminator;
+        return separators.terminator();
     }
 
     /** The decimal mark the {@code UNA} advises, {@code .} without one. */
@@ -68,21 +65,22 @@ final class EdifactBytes {
             errors.add(1, where, "is cut short: UNA is followed by six service characters");
             return false;
         }
-        char component = (char) (document[start + 3] & 0xFF);
-        char element = (char) (document[start + 4] & 0xFF);
+        EdifactSeparators advised = EdifactSeparators.advisedBy(document, start);
+        char component = advised.component();
+        char element = advised.element();
         char decimal = (char) (document[start + 5] & 0xFF);
-        char release = (char) (document[start + 6] & 0xFF);
+        char release = advised.release();
         char repetition = (char) (document[start + 7] & 0xFF);
-        char terminator = (char) (document[start + 8] & 0xFF);
-        List<Character> separators = new ArrayList<>(List.of(component, element, terminator));
+        char terminator = advised.terminator();
+        List<Character> used = new ArrayList<>(List.of(component, element, terminator));
         boolean usable = isServiceCharacter(component) && isServiceCharacter(element) && isServiceCharacter(terminator);
         for (char optional : new char[] {release, repetition}) {
             if (optional != ' ') { // a space means "not used" in syntax versions 1 to 3
                 usable &= isServiceCharacter(optional);
-                separators.add(optional);
+                used.add(optional);
             }
         }
-        usable &= separators.stream().distinct().count() == separators.size();
+        usable &= used.stream().distinct().count() == used.size();
         if (!usable) {
             errors.add(
                     1,
@@ -94,10 +92,7 @@ final class EdifactBytes {
             errors.add(1, where, "must give . or , as decimal mark");
             usable = false;
         }
-        componentSeparator = component;
-        elementSeparator = element;
-        releaseCharacter = release;
-        segmentTerminator = terminator;
+        separators = advised;
         decimalMark = decimal;
         return usable;
     }
@@ -117,18 +112,18 @@ final class EdifactBytes {
      * (or nothing at all), else -1.
      */
     int escapingRelease() {
-        if (releaseCharacter == ' ') {
+        if (separators.release() == ' ') {
             return -1;
         }
         int end = document.length;
         while (end > start && isWhitespace(document[end - 1])) {
             end--;
         }
-        if (end > start && (document[end - 1] & 0xFF) == segmentTerminator) {
+        if (end > start && (document[end - 1] & 0xFF) == separators.terminator()) {
             end--;
         }
         int releases = 0;
-        while (end - releases > start && (document[end - releases - 1] & 0xFF) == releaseCharacter) {
+        while (end - releases > start && (document[end - releases - 1] & 0xFF) == separators.release()) {
             releases++;
         }
         return releases % 2 == 1 ? end - 1 : -1;
@@ -151,9 +146,9 @@ final class EdifactBytes {
         }
         for (; i < document.length && tag.length() < EdifactSegment.MAX_SHOWN_TAG; i++) {
             char c = (char) (document[i] & 0xFF);
-            if (c == segmentTerminator
-                    || c == elementSeparator
-                    || c == componentSeparator
+            if (c == separators.terminator()
+                    || c == separators.element()
+                    || c == separators.component()
                     || isWhitespace(document[i])) {
                 break;
             }

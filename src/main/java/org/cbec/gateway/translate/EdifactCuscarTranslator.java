@@ -1,7 +1,5 @@
 package org.cbec.gateway.translate;
 
-import org.cbec.gateway.canonical.RecordSource;
-
 /**
  * {@code edifact-cuscar}: a UN/EDIFACT interchange of CUSCAR cargo reports (directory D.01B or later), one
  * canonical {@code ECOM_SHIPMENT} record per house consignment (consignment group {@code CNI}). Read with
@@ -61,8 +59,7 @@ public final class EdifactCuscarTranslator implements Translator {
     public Translation translate(byte[] document, TranslationContext context) {
         EdifactErrors errors = new EdifactErrors();
         EdifactInterchange interchange = new EdifactInterchange(document, errors);
-        CuscarSegments messages = new CuscarSegments(
-                interchange, errors, new RecordSource(context.partnerId(), context.messageId(), format().id()));
+        CuscarSegments messages = new CuscarSegments(interchange, errors, context.source(format()));
         if (interchange.read(messages) && messages.records().isEmpty() && errors.isEmpty()) {
             errors.add(Integer.MAX_VALUE, "document", "holds no consignment (CNI)");
         }

@@ -260,10 +260,7 @@ public final class FormatRecognizer {
         private final byte[] document;
         private final int end;
         private int position;
-        private byte componentSeparator = ':';
-        private byte elementSeparator = '+';
-        private byte releaseCharacter = '?';
-        private byte segmentTerminator = '\'';
+        private EdifactSeparators separators = EdifactSeparators.DEFAULT;
 
         EdifactHeaderScanner(byte[] document, int position, int end) {
             this.document = document;
@@ -276,10 +273,7 @@ public final class FormatRecognizer {
                 if (position + 9 > end) {
                     return Optional.empty();
                 }
-                componentSeparator = document[position + 3];
-                elementSeparator = document[position + 4];
-                releaseCharacter = document[position + 6];
-                segmentTerminator = document[position + 8];
+                separators = EdifactSeparators.advisedBy(document, position);
                 position += 9;
             }
             for (int segment = 0; segment < MAX_SEGMENTS_BEFORE_UNH; segment++) {
@@ -309,22 +303,22 @@ public final class FormatRecognizer {
             StringBuilder text = new StringBuilder();
             int limit = Math.min(end, position + MAX_SERVICE_SEGMENT_LENGTH);
             while (position < limit) {
-                byte b = document[position++];
-                if (b == releaseCharacter && position < limit) {
+                char c = (char) (document[position++] & 0xFF);
+                if (c == separators.release() && position < limit) {
                     text.append((char) (document[position++] & 0xFF));
-                } else if (b == componentSeparator) {
+                } else if (c == separators.component()) {
                     components.add(text.toString());
                     text.setLength(0);
-                } else if (b == elementSeparator || b == segmentTerminator) {
+                } else if (c == separators.element() || c == separators.terminator()) {
                     components.add(text.toString());
                     text.setLength(0);
                     elements.add(components);
                     components = new ArrayList<>();
-                    if (b == segmentTerminator) {
+                    if (c == separators.terminator()) {
                         return Optional.of(elements);
                     }
                 } else {
-                    text.append((char) (b & 0xFF));
+                    text.append(c);
                 }
             }
             return Optional.empty();

@@ -122,7 +122,7 @@ final class JsonFields {
     <T> T optional(JsonNode object, String parent, String name, Function<String, Optional<T>> parse, String rule) {
         // a value of the wrong JSON type breaks the same rule as a badly written string
         String text = optionalText(object, parent, name, rule);
-        return text == null ? null : parsed(text, pointer(parent, name), parse, rule);
+        return text == null ? null : Rules.parsedOrRefused(text, parse, () -> error(pointer(parent, name), rule));
     }
 
     private static boolean isEmptyText(JsonNode object, String name) {
@@ -130,36 +130,19 @@ final class JsonFields {
         return value != null && value.isTextual() && value.textValue().isEmpty();
     }
 
-    private <T> T parsed(String text, String pointer, Function<String, Optional<T>> parse, String rule) {
-        Optional<T> value = parse.apply(text);
-        if (value.isEmpty()) {
-            error(pointer, rule);
-            return null;
-        }
-        return value.get();
-    }
-
     /** A required string that must satisfy a rule, e.g. an ISO country code. */
     String requiredChecked(JsonNode object, String parent, String name, Predicate<String> rule, String message) {
-        return required(object, parent, name, text -> rule.test(text) ? Optional.of(text) : Optional.empty(), message);
+        return required(object, parent, name, Rules.matching(rule), message);
     }
 
     /** An optional string that must satisfy a rule when present. */
     String optionalChecked(JsonNode object, String parent, String name, Predicate<String> rule, String message) {
-        return optional(object, parent, name, text -> rule.test(text) ? Optional.of(text) : Optional.empty(), message);
+        return optional(object, parent, name, Rules.matching(rule), message);
     }
 
     /** A JSON object that must be present; null (with an error) otherwise. */
     JsonNode requiredObject(JsonNode object, String parent, String name) {
-        JsonNode value = requiredValue(object, parent, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isObject()) {
-            error(pointer(parent, name), "must be a JSON object");
-            return null;
-        }
-        return value;
+        return requiredOfKind(object, parent, name, JsonNode::isObject, "must be a JSON object");
     }
 
     /** A JSON object, or null when absent or JSON null. */
@@ -174,16 +157,20 @@ final class JsonFields {
 
     /** A JSON array with at least one element; null (with an error) otherwise. */
     JsonNode requiredNonEmptyArray(JsonNode object, String parent, String name, String whatItHolds) {
-        JsonNode value = requiredValue(object, parent, name);
-        if (value == null) {
-            return null;
-        }
-        if (!value.isArray()) {
-            error(pointer(parent, name), "must be a JSON array");
-            return null;
-        }
-        if (value.isEmpty()) {
+        JsonNode value = requiredOfKind(object, parent, name, JsonNode::isArray, "must be a JSON array");
+        if (value != null && value.isEmpty()) {
             error(pointer(parent, name), "must hold at least one " + whatItHolds);
+            return null;
+        }
+        return value;
+    }
+
+    /** The object and array rules share this: absent is null with requiredValue's error, another kind null with its own. */
+    private JsonNode requiredOfKind(
+            JsonNode object, String parent, String name, Predicate<JsonNode> kind, String wrongKind) {
+        JsonNode value = requiredValue(object, parent, name);
+        if (value != null && !kind.test(value)) {
+            error(pointer(parent, name), wrongKind);
             return null;
         }
         return value;

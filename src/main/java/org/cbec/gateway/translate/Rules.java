@@ -81,6 +81,24 @@ final class Rules {
     }
 
     /** A time of that shape; empty too when it is shaped like one but is none (2019-02-30, month 13). */
+    /** A rule as a parser: the text itself when it satisfies {@code rule}, else nothing. */
+    static Function<String, Optional<String>> matching(java.util.function.Predicate<String> rule) {
+        return text -> rule.test(text) ? Optional.of(text) : Optional.empty();
+    }
+
+    /**
+     * The value {@code parse} makes of {@code text}; when it makes none, {@code refuse} reports the broken rule where the
+     * format locates it, and the value is null. The CSV, JSON and WCO readers refuse a bad value alike through this.
+     */
+    static <T> T parsedOrRefused(String text, Function<String, Optional<T>> parse, Runnable refuse) {
+        Optional<T> value = parse.apply(text);
+        if (value.isEmpty()) {
+            refuse.run();
+            return null;
+        }
+        return value.get();
+    }
+
     private static <T> Optional<T> shapedTime(Pattern shape, String text, Function<String, T> parse) {
         if (!shape.matcher(text).matches()) {
             return Optional.empty();

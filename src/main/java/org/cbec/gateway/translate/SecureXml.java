@@ -165,15 +165,13 @@ public final class SecureXml {
         factory.setXIncludeAware(false);
         factory.setExpandEntityReferences(false);
         try {
-            for (Map.Entry<String, Boolean> feature : FEATURES.entrySet()) {
-                factory.setFeature(feature.getKey(), feature.getValue());
-            }
+            harden(factory::setFeature);
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             factory.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
             factory.setAttribute(LOCALE, Locale.ROOT);
             limits(factory::setAttribute);
             return factory.newDocumentBuilder();
-        } catch (ParserConfigurationException | IllegalArgumentException e) {
+        } catch (ParserConfigurationException | SAXException | IllegalArgumentException e) {
             throw new GatewayException(
                     GatewayError.INTERNAL_ERROR, "the JDK XML parser refuses the hardened settings", e);
         }
@@ -185,9 +183,7 @@ public final class SecureXml {
         factory.setValidating(false);
         factory.setXIncludeAware(false);
         try {
-            for (Map.Entry<String, Boolean> feature : FEATURES.entrySet()) {
-                factory.setFeature(feature.getKey(), feature.getValue());
-            }
+            harden(factory::setFeature);
             SAXParser parser = factory.newSAXParser();
             parser.setProperty(XMLConstants.ACCESS_EXTERNAL_DTD, "");
             parser.setProperty(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
@@ -207,6 +203,18 @@ public final class SecureXml {
         features.put(EXTERNAL_PARAMETER_ENTITIES, false);
         features.put(LOAD_EXTERNAL_DTD, false);
         return features;
+    }
+
+    /** Sets the hardening features on either parser factory; their setFeature methods share no interface. */
+    private static void harden(FeatureSetter factory) throws ParserConfigurationException, SAXException {
+        for (Map.Entry<String, Boolean> feature : FEATURES.entrySet()) {
+            factory.set(feature.getKey(), feature.getValue());
+        }
+    }
+
+    @FunctionalInterface
+    private interface FeatureSetter {
+        void set(String name, boolean value) throws ParserConfigurationException, SAXException;
     }
 
     /** The JDK limits, set explicitly rather than trusting defaults that change between releases. */

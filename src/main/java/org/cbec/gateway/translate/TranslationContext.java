@@ -1,5 +1,7 @@
 package org.cbec.gateway.translate;
 
+import org.cbec.gateway.canonical.RecordSource;
+
 /**
  * What a translator needs to know besides the document: who sent it, under which message id, and the sending
  * partner's country (CONTRACT.md §2), whose operators alone it may publish AEO status for.
@@ -19,6 +21,11 @@ public record TranslationContext(String partnerId, String messageId, String part
      */
     public boolean isOwnAeoId(String aeoId) {
         return Rules.isAeoId(aeoId) && (partnerCountry == null || aeoId.startsWith(partnerCountry));
+    }
+
+    /** Where the records a translator makes of this document come from: this partner and message, in that format. */
+    public RecordSource source(DocumentFormat format) {
+        return new RecordSource(partnerId, messageId, format.id());
     }
 
     /** What {@link #isOwnAeoId} asks, as the located error says it. */

@@ -322,21 +322,13 @@ final class WcoDeclarationMapping {
 
     /** A token that must satisfy a rule, e.g. an ISO country code. */
     private String checked(Element node, boolean required, Predicate<String> rule, String message) {
-        return parsed(node, required, text -> rule.test(text) ? Optional.of(text) : Optional.empty(), message);
+        return parsed(node, required, Rules.matching(rule), message);
     }
 
     /** A token turned into a value by {@code parse}; {@code rule} is the message when that fails. */
     private <T> T parsed(Element node, boolean required, Function<String, Optional<T>> parse, String rule) {
         String text = token(node, required);
-        if (text == null) {
-            return null;
-        }
-        Optional<T> value = parse.apply(text);
-        if (value.isEmpty()) {
-            error(node, rule);
-            return null;
-        }
-        return value.get();
+        return text == null ? null : Rules.parsedOrRefused(text, parse, () -> error(node, rule));
     }
 
     /** A plain decimal, exact as sent; {@code positive} refuses zero (signs are refused anyway). */

@@ -3,7 +3,6 @@ package org.cbec.gateway.translate;
 import java.util.List;
 import java.util.Optional;
 import org.cbec.gateway.canonical.CanonicalRecord;
-import org.cbec.gateway.canonical.RecordSource;
 import org.cbec.gateway.canonical.ShipmentRecord;
 import org.cbec.gateway.translate.XmlTree.Element;
 
@@ -100,8 +99,7 @@ public final class WcoDeclarationXmlTranslator implements Translator {
                             "the root element must be " + ROOT + " in namespace " + NAMESPACE)));
         }
         WcoDeclarationMapping mapping = new WcoDeclarationMapping();
-        Optional<ShipmentRecord> record =
-                mapping.shipment(root, new RecordSource(context.partnerId(), context.messageId(), format().id()));
+        Optional<ShipmentRecord> record = mapping.shipment(root, context.source(format()));
         return record.isPresent()
                 ? new Translation.Records(format(), List.<CanonicalRecord>of(record.get()))
                 : new Translation.Invalid(format(), mapping.errors.list());

@@ -22,7 +22,6 @@ import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.as4.As4Request;
 import org.cbec.gateway.signature.as4.As4SecurityVerifier;
 import org.cbec.gateway.signature.as4.As4Signals;
-import org.cbec.gateway.signature.as4.As4UserMessageWriter;
 import org.cbec.gateway.testing.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -86,8 +85,8 @@ class As4TransportTest {
 
     private OutboundTransport.Result send(String url) throws Exception {
         As4Transport transport = new As4Transport(
-                new As4UserMessageWriter(new GatewaySigningKey(gatewayKey.key(), gatewayKey.chain())),
-                new As4SecurityVerifier(new GatewaySigningKey(gatewayKey.key(), gatewayKey.chain()), 1 << 20),
+                new GatewaySigningKey(gatewayKey.key(), gatewayKey.chain()),
+                1 << 20,
                 new As4Transport.Identity("CBEC-GATEWAY", Partner.As4Party.UNREGISTERED, "urn:cbec:gateway:exchange"),
                 javax.net.ssl.SSLContext.getDefault(),
                 Duration.ofSeconds(10),

@@ -55,7 +55,7 @@ import org.cbec.gateway.signature.SignerKey;
  *
  * <p>Stateless and thread-safe.
  */
-public final class JwsVerifier implements SignatureContainer {
+public final class JwsVerifier implements SignatureContainer.OfBodyAlone {
     static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
     private static final String SIGNING_TIME = "sigT";
     private static final String ISSUED_AT = "iat";
@@ -66,12 +66,8 @@ public final class JwsVerifier implements SignatureContainer {
     private final JcaX509CertificateConverter certificateConverter =
             new JcaX509CertificateConverter().setProvider(BOUNCY_CASTLE);
 
-    @Override
-    public SignedDocument open(byte[] body, String contentType) {
-        return verify(body);
-    }
-
     /** Parses and verifies a compact JWS; every failure is a {@link GatewayException} with its refusal code. */
+    @Override
     public SignedDocument verify(byte[] body) {
         String compact = compactText(body);
         JWSHeader header = protectedHeader(compact);

@@ -58,7 +58,7 @@ import org.xml.sax.SAXParseException;
  *
  * <p>Thread-safe: parsers are per thread, Santuario is initialised once, nothing else is shared.
  */
-public final class XmlSignatureVerifier implements SignatureContainer {
+public final class XmlSignatureVerifier implements SignatureContainer.OfBodyAlone {
 
     /** The XMLDSig namespace. */
     public static final String DSIG = "http://www.w3.org/2000/09/xmldsig#";
@@ -76,12 +76,8 @@ public final class XmlSignatureVerifier implements SignatureContainer {
         Init.init(); // registers Santuario's algorithms and resolvers; idempotent, done once per class load
     }
 
-    @Override
-    public SignedDocument open(byte[] body, String contentType) {
-        return verify(body);
-    }
-
     /** Parses and verifies; every failure is a {@link GatewayException} with its refusal code. */
+    @Override
     public SignedDocument verify(byte[] body) {
         Document document = parse(body);
         Element signatureElement = theEnvelopedSignature(document);
