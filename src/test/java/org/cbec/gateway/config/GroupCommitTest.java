@@ -186,6 +186,10 @@ class GroupCommitTest {
             }
             assertThatThrownBy(() -> callers.get(4).get(15, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(GatewayException.class);
+            // The observer hears of a group after its waiters were released.
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> groups.size() >= 2);
             assertThat(groups).containsExactly(1, 5);
             assertThat(count(dataSource)).isEqualTo(4);
         }
@@ -261,6 +265,11 @@ class GroupCommitTest {
                     connection -> connection.createStatement().execute("INSERT INTO t VALUES (42)"),
                     GroupCommit.ALONE_FROM_RECORDS - 1);
             assertThat(count(dataSource)).isEqualTo(2);
+            // The writer tells its observer after it has released the group's waiters: wait for the second group's
+            // report.
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> groups.size() >= 2);
             assertThat(groups)
                     .containsExactly(1, 1); // the held piece and the small one; the large ones never joined a group
         }
