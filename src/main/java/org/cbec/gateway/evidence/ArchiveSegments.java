@@ -99,17 +99,16 @@ public final class ArchiveSegments implements AutoCloseable {
             return appendDeflatedInPlace(array, offset, length);
         }
         byte[] deflated = deflate(array, offset, length);
-        if (deflated == null) {
-            return write(length, array, offset, length);
-        }
-        return write(
-                DEFLATED | (deflated.length + 4),
-                ByteBuffer.allocate(4 + deflated.length)
-                        .putInt(length)
-                        .put(deflated)
-                        .array(),
-                0,
-                deflated.length + 4);
+        return deflated == null
+                ? write(ByteBuffer.allocate(4).putInt(length).flip(), array, offset, length)
+                : write(
+                        ByteBuffer.allocate(8)
+                                .putInt(DEFLATED | (deflated.length + 4))
+                                .putInt(length)
+                                .flip(),
+                        deflated,
+                        0,
+                        deflated.length);
     }
 
     /**
@@ -136,15 +135,9 @@ public final class ArchiveSegments implements AutoCloseable {
                 stored += n;
             }
             writeFully(ByteBuffer.allocate(4).putInt(DEFLATED | (int) stored).flip(), at);
-            position = at + 4 + stored;
-            channel.position(position); // the next body is written where this one ends
-            dirty = true;
-            return ((long) current << OFFSET_BITS) | at;
+            return appended(at, 4 + stored);
         } catch (IOException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR,
-                    "cannot append to the archive segment " + current + ": " + e.getMessage(),
-                    e);
+            throw appendFailure(e);
         } finally {
             deflater.end();
         }
@@ -171,21 +164,33 @@ public final class ArchiveSegments implements AutoCloseable {
         }
     }
 
-    private synchronized long write(int lengthWord, byte[] array, int offset, int length) {
+    /** Appends a length word (and what follows it in {@code header}) and the bytes; returns where they lie. */
+    private synchronized long write(ByteBuffer header, byte[] array, int offset, int length) {
         try {
-            rollIfFull(4L + length);
+            long bytes = header.remaining() + (long) length;
+            rollIfFull(bytes);
             long at = position;
-            writeFully(ByteBuffer.allocate(4).putInt(lengthWord).flip());
+            writeFully(header);
             writeFully(ByteBuffer.wrap(array, offset, length));
-            position += 4 + length;
-            dirty = true;
-            return ((long) current << OFFSET_BITS) | at;
+            return appended(at, bytes);
         } catch (IOException e) {
-            throw new GatewayException(
-                    GatewayError.INTERNAL_ERROR,
-                    "cannot append to the archive segment " + current + ": " + e.getMessage(),
-                    e);
+            throw appendFailure(e);
         }
+    }
+
+    /** Books {@code bytes} appended at {@code at}: the next body is written where they end. */
+    private long appended(long at, long bytes) throws IOException {
+        position = at + bytes;
+        channel.position(position);
+        dirty = true;
+        return ((long) current << OFFSET_BITS) | at;
+    }
+
+    private GatewayException appendFailure(IOException e) {
+        return new GatewayException(
+                GatewayError.INTERNAL_ERROR,
+                "cannot append to the archive segment " + current + ": " + e.getMessage(),
+                e);
     }
 
     /** Forces what was appended to disk: called before the transaction that refers to it commits. */
@@ -212,6 +217,10 @@ public final class ArchiveSegments implements AutoCloseable {
             ByteBuffer length = ByteBuffer.allocate(4);
             readFully(file, length, offset);
             int word = length.flip().getInt();
+            if ((word & ~DEFLATED) > file.size() - offset - 4) {
+                // a damaged length word must not make the read allocate what the segment does not hold
+                throw new IOException("the body at " + segment + ":" + offset + " runs past the end of the segment");
+            }
             byte[] stored = new byte[word & ~DEFLATED];
             readFully(file, ByteBuffer.wrap(stored), offset + 4);
             byte[] bytes = (word & DEFLATED) == 0 ? stored : inflate(stored, segment, offset);
@@ -306,6 +315,9 @@ public final class ArchiveSegments implements AutoCloseable {
 
     private static byte[] inflate(byte[] stored, int segment, long offset) throws IOException {
         int size = ByteBuffer.wrap(stored).getInt();
+        if (size < 0 || size > (stored.length - 4L) * 1032) { // deflate cannot shrink more than 1032 to 1
+            throw new IOException("the deflated body at " + segment + ":" + offset + " claims " + size + " bytes");
+        }
         java.util.zip.Inflater inflater = new java.util.zip.Inflater();
         try {
             inflater.setInput(stored, 4, stored.length - 4);

@@ -152,4 +152,24 @@ class ArchiveSegmentsTest {
             assertThat(reopened.read(references[2])).contains(after);
         }
     }
+
+    @Test
+    void a_damaged_length_word_is_an_error_not_an_allocation_of_what_it_claims(@TempDir Path directory)
+            throws Exception {
+        byte[] body = "a body".repeat(10).getBytes(StandardCharsets.UTF_8);
+        long reference;
+        try (ArchiveSegments segments = ArchiveSegments.open(directory, 1 << 20, Clock.systemUTC())) {
+            reference = segments.append(ReceivedBody.of(body));
+            segments.sync();
+        }
+        Path segment = directory.resolve("segment-000001.bin");
+        byte[] stored = Files.readAllBytes(segment);
+        java.nio.ByteBuffer.wrap(stored).putInt(0, Integer.MAX_VALUE); // top bit clear: a plain body of 2 GiB
+        Files.write(segment, stored);
+        try (ArchiveSegments segments = ArchiveSegments.open(directory, 1 << 20, Clock.systemUTC())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> segments.read(reference))
+                    .isInstanceOf(org.cbec.gateway.error.GatewayException.class)
+                    .hasMessageContaining("runs past the end of the segment");
+        }
+    }
 }
