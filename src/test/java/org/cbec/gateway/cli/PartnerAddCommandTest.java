@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.security.auth.x500.X500Principal;
@@ -75,19 +76,7 @@ class PartnerAddCommandTest {
                 root.resolve("kr-ca.pem"),
                 "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
 
-        CliRun run = CliRun.of(
-                "partner",
-                "add",
-                "--id",
-                "KR-KCS",
-                "--name",
-                "Korea Customs Service",
-                "--country",
-                "KR",
-                "--ca",
-                notACertificate.toString(),
-                "--dir",
-                partners().toString());
+        CliRun run = partnerAdd("KR-KCS", "KR", notACertificate.toString());
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err())
@@ -99,19 +88,7 @@ class PartnerAddCommandTest {
     @Test
     void undoes_everything_when_the_gateway_loader_refuses_what_was_written() throws IOException {
         // 'XX' passes the command's own checks; the gateway's loader refuses it after both files are written.
-        CliRun run = CliRun.of(
-                "partner",
-                "add",
-                "--id",
-                "KR-KCS",
-                "--name",
-                "Korea Customs Service",
-                "--country",
-                "XX",
-                "--ca",
-                caFile().toString(),
-                "--dir",
-                partners().toString());
+        CliRun run = partnerAdd("KR-KCS", "XX", caFile().toString());
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("field 'country'");
@@ -151,19 +128,7 @@ class PartnerAddCommandTest {
 
     @Test
     void refuses_an_id_that_is_not_a_partner_id_before_writing_anything() {
-        CliRun run = CliRun.of(
-                "partner",
-                "add",
-                "--id",
-                "../KR",
-                "--name",
-                "Korea Customs Service",
-                "--country",
-                "KR",
-                "--ca",
-                caFile().toString(),
-                "--dir",
-                partners().toString());
+        CliRun run = partnerAdd("../KR", "KR", caFile().toString());
 
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("--id must match");
@@ -172,23 +137,14 @@ class PartnerAddCommandTest {
 
     @Test
     void writes_the_signer_extended_key_usages_given_on_the_command_line() {
-        CliRun run = CliRun.of(
-                "partner",
-                "add",
-                "--id",
+        CliRun run = partnerAdd(
                 "KR-KCS",
-                "--name",
-                "Korea Customs Service",
-                "--country",
                 "KR",
-                "--ca",
                 caFile().toString(),
                 "--signer-extended-key-usage",
                 "1.3.6.1.5.5.7.3.36,1.2.410.200004.10.1",
                 "--signer-extended-key-usage",
-                "1.3.6.1.5.5.7.3.4",
-                "--dir",
-                partners().toString());
+                "1.3.6.1.5.5.7.3.4");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(0);
         Partner partner = PartnerRegistry.load(partners()).byId("KR-KCS").orElseThrow();
@@ -198,19 +154,7 @@ class PartnerAddCommandTest {
 
     @Test
     void keeps_the_default_signer_extended_key_usages_when_none_is_given() {
-        CliRun run = CliRun.of(
-                "partner",
-                "add",
-                "--id",
-                "KR-KCS",
-                "--name",
-                "Korea Customs Service",
-                "--country",
-                "KR",
-                "--ca",
-                caFile().toString(),
-                "--dir",
-                partners().toString());
+        CliRun run = partnerAdd("KR-KCS", "KR", caFile().toString());
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(0);
         assertThat(PartnerRegistry.load(partners()).byId("KR-KCS").orElseThrow().signerExtendedKeyUsages())
@@ -221,21 +165,7 @@ class PartnerAddCommandTest {
     void refuses_a_signer_extended_key_usage_that_is_no_object_identifier_and_leaves_nothing_behind() {
         // A name instead of an OID, and one with YAML in it: the partner file parser's own check refuses both.
         for (String notAnOid : List.of("emailProtection", "1.3.6.1.5.5.7.3.4\"]\nenabled: false #")) {
-            CliRun run = CliRun.of(
-                    "partner",
-                    "add",
-                    "--id",
-                    "KR-KCS",
-                    "--name",
-                    "Korea Customs Service",
-                    "--country",
-                    "KR",
-                    "--ca",
-                    caFile().toString(),
-                    "--signer-extended-key-usage",
-                    notAnOid,
-                    "--dir",
-                    partners().toString());
+            CliRun run = partnerAdd("KR-KCS", "KR", caFile().toString(), "--signer-extended-key-usage", notAnOid);
 
             assertThat(run.exit()).as(run.toString()).isEqualTo(2);
             assertThat(run.err())
@@ -258,5 +188,14 @@ class PartnerAddCommandTest {
                     .map(p -> directory.relativize(p).toString().replace('\\', '/'))
                     .toList();
         }
+    }
+
+    /** {@code partner add} of the Korea Customs Service into {@link #partners()}, with the options a case varies. */
+    private CliRun partnerAdd(String id, String country, String ca, String... more) {
+        List<String> arguments = new ArrayList<>(List.of(
+                "partner", "add", "--id", id, "--name", "Korea Customs Service", "--country", country, "--ca", ca));
+        arguments.addAll(List.of(more));
+        arguments.addAll(List.of("--dir", partners().toString()));
+        return CliRun.of(arguments.toArray(String[]::new));
     }
 }
