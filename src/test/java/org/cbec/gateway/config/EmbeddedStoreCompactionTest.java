@@ -84,4 +84,78 @@ class EmbeddedStoreCompactionTest {
             }
         }
     }
+    /**
+     * The second step: a burst fills the file, most of it is then removed (as the ledger retention removes settled
+     * messages), and the file kept the size of the burst (36 % in use after a soak). Compaction moves the chunks left
+     * towards the start and truncates the file; every row kept is still there, and the file opens again.
+     */
+    @Test
+    void a_file_left_mostly_free_after_a_burst_shrinks_and_keeps_every_row() throws Exception {
+        Path file = directory.resolve("burst.mv.db");
+        String url = "jdbc:h2:file:" + directory.resolve("burst") + ";WRITE_DELAY=0;RETENTION_TIME=0";
+        long burstSize;
+        try (HikariDataSource dataSource = dataSource(url)) {
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE body (id INT PRIMARY KEY, text VARCHAR(2000))");
+            }
+            Random random = new Random(22);
+            try (Connection connection = dataSource.getConnection();
+                    PreparedStatement insert = connection.prepareStatement("INSERT INTO body VALUES (?, ?)")) {
+                for (int i = 0; i < 12_000; i++) {
+                    insert.setInt(1, i);
+                    insert.setString(2, randomText(random, 1_000));
+                    insert.executeUpdate();
+                }
+            }
+            try (Connection connection = dataSource.getConnection();
+                    Statement statement = connection.createStatement()) {
+                statement.execute("DELETE FROM body WHERE MOD(id, 10) <> 0");
+            }
+            burstSize = java.nio.file.Files.size(file);
+            EmbeddedStoreCompaction compaction = EmbeddedStoreCompaction.start(dataSource);
+            assertThat(compaction).isNotNull();
+            try {
+                for (int round = 0; round < 100; round++) {
+                    compaction.compactOnce();
+                }
+                System.out.printf(
+                        "embedded store: file %d KiB after the burst, %d KiB after compaction (%d %% of it in use)%n",
+                        burstSize >> 10, java.nio.file.Files.size(file) >> 10, compaction.fileFillRate());
+                assertThat(compaction.fileFillRate())
+                        .as("share of the file in use after compaction (the rest is free space between chunks)")
+                        .isGreaterThanOrEqualTo(EmbeddedStoreCompaction.TARGET_FILL_RATE);
+                assertThat(java.nio.file.Files.size(file))
+                        .as("the file after compaction, against its size after the burst (a tenth of it is kept)")
+                        .isLessThan(burstSize / 10);
+            } finally {
+                compaction.close();
+            }
+        }
+        try (HikariDataSource reopened = dataSource(url);
+                Connection connection = reopened.getConnection();
+                Statement statement = connection.createStatement();
+                var rows = statement.executeQuery("SELECT COUNT(*), SUM(LENGTH(text)) FROM body")) {
+            rows.next();
+            assertThat(rows.getInt(1))
+                    .as("rows kept, read from the reopened file")
+                    .isEqualTo(1_200);
+            assertThat(rows.getLong(2)).isEqualTo(1_200L * 1_000);
+        }
+    }
+
+    private static HikariDataSource dataSource(String url) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setMaximumPoolSize(2);
+        return new HikariDataSource(config);
+    }
+
+    private static String randomText(Random random, int length) {
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
+    }
 }
