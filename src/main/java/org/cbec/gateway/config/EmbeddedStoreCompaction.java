@@ -9,7 +9,6 @@ import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
-import org.h2.mvstore.RandomAccessStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,33 +19,20 @@ import org.slf4j.LoggerFactory;
  * gateway needs for a commit to survive a kill -9). Under load, each chunk keeps a few live pages (the indexes' pages
  * written by each commit) and the file grew to 15-30 times the bytes received.
  *
- * <p>This does what H2's background writer would, in its two steps, every {@link #PERIOD_MS} ms:
- *
- * <ol>
- *   <li>when the live share of the chunks is under {@link #TARGET_FILL_RATE} %, it rewrites up to {@link
- *       #WRITE_BYTES} of live pages out of the emptiest chunks older than H2's retention time and commits them; the
- *       chunks left empty are reused once that time has passed;
- *   <li>when less than {@link #TARGET_FILL_RATE} % of the file is in use (a burst left free space between chunks
- *       that no later write filled), it moves whole chunks from the end of the file into the free space nearest its
- *       start and truncates the file: up to {@link #MOVE_BYTES_BUSY} a round while the gateway writes, {@link
- *       #MOVE_BYTES_IDLE} when nothing was committed since the last round. Without this the file kept the size of
- *       its busiest seconds for good (36 % in use after a soak).
- * </ol>
- *
- * <p>H2's retention time is left as it is (both steps are H2's own housekeeping, which runs with it): it is what keeps
- * the file readable after a crash (a retention of 0, which H2's {@code compactFile} sets, is known to corrupt MVStore
- * files, h2database#2752).
+ * <p>This does what H2's background writer would: every {@link #PERIOD_MS} ms, when the live share of the chunks is
+ * under {@link #TARGET_FILL_RATE} %, it rewrites up to {@link #WRITE_BYTES} of live pages out of the emptiest chunks
+ * older than H2's retention time (45 s) and commits them; the chunks left empty are reused once that time has passed.
+ * H2's retention time is left as it is: it is what keeps the file readable after a crash (a retention of 0 is known
+ * to corrupt MVStore files, h2database#2752), so the file holds about 45 s of the gateway's writes on top of its
+ * live data, a constant that a long run amortises.
  */
 final class EmbeddedStoreCompaction implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStoreCompaction.class);
     static final int TARGET_FILL_RATE = 80;
     static final int WRITE_BYTES = 8 << 20;
     static final long PERIOD_MS = 2_000;
-    static final long MOVE_BYTES_BUSY = 4L << 20;
-    static final long MOVE_BYTES_IDLE = 64L << 20;
 
     private final MVStore store;
-    private long versionAtLastRound = -1;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "gateway-db-compaction");
         thread.setDaemon(true);
@@ -86,24 +72,14 @@ final class EmbeddedStoreCompaction implements AutoCloseable {
         return local.getDatabase().getStore().getMvStore();
     }
 
-    /**
-     * One round: moves live pages out of the emptiest chunks when the chunks are less than the target full, then
-     * chunks towards the start of the file when the file is.
-     */
+    /** One round: moves live pages out of the emptiest chunks when the file is less than the target full. */
     void compactOnce() {
         try {
-            if (store.isClosed()) {
+            if (store.isClosed() || store.getFileStore().getChunksFillRate() >= TARGET_FILL_RATE) {
                 return;
             }
-            if (store.getFileStore().getChunksFillRate() < TARGET_FILL_RATE
-                    && store.compact(TARGET_FILL_RATE, WRITE_BYTES)) {
+            if (store.compact(TARGET_FILL_RATE, WRITE_BYTES)) {
                 store.commit();
-            }
-            long version = store.getCurrentVersion();
-            boolean idle = version == versionAtLastRound;
-            versionAtLastRound = version;
-            if (store.getFileStore() instanceof RandomAccessStore file && file.getFillRate() < TARGET_FILL_RATE) {
-                file.compactMoveChunks(TARGET_FILL_RATE, idle ? MOVE_BYTES_IDLE : MOVE_BYTES_BUSY, store);
             }
         } catch (RuntimeException e) {
             if (!store.isClosed()) {
@@ -112,14 +88,9 @@ final class EmbeddedStoreCompaction implements AutoCloseable {
         }
     }
 
-    /** The live share of the chunks, in percent. */
+    /** The live share of the file, in percent. */
     int fillRate() {
         return store.getFileStore().getChunksFillRate();
-    }
-
-    /** The share of the file that chunks occupy, in percent (the rest is free space between them). */
-    int fileFillRate() {
-        return store.getFileStore().getFillRate();
     }
 
     @Override
