@@ -69,7 +69,8 @@ public final class ForwardConfiguration extends SettingsConfiguration {
             Database database,
             AcceptLog acceptLog,
             MessageBroker broker,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics,
+            RecordQueue recordQueue) {
         return new RecordDispatch(
                         deliveryLedger(database),
                         archive,
@@ -78,7 +79,8 @@ public final class ForwardConfiguration extends SettingsConfiguration {
                         clock,
                         Duration.ofMinutes(2),
                         broker.embedded())
-                .observedBy(metrics);
+                .observedBy(metrics)
+                .queueingLargeListsWith(recordQueue);
     }
 
     @BindToRegistry("recordQueue")

@@ -37,6 +37,13 @@ public final class RecordDispatch {
     private final java.time.Instant startedAt;
     private final boolean queueOwedAfterStart;
     private volatile org.cbec.gateway.monitor.GatewayMetrics metrics;
+    private volatile RecordQueue apart;
+
+    /**
+     * A message owing more records than this queues them apart from the batch's transaction, in transactions of this
+     * many ({@link RecordQueue#queueInTransactionsOf}); fewer go with the batch, committed with the entry.
+     */
+    static final int QUEUED_WITH_ENTRY_MAX = 1_000;
 
     /** @param grace how long an accepted message may wait in the queue before it counts as never dispatched */
 
@@ -91,6 +98,15 @@ public final class RecordDispatch {
         }
     }
 
+    /**
+     * Where a message owing more than {@link #QUEUED_WITH_ENTRY_MAX} records (a large list) queues them, in
+     * transactions of their own; without it they go in the batch's one transaction.
+     */
+    public RecordDispatch queueingLargeListsWith(RecordQueue queue) {
+        this.apart = queue;
+        return this;
+    }
+
     /** Whom to tell how long each projection took (the metrics' stage costs). */
     public RecordDispatch observedBy(org.cbec.gateway.monitor.GatewayMetrics metrics) {
         this.metrics = metrics;
@@ -121,7 +137,14 @@ public final class RecordDispatch {
         }
         for (RecordBatch.QueuedRecord id : ids) {
             List<OutboundRecord> owed = ledger.dispatch(textOf(id.message()));
-            batch.queue(owed, id.again());
+            RecordQueue queue = apart;
+            if (queue != null && owed.size() > QUEUED_WITH_ENTRY_MAX) {
+                // Committed before the entry is: a crash part-way takes the entry again, and its records are queued
+                // once more, each marked so; the ledger sends none twice.
+                queue.queueInTransactionsOf(owed, QUEUED_WITH_ENTRY_MAX);
+            } else {
+                batch.queue(owed, id.again());
+            }
             queued += owed.size();
         }
         return queued;

@@ -3,6 +3,12 @@ package org.cbec.gateway.forward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,6 +16,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.testing.GatewayUnderTest;
 import org.cbec.gateway.testing.NationalSystemStub;
 import org.cbec.gateway.testing.TestPki;
@@ -70,7 +77,92 @@ class LargeListsTest {
         }
     }
 
+    /**
+     * A list owing more than {@link RecordDispatch#QUEUED_WITH_ENTRY_MAX} records queues them in transactions of their
+     * own, committed before its accepted message is taken off the accept log (one transaction held all 80,000 of a
+     * 10 MB list in the broker's memory until the last was delivered: some 300 MiB). A crash part-way leaves some
+     * queued and takes the message again, which queues every record owed once more: here the message is put back on
+     * the accept log by hand after its records were queued, so that two copies of every record wait side by side.
+     * Each record reaches the national system once.
+     */
+    @Test
+    void a_large_list_queued_again_part_way_reaches_the_national_system_once_per_record(@TempDir Path root)
+            throws Exception {
+        try (GatewayUnderTest gateway =
+                new GatewayUnderTest(root).withNationalBatches().start()) {
+            ConnectionFactory factory = gateway.runtime()
+                    .camel()
+                    .getComponent("jms", org.apache.camel.component.jms.JmsComponent.class)
+                    .getConfiguration()
+                    .getOrCreateConnectionFactory();
+            // The records wait in their queue until both copies are there.
+            gateway.runtime().camel().getRouteController().stopRoute("forward-aeo-status");
+            byte[] list = TestPki.signCms(aeoList(0, 2_500), gateway.cnSigner);
+            int listRows = rows;
+            HttpResponse<String> answer = gateway.postCms(list);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            String messageId = GatewayUnderTest.json(answer).path("messageId").asText();
+            await().atMost(Duration.ofMinutes(1))
+                    .alias("the list's records queued")
+                    .until(() -> countOn(factory, RecordQueue.AEO_QUEUE) == listRows);
+
+            try (Connection connection = factory.createConnection()) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(AcceptLog.QUEUE));
+                producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                producer.send(session.createTextMessage(messageId));
+            }
+            await().atMost(Duration.ofMinutes(1))
+                    .alias("every record queued a second time")
+                    .until(() -> countOn(factory, RecordQueue.AEO_QUEUE) == 2 * listRows);
+
+            gateway.runtime().camel().getRouteController().startRoute("forward-aeo-status");
+            await().atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500))
+                    .alias("both copies of every record taken off the queue")
+                    .until(() -> gateway.national().received().size() >= listRows
+                            && countOn(factory, RecordQueue.AEO_QUEUE) == 0);
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> "FORWARDED"
+                            .equals(gateway.getJson("/api/v1/messages/" + messageId)
+                                    .path("status")
+                                    .asText()));
+            Set<String> keys = new HashSet<>();
+            for (NationalSystemStub.Received received : gateway.national().received()) {
+                assertThat(keys.add(received.idempotencyKey()))
+                        .as("delivered once: %s", received.idempotencyKey())
+                        .isTrue();
+            }
+            assertThat(keys).hasSize(listRows);
+        }
+    }
+
+    private static int countOn(ConnectionFactory factory, String queue) throws Exception {
+        try (Connection connection = factory.createConnection()) {
+            connection.start();
+            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+                return java.util.Collections.list(browser.getEnumeration()).size();
+            }
+        }
+    }
+
     private int rows;
+
+    /** An AEO CSV of {@code count} operators numbered from {@code from}. */
+    private byte[] aeoList(int from, int count) {
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int row = from + 1; row <= from + count; row++) {
+            csv.append(String.format(
+                    Locale.ROOT,
+                    "CN%010d,Operator number %d of a list,%d Keji Road,Shenzhen,518057,CN,AEO,ACTIVE,2019-05-01,,2019-05-01T00:00:00Z,%n",
+                    row,
+                    row,
+                    row));
+        }
+        rows = count;
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
 
     /** A little over 10 MiB of AEO CSV, operators numbered from {@code from}. */
     private byte[] tenMegabyteList(int from) {
