@@ -121,6 +121,13 @@ public final class GatewayBenchmark {
                 scaleOut(gateway, port, client, inbound, work, ca, sink, shipments, connections);
                 return;
             }
+            if ("memory".equals(System.getenv("BENCH_ONLY"))) {
+                // For a heap profile (jmap -histo:live from outside while it runs): the two 10 MB lists alone.
+                Memory first = tenMegabyteCsv(client, inbound, rsa, 0, false, sink, 0);
+                Memory second = tenMegabyteCsv(client, inbound, rsa, first.rows(), true, sink, first.rows());
+                System.out.printf("memory only: %s; live set %s%n", first.summary(), second.summary());
+                return;
+            }
             if ("shipments".equals(System.getenv("BENCH_ONLY"))) {
                 // For profiling one phase (JFR): the shipments-only closed loop alone, then stop; nothing is written.
                 Map<String, double[]> before = stages(client, port);
@@ -176,18 +183,18 @@ public final class GatewayBenchmark {
                     connections);
             sink.awaitRecords(((Number) as4.get("receipts")).longValue(), Duration.ofMinutes(5));
             sink.reset();
-            Memory memory = tenMegabyteCsv(client, inbound, rsa, 0, false);
-            // Let the first document's records reach the sink, then measure what stays live while a second one is
-            // accepted.
-            long listDeliveredAt = sink.awaitRecords(memory.rows(), Duration.ofMinutes(10));
+            // The first document's records reach the sink before the second one is sent; what stays live is measured
+            // while the second one is accepted, and until its records are delivered.
+            Memory memory = tenMegabyteCsv(client, inbound, rsa, 0, false, sink, 0);
+            long listDeliveredAt = memory.deliveredNanos();
             Map<String, Object> largeList = new java.util.LinkedHashMap<>();
             largeList.put("rows", memory.rows());
             largeList.put("firstRecordAfterSeconds", round((sink.firstAtNanos() - memory.startedNanos()) / 1e9));
             largeList.put("allRecordsAfterSeconds", round((listDeliveredAt - memory.startedNanos()) / 1e9));
-            Memory live = tenMegabyteCsv(client, inbound, rsa, memory.rows(), true);
-            // Close a quiet gateway. Stopped while still forwarding the second list, it would roll back what was in
-            // flight and leave it queued, as a stop should, but the run's output would end in the rollbacks' errors.
-            sink.awaitRecords(memory.rows() + live.rows(), Duration.ofMinutes(10));
+            // Waits for the second list's records too: a gateway stopped while still forwarding it would roll back
+            // what was in flight and leave it queued, as a stop should, but the run's output would end in the
+            // rollbacks' errors.
+            Memory live = tenMegabyteCsv(client, inbound, rsa, memory.rows(), true, sink, memory.rows());
 
             Map<String, Object> results = new java.util.LinkedHashMap<>();
             results.put("ranAt", Instant.now().toString());
@@ -540,34 +547,48 @@ public final class GatewayBenchmark {
     }
 
     /**
-     * Heap and RSS above what they were before the request, at their highest while it was accepted. Sampled
-     * plainly, the heap figure includes garbage not yet collected; with {@code live}, the sampler forces a full
-     * collection between samples, so the figure is what the gateway really held (the live set), at the cost of
-     * a slower request.
+     * Heap and RSS above what they were before the request, at their highest while it was accepted (until its 202)
+     * and, when {@code live}, also until every record of it reached the national system. Sampled plainly, the heap
+     * figure includes garbage not yet collected; with {@code live}, the sampler forces a full collection between
+     * samples, so the figure is what the gateway really held (the live set), at the cost of a slower request.
      */
     record Memory(
             long payloadBytes,
             int rows,
             long peakHeapDeltaBytes,
+            long peakHeapUntilDeliveredDeltaBytes,
             long peakRssDeltaBytes,
             int status,
-            long startedNanos) {
+            long startedNanos,
+            long deliveredNanos) {
         Map<String, Object> summary() {
-            return Map.of(
-                    "payloadMiB",
-                    round(payloadBytes / 1048576.0),
-                    "peakHeapDeltaMiB",
-                    round(peakHeapDeltaBytes / 1048576.0),
-                    "peakRssDeltaMiB",
-                    round(peakRssDeltaBytes / 1048576.0),
-                    "heapToPayload",
-                    round((double) peakHeapDeltaBytes / payloadBytes),
-                    "status",
-                    status);
+            Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("payloadMiB", round(payloadBytes / 1048576.0));
+            summary.put("peakHeapDeltaMiB", round(peakHeapDeltaBytes / 1048576.0));
+            summary.put("heapToPayload", round((double) peakHeapDeltaBytes / payloadBytes));
+            if (peakHeapUntilDeliveredDeltaBytes > 0) {
+                summary.put("peakHeapUntilDeliveredDeltaMiB", round(peakHeapUntilDeliveredDeltaBytes / 1048576.0));
+                summary.put(
+                        "heapUntilDeliveredToPayload", round((double) peakHeapUntilDeliveredDeltaBytes / payloadBytes));
+            }
+            summary.put("peakRssDeltaMiB", round(peakRssDeltaBytes / 1048576.0));
+            summary.put("status", status);
+            return summary;
         }
     }
 
-    private static Memory tenMegabyteCsv(HttpClient client, URI inbound, Credential signer, int firstRow, boolean live)
+    /**
+     * Sends a signed 10 MB AEO CSV and waits until the sink has {@code deliveredBefore} plus its rows; measures the
+     * heap while it is accepted and, when {@code live}, until it is delivered.
+     */
+    private static Memory tenMegabyteCsv(
+            HttpClient client,
+            URI inbound,
+            Credential signer,
+            int firstRow,
+            boolean live,
+            NationalSink sink,
+            long deliveredBefore)
             throws Exception {
         StringBuilder csv = new StringBuilder(CSV_HEADER);
         int row = firstRow;
@@ -580,9 +601,12 @@ public final class GatewayBenchmark {
                     row));
         }
         byte[] body = sign(csv.toString().getBytes(StandardCharsets.UTF_8), signer);
+        csv = null;
+        long payloadBytes = body.length;
+        int rows = row - firstRow;
         System.out.printf(
                 "memory: one %.1f MiB AEO CSV (%d rows)%s...%n",
-                body.length / 1048576.0, row - firstRow, live ? ", live set (a full collection between samples)" : "");
+                body.length / 1048576.0, rows, live ? ", live set (a full collection between samples)" : "");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         long heapBefore = memory.getHeapMemoryUsage().getUsed();
@@ -608,15 +632,24 @@ public final class GatewayBenchmark {
         sampler.start();
         long startedNanos = System.nanoTime();
         HttpResponse<Void> response = client.send(request(inbound, body), HttpResponse.BodyHandlers.discarding());
+        long peakHeapAt202 = peakHeap.get();
+        body = null;
+        if (!live) {
+            sampling.set(false);
+            sampler.join();
+        }
+        long deliveredNanos = sink.awaitRecords(deliveredBefore + rows, Duration.ofMinutes(10));
         sampling.set(false);
         sampler.join();
         return new Memory(
-                body.length,
-                row - firstRow,
-                peakHeap.get() - heapBefore,
+                payloadBytes,
+                rows,
+                peakHeapAt202 - heapBefore,
+                live ? peakHeap.get() - heapBefore : 0,
                 peakRss.get() - rssBefore,
                 response.statusCode(),
-                startedNanos);
+                startedNanos,
+                deliveredNanos);
     }
 
     static long rss() {
@@ -1198,7 +1231,10 @@ public final class GatewayBenchmark {
                         + "x, garbage included), peak RSS +" + memory.get("peakRssDeltaMiB") + " MiB, HTTP "
                         + memory.get("status") + " |",
                 "| 10 MB AEO CSV, live set | peak heap after full collections +" + live.get("peakHeapDeltaMiB")
-                        + " MiB (" + live.get("heapToPayload") + "x), HTTP " + live.get("status") + " |",
+                        + " MiB (" + live.get("heapToPayload") + "x) until its 202, +"
+                        + live.get("peakHeapUntilDeliveredDeltaMiB") + " MiB ("
+                        + live.get("heapUntilDeliveredToPayload") + "x) until its records were delivered, HTTP "
+                        + live.get("status") + " |",
                 "| on disk after the run | database "
                         + ((Map<String, Object>) results.get("storageAfterRun")).get("databaseMiB")
                         + " MiB, broker journal "
