@@ -633,6 +633,9 @@ public final class GatewayBenchmark {
         long startedNanos = System.nanoTime();
         HttpResponse<Void> response = client.send(request(inbound, body), HttpResponse.BodyHandlers.discarding());
         long peakHeapAt202 = peakHeap.get();
+        if (live && System.getenv("BENCH_ONLY") != null) {
+            System.out.printf("memory: HTTP %d at %d ms (epoch)%n", response.statusCode(), System.currentTimeMillis());
+        }
         body = null;
         if (!live) {
             sampling.set(false);
