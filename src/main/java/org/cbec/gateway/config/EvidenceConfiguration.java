@@ -114,7 +114,8 @@ public final class EvidenceConfiguration extends SettingsConfiguration {
 
     @BindToRegistry("evidenceChain")
     public EvidenceChain evidenceChain(Database database, CmsSigner receiptSigner) {
-        return new EvidenceChain(database.dataSource(), receiptSigner, clock, timeStamper(), trustedTime());
+        return new EvidenceChain(
+                database.dataSource(), clock, new EvidenceChain.Sealing(receiptSigner, timeStamper(), trustedTime()));
     }
 
     /** The AS4 messages received (duplicate elimination, signed requests) and the signals answered. */
