@@ -3,7 +3,6 @@ package org.cbec.gateway.config;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -20,6 +19,7 @@ import org.cbec.gateway.forward.MessageReplay;
 import org.cbec.gateway.forward.NationalDelivery;
 import org.cbec.gateway.forward.RecordDispatch;
 import org.cbec.gateway.forward.RecordQueue;
+import org.cbec.gateway.forward.Retries;
 import org.cbec.gateway.intake.ContainerType;
 import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.partner.LivePartners;
@@ -71,13 +71,7 @@ public final class ForwardConfiguration extends SettingsConfiguration {
             MessageBroker broker,
             GatewayMetrics metrics) {
         return new RecordDispatch(
-                        deliveryLedger(database),
-                        archive,
-                        database.writer(),
-                        acceptLog,
-                        clock,
-                        Duration.ofMinutes(2),
-                        broker.embedded())
+                        deliveryLedger(database), archive, database.writer(), acceptLog, clock, broker.embedded())
                 .observedBy(metrics);
     }
 
@@ -198,9 +192,7 @@ public final class ForwardConfiguration extends SettingsConfiguration {
                     key,
                     URI.create(url),
                     batchUrl.isEmpty() || batch == 1 ? null : URI.create(batchUrl),
-                    settings.getInt("gateway.forward.max-attempts"),
-                    settings.getDuration("gateway.forward.initial-delay"),
-                    settings.getDuration("gateway.forward.max-delay"),
+                    retries(settings),
                     settings.getDuration("gateway.forward.timeout"),
                     headers);
         } catch (IllegalArgumentException e) {
@@ -209,5 +201,13 @@ public final class ForwardConfiguration extends SettingsConfiguration {
                     "gateway.national." + key + ".url or .batch-url is not a URL: " + e.getMessage(),
                     e);
         }
+    }
+
+    /** Attempts and backoff of every delivery, to national systems and to partners alike. */
+    static Retries retries(GatewaySettings settings) {
+        return new Retries(
+                settings.getInt("gateway.forward.max-attempts"),
+                settings.getDuration("gateway.forward.initial-delay"),
+                settings.getDuration("gateway.forward.max-delay"));
     }
 }

@@ -85,21 +85,12 @@ public final class OutboundConfiguration extends SettingsConfiguration {
 
     @BindToRegistry("outboundDelivery")
     public OutboundDelivery outboundDelivery(
-            DeliveryLedger ledger,
-            EvidenceArchive archive,
-            Database database,
-            LivePartners partners,
-            CmsSigner signer,
-            GatewayMetrics metrics) {
+            DeliveryLedger ledger, Database database, LivePartners partners, CmsSigner signer, GatewayMetrics metrics) {
         return new OutboundDelivery(
                 ledger,
-                archive,
                 database.writer(),
                 new OutboundPartners(partners::registry, outboundTransports(signer)),
-                new OutboundDelivery.Retries(
-                        settings.getInt("gateway.forward.max-attempts"),
-                        settings.getDuration("gateway.forward.initial-delay"),
-                        settings.getDuration("gateway.forward.max-delay")),
+                ForwardConfiguration.retries(settings),
                 clock,
                 outboundStatus(database, metrics));
     }
