@@ -78,8 +78,7 @@ public final class OutboundConfiguration extends SettingsConfiguration {
                 new OutboundPartners(partners::registry, outboundTransports(signer)),
                 archive,
                 ledger,
-                signer,
-                new OutboundIntake.Own(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes),
+                new OutboundIntake.Own(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes, signer),
                 clock);
     }
 
@@ -88,7 +87,6 @@ public final class OutboundConfiguration extends SettingsConfiguration {
             DeliveryLedger ledger, Database database, LivePartners partners, CmsSigner signer, GatewayMetrics metrics) {
         return new OutboundDelivery(
                 ledger,
-                database.writer(),
                 new OutboundPartners(partners::registry, outboundTransports(signer)),
                 ForwardConfiguration.retries(settings),
                 clock,

@@ -312,6 +312,12 @@ public final class DeliveryLedger {
         }
     }
 
+    /** A line of the message's history, in a commit of its own (a failed attempt of an outbound delivery, say). */
+    public void addHistory(String messageId, String status, String note) {
+        groupCommit.run(
+                connection -> EvidenceArchive.insertHistoryRow(connection, messageId, status, clock.instant(), note));
+    }
+
     /** Books the outcomes of a forward batch in one transaction and one commit, shared with whatever else is written. */
     public void book(List<Outcome> outcomes) {
         if (outcomes.isEmpty()) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.Body;
 import org.cbec.gateway.canonical.CanonicalJson;
-import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
@@ -41,21 +40,14 @@ public final class OutboundDelivery {
     }
 
     private final DeliveryLedger ledger;
-    private final GroupCommit writer;
     private final OutboundPartners partners;
     private final Retries retries;
     private final Clock clock;
     private final OutboundStatus status;
 
     public OutboundDelivery(
-            DeliveryLedger ledger,
-            GroupCommit writer,
-            OutboundPartners partners,
-            Retries retries,
-            Clock clock,
-            OutboundStatus status) {
+            DeliveryLedger ledger, OutboundPartners partners, Retries retries, Clock clock, OutboundStatus status) {
         this.ledger = ledger;
-        this.writer = writer;
         this.partners = partners;
         this.retries = retries;
         this.clock = clock;
@@ -119,7 +111,6 @@ public final class OutboundDelivery {
             }
             String failure = result.failure();
             status.failed(partnerId);
-            int attempt = attempts;
             boolean dead = attempts >= retries.maxAttempts();
             List<DeliveryLedger.Outcome> outcomes = new ArrayList<>();
             outcomes.add(DeliveryLedger.Outcome.of(record.messageId(), record.seq(), "ATTEMPT_FAILED", failure));
@@ -127,12 +118,8 @@ public final class OutboundDelivery {
                 outcomes.add(DeliveryLedger.Outcome.of(record.messageId(), record.seq(), "DEAD_LETTERED", failure));
             }
             ledger.book(outcomes);
-            writer.run(connection -> EvidenceArchive.insertHistoryRow(
-                    connection,
-                    record.messageId(),
-                    "DELIVERY_FAILED",
-                    clock.instant(),
-                    "attempt " + attempt + " to " + partnerId + ": " + failure));
+            ledger.addHistory(
+                    record.messageId(), "DELIVERY_FAILED", "attempt " + attempts + " to " + partnerId + ": " + failure);
             if (dead) {
                 LOG.warn(
                         "Dead-lettered outbound message {} to {} after {} attempt(s): {}",
