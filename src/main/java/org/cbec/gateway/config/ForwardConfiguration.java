@@ -112,7 +112,6 @@ public final class ForwardConfiguration extends SettingsConfiguration {
                 deliveryLedger(database),
                 aeoRegistry(database),
                 metrics,
-                nationalHttp(),
                 nationalTarget(
                         key, simulatorPath, nationalSimulator(securityEvents).forwarderHeaders()));
     }
@@ -170,6 +169,7 @@ public final class ForwardConfiguration extends SettingsConfiguration {
      * built-in simulator, which takes batches.
      */
     NationalDelivery.Target nationalTarget(String key, String simulatorPath, Map<String, String> simulatorHeaders) {
+        HttpClient http = nationalHttp();
         String simulator = "http://localhost:" + port + "/national-sim/" + simulatorPath;
         String url = settings.get("gateway.national." + key + ".url", "");
         String batchUrl = settings.get("gateway.national." + key + ".batch-url", "");
@@ -190,6 +190,7 @@ public final class ForwardConfiguration extends SettingsConfiguration {
         try {
             return new NationalDelivery.Target(
                     key,
+                    http,
                     URI.create(url),
                     batchUrl.isEmpty() || batch == 1 ? null : URI.create(batchUrl),
                     retries(settings),

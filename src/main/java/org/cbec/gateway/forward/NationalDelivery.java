@@ -51,24 +51,28 @@ public final class NationalDelivery {
     /**
      * Where and how records go.
      *
+     * @param http     the client whose pool of keep-alive connections every POST goes over
      * @param batchUrl null: one POST per record to {@code url}; otherwise batches POSTed here as one JSON array
      * @param headers  sent with every POST (the built-in simulator's token)
      */
     public record Target(
-            String name, URI url, URI batchUrl, Retries retries, Duration timeout, Map<String, String> headers) {}
+            String name,
+            HttpClient http,
+            URI url,
+            URI batchUrl,
+            Retries retries,
+            Duration timeout,
+            Map<String, String> headers) {}
 
     private final DeliveryLedger ledger;
     private final AeoRegistry registry;
     private final GatewayMetrics metrics;
-    private final HttpClient http;
     private final Target target;
 
-    public NationalDelivery(
-            DeliveryLedger ledger, AeoRegistry registry, GatewayMetrics metrics, HttpClient http, Target target) {
+    public NationalDelivery(DeliveryLedger ledger, AeoRegistry registry, GatewayMetrics metrics, Target target) {
         this.ledger = ledger;
         this.registry = registry;
         this.metrics = metrics;
-        this.http = http;
         this.target = target;
     }
 
@@ -286,7 +290,7 @@ public final class NationalDelivery {
         }
         target.headers().forEach(request::header);
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = target.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if ((status >= 200 && status < 300) || status == 409) {
                 return null;
