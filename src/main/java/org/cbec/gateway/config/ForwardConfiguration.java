@@ -49,7 +49,7 @@ public final class ForwardConfiguration extends SettingsConfiguration {
     @BindToRegistry("deliveryLedger")
     public synchronized DeliveryLedger deliveryLedger(Database database) {
         if (ledger == null) {
-            ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
+            ledger = new DeliveryLedger(database, clock);
         }
         return ledger;
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.cbec.gateway.config.Database;
 import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -30,15 +31,14 @@ public final class DeliveryLedger {
     private static final ObjectMapper JSON = org.cbec.gateway.canonical.CanonicalJson.mapper();
 
     private final DataSource dataSource;
+    private final GroupCommit groupCommit;
     private final Clock clock;
 
-    private final GroupCommit groupCommit;
-
-    /** Books dispatches and deliveries through {@code writer}, the database's group commit. */
-    public DeliveryLedger(DataSource dataSource, GroupCommit writer, Clock clock) {
-        this.dataSource = dataSource;
+    /** Reads from the database and books dispatches and deliveries through its group commit. */
+    public DeliveryLedger(Database database, Clock clock) {
+        this.dataSource = database.dataSource();
+        this.groupCommit = database.writer();
         this.clock = clock;
-        this.groupCommit = writer;
     }
 
     /**
