@@ -39,10 +39,6 @@ import org.slf4j.LoggerFactory;
  * after a crash) is not sent again; an AEO statement older than one already forwarded is SUPERSEDED.
  */
 public final class NationalDelivery {
-    public static final String MESSAGE_ID = "GatewayMessageId";
-    public static final String RECORD_SEQ = "GatewayRecordSeq";
-    public static final String IDEMPOTENCY_KEY = "GatewayIdempotencyKey";
-    public static final String RECORD_TYPE_HEADER = "GatewayRecordType";
     public static final String DEAD_LETTER_QUEUE = "gateway.dead-letter.forward";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(NationalDelivery.class);
