@@ -4,7 +4,6 @@ import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.evidence.As4Messages;
-import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.intake.As4Inbound;
 import org.cbec.gateway.intake.InboundHttp;
 import org.cbec.gateway.intake.InboundIntake;
@@ -30,7 +29,7 @@ public final class TransportConfiguration extends SettingsConfiguration {
     @BindToRegistry("inboundIntake")
     public synchronized InboundIntake inboundIntake(IntakeSteps steps) {
         if (intake == null) {
-            intake = new InboundIntake(steps, new MessageIds(clock), clock, maxBytes);
+            intake = new InboundIntake(steps, clock, maxBytes);
         }
         return intake;
     }

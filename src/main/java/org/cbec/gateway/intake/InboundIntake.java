@@ -26,9 +26,10 @@ public final class InboundIntake {
     private final Clock clock;
     private final long maxBytes;
 
-    public InboundIntake(IntakeSteps steps, MessageIds messageIds, Clock clock, long maxBytes) {
+    /** @param maxBytes the largest body kept as evidence of a refusal ({@code gateway.inbound.max-bytes}) */
+    public InboundIntake(IntakeSteps steps, Clock clock, long maxBytes) {
         this.steps = steps;
-        this.messageIds = messageIds;
+        this.messageIds = new MessageIds(clock);
         this.clock = clock;
         this.maxBytes = maxBytes;
     }
