@@ -37,9 +37,10 @@ import org.cbec.gateway.translate.Translators;
 @Configuration
 public final class ForwardConfiguration extends SettingsConfiguration {
     private final int port;
-    private HttpClient nationalHttp;
-    private DeliveryLedger ledger;
-    private AeoRegistry registry;
+    private final Once<HttpClient> nationalHttp = new Once<>();
+    private final Once<DeliveryLedger> ledger = new Once<>();
+    private final Once<AeoRegistry> registry = new Once<>();
+    private final Once<NationalSystemSimulator> simulator = new Once<>();
 
     public ForwardConfiguration(GatewaySettings settings, Clock clock) {
         super(settings, clock);
@@ -47,19 +48,13 @@ public final class ForwardConfiguration extends SettingsConfiguration {
     }
 
     @BindToRegistry("deliveryLedger")
-    public synchronized DeliveryLedger deliveryLedger(Database database) {
-        if (ledger == null) {
-            ledger = new DeliveryLedger(database, clock);
-        }
-        return ledger;
+    public DeliveryLedger deliveryLedger(Database database) {
+        return ledger.get(() -> new DeliveryLedger(database, clock));
     }
 
     @BindToRegistry("aeoRegistry")
-    public synchronized AeoRegistry aeoRegistry(Database database) {
-        if (registry == null) {
-            registry = new AeoRegistry(database.dataSource());
-        }
-        return registry;
+    public AeoRegistry aeoRegistry(Database database) {
+        return registry.get(() -> new AeoRegistry(database.dataSource()));
     }
 
     /** The projection of the accept log into the archive, the ledger and the forward queues. */
@@ -142,25 +137,17 @@ public final class ForwardConfiguration extends SettingsConfiguration {
     }
 
     @BindToRegistry("nationalSimulator")
-    public synchronized NationalSystemSimulator nationalSimulator(SecurityEvents securityEvents) {
+    public NationalSystemSimulator nationalSimulator(SecurityEvents securityEvents) {
         // One simulator, whose per-process token both deliveries send: a sibling method, so made once.
-        if (simulator == null) {
-            simulator = new NationalSystemSimulator(clock, securityEvents);
-        }
-        return simulator;
+        return simulator.get(() -> new NationalSystemSimulator(clock, securityEvents));
     }
 
-    private NationalSystemSimulator simulator;
-
     /** One HTTP client for both national systems' deliveries. */
-    private synchronized HttpClient nationalHttp() {
-        if (nationalHttp == null) {
-            nationalHttp = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(settings.getDuration("gateway.forward.timeout"))
-                    .build();
-        }
-        return nationalHttp;
+    private HttpClient nationalHttp() {
+        return nationalHttp.get(() -> HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.getDuration("gateway.forward.timeout"))
+                .build());
     }
 
     /**

@@ -18,7 +18,7 @@ import org.cbec.gateway.signature.soap.WsSecurityResponseSigner;
 @Configuration
 public final class TransportConfiguration extends SettingsConfiguration {
     private final long maxBytes;
-    private InboundIntake intake;
+    private final Once<InboundIntake> intake = new Once<>();
 
     public TransportConfiguration(GatewaySettings settings, Clock clock) {
         super(settings, clock);
@@ -27,11 +27,8 @@ public final class TransportConfiguration extends SettingsConfiguration {
 
     /** Where every transport hands its documents to the intake's steps. */
     @BindToRegistry("inboundIntake")
-    public synchronized InboundIntake inboundIntake(IntakeSteps steps) {
-        if (intake == null) {
-            intake = new InboundIntake(steps, clock, maxBytes);
-        }
-        return intake;
+    public InboundIntake inboundIntake(IntakeSteps steps) {
+        return intake.get(() -> new InboundIntake(steps, clock, maxBytes));
     }
 
     @BindToRegistry("inboundHttp")
