@@ -65,11 +65,12 @@ public final class EvidenceCommand {
                     settings.getPath("gateway.data.dir"))) {
                 EvidenceChain chain = new EvidenceChain(
                         database.dataSource(),
-                        new CmsSigner(key, clock),
                         clock,
-                        GatewayRuntime.evidenceTimeStamper(settings, clock),
-                        new org.cbec.gateway.evidence.TrustedTime(
-                                clock, settings.getDuration("gateway.evidence.tsa.max-outage")));
+                        new EvidenceChain.Sealing(
+                                new CmsSigner(key, clock),
+                                GatewayRuntime.evidenceTimeStamper(settings, clock),
+                                new org.cbec.gateway.evidence.TrustedTime(
+                                        clock, settings.getDuration("gateway.evidence.tsa.max-outage"))));
                 EvidenceArchive archive = new EvidenceArchive(database.dataSource(), database.writer());
                 if (database.segments() != null) {
                     archive.keepBodiesIn(database.segments());

@@ -40,20 +40,17 @@ public final class EvidenceConfiguration extends SettingsConfiguration {
     private static final int ACCEPT_LOG_MAX_IN_FLIGHT = 20_000;
 
     private As4Messages as4Messages;
-    private AcceptLog acceptLog;
-    private TimeStamper timeStamper;
-    private TrustedTime trustedTime;
+    private final Once<AcceptLog> acceptLog = new Once<>();
+    private final Once<TimeStamper> timeStamper = new Once<>();
+    private final Once<TrustedTime> trustedTime = new Once<>();
 
     public EvidenceConfiguration(GatewaySettings settings, Clock clock) {
         super(settings, clock);
     }
 
     @BindToRegistry("acceptLog")
-    public synchronized AcceptLog acceptLog(MessageBroker broker) {
-        if (acceptLog == null) {
-            acceptLog = new AcceptLog(broker.connectionFactory(), ACCEPT_LOG_MAX_IN_FLIGHT);
-        }
-        return acceptLog;
+    public AcceptLog acceptLog(MessageBroker broker) {
+        return acceptLog.get(() -> new AcceptLog(broker.connectionFactory(), ACCEPT_LOG_MAX_IN_FLIGHT));
     }
 
     /** The archive, which answers for what the accept log holds in flight, keeps bodies in segments when it can. */
@@ -96,25 +93,20 @@ public final class EvidenceConfiguration extends SettingsConfiguration {
     }
 
     @BindToRegistry("timeStamper")
-    public synchronized TimeStamper timeStamper() {
-        if (timeStamper == null) {
-            timeStamper = evidenceTimeStamper(settings, clock);
-        }
-        return timeStamper;
+    public TimeStamper timeStamper() {
+        return timeStamper.get(() -> evidenceTimeStamper(settings, clock));
     }
 
     /** Whether seals can be time-stamped now; the intake refuses with EVIDENCE_UNAVAILABLE past the allowed outage. */
     @BindToRegistry("trustedTime")
-    public synchronized TrustedTime trustedTime() {
-        if (trustedTime == null) {
-            trustedTime = new TrustedTime(clock, settings.getDuration("gateway.evidence.tsa.max-outage"));
-        }
-        return trustedTime;
+    public TrustedTime trustedTime() {
+        return trustedTime.get(() -> new TrustedTime(clock, settings.getDuration("gateway.evidence.tsa.max-outage")));
     }
 
     @BindToRegistry("evidenceChain")
     public EvidenceChain evidenceChain(Database database, CmsSigner receiptSigner) {
-        return new EvidenceChain(database.dataSource(), receiptSigner, clock, timeStamper(), trustedTime());
+        return new EvidenceChain(
+                database.dataSource(), clock, new EvidenceChain.Sealing(receiptSigner, timeStamper(), trustedTime()));
     }
 
     /** The AS4 messages received (duplicate elimination, signed requests) and the signals answered. */

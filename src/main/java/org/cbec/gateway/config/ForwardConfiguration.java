@@ -3,7 +3,6 @@ package org.cbec.gateway.config;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -20,6 +19,7 @@ import org.cbec.gateway.forward.MessageReplay;
 import org.cbec.gateway.forward.NationalDelivery;
 import org.cbec.gateway.forward.RecordDispatch;
 import org.cbec.gateway.forward.RecordQueue;
+import org.cbec.gateway.forward.Retries;
 import org.cbec.gateway.intake.ContainerType;
 import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.partner.LivePartners;
@@ -37,9 +37,10 @@ import org.cbec.gateway.translate.Translators;
 @Configuration
 public final class ForwardConfiguration extends SettingsConfiguration {
     private final int port;
-    private HttpClient nationalHttp;
-    private DeliveryLedger ledger;
-    private AeoRegistry registry;
+    private final Once<HttpClient> nationalHttp = new Once<>();
+    private final Once<DeliveryLedger> ledger = new Once<>();
+    private final Once<AeoRegistry> registry = new Once<>();
+    private final Once<NationalSystemSimulator> simulator = new Once<>();
 
     public ForwardConfiguration(GatewaySettings settings, Clock clock) {
         super(settings, clock);
@@ -47,19 +48,13 @@ public final class ForwardConfiguration extends SettingsConfiguration {
     }
 
     @BindToRegistry("deliveryLedger")
-    public synchronized DeliveryLedger deliveryLedger(Database database) {
-        if (ledger == null) {
-            ledger = new DeliveryLedger(database.dataSource(), database.writer(), clock);
-        }
-        return ledger;
+    public DeliveryLedger deliveryLedger(Database database) {
+        return ledger.get(() -> new DeliveryLedger(database, clock));
     }
 
     @BindToRegistry("aeoRegistry")
-    public synchronized AeoRegistry aeoRegistry(Database database) {
-        if (registry == null) {
-            registry = new AeoRegistry(database.dataSource());
-        }
-        return registry;
+    public AeoRegistry aeoRegistry(Database database) {
+        return registry.get(() -> new AeoRegistry(database.dataSource()));
     }
 
     /** The projection of the accept log into the archive, the ledger and the forward queues. */
@@ -72,13 +67,7 @@ public final class ForwardConfiguration extends SettingsConfiguration {
             GatewayMetrics metrics,
             RecordQueue recordQueue) {
         return new RecordDispatch(
-                        deliveryLedger(database),
-                        archive,
-                        database.writer(),
-                        acceptLog,
-                        clock,
-                        Duration.ofMinutes(2),
-                        broker.embedded())
+                        deliveryLedger(database), archive, database.writer(), acceptLog, clock, broker.embedded())
                 .observedBy(metrics)
                 .queueingLargeListsWith(recordQueue);
     }
@@ -120,7 +109,6 @@ public final class ForwardConfiguration extends SettingsConfiguration {
                 deliveryLedger(database),
                 aeoRegistry(database),
                 metrics,
-                nationalHttp(),
                 nationalTarget(
                         key, simulatorPath, nationalSimulator(securityEvents).forwarderHeaders()));
     }
@@ -151,25 +139,17 @@ public final class ForwardConfiguration extends SettingsConfiguration {
     }
 
     @BindToRegistry("nationalSimulator")
-    public synchronized NationalSystemSimulator nationalSimulator(SecurityEvents securityEvents) {
+    public NationalSystemSimulator nationalSimulator(SecurityEvents securityEvents) {
         // One simulator, whose per-process token both deliveries send: a sibling method, so made once.
-        if (simulator == null) {
-            simulator = new NationalSystemSimulator(clock, securityEvents);
-        }
-        return simulator;
+        return simulator.get(() -> new NationalSystemSimulator(clock, securityEvents));
     }
 
-    private NationalSystemSimulator simulator;
-
     /** One HTTP client for both national systems' deliveries. */
-    private synchronized HttpClient nationalHttp() {
-        if (nationalHttp == null) {
-            nationalHttp = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(settings.getDuration("gateway.forward.timeout"))
-                    .build();
-        }
-        return nationalHttp;
+    private HttpClient nationalHttp() {
+        return nationalHttp.get(() -> HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.getDuration("gateway.forward.timeout"))
+                .build());
     }
 
     /**
@@ -178,6 +158,7 @@ public final class ForwardConfiguration extends SettingsConfiguration {
      * built-in simulator, which takes batches.
      */
     NationalDelivery.Target nationalTarget(String key, String simulatorPath, Map<String, String> simulatorHeaders) {
+        HttpClient http = nationalHttp();
         String simulator = "http://localhost:" + port + "/national-sim/" + simulatorPath;
         String url = settings.get("gateway.national." + key + ".url", "");
         String batchUrl = settings.get("gateway.national." + key + ".batch-url", "");
@@ -198,11 +179,10 @@ public final class ForwardConfiguration extends SettingsConfiguration {
         try {
             return new NationalDelivery.Target(
                     key,
+                    http,
                     URI.create(url),
                     batchUrl.isEmpty() || batch == 1 ? null : URI.create(batchUrl),
-                    settings.getInt("gateway.forward.max-attempts"),
-                    settings.getDuration("gateway.forward.initial-delay"),
-                    settings.getDuration("gateway.forward.max-delay"),
+                    retries(settings),
                     settings.getDuration("gateway.forward.timeout"),
                     headers);
         } catch (IllegalArgumentException e) {
@@ -211,5 +191,13 @@ public final class ForwardConfiguration extends SettingsConfiguration {
                     "gateway.national." + key + ".url or .batch-url is not a URL: " + e.getMessage(),
                     e);
         }
+    }
+
+    /** Attempts and backoff of every delivery, to national systems and to partners alike. */
+    static Retries retries(GatewaySettings settings) {
+        return new Retries(
+                settings.getInt("gateway.forward.max-attempts"),
+                settings.getDuration("gateway.forward.initial-delay"),
+                settings.getDuration("gateway.forward.max-delay"));
     }
 }

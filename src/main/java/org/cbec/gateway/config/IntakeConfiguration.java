@@ -68,14 +68,12 @@ public final class IntakeConfiguration extends SettingsConfiguration {
         IntakeSteps steps = new IntakeSteps(
                 new IntakeSteps.Policies(
                         partners, containers, signingTimePolicy, algorithmPolicy, revocation, translators, maxBytes),
-                archive,
-                registry,
-                metrics,
-                receiptSigner,
                 // Log-first only where one process is the arbiter of duplicates (the embedded database): instances
                 // sharing an external database agree on a document accepted at the same moment by its unique row,
                 // archived before the 202.
-                database.embedded() ? acceptLog : null,
+                new IntakeSteps.Stores(archive, registry, database.embedded() ? acceptLog : null),
+                metrics,
+                receiptSigner,
                 clock);
         steps.refuseWithoutTrustedTime(trustedTime);
         return steps;

@@ -31,8 +31,8 @@ import org.cbec.gateway.signature.CmsSigner;
  */
 @Configuration
 public final class MonitorConfiguration extends SettingsConfiguration {
-    private LongSupplier deadLetters;
-    private Supplier<List<WatchedCertificate>> certificates;
+    private final Once<LongSupplier> deadLetters = new Once<>();
+    private final Once<Supplier<List<WatchedCertificate>>> certificates = new Once<>();
 
     public MonitorConfiguration(GatewaySettings settings, Clock clock) {
         super(settings, clock);
@@ -40,24 +40,17 @@ public final class MonitorConfiguration extends SettingsConfiguration {
 
     /** Read at most once a second, however many scrapes, alert evaluations and console views ask. */
     @BindToRegistry("deadLetterCount")
-    public synchronized LongSupplier deadLetterCount(DeliveryLedger ledger) {
-        if (deadLetters == null) {
-            deadLetters = Sampled.atMostOncePerSecond("the dead letters", ledger::deadLetterCount);
-        }
-        return deadLetters;
+    public LongSupplier deadLetterCount(DeliveryLedger ledger) {
+        return deadLetters.get(() -> Sampled.atMostOncePerSecond("the dead letters", ledger::deadLetterCount));
     }
 
     /**
      * The partners' certificates and the gateway's own, whose days to expiry are watched. Not a bean: Camel's
      * registry takes a bound {@link Supplier} for a lazy bean and would hand out its result.
      */
-    synchronized Supplier<List<WatchedCertificate>> watchedCertificates(
-            LivePartners partners, CmsSigner receiptSigner) {
-        if (certificates == null) {
-            certificates = () -> WatchedCertificate.of(
-                    partners.registry(), receiptSigner.signingKey().certificate());
-        }
-        return certificates;
+    Supplier<List<WatchedCertificate>> watchedCertificates(LivePartners partners, CmsSigner receiptSigner) {
+        return certificates.get(() -> () -> WatchedCertificate.of(
+                partners.registry(), receiptSigner.signingKey().certificate()));
     }
 
     @BindToRegistry("alerts")
@@ -101,7 +94,7 @@ public final class MonitorConfiguration extends SettingsConfiguration {
     public void configure(CamelContext camelContext) {
         GatewayMetrics metrics = camelContext.getRegistry().findSingleByType(GatewayMetrics.class);
         IntakeGate gate = camelContext.getRegistry().findSingleByType(IntakeGate.class);
-        metrics.watch(gate::lastBacklog, deadLetters, certificates);
+        metrics.watch(gate::lastBacklog, deadLetters.made(), certificates.made());
         AcceptLog acceptLog = camelContext.getRegistry().findSingleByType(AcceptLog.class);
         metrics.watchAcceptLog(acceptLog::inFlightCount);
     }

@@ -39,8 +39,8 @@ import org.cbec.gateway.signature.CmsSigner;
 public final class OutboundConfiguration extends SettingsConfiguration {
     private final long maxBytes;
     private final String country;
-    private Map<String, OutboundTransport> transports;
-    private OutboundStatus status;
+    private final Once<Map<String, OutboundTransport>> transports = new Once<>();
+    private final Once<OutboundStatus> status = new Once<>();
 
     public OutboundConfiguration(GatewaySettings settings, Clock clock) {
         super(settings, clock);
@@ -55,20 +55,17 @@ public final class OutboundConfiguration extends SettingsConfiguration {
 
     /** The transports by name, shared by the intake and the delivery of the outbound direction. */
     @BindToRegistry("outboundTransports")
-    public synchronized Map<String, OutboundTransport> outboundTransports(CmsSigner signer) {
-        if (transports == null) {
-            transports = transports(signer);
-        }
-        return transports;
+    public Map<String, OutboundTransport> outboundTransports(CmsSigner signer) {
+        return transports.get(() -> transports(signer));
     }
 
     @BindToRegistry("outboundStatus")
-    public synchronized OutboundStatus outboundStatus(Database database, GatewayMetrics metrics) {
-        if (status == null) {
-            status = new OutboundStatus(database.dataSource());
-            metrics.watchOutbound(status::byPartner);
-        }
-        return status;
+    public OutboundStatus outboundStatus(Database database, GatewayMetrics metrics) {
+        return status.get(() -> {
+            OutboundStatus made = new OutboundStatus(database.dataSource());
+            metrics.watchOutbound(made::byPartner);
+            return made;
+        });
     }
 
     @BindToRegistry("outboundIntake")
@@ -78,28 +75,17 @@ public final class OutboundConfiguration extends SettingsConfiguration {
                 new OutboundPartners(partners::registry, outboundTransports(signer)),
                 archive,
                 ledger,
-                signer,
-                new OutboundIntake.Own(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes),
+                new OutboundIntake.Own(settings.get("gateway.as4.party-id", "CBEC-GATEWAY"), country, maxBytes, signer),
                 clock);
     }
 
     @BindToRegistry("outboundDelivery")
     public OutboundDelivery outboundDelivery(
-            DeliveryLedger ledger,
-            EvidenceArchive archive,
-            Database database,
-            LivePartners partners,
-            CmsSigner signer,
-            GatewayMetrics metrics) {
+            DeliveryLedger ledger, Database database, LivePartners partners, CmsSigner signer, GatewayMetrics metrics) {
         return new OutboundDelivery(
                 ledger,
-                archive,
-                database.writer(),
                 new OutboundPartners(partners::registry, outboundTransports(signer)),
-                new OutboundDelivery.Retries(
-                        settings.getInt("gateway.forward.max-attempts"),
-                        settings.getDuration("gateway.forward.initial-delay"),
-                        settings.getDuration("gateway.forward.max-delay")),
+                ForwardConfiguration.retries(settings),
                 clock,
                 outboundStatus(database, metrics));
     }

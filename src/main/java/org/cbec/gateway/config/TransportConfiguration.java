@@ -4,7 +4,6 @@ import java.time.Clock;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 import org.cbec.gateway.evidence.As4Messages;
-import org.cbec.gateway.evidence.MessageIds;
 import org.cbec.gateway.intake.As4Inbound;
 import org.cbec.gateway.intake.InboundHttp;
 import org.cbec.gateway.intake.InboundIntake;
@@ -13,15 +12,13 @@ import org.cbec.gateway.intake.SoapExchange;
 import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.signature.CmsSigner;
-import org.cbec.gateway.signature.as4.As4SecurityVerifier;
-import org.cbec.gateway.signature.as4.As4Signals;
 import org.cbec.gateway.signature.soap.WsSecurityResponseSigner;
 
 /** The entry points of the three inbound transports (HTTP, SOAP, AS4), each handing its documents to the intake. */
 @Configuration
 public final class TransportConfiguration extends SettingsConfiguration {
     private final long maxBytes;
-    private InboundIntake intake;
+    private final Once<InboundIntake> intake = new Once<>();
 
     public TransportConfiguration(GatewaySettings settings, Clock clock) {
         super(settings, clock);
@@ -30,11 +27,8 @@ public final class TransportConfiguration extends SettingsConfiguration {
 
     /** Where every transport hands its documents to the intake's steps. */
     @BindToRegistry("inboundIntake")
-    public synchronized InboundIntake inboundIntake(IntakeSteps steps) {
-        if (intake == null) {
-            intake = new InboundIntake(steps, new MessageIds(clock), clock, maxBytes);
-        }
-        return intake;
+    public InboundIntake inboundIntake(IntakeSteps steps) {
+        return intake.get(() -> new InboundIntake(steps, clock, maxBytes));
     }
 
     @BindToRegistry("inboundHttp")
@@ -51,23 +45,16 @@ public final class TransportConfiguration extends SettingsConfiguration {
     public As4Inbound as4Inbound(
             IntakeSteps steps, CmsSigner receiptSigner, As4Messages as4Messages, GatewayMetrics metrics) {
         return new As4Inbound(
-                inboundIntake(steps),
-                new As4SecurityVerifier(receiptSigner.signingKey(), maxBytes),
-                new As4Signals(receiptSigner.signingKey(), settings.get("gateway.as4.party-id", "CBEC-GATEWAY")),
-                as4Messages,
-                new MessageIds(clock),
-                metrics,
-                clock,
-                as4Settings(settings),
-                maxBytes);
+                inboundIntake(steps), receiptSigner.signingKey(), as4Messages, metrics, clock, as4Settings());
     }
 
     /** The gateway's AS4 party and the Service/Action of business documents (CONTRACT.md §6). */
-    private static As4Inbound.Settings as4Settings(GatewaySettings settings) {
+    private As4Inbound.Settings as4Settings() {
         return new As4Inbound.Settings(
                 settings.get("gateway.as4.party-id", "CBEC-GATEWAY"),
                 settings.get("gateway.as4.party-id-type", Partner.As4Party.UNREGISTERED),
                 settings.get("gateway.as4.service", "urn:cbec:gateway:exchange"),
-                settings.get("gateway.as4.action", "Submit"));
+                settings.get("gateway.as4.action", "Submit"),
+                maxBytes);
     }
 }

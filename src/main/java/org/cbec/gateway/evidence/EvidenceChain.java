@@ -35,28 +35,23 @@ public final class EvidenceChain {
     private static final int BATCH = 500;
 
     private final DataSource dataSource;
-    private final CmsSigner sealSigner;
     private final Clock clock;
-    private final TimeStamper timeStamper;
-    private final TrustedTime trustedTime;
+    private final Sealing sealing;
+    private final EvidenceChainReads reads;
 
     /**
+     * Who seals the chain head, and how the seal is time-stamped.
+     *
+     * @param signer      the gateway's CMS signer of each seal
      * @param timeStamper who time-stamps each seal (RFC 3161)
      * @param trustedTime told whether seals get their tokens, which the intake reads
      */
-    private final EvidenceChainReads reads;
+    public record Sealing(CmsSigner signer, TimeStamper timeStamper, TrustedTime trustedTime) {}
 
-    public EvidenceChain(
-            DataSource dataSource,
-            CmsSigner sealSigner,
-            Clock clock,
-            TimeStamper timeStamper,
-            TrustedTime trustedTime) {
+    public EvidenceChain(DataSource dataSource, Clock clock, Sealing sealing) {
         this.dataSource = dataSource;
-        this.sealSigner = sealSigner;
         this.clock = clock;
-        this.timeStamper = timeStamper;
-        this.trustedTime = trustedTime;
+        this.sealing = sealing;
         this.reads = new EvidenceChainReads(dataSource);
     }
 
@@ -247,7 +242,7 @@ public final class EvidenceChain {
             sealed.put("chainSeq", seq);
             sealed.put("headHash", head);
             sealed.put("sealedAt", now.toString());
-            byte[] cms = sealSigner.sign(JSON.writeValueAsString(sealed).getBytes(StandardCharsets.UTF_8));
+            byte[] cms = sealing.signer().sign(JSON.writeValueAsString(sealed).getBytes(StandardCharsets.UTF_8));
             try {
                 Sql.update(
                         connection,
@@ -288,15 +283,15 @@ public final class EvidenceChain {
         for (int i = 0; i < sequences.size(); i++) {
             byte[] token;
             try {
-                token = timeStamper.stamp(seals.get(i));
+                token = sealing.timeStamper().stamp(seals.get(i));
             } catch (GatewayException e) {
-                trustedTime.failed(e.detail());
+                sealing.trustedTime().failed(e.detail());
                 LOG.warn(
                         "The evidence seal at entry {} could not be time-stamped by {} (retried at the next seal interval; intake "
                                 + "refuses with EVIDENCE_UNAVAILABLE after {}): {}",
                         sequences.get(i),
-                        timeStamper.describe(),
-                        trustedTime.maxOutage(),
+                        sealing.timeStamper().describe(),
+                        sealing.trustedTime().maxOutage(),
                         e.detail());
                 return;
             }
@@ -307,10 +302,12 @@ public final class EvidenceChain {
                 update.executeUpdate();
             }
         }
-        if (trustedTime.problem() != null) {
-            LOG.info("Evidence seals are time-stamped again by {}", timeStamper.describe());
+        if (sealing.trustedTime().problem() != null) {
+            LOG.info(
+                    "Evidence seals are time-stamped again by {}",
+                    sealing.timeStamper().describe());
         }
-        trustedTime.stamped();
+        sealing.trustedTime().stamped();
     }
 
     private static byte[] tokenOf(Connection connection, long chainSeq) throws SQLException {

@@ -8,17 +8,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.cbec.gateway.config.Database;
 import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.Sql;
 
 /**
  * What has been handed to national systems: one row per record of an accepted message, the claim of each
@@ -31,15 +31,14 @@ public final class DeliveryLedger {
     private static final ObjectMapper JSON = org.cbec.gateway.canonical.CanonicalJson.mapper();
 
     private final DataSource dataSource;
+    private final GroupCommit groupCommit;
     private final Clock clock;
 
-    private final GroupCommit groupCommit;
-
-    /** Books dispatches and deliveries through {@code writer}, the database's group commit. */
-    public DeliveryLedger(DataSource dataSource, GroupCommit writer, Clock clock) {
-        this.dataSource = dataSource;
+    /** Reads from the database and books dispatches and deliveries through its group commit. */
+    public DeliveryLedger(Database database, Clock clock) {
+        this.dataSource = database.dataSource();
+        this.groupCommit = database.writer();
         this.clock = clock;
-        this.groupCommit = writer;
     }
 
     /**
@@ -71,13 +70,12 @@ public final class DeliveryLedger {
         // Two dispatches of one message at once collide on these primary keys: the second rolls back and, redelivered,
         // finds the first's work.
         List<OutboundRecord> fresh = LedgerRows.insertOutboundRows(connection, records);
-        try (PreparedStatement statement = connection.prepareStatement(
-                "INSERT INTO message_progress (message_id, records_pending, dispatched_at) VALUES (?, ?, ?)")) {
-            statement.setString(1, messageId);
-            statement.setInt(2, fresh.size());
-            statement.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            statement.executeUpdate();
-        }
+        Sql.update(
+                connection,
+                "INSERT INTO message_progress (message_id, records_pending, dispatched_at) VALUES (?, ?, ?)",
+                messageId,
+                fresh.size(),
+                now);
         if (fresh.isEmpty()) {
             LedgerBooking.setStatus(
                     connection,
@@ -97,21 +95,15 @@ public final class DeliveryLedger {
     }
 
     private List<OutboundRecord> acceptedRecords(String messageId) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
+        return Sql.first(
+                        dataSource,
+                        "cannot read the records of " + messageId,
                         "SELECT d.records FROM inbound_message m LEFT JOIN inbound_decision d ON d.message_id = m.message_id"
-                                + " WHERE m.message_id = ? AND m.verdict = 'ACCEPTED'")) {
-            statement.setString(1, messageId);
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    throw new GatewayException(
-                            GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch");
-                }
-                return LedgerRows.parse(messageId, row.getCharacterStream(1), 0);
-            }
-        } catch (SQLException e) {
-            throw failure("cannot read the records of " + messageId, e);
-        }
+                                + " WHERE m.message_id = ? AND m.verdict = 'ACCEPTED'",
+                        row -> LedgerRows.parse(messageId, row.getCharacterStream(1), 0),
+                        messageId)
+                .orElseThrow(() -> new GatewayException(
+                        GatewayError.NOT_FOUND, "no accepted message " + messageId + " to dispatch"));
     }
 
     /**
@@ -146,31 +138,21 @@ public final class DeliveryLedger {
                         + (partnerId == null ? "" : " AND m.partner_id = ?")
                         + " ORDER BY m.received_at, r.message_id, r.seq LIMIT "
                         + Math.max(1, Math.min(limit, 1000));
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            if (partnerId != null) {
-                statement.setString(1, partnerId);
-            }
-            List<DeadLetter> letters = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    OffsetDateTime received = rows.getObject(8, OffsetDateTime.class);
-                    letters.add(new DeadLetter(
-                            rows.getString(1) + "-" + rows.getInt(2),
-                            rows.getString(1),
-                            rows.getInt(2),
-                            rows.getString(3),
-                            rows.getString(4),
-                            rows.getString(5),
-                            rows.getInt(6),
-                            rows.getString(7),
-                            received.toInstant().toString()));
-                }
-            }
-            return letters;
-        } catch (SQLException e) {
-            throw failure("cannot list dead letters", e);
-        }
+        return Sql.list(
+                dataSource,
+                "cannot list dead letters",
+                sql,
+                row -> new DeadLetter(
+                        row.getString(1) + "-" + row.getInt(2),
+                        row.getString(1),
+                        row.getInt(2),
+                        row.getString(3),
+                        row.getString(4),
+                        row.getString(5),
+                        row.getInt(6),
+                        row.getString(7),
+                        Sql.instant(row, 8).toString()),
+                partnerId == null ? new Object[0] : new Object[] {partnerId});
     }
 
     /**
@@ -190,24 +172,14 @@ public final class DeliveryLedger {
         String sql =
                 "SELECT DISTINCT r.message_id FROM outbound_record r JOIN message_progress p ON p.message_id = r.message_id"
                         + " WHERE r.status = 'PENDING' AND p.dispatched_at < ?";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setObject(1, OffsetDateTime.ofInstant(dispatchedBefore, ZoneOffset.UTC));
-            List<String> messageIds = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    messageIds.add(rows.getString(1));
-                }
-            }
+        return Sql.onConnection(dataSource, "cannot list pending records", connection -> {
             List<OutboundRecord> pending = new ArrayList<>();
-            for (String messageId : messageIds) {
+            for (String messageId : Sql.list(connection, sql, row -> row.getString(1), dispatchedBefore)) {
                 pending.addAll(
                         LedgerRows.pendingOf(connection, messageId, LedgerRows.allRecordsOf(connection, messageId)));
             }
             return pending;
-        } catch (SQLException e) {
-            throw failure("cannot list pending records", e);
-        }
+        });
     }
 
     /** Records waiting for a national system: the forward backlog. */
@@ -221,17 +193,13 @@ public final class DeliveryLedger {
     }
 
     private long recordsWithStatus(String status) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement("SELECT COUNT(*) FROM outbound_record WHERE status = ?")) {
-            statement.setString(1, status);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw failure("cannot count the records " + status, e);
-        }
+        return Sql.first(
+                        dataSource,
+                        "cannot count the records " + status,
+                        "SELECT COUNT(*) FROM outbound_record WHERE status = ?",
+                        row -> row.getLong(1),
+                        status)
+                .orElseThrow();
     }
 
     /**
@@ -239,17 +207,14 @@ public final class DeliveryLedger {
      * record that claimed a key is ever sent with it, so the claimant's row says whether the key was delivered.
      */
     public boolean alreadyDelivered(String idempotencyKey) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
+        return Sql.first(
+                        dataSource,
+                        "cannot look up key " + idempotencyKey,
                         "SELECT 1 FROM dispatched_key k JOIN outbound_record r ON r.message_id = k.message_id AND r.seq = k.seq"
-                                + " WHERE k.idempotency_key = ? AND r.status = 'DELIVERED'")) {
-            statement.setString(1, idempotencyKey);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
-        } catch (SQLException e) {
-            throw failure("cannot look up key " + idempotencyKey, e);
-        }
+                                + " WHERE k.idempotency_key = ? AND r.status = 'DELIVERED'",
+                        row -> true,
+                        idempotencyKey)
+                .isPresent();
     }
 
     /** Each record of the message with its delivery state, in record order. */
@@ -257,29 +222,21 @@ public final class DeliveryLedger {
         String sql =
                 "SELECT seq, record_type, record_id, record_version, idempotency_key, status, attempts, delivered_at, last_error"
                         + " FROM outbound_record WHERE message_id = ? ORDER BY seq";
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, messageId);
-            try (ResultSet rows = statement.executeQuery()) {
-                List<RecordDelivery> records = new ArrayList<>();
-                while (rows.next()) {
-                    OffsetDateTime deliveredAt = rows.getObject(8, OffsetDateTime.class);
-                    records.add(new RecordDelivery(
-                            rows.getInt(1),
-                            rows.getString(2),
-                            rows.getString(3),
-                            rows.getString(4),
-                            rows.getString(5),
-                            rows.getString(6),
-                            rows.getInt(7),
-                            deliveredAt == null ? null : deliveredAt.toInstant(),
-                            rows.getString(9)));
-                }
-                return records;
-            }
-        } catch (SQLException e) {
-            throw failure("cannot read records of " + messageId, e);
-        }
+        return Sql.list(
+                dataSource,
+                "cannot read records of " + messageId,
+                sql,
+                row -> new RecordDelivery(
+                        row.getInt(1),
+                        row.getString(2),
+                        row.getString(3),
+                        row.getString(4),
+                        row.getString(5),
+                        row.getString(6),
+                        row.getInt(7),
+                        Sql.instant(row, 8),
+                        row.getString(9)),
+                messageId);
     }
 
     public void recordAttempt(String messageId, int seq, String error) {
@@ -355,6 +312,12 @@ public final class DeliveryLedger {
         }
     }
 
+    /** A line of the message's history, in a commit of its own (a failed attempt of an outbound delivery, say). */
+    public void addHistory(String messageId, String status, String note) {
+        groupCommit.run(
+                connection -> EvidenceArchive.insertHistoryRow(connection, messageId, status, clock.instant(), note));
+    }
+
     /** Books the outcomes of a forward batch in one transaction and one commit, shared with whatever else is written. */
     public void book(List<Outcome> outcomes) {
         if (outcomes.isEmpty()) {
@@ -366,17 +329,16 @@ public final class DeliveryLedger {
 
     /** Whether the message was dispatched before {@code instant} (by a process before this one, say). */
     static boolean dispatchedBefore(Connection connection, String messageId, Instant instant) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT 1 FROM message_progress WHERE message_id = ? AND dispatched_at < ?")) {
-            statement.setString(1, messageId);
-            statement.setObject(2, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
-        }
+        return Sql.first(
+                        connection,
+                        "SELECT 1 FROM message_progress WHERE message_id = ? AND dispatched_at < ?",
+                        row -> true,
+                        messageId,
+                        instant)
+                .isPresent();
     }
 
     static GatewayException failure(String what, SQLException e) {
-        return new GatewayException(GatewayError.INTERNAL_ERROR, what + ": " + e.getMessage(), e);
+        return Sql.failure(what, e);
     }
 }

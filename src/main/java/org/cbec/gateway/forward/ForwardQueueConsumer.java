@@ -130,12 +130,12 @@ final class ForwardQueueConsumer extends DefaultConsumer {
 
     private RecordBatch.QueuedRecord queued(Message message) throws JMSException {
         String json = message instanceof TextMessage text ? text.getText() : null;
-        String seq = message.getStringProperty(NationalDelivery.RECORD_SEQ);
+        String seq = message.getStringProperty(RecordQueue.RECORD_SEQ);
         return new RecordBatch.QueuedRecord(
-                message.getStringProperty(NationalDelivery.MESSAGE_ID),
+                message.getStringProperty(RecordQueue.MESSAGE_ID),
                 seq == null ? -1 : Integer.parseInt(seq),
-                message.getStringProperty(NationalDelivery.RECORD_TYPE_HEADER),
-                message.getStringProperty(NationalDelivery.IDEMPOTENCY_KEY),
+                message.getStringProperty(RecordQueue.RECORD_TYPE),
+                message.getStringProperty(RecordQueue.IDEMPOTENCY_KEY),
                 json,
                 message,
                 message.getJMSRedelivered()

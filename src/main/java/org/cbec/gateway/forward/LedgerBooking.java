@@ -12,6 +12,7 @@ import java.util.List;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.Sql;
 
 /**
  * Booking the outcomes of forward attempts (part of {@link DeliveryLedger}): attempts counted, records resolved, each
@@ -99,23 +100,17 @@ final class LedgerBooking {
 
     /** Whether the message was dispatched: its progress row exists. */
     static boolean isDispatchedMessage(Connection connection, String messageId) throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT 1 FROM message_progress WHERE message_id = ?")) {
-            statement.setString(1, messageId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
-        }
+        return Sql.first(connection, "SELECT 1 FROM message_progress WHERE message_id = ?", row -> true, messageId)
+                .isPresent();
     }
 
     static int recordsPending(Connection connection, String messageId) throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("SELECT records_pending FROM message_progress WHERE message_id = ?")) {
-            statement.setString(1, messageId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? row.getInt(1) : 0;
-            }
-        }
+        return Sql.first(
+                        connection,
+                        "SELECT records_pending FROM message_progress WHERE message_id = ?",
+                        row -> row.getInt(1),
+                        messageId)
+                .orElse(0);
     }
 
     static String finalStatus(Connection connection, String messageId) throws SQLException {
@@ -142,12 +137,7 @@ final class LedgerBooking {
 
     static void setStatus(Connection connection, String messageId, String status, Instant at, String note)
             throws SQLException {
-        try (PreparedStatement statement =
-                connection.prepareStatement("UPDATE inbound_message SET status = ? WHERE message_id = ?")) {
-            statement.setString(1, status);
-            statement.setString(2, messageId);
-            statement.executeUpdate();
-        }
+        Sql.update(connection, "UPDATE inbound_message SET status = ? WHERE message_id = ?", status, messageId);
         EvidenceArchive.insertHistoryRow(connection, messageId, status, at, note);
     }
 }

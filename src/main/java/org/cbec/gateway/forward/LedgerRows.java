@@ -8,12 +8,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
+import org.cbec.gateway.evidence.Sql;
 
 /**
  * The delivery ledger's rows of records (part of {@link DeliveryLedger}): one outbound row per record, the claim of
@@ -74,31 +74,23 @@ final class LedgerRows {
                 return null;
             }
         }
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT message_id FROM dispatched_key WHERE idempotency_key = ?")) {
-            select.setString(1, record.idempotencyKey());
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    throw new SQLException(
-                            "the claim of " + record.idempotencyKey() + " conflicted but cannot be read");
-                }
-                return row.getString(1).equals(record.messageId()) ? null : row.getString(1);
-            }
-        }
+        String claimant = Sql.first(
+                        connection,
+                        "SELECT message_id FROM dispatched_key WHERE idempotency_key = ?",
+                        row -> row.getString(1),
+                        record.idempotencyKey())
+                .orElseThrow(() ->
+                        new SQLException("the claim of " + record.idempotencyKey() + " conflicted but cannot be read"));
+        return claimant.equals(record.messageId()) ? null : claimant;
     }
 
     static List<OutboundRecord> pendingOf(Connection connection, String messageId, List<OutboundRecord> records)
             throws SQLException {
-        List<Integer> pendingSeqs = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT seq FROM outbound_record WHERE message_id = ? AND status = 'PENDING' ORDER BY seq")) {
-            statement.setString(1, messageId);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    pendingSeqs.add(rows.getInt(1));
-                }
-            }
-        }
+        List<Integer> pendingSeqs = Sql.list(
+                connection,
+                "SELECT seq FROM outbound_record WHERE message_id = ? AND status = 'PENDING' ORDER BY seq",
+                row -> row.getInt(1),
+                messageId);
         return records.stream().filter(r -> pendingSeqs.contains(r.seq())).toList();
     }
 
@@ -147,35 +139,24 @@ final class LedgerRows {
     }
 
     static boolean isDispatched(Connection connection, String key) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT 1 FROM dispatched_key WHERE idempotency_key = ?")) {
-            select.setString(1, key);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next();
-            }
-        }
+        return Sql.first(connection, "SELECT 1 FROM dispatched_key WHERE idempotency_key = ?", row -> true, key)
+                .isPresent();
     }
 
     /** The message's original records and those of its replays. */
     static List<OutboundRecord> allRecordsOf(Connection connection, String messageId) throws SQLException {
-        List<OutboundRecord> records = new ArrayList<>();
-        try (PreparedStatement original =
-                connection.prepareStatement("SELECT records FROM inbound_decision WHERE message_id = ?")) {
-            original.setString(1, messageId);
-            try (ResultSet row = original.executeQuery()) {
-                if (row.next()) {
-                    records.addAll(parse(messageId, row.getCharacterStream(1), 0));
-                }
-            }
-        }
-        try (PreparedStatement replays = connection.prepareStatement(
-                "SELECT replay_no, records FROM message_replay WHERE message_id = ? ORDER BY replay_no")) {
-            replays.setString(1, messageId);
-            try (ResultSet rows = replays.executeQuery()) {
-                while (rows.next()) {
-                    records.addAll(parse(messageId, rows.getCharacterStream(2), rows.getInt(1) * 100_000));
-                }
-            }
+        List<OutboundRecord> records = new ArrayList<>(Sql.first(
+                        connection,
+                        "SELECT records FROM inbound_decision WHERE message_id = ?",
+                        row -> parse(messageId, row.getCharacterStream(1), 0),
+                        messageId)
+                .orElse(List.of()));
+        for (List<OutboundRecord> replay : Sql.list(
+                connection,
+                "SELECT replay_no, records FROM message_replay WHERE message_id = ? ORDER BY replay_no",
+                row -> parse(messageId, row.getCharacterStream(2), row.getInt(1) * 100_000),
+                messageId)) {
+            records.addAll(replay);
         }
         return records;
     }

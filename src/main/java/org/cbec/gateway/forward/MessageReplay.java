@@ -69,14 +69,7 @@ public final class MessageReplay {
         if ("OUTBOUND".equals(archive.direction(messageId))) {
             // Sent again exactly as signed the first time (same bytes, same idempotency key): its dead letter goes back
             // to the queue.
-            DeliveryLedger.Replay replay = ledger.replay(messageId, message.recordsJson(), operator);
-            Map<String, Object> body = new java.util.LinkedHashMap<>();
-            body.put("messageId", messageId);
-            body.put("replay", replay.replayNo());
-            body.put("newVersions", replay.newVersions());
-            body.put("resent", replay.resent());
-            body.put("queued", replay.toQueue().size());
-            return new Outcome(HttpAnswer.json(202, body), replay.toQueue());
+            return replayed(messageId, ledger.replay(messageId, message.recordsJson(), operator));
         }
         byte[] bytes = archive.content(messageId)
                 .orElseThrow(() -> new GatewayException(
@@ -119,7 +112,11 @@ public final class MessageReplay {
         } catch (JsonProcessingException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot serialise records", e);
         }
-        DeliveryLedger.Replay replay = ledger.replay(messageId, recordsJson, operator);
+        return replayed(messageId, ledger.replay(messageId, recordsJson, operator));
+    }
+
+    /** The 202 of a replay the ledger booked: what it changed, and its records to queue. */
+    private static Outcome replayed(String messageId, DeliveryLedger.Replay replay) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("messageId", messageId);
         body.put("replay", replay.replayNo());

@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.camel.Body;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
@@ -41,59 +39,36 @@ import org.slf4j.LoggerFactory;
  * after a crash) is not sent again; an AEO statement older than one already forwarded is SUPERSEDED.
  */
 public final class NationalDelivery {
-    public static final String MESSAGE_ID = "GatewayMessageId";
-    public static final String RECORD_SEQ = "GatewayRecordSeq";
-    public static final String IDEMPOTENCY_KEY = "GatewayIdempotencyKey";
-    public static final String RECORD_TYPE_HEADER = "GatewayRecordType";
     public static final String DEAD_LETTER_QUEUE = "gateway.dead-letter.forward";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(NationalDelivery.class);
     private static final DeliveryLedger.RecordState FIRST_DELIVERY = new DeliveryLedger.RecordState("PENDING", 0);
-    private static final long BACKOFF_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /**
      * Where and how records go.
      *
+     * @param http     the client whose pool of keep-alive connections every POST goes over
      * @param batchUrl null: one POST per record to {@code url}; otherwise batches POSTed here as one JSON array
      * @param headers  sent with every POST (the built-in simulator's token)
      */
     public record Target(
             String name,
+            HttpClient http,
             URI url,
             URI batchUrl,
-            int maxAttempts,
-            Duration initialDelay,
-            Duration maxDelay,
+            Retries retries,
             Duration timeout,
-            java.util.Map<String, String> headers) {
-        public Target(
-                String name,
-                URI url,
-                URI batchUrl,
-                int maxAttempts,
-                Duration initialDelay,
-                Duration maxDelay,
-                Duration timeout) {
-            this(name, url, batchUrl, maxAttempts, initialDelay, maxDelay, timeout, java.util.Map.of());
-        }
-    }
+            Map<String, String> headers) {}
 
     private final DeliveryLedger ledger;
     private final AeoRegistry registry;
     private final GatewayMetrics metrics;
-    private final HttpClient http;
     private final Target target;
 
-    public NationalDelivery(
-            DeliveryLedger ledger, AeoRegistry registry, GatewayMetrics metrics, HttpClient http, Target target) {
-        if (target.maxAttempts() < 1) {
-            throw new GatewayException(
-                    GatewayError.CONFIGURATION_INVALID, "gateway.forward.max-attempts must be at least 1");
-        }
+    public NationalDelivery(DeliveryLedger ledger, AeoRegistry registry, GatewayMetrics metrics, Target target) {
         this.ledger = ledger;
         this.registry = registry;
         this.metrics = metrics;
-        this.http = http;
         this.target = target;
     }
 
@@ -187,7 +162,7 @@ public final class NationalDelivery {
                 } else {
                     outcomes.add(DeliveryLedger.Outcome.of(
                             record.record().messageId(), record.record().seq(), "ATTEMPT_FAILED", failure));
-                    if (record.attemptsBefore() + 1 >= target.maxAttempts()) {
+                    if (record.attemptsBefore() + 1 >= target.retries().maxAttempts()) {
                         dead.add(record);
                         outcomes.add(DeliveryLedger.Outcome.of(
                                 record.record().messageId(), record.record().seq(), "DEAD_LETTERED", failure));
@@ -212,7 +187,7 @@ public final class NationalDelivery {
                         record.record().seq(),
                         record.record().messageId(),
                         record.record().idempotencyKey(),
-                        target.maxAttempts(),
+                        target.retries().maxAttempts(),
                         failures.get(record));
                 batch.park(record.record(), DEAD_LETTER_QUEUE);
             }
@@ -220,7 +195,8 @@ public final class NationalDelivery {
                 return;
             }
             outcomes = new ArrayList<>();
-            waitBeforeRetry(batch, round, retry);
+            target.retries()
+                    .waitBeforeRetry(batch, round, retry.size() + " record(s) stay queued for " + target.name());
             owed = retry;
         }
     }
@@ -310,7 +286,7 @@ public final class NationalDelivery {
         }
         target.headers().forEach(request::header);
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = target.http().send(request.build(), HttpResponse.BodyHandlers.ofString());
             int status = response.statusCode();
             if ((status >= 200 && status < 300) || status == 409) {
                 return null;
@@ -323,23 +299,6 @@ public final class NationalDelivery {
             Thread.currentThread().interrupt();
             throw new GatewayException(
                     GatewayError.NATIONAL_SYSTEM_UNAVAILABLE, "interrupted while forwarding to " + url, e);
-        }
-    }
-
-    /** Exponential backoff from the initial delay, at most the maximum; a stop gives the records back to the queue. */
-    private void waitBeforeRetry(RecordBatch batch, int round, List<Owed> retry) {
-        long delay = target.initialDelay().toNanos() << Math.min(round, 30);
-        if (delay <= 0 || delay > target.maxDelay().toNanos()) {
-            delay = target.maxDelay().toNanos();
-        }
-        long until = System.nanoTime() + delay;
-        while (System.nanoTime() < until) {
-            if (batch.stopping()) {
-                throw new GatewayException(
-                        GatewayError.NATIONAL_SYSTEM_UNAVAILABLE,
-                        "the gateway is stopping: " + retry.size() + " record(s) stay queued for " + target.name());
-            }
-            LockSupport.parkNanos(Math.min(BACKOFF_SLICE_NANOS, until - System.nanoTime()));
         }
     }
 

@@ -32,8 +32,10 @@ public final class RecordDispatch {
     private final GroupCommit groupCommit;
     private final AcceptLog acceptLog;
 
+    /** How long an accepted message may wait in the queue before it counts as never dispatched. */
+    private static final Duration GRACE = Duration.ofMinutes(2);
+
     private final Clock clock;
-    private final Duration grace;
     private final java.time.Instant startedAt;
     private final boolean queueOwedAfterStart;
     private volatile org.cbec.gateway.monitor.GatewayMetrics metrics;
@@ -44,8 +46,6 @@ public final class RecordDispatch {
      * many ({@link RecordQueue#queueInTransactionsOf}); fewer go with the batch, committed with the entry.
      */
     static final int QUEUED_WITH_ENTRY_MAX = 1_000;
-
-    /** @param grace how long an accepted message may wait in the queue before it counts as never dispatched */
 
     /**
      * @param queueOwedAfterStart whether a start queues again what the ledger owes (the embedded broker); with an
@@ -58,14 +58,12 @@ public final class RecordDispatch {
             GroupCommit groupCommit,
             AcceptLog acceptLog,
             Clock clock,
-            Duration grace,
             boolean queueOwedAfterStart) {
         this.groupCommit = groupCommit;
         this.acceptLog = acceptLog;
         this.ledger = ledger;
         this.archive = archive;
         this.clock = clock;
-        this.grace = grace;
         this.startedAt = clock.instant();
         this.queueOwedAfterStart = queueOwedAfterStart;
     }
@@ -276,7 +274,7 @@ public final class RecordDispatch {
      * after a start, not a grace later (its partner, told DUPLICATE when it sent again, is owed it).
      */
     public List<String> undispatched() {
-        java.time.Instant cutoff = clock.instant().minus(grace);
+        java.time.Instant cutoff = clock.instant().minus(GRACE);
         if (queueOwedAfterStart && cutoff.isBefore(startedAt)) {
             cutoff = startedAt;
         }

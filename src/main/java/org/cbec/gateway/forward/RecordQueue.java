@@ -41,6 +41,11 @@ public final class RecordQueue {
     private static final String REDELIVERED = "gatewayEntryRedelivered";
     /** Set on a record queued again (replay, recovery after a start). */
     static final String QUEUED_AGAIN = "GatewayQueuedAgain";
+    // The properties of a queued record, which the forward queues' consumer reads back.
+    static final String MESSAGE_ID = "GatewayMessageId";
+    static final String RECORD_SEQ = "GatewayRecordSeq";
+    static final String IDEMPOTENCY_KEY = "GatewayIdempotencyKey";
+    static final String RECORD_TYPE = "GatewayRecordType";
 
     private final ConnectionFactory connectionFactory;
 
@@ -170,10 +175,10 @@ public final class RecordQueue {
     /** One record as a JMS message, with the headers the forward workers, the retry routes and selectors read. */
     public static TextMessage message(Session session, OutboundRecord record) throws JMSException {
         TextMessage message = session.createTextMessage(record.json());
-        message.setStringProperty(NationalDelivery.MESSAGE_ID, record.messageId());
-        message.setIntProperty(NationalDelivery.RECORD_SEQ, record.seq());
-        message.setStringProperty(NationalDelivery.IDEMPOTENCY_KEY, record.idempotencyKey());
-        message.setStringProperty(NationalDelivery.RECORD_TYPE_HEADER, record.recordType());
+        message.setStringProperty(MESSAGE_ID, record.messageId());
+        message.setIntProperty(RECORD_SEQ, record.seq());
+        message.setStringProperty(IDEMPOTENCY_KEY, record.idempotencyKey());
+        message.setStringProperty(RECORD_TYPE, record.recordType());
         // Records about one AEO operator share a message group: Artemis delivers them one at a time, in order.
         if (record.groupId() != null) {
             message.setStringProperty("JMSXGroupID", record.groupId());

@@ -18,6 +18,7 @@ import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.monitor.GatewayMetrics;
 import org.cbec.gateway.partner.Partner;
+import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.SignedDocument;
 import org.cbec.gateway.signature.TrustedSigner;
 import org.cbec.gateway.signature.as4.As4Failure;
@@ -50,33 +51,35 @@ public final class As4Inbound {
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final Settings settings;
-    private final long maxBytes;
 
-    /** The gateway's own AS4 party and the Service/Action of business documents (gateway.as4.*). */
-    public record Settings(String partyId, String partyIdType, String service, String action) {}
+    /**
+     * The gateway's own AS4 party and the Service/Action of business documents (gateway.as4.*), and the largest
+     * request read (gateway.inbound.max-bytes).
+     */
+    public record Settings(String partyId, String partyIdType, String service, String action, long maxBytes) {}
 
     /** The answer, and the accepted messages the route queues for dispatch (those not in the accept log already). */
     public record As4Decision(HttpAnswer answer, List<String> toDispatch) {}
 
+    /**
+     * @param gatewayKey verifies what partners sign for the gateway, and signs the receipts and errors it answers
+     *     with
+     */
     public As4Inbound(
             InboundIntake intake,
-            As4SecurityVerifier verifier,
-            As4Signals signals,
+            GatewaySigningKey gatewayKey,
             As4Messages messages,
-            MessageIds signalIds,
             GatewayMetrics metrics,
             Clock clock,
-            Settings settings,
-            long maxBytes) {
+            Settings settings) {
         this.intake = intake;
-        this.verifier = verifier;
-        this.signals = signals;
+        this.verifier = new As4SecurityVerifier(gatewayKey, settings.maxBytes());
+        this.signals = new As4Signals(gatewayKey, settings.partyId());
         this.messages = messages;
-        this.signalIds = signalIds;
+        this.signalIds = new MessageIds(clock);
         this.metrics = metrics;
         this.clock = clock;
         this.settings = settings;
-        this.maxBytes = maxBytes;
     }
 
     /** Camel's entry: the body as the HTTP server read it. */
@@ -98,11 +101,11 @@ public final class As4Inbound {
         Partner partner = null;
         boolean claimed = false;
         try {
-            if (body.length() > maxBytes) {
+            if (body.length() > settings.maxBytes()) {
                 throw As4Failure.of(
                         GatewayError.PAYLOAD_TOO_LARGE,
                         As4Failure.EBMS_OTHER,
-                        "the request has " + body.length() + " bytes; the limit is " + maxBytes);
+                        "the request has " + body.length() + " bytes; the limit is " + settings.maxBytes());
             }
             As4Request request = As4Request.parse(body.bytes(), contentType);
             As4Request.UserMessage user = request.userMessage();

@@ -26,9 +26,10 @@ public final class InboundIntake {
     private final Clock clock;
     private final long maxBytes;
 
-    public InboundIntake(IntakeSteps steps, MessageIds messageIds, Clock clock, long maxBytes) {
+    /** @param maxBytes the largest body kept as evidence of a refusal ({@code gateway.inbound.max-bytes}) */
+    public InboundIntake(IntakeSteps steps, Clock clock, long maxBytes) {
         this.steps = steps;
-        this.messageIds = messageIds;
+        this.messageIds = new MessageIds(clock);
         this.clock = clock;
         this.maxBytes = maxBytes;
     }
@@ -43,16 +44,14 @@ public final class InboundIntake {
         return newCase(
                 body,
                 contentType,
-                ContainerType.fromContentType(contentType).orElse(null),
-                null,
-                partnerCheck,
-                signedReceipt);
+                new IntakeCase.Handover(
+                        ContainerType.fromContentType(contentType).orElse(null), null, partnerCheck, signedReceipt));
     }
 
     /** The same for a body whose container the transport knows already (SOAP, from the endpoint it came to). */
     public IntakeCase receive(
             ReceivedBody body, String contentType, ContainerType containerType, Consumer<String> partnerCheck) {
-        return newCase(body, contentType, containerType, null, partnerCheck, false);
+        return newCase(body, contentType, new IntakeCase.Handover(containerType, null, partnerCheck, false));
     }
 
     /**
@@ -60,7 +59,7 @@ public final class InboundIntake {
      * evidence: the intake route's steps pass it on to the answer.
      */
     public IntakeCase receiveRefused(ReceivedBody body, String contentType, GatewayError error, String detail) {
-        IntakeCase refused = newCase(body, contentType, null, null, null, false);
+        IntakeCase refused = newCase(body, contentType, IntakeCase.Handover.NONE);
         refused.keepContent = body.length() <= maxBytes;
         steps.verdicts().refuse(refused, error, detail);
         return refused;
@@ -120,7 +119,7 @@ public final class InboundIntake {
     public IntakeDecision admitOpened(
             ReceivedBody body, String contentType, SignedDocument opened, Consumer<String> partnerCheck) {
         SignatureContainer alreadyOpen = (bytes, type) -> opened;
-        return steps.run(newCase(body, contentType, null, alreadyOpen, partnerCheck, false));
+        return steps.run(newCase(body, contentType, new IntakeCase.Handover(null, alreadyOpen, partnerCheck, false)));
     }
 
     /**
@@ -141,7 +140,7 @@ public final class InboundIntake {
             String detail,
             X509Certificate signer,
             Partner partner) {
-        IntakeCase refused = newCase(body, contentType, null, null, null, false);
+        IntakeCase refused = newCase(body, contentType, IntakeCase.Handover.NONE);
         refused.keepContent = body.length() <= maxBytes;
         refused.signer = signer;
         refused.partner = partner;
@@ -149,15 +148,8 @@ public final class InboundIntake {
         return refused.decision();
     }
 
-    private IntakeCase newCase(
-            ReceivedBody body,
-            String contentType,
-            ContainerType containerType,
-            SignatureContainer opened,
-            Consumer<String> partnerCheck,
-            boolean signedReceipt) {
+    private IntakeCase newCase(ReceivedBody body, String contentType, IntakeCase.Handover handover) {
         Instant receivedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        return new IntakeCase(
-                messageIds.next(), receivedAt, body, contentType, containerType, opened, partnerCheck, signedReceipt);
+        return new IntakeCase(messageIds.next(), receivedAt, body, contentType, handover);
     }
 }

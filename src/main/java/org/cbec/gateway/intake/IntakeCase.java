@@ -27,14 +27,7 @@ public final class IntakeCase {
     final ReceivedBody content;
     final String contentType;
     final long startedNanos;
-    /** Where the transport named the container (SOAP); null: the Content-Type names it, or none is known. */
-    final ContainerType containerType;
-    /** A document a transport opened and verified already (an AS4 payload); null for a container to open here. */
-    final SignatureContainer opened;
-    /** Refuses a signer's partner the connection is not bound to (TLS client certificate, AS4 From); may be null. */
-    final Consumer<String> partnerCheck;
-    /** Whether the receipt of an accepted or duplicate message is answered as CMS SignedData. */
-    final boolean signedReceipt;
+    final Handover handover;
 
     boolean keepContent = true;
     X509Certificate signer;
@@ -50,25 +43,34 @@ public final class IntakeCase {
     String receiptJson;
     private IntakeDecision decision;
 
-    IntakeCase(
-            String messageId,
-            Instant receivedAt,
-            ReceivedBody content,
-            String contentType,
+    /**
+     * What the transport that received the message knows of it beyond its bytes.
+     *
+     * @param containerType where the transport named the container (SOAP); null: the Content-Type names it, or none
+     *     is known
+     * @param opened a document a transport opened and verified already (an AS4 payload); null for a container to
+     *     open here
+     * @param partnerCheck refuses a signer's partner the connection is not bound to (TLS client certificate, AS4
+     *     From); may be null
+     * @param signedReceipt whether the receipt of an accepted or duplicate message is answered as CMS SignedData
+     */
+    record Handover(
             ContainerType containerType,
             SignatureContainer opened,
             Consumer<String> partnerCheck,
             boolean signedReceipt) {
+        /** Nothing beyond the bytes and their Content-Type: a case refused before it is read. */
+        static final Handover NONE = new Handover(null, null, null, false);
+    }
+
+    IntakeCase(String messageId, Instant receivedAt, ReceivedBody content, String contentType, Handover handover) {
         this.startedNanos = System.nanoTime();
         this.messageId = messageId;
         this.receivedAt = receivedAt;
         this.sha256 = content.sha256();
         this.content = content;
         this.contentType = contentType;
-        this.containerType = containerType;
-        this.opened = opened;
-        this.partnerCheck = partnerCheck;
-        this.signedReceipt = signedReceipt;
+        this.handover = handover;
     }
 
     /** Whether a step decided already: the remaining steps leave the case as it is. */

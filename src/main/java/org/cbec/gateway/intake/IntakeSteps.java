@@ -76,23 +76,22 @@ public final class IntakeSteps {
     private final IntakeVerdicts verdicts;
     private volatile TrustedTime trustedTime;
 
-    /** {@code acceptLog} null: every accepted message is archived before its 202 (no log-first). */
-    public IntakeSteps(
-            Policies policies,
-            EvidenceArchive archive,
-            AeoRegistry registry,
-            GatewayMetrics metrics,
-            CmsSigner receiptSigner,
-            AcceptLog acceptLog,
-            Clock clock) {
+    /**
+     * Where the steps look things up and write them: the archive (duplicates, evidence), the AEO registry (recognition,
+     * and the statements an accepted message makes) and the accept log an accepted message is appended to; null: every
+     * accepted message is archived before its 202 (no log-first).
+     */
+    public record Stores(EvidenceArchive archive, AeoRegistry registry, AcceptLog acceptLog) {}
+
+    public IntakeSteps(Policies policies, Stores stores, GatewayMetrics metrics, CmsSigner receiptSigner, Clock clock) {
         this.policies = policies;
-        this.archive = archive;
-        this.registry = registry;
+        this.archive = stores.archive();
+        this.registry = stores.registry();
         this.metrics = metrics;
         this.receiptSigner = receiptSigner;
         this.clock = clock;
         this.verdicts = new IntakeVerdicts(archive, metrics);
-        this.append = new IntakeAppend(archive, registry, acceptLog, verdicts, this::stage);
+        this.append = new IntakeAppend(archive, registry, stores.acceptLog(), verdicts, this::stage);
     }
 
     /** From now on the intake refuses with EVIDENCE_UNAVAILABLE while {@code time} says seals cannot be time-stamped. */
@@ -135,11 +134,13 @@ public final class IntakeSteps {
         }
         // A transport's payload (AS4) is unsigned inside: its bytes say nothing of the partner before the signer is
         // known, so only the partner's own content decides that it is a duplicate (in verify).
-        Optional<String> first = c.opened == null ? archive.acceptedMessageWithDigest(c.sha256) : Optional.empty();
+        Optional<String> first =
+                c.handover.opened() == null ? archive.acceptedMessageWithDigest(c.sha256) : Optional.empty();
         if (first.isPresent()) {
-            if (c.partnerCheck != null) {
+            if (c.handover.partnerCheck() != null) {
                 // the same bytes again, on a connection bound to a partner: the first's partner must be that one
-                archive.receiptOf(first.get()).ifPresent(receipt -> c.partnerCheck.accept(receipt.partnerId()));
+                archive.receiptOf(first.get())
+                        .ifPresent(receipt -> c.handover.partnerCheck().accept(receipt.partnerId()));
             }
             verdicts.duplicate(c, first.get());
             return;
@@ -147,7 +148,7 @@ public final class IntakeSteps {
         if (c.content.length() == 0) {
             throw new GatewayException(GatewayError.MALFORMED_MESSAGE, "the body is empty");
         }
-        if (c.containerType == null && c.opened == null) {
+        if (c.handover.containerType() == null && c.handover.opened() == null) {
             throw new GatewayException(
                     GatewayError.UNSUPPORTED_FORMAT,
                     c.contentType == null || c.contentType.isBlank()
@@ -155,11 +156,13 @@ public final class IntakeSteps {
                             : "the Content-Type '" + c.contentType
                                     + "' is not a signature container the gateway accepts");
         }
-        c.container = c.opened != null ? c.opened : policies.containers().get(c.containerType);
+        c.container = c.handover.opened() != null
+                ? c.handover.opened()
+                : policies.containers().get(c.handover.containerType());
         if (c.container == null) {
             throw new GatewayException(
                     GatewayError.UNSUPPORTED_FORMAT,
-                    "the " + c.containerType + " container is not accepted by this gateway");
+                    "the " + c.handover.containerType() + " container is not accepted by this gateway");
         }
     }
 
@@ -179,8 +182,8 @@ public final class IntakeSteps {
         TrustedSigner trusted = partnerOf(signed, c.receivedAt);
         Partner partner = trusted.partner();
         c.partner = partner;
-        if (c.partnerCheck != null) {
-            c.partnerCheck.accept(partner.id());
+        if (c.handover.partnerCheck() != null) {
+            c.handover.partnerCheck().accept(partner.id());
         }
         checkSigner(signed, trusted);
         stage("verify", verifyStarted);
@@ -300,7 +303,7 @@ public final class IntakeSteps {
     /** The decision; the receipt of an accepted or duplicate message as CMS SignedData where the partner asked. */
     public IntakeDecision answer(IntakeCase c) {
         IntakeDecision decision = c.decision();
-        if (!c.signedReceipt || decision.verdict() == Verdict.REJECTED) {
+        if (!c.handover.signedReceipt() || decision.verdict() == Verdict.REJECTED) {
             return decision;
         }
         byte[] cms = receiptSigner.sign(decision.answer().content());

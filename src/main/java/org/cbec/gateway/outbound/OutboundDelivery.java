@@ -3,21 +3,18 @@ package org.cbec.gateway.outbound;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.camel.Body;
 import org.cbec.gateway.canonical.CanonicalJson;
-import org.cbec.gateway.config.GroupCommit;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.RecordBatch;
+import org.cbec.gateway.forward.Retries;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.partner.PartnerOutbound;
 import org.slf4j.Logger;
@@ -42,34 +39,15 @@ public final class OutboundDelivery {
         }
     }
 
-    private static final long BACKOFF_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-
-    /** Attempts and backoff: the forward settings. */
-    public record Retries(int maxAttempts, Duration initialDelay, Duration maxDelay) {}
-
     private final DeliveryLedger ledger;
-    private final EvidenceArchive archive;
-    private final GroupCommit writer;
     private final OutboundPartners partners;
     private final Retries retries;
     private final Clock clock;
     private final OutboundStatus status;
 
     public OutboundDelivery(
-            DeliveryLedger ledger,
-            EvidenceArchive archive,
-            GroupCommit writer,
-            OutboundPartners partners,
-            Retries retries,
-            Clock clock,
-            OutboundStatus status) {
-        if (retries.maxAttempts() < 1) {
-            throw new GatewayException(
-                    GatewayError.CONFIGURATION_INVALID, "gateway.forward.max-attempts must be at least 1");
-        }
+            DeliveryLedger ledger, OutboundPartners partners, Retries retries, Clock clock, OutboundStatus status) {
         this.ledger = ledger;
-        this.archive = archive;
-        this.writer = writer;
         this.partners = partners;
         this.retries = retries;
         this.clock = clock;
@@ -133,7 +111,6 @@ public final class OutboundDelivery {
             }
             String failure = result.failure();
             status.failed(partnerId);
-            int attempt = attempts;
             boolean dead = attempts >= retries.maxAttempts();
             List<DeliveryLedger.Outcome> outcomes = new ArrayList<>();
             outcomes.add(DeliveryLedger.Outcome.of(record.messageId(), record.seq(), "ATTEMPT_FAILED", failure));
@@ -141,12 +118,8 @@ public final class OutboundDelivery {
                 outcomes.add(DeliveryLedger.Outcome.of(record.messageId(), record.seq(), "DEAD_LETTERED", failure));
             }
             ledger.book(outcomes);
-            writer.run(connection -> EvidenceArchive.insertHistoryRow(
-                    connection,
-                    record.messageId(),
-                    "DELIVERY_FAILED",
-                    clock.instant(),
-                    "attempt " + attempt + " to " + partnerId + ": " + failure));
+            ledger.addHistory(
+                    record.messageId(), "DELIVERY_FAILED", "attempt " + attempts + " to " + partnerId + ": " + failure);
             if (dead) {
                 LOG.warn(
                         "Dead-lettered outbound message {} to {} after {} attempt(s): {}",
@@ -157,7 +130,7 @@ public final class OutboundDelivery {
                 batch.park(record, DEAD_LETTER_QUEUE);
                 return;
             }
-            waitBeforeRetry(batch, round, record.messageId());
+            retries.waitBeforeRetry(batch, round, "outbound message " + record.messageId() + " stays queued");
         }
     }
 
@@ -186,23 +159,6 @@ public final class OutboundDelivery {
             statement.setBytes(3, receipt);
             statement.setBytes(4, sent);
             statement.executeUpdate();
-        }
-    }
-
-    /** Exponential backoff from the initial delay, at most the maximum; a stop hands the message back to its queue. */
-    private void waitBeforeRetry(RecordBatch batch, int round, String messageId) {
-        long delay = retries.initialDelay().toNanos() << Math.min(round, 30);
-        if (delay <= 0 || delay > retries.maxDelay().toNanos()) {
-            delay = retries.maxDelay().toNanos();
-        }
-        long until = System.nanoTime() + delay;
-        while (System.nanoTime() < until) {
-            if (batch.stopping()) {
-                throw new GatewayException(
-                        GatewayError.NATIONAL_SYSTEM_UNAVAILABLE,
-                        "the gateway is stopping: outbound message " + messageId + " stays queued");
-            }
-            LockSupport.parkNanos(Math.min(BACKOFF_SLICE_NANOS, until - System.nanoTime()));
         }
     }
 

@@ -54,13 +54,13 @@ public final class OutboundIntake {
      * @param partyId  the gateway's own party id ({@code gateway.as4.party-id}): the source of every record it sends
      * @param country  the gateway's own country ({@code gateway.country}): every AEO id it sends is one of its own
      * @param maxBytes the largest request body read ({@code gateway.inbound.max-bytes})
+     * @param signer   the gateway's key, which signs every document it sends
      */
-    public record Own(String partyId, String country, long maxBytes) {}
+    public record Own(String partyId, String country, long maxBytes, CmsSigner signer) {}
 
     private final OutboundPartners partners;
     private final EvidenceArchive archive;
     private final DeliveryLedger ledger;
-    private final CmsSigner signer;
     private final Map<DocumentFormat, DocumentWriter> writers = DocumentWriter.standard();
     private final OutboundRecords bodyRecords;
     private final Own own;
@@ -69,16 +69,10 @@ public final class OutboundIntake {
 
     /** @param partners the partners and this gateway's transports; a partner on another is OUTBOUND_NOT_CONFIGURED */
     public OutboundIntake(
-            OutboundPartners partners,
-            EvidenceArchive archive,
-            DeliveryLedger ledger,
-            CmsSigner signer,
-            Own own,
-            Clock clock) {
+            OutboundPartners partners, EvidenceArchive archive, DeliveryLedger ledger, Own own, Clock clock) {
         this.partners = partners;
         this.archive = archive;
         this.ledger = ledger;
-        this.signer = signer;
         this.bodyRecords = new OutboundRecords(own.partyId(), own.country());
         this.own = own;
         this.messageIds = new MessageIds(clock);
@@ -147,7 +141,7 @@ public final class OutboundIntake {
         List<AeoStatusRecord> canonical = bodyRecords.validated(request, records);
         String legalBasis = partner.agreement().reference();
         byte[] document = writers.get(format).write(canonical, own.country(), request.receivedAt, legalBasis);
-        byte[] signed = signer.sign(document);
+        byte[] signed = own.signer().sign(document);
         String version = HexFormat.of().formatHex(sha256(signed)).substring(0, 16);
         ObjectNode delivery = CanonicalJson.mapper().createObjectNode();
         delivery.put("recordType", DELIVERY_TYPE);

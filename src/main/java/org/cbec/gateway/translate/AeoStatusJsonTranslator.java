@@ -20,30 +20,22 @@ import org.cbec.gateway.canonical.RecordSource;
  * {@code operators} array, one status statement each. Errors are located by JSON pointer
  * ({@code /operators/2/status}); every one is reported.
  */
-public final class AeoStatusJsonTranslator implements Translator {
+public final class AeoStatusJsonTranslator extends JsonDocumentTranslator {
 
     /** The {@code documentType} this format is recognised by. */
     public static final String DOCUMENT_TYPE = "AEO_STATUS_LIST";
 
-    @Override
-    public DocumentFormat format() {
-        return DocumentFormat.AEO_STATUS_JSON;
+    public AeoStatusJsonTranslator() {
+        super(DocumentFormat.AEO_STATUS_JSON, JsonSchemas.AEO_STATUS_LIST, DOCUMENT_TYPE);
     }
 
     @Override
-    public Translation translate(byte[] document, TranslationContext context) {
-        JsonFields fields = new JsonFields();
-        Optional<JsonNode> parsed = fields.document(document, DOCUMENT_TYPE);
-        if (parsed.isEmpty()) {
-            return new Translation.Invalid(format(), fields.errors());
-        }
-        JsonNode root = parsed.get();
+    List<CanonicalRecord> records(JsonNode root, JsonFields fields, RecordSource source, TranslationContext context) {
         fields.requiredChecked(root, "", "administration", Rules::isCountry, Rules.COUNTRY);
         fields.required(root, "", "listType", AeoStatusList.ListType::parse, "must be DELTA or FULL");
         fields.optional(root, "", "generatedAt", Rules::instant, Rules.INSTANT);
         JsonNode operators = fields.requiredNonEmptyArray(root, "", "operators", "operator");
 
-        RecordSource source = context.source(format());
         List<CanonicalRecord> records = new ArrayList<>();
         Map<String, String> statements = new HashMap<>();
         for (int i = 0; operators != null && i < operators.size(); i++) {
@@ -58,8 +50,7 @@ public final class AeoStatusJsonTranslator implements Translator {
                 records.add(record);
             });
         }
-        // the published schema (schemas/), a gate after the rules above, which locate errors as partners know them
-        return JsonSchemas.AEO_STATUS_LIST.gate(format(), fields, root, records);
+        return records;
     }
 
     private static Optional<AeoStatusRecord> operator(

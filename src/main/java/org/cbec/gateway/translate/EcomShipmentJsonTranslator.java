@@ -21,7 +21,7 @@ import org.cbec.gateway.canonical.TransportMode;
  * Errors are located by JSON pointer ({@code /goods/0/hsCode}, {@code /shipments/3/goods/0/hsCode});
  * every one is reported. Amounts are kept exact as sent, as decimal strings.
  */
-public final class EcomShipmentJsonTranslator implements Translator {
+public final class EcomShipmentJsonTranslator extends JsonDocumentTranslator {
 
     /** The {@code documentType} of a document holding one shipment. */
     public static final String SHIPMENT = "ECOM_SHIPMENT";
@@ -32,21 +32,13 @@ public final class EcomShipmentJsonTranslator implements Translator {
     private static final String TRANSPORT_MODE =
             "must be a UN/ECE Recommendation 19 code: 1 (sea), 2 (rail), " + "3 (road), 4 (air) or 5 (post)";
 
-    @Override
-    public DocumentFormat format() {
-        return DocumentFormat.ECOM_SHIPMENT_JSON;
+    public EcomShipmentJsonTranslator() {
+        super(DocumentFormat.ECOM_SHIPMENT_JSON, JsonSchemas.ECOM_SHIPMENT, SHIPMENT, BATCH);
     }
 
     @Override
-    public Translation translate(byte[] document, TranslationContext context) {
-        JsonFields fields = new JsonFields();
-        Optional<JsonNode> parsed = fields.document(document, SHIPMENT, BATCH);
-        if (parsed.isEmpty()) {
-            return new Translation.Invalid(format(), fields.errors());
-        }
-        JsonNode root = parsed.get();
+    List<CanonicalRecord> records(JsonNode root, JsonFields fields, RecordSource source, TranslationContext context) {
         String documentType = root.get("documentType").textValue();
-        RecordSource source = context.source(format());
         List<CanonicalRecord> records = new ArrayList<>();
         if (SHIPMENT.equals(documentType)) {
             shipment(root, "", fields, source).ifPresent(records::add);
@@ -67,8 +59,7 @@ public final class EcomShipmentJsonTranslator implements Translator {
                 }
             }
         }
-        // the published schema (schemas/), a gate after the rules above, which locate errors as partners know them
-        return JsonSchemas.ECOM_SHIPMENT.gate(format(), fields, root, records);
+        return records;
     }
 
     private static Optional<ShipmentRecord> shipment(

@@ -39,7 +39,7 @@ class DeliveryLedgerTest {
     @BeforeEach
     void openDatabase() {
         database = Database.open(null, null, null, dataDir);
-        ledger = new DeliveryLedger(database.dataSource(), database.writer(), Clock.fixed(NOW, ZoneOffset.UTC));
+        ledger = new DeliveryLedger(database, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @AfterEach
