@@ -137,9 +137,11 @@ public final class RecordDispatch {
             List<OutboundRecord> owed = ledger.dispatch(textOf(id.message()));
             RecordQueue queue = apart;
             if (queue != null && owed.size() > QUEUED_WITH_ENTRY_MAX) {
-                // Committed before the entry is: a crash part-way takes the entry again, and its records are queued
-                // once more, each marked so; the ledger sends none twice.
-                queue.queueInTransactionsOf(owed, QUEUED_WITH_ENTRY_MAX);
+                // Committed before the entry is. A crash part-way leaves some queued and takes the entry again
+                // (redelivered, so marked again): its records are queued once more, each read in the ledger before it
+                // is sent, and the first copies, ahead of them in their operator's group, are let go while one is in
+                // hand; as after any crash, none is sent twice.
+                queue.queueInTransactionsOf(owed, QUEUED_WITH_ENTRY_MAX, id.again());
             } else {
                 batch.queue(owed, id.again());
             }

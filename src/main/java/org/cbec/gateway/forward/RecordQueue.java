@@ -117,18 +117,19 @@ public final class RecordQueue {
     /**
      * Queues many records (a large list's) in transactions of their own of at most {@code perTransaction} records
      * each, all committed before this returns. The broker holds a transaction's messages in memory until it commits:
-     * a 10 MB list's 80,000 records queued in one held some 300 MiB of heap until the last was delivered. Every record
-     * is marked queued again, so that a copy left by a crash part-way (its accepted message is taken again and all its
-     * records queued once more) is found in the ledger and never sent twice.
+     * a 10 MB list's 80,000 records queued in one held some 300 MiB of heap until the last was delivered.
+     *
+     * @param again whether the records may have been queued before (their accepted message was taken again after a
+     *              crash part-way): the forward consumer then reads each one's ledger row first, and sends none twice
      */
-    public int queueInTransactionsOf(List<OutboundRecord> records, int perTransaction) {
+    public int queueInTransactionsOf(List<OutboundRecord> records, int perTransaction, boolean again) {
         if (perTransaction < 1) {
             throw new IllegalArgumentException("perTransaction must be positive, not " + perTransaction);
         }
         try (Connection connection = connectionFactory.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
             for (int from = 0; from < records.size(); from += perTransaction) {
-                send(session, records.subList(from, Math.min(records.size(), from + perTransaction)), true);
+                send(session, records.subList(from, Math.min(records.size(), from + perTransaction)), again);
                 session.commit();
             }
         } catch (JMSException e) {
