@@ -274,20 +274,20 @@ public final class DeliveryLedger {
         records.forEach(r -> seqsByMessage
                 .computeIfAbsent(r.messageId(), id -> new ArrayList<>())
                 .add(r.seq()));
-        try (Connection connection = dataSource.getConnection()) {
-            // One look-up by primary key per message: an OR of (message, seq) pairs made H2 scan the table.
+        try (Connection connection = dataSource.getConnection();
+                // One range of the primary key per message, the wanted rows kept: an OR of (message, seq) pairs made
+                // H2 scan the table, and an IN list of seqs every row of the message (80,000 of a 10 MB list, for
+                // each batch: such a list queued again after a crash was delivered at a third of the speed).
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT seq, status, attempts FROM outbound_record WHERE message_id = ? AND seq BETWEEN ? AND ?")) {
             for (java.util.Map.Entry<String, List<Integer>> message : seqsByMessage.entrySet()) {
-                String sql = "SELECT seq, status, attempts FROM outbound_record WHERE message_id = ? AND seq IN ("
-                        + String.join(
-                                ",",
-                                java.util.Collections.nCopies(message.getValue().size(), "?")) + ")";
-                try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                    statement.setString(1, message.getKey());
-                    for (int i = 0; i < message.getValue().size(); i++) {
-                        statement.setInt(i + 2, message.getValue().get(i));
-                    }
-                    try (ResultSet rows = statement.executeQuery()) {
-                        while (rows.next()) {
+                java.util.Set<Integer> wanted = new java.util.HashSet<>(message.getValue());
+                statement.setString(1, message.getKey());
+                statement.setInt(2, java.util.Collections.min(wanted));
+                statement.setInt(3, java.util.Collections.max(wanted));
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        if (wanted.contains(rows.getInt(1))) {
                             states.put(
                                     message.getKey() + "/" + rows.getInt(1),
                                     new RecordState(rows.getString(2), rows.getInt(3)));

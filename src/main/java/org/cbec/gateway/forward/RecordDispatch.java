@@ -137,11 +137,10 @@ public final class RecordDispatch {
             List<OutboundRecord> owed = ledger.dispatch(textOf(id.message()));
             RecordQueue queue = apart;
             if (queue != null && owed.size() > QUEUED_WITH_ENTRY_MAX) {
-                // Committed before the entry is. A crash part-way leaves some queued and takes the entry again
-                // (redelivered, so marked again): its records are queued once more, each read in the ledger before it
-                // is sent, and the first copies, ahead of them in their operator's group, are let go while one is in
-                // hand; as after any crash, none is sent twice.
-                queue.queueInTransactionsOf(owed, QUEUED_WITH_ENTRY_MAX, id.again());
+                // Committed before the entry is: a crash part-way leaves some queued and takes the entry again, which
+                // queues its records once more. Every copy is marked again, so each is read in the ledger before it is
+                // sent (one range read a batch), and none is sent twice whatever order the copies come in.
+                queue.queueInTransactionsOf(owed, QUEUED_WITH_ENTRY_MAX, true);
             } else {
                 batch.queue(owed, id.again());
             }

@@ -260,6 +260,28 @@ class DeliveryLedgerTest {
         assertThat(states.get("01MB/1")).isEqualTo(new DeliveryLedger.RecordState("DELIVERED", 0));
     }
 
+    /** The states are read as a range of each message's rows: the rows between the batch's records are not its. */
+    @Test
+    void states_of_records_spread_over_a_message_are_theirs_alone() throws Exception {
+        accepted(
+                "01MC",
+                record("P1:HWB-1", "0000000000000031"),
+                record("P1:HWB-2", "0000000000000032"),
+                record("P1:HWB-3", "0000000000000033"),
+                record("P1:HWB-4", "0000000000000034"));
+        List<OutboundRecord> pending = ledger.dispatch("01MC");
+        ledger.book(List.of(Outcome.of("01MC", 3, "DELIVERED", null)));
+
+        var states = ledger.states(java.util.stream.Stream.of(pending.get(0), pending.get(3))
+                .map(r -> new RecordBatch.QueuedRecord(
+                        r.messageId(), r.seq(), r.recordType(), r.idempotencyKey(), r.json(), null, true))
+                .toList());
+
+        assertThat(states).containsOnlyKeys("01MC/0", "01MC/3");
+        assertThat(states.get("01MC/0")).isEqualTo(new DeliveryLedger.RecordState("PENDING", 0));
+        assertThat(states.get("01MC/3")).isEqualTo(new DeliveryLedger.RecordState("DELIVERED", 0));
+    }
+
     @Test
     void refuses_to_dispatch_a_message_that_was_not_accepted_or_to_resolve_one_never_dispatched() {
         assertThatThrownBy(() -> ledger.dispatch("01NOPE"))
