@@ -1,7 +1,8 @@
 package org.cbec.gateway.console;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,34 +23,45 @@ public final class RouteStatistics {
         this.context = context;
     }
 
+    /** One route as the answer lists it; {@code statistics} only where Camel's management keeps them. */
+    record RouteState(
+            String id,
+            String from,
+            String source,
+            String state,
+            @JsonUnwrapped Statistics statistics) {}
+
+    /** A route's counters and processing times (milliseconds), as Camel's management keeps them. */
+    record Statistics(long exchanges, long failures, long inflight, long meanMillis, long maxMillis, long lastMillis) {
+        static Statistics of(ManagedRouteMBean managed) {
+            return new Statistics(
+                    managed.getExchangesTotal(),
+                    managed.getExchangesFailed(),
+                    managed.getExchangesInflight(),
+                    managed.getMeanProcessingTime(),
+                    managed.getMaxProcessingTime(),
+                    managed.getLastProcessingTime());
+        }
+    }
+
     public HttpAnswer list() {
         CamelContext camel = context.get();
         ManagedCamelContext management = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
-        List<Map<String, Object>> routes = new ArrayList<>();
+        List<RouteState> routes = new ArrayList<>();
         for (Route route : camel.getRoutes()) {
-            Map<String, Object> node = new LinkedHashMap<>();
-            node.put("id", route.getRouteId());
-            node.put("from", route.getEndpoint().getEndpointBaseUri());
-            node.put("source", route.getSourceLocationShort());
             ManagedRouteMBean managed = management == null ? null : management.getManagedRoute(route.getRouteId());
-            if (managed == null) {
-                node.put(
-                        "state",
-                        camel.getRouteController()
-                                .getRouteStatus(route.getRouteId())
-                                .name());
-            } else {
-                node.put("state", managed.getState());
-                node.put("exchanges", managed.getExchangesTotal());
-                node.put("failures", managed.getExchangesFailed());
-                node.put("inflight", managed.getExchangesInflight());
-                node.put("meanMillis", managed.getMeanProcessingTime());
-                node.put("maxMillis", managed.getMaxProcessingTime());
-                node.put("lastMillis", managed.getLastProcessingTime());
-            }
-            routes.add(node);
+            routes.add(new RouteState(
+                    route.getRouteId(),
+                    route.getEndpoint().getEndpointBaseUri(),
+                    route.getSourceLocationShort(),
+                    managed == null
+                            ? camel.getRouteController()
+                                    .getRouteStatus(route.getRouteId())
+                                    .name()
+                            : managed.getState(),
+                    managed == null ? null : Statistics.of(managed)));
         }
-        routes.sort((a, b) -> String.valueOf(a.get("id")).compareTo(String.valueOf(b.get("id"))));
+        routes.sort(Comparator.comparing(RouteState::id));
         return HttpAnswer.json(200, Map.of("count", routes.size(), "routes", routes));
     }
 }

@@ -168,19 +168,8 @@ public final class SecurityEvents implements Service {
             return QueryParameters.refusal(refused);
         }
         max = Math.max(1, Math.min(max, 1000));
-        List<Map<String, Object>> events = new ArrayList<>();
-        for (Event event : find(from, to, only, max)) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("eventId", event.eventId());
-            row.put("at", event.at().toString());
-            row.put("kind", event.kind().name());
-            row.put("code", event.code());
-            row.put("userName", event.userName());
-            row.put("address", event.address());
-            row.put("channel", event.channel());
-            row.put("detail", event.detail());
-            events.add(row);
-        }
+        // An Event is the answer's SecurityEvent as it is: the same fields in the same order (ApiModels).
+        List<Event> events = find(from, to, only, max);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("count", events.size());
         answer.put("events", events);

@@ -78,6 +78,7 @@ final class ArchiveRows {
     }
 
     static void insertMessage(Connection connection, InboundEvidence evidence, String status) throws SQLException {
+        InboundEvidence.Decision decision = evidence.decision();
         String sql =
                 "INSERT INTO inbound_message (message_id, received_at, sha256, size_bytes, content_type, partner_id,"
                         + " signer_subject, signing_time, document_format, verdict, refusal_code, refusal_detail,"
@@ -97,16 +98,16 @@ final class ArchiveRows {
                 statement.setObject(8, OffsetDateTime.ofInstant(evidence.signingTime(), ZoneOffset.UTC));
             }
             statement.setString(9, evidence.documentFormat());
-            statement.setString(10, evidence.verdict().name());
-            statement.setString(11, evidence.refusalCode());
-            statement.setString(12, truncate(evidence.refusalDetail(), 4000));
-            statement.setInt(13, evidence.recordCount());
-            statement.setString(14, evidence.duplicateOf());
+            statement.setString(10, decision.verdict().name());
+            statement.setString(11, decision.refusalCode());
+            statement.setString(12, truncate(decision.refusalDetail(), 4000));
+            statement.setInt(13, decision.recordCount());
+            statement.setString(14, decision.duplicateOf());
             statement.setString(15, status);
             statement.executeUpdate();
         }
         String errors = evidence.errors() == null || evidence.errors().isEmpty() ? null : toJson(evidence.errors());
-        if (errors == null && evidence.records() == null && evidence.receiptJson() == null) {
+        if (errors == null && decision.records() == null && decision.receiptJson() == null) {
             return;
         }
         // The large columns, in a row of their own that is never updated.
@@ -114,15 +115,15 @@ final class ArchiveRows {
                 "INSERT INTO inbound_decision (message_id, errors, records, receipt) VALUES (?, ?, ?, ?)")) {
             statement.setString(1, evidence.messageId());
             statement.setString(2, errors);
-            if (evidence.records() == null) {
+            if (decision.records() == null) {
                 statement.setNull(3, Types.CLOB);
-            } else if (evidence.records().streamed() && isH2(connection)) {
+            } else if (decision.records().streamed() && isH2(connection)) {
                 // Serialised record by record as H2 reads it into its large-object store: never one 40 MB string.
-                statement.setCharacterStream(3, evidence.records().reader());
+                statement.setCharacterStream(3, decision.records().reader());
             } else {
-                statement.setString(3, evidence.records().text());
+                statement.setString(3, decision.records().text());
             }
-            statement.setString(4, evidence.receiptJson());
+            statement.setString(4, decision.receiptJson());
             statement.executeUpdate();
         }
     }

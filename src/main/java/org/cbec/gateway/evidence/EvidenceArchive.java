@@ -100,14 +100,8 @@ public final class EvidenceArchive {
                     evidence.signerSubject(),
                     evidence.signingTime(),
                     evidence.documentFormat(),
-                    Verdict.DUPLICATE,
-                    null,
-                    null,
                     List.of(),
-                    0,
-                    null,
-                    null,
-                    earlier.get());
+                    InboundEvidence.Decision.duplicateOf(earlier.get()));
             ArchiveRows.insertMessage(connection, duplicate, "DUPLICATE");
             ArchiveRows.insertHistory(
                     connection,
@@ -165,7 +159,7 @@ public final class EvidenceArchive {
             };
             // Messages archived at the same moment share one commit, each caller waiting for its own; a large list
             // alone.
-            groupCommit.run(archive, evidence.recordCount());
+            groupCommit.run(archive, evidence.decision().recordCount());
         } catch (GatewayException e) {
             // Another instance may have accepted the same bytes or content first (its digest row won).
             Optional<String> earlier = queries.acceptedMessageWithDigest(evidence.sha256())
@@ -229,13 +223,14 @@ public final class EvidenceArchive {
     }
 
     private void archiveNotAccepted(InboundEvidence evidence, boolean outbound) {
+        InboundEvidence.Decision decision = evidence.decision();
         groupCommit.run(connection -> {
-            String status = evidence.verdict() == Verdict.DUPLICATE ? "DUPLICATE" : "REJECTED";
+            String status = decision.verdict() == Verdict.DUPLICATE ? "DUPLICATE" : "REJECTED";
             ArchiveRows.insertMessage(connection, evidence, status);
             if (outbound) {
                 ArchiveRows.markOutbound(connection, evidence.messageId());
             }
-            if (evidence.content() != null && evidence.verdict() != Verdict.DUPLICATE) {
+            if (evidence.content() != null && decision.verdict() != Verdict.DUPLICATE) {
                 ArchiveRows.insertContent(connection, evidence, segments);
             }
             ArchiveRows.insertHistory(
@@ -243,9 +238,9 @@ public final class EvidenceArchive {
                     evidence.messageId(),
                     status,
                     evidence.receivedAt(),
-                    evidence.verdict() == Verdict.DUPLICATE
-                            ? "duplicate of " + evidence.duplicateOf()
-                            : evidence.refusalCode());
+                    decision.verdict() == Verdict.DUPLICATE
+                            ? "duplicate of " + decision.duplicateOf()
+                            : decision.refusalCode());
         });
     }
 

@@ -67,13 +67,8 @@ public final class EvidenceExport {
             try (BufferedWriter lines =
                     Files.newBufferedWriter(directory.resolve("chain.jsonl"), StandardCharsets.UTF_8)) {
                 for (ChainEntry entry : entries) {
-                    ObjectNode line = JSON.createObjectNode();
-                    line.put("chainSeq", entry.chainSeq());
-                    line.put("messageId", entry.messageId());
-                    line.put("previousHash", entry.previousHash());
-                    line.put("entryHash", entry.entryHash());
-                    line.set("entry", entry.entry());
-                    lines.write(JSON.writeValueAsString(line));
+                    // one line per entry: chainSeq, messageId, previousHash, entryHash, entry (its components)
+                    lines.write(JSON.writeValueAsString(entry));
                     lines.write('\n');
                     writeFiles(entry.messageId(), directory);
                 }

@@ -112,14 +112,11 @@ public record LogEntry(
                 signerSubject,
                 signingTime,
                 documentFormat,
-                Verdict.ACCEPTED,
-                null,
-                null,
                 List.of(),
-                recordCount,
-                org.cbec.gateway.canonical.RecordsDocument.ofText(recordsJson, recordCount),
-                receiptJson,
-                null);
+                InboundEvidence.Decision.accepted(
+                        recordCount,
+                        org.cbec.gateway.canonical.RecordsDocument.ofText(recordsJson, recordCount),
+                        receiptJson));
     }
 
     private static void writeText(DataOutputStream out, String text) throws IOException {

@@ -2,9 +2,12 @@ package org.cbec.gateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.cbec.gateway.error.GatewayError;
@@ -15,7 +18,9 @@ import org.cbec.gateway.error.GatewayException;
  * Routes read it with simple expressions ({@code ${body.status}}), so no message data reaches an expression.
  */
 public record HttpAnswer(int status, String contentType, byte[] content, Map<String, String> headers) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Writes an answer's records as they are; an Instant as {@link java.time.Instant#toString()} writes it (ISO-8601, UTC). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
 
     public HttpAnswer {
         headers = Map.copyOf(headers);

@@ -25,6 +25,7 @@ import org.cbec.gateway.signature.as4.As4Failure;
 import org.cbec.gateway.signature.as4.As4Request;
 import org.cbec.gateway.signature.as4.As4SecurityVerifier;
 import org.cbec.gateway.signature.as4.As4Signals;
+import org.cbec.gateway.signature.as4.EbmsHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +109,7 @@ public final class As4Inbound {
                         "the request has " + body.length() + " bytes; the limit is " + settings.maxBytes());
             }
             As4Request request = As4Request.parse(body.bytes(), contentType);
-            As4Request.UserMessage user = request.userMessage();
+            EbmsHeader user = request.userMessage().header();
             ebmsMessageId = user.messageId();
             As4SecurityVerifier.Verified verified = verifier.verify(request);
             signer = verified.signer();
@@ -227,7 +228,7 @@ public final class As4Inbound {
     }
 
     /** From must be the signer's partner, To the gateway: nothing the sender writes can claim another party. */
-    private void checkParties(As4Request.UserMessage user, Partner partner) {
+    private void checkParties(EbmsHeader user, Partner partner) {
         Partner.As4Party party = partner.as4();
         if (!party.partyId().equals(user.fromPartyId()) || !sameType(party.partyIdType(), user.fromPartyIdType())) {
             throw As4Failure.of(

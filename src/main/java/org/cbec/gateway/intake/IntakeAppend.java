@@ -8,8 +8,8 @@ import org.cbec.gateway.canonical.RecordType;
 import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.evidence.AcceptLog;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.InboundEvidence.Decision;
 import org.cbec.gateway.evidence.LogEntry;
-import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.recognition.AeoRegistry;
 
 /**
@@ -49,7 +49,7 @@ final class IntakeAppend {
         }
         List<CanonicalRecord> records = c.records;
         Optional<String> first = archive.archiveAccepted(
-                c.toRecord(Verdict.ACCEPTED, null, null, records.size(), c.document, c.receiptJson, null),
+                c.toRecord(Decision.accepted(records.size(), c.document, c.receiptJson)),
                 c.contentSha256,
                 connection -> registry.record(connection, c.messageId, c.receivedAt, records));
         if (first.isPresent()) {

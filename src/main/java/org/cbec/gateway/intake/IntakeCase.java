@@ -8,7 +8,6 @@ import org.cbec.gateway.canonical.CanonicalRecord;
 import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.ReceivedBody;
-import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.signature.SignatureContainer;
 import org.cbec.gateway.signature.SignedDocument;
@@ -87,14 +86,7 @@ public final class IntakeCase {
         this.decision = decided;
     }
 
-    InboundEvidence toRecord(
-            Verdict verdict,
-            String code,
-            String detail,
-            int recordCount,
-            RecordsDocument records,
-            String receiptJson,
-            String duplicateOf) {
+    InboundEvidence toRecord(InboundEvidence.Decision decision) {
         return new InboundEvidence(
                 messageId,
                 receivedAt,
@@ -106,13 +98,7 @@ public final class IntakeCase {
                 signer == null ? null : signer.getSubjectX500Principal().getName(),
                 signingTime,
                 format == null ? null : format.id(),
-                verdict,
-                code,
-                detail,
                 errors.stream().map(LocatedError::toString).toList(),
-                recordCount,
-                records,
-                receiptJson,
-                duplicateOf);
+                decision);
     }
 }

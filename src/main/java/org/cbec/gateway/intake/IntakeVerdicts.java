@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.InboundEvidence.Decision;
 import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.http.HttpAnswer;
 import org.cbec.gateway.monitor.GatewayMetrics;
@@ -41,7 +42,7 @@ final class IntakeVerdicts {
         EvidenceArchive.FirstReceipt first = archive.receiptOf(firstMessageId)
                 .orElseThrow(() -> new GatewayException(
                         GatewayError.INTERNAL_ERROR, "the first message " + firstMessageId + " is not in the archive"));
-        archive.archiveNotAccepted(c.toRecord(Verdict.DUPLICATE, null, null, 0, null, null, firstMessageId));
+        archive.archiveNotAccepted(c.toRecord(Decision.duplicateOf(firstMessageId)));
         ObjectNode receipt;
         try {
             receipt = (ObjectNode) JSON.readTree(first.receiptJson());
@@ -66,7 +67,7 @@ final class IntakeVerdicts {
                 c.partner == null ? "unknown partner" : c.partner.id(),
                 error.code(),
                 detail);
-        archive.archiveNotAccepted(c.toRecord(Verdict.REJECTED, error.code(), detail, 0, null, null, null));
+        archive.archiveNotAccepted(c.toRecord(Decision.rejected(error.code(), detail)));
         observed(
                 c,
                 c.partner == null ? null : c.partner.id(),

@@ -23,6 +23,7 @@ import org.cbec.gateway.signature.GatewaySigningKey;
 import org.cbec.gateway.signature.as4.As4Answer;
 import org.cbec.gateway.signature.as4.As4SecurityVerifier;
 import org.cbec.gateway.signature.as4.As4UserMessageWriter;
+import org.cbec.gateway.signature.as4.EbmsHeader;
 
 /**
  * {@code as4} (CONTRACT.md §8): the same AS4 implementation as the gateway's {@code /as4} inbound side, as a sender. One
@@ -114,16 +115,17 @@ public final class As4Transport implements OutboundTransport {
         try {
             written = writer.write(
                     new As4UserMessageWriter.Message(
-                            ebmsId,
-                            clock.instant(),
-                            identity.partyId(),
-                            identity.partyIdType(),
-                            partner.as4().partyId(),
-                            partner.as4().partyIdType(),
-                            identity.service(),
-                            ACTION,
-                            document.messageId(),
-                            properties,
+                            new EbmsHeader(
+                                    ebmsId,
+                                    clock.instant(),
+                                    identity.partyId(),
+                                    identity.partyIdType(),
+                                    partner.as4().partyId(),
+                                    partner.as4().partyIdType(),
+                                    identity.service(),
+                                    ACTION,
+                                    document.messageId(),
+                                    properties),
                             content,
                             mimeType(outbound.format())),
                     outbound.encryptCert());

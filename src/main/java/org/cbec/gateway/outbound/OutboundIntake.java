@@ -19,8 +19,8 @@ import org.cbec.gateway.console.OperatorAccess;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.EvidenceArchive;
+import org.cbec.gateway.evidence.InboundEvidence.Decision;
 import org.cbec.gateway.evidence.MessageIds;
-import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.forward.DeliveryLedger;
 import org.cbec.gateway.forward.OutboundRecord;
 import org.cbec.gateway.http.HttpAnswer;
@@ -181,13 +181,7 @@ public final class OutboundIntake {
                 new java.util.concurrent.atomic.AtomicReference<>(List.of());
         Optional<String> first = archive.archiveOutbound(
                 request.evidence(
-                        Verdict.ACCEPTED,
-                        null,
-                        null,
-                        canonical.size(),
-                        RecordsDocument.ofText(deliveryJson, 1),
-                        receiptJson,
-                        null,
+                        Decision.accepted(canonical.size(), RecordsDocument.ofText(deliveryJson, 1), receiptJson),
                         true),
                 requestKey,
                 connection -> toQueue.set(ledger.dispatchIn(connection, request.messageId, owed)));
@@ -217,22 +211,14 @@ public final class OutboundIntake {
         }
         receipt.put("status", "DUPLICATE");
         String answer = json(receipt);
-        archive.archiveOutboundNotAccepted(
-                request.evidence(Verdict.DUPLICATE, null, null, 0, null, null, firstMessageId, false));
+        archive.archiveOutboundNotAccepted(request.evidence(Decision.duplicateOf(firstMessageId), false));
         return new Outcome(HttpAnswer.rawJson(200, answer), List.of());
     }
 
     private Outcome refuse(OutboundRequest request, GatewayError error, String detail) {
         try {
-            archive.archiveOutboundNotAccepted(request.evidence(
-                    Verdict.REJECTED,
-                    error.code(),
-                    detail,
-                    0,
-                    null,
-                    null,
-                    null,
-                    request.body.length() <= own.maxBytes()));
+            archive.archiveOutboundNotAccepted(
+                    request.evidence(Decision.rejected(error.code(), detail), request.body.length() <= own.maxBytes()));
         } catch (RuntimeException e) {
             LOG.error("The refusal of outbound request {} could not be archived", request.messageId, e);
         }

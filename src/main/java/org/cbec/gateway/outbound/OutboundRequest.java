@@ -3,10 +3,8 @@ package org.cbec.gateway.outbound;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.cbec.gateway.canonical.RecordsDocument;
 import org.cbec.gateway.evidence.InboundEvidence;
 import org.cbec.gateway.evidence.ReceivedBody;
-import org.cbec.gateway.evidence.Verdict;
 import org.cbec.gateway.partner.Partner;
 import org.cbec.gateway.translate.LocatedError;
 
@@ -41,15 +39,7 @@ final class OutboundRequest {
         this.caller = caller;
     }
 
-    InboundEvidence evidence(
-            Verdict verdict,
-            String code,
-            String detail,
-            int recordCount,
-            RecordsDocument records,
-            String receipt,
-            String duplicateOf,
-            boolean keepContent) {
+    InboundEvidence evidence(InboundEvidence.Decision decision, boolean keepContent) {
         return new InboundEvidence(
                 messageId,
                 receivedAt,
@@ -61,13 +51,7 @@ final class OutboundRequest {
                 "national system user " + caller,
                 null,
                 format,
-                verdict,
-                code,
-                detail,
                 errors.stream().map(LocatedError::toString).toList(),
-                recordCount,
-                records,
-                receipt,
-                duplicateOf);
+                decision);
     }
 }

@@ -1,10 +1,12 @@
 package org.cbec.gateway.outbound;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +30,9 @@ public final class OutboundStatus {
         this.dataSource = dataSource;
     }
 
-    /** One partner's outbound state. */
+    /** One partner's outbound state, as {@link #describe()} answers it. */
     public record PartnerState(
-            String partnerId,
+            @JsonProperty("partner") String partnerId,
             long backlog,
             long deadLettered,
             long delivered,
@@ -91,30 +93,6 @@ public final class OutboundStatus {
 
     /** {@code GET /api/v1/outbound}: each partner's outbound backlog, dead letters, deliveries, failed attempts, last delivery and receipt. */
     public HttpAnswer describe() {
-        return HttpAnswer.json(
-                200,
-                Map.of(
-                        "partners",
-                        byPartner().values().stream()
-                                .map(s -> {
-                                    Map<String, Object> node = new java.util.LinkedHashMap<>();
-                                    node.put("partner", s.partnerId());
-                                    node.put("backlog", s.backlog());
-                                    node.put("deadLettered", s.deadLettered());
-                                    node.put("delivered", s.delivered());
-                                    node.put("failedAttempts", s.failedAttempts());
-                                    node.put(
-                                            "lastDeliveredAt",
-                                            s.lastDeliveredAt() == null
-                                                    ? null
-                                                    : s.lastDeliveredAt().toString());
-                                    node.put(
-                                            "lastReceiptAt",
-                                            s.lastReceiptAt() == null
-                                                    ? null
-                                                    : s.lastReceiptAt().toString());
-                                    return node;
-                                })
-                                .toList()));
+        return HttpAnswer.json(200, Map.of("partners", List.copyOf(byPartner().values())));
     }
 }

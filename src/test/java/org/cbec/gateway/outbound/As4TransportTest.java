@@ -130,7 +130,7 @@ class As4TransportTest {
             As4SecurityVerifier.Verified verified = verifiedByPartner(request);
             assertThat(new String(verified.payloads().get(0).content(), StandardCharsets.UTF_8))
                     .isEqualTo("{\"records\":[]}");
-            return receipt(partnerKey, request.userMessage().messageId(), verified.references());
+            return receipt(partnerKey, request.userMessage().header().messageId(), verified.references());
         });
 
         OutboundTransport.Result result = send(url);
@@ -140,8 +140,8 @@ class As4TransportTest {
         assertThat(result.receipt()).isNotEmpty();
         assertThat(new String(result.sent(), StandardCharsets.ISO_8859_1))
                 .startsWith("Content-Type: multipart/related;")
-                .contains(lastRequest.get().userMessage().messageId());
-        assertThat(lastRequest.get().userMessage().messageProperties())
+                .contains(lastRequest.get().userMessage().header().messageId());
+        assertThat(lastRequest.get().userMessage().header().messageProperties())
                 .containsEntry("idempotencyKey", "SG-CUSTOMS:01TESTMESSAGE:0123456789abcdef");
     }
 
@@ -149,7 +149,10 @@ class As4TransportTest {
     void a_receipt_whose_non_repudiation_information_names_other_references_is_a_failed_attempt() throws Exception {
         String url = peer(200, As4Signals.CONTENT_TYPE, request -> {
             List<org.w3c.dom.Element> references = verifiedByPartner(request).references();
-            return receipt(partnerKey, request.userMessage().messageId(), references.subList(0, references.size() - 1));
+            return receipt(
+                    partnerKey,
+                    request.userMessage().header().messageId(),
+                    references.subList(0, references.size() - 1));
         });
 
         assertThat(send(url).failure())
@@ -177,7 +180,7 @@ class As4TransportTest {
                 As4Signals.CONTENT_TYPE,
                 request -> receipt(
                         otherKey,
-                        request.userMessage().messageId(),
+                        request.userMessage().header().messageId(),
                         verifiedByPartner(request).references()));
 
         assertThat(send(url).failure())
@@ -190,7 +193,7 @@ class As4TransportTest {
             String receipt = new String(
                     receipt(
                             partnerKey,
-                            request.userMessage().messageId(),
+                            request.userMessage().header().messageId(),
                             verifiedByPartner(request).references()),
                     StandardCharsets.UTF_8);
             return receipt.replaceFirst("<eb:Timestamp>2", "<eb:Timestamp>1").getBytes(StandardCharsets.UTF_8);

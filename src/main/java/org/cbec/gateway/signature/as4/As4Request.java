@@ -43,19 +43,8 @@ public final class As4Request {
         }
     }
 
-    /** What the eb:UserMessage says; {@code timestamp} is the sender's, as eb:MessageInfo has it. */
-    public record UserMessage(
-            String messageId,
-            Instant timestamp,
-            String fromPartyId,
-            String fromPartyIdType,
-            String toPartyId,
-            String toPartyIdType,
-            String service,
-            String action,
-            String conversationId,
-            Map<String, String> messageProperties,
-            List<PartInfo> parts) {}
+    /** What the eb:UserMessage says of itself, and the payloads its eb:PayloadInfo names. */
+    public record UserMessage(EbmsHeader header, List<PartInfo> parts) {}
 
     private As4Request(Document envelope, Map<String, Attachment> attachments, UserMessage userMessage) {
         this.envelope = envelope;
@@ -78,7 +67,7 @@ public final class As4Request {
     /** The eb:MessageId if the envelope can be read that far: for the RefToMessageId of an error to a malformed request. */
     public static Optional<String> messageIdIfReadable(byte[] body, String contentType) {
         try {
-            return Optional.of(parse(body, contentType).userMessage.messageId());
+            return Optional.of(parse(body, contentType).userMessage.header().messageId());
         } catch (RuntimeException unreadable) {
             return Optional.empty();
         }
@@ -212,7 +201,7 @@ public final class As4Request {
                 parts.add(new PartInfo(partInfo.getAttribute("href"), partProperties));
             }
         }
-        return new UserMessage(
+        EbmsHeader said = new EbmsHeader(
                 messageId,
                 timestamp,
                 text(fromId),
@@ -222,8 +211,8 @@ public final class As4Request {
                 text(service),
                 text(required(collaboration, "Action")),
                 conversation == null ? null : text(conversation),
-                properties,
-                parts);
+                properties);
+        return new UserMessage(said, parts);
     }
 
     private static Element required(Element parent, String localName) {

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,20 +52,8 @@ public final class As4UserMessageWriter {
 
     private final As4Signing signing;
 
-    /** The parties, business information and payload of one UserMessage. */
-    public record Message(
-            String messageId,
-            Instant timestamp,
-            String fromPartyId,
-            String fromPartyIdType,
-            String toPartyId,
-            String toPartyIdType,
-            String service,
-            String action,
-            String conversationId,
-            Map<String, String> properties,
-            byte[] payload,
-            String mimeType) {}
+    /** The header and the one payload of a UserMessage. */
+    public record Message(EbmsHeader header, byte[] payload, String mimeType) {}
 
     /**
      * The message as it goes on the wire.
@@ -126,7 +113,7 @@ public final class As4UserMessageWriter {
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         String contentType = "multipart/related; type=\"application/soap+xml\"; boundary=\"" + boundary
                 + "\"; start=\"<" + SOAP_PART_ID + ">\"";
-        return new Written(message.messageId(), contentType, body.toByteArray(), references);
+        return new Written(message.header().messageId(), contentType, body.toByteArray(), references);
     }
 
     private static void writePart(
@@ -139,10 +126,11 @@ public final class As4UserMessageWriter {
     }
 
     private static Document envelope(Message message, String contentId) {
+        EbmsHeader header = message.header();
         StringBuilder properties = new StringBuilder();
-        if (!message.properties().isEmpty()) {
+        if (!header.messageProperties().isEmpty()) {
             properties.append("<eb:MessageProperties>");
-            message.properties()
+            header.messageProperties()
                     .forEach((name, value) -> properties
                             .append("<eb:Property name=\"")
                             .append(As4Signals.escape(name))
@@ -153,17 +141,17 @@ public final class As4UserMessageWriter {
         }
         String xml = "<S12:Envelope xmlns:S12=\"" + As4Request.SOAP12 + "\" xmlns:eb=\"" + As4Request.EBMS_NS + "\">"
                 + "<S12:Header><eb:Messaging S12:mustUnderstand=\"true\"><eb:UserMessage><eb:MessageInfo>"
-                + "<eb:Timestamp>" + message.timestamp().truncatedTo(ChronoUnit.MILLIS) + "</eb:Timestamp>"
-                + "<eb:MessageId>" + As4Signals.escape(message.messageId()) + "</eb:MessageId></eb:MessageInfo>"
-                + "<eb:PartyInfo><eb:From><eb:PartyId type=\"" + As4Signals.escape(message.fromPartyIdType()) + "\">"
-                + As4Signals.escape(message.fromPartyId()) + "</eb:PartyId><eb:Role>" + ROLE_INITIATOR
+                + "<eb:Timestamp>" + header.timestamp().truncatedTo(ChronoUnit.MILLIS) + "</eb:Timestamp>"
+                + "<eb:MessageId>" + As4Signals.escape(header.messageId()) + "</eb:MessageId></eb:MessageInfo>"
+                + "<eb:PartyInfo><eb:From><eb:PartyId type=\"" + As4Signals.escape(header.fromPartyIdType()) + "\">"
+                + As4Signals.escape(header.fromPartyId()) + "</eb:PartyId><eb:Role>" + ROLE_INITIATOR
                 + "</eb:Role></eb:From>"
-                + "<eb:To><eb:PartyId type=\"" + As4Signals.escape(message.toPartyIdType()) + "\">"
-                + As4Signals.escape(message.toPartyId())
+                + "<eb:To><eb:PartyId type=\"" + As4Signals.escape(header.toPartyIdType()) + "\">"
+                + As4Signals.escape(header.toPartyId())
                 + "</eb:PartyId><eb:Role>" + ROLE_RESPONDER + "</eb:Role></eb:To></eb:PartyInfo>"
-                + "<eb:CollaborationInfo><eb:Service>" + As4Signals.escape(message.service()) + "</eb:Service>"
-                + "<eb:Action>" + As4Signals.escape(message.action()) + "</eb:Action>"
-                + "<eb:ConversationId>" + As4Signals.escape(message.conversationId())
+                + "<eb:CollaborationInfo><eb:Service>" + As4Signals.escape(header.service()) + "</eb:Service>"
+                + "<eb:Action>" + As4Signals.escape(header.action()) + "</eb:Action>"
+                + "<eb:ConversationId>" + As4Signals.escape(header.conversationId())
                 + "</eb:ConversationId></eb:CollaborationInfo>"
                 + properties
                 + "<eb:PayloadInfo><eb:PartInfo href=\"cid:" + As4Signals.escape(contentId) + "\"><eb:PartProperties>"
