@@ -9,8 +9,8 @@ import org.cbec.gateway.translate.LocatedError;
 /**
  * The shapes of the HTTP API's JSON answers, named in {@code routes/rest-api.camel.yaml} so that Camel's OpenAPI
  * generator (camel-openapi-java) writes their schemas into {@code /api/v1/openapi.json}. The beans build these
- * answers themselves (Jackson trees, maps); these types only describe them, and {@code OpenApiDocumentTest} checks
- * the real answers against them.
+ * answers themselves (Jackson trees, maps, or records of their own that Jackson writes); these types only describe
+ * them, and {@code OpenApiDocumentTest} checks the real answers against them.
  */
 public final class ApiModels {
     private ApiModels() {}
