@@ -43,9 +43,9 @@ public final class RecordDispatch {
 
     /**
      * A message owing more records than this queues them apart from the batch's transaction, in transactions of this
-     * many ({@link RecordQueue#queueInTransactionsOf}); fewer go with the batch, committed with the entry.
+     * many ({@link RecordQueue#queue}); fewer go with the batch, committed with the entry.
      */
-    static final int QUEUED_WITH_ENTRY_MAX = 1_000;
+    static final int QUEUED_WITH_ENTRY_MAX = RecordQueue.RECORDS_PER_TRANSACTION;
 
     /**
      * @param queueOwedAfterStart whether a start queues again what the ledger owes (the embedded broker); with an
@@ -140,7 +140,7 @@ public final class RecordDispatch {
                 // Committed before the entry is: a crash part-way leaves some queued and takes the entry again, which
                 // queues its records once more. Every copy is marked again, so each is read in the ledger before it is
                 // sent (one range read a batch), and none is sent twice whatever order the copies come in.
-                queue.queueInTransactionsOf(owed, QUEUED_WITH_ENTRY_MAX, true);
+                queue.queue(owed);
             } else {
                 batch.queue(owed, id.again());
             }

@@ -99,37 +99,25 @@ public final class RecordQueue {
         return records.size();
     }
 
-    /** Queues the records in a transaction of their own, committed before this returns. */
+    /**
+     * The most records queued in one broker transaction: the broker keeps a transaction's messages in memory until it
+     * commits (a 10 MB list's 80,000 records in one held some 300 MiB of heap until the last was delivered).
+     */
+    public static final int RECORDS_PER_TRANSACTION = 1_000;
+
+    /**
+     * Queues the records (an operator's replay or resend, what the ledger owes after a start, an outbound message) in
+     * transactions of their own of {@link #RECORDS_PER_TRANSACTION}, all committed before this returns; each is marked
+     * queued again, so its delivery reads its ledger row first.
+     */
     public int queue(@Body List<OutboundRecord> records) {
         if (records.isEmpty()) {
             return 0;
         }
         try (Connection connection = connectionFactory.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            send(session, records, true);
-            session.commit();
-        } catch (JMSException e) {
-            throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot queue records: " + e.getMessage(), e);
-        }
-        return records.size();
-    }
-
-    /**
-     * Queues many records (a large list's) in transactions of their own of at most {@code perTransaction} records
-     * each, all committed before this returns. The broker holds a transaction's messages in memory until it commits:
-     * a 10 MB list's 80,000 records queued in one held some 300 MiB of heap until the last was delivered.
-     *
-     * @param again whether the records may have been queued before (their accepted message was taken again after a
-     *              crash part-way): the forward consumer then reads each one's ledger row first, and sends none twice
-     */
-    public int queueInTransactionsOf(List<OutboundRecord> records, int perTransaction, boolean again) {
-        if (perTransaction < 1) {
-            throw new IllegalArgumentException("perTransaction must be positive, not " + perTransaction);
-        }
-        try (Connection connection = connectionFactory.createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            for (int from = 0; from < records.size(); from += perTransaction) {
-                send(session, records.subList(from, Math.min(records.size(), from + perTransaction)), again);
+            for (int from = 0; from < records.size(); from += RECORDS_PER_TRANSACTION) {
+                send(session, records.subList(from, Math.min(records.size(), from + RECORDS_PER_TRANSACTION)), true);
                 session.commit();
             }
         } catch (JMSException e) {
