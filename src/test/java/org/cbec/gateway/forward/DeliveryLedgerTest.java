@@ -250,10 +250,7 @@ class DeliveryLedgerTest {
         List<OutboundRecord> pending = ledger.dispatch("01MB");
         ledger.book(List.of(Outcome.of("01MB", 0, "ATTEMPT_FAILED", "x"), Outcome.of("01MB", 1, "DELIVERED", null)));
 
-        var states = ledger.states(pending.stream()
-                .map(r -> new RecordBatch.QueuedRecord(
-                        r.messageId(), r.seq(), r.recordType(), r.idempotencyKey(), r.json(), null, false))
-                .toList());
+        var states = ledger.states(queued(pending, false));
 
         assertThat(states).containsOnlyKeys("01MB/0", "01MB/1");
         assertThat(states.get("01MB/0")).isEqualTo(new DeliveryLedger.RecordState("PENDING", 1));
@@ -272,14 +269,19 @@ class DeliveryLedgerTest {
         List<OutboundRecord> pending = ledger.dispatch("01MC");
         ledger.book(List.of(Outcome.of("01MC", 3, "DELIVERED", null)));
 
-        var states = ledger.states(java.util.stream.Stream.of(pending.get(0), pending.get(3))
-                .map(r -> new RecordBatch.QueuedRecord(
-                        r.messageId(), r.seq(), r.recordType(), r.idempotencyKey(), r.json(), null, true))
-                .toList());
+        var states = ledger.states(queued(List.of(pending.get(0), pending.get(3)), true));
 
         assertThat(states).containsOnlyKeys("01MC/0", "01MC/3");
         assertThat(states.get("01MC/0")).isEqualTo(new DeliveryLedger.RecordState("PENDING", 0));
         assertThat(states.get("01MC/3")).isEqualTo(new DeliveryLedger.RecordState("DELIVERED", 0));
+    }
+
+    /** Dispatched records as a forward batch holds them (no JMS message). */
+    private static List<RecordBatch.QueuedRecord> queued(List<OutboundRecord> records, boolean again) {
+        return records.stream()
+                .map(r -> new RecordBatch.QueuedRecord(
+                        r.messageId(), r.seq(), r.recordType(), r.idempotencyKey(), r.json(), null, again))
+                .toList();
     }
 
     @Test

@@ -7,7 +7,6 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,13 +54,7 @@ class LargeListsTest {
                     .pollInterval(Duration.ofSeconds(1))
                     .alias("every record of both lists at the national system")
                     .until(() -> gateway.national().received().size() >= allRows);
-            Set<String> keys = new HashSet<>();
-            for (NationalSystemStub.Received received : gateway.national().received()) {
-                assertThat(keys.add(received.idempotencyKey()))
-                        .as("delivered once: %s", received.idempotencyKey())
-                        .isTrue();
-            }
-            assertThat(keys).hasSize(allRows);
+            assertEachDeliveredOnce(gateway, allRows);
             assertThat(gateway.national().batches())
                     .as("records went in batches, not one request each")
                     .isLessThan(allRows / 50);
@@ -90,11 +83,7 @@ class LargeListsTest {
             throws Exception {
         try (GatewayUnderTest gateway =
                 new GatewayUnderTest(root).withNationalBatches().start()) {
-            ConnectionFactory factory = gateway.runtime()
-                    .camel()
-                    .getComponent("jms", org.apache.camel.component.jms.JmsComponent.class)
-                    .getConfiguration()
-                    .getOrCreateConnectionFactory();
+            ConnectionFactory factory = gateway.brokerConnectionFactory();
             // The records wait in their queue until both copies are there.
             gateway.runtime().camel().getRouteController().stopRoute("forward-aeo-status");
             byte[] list = TestPki.signCms(aeoList(0, 2_500), gateway.cnSigner);
@@ -104,7 +93,7 @@ class LargeListsTest {
             String messageId = GatewayUnderTest.json(answer).path("messageId").asText();
             await().atMost(Duration.ofMinutes(1))
                     .alias("the list's records queued")
-                    .until(() -> countOn(factory, RecordQueue.AEO_QUEUE) == listRows);
+                    .until(() -> gateway.queueDepth(RecordQueue.AEO_QUEUE) == listRows);
 
             try (Connection connection = factory.createConnection()) {
                 Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -114,37 +103,32 @@ class LargeListsTest {
             }
             await().atMost(Duration.ofMinutes(1))
                     .alias("every record queued a second time")
-                    .until(() -> countOn(factory, RecordQueue.AEO_QUEUE) == 2 * listRows);
+                    .until(() -> gateway.queueDepth(RecordQueue.AEO_QUEUE) == 2 * listRows);
 
             gateway.runtime().camel().getRouteController().startRoute("forward-aeo-status");
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(500))
                     .alias("both copies of every record taken off the queue")
                     .until(() -> gateway.national().received().size() >= listRows
-                            && countOn(factory, RecordQueue.AEO_QUEUE) == 0);
+                            && gateway.queueDepth(RecordQueue.AEO_QUEUE) == 0);
             await().atMost(Duration.ofMinutes(1))
                     .until(() -> "FORWARDED"
                             .equals(gateway.getJson("/api/v1/messages/" + messageId)
                                     .path("status")
                                     .asText()));
-            Set<String> keys = new HashSet<>();
-            for (NationalSystemStub.Received received : gateway.national().received()) {
-                assertThat(keys.add(received.idempotencyKey()))
-                        .as("delivered once: %s", received.idempotencyKey())
-                        .isTrue();
-            }
-            assertThat(keys).hasSize(listRows);
+            assertEachDeliveredOnce(gateway, listRows);
         }
     }
 
-    private static int countOn(ConnectionFactory factory, String queue) throws Exception {
-        try (Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
-                return java.util.Collections.list(browser.getEnumeration()).size();
-            }
+    /** The national system has {@code rows} records, each idempotency key once. */
+    private static void assertEachDeliveredOnce(GatewayUnderTest gateway, int rows) {
+        Set<String> keys = new HashSet<>();
+        for (NationalSystemStub.Received received : gateway.national().received()) {
+            assertThat(keys.add(received.idempotencyKey()))
+                    .as("delivered once: %s", received.idempotencyKey())
+                    .isTrue();
         }
+        assertThat(keys).hasSize(rows);
     }
 
     private int rows;

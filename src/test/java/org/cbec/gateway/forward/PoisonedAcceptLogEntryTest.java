@@ -36,11 +36,7 @@ class PoisonedAcceptLogEntryTest {
     @Test
     void an_unreadable_accept_log_entry_is_parked_and_the_messages_accepted_with_it_are_delivered() throws Exception {
         try (GatewayUnderTest gateway = new GatewayUnderTest(root).start()) {
-            ConnectionFactory factory = gateway.runtime()
-                    .camel()
-                    .getComponent("jms", org.apache.camel.component.jms.JmsComponent.class)
-                    .getConfiguration()
-                    .getOrCreateConnectionFactory();
+            ConnectionFactory factory = gateway.brokerConnectionFactory();
             assertThat(factory).as("the gateway's broker connection factory").isNotNull();
             // The projection is held while the poison and a real message wait side by side, so they are taken together.
             gateway.runtime().camel().getRouteController().stopRoute("records-dispatch");
@@ -64,7 +60,7 @@ class PoisonedAcceptLogEntryTest {
             await().atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(parkedIds(factory)).contains("POISONED-ENTRY"));
             await().atMost(Duration.ofSeconds(10))
-                    .untilAsserted(() -> assertThat(countOn(factory, AcceptLog.QUEUE))
+                    .untilAsserted(() -> assertThat(gateway.queueDepth(AcceptLog.QUEUE))
                             .as("nothing left in the accept log")
                             .isZero());
         }
@@ -80,16 +76,6 @@ class PoisonedAcceptLogEntryTest {
                     ids.add(((jakarta.jms.Message) message).getStringProperty("GatewayMessageId"));
                 }
                 return ids;
-            }
-        }
-    }
-
-    private static int countOn(ConnectionFactory factory, String queue) throws Exception {
-        try (Connection connection = factory.createConnection()) {
-            connection.start();
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            try (QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
-                return Collections.list(browser.getEnumeration()).size();
             }
         }
     }

@@ -176,6 +176,25 @@ public final class GatewayUnderTest implements AutoCloseable {
         return runtime;
     }
 
+    /** The connection factory of the gateway's broker, as its JMS routes use it. */
+    public jakarta.jms.ConnectionFactory brokerConnectionFactory() {
+        return runtime.camel()
+                .getComponent("jms", org.apache.camel.component.jms.JmsComponent.class)
+                .getConfiguration()
+                .getOrCreateConnectionFactory();
+    }
+
+    /** How many messages wait on a queue of the gateway's broker (those in a consumer's hands not counted). */
+    public int queueDepth(String queue) throws jakarta.jms.JMSException {
+        try (jakarta.jms.Connection connection = brokerConnectionFactory().createConnection()) {
+            connection.start();
+            jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            try (jakarta.jms.QueueBrowser browser = session.createBrowser(session.createQueue(queue))) {
+                return java.util.Collections.list(browser.getEnumeration()).size();
+            }
+        }
+    }
+
     public NationalSystemStub national() {
         return national;
     }
