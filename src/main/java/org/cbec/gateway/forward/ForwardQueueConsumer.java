@@ -6,7 +6,6 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +128,7 @@ final class ForwardQueueConsumer extends DefaultConsumer {
     private volatile long startedAtMillis = Long.MAX_VALUE;
 
     private RecordBatch.QueuedRecord queued(Message message) throws JMSException {
-        String json = message instanceof TextMessage text ? text.getText() : null;
+        String json = RecordQueue.json(message);
         String seq = message.getStringProperty(RecordQueue.RECORD_SEQ);
         return new RecordBatch.QueuedRecord(
                 message.getStringProperty(RecordQueue.MESSAGE_ID),
