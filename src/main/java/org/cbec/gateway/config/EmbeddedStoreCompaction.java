@@ -2,9 +2,6 @@ package org.cbec.gateway.config;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
@@ -33,11 +30,7 @@ final class EmbeddedStoreCompaction implements AutoCloseable {
     static final long PERIOD_MS = 2_000;
 
     private final MVStore store;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "gateway-db-compaction");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private PeriodicTask task;
 
     private EmbeddedStoreCompaction(MVStore store) {
         this.store = store;
@@ -58,7 +51,7 @@ final class EmbeddedStoreCompaction implements AutoCloseable {
             return null;
         }
         EmbeddedStoreCompaction compaction = new EmbeddedStoreCompaction(store);
-        compaction.timer.scheduleWithFixedDelay(compaction::compactOnce, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+        compaction.task = new PeriodicTask("gateway-db-compaction", PERIOD_MS, compaction::compactOnce);
         return compaction;
     }
 
@@ -95,11 +88,6 @@ final class EmbeddedStoreCompaction implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        task.close();
     }
 }

@@ -37,9 +37,14 @@ public final class MessageBroker implements AutoCloseable {
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory connectionFactory;
 
+    /** The embedded broker's journal housekeeping; null on an external broker, which compacts its own. */
+    private final EmbeddedJournalCompaction journalCompaction;
+
     private MessageBroker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory connectionFactory) {
         this.embedded = embedded;
         this.connectionFactory = connectionFactory;
+        this.journalCompaction =
+                embedded == null ? null : EmbeddedJournalCompaction.start(embedded.getActiveMQServer());
     }
 
     /**
@@ -192,6 +197,9 @@ public final class MessageBroker implements AutoCloseable {
     @Override
     public void close() {
         connectionFactory.close();
+        if (journalCompaction != null) {
+            journalCompaction.close();
+        }
         if (embedded != null) {
             try {
                 embedded.stop();
