@@ -1269,7 +1269,8 @@ public final class GatewayBenchmark {
                         + storage.get("receivedMiB") + " MiB = " + storage.get("dataDirToReceived")
                         + " (target <= 2); growth above the " + storage.get("dataDirAtStartMiB")
                         + " MiB of an empty gateway = " + storage.get("growthToReceived") + " |",
-                "| data directory once quiet (" + quiet.get("afterSeconds") + " s later, the gateway idle) / bytes received | "
+                "| data directory once quiet (" + quiet.get("afterSeconds")
+                        + " s later, the gateway idle) / bytes received | "
                         + quiet.get("dataDirMiB") + " MiB / " + quiet.get("receivedMiB") + " MiB = "
                         + quiet.get("dataDirToReceived") + " (target <= 2); growth above an empty gateway = "
                         + quiet.get("growthToReceived") + "; database " + quiet.get("databaseMiB") + " MiB, broker "

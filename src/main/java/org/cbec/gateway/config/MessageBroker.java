@@ -76,9 +76,10 @@ public final class MessageBroker implements AutoCloseable {
                 .setLargeMessagesDirectory(brokerDir.resolve("large-messages").toString())
                 .setJournalDatasync(true)
                 // A burst grows the journal by as many 10 MiB files as it needs; once their records are consumed
-                // and compacted, the files past this pool are deleted instead of kept for the next burst.
+                // and compacted (EmbeddedJournalCompaction), the files past this pool are deleted instead of kept for
+                // the next burst, which makes its own (a file is made ahead of need, off the send path).
                 .setJournalMinFiles(2)
-                .setJournalPoolFiles(4)
+                .setJournalPoolFiles(2)
                 // Files whose records are all consumed are given back only when the journal is compacted, which
                 // Artemis does past 10 files by default: after a 10 MB list the journal kept 14 files (110 MiB) of
                 // consumed records. Past 4, it compacts as the burst is consumed.

@@ -62,8 +62,8 @@ class EmbeddedJournalCompactionTest {
             await().atMost(Duration.ofMinutes(1))
                     .pollInterval(Duration.ofMillis(500))
                     .alias(
-                            "the consumed burst's journal files given back (at most the pool Artemis keeps, and the current)")
-                    .until(() -> journalFiles(journal) <= 5);
+                            "the consumed burst's journal files given back (at most the pool of two the gateway keeps, and the current)")
+                    .until(() -> journalFiles(journal) <= 3);
         }
     }
 
