@@ -656,12 +656,18 @@ public final class GatewayBenchmark {
         AtomicLong peakHeap = new AtomicLong(heapBefore);
         AtomicLong peakRss = new AtomicLong(rssBefore);
         AtomicBoolean sampling = new AtomicBoolean(true);
+        AtomicBoolean histogramPrinted = new AtomicBoolean(false);
         Thread sampler = new Thread(() -> {
             while (sampling.get()) {
                 if (live) {
                     System.gc();
                 }
-                peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                long used = memory.getHeapMemoryUsage().getUsed();
+                peakHeap.accumulateAndGet(used, Math::max);
+                if (live && used - heapBefore > 10 * payloadBytes && histogramPrinted.compareAndSet(false, true)) {
+                    // Far beyond what the document should hold: say what it is, once (the heap's largest classes).
+                    printHistogram(used - heapBefore);
+                }
                 peakRss.accumulateAndGet(rss(), Math::max);
                 if (live) {
                     // A collection at a time, with room between them for the gateway to work.
@@ -695,6 +701,24 @@ public final class GatewayBenchmark {
                 response.statusCode(),
                 startedNanos,
                 deliveredNanos);
+    }
+
+    /** The 25 classes with the most bytes in the heap (the live set: a full collection is forced first). */
+    private static void printHistogram(long aboveBefore) {
+        try {
+            String histogram = (String) ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "gcClassHistogram",
+                            new Object[] {new String[0]},
+                            new String[] {String[].class.getName()});
+            System.out.printf(
+                    "memory: the live heap is %.1f MiB above its level before the request; its largest classes:%n%s%n",
+                    aboveBefore / 1048576.0,
+                    histogram.lines().limit(28).collect(java.util.stream.Collectors.joining("\n")));
+        } catch (Exception e) {
+            System.out.println("memory: no class histogram: " + e);
+        }
     }
 
     static long rss() {

@@ -9,10 +9,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Gives the embedded broker's journal its disk back after a burst. Artemis compacts its journal (copies the few live
  * records out of files of consumed ones, then frees those files, deleting those past {@code journal-pool-files}) only
- * when it opens a new journal file. After a burst nothing more is written: the files of a 10 MB list's records, all
- * delivered, stayed (100 MiB, ten files) until the next burst rolled a file. Every {@link #PERIOD_MS} ms this applies
- * the journal's own rule (more files than {@code journal-compact-min-files}, less of them live than
- * {@code journal-compact-percentage}) and compacts when it holds, as the next file roll would have.
+ * when it opens a new journal file, and only past {@code journal-compact-min-files} files. After a burst nothing more
+ * is written: the files of a 10 MB list's records, all delivered, stayed (100 MiB, ten files) until the next burst
+ * rolled a file. Every {@link #PERIOD_MS} ms this looks at the journal: once it has opened no new file since the last
+ * look (the burst is over) and more files than its minimum are less than {@code journal-compact-percentage} live, it
+ * compacts them. While files are still being opened, Artemis' own rule applies at each one.
  */
 final class EmbeddedJournalCompaction implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedJournalCompaction.class);
@@ -21,6 +22,8 @@ final class EmbeddedJournalCompaction implements AutoCloseable {
 
     private final JournalImpl journal;
     private PeriodicTask task;
+    /** The journal's current file at the last look: another one since means it is still growing. */
+    private long lastFileId = -1;
 
     private EmbeddedJournalCompaction(JournalImpl journal) {
         this.journal = journal;
@@ -36,10 +39,17 @@ final class EmbeddedJournalCompaction implements AutoCloseable {
         return compaction;
     }
 
-    /** The journal's own rule for compacting: more files than its minimum, and less of them live than its share. */
+    /**
+     * Whether to compact now: the journal opened no new file since the last look, it holds more files than its
+     * minimum, and less of them is live than its share.
+     */
     boolean due() {
+        JournalFile current = journal.getCurrentFile();
+        long fileId = current == null ? -1 : current.getFileID();
+        boolean growing = fileId != lastFileId;
+        lastFileId = fileId;
         JournalFile[] files = journal.getDataFiles();
-        if (journal.getCompactMinFiles() == 0 || files.length <= journal.getCompactMinFiles()) {
+        if (growing || journal.getCompactMinFiles() == 0 || files.length + 1 <= journal.getMinFiles()) {
             return false;
         }
         long live = 0;
