@@ -10,7 +10,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.cbec.gateway.error.GatewayError;
 import org.cbec.gateway.error.GatewayException;
 import org.cbec.gateway.evidence.Sql;
@@ -86,11 +89,12 @@ final class LedgerRows {
 
     static List<OutboundRecord> pendingOf(Connection connection, String messageId, List<OutboundRecord> records)
             throws SQLException {
-        List<Integer> pendingSeqs = Sql.list(
+        // A set, not a list: a list's 80,000 records against 80,000 pending seqs were 6.4 billion comparisons.
+        Set<Integer> pendingSeqs = new HashSet<>(Sql.list(
                 connection,
                 "SELECT seq FROM outbound_record WHERE message_id = ? AND status = 'PENDING' ORDER BY seq",
                 row -> row.getInt(1),
-                messageId);
+                messageId));
         return records.stream().filter(r -> pendingSeqs.contains(r.seq())).toList();
     }
 
@@ -100,8 +104,18 @@ final class LedgerRows {
      */
     static List<OutboundRecord> parse(String messageId, Reader recordsJson, int firstSeq) {
         List<OutboundRecord> records = new ArrayList<>();
+        each(messageId, recordsJson, firstSeq, true, records::add);
+        return records;
+    }
+
+    /**
+     * Each record of a records document, in order, as it is read; {@code withJson} false leaves out its JSON (what its
+     * ledger row needs is its key, type and group): a 10 MB list's 80,000 records are then a fraction of the memory.
+     */
+    static void each(
+            String messageId, Reader recordsJson, int firstSeq, boolean withJson, Consumer<OutboundRecord> each) {
         if (recordsJson == null) {
-            return records;
+            return;
         }
         try (Reader document = recordsJson;
                 JsonParser parser = JSON.createParser(document)) {
@@ -116,16 +130,15 @@ final class LedgerRows {
                 String group = "AEO_STATUS".equals(type)
                         ? aeoGroup(record.path("recordId").asText())
                         : null;
-                records.add(new OutboundRecord(
+                each.accept(new OutboundRecord(
                         messageId,
                         seq++,
                         type,
                         record.path("recordId").asText() + ":"
                                 + record.path("recordVersion").asText(),
                         group,
-                        JSON.writeValueAsString(record)));
+                        withJson ? JSON.writeValueAsString(record) : null));
             }
-            return records;
         } catch (IOException e) {
             throw new GatewayException(
                     GatewayError.INTERNAL_ERROR, "the archived records of " + messageId + " cannot be read", e);

@@ -134,16 +134,20 @@ public final class RecordDispatch {
             queued += projectTogether(batch, entries);
         }
         for (RecordBatch.QueuedRecord id : ids) {
-            List<OutboundRecord> owed = ledger.dispatch(textOf(id.message()));
+            String messageId = textOf(id.message());
             RecordQueue queue = apart;
-            if (queue != null && owed.size() > QUEUED_WITH_ENTRY_MAX) {
+            if (queue != null && ledger.recordCount(messageId) > QUEUED_WITH_ENTRY_MAX) {
                 // Committed before the entry is: a crash part-way leaves some queued and takes the entry again, which
                 // queues its records once more. Every copy is marked again, so each is read in the ledger before it is
-                // sent (one range read a batch), and none is sent twice whatever order the copies come in.
-                queue.queue(owed);
-            } else {
-                batch.queue(owed, id.again());
+                // sent (one range read a batch), and none is sent twice whatever order the copies come in. The records
+                // are read again from the records document as they are queued, never all in hand with their JSON.
+                try (RecordQueue.Pages pages = queue.pages()) {
+                    queued += ledger.dispatchInPages(messageId, pages);
+                }
+                continue;
             }
+            List<OutboundRecord> owed = ledger.dispatch(messageId);
+            batch.queue(owed, id.again());
             queued += owed.size();
         }
         return queued;

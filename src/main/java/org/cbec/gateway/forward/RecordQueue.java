@@ -29,6 +29,7 @@ import org.cbec.gateway.error.GatewayException;
  * message off its queue and queueing its records commit together.
  */
 public final class RecordQueue {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordQueue.class);
     public static final String AEO_QUEUE = "gateway.forward.aeo";
     public static final String SHIPMENT_QUEUE = "gateway.forward.shipment";
     /** Outbound messages to partners (org.cbec.gateway.outbound): one delivery per message, the same ledger and retries. */
@@ -116,16 +117,74 @@ public final class RecordQueue {
         if (records.isEmpty()) {
             return 0;
         }
-        try (Connection connection = connectionFactory.createConnection();
-                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-            for (int from = 0; from < records.size(); from += RECORDS_PER_TRANSACTION) {
-                send(session, records.subList(from, Math.min(records.size(), from + RECORDS_PER_TRANSACTION)), true);
-                session.commit();
-            }
+        try (Pages pages = pages()) {
+            records.forEach(pages);
+        }
+        return records.size();
+    }
+
+    /**
+     * Records queued as they come, committed {@link #RECORDS_PER_TRANSACTION} at a time (and the rest on
+     * {@link Pages#close}), each marked queued again: for records read one by one (a large list's, see
+     * {@link DeliveryLedger#dispatchInPages}), which are then never all in hand.
+     */
+    public Pages pages() {
+        try {
+            return new Pages(connectionFactory.createConnection());
         } catch (JMSException e) {
             throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot queue records: " + e.getMessage(), e);
         }
-        return records.size();
+    }
+
+    /** See {@link #pages()}. */
+    public static final class Pages implements AutoCloseable, java.util.function.Consumer<OutboundRecord> {
+        private final Connection connection;
+        private final Session session;
+        private final List<OutboundRecord> page = new java.util.ArrayList<>();
+
+        private Pages(Connection connection) throws JMSException {
+            this.connection = connection;
+            try {
+                this.session = connection.createSession(true, Session.SESSION_TRANSACTED);
+            } catch (JMSException e) {
+                connection.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void accept(OutboundRecord record) {
+            page.add(record);
+            if (page.size() == RECORDS_PER_TRANSACTION) {
+                commit();
+            }
+        }
+
+        private void commit() {
+            try {
+                send(session, page, true);
+                session.commit();
+            } catch (JMSException e) {
+                throw new GatewayException(GatewayError.INTERNAL_ERROR, "cannot queue records: " + e.getMessage(), e);
+            }
+            page.clear();
+        }
+
+        /** Queues what is left, then closes the connection. */
+        @Override
+        public void close() {
+            try {
+                if (!page.isEmpty()) {
+                    commit();
+                }
+            } finally {
+                try {
+                    connection.close();
+                } catch (JMSException e) {
+                    LOG.warn("Closing a connection to the broker failed: {}", e.toString());
+                }
+            }
+        }
     }
 
     /**

@@ -102,6 +102,40 @@ class DeliveryLedgerTest {
         }
     }
 
+    /**
+     * A large message's dispatch makes its rows from the records' keys, then hands over each record owed with its JSON
+     * as it is read again; a record another message already forwarded with the same content is not owed; dispatched
+     * again, the message hands over only what is still pending, each once.
+     */
+    @Test
+    void a_large_message_is_dispatched_in_pages_each_owed_record_once_with_its_json() throws Exception {
+        accepted("01M0", record("P1:HWB-7", "00000000000000a7"));
+        ledger.dispatch("01M0");
+        String[] records = new String[2_500];
+        for (int i = 0; i < records.length; i++) {
+            records[i] = record("P1:HWB-" + i, String.format("%016x", i));
+        }
+        records[7] = record("P1:HWB-7", "00000000000000a7"); // forwarded already by 01M0
+        accepted("01M9", records);
+        assertThat(ledger.recordCount("01M9")).isEqualTo(2_500);
+
+        List<OutboundRecord> owed = new ArrayList<>();
+        int count = ledger.dispatchInPages("01M9", owed::add);
+
+        assertThat(count).isEqualTo(2_499).isEqualTo(owed.size());
+        assertThat(owed).extracting(OutboundRecord::seq).doesNotContain(7).doesNotHaveDuplicates();
+        assertThat(owed).allSatisfy(record -> assertThat(record.json()).contains("\"weightKg\":1.5"));
+        assertThat(owed.get(0).idempotencyKey()).isEqualTo("P1:HWB-0:0000000000000000");
+
+        List<OutboundRecord> again = new ArrayList<>();
+        assertThat(ledger.dispatchInPages("01M9", again::add)).isEqualTo(2_499);
+        assertThat(again)
+                .extracting(OutboundRecord::seq)
+                .containsExactlyElementsOf(
+                        owed.stream().map(OutboundRecord::seq).toList());
+        assertThat(again).allSatisfy(record -> assertThat(record.json()).isNotNull());
+    }
+
     @Test
     void dispatch_creates_one_pending_row_per_record_and_returns_them_in_order() throws Exception {
         accepted("01M1", record("P1:HWB-1", "00000000000000a1"), record("P1:HWB-2", "00000000000000a2"));
