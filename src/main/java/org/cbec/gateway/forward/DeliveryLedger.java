@@ -96,13 +96,10 @@ public final class DeliveryLedger {
 
     /** How many records an accepted message has (0 if there is none by that id), from its row alone. */
     public int recordCount(String messageId) {
-        return Sql.first(
-                        dataSource,
-                        "cannot read message " + messageId,
-                        "SELECT record_count FROM inbound_message WHERE message_id = ? AND verdict = 'ACCEPTED'",
-                        row -> row.getInt(1),
-                        messageId)
-                .orElse(0);
+        return (int) number(
+                "cannot read message " + messageId,
+                "SELECT record_count FROM inbound_message WHERE message_id = ? AND verdict = 'ACCEPTED'",
+                messageId);
     }
 
     /**
@@ -252,13 +249,14 @@ public final class DeliveryLedger {
     }
 
     private long recordsWithStatus(String status) {
-        return Sql.first(
-                        dataSource,
-                        "cannot count the records " + status,
-                        "SELECT COUNT(*) FROM outbound_record WHERE status = ?",
-                        row -> row.getLong(1),
-                        status)
-                .orElseThrow();
+        return number(
+                "cannot count the records " + status, "SELECT COUNT(*) FROM outbound_record WHERE status = ?", status);
+    }
+
+    /** The one number a query of one parameter answers; 0 when it finds no row. */
+    private long number(String failure, String sql, Object parameter) {
+        return Sql.first(dataSource, failure, sql, row -> row.getLong(1), parameter)
+                .orElse(0L);
     }
 
     /**
