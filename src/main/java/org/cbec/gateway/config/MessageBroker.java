@@ -37,15 +37,13 @@ public final class MessageBroker implements AutoCloseable {
     private final EmbeddedActiveMQ embedded;
     private final ActiveMQConnectionFactory connectionFactory;
 
-    /** The embedded broker's journal housekeeping; null on an external broker, which compacts its own. */
-    private final EmbeddedJournalCompaction journalCompaction;
-
     private MessageBroker(EmbeddedActiveMQ embedded, ActiveMQConnectionFactory connectionFactory) {
         this.embedded = embedded;
         this.connectionFactory = connectionFactory;
-        this.journalCompaction =
-                embedded == null ? null : EmbeddedJournalCompaction.start(embedded.getActiveMQServer());
     }
+
+    /** The embedded broker's journal housekeeping; null on an external broker, which compacts its own. */
+    private EmbeddedJournalCompaction journalCompaction;
 
     /**
      * @param queueMemoryBytes for the embedded broker: the messages a queue keeps in memory; those beyond wait
@@ -109,7 +107,9 @@ public final class MessageBroker implements AutoCloseable {
                     "the embedded broker cannot start on " + brokerDir + ": " + e.getMessage(),
                     e);
         }
-        return new MessageBroker(broker, new ActiveMQConnectionFactory("vm://0"));
+        MessageBroker started = new MessageBroker(broker, new ActiveMQConnectionFactory("vm://0"));
+        started.journalCompaction = EmbeddedJournalCompaction.start(broker.getActiveMQServer());
+        return started;
     }
 
     /**
