@@ -657,6 +657,7 @@ public final class GatewayBenchmark {
         AtomicLong peakRss = new AtomicLong(rssBefore);
         AtomicBoolean sampling = new AtomicBoolean(true);
         AtomicBoolean histogramPrinted = new AtomicBoolean(false);
+        Map<String, Long> histogramBefore = live ? histogram() : Map.of();
         Thread sampler = new Thread(() -> {
             while (sampling.get()) {
                 if (live) {
@@ -665,8 +666,8 @@ public final class GatewayBenchmark {
                 long used = memory.getHeapMemoryUsage().getUsed();
                 peakHeap.accumulateAndGet(used, Math::max);
                 if (live && used - heapBefore > 10 * payloadBytes && histogramPrinted.compareAndSet(false, true)) {
-                    // Far beyond what the document should hold: say what it is, once (the heap's largest classes).
-                    printHistogram(used - heapBefore);
+                    // Far beyond what the document should hold: say what it is, once (what grew since the request).
+                    printHistogramGrowth(histogramBefore, used - heapBefore);
                 }
                 peakRss.accumulateAndGet(rss(), Math::max);
                 if (live) {
@@ -703,8 +704,9 @@ public final class GatewayBenchmark {
                 deliveredNanos);
     }
 
-    /** The 25 classes with the most bytes in the heap (the live set: a full collection is forced first). */
-    private static void printHistogram(long aboveBefore) {
+    /** The heap's live bytes by class (a full collection is forced first), from the JVM's class histogram. */
+    private static Map<String, Long> histogram() {
+        Map<String, Long> bytes = new java.util.HashMap<>();
         try {
             String histogram = (String) ManagementFactory.getPlatformMBeanServer()
                     .invoke(
@@ -712,13 +714,32 @@ public final class GatewayBenchmark {
                             "gcClassHistogram",
                             new Object[] {new String[0]},
                             new String[] {String[].class.getName()});
-            System.out.printf(
-                    "memory: the live heap is %.1f MiB above its level before the request; its largest classes:%n%s%n",
-                    aboveBefore / 1048576.0,
-                    histogram.lines().limit(28).collect(java.util.stream.Collectors.joining("\n")));
+            for (String line : histogram.lines().toList()) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length >= 4 && fields[0].endsWith(":")) {
+                    bytes.put(fields[3], Long.parseLong(fields[2]));
+                }
+            }
         } catch (Exception e) {
             System.out.println("memory: no class histogram: " + e);
         }
+        return bytes;
+    }
+
+    /** The 20 classes whose live bytes grew most since {@code before}. */
+    private static void printHistogramGrowth(Map<String, Long> before, long aboveBefore) {
+        Map<String, Long> now = histogram();
+        StringBuilder lines = new StringBuilder();
+        now.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(20)
+                .forEach(e -> lines.append(
+                        String.format(Locale.ROOT, "  %+10.1f MiB  %s%n", e.getValue() / 1048576.0, e.getKey())));
+        System.out.printf(
+                "memory: the live heap is %.1f MiB above its level before the request; the classes that grew most:%n%s",
+                aboveBefore / 1048576.0,
+                lines);
     }
 
     static long rss() {
