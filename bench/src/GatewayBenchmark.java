@@ -651,7 +651,8 @@ public final class GatewayBenchmark {
                 body.length / 1048576.0, rows, live ? ", live set (a full collection between samples)" : "");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
-        long heapBefore = live ? heapAfterLastCollection() : memory.getHeapMemoryUsage().getUsed();
+        long heapBefore =
+                live ? heapAfterLastCollection() : memory.getHeapMemoryUsage().getUsed();
         long rssBefore = rss();
         AtomicLong peakHeap = new AtomicLong(heapBefore);
         AtomicLong peakRss = new AtomicLong(rssBefore);
@@ -665,7 +666,9 @@ public final class GatewayBenchmark {
                 }
                 // With a collection forced, what the collector found live, not the heap in use when this thread next
                 // runs: on two busy cores that can be a tenth of a second later, with every allocation since counted.
-                long used = live ? heapAfterLastCollection() : memory.getHeapMemoryUsage().getUsed();
+                long used = live
+                        ? heapAfterLastCollection()
+                        : memory.getHeapMemoryUsage().getUsed();
                 peakHeap.accumulateAndGet(used, Math::max);
                 if (live && used - heapBefore > 10 * payloadBytes && histogramPrinted.compareAndSet(false, true)) {
                     // Far beyond what the document should hold: say what it is, once (what grew since the request).
